@@ -1,0 +1,73 @@
+# Makefile - the front door.  Each target installs what it is missing first, so on a fresh
+# Debian 12 machine (as root):
+#   make run     build and serve a demo on http://127.0.0.1:8080 (data kept in ./var)
+#   make check   every test once, in an AddressSanitizer + UndefinedBehaviorSanitizer build
+#   make bench   the benchmarks, in a release build
+# The C build itself is described by meson.build; this file only chooses build directories.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+BUILD_DIR := build
+CHECK_DIR := build-check
+RELEASE_DIR := build-release
+
+BUILD_OPTS := -Dbuildtype=debugoptimized
+CHECK_OPTS := -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
+RELEASE_OPTS := -Dbuildtype=release
+
+# Sets up build directory $(1) with options $(2), or applies the options to one set up before.
+# The options last applied are remembered beside it, so an unchanged directory is not
+# reconfigured (which would make ninja regenerate everything on every run).
+meson_dir = if [ ! -f $(1)/build.ninja ]; then \
+		meson setup $(1) $(2) || meson setup --wipe $(1) $(2); \
+	elif [ "$$(cat $(1)/.make-options 2>/dev/null)" != '$(2)' ]; then \
+		meson configure $(1) $(2); \
+	fi && echo '$(2)' >$(1)/.make-options
+
+.PHONY: deps check-deps bench-deps build static run check bench clean distclean
+
+deps:
+	@scripts/install-deps.sh run
+
+check-deps:
+	@scripts/install-deps.sh check
+
+bench-deps:
+	@scripts/install-deps.sh bench
+
+static:
+	@scripts/build-static.sh
+
+build: deps
+	@$(call meson_dir,$(BUILD_DIR),$(BUILD_OPTS))
+	ninja -C $(BUILD_DIR)
+	@scripts/build-static.sh
+
+run: deps build
+	exec ./build/src/cli/involve serve --data ./var --demo
+
+# A build that does not compile still ends with the closing count, so the failure is counted.
+check: check-deps
+	@$(call meson_dir,$(CHECK_DIR),$(CHECK_OPTS))
+	@ninja -C $(CHECK_DIR) || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+	@scripts/build-static.sh
+	@INVOLVE_BIN=$(CURDIR)/$(CHECK_DIR)/src/cli/involve CHECK_BUILD_DIR=$(CHECK_DIR) \
+		scripts/check.sh
+
+bench: bench-deps
+	@$(call meson_dir,$(RELEASE_DIR),$(RELEASE_OPTS))
+	ninja -C $(RELEASE_DIR)
+	@scripts/build-static.sh
+	@if [ -x bench/run.sh ]; then \
+		INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/run.sh; \
+	else \
+		echo "bench: no bench/run.sh yet"; \
+	fi
+
+clean:
+	rm -rf $(BUILD_DIR) $(CHECK_DIR) $(RELEASE_DIR) web/static/nhsuk
+
+# Also forgets the installed front-end packages.  Never touches ./var (the demo's data).
+distclean: clean
+	rm -rf node_modules

@@ -1,0 +1,82 @@
+/*
+ * app.h - what every handler can reach: the store, templates, keys,
+ * settings, static assets and counters of one running server.
+ *
+ * One struct app is made by `involve serve` (or a test) and outlives every
+ * request.  Everything in it is read-only after app_init, except the
+ * counters and the rate limiter, which are thread-safe.
+ */
+#ifndef INVOLVE_APP_H
+#define INVOLVE_APP_H
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "involve/http.h"
+#include "involve/keys.h"
+#include "involve/store.h"
+
+struct tmpl_set;
+struct static_files;
+struct ratelimit;
+
+struct app_config {
+	const char *public_url;      /* "http://127.0.0.1:8080", no trailing slash */
+	const char *templates_dir;   /* web/templates */
+	const char *static_dir;      /* web/static */
+	int vote_rate_limit;         /* votes per minute per network; 0 = off */
+	bool secure_cookies;         /* public URL is https */
+};
+
+struct app_metrics {
+	atomic_ullong requests;
+	atomic_ullong responses_2xx, responses_3xx, responses_4xx, responses_5xx;
+	atomic_ullong votes_accepted, votes_refused;
+	atomic_ullong pending_writes;
+};
+
+struct app {
+	struct app_config cfg;
+	struct store *store;
+	struct tmpl_set *templates;
+	struct static_files *statics;
+	struct ratelimit *vote_limit;
+	struct keys keys;
+	struct app_metrics metrics;
+	atomic_bool ready;
+};
+
+/* Loads templates and static files and sets up the rate limiter; the
+ * store and keys are the caller's and must outlive the app. */
+int app_init(struct app *app, const struct app_config *cfg, struct store *store,
+    const struct keys *keys, struct errors *e);
+void app_free(struct app *app);
+
+/* The route table, in src/web/routes.c. */
+const struct route *app_routes(int *n);
+/* Runs the request through routing, limits and the handler.  The adapter
+ * and handler tests both call this. */
+int app_handle(struct app *app, struct http_request *req, struct http_response *res);
+
+/*
+ * Renders template `name` inside the layout into res (status 200 unless
+ * set).  `ctx` is the page's context object; this function adds what the
+ * layout needs (assets, footer links) and takes ownership of ctx.
+ */
+int page_render(struct http_request *req, struct http_response *res, const char *name,
+    json_t *ctx);
+/* An error page (404, 403, ...) with the NHS.UK layout. */
+int page_error(struct http_request *req, struct http_response *res, int status,
+    const char *title, const char *message);
+/* Adds "error_summary" and per-field "errors" to ctx from e, and prefixes
+ * the title with "Error: ".  field_ids maps error fields to form ids. */
+void page_add_errors(json_t *ctx, const struct errors *e);
+
+/* RFC 9457 problem details with an "errors" list from e (may be NULL). */
+int api_problem(struct http_response *res, int status, const char *title, const char *detail,
+    const struct errors *e);
+/* A JSON body (takes ownership of v). */
+int api_json(struct http_response *res, int status, json_t *v);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * http.h - the project's own HTTP request and response types.
+ *
+ * Handlers see only these, never the HTTP library, so they can be called
+ * directly in tests without a socket.  The adapter (src/web/httpd.c) fills
+ * a request from the wire and sends the response back.
+ *
+ * A request and everything reachable from it (headers, body, parsed form,
+ * path parameters) lives until the response has been sent; strings point
+ * into the request's own storage.
+ */
+#ifndef INVOLVE_HTTP_H
+#define INVOLVE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "involve/error.h"
+#include "involve/str.h"
+
+/* Named limits (see also the adapter's connection limits). */
+#define HTTP_HEADERS_MAX 64
+#define HTTP_QUERY_MAX 32
+#define HTTP_FORM_FIELDS_MAX 64
+#define HTTP_PARAMS_MAX 4
+#define HTTP_RESPONSE_HEADERS_MAX 16
+#define HTTP_CLIENT_ADDR_MAX 64
+
+enum http_method {
+	HTTP_GET = 1,
+	HTTP_HEAD = 2,
+	HTTP_POST = 4,
+	HTTP_PUT = 8,
+	HTTP_PATCH = 16,
+	HTTP_DELETE = 32,
+	HTTP_OPTIONS = 64,
+};
+
+struct http_pair {
+	struct str name;
+	struct str value;
+};
+
+struct app;
+struct route;
+
+struct http_request {
+	struct app *app;
+	const struct route *route;
+	enum http_method method;
+	struct str path;   /* without the query string, as sent */
+	char client_addr[HTTP_CLIENT_ADDR_MAX];
+	int64_t now;       /* unix seconds when the request arrived */
+	int header_n;
+	struct http_pair headers[HTTP_HEADERS_MAX];
+	int query_n;
+	struct http_pair query[HTTP_QUERY_MAX];  /* decoded */
+	int param_n;
+	struct http_pair params[HTTP_PARAMS_MAX]; /* from the route pattern */
+	struct str body;
+	/* Filled by http_form_parse: */
+	int form_n;
+	struct http_pair form[HTTP_FORM_FIELDS_MAX];
+	char *form_storage;
+	/* Per-request scratch owned by handlers (auth results and the like). */
+	void *auth;
+};
+
+/* Looks a header up by name (case-insensitive); false when absent. */
+bool http_header(const struct http_request *req, const char *name, struct str *out);
+bool http_query(const struct http_request *req, const char *name, struct str *out);
+/* A path parameter declared by the route ("{id}"). */
+struct str http_param(const struct http_request *req, const char *name);
+/* The value of a cookie in the Cookie header. */
+bool http_cookie(const struct http_request *req, const char *name, struct str *out);
+/* Whether the body's media type is `type` (parameters such as charset
+ * ignored). */
+bool http_content_type_is(const struct http_request *req, const char *type);
+
+/*
+ * Parses an application/x-www-form-urlencoded body into req->form.  Our
+ * own parser (not the HTTP library's) because handlers must run without a
+ * connection.  ERR_INVALID when malformed or over the field limit.
+ */
+int http_form_parse(struct http_request *req);
+/* The first value of a form field; false when absent. */
+bool http_form(const struct http_request *req, const char *name, struct str *out);
+/* Every value of a repeated field (checkboxes), up to max. */
+int http_form_all(const struct http_request *req, const char *name, struct str *out, int max);
+void http_request_free(struct http_request *req);
+
+struct http_header_out {
+	char *name;  /* owned */
+	char *value; /* owned */
+};
+
+struct http_response {
+	int status;
+	const char *content_type;      /* a literal; default text/html */
+	struct buf body;               /* owned */
+	const void *static_body;       /* or: bytes owned elsewhere, kept alive */
+	size_t static_len;
+	int header_n;
+	struct http_header_out headers[HTTP_RESPONSE_HEADERS_MAX];
+	bool frameable;                /* may be shown in another site's iframe */
+	bool no_store;                 /* Cache-Control: no-store (personal pages) */
+	const char *cache_control;     /* a literal overriding the default */
+	/* For handlers that finish later (a write waiting for its commit):
+	 * the adapter sets these; the handler calls http_response_finish. */
+	void (*finish)(void *ctx);
+	void *finish_ctx;
+};
+
+enum {
+	HTTP_DONE = 0,    /* the response is complete */
+	HTTP_PENDING = 1, /* the handler will call http_response_finish */
+};
+
+typedef int (*http_handler)(struct http_request *req, struct http_response *res);
+
+void http_response_init(struct http_response *res);
+void http_response_free(struct http_response *res);
+/* Adds a header; name and value are copied. */
+void http_response_header(struct http_response *res, const char *name, const char *value);
+void http_response_redirect(struct http_response *res, int status, const char *location);
+/* Sets a cookie: HttpOnly always; Secure when `secure`; SameSite as given
+ * ("Lax", "Strict", "None"); max_age < 0 leaves it a session cookie. */
+void http_response_cookie(struct http_response *res, const char *name, const char *value,
+    const char *path, long max_age, bool secure, const char *same_site);
+/* Signals that a pending response is complete; safe from any thread. */
+void http_response_finish(struct http_response *res);
+
+const char *http_status_text(int status);
+const char *http_method_name(enum http_method m);
+int http_method_parse(const char *name, enum http_method *out);
+
+#endif

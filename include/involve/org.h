@@ -1,0 +1,69 @@
+/*
+ * org.h - organisations, their staff and what each role may do.
+ *
+ * An installation holds several organisations, each with its own public
+ * site at /o/{slug}/.  Staff belong to one organisation with one role.
+ */
+#ifndef INVOLVE_ORG_H
+#define INVOLVE_ORG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "involve/error.h"
+#include "involve/str.h"
+
+#define ORG_SLUG_MAX_CHARS 40
+#define ORG_NAME_MAX_CHARS 120
+#define ORG_SLUG_SIZE (ORG_SLUG_MAX_CHARS + 1)
+#define ORG_NAME_SIZE (ORG_NAME_MAX_CHARS * 4 + 1)
+#define USER_EMAIL_MAX 254
+#define USER_EMAIL_SIZE (USER_EMAIL_MAX + 1)
+#define USER_PWHASH_SIZE 128
+
+struct org {
+	int64_t id;
+	char slug[ORG_SLUG_SIZE];
+	char name[ORG_NAME_SIZE];
+	int64_t created_at;
+};
+
+enum role {
+	ROLE_ADMIN,
+	ROLE_OFFICER,     /* engagement officer */
+	ROLE_ANALYST,
+	ROLE_FACILITATOR,
+	ROLE_VIEWER,
+};
+#define ROLE_COUNT 5
+
+/* What a role may do; checked by handlers before any change. */
+enum permission {
+	PERM_POLL_MANAGE,  /* create, edit, open, close, delete polls */
+	PERM_RESULTS_VIEW, /* see results before they are public; export */
+	PERM_SITE_EDIT,    /* edit the site's statement pages */
+	PERM_USER_MANAGE,
+};
+
+struct user {
+	int64_t id;
+	int64_t org_id;
+	char email[USER_EMAIL_SIZE];
+	enum role role;
+	char password_hash[USER_PWHASH_SIZE];
+	int64_t created_at;
+};
+
+const char *role_name(enum role r);       /* "administrator", "engagement_officer", ... */
+const char *role_label(enum role r);      /* "Administrator", "Engagement officer", ... */
+int role_parse(struct str s, enum role *out);
+bool role_allows(enum role r, enum permission p);
+
+/* Checks a slug (lower-case letters, digits and single hyphens, 2 to 40
+ * characters) and a name; errors on "slug" and "name". */
+int org_check(struct str slug, struct str name, struct org *out, struct errors *e);
+/* Checks an email address (one @, a dot in the domain, no spaces, at most
+ * 254 bytes) and lower-cases it into out; error on "email". */
+int user_email_check(struct str email, char out[USER_EMAIL_SIZE], struct errors *e);
+
+#endif

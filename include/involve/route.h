@@ -1,0 +1,56 @@
+/*
+ * route.h - routes: what each URL accepts and which handler answers it.
+ *
+ * A route declares its methods, its path pattern with typed parameters,
+ * its body limit and media type, and who may call it.  The router checks
+ * all of that before the handler runs, so a handler never sees input that
+ * nobody checked.  Pattern parameters:
+ *   {id}    a positive decimal id of at most 18 digits
+ *   {slug}  an organisation's short name (lower-case letters, digits, '-')
+ *   {key}   a page key (lower-case letters and '-')
+ *   {file*} the rest of the path (static files; checked by their module)
+ */
+#ifndef INVOLVE_ROUTE_H
+#define INVOLVE_ROUTE_H
+
+#include "involve/http.h"
+
+enum route_flags {
+	ROUTE_FRAMEABLE = 1 << 0, /* may be framed by other sites (embed) */
+	ROUTE_JSON = 1 << 1,      /* a body must be application/json */
+	ROUTE_FORM = 1 << 2,      /* a body must be a URL-encoded form */
+	ROUTE_STAFF = 1 << 3,     /* a staff session is required */
+	ROUTE_CSRF = 1 << 4,      /* ... and the form's CSRF token */
+	ROUTE_TOKEN = 1 << 5,     /* an API bearer token is required */
+	ROUTE_TOKEN_OPTIONAL = 1 << 6, /* a bearer token is read when sent */
+	ROUTE_PUBLIC_FORM = 1 << 7,    /* anonymous form: Origin is checked */
+};
+
+/* Body limits, by kind of request. */
+#define ROUTE_BODY_NONE 0
+#define ROUTE_BODY_VOTE (4 * 1024)
+#define ROUTE_BODY_FORM (64 * 1024)
+#define ROUTE_BODY_JSON (64 * 1024)
+#define ROUTE_BODY_PAGE (128 * 1024)
+
+struct route {
+	unsigned methods;     /* HTTP_GET | HTTP_HEAD ... */
+	const char *pattern;  /* "/api/v1/polls/{id}/votes" */
+	http_handler handler;
+	size_t body_max;
+	unsigned flags;
+	const char *name;     /* for metrics and logs: "api.poll.vote" */
+};
+
+enum route_result {
+	ROUTE_FOUND = 0,
+	ROUTE_NOT_FOUND = -1,
+	ROUTE_BAD_METHOD = -2, /* the path exists with other methods */
+};
+
+/* Finds the route for method and path, filling req->params.  On
+ * ROUTE_BAD_METHOD *allowed holds the methods the path accepts. */
+int route_find(const struct route *routes, int n, enum http_method method, struct str path,
+    struct http_request *req, const struct route **out, unsigned *allowed);
+
+#endif

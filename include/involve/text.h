@@ -1,0 +1,43 @@
+/*
+ * text.h - checks for text that people type: valid UTF-8, no control
+ * characters, a length in characters, surrounding white space trimmed.
+ *
+ * Every text field from outside (a question, an option, a name) passes
+ * through text_check once, at the edge, and inner code trusts it.
+ */
+#ifndef INVOLVE_TEXT_H
+#define INVOLVE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "involve/error.h"
+#include "involve/str.h"
+
+/* Returns true when s is valid UTF-8 (no overlongs, surrogates or code
+ * points past U+10FFFF). */
+bool text_is_utf8(struct str s);
+/* Number of characters (code points) in valid UTF-8. */
+size_t text_chars(struct str s);
+/* s without leading and trailing ASCII white space. */
+struct str text_trim(struct str s);
+
+enum text_flags {
+	TEXT_REQUIRED = 1,  /* empty (after trimming) is an error */
+	TEXT_MULTILINE = 2, /* newlines and tabs allowed */
+};
+
+/*
+ * Checks s (trimmed first) against the rules above and max_chars.  On
+ * failure adds one error for `field`, naming the field with `label`, a
+ * lower-case noun phrase ("the question", "an option"), and returns ERR_INVALID.  On success stores the trimmed text
+ * in *out (pointing into s) and returns 0.
+ */
+int text_check(struct str s, const char *field, const char *label, size_t max_chars,
+    unsigned flags, struct str *out, struct errors *e);
+
+/* Copies a checked str into a fixed buffer of `size` bytes; the caller's
+ * limits guarantee it fits (it is cut at a character boundary if not). */
+void text_copy(char *dst, size_t size, struct str s);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * vote.h - casting a ballot for a browser, shared by the vote form, the
+ * embed widget and the JSON API.
+ *
+ * One vote per browser: a strictly necessary cookie holds a random,
+ * signed id; the ballot stores only a keyed hash of (poll, id), unique per
+ * poll, so a second ballot from that browser is refused by the database on
+ * any app server and nothing links a ballot to a person.
+ */
+#ifndef INVOLVE_VOTE_H
+#define INVOLVE_VOTE_H
+
+#include <stdbool.h>
+
+#include "involve/http.h"
+#include "involve/poll.h"
+#include "involve/store.h"
+
+#define VOTE_COOKIE "involve_voter"
+#define VOTE_COOKIE_SECONDS (400L * 24 * 3600) /* the longest browsers keep */
+#define VOTE_HONEYPOT_FIELD "website"
+
+/*
+ * Called once the ballot has committed (rc 0) or failed: ERR_DUPLICATE (this
+ * browser has voted), ERR_CONFLICT (not open), ERR_NOTFOUND, ERR_FULL,
+ * ERR_IO.  It fills res; the vote module then finishes the response.
+ */
+typedef void (*vote_reply_fn)(struct http_request *req, struct http_response *res, int rc);
+
+/*
+ * Checks the rate limit and the ballot, then casts it.  Returns HTTP_DONE
+ * after filling res itself with `refused` for a refusal known at once
+ * (rate limit → 429, invalid → 422, not open → 409), or HTTP_PENDING when
+ * `reply` will be called after the commit.  Sets the voter cookie on res
+ * when the browser had none.  `embedded` picks the cookie's SameSite.
+ */
+int vote_cast(struct http_request *req, struct http_response *res, const struct poll *p,
+    const struct ballot *b, bool embedded, vote_reply_fn reply,
+    void (*refused)(struct http_request *req, struct http_response *res, int status,
+        const struct errors *e));
+
+/* Whether this browser has voted on poll p (by its cookie, if any). */
+bool vote_has_voted(struct http_request *req, const struct poll *p);
+
+#endif

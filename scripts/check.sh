@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# check.sh - runs every test once and ends with one line: "N passed, N failed".
+#
+# `make check` builds the sanitizer build first and then runs this.  In order:
+#   1. every Criterion test binary meson knows about (unit and handler tests)
+#   2. node --test on tests/http/*.test.mjs   (the real server over HTTP)
+#   3. node --test on tests/browser/*.test.mjs (pages in Chromium, checked with axe)
+#   4. node --test on *.test.mjs in any other folder of tests/ (fault/: crash tests, ...)
+#   5. every executable tests/fault/*.sh        (crash and disk-full tests)
+# Each suite's own output is shown as it runs.  Nothing is ever skipped: a suite that cannot
+# run (no node, a binary that crashed before reporting) is counted as failed, and a skipped
+# test counts as failed too.  Exits 0 only when every test passed.
+#
+# Environment: CHECK_BUILD_DIR (default build-check), INVOLVE_BIN (default its involve),
+# CHECK_NODE_TIMEOUT / CHECK_FAULT_TIMEOUT (seconds per node suite / per fault script).
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+root=$PWD
+build_dir=${CHECK_BUILD_DIR:-build-check}
+export INVOLVE_BIN=${INVOLVE_BIN:-$root/$build_dir/src/cli/involve}
+export INVOLVE_ROOT=$root
+node_timeout=${CHECK_NODE_TIMEOUT:-1200}
+fault_timeout=${CHECK_FAULT_TIMEOUT:-600}
+
+# Stop at the first sanitizer report with a stack trace, and make it a failure: a report in a
+# Criterion worker turns into a crashed test, one in the server into a non-zero exit status
+# that the HTTP tests' stop() turns into a failed test.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_leaks=1:print_summary=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-print_suppressions=0}
+
+total_passed=0
+total_failed=0
+report=()
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# count SUITE PASSED FAILED: adds to the totals and to the summary printed at the end.
+count() {
+	total_passed=$((total_passed + $2))
+	total_failed=$((total_failed + $3))
+	# Not in the closing line's form, so that line stays the only one of its kind.
+	report+=("$(printf '%-12s %5d tests, %5d not passed' "$1" $(($2 + $3)) "$3")")
+}
+
+heading() {
+	printf '\n==== %s ====\n' "$1"
+}
+
+# --- 1. Criterion ----------------------------------------------------------------------------
+# meson's own list of tests, one per line: name, timeout, then the shell-quoted command.
+run_criterion() {
+	local list="$tmp/tests.txt" name timeout cmd out synth t p f warn skip tp tf rc
+
+	heading "unit tests (Criterion, $build_dir)"
+	if ! meson introspect "$build_dir" --tests >"$tmp/tests.json" 2>"$tmp/introspect.err"; then
+		cat "$tmp/introspect.err"
+		echo "check: cannot list the tests of $build_dir (has it been built?)"
+		count unit 0 1
+		return
+	fi
+	if ! python3 - "$tmp/tests.json" >"$list" <<'EOF'; then
+import json, shlex, sys
+for t in json.load(open(sys.argv[1])):
+    env = ['%s=%s' % kv for kv in sorted((t.get('env') or {}).items())]
+    cmd = (['env'] + env if env else []) + t['cmd']
+    print('%s\t%s\t%s' % (t['name'], int(t.get('timeout') or 300), shlex.join(cmd)))
+EOF
+		echo "check: cannot read meson's test list"
+		count unit 0 1
+		return
+	fi
+
+	tp=0
+	tf=0
+	while IFS=$'\t' read -r name timeout cmd; do
+		[ -n "$name" ] || continue
+		out="$tmp/unit-$name.log"
+		[ "$timeout" -gt 0 ] 2>/dev/null || timeout=300
+		echo "---- $name"
+		# --verbose lists every test, and prints [SKIP] for skipped ones, which count as
+		# failed.  Criterion writes its report to stderr.
+		eval "timeout --kill-after=10 $timeout $cmd --color=never --verbose" </dev/null 2>&1 |
+			tee "$out"
+		rc=${PIPESTATUS[0]}
+		synth=$(grep -a 'Synthesis: Tested:' "$out" | tail -n 1)
+		if [ -z "$synth" ]; then
+			echo "check: $name crashed or printed no Criterion synthesis (exit status $rc)"
+			tf=$((tf + 1))
+			continue
+		fi
+		t=$(sed -E 's/.*Tested: *([0-9]+).*/\1/' <<<"$synth")
+		p=$(sed -E 's/.*Passing: *([0-9]+).*/\1/' <<<"$synth")
+		# A leak found when a test's worker exits is reported as a warning, not a failure.
+		warn=$(grep -ac 'crashed during its setup or teardown' "$out")
+		skip=$(grep -ac '^\[SKIP\]' "$out")
+		[ "$warn" -le "$p" ] || warn=$p
+		p=$((p - warn))
+		f=$((t - p + skip))
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			echo "check: $name exited with status $rc although every test passed"
+			f=1
+		fi
+		tp=$((tp + p))
+		tf=$((tf + f))
+	done <"$list"
+	count unit "$tp" "$tf"
+}
+
+# --- 2, 3, 4. node --test -----------------------------------------------------------------------
+# Files are listed explicitly: given a directory, Node 18 and Node 20 pick files differently.
+run_node_suite() {
+	local suite=$1 dir=$2 files tap opts rc line tests pass f
+
+	heading "$suite tests (node --test $dir)"
+	shopt -s nullglob
+	files=("$dir"/*.test.mjs)
+	shopt -u nullglob
+	if [ "${#files[@]}" -eq 0 ]; then
+		echo "no test files in $dir"
+		count "$suite" 0 0
+		return
+	fi
+	if ! command -v node >/dev/null 2>&1; then
+		echo "check: node is not installed; every file in $dir counts as failed"
+		count "$suite" 0 "${#files[@]}"
+		return
+	fi
+
+	# Two reporters: the readable one to the screen, TAP to a file for counting.
+	tap="$tmp/${suite//\//_}.tap"
+	opts=(--test --test-reporter=spec --test-reporter-destination=stdout
+		--test-reporter=tap --test-reporter-destination="$tap")
+	# One file at a time: each starts servers and browsers, and the machine is small.
+	if node --help 2>/dev/null | grep -q -- '--test-concurrency'; then
+		opts+=(--test-concurrency=1)
+	fi
+	timeout --kill-after=10 "$node_timeout" node "${opts[@]}" "${files[@]}" </dev/null
+	rc=$?
+
+	tests=$(grep -a -E '^# tests [0-9]+' "$tap" 2>/dev/null | tail -n 1 | awk '{print $3}')
+	pass=$(grep -a -E '^# pass [0-9]+' "$tap" 2>/dev/null | tail -n 1 | awk '{print $3}')
+	if [ -z "$tests" ] || [ -z "$pass" ]; then
+		echo "check: node --test printed no totals for $dir (exit status $rc)"
+		count "$suite" 0 "${#files[@]}"
+		return
+	fi
+	# Everything that did not pass failed: fail, cancelled, skipped and todo alike.
+	f=$((tests - pass))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			echo "check: $suite tests did not finish within $node_timeout s"
+		else
+			echo "check: node --test exited with status $rc although every test passed"
+		fi
+		f=1
+	fi
+	count "$suite" "$pass" "$f"
+}
+
+# --- 5. fault scripts ------------------------------------------------------------------------
+# A script may print its own "N passed, N failed" line (the last one counts); otherwise it is
+# one test, passed when it exits 0.
+run_fault() {
+	local script out rc line p f tp=0 tf=0 any=0
+
+	heading "fault scripts (tests/fault/*.sh)"
+	for script in tests/fault/*.sh; do
+		if [ ! -f "$script" ] || [ ! -x "$script" ]; then
+			continue
+		fi
+		any=1
+		out="$tmp/fault-$(basename "$script").log"
+		echo "---- $script"
+		timeout --kill-after=10 "$fault_timeout" "$script" </dev/null 2>&1 | tee "$out"
+		rc=${PIPESTATUS[0]}
+		line=$(grep -a -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+		if [ -n "$line" ]; then
+			p=$(sed -E 's/^([A-Za-z]+: )?([0-9]+) passed.*/\2/' <<<"$line")
+			f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+			if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+				echo "check: $script exited with status $rc although it reported no failure"
+				f=1
+			fi
+		elif [ "$rc" -eq 0 ]; then
+			p=1
+			f=0
+		else
+			echo "check: $script exited with status $rc"
+			p=0
+			f=1
+		fi
+		tp=$((tp + p))
+		tf=$((tf + f))
+	done
+	[ "$any" -eq 1 ] || echo "no executable scripts in tests/fault"
+	count fault-sh "$tp" "$tf"
+}
+
+run_criterion
+run_node_suite http tests/http
+run_node_suite browser tests/browser
+# Any other folder with node tests runs too, so a new folder cannot be forgotten here.
+while IFS= read -r dir; do
+	case "$dir" in
+	tests/http | tests/browser | tests/lib | tests/unit | tests/unit/*) ;;
+	*) run_node_suite "${dir#tests/}" "$dir" ;;
+	esac
+done < <(find tests -name '*.test.mjs' -not -path '*/node_modules/*' -printf '%h\n' | sort -u)
+run_fault
+
+heading summary
+printf '%s\n' "${report[@]}"
+echo
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]

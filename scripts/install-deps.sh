@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# install-deps.sh - installs what building, running, testing or benchmarking involve needs.
+#
+#   scripts/install-deps.sh run     compiler, libraries and Node.js for `make run`
+#   scripts/install-deps.sh check   + Criterion, Chromium and the tools the tests use
+#   scripts/install-deps.sh bench   + wrk
+#
+# Safe to run again and again: it asks dpkg which Debian packages are missing and only then
+# runs `apt-get update` (once) and `apt-get install` for those, and it runs `npm ci` only when
+# node_modules is missing or older than the committed package-lock.json.  It says nothing when
+# there is nothing to do.  Runs as root, or through sudo when it is there.
+set -euo pipefail
+
+mode=${1:-run}
+case "$mode" in
+run | check | bench) ;;
+*)
+	echo "usage: $0 [run|check|bench]" >&2
+	exit 2
+	;;
+esac
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+packages=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsqlite3-dev
+	libsodium-dev libjansson-dev libcmark-dev ca-certificates)
+# Node.js may come from elsewhere (CI machines have Node 20); Debian's Node 18 is enough.
+# Asking for Debian's npm beside another vendor's node would conflict, so only what is absent.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+if [ "$mode" = check ] || [ "$mode" = bench ]; then
+	packages+=(libcriterion-dev chromium fonts-liberation curl sqlite3)
+fi
+if [ "$mode" = bench ]; then
+	packages+=(wrk)
+fi
+
+# A package counts as present only when dpkg says it is fully installed ("ii").
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$status" in
+	ii*) ;;
+	*) missing+=("$p") ;;
+	esac
+done
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		echo "install-deps: need root (or sudo) to run: $*" >&2
+		return 1
+	fi
+}
+
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	log=$(mktemp)
+	trap 'rm -f "$log"' EXIT
+	# apt is noisy; keep its output and show it only when something goes wrong.
+	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get -q update >"$log" 2>&1; then
+		cat "$log" >&2
+		echo "install-deps: apt-get update failed" >&2
+		exit 1
+	fi
+	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get -q install -y \
+		--no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}" </dev/null >"$log" 2>&1; then
+		cat "$log" >&2
+		echo "install-deps: apt-get install failed" >&2
+		exit 1
+	fi
+fi
+
+# Front-end assets and browser-test tools, exactly as package-lock.json pins them.  The stamp
+# is written after a successful `npm ci`, so an interrupted install is redone next time.
+stamp="$root/node_modules/.involve-installed"
+if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
+	echo "install-deps: npm ci"
+	(cd "$root" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
+	touch "$stamp"
+fi

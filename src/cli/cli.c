@@ -1,0 +1,136 @@
+/*
+ * cli.c - shared parts of the `involve` command (see cli.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "involve/secret.h"
+#include "cli.h"
+
+void
+cli_common_init(struct cli_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->data_dir = CLI_DATA_DEFAULT;
+}
+
+bool
+cli_common_option(struct cli_common *c, int opt, const char *arg)
+{
+	if (opt == 'd')
+		c->data_dir = arg;
+	else if (opt == 'D')
+		c->database = arg;
+	else
+		return false;
+	return true;
+}
+
+void
+cli_print_errors(const char *what, const struct errors *e)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++) {
+		if (e->list[i].field[0])
+			fprintf(stderr, "involve: %s: %s: %s\n", what, e->list[i].field, e->list[i].detail);
+		else
+			fprintf(stderr, "involve: %s: %s\n", what, e->list[i].detail);
+	}
+	if (e->n == 0)
+		fprintf(stderr, "involve: %s failed\n", what);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "involve %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'involve %s --help'.\n", cmd);
+	return CLI_USAGE;
+}
+
+int
+cli_env_open(struct cli_common *c, struct cli_env *env)
+{
+	struct store_config cfg;
+	struct errors e;
+	int rc;
+
+	memset(env, 0, sizeof(*env));
+	errors_init(&e);
+	if (secret_init() != 0) {
+		fprintf(stderr, "involve: cannot start the cryptography library\n");
+		return CLI_FAIL;
+	}
+	if (mkdir(c->data_dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "involve: cannot create the data directory %s: %s\n", c->data_dir,
+		    strerror(errno));
+		return CLI_FAIL;
+	}
+	if (keys_load(c->data_dir, &env->keys, &e) != 0) {
+		cli_print_errors("keys", &e);
+		return CLI_FAIL;
+	}
+	if (c->database == NULL) {
+		snprintf(c->database_buf, sizeof(c->database_buf), "sqlite:%s/%s", c->data_dir,
+		    CLI_DB_FILE);
+		c->database = c->database_buf;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.url = c->database;
+	memcpy(cfg.audit_key, env->keys.audit, sizeof(cfg.audit_key));
+	rc = store_open(&cfg, &env->store, &e);
+	memset(cfg.audit_key, 0, sizeof(cfg.audit_key));
+	if (rc != 0) {
+		cli_print_errors("database", &e);
+		keys_wipe(&env->keys);
+		return CLI_FAIL;
+	}
+	rc = env->store->ops->migrate(env->store);
+	if (rc != 0) {
+		fprintf(stderr, "involve: database: migrating the schema failed: %s\n", error_name(rc));
+		cli_env_close(env);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+void
+cli_env_close(struct cli_env *env)
+{
+	store_close(env->store);
+	env->store = NULL;
+	keys_wipe(&env->keys);
+}
+
+bool
+cli_read_line(char *out, size_t size)
+{
+	size_t n;
+
+	if (fgets(out, (int)size, stdin) == NULL)
+		return false;
+	n = strlen(out);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+	return true;
+}
+
+bool
+cli_parse_id(const char *s, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && *s && *end == '\0' && *out > 0;
+}

@@ -1,0 +1,344 @@
+/*
+ * cmd_admin.c - setting up an installation from the command line:
+ * `involve migrate`, `org create|list`, `user add|passwd`, `token create`.
+ * Changes are recorded in the audit log with the actor "cli".
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "involve/secret.h"
+#include "cli.h"
+
+static const struct actor cli_actor = { 0, 0, "cli" };
+
+/* Options every admin command takes besides its own. */
+#define COMMON_OPTIONS \
+	{ "data", required_argument, NULL, 'd' }, \
+	{ "database", required_argument, NULL, 'D' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+static const char common_help[] =
+    "  --data DIR          data directory (default ./var)\n"
+    "  --database URL      sqlite:PATH (default sqlite:DIR/involve.db)\n";
+
+int
+cmd_migrate(int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct cli_common common;
+	struct cli_env env;
+	int opt;
+
+	cli_common_init(&common);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common_option(&common, opt, optarg))
+			continue;
+		if (opt == 'h') {
+			printf("Usage: involve migrate [--data DIR] [--database URL]\n\n"
+			    "Creates the database, or brings its schema up to date.\n\n%s", common_help);
+			return CLI_OK;
+		}
+		return cli_usage_error("migrate", "unknown option");
+	}
+	if (optind < argc)
+		return cli_usage_error("migrate", "unexpected argument '%s'", argv[optind]);
+	if (cli_env_open(&common, &env) != CLI_OK)
+		return CLI_FAIL;
+	printf("The database is up to date.\n");
+	cli_env_close(&env);
+	return CLI_OK;
+}
+
+static int
+print_org(void *arg, const struct org *o)
+{
+	(void)arg;
+	printf("%s\t%s\n", o->slug, o->name);
+	return 0;
+}
+
+int
+cmd_org(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "slug", required_argument, NULL, 's' },
+		{ "name", required_argument, NULL, 'n' },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common;
+	struct cli_env env;
+	struct errors e;
+	struct org o;
+	const char *slug = NULL, *name = NULL, *action;
+	int opt, rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		printf("Usage: involve org create --slug SLUG --name NAME\n"
+		    "       involve org list\n\n"
+		    "  --slug SLUG         short name used in addresses: /o/SLUG/\n"
+		    "  --name NAME         the organisation's name\n%s", common_help);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	action = argv[1];
+	cli_common_init(&common);
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common_option(&common, opt, optarg))
+			continue;
+		switch (opt) {
+		case 's': slug = optarg; break;
+		case 'n': name = optarg; break;
+		case 'h': return cmd_org(2, (char *[]){ "org", "--help", NULL });
+		default: return cli_usage_error("org", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("org", "unexpected argument '%s'", argv[optind]);
+	if (strcmp(action, "list") == 0) {
+		if (cli_env_open(&common, &env) != CLI_OK)
+			return CLI_FAIL;
+		rc = env.store->ops->org_each(env.store, print_org, NULL);
+		cli_env_close(&env);
+		return rc == 0 ? CLI_OK : CLI_FAIL;
+	}
+	if (strcmp(action, "create") != 0)
+		return cli_usage_error("org", "unknown action '%s': use create or list", action);
+	if (slug == NULL || name == NULL)
+		return cli_usage_error("org", "create needs --slug and --name");
+	errors_init(&e);
+	if (org_check(str_c(slug), str_c(name), &o, &e) != 0) {
+		cli_print_errors("org create", &e);
+		return CLI_USAGE;
+	}
+	if (cli_env_open(&common, &env) != CLI_OK)
+		return CLI_FAIL;
+	rc = env.store->ops->org_create(env.store, &cli_actor, &o);
+	cli_env_close(&env);
+	if (rc == ERR_DUPLICATE) {
+		fprintf(stderr, "involve: org create: an organisation with the short name '%s' "
+		    "already exists\n", slug);
+		return CLI_FAIL;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "involve: org create: %s\n", error_name(rc));
+		return CLI_FAIL;
+	}
+	printf("Created organisation %s (%s): /o/%s/\n", o.slug, o.name, o.slug);
+	return CLI_OK;
+}
+
+/* Reads a password from stdin when it is not a terminal; otherwise makes
+ * one and prints it.  Checks it against the policy. */
+static int
+get_password(char *out, size_t size, bool *generated)
+{
+	struct errors e;
+
+	*generated = false;
+	if (!isatty(STDIN_FILENO)) {
+		if (!cli_read_line(out, size)) {
+			fprintf(stderr, "involve: expected a password on standard input\n");
+			return CLI_USAGE;
+		}
+	} else {
+		char made[SECRET_GENERATED_MAX];
+
+		secret_password_generate(made);
+		snprintf(out, size, "%s", made);
+		*generated = true;
+	}
+	errors_init(&e);
+	if (secret_password_check(out, &e) != 0) {
+		cli_print_errors("password", &e);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+int
+cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'o' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "role", required_argument, NULL, 'r' },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common;
+	struct cli_env env;
+	struct errors e;
+	struct user u;
+	struct org o;
+	char password[SECRET_PASSWORD_MAX_BYTES + 2], email[USER_EMAIL_SIZE];
+	const char *org = NULL, *email_arg = NULL, *role = "engagement_officer", *action;
+	bool generated, add;
+	int opt, rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		printf("Usage: involve user add --org SLUG --email EMAIL [--role ROLE]\n"
+		    "       involve user passwd --email EMAIL\n\n"
+		    "The password is read from standard input when it is not a terminal;\n"
+		    "otherwise one is made and printed once.\n\n"
+		    "  --role ROLE         administrator, engagement_officer (default), analyst,\n"
+		    "                      facilitator or viewer\n%s", common_help);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	action = argv[1];
+	cli_common_init(&common);
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common_option(&common, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'o': org = optarg; break;
+		case 'e': email_arg = optarg; break;
+		case 'r': role = optarg; break;
+		case 'h': return cmd_user(2, (char *[]){ "user", "--help", NULL });
+		default: return cli_usage_error("user", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("user", "unexpected argument '%s'", argv[optind]);
+	add = strcmp(action, "add") == 0;
+	if (!add && strcmp(action, "passwd") != 0)
+		return cli_usage_error("user", "unknown action '%s': use add or passwd", action);
+	if (email_arg == NULL || (add && org == NULL))
+		return cli_usage_error("user", add ? "add needs --org and --email" :
+		    "passwd needs --email");
+	errors_init(&e);
+	memset(&u, 0, sizeof(u));
+	if (user_email_check(str_c(email_arg), email, &e) != 0 ||
+	    (add && role_parse(str_c(role), &u.role) != 0)) {
+		if (!errors_any(&e))
+			errors_add(&e, "role", "unknown role '%s'", role);
+		cli_print_errors("user", &e);
+		return CLI_USAGE;
+	}
+	if ((rc = get_password(password, sizeof(password), &generated)) != CLI_OK)
+		return rc;
+	if (cli_env_open(&common, &env) != CLI_OK)
+		return CLI_FAIL;
+	rc = CLI_FAIL;
+	if (secret_password_hash(password, u.password_hash) != 0) {
+		fprintf(stderr, "involve: user: hashing the password failed\n");
+		goto out;
+	}
+	if (add) {
+		if (env.store->ops->org_get_by_slug(env.store, org, &o) != 0) {
+			fprintf(stderr, "involve: user add: there is no organisation '%s'\n", org);
+			goto out;
+		}
+		u.org_id = o.id;
+		snprintf(u.email, sizeof(u.email), "%s", email);
+		rc = env.store->ops->user_create(env.store, &cli_actor, &u);
+		if (rc == ERR_DUPLICATE) {
+			fprintf(stderr, "involve: user add: %s already has an account\n", email);
+			rc = CLI_FAIL;
+			goto out;
+		}
+	} else {
+		struct user existing;
+
+		if (env.store->ops->user_get_by_email(env.store, email, &existing) != 0) {
+			fprintf(stderr, "involve: user passwd: there is no user %s\n", email);
+			goto out;
+		}
+		rc = env.store->ops->user_set_password(env.store, &cli_actor, existing.id,
+		    u.password_hash);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "involve: user: %s\n", error_name(rc));
+		rc = CLI_FAIL;
+		goto out;
+	}
+	printf(add ? "Added %s as %s.\n" : "Changed the password of %s.\n", email, role);
+	if (generated)
+		printf("Password (shown once): %s\n", password);
+	rc = CLI_OK;
+out:
+	memset(password, 0, sizeof(password));
+	cli_env_close(&env);
+	return rc;
+}
+
+int
+cmd_token(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'o' },
+		{ "user", required_argument, NULL, 'u' },
+		COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common;
+	struct cli_env env;
+	struct api_token t;
+	struct user u;
+	struct org o;
+	struct errors e;
+	char token[SECRET_TOKEN_MAX], email[USER_EMAIL_SIZE];
+	unsigned char hash[STORE_HASH_SIZE];
+	const char *org = NULL, *user = NULL;
+	int opt, rc = CLI_FAIL;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		printf("Usage: involve token create --org SLUG --user EMAIL\n\n"
+		    "Creates an API token for a staff user; the token is printed once,\n"
+		    "as the last word of the output.\n\n%s", common_help);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[1], "create") != 0)
+		return cli_usage_error("token", "unknown action '%s': use create", argv[1]);
+	cli_common_init(&common);
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common_option(&common, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'o': org = optarg; break;
+		case 'u': user = optarg; break;
+		case 'h': return cmd_token(2, (char *[]){ "token", "--help", NULL });
+		default: return cli_usage_error("token", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("token", "unexpected argument '%s'", argv[optind]);
+	if (org == NULL || user == NULL)
+		return cli_usage_error("token", "create needs --org and --user");
+	errors_init(&e);
+	if (user_email_check(str_c(user), email, &e) != 0) {
+		cli_print_errors("token", &e);
+		return CLI_USAGE;
+	}
+	if (cli_env_open(&common, &env) != CLI_OK)
+		return CLI_FAIL;
+	if (env.store->ops->org_get_by_slug(env.store, org, &o) != 0) {
+		fprintf(stderr, "involve: token create: there is no organisation '%s'\n", org);
+		goto out;
+	}
+	if (env.store->ops->user_get_by_email(env.store, email, &u) != 0 || u.org_id != o.id) {
+		fprintf(stderr, "involve: token create: %s is not a user of '%s'\n", email, org);
+		goto out;
+	}
+	if (secret_token_new("inv_", token) != 0)
+		goto out;
+	secret_token_hash(env.keys.token, token, strlen(token), hash);
+	memset(&t, 0, sizeof(t));
+	t.user_id = u.id;
+	t.org_id = o.id;
+	if (env.store->ops->token_create(env.store, &cli_actor, hash, &t) != 0) {
+		fprintf(stderr, "involve: token create: the token could not be saved\n");
+		goto out;
+	}
+	printf("API token for %s at %s (shown once): %s\n", email, o.slug, token);
+	rc = CLI_OK;
+out:
+	memset(token, 0, sizeof(token));
+	cli_env_close(&env);
+	return rc;
+}

@@ -1,0 +1,172 @@
+/*
+ * cmd_report.c - reading out of an installation: `involve poll export`
+ * and `involve audit verify`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "involve/audit.h"
+#include "involve/poll_export.h"
+#include "cli.h"
+
+int
+cmd_poll(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "org", required_argument, NULL, 'o' },
+		{ "poll", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "database", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common;
+	struct cli_env env;
+	struct poll *p = NULL;
+	struct tally t;
+	struct org o;
+	struct buf out = BUF_INIT;
+	const char *org = NULL, *poll = NULL, *format = "csv";
+	long long id;
+	int opt, rc = CLI_FAIL;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		printf("Usage: involve poll export --org SLUG --poll ID [--format csv|json]\n\n"
+		    "Writes a poll's results to standard output.\n");
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[1], "export") != 0)
+		return cli_usage_error("poll", "unknown action '%s': use export", argv[1]);
+	cli_common_init(&common);
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common_option(&common, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'o': org = optarg; break;
+		case 'p': poll = optarg; break;
+		case 'f': format = optarg; break;
+		case 'h': return cmd_poll(2, (char *[]){ "poll", "--help", NULL });
+		default: return cli_usage_error("poll", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("poll", "unexpected argument '%s'", argv[optind]);
+	if (org == NULL || poll == NULL)
+		return cli_usage_error("poll", "export needs --org and --poll");
+	if (!cli_parse_id(poll, &id))
+		return cli_usage_error("poll", "--poll must be a poll id (a whole number)");
+	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+		return cli_usage_error("poll", "--format must be csv or json");
+	if (cli_env_open(&common, &env) != CLI_OK)
+		return CLI_FAIL;
+	p = malloc(sizeof(*p));
+	if (p == NULL)
+		goto out;
+	if (env.store->ops->org_get_by_slug(env.store, org, &o) != 0) {
+		fprintf(stderr, "involve: poll export: there is no organisation '%s'\n", org);
+		goto out;
+	}
+	if (env.store->ops->poll_get(env.store, id, p) != 0 || p->org_id != o.id) {
+		fprintf(stderr, "involve: poll export: '%s' has no poll %lld\n", org, id);
+		goto out;
+	}
+	if (env.store->ops->poll_tally(env.store, id, &t) != 0) {
+		fprintf(stderr, "involve: poll export: reading the results failed\n");
+		goto out;
+	}
+	if (strcmp(format, "csv") == 0)
+		poll_export_csv(p, &t, &out);
+	else
+		poll_export_json(p, &t, NULL, &out);
+	if (!buf_ok(&out) || fwrite(out.p, 1, out.n, stdout) != out.n || fflush(stdout) != 0) {
+		fprintf(stderr, "involve: poll export: writing the output failed\n");
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	buf_free(&out);
+	free(p);
+	cli_env_close(&env);
+	return rc;
+}
+
+struct verify_ctx {
+	struct audit_verifier v;
+	struct errors e;
+	bool failed;
+};
+
+static int
+verify_one(void *arg, const struct audit_entry *entry)
+{
+	struct verify_ctx *c = arg;
+
+	if (audit_verifier_feed(&c->v, entry, &c->e) != 0) {
+		c->failed = true;
+		return 1; /* stop at the first break */
+	}
+	return 0;
+}
+
+int
+cmd_audit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "database", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common;
+	struct cli_env env;
+	struct verify_ctx *c;
+	int opt, rc;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		printf("Usage: involve audit verify [--data DIR] [--database URL]\n\n"
+		    "Checks that no audit log entry has been changed, removed or reordered.\n");
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[1], "verify") != 0)
+		return cli_usage_error("audit", "unknown action '%s': use verify", argv[1]);
+	cli_common_init(&common);
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common_option(&common, opt, optarg))
+			continue;
+		if (opt == 'h')
+			return cmd_audit(2, (char *[]){ "audit", "--help", NULL });
+		return cli_usage_error("audit", "unknown option");
+	}
+	if (optind < argc)
+		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
+	if (cli_env_open(&common, &env) != CLI_OK)
+		return CLI_FAIL;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		cli_env_close(&env);
+		return CLI_FAIL;
+	}
+	errors_init(&c->e);
+	audit_verifier_init(&c->v, env.keys.audit);
+	rc = env.store->ops->audit_each(env.store, verify_one, c);
+	if (c->failed) {
+		cli_print_errors("audit verify", &c->e);
+		rc = CLI_FAIL;
+	} else if (rc != 0) {
+		fprintf(stderr, "involve: audit verify: reading the log failed: %s\n", error_name(rc));
+		rc = CLI_FAIL;
+	} else {
+		printf("The audit log is intact: %lld entries, each linked to the one before.\n",
+		    (long long)audit_verifier_count(&c->v));
+		rc = CLI_OK;
+	}
+	audit_verifier_wipe(&c->v);
+	free(c);
+	cli_env_close(&env);
+	return rc;
+}

@@ -1,0 +1,204 @@
+/*
+ * cmd_serve.c - `involve serve`: opens the data directory, starts the HTTP
+ * server and runs until SIGINT or SIGTERM, then stops gracefully: no new
+ * connections, requests in flight finish, queued writes commit.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "involve/app.h"
+#include "involve/httpd.h"
+#include "involve/log.h"
+#include "involve/secret.h"
+#include "cli.h"
+
+#define SERVE_LISTEN_DEFAULT "127.0.0.1:8080"
+#define SERVE_RATE_DEFAULT 60 /* votes a minute from one network */
+#define SERVE_RATE_MAX 1000000
+
+static const char serve_help[] =
+    "Usage: involve serve [OPTIONS]\n\n"
+    "Serves the public site, the staff pages and the JSON API.\n\n"
+    "  --listen ADDR:PORT      where to listen (default " SERVE_LISTEN_DEFAULT ")\n"
+    "  --data DIR              data directory: database and keys/ (default ./var)\n"
+    "  --database URL          sqlite:PATH (default sqlite:DIR/involve.db)\n"
+    "  --public-url URL        the address people use, e.g. https://involve.example.org\n"
+    "                          (default http://ADDR:PORT); https makes cookies Secure\n"
+    "  --vote-rate-limit N     answers a minute from one network (default 60; 0 = off,\n"
+    "                          for kiosks and load tests)\n"
+    "  --demo                  on first start, fill the database with the demo content\n"
+    "                          and print the demo administrator's password\n"
+    "  --templates DIR         page templates (default web/templates)\n"
+    "  --static DIR            static files (default web/static)\n"
+    "  --demo-file FILE        demo content (default data/demo/demo.json)\n"
+    "  --threads N             HTTP threads (default: one per processor)\n"
+    "  --no-access-log         do not write a log line per request\n";
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static bool
+parse_count(const char *s, long min, long max, long *out)
+{
+	char *end;
+
+	*out = strtol(s, &end, 10);
+	return *s && *end == '\0' && *out >= min && *out <= max;
+}
+
+static int
+count_org(void *arg, const struct org *o)
+{
+	(void)o;
+	(*(int *)arg)++;
+	return 0;
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "database", required_argument, NULL, 'D' },
+		{ "public-url", required_argument, NULL, 'u' },
+		{ "vote-rate-limit", required_argument, NULL, 'r' },
+		{ "demo", no_argument, NULL, 'x' },
+		{ "demo-file", required_argument, NULL, 'f' },
+		{ "templates", required_argument, NULL, 't' },
+		{ "static", required_argument, NULL, 's' },
+		{ "threads", required_argument, NULL, 'n' },
+		{ "no-access-log", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_common common;
+	struct app_config acfg;
+	struct httpd_config hcfg;
+	struct cli_env env;
+	struct httpd *server = NULL;
+	struct app *app = NULL;
+	struct errors e;
+	char public_url[512];
+	const char *demo_file = "data/demo/demo.json";
+	bool demo = false;
+	long n;
+	int opt, orgs = 0, rc = CLI_FAIL;
+	struct sigaction sa;
+	sigset_t stop_set, old_set;
+
+	cli_common_init(&common);
+	memset(&acfg, 0, sizeof(acfg));
+	memset(&hcfg, 0, sizeof(hcfg));
+	hcfg.listen = SERVE_LISTEN_DEFAULT;
+	hcfg.access_log = true;
+	acfg.templates_dir = "web/templates";
+	acfg.static_dir = "web/static";
+	acfg.vote_rate_limit = SERVE_RATE_DEFAULT;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (cli_common_option(&common, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'l': hcfg.listen = optarg; break;
+		case 'u': acfg.public_url = optarg; break;
+		case 'x': demo = true; break;
+		case 'f': demo_file = optarg; break;
+		case 't': acfg.templates_dir = optarg; break;
+		case 's': acfg.static_dir = optarg; break;
+		case 'q': hcfg.access_log = false; break;
+		case 'r':
+			if (!parse_count(optarg, 0, SERVE_RATE_MAX, &n))
+				return cli_usage_error("serve", "--vote-rate-limit must be a whole number "
+				    "from 0 to %d", SERVE_RATE_MAX);
+			acfg.vote_rate_limit = (int)n;
+			break;
+		case 'n':
+			if (!parse_count(optarg, 1, 256, &n))
+				return cli_usage_error("serve", "--threads must be from 1 to 256");
+			hcfg.threads = (int)n;
+			break;
+		case 'h':
+			fputs(serve_help, stdout);
+			return CLI_OK;
+		default:
+			return cli_usage_error("serve", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+	errors_init(&e);
+	if (httpd_parse_listen(hcfg.listen, &e) != 0) {
+		cli_print_errors("serve", &e);
+		return CLI_USAGE;
+	}
+	if (acfg.public_url == NULL) {
+		snprintf(public_url, sizeof(public_url), "http://%s", hcfg.listen);
+		acfg.public_url = public_url;
+	} else if (strncmp(acfg.public_url, "http://", 7) != 0 &&
+	    strncmp(acfg.public_url, "https://", 8) != 0) {
+		return cli_usage_error("serve", "--public-url must start with http:// or https://");
+	} else {
+		snprintf(public_url, sizeof(public_url), "%s", acfg.public_url);
+		while (strlen(public_url) > 8 && public_url[strlen(public_url) - 1] == '/')
+			public_url[strlen(public_url) - 1] = '\0';
+		acfg.public_url = public_url;
+	}
+
+	if (cli_env_open(&common, &env) != CLI_OK)
+		return CLI_FAIL;
+	if (demo) {
+		env.store->ops->org_each(env.store, count_org, &orgs);
+		if (orgs == 0 && demo_load(&env, demo_file) != 0)
+			goto out;
+	}
+	app = calloc(1, sizeof(*app));
+	if (app == NULL)
+		goto out;
+	if (app_init(app, &acfg, env.store, &env.keys, &e) != 0) {
+		cli_print_errors("serve", &e);
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* Block the stop signals before the server's threads start, so they
+	 * inherit the mask and only this thread takes them, in sigsuspend. */
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_set, &old_set);
+	if (httpd_start(app, &hcfg, &server, &e) != 0) {
+		cli_print_errors("serve", &e);
+		goto out;
+	}
+	printf("involve is serving %s/ (listening on %s; Ctrl-C stops it)\n", acfg.public_url,
+	    hcfg.listen);
+	fflush(stdout);
+	log_info("serve", "listening on %s, database %s", hcfg.listen, common.database);
+	while (!stop_requested)
+		sigsuspend(&old_set);
+	log_info("serve", "stopping");
+	atomic_store(&app->ready, false);
+	rc = CLI_OK;
+out:
+	httpd_stop(server);
+	if (app) {
+		app_free(app);
+		free(app);
+	}
+	cli_env_close(&env);
+	return rc;
+}

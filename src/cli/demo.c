@@ -1,0 +1,175 @@
+/*
+ * demo.c - fills a new database with the demo content (data/demo/demo.json)
+ * for `involve serve --demo`: the four organisations of the seed pages,
+ * their home page wording, Bury's pharmacy poll with some answers, and a
+ * demo administrator whose password is printed once.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "involve/secret.h"
+#include "cli.h"
+
+static const struct actor demo_actor = { 0, 0, "demo" };
+
+/* Waits for the demo's ballots, which are cast asynchronously. */
+struct ballot_wait {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	int pending;
+	int failed;
+};
+
+static void
+ballot_done(void *arg, int rc)
+{
+	struct ballot_wait *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	if (rc != 0)
+		w->failed++;
+	w->pending--;
+	pthread_cond_signal(&w->done);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int
+load_poll(struct cli_env *env, const struct org *o, json_t *jp, struct ballot_wait *w)
+{
+	struct poll_input in;
+	struct poll *p = malloc(sizeof(*p));
+	struct errors e;
+	json_t *opts = json_object_get(jp, "options"), *votes = json_object_get(jp, "votes"), *v;
+	unsigned char voter[STORE_HASH_SIZE];
+	struct ballot b;
+	size_t i;
+	int rc = ERR_INVALID;
+	json_int_t k;
+
+	if (p == NULL)
+		return ERR_NOMEM;
+	memset(&in, 0, sizeof(in));
+	errors_init(&e);
+	in.question = str_c(json_string_value(json_object_get(jp, "question")));
+	json_array_foreach(opts, i, v) {
+		if (i < POLL_OPTIONS_MAX)
+			in.options[i] = str_c(json_string_value(v));
+	}
+	in.option_n = (int)json_array_size(opts);
+	in.multiple = json_is_true(json_object_get(jp, "multiple"));
+	poll_results_parse(str_c(json_string_value(json_object_get(jp, "show_results"))),
+	    &in.show_results);
+	in.opens_at = (int64_t)time(NULL) - 14 * 24 * 3600;
+	if (poll_build(&in, (int64_t)time(NULL), p, &e) != 0) {
+		cli_print_errors("demo poll", &e);
+		goto out;
+	}
+	p->org_id = o->id;
+	if ((rc = env->store->ops->poll_create(env->store, &demo_actor, p)) != 0)
+		goto out;
+	json_array_foreach(votes, i, v) {
+		if ((int)i >= p->option_n)
+			break;
+		for (k = 0; k < json_integer_value(v); k++) {
+			memset(&b, 0, sizeof(b));
+			b.choice_n = 1;
+			b.choices[0] = p->options[i].id;
+			randombytes_buf(voter, sizeof(voter)); /* a made-up browser each */
+			pthread_mutex_lock(&w->lock);
+			w->pending++;
+			pthread_mutex_unlock(&w->lock);
+			if (env->store->ops->ballot_cast(env->store, p->id, &b, voter, (int64_t)time(NULL),
+			    ballot_done, w) != 0)
+				ballot_done(w, ERR_IO);
+		}
+	}
+out:
+	free(p);
+	return rc;
+}
+
+int
+demo_load(struct cli_env *env, const char *demo_path)
+{
+	struct ballot_wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+	json_error_t jerr;
+	json_t *root, *jo, *page, *jp;
+	const char *key;
+	struct errors e;
+	struct org o;
+	struct user admin;
+	struct site_page sp;
+	char password[SECRET_GENERATED_MAX];
+	size_t i, j;
+	int rc = ERR_INVALID;
+
+	root = json_load_file(demo_path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		fprintf(stderr, "involve: demo: cannot read %s: %s (line %d)\n", demo_path, jerr.text,
+		    jerr.line);
+		return ERR_IO;
+	}
+	json_array_foreach(json_object_get(root, "organisations"), i, jo) {
+		errors_init(&e);
+		if (org_check(str_c(json_string_value(json_object_get(jo, "slug"))),
+		    str_c(json_string_value(json_object_get(jo, "name"))), &o, &e) != 0) {
+			cli_print_errors("demo", &e);
+			goto out;
+		}
+		if ((rc = env->store->ops->org_create(env->store, &demo_actor, &o)) != 0)
+			goto fail;
+		json_object_foreach(json_object_get(jo, "pages"), key, page) {
+			memset(&sp, 0, sizeof(sp));
+			sp.org_id = o.id;
+			snprintf(sp.key, sizeof(sp.key), "%s", key);
+			snprintf(sp.title, sizeof(sp.title), "%s",
+			    json_string_value(json_object_get(page, "title")));
+			sp.body = (char *)json_string_value(json_object_get(page, "body"));
+			if ((rc = env->store->ops->page_put(env->store, &demo_actor, &sp)) != 0)
+				goto fail;
+		}
+		json_array_foreach(json_object_get(jo, "polls"), j, jp) {
+			if ((rc = load_poll(env, &o, jp, &w)) != 0)
+				goto fail;
+		}
+	}
+	pthread_mutex_lock(&w.lock);
+	while (w.pending > 0)
+		pthread_cond_wait(&w.done, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	if (w.failed) {
+		rc = ERR_IO;
+		goto fail;
+	}
+
+	memset(&admin, 0, sizeof(admin));
+	jo = json_object_get(root, "admin");
+	if ((rc = env->store->ops->org_get_by_slug(env->store,
+	    json_string_value(json_object_get(jo, "org")), &o)) != 0)
+		goto fail;
+	admin.org_id = o.id;
+	admin.role = ROLE_ADMIN;
+	snprintf(admin.email, sizeof(admin.email), "%s",
+	    json_string_value(json_object_get(jo, "email")));
+	secret_password_generate(password);
+	if ((rc = secret_password_hash(password, admin.password_hash)) != 0 ||
+	    (rc = env->store->ops->user_create(env->store, &demo_actor, &admin)) != 0)
+		goto fail;
+	printf("Demo content loaded.\n"
+	    "Sign in at /staff/login as %s with the password (shown once): %s\n",
+	    admin.email, password);
+	sodium_memzero(password, sizeof(password));
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "involve: demo: loading the demo content failed: %s\n", error_name(rc));
+out:
+	json_decref(root);
+	return rc;
+}

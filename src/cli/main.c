@@ -1,0 +1,58 @@
+/*
+ * main.c - the `involve` command: finds the subcommand and runs it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "serve", cmd_serve, "serve the public site, staff pages and API" },
+	{ "migrate", cmd_migrate, "create or update the database schema" },
+	{ "org", cmd_org, "create and list organisations" },
+	{ "user", cmd_user, "add staff users and set their passwords" },
+	{ "token", cmd_token, "create API tokens" },
+	{ "poll", cmd_poll, "export a poll's results" },
+	{ "audit", cmd_audit, "verify the audit log's hash chain" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: involve COMMAND [OPTIONS]\n\n"
+	    "involve runs polls and other ways of involving people and communities\n"
+	    "in health and care.\n\nCommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nEvery command takes --data DIR (default %s) and --database URL\n"
+	    "(default sqlite:DIR/%s).  Run 'involve COMMAND --help' for more.\n",
+	    CLI_DATA_DEFAULT, CLI_DB_FILE);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "involve: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return CLI_USAGE;
+}

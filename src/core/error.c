@@ -1,0 +1,68 @@
+/*
+ * error.c - error names and the field-error list (see error.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "involve/error.h"
+
+const char *
+error_name(int code)
+{
+	switch (code) {
+	case ERR_OK: return "ok";
+	case ERR_NOMEM: return "out of memory";
+	case ERR_INVALID: return "invalid input";
+	case ERR_NOTFOUND: return "not found";
+	case ERR_CONFLICT: return "conflict";
+	case ERR_DUPLICATE: return "duplicate";
+	case ERR_IO: return "input/output error";
+	case ERR_FULL: return "storage full";
+	case ERR_DENIED: return "not allowed";
+	case ERR_BUSY: return "busy";
+	}
+	return "unknown error";
+}
+
+void
+errors_init(struct errors *e)
+{
+	e->n = 0;
+	e->dropped = 0;
+}
+
+void
+errors_vadd(struct errors *e, const char *field, const char *fmt, va_list ap)
+{
+	struct field_error *fe;
+
+	if (e->n >= ERRORS_MAX) {
+		e->dropped++;
+		return;
+	}
+	fe = &e->list[e->n++];
+	snprintf(fe->field, sizeof(fe->field), "%s", field ? field : "");
+	vsnprintf(fe->detail, sizeof(fe->detail), fmt, ap);
+}
+
+void
+errors_add(struct errors *e, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	errors_vadd(e, field, fmt, ap);
+	va_end(ap);
+}
+
+void
+errors_add_at(struct errors *e, const char *prefix, int index, const char *fmt, ...)
+{
+	char field[ERROR_FIELD_MAX];
+	va_list ap;
+
+	snprintf(field, sizeof(field), "%s[%d]", prefix, index);
+	va_start(ap, fmt);
+	errors_vadd(e, field, fmt, ap);
+	va_end(ap);
+}

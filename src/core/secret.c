@@ -1,0 +1,386 @@
+/*
+ * secret.c - passwords, tokens and signed cookie values (see secret.h).
+ *
+ * A thin layer over libsodium whose job is to fix the choices in one place:
+ * argon2id for passwords, keyed BLAKE2b for everything the database must be
+ * able to look up without holding the secret itself, base64url without
+ * padding for anything that travels in a URL, header or cookie, and
+ * constant-time comparison wherever a MAC is checked.
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "involve/secret.h"
+
+static_assert(SECRET_PWHASH_MAX == crypto_pwhash_STRBYTES, "argon2 string size");
+static_assert(SECRET_KEY_BYTES == crypto_generichash_KEYBYTES, "BLAKE2b key size");
+#define B64URL sodium_base64_VARIANT_URLSAFE_NO_PADDING
+
+static_assert(SECRET_TOKEN_MAX >=
+        SECRET_TOKEN_PREFIX_MAX + sodium_base64_ENCODED_LEN(SECRET_TOKEN_RANDOM_BYTES, B64URL),
+    "token buffer");
+static_assert(
+    SECRET_COOKIE_LEN + 1 == sodium_base64_ENCODED_LEN(2 * SECRET_COOKIE_ID_BYTES, B64URL),
+    "cookie length");
+static_assert(SECRET_COOKIE_MAX > SECRET_COOKIE_LEN, "cookie buffer");
+#define COOKIE_MAC_BYTES 16
+
+/* No 0/o, 1/l/i: a password read aloud or from paper is typed right. */
+static const char password_alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+#define PASSWORD_GROUPS 5
+#define PASSWORD_GROUP_CHARS 4
+
+static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
+static int sodium_status;
+
+/* Set at start-up before threads exist (secret_set_cost), read after. */
+static enum secret_cost current_cost = SECRET_COST_INTERACTIVE;
+
+static void
+sodium_start(void)
+{
+	sodium_status = sodium_init();
+}
+
+/* Makes sure libsodium is initialised.  If it cannot be, nothing here can
+ * be done safely, so the process stops; secret_init is where main learns
+ * of it first and can say why. */
+static void
+ensure_sodium(void)
+{
+	pthread_once(&sodium_once, sodium_start);
+	if (sodium_status < 0)
+		abort();
+}
+
+int
+secret_init(void)
+{
+	pthread_once(&sodium_once, sodium_start);
+	return sodium_status < 0 ? ERR_IO : 0;
+}
+
+void
+secret_set_cost(enum secret_cost cost)
+{
+	current_cost = cost;
+}
+
+static void
+cost_limits(unsigned long long *ops, size_t *mem)
+{
+	if (current_cost == SECRET_COST_TEST) {
+		*ops = crypto_pwhash_argon2id_OPSLIMIT_MIN;
+		*mem = crypto_pwhash_argon2id_MEMLIMIT_MIN;
+	} else {
+		*ops = crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE;
+		*mem = crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE;
+	}
+}
+
+int
+secret_password_hash(const char *password, char out[SECRET_PWHASH_MAX])
+{
+	unsigned long long ops;
+	size_t mem;
+
+	ensure_sodium();
+	cost_limits(&ops, &mem);
+	if (crypto_pwhash_str_alg(
+	        out, password, strlen(password), ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		out[0] = '\0';
+		return ERR_NOMEM;
+	}
+	return 0;
+}
+
+/* A hash string is only handed to libsodium when it ends inside the size
+ * an argon2 string can have. */
+static bool
+hash_well_sized(const char *hash)
+{
+	return hash != NULL && strnlen(hash, SECRET_PWHASH_MAX) < SECRET_PWHASH_MAX;
+}
+
+bool
+secret_password_verify(const char *hash, const char *password)
+{
+	if (!hash_well_sized(hash) || password == NULL)
+		return false;
+	ensure_sodium();
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+bool
+secret_password_needs_rehash(const char *hash)
+{
+	unsigned long long ops;
+	size_t mem;
+
+	if (!hash_well_sized(hash) ||
+	    strncmp(hash, crypto_pwhash_argon2id_STRPREFIX,
+	        sizeof(crypto_pwhash_argon2id_STRPREFIX) - 1) != 0)
+		return true;
+	ensure_sodium();
+	cost_limits(&ops, &mem);
+	return crypto_pwhash_str_needs_rehash(hash, ops, mem) != 0;
+}
+
+/*
+ * Decodes one UTF-8 character at s[0..n) into *cp and returns its length,
+ * or 0 when the bytes are not well-formed UTF-8 (overlong forms, UTF-16
+ * surrogates and values past U+10FFFF included), per RFC 3629's table.
+ */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, unsigned int *cp)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t len, i;
+	unsigned int v;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2;
+		v = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		len = 3;
+		v = s[0] & 0x0F;
+		if (s[0] == 0xE0)
+			lo = 0xA0;
+		else if (s[0] == 0xED)
+			hi = 0x9F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4;
+		v = s[0] & 0x07;
+		if (s[0] == 0xF0)
+			lo = 0x90;
+		else if (s[0] == 0xF4)
+			hi = 0x8F;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (i == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF))
+			return 0;
+		v = (v << 6) | (c & 0x3F);
+	}
+	*cp = v;
+	return len;
+}
+
+int
+secret_password_check(const char *password, struct errors *e)
+{
+	const unsigned char *p = (const unsigned char *)password;
+	size_t n, i, step, chars = 0;
+	unsigned int cp;
+
+	n = password ? strnlen(password, SECRET_PASSWORD_MAX_BYTES + 1) : 0;
+	if (n == 0) {
+		errors_add(e, "password", "Enter a password");
+		return ERR_INVALID;
+	}
+	if (n > SECRET_PASSWORD_MAX_BYTES) {
+		errors_add(e, "password",
+		    "Password must be %d bytes or fewer (letters and numbers are 1 byte, "
+		    "accented letters and symbols 2 to 4)",
+		    SECRET_PASSWORD_MAX_BYTES);
+		return ERR_INVALID;
+	}
+	for (i = 0; i < n; i += step) {
+		step = utf8_decode(p + i, n - i, &cp);
+		if (step == 0) {
+			errors_add(e, "password",
+			    "Password contains something that is not text: type it again");
+			return ERR_INVALID;
+		}
+		/* Unicode's control characters (Cc): C0, DEL and C1. */
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			errors_add(e, "password",
+			    "Password must not contain tabs, line breaks or other control "
+			    "characters");
+			return ERR_INVALID;
+		}
+		chars++;
+	}
+	if (chars < SECRET_PASSWORD_MIN_CHARS) {
+		errors_add(e, "password", "Password must be %d characters or more",
+		    SECRET_PASSWORD_MIN_CHARS);
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
+void
+secret_password_generate(char out[SECRET_GENERATED_MAX])
+{
+	size_t pos = 0;
+	int g, c;
+
+	static_assert(PASSWORD_GROUPS * (PASSWORD_GROUP_CHARS + 1) <= SECRET_GENERATED_MAX,
+	    "generated password buffer");
+	ensure_sodium();
+	for (g = 0; g < PASSWORD_GROUPS; g++) {
+		if (g > 0)
+			out[pos++] = '-';
+		for (c = 0; c < PASSWORD_GROUP_CHARS; c++)
+			out[pos++] =
+			    password_alphabet[randombytes_uniform(sizeof(password_alphabet) - 1)];
+	}
+	out[pos] = '\0';
+}
+
+int
+secret_token_new(const char *prefix, char out[SECRET_TOKEN_MAX])
+{
+	unsigned char raw[SECRET_TOKEN_RANDOM_BYTES];
+	size_t plen = prefix ? strnlen(prefix, SECRET_TOKEN_PREFIX_MAX + 1) : 0;
+
+	out[0] = '\0';
+	if (plen > SECRET_TOKEN_PREFIX_MAX)
+		return ERR_INVALID;
+	ensure_sodium();
+	if (plen > 0)
+		memcpy(out, prefix, plen);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out + plen, SECRET_TOKEN_MAX - plen, raw, sizeof(raw), B64URL);
+	sodium_memzero(raw, sizeof(raw));
+	return 0;
+}
+
+void
+secret_token_hash(const unsigned char key[SECRET_KEY_BYTES], const char *token, size_t len,
+    unsigned char out[SECRET_TOKEN_HASH_BYTES])
+{
+	ensure_sodium();
+	crypto_generichash(
+	    out, SECRET_TOKEN_HASH_BYTES, (const unsigned char *)token, len, key, SECRET_KEY_BYTES);
+}
+
+void
+secret_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0x0F];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+secret_unhex(const char *hex, size_t len, unsigned char *out, size_t n)
+{
+	size_t i;
+	int hi, lo;
+
+	if (hex == NULL || n > SIZE_MAX / 2 || len != 2 * n)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		hi = hex_value(hex[2 * i]);
+		lo = hex_value(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			goto bad;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+bad:
+	memset(out, 0, n);
+	return ERR_INVALID;
+}
+
+/* The cookie's MAC: keyed BLAKE2b with a 16-byte output (the output length
+ * is part of BLAKE2b's parameters, so this is not a cut-down 32-byte hash). */
+static void
+cookie_mac(const unsigned char key[SECRET_KEY_BYTES], const unsigned char *id,
+    unsigned char mac[COOKIE_MAC_BYTES])
+{
+	crypto_generichash(
+	    mac, COOKIE_MAC_BYTES, id, SECRET_COOKIE_ID_BYTES, key, SECRET_KEY_BYTES);
+}
+
+void
+secret_cookie_new(const unsigned char key[SECRET_KEY_BYTES], char out[SECRET_COOKIE_MAX],
+    unsigned char id_out[SECRET_COOKIE_ID_BYTES])
+{
+	unsigned char raw[SECRET_COOKIE_ID_BYTES + COOKIE_MAC_BYTES];
+
+	ensure_sodium();
+	randombytes_buf(raw, SECRET_COOKIE_ID_BYTES);
+	cookie_mac(key, raw, raw + SECRET_COOKIE_ID_BYTES);
+	sodium_bin2base64(out, SECRET_COOKIE_MAX, raw, sizeof(raw), B64URL);
+	memcpy(id_out, raw, SECRET_COOKIE_ID_BYTES);
+}
+
+int
+secret_cookie_verify(const unsigned char key[SECRET_KEY_BYTES], const char *value, size_t len,
+    unsigned char id_out[SECRET_COOKIE_ID_BYTES])
+{
+	unsigned char raw[SECRET_COOKIE_ID_BYTES + COOKIE_MAC_BYTES];
+	unsigned char mac[COOKIE_MAC_BYTES];
+	const char *end = NULL;
+	size_t raw_len = 0;
+	int rc = ERR_INVALID;
+
+	memset(id_out, 0, SECRET_COOKIE_ID_BYTES);
+	/* The exact length first: base64 of 32 bytes is always 43 characters,
+	 * and nothing longer is ever read. */
+	if (value == NULL || len != SECRET_COOKIE_LEN)
+		goto out;
+	ensure_sodium();
+	if (sodium_base642bin(raw, sizeof(raw), value, len, NULL, &raw_len, &end, B64URL) != 0 ||
+	    raw_len != sizeof(raw) || end != value + len)
+		goto out;
+	cookie_mac(key, raw, mac);
+	if (sodium_memcmp(mac, raw + SECRET_COOKIE_ID_BYTES, COOKIE_MAC_BYTES) != 0)
+		goto out;
+	memcpy(id_out, raw, SECRET_COOKIE_ID_BYTES);
+	rc = 0;
+out:
+	return rc;
+}
+
+void
+secret_voter_hash(const unsigned char key[SECRET_KEY_BYTES],
+    const unsigned char id[SECRET_COOKIE_ID_BYTES], int64_t poll_id,
+    unsigned char out[SECRET_VOTER_HASH_BYTES])
+{
+	unsigned char in[8 + SECRET_COOKIE_ID_BYTES];
+	uint64_t v = (uint64_t)poll_id;
+	int i;
+
+	/* Both parts have a fixed size, so the concatenation is unambiguous. */
+	for (i = 7; i >= 0; i--) {
+		in[i] = (unsigned char)(v & 0xFF);
+		v >>= 8;
+	}
+	memcpy(in + 8, id, SECRET_COOKIE_ID_BYTES);
+	ensure_sodium();
+	crypto_generichash(out, SECRET_VOTER_HASH_BYTES, in, sizeof(in), key, SECRET_KEY_BYTES);
+}

@@ -1,0 +1,169 @@
+/*
+ * poll.c - the rules of quick polls (see poll.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "involve/poll.h"
+#include "involve/text.h"
+
+enum poll_status
+poll_status(const struct poll *p, int64_t now)
+{
+	if (p->closed_at != 0 || (p->closes_at != 0 && now >= p->closes_at))
+		return POLL_CLOSED;
+	if (p->opens_at == 0)
+		return POLL_DRAFT;
+	if (now < p->opens_at)
+		return POLL_SCHEDULED;
+	return POLL_OPEN;
+}
+
+const char *
+poll_status_name(enum poll_status s)
+{
+	switch (s) {
+	case POLL_DRAFT: return "draft";
+	case POLL_SCHEDULED: return "scheduled";
+	case POLL_OPEN: return "open";
+	case POLL_CLOSED: return "closed";
+	}
+	return "unknown";
+}
+
+bool
+poll_is_open(const struct poll *p, int64_t now)
+{
+	return poll_status(p, now) == POLL_OPEN;
+}
+
+const char *
+poll_results_name(enum poll_results r)
+{
+	return r == POLL_RESULTS_AFTER_CLOSE ? "after_close" : "after_vote";
+}
+
+int
+poll_results_parse(struct str s, enum poll_results *out)
+{
+	if (str_eq_c(s, "after_vote"))
+		*out = POLL_RESULTS_AFTER_VOTE;
+	else if (str_eq_c(s, "after_close"))
+		*out = POLL_RESULTS_AFTER_CLOSE;
+	else
+		return ERR_INVALID;
+	return 0;
+}
+
+int
+poll_build(const struct poll_input *in, int64_t now, struct poll *out, struct errors *e)
+{
+	struct str text;
+	int i, j, before = e->n + e->dropped;
+
+	memset(out, 0, sizeof(*out));
+	if (text_check(in->question, "question", "the question", POLL_QUESTION_MAX_CHARS,
+	    TEXT_REQUIRED, &text, e) == 0)
+		text_copy(out->question, sizeof(out->question), text);
+
+	if (in->option_n < POLL_OPTIONS_MIN)
+		errors_add(e, "options", "Enter at least %d options", POLL_OPTIONS_MIN);
+	else if (in->option_n > POLL_OPTIONS_MAX)
+		errors_add(e, "options", "A poll can have at most %d options", POLL_OPTIONS_MAX);
+	for (i = 0; i < in->option_n && i < POLL_OPTIONS_MAX; i++) {
+		char field[24];
+
+		snprintf(field, sizeof(field), "options[%d]", i);
+		if (text_check(in->options[i], field, "the option", POLL_OPTION_MAX_CHARS,
+		    TEXT_REQUIRED, &text, e) != 0)
+			continue;
+		for (j = 0; j < out->option_n; j++) {
+			if (strlen(out->options[j].label) == text.n &&
+			    memcmp(out->options[j].label, text.p, text.n) == 0) {
+				errors_add(e, field, "Each option must be different: \"%.*s\" is given twice",
+				    (int)(text.n > 60 ? 60 : text.n), text.p);
+				break;
+			}
+		}
+		if (j < out->option_n)
+			continue;
+		text_copy(out->options[out->option_n].label, POLL_OPTION_SIZE, text);
+		out->option_n++;
+	}
+
+	out->multiple = in->multiple;
+	out->show_results = in->show_results;
+	out->opens_at = in->opens_at;
+	out->closes_at = in->closes_at;
+	if (in->closes_at != 0 && in->closes_at <= now)
+		errors_add(e, "closes_at", "The closing time must be in the future");
+	else if (in->closes_at != 0 && in->opens_at != 0 && in->closes_at <= in->opens_at)
+		errors_add(e, "closes_at", "The closing time must be after the opening time");
+
+	return e->n + e->dropped > before ? ERR_INVALID : 0;
+}
+
+int
+poll_option_index(const struct poll *p, int64_t id)
+{
+	int i;
+
+	for (i = 0; i < p->option_n; i++)
+		if (p->options[i].id == id)
+			return i;
+	return -1;
+}
+
+int
+poll_check_ballot(const struct poll *p, const struct ballot *b, int64_t now, struct errors *e)
+{
+	int i, j;
+
+	switch (poll_status(p, now)) {
+	case POLL_OPEN:
+		break;
+	case POLL_CLOSED:
+		errors_add(e, "poll", "This poll has closed");
+		return ERR_CONFLICT;
+	default:
+		errors_add(e, "poll", "This poll is not open yet");
+		return ERR_CONFLICT;
+	}
+	if (b->choice_n == 0) {
+		errors_add(e, "options", p->multiple ? "Select at least one answer" : "Select an answer");
+		return ERR_INVALID;
+	}
+	if (!p->multiple && b->choice_n > 1) {
+		errors_add(e, "options", "Select only one answer");
+		return ERR_INVALID;
+	}
+	for (i = 0; i < b->choice_n; i++) {
+		if (poll_option_index(p, b->choices[i]) < 0) {
+			errors_add_at(e, "options", i, "This is not one of the poll's answers");
+			return ERR_INVALID;
+		}
+		for (j = 0; j < i; j++) {
+			if (b->choices[j] == b->choices[i]) {
+				errors_add_at(e, "options", i, "Each answer can be chosen only once");
+				return ERR_INVALID;
+			}
+		}
+	}
+	return 0;
+}
+
+bool
+poll_results_visible(const struct poll *p, bool has_voted, int64_t now)
+{
+	if (poll_status(p, now) == POLL_CLOSED)
+		return true;
+	return p->show_results == POLL_RESULTS_AFTER_VOTE && has_voted;
+}
+
+int
+poll_percent_tenths(int64_t count, int64_t ballots)
+{
+	if (ballots <= 0 || count <= 0)
+		return 0;
+	return (int)((count * 2000 + ballots) / (2 * ballots));
+}

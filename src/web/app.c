@@ -1,0 +1,345 @@
+/*
+ * app.c - the request pipeline shared by the server and handler tests:
+ * routing, the route's declared checks (body type, sign-in, token, CSRF,
+ * Origin), then the handler; and the helpers that turn results into pages
+ * and problem details.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "involve/app.h"
+#include "involve/auth.h"
+#include "involve/ratelimit.h"
+#include "involve/route.h"
+#include "involve/static_files.h"
+#include "involve/tmpl.h"
+
+int
+app_init(struct app *app, const struct app_config *cfg, struct store *store,
+    const struct keys *keys, struct errors *e)
+{
+	int rc;
+
+	memset(app, 0, sizeof(*app));
+	app->cfg = *cfg;
+	app->store = store;
+	app->keys = *keys;
+	app->cfg.secure_cookies = strncmp(cfg->public_url, "https://", 8) == 0;
+	rc = tmpl_set_load(cfg->templates_dir, &app->templates, e);
+	if (rc != 0)
+		return rc;
+	rc = static_files_load(cfg->static_dir, &app->statics, e);
+	if (rc != 0)
+		goto fail;
+	app->vote_limit = ratelimit_new(cfg->vote_rate_limit, 60);
+	if (app->vote_limit == NULL) {
+		rc = ERR_NOMEM;
+		goto fail;
+	}
+	atomic_store(&app->ready, true);
+	return 0;
+fail:
+	app_free(app);
+	return rc;
+}
+
+void
+app_free(struct app *app)
+{
+	tmpl_set_free(app->templates);
+	static_files_free(app->statics);
+	ratelimit_free(app->vote_limit);
+	app->templates = NULL;
+	app->statics = NULL;
+	app->vote_limit = NULL;
+}
+
+static bool
+is_api(const struct http_request *req)
+{
+	return str_starts_with(req->path, "/api/");
+}
+
+/* Refuses with a page or problem details, as suits the path. */
+static int
+refuse(struct http_request *req, struct http_response *res, int status, const char *title,
+    const char *detail)
+{
+	if (is_api(req))
+		return api_problem(res, status, title, detail, NULL);
+	return page_error(req, res, status, title, detail);
+}
+
+/* The public URL's origin ("https://example.org"), for Origin checks. */
+static bool
+origin_ok(const struct http_request *req)
+{
+	struct str origin;
+	const char *pub = req->app->cfg.public_url;
+	size_t n;
+
+	if (!http_header(req, "Origin", &origin))
+		return true; /* not sent: older browsers and non-browsers */
+	n = strlen(pub);
+	/* The public URL has no path; compare scheme://host[:port]. */
+	while (n > 0 && pub[n - 1] == '/')
+		n--;
+	return origin.n == n && memcmp(origin.p, pub, n) == 0;
+}
+
+int
+app_handle(struct app *app, struct http_request *req, struct http_response *res)
+{
+	const struct route *routes, *r;
+	unsigned allowed;
+	int n, rc;
+	bool has_body;
+
+	req->app = app;
+	routes = app_routes(&n);
+	rc = route_find(routes, n, req->method, req->path, req, &r, &allowed);
+	if (rc == ROUTE_NOT_FOUND)
+		return refuse(req, res, 404, "Page not found",
+		    "If you typed the web address, check it is correct.");
+	if (rc == ROUTE_BAD_METHOD) {
+		char allow[80] = "";
+		unsigned m;
+
+		for (m = HTTP_GET; m <= HTTP_OPTIONS; m <<= 1) {
+			if (allowed & m) {
+				if (allow[0])
+					strcat(allow, ", ");
+				strcat(allow, http_method_name((enum http_method)m));
+			}
+		}
+		http_response_header(res, "Allow", allow);
+		return refuse(req, res, 405, "Method not allowed",
+		    "This address does not accept that kind of request.");
+	}
+	req->route = r;
+	if (r->flags & ROUTE_FRAMEABLE)
+		res->frameable = true;
+
+	has_body = req->body.n > 0 || req->method == HTTP_POST || req->method == HTTP_PATCH ||
+	    req->method == HTTP_PUT;
+	if (has_body && req->body.n > r->body_max)
+		return refuse(req, res, 413, "Content too large",
+		    "The request body is larger than this address accepts.");
+	if (has_body && req->body.n > 0 && (r->flags & ROUTE_JSON) &&
+	    !http_content_type_is(req, "application/json"))
+		return refuse(req, res, 415, "Unsupported media type",
+		    "Send the body as application/json.");
+	if (has_body && (r->flags & (ROUTE_FORM | ROUTE_PUBLIC_FORM))) {
+		if (!http_content_type_is(req, "application/x-www-form-urlencoded"))
+			return refuse(req, res, 415, "Unsupported media type",
+			    "Send the form as application/x-www-form-urlencoded.");
+		if (http_form_parse(req) != 0)
+			return refuse(req, res, 400, "Bad request", "The form could not be read.");
+	}
+
+	if (r->flags & (ROUTE_TOKEN | ROUTE_TOKEN_OPTIONAL)) {
+		rc = auth_from_token(req);
+		if (rc == ERR_DENIED || (rc != 0 && (r->flags & ROUTE_TOKEN))) {
+			http_response_header(res, "WWW-Authenticate", "Bearer");
+			return api_problem(res, 401, "Not authenticated",
+			    rc == ERR_DENIED ? "The bearer token is not valid." :
+			    "Send an API token: Authorization: Bearer <token>.", NULL);
+		}
+	}
+	if (r->flags & ROUTE_STAFF) {
+		if (auth_from_session(req) != 0) {
+			struct buf to = BUF_INIT;
+
+			if (req->method != HTTP_GET && req->method != HTTP_HEAD)
+				return page_error(req, res, 403, "Your session has ended",
+				    "Sign in again, then try once more.");
+			buf_add_c(&to, "/staff/login?next=");
+			buf_add_url(&to, req->path);
+			http_response_redirect(res, 303, buf_cstr(&to) ? buf_cstr(&to) : "/staff/login");
+			buf_free(&to);
+			return HTTP_DONE;
+		}
+		res->no_store = true;
+	}
+	if ((r->flags & ROUTE_CSRF) && req->method != HTTP_GET && req->method != HTTP_HEAD &&
+	    !auth_csrf_ok(req))
+		return page_error(req, res, 403, "This form has expired",
+		    "Go back, reload the page and try again.");
+	if ((r->flags & ROUTE_PUBLIC_FORM) && !origin_ok(req))
+		return refuse(req, res, 403, "Forbidden",
+		    "This form can only be sent from this website.");
+	return r->handler(req, res);
+}
+
+/* ---- pages -------------------------------------------------------------- */
+
+static void
+add_asset(struct app *app, json_t *assets, const char *key, const char *path)
+{
+	const char *url = static_files_url(app->statics, path);
+
+	if (url)
+		json_object_set_new(assets, key, json_string(url));
+}
+
+static json_t *
+footer_links(const json_t *ctx)
+{
+	const char *slug = json_string_value(json_object_get(json_object_get(ctx, "site"), "slug"));
+	json_t *links = json_array();
+	static const struct {
+		const char *key, *text;
+	} pages[] = {
+		{ "accessibility", "Accessibility statement" },
+		{ "privacy", "Privacy notice" },
+		{ "cookies", "Cookies" },
+	};
+	char href[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		if (slug)
+			snprintf(href, sizeof(href), "/o/%s/%s", slug, pages[i].key);
+		else
+			snprintf(href, sizeof(href), "/%s", pages[i].key);
+		json_array_append_new(links, json_pack("{s:s, s:s}", "href", href, "text",
+		    pages[i].text));
+	}
+	return links;
+}
+
+int
+page_render(struct http_request *req, struct http_response *res, const char *name, json_t *ctx)
+{
+	struct app *app = req->app;
+	struct auth *a = req->auth;
+	struct buf inner = BUF_INIT;
+	json_t *assets;
+	int rc;
+
+	if (ctx == NULL)
+		return refuse(req, res, 500, "Sorry, there is a problem with the service", "Try again later.");
+	assets = json_object();
+	add_asset(app, assets, "css", "nhsuk/nhsuk-frontend.min.css");
+	add_asset(app, assets, "js", "nhsuk/nhsuk-frontend.min.js");
+	add_asset(app, assets, "app_css", "app.css");
+	add_asset(app, assets, "app_js", "app.js");
+	add_asset(app, assets, "favicon", "nhsuk/assets/images/favicon.ico");
+	add_asset(app, assets, "favicon_svg", "nhsuk/assets/images/favicon.svg");
+	add_asset(app, assets, "apple_touch_icon", "nhsuk/assets/images/nhsuk-icon-180.png");
+	json_object_set_new(ctx, "assets", assets);
+	if (json_object_get(ctx, "lang") == NULL)
+		json_object_set_new(ctx, "lang", json_string("en"));
+	json_object_set_new(ctx, "footer_links", footer_links(ctx));
+	if (a && a->signed_in && !a->via_token) {
+		json_object_set_new(ctx, "staff", json_pack("{s:s, s:s, s:s}", "email", a->user.email,
+		    "org_name", a->org.name, "csrf", a->session.csrf));
+		res->no_store = true;
+	}
+	rc = tmpl_render(app->templates, name, ctx, &inner);
+	if (rc == 0) {
+		json_object_set_new(ctx, "body", json_stringn(inner.p ? inner.p : "", inner.n));
+		rc = tmpl_render(app->templates, "layout", ctx, &res->body);
+	}
+	buf_free(&inner);
+	json_decref(ctx);
+	if (rc != 0) {
+		buf_reset(&res->body);
+		res->status = 500;
+		res->content_type = "text/plain; charset=utf-8";
+		buf_add_c(&res->body, "Sorry, there is a problem with the service.\n");
+	}
+	res->content_type = res->status == 500 && rc != 0 ? res->content_type :
+	    "text/html; charset=utf-8";
+	return HTTP_DONE;
+}
+
+int
+page_error(struct http_request *req, struct http_response *res, int status, const char *title,
+    const char *message)
+{
+	json_t *ctx = json_pack("{s:s, s:s, s:i}", "title", title, "message", message, "status",
+	    status);
+
+	res->status = status;
+	return page_render(req, res, "error", ctx);
+}
+
+void
+page_add_errors(json_t *ctx, const struct errors *e)
+{
+	json_t *summary = json_array(), *by_field = json_object();
+	const char *title;
+	char id[ERROR_FIELD_MAX];
+	int i;
+
+	for (i = 0; i < e->n; i++) {
+		size_t j;
+
+		/* Form ids cannot hold [ ]: "options[2]" becomes "options-2". */
+		snprintf(id, sizeof(id), "%s", e->list[i].field[0] ? e->list[i].field : "main");
+		for (j = 0; id[j]; j++)
+			if (id[j] == '[' || id[j] == ']' || id[j] == '.')
+				id[j] = id[j] == ']' ? '\0' : '-';
+		json_array_append_new(summary, json_pack("{s:s, s:s}", "field_id", id, "text",
+		    e->list[i].detail));
+		if (json_object_get(by_field, id) == NULL)
+			json_object_set_new(by_field, id, json_pack("{s:s, s:s}", "id", id, "text",
+			    e->list[i].detail));
+	}
+	json_object_set_new(ctx, "error_summary", summary);
+	json_object_set_new(ctx, "errors", by_field);
+	title = json_string_value(json_object_get(ctx, "title"));
+	if (title) {
+		char *t = NULL;
+
+		if (asprintf(&t, "Error: %s", title) >= 0) {
+			json_object_set_new(ctx, "title", json_string(t));
+			free(t);
+		}
+	}
+}
+
+/* ---- API ---------------------------------------------------------------- */
+
+int
+api_json(struct http_response *res, int status, json_t *v)
+{
+	char *text;
+
+	res->status = status;
+	res->content_type = "application/json";
+	res->no_store = true;
+	text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(v);
+	if (text == NULL) {
+		res->status = 500;
+		buf_add_c(&res->body, "{}");
+		return HTTP_DONE;
+	}
+	buf_add_c(&res->body, text);
+	free(text);
+	return HTTP_DONE;
+}
+
+int
+api_problem(struct http_response *res, int status, const char *title, const char *detail,
+    const struct errors *e)
+{
+	json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", title,
+	    "status", status, "detail", detail);
+	json_t *list;
+	int i;
+
+	if (e && errors_any(e)) {
+		list = json_array();
+		for (i = 0; i < e->n; i++)
+			json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->list[i].field,
+			    "detail", e->list[i].detail));
+		json_object_set_new(p, "errors", list);
+	}
+	api_json(res, status, p);
+	res->content_type = "application/problem+json";
+	return HTTP_DONE;
+}

@@ -1,0 +1,66 @@
+/*
+ * handlers_ops.c - what operators and load balancers ask of a server:
+ * liveness, readiness, Prometheus metrics, and the static files.
+ */
+#include <stdio.h>
+
+#include "involve/app.h"
+#include "involve/static_files.h"
+#include "handlers.h"
+
+int
+handle_healthz(struct http_request *req, struct http_response *res)
+{
+	(void)req;
+	res->content_type = "text/plain; charset=utf-8";
+	buf_add_c(&res->body, "ok\n");
+	return HTTP_DONE;
+}
+
+int
+handle_readyz(struct http_request *req, struct http_response *res)
+{
+	struct app *app = req->app;
+
+	res->content_type = "text/plain; charset=utf-8";
+	if (!atomic_load(&app->ready) || app->store->ops->ping(app->store) != 0) {
+		res->status = 503;
+		buf_add_c(&res->body, "not ready\n");
+	} else {
+		buf_add_c(&res->body, "ready\n");
+	}
+	return HTTP_DONE;
+}
+
+int
+handle_metrics(struct http_request *req, struct http_response *res)
+{
+	struct app_metrics *m = &req->app->metrics;
+	struct buf *b = &res->body;
+
+	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	buf_add_c(b, "# HELP involve_http_requests_total Requests completed.\n"
+	    "# TYPE involve_http_requests_total counter\n");
+	buf_printf(b, "involve_http_requests_total %llu\n", atomic_load(&m->requests));
+	buf_add_c(b, "# HELP involve_http_responses_total Responses by status class.\n"
+	    "# TYPE involve_http_responses_total counter\n");
+	buf_printf(b, "involve_http_responses_total{class=\"2xx\"} %llu\n", atomic_load(&m->responses_2xx));
+	buf_printf(b, "involve_http_responses_total{class=\"3xx\"} %llu\n", atomic_load(&m->responses_3xx));
+	buf_printf(b, "involve_http_responses_total{class=\"4xx\"} %llu\n", atomic_load(&m->responses_4xx));
+	buf_printf(b, "involve_http_responses_total{class=\"5xx\"} %llu\n", atomic_load(&m->responses_5xx));
+	buf_add_c(b, "# HELP involve_votes_total Ballots by outcome.\n"
+	    "# TYPE involve_votes_total counter\n");
+	buf_printf(b, "involve_votes_total{outcome=\"accepted\"} %llu\n", atomic_load(&m->votes_accepted));
+	buf_printf(b, "involve_votes_total{outcome=\"refused\"} %llu\n", atomic_load(&m->votes_refused));
+	buf_add_c(b, "# HELP involve_pending_writes Ballots waiting for their commit.\n"
+	    "# TYPE involve_pending_writes gauge\n");
+	buf_printf(b, "involve_pending_writes %llu\n", atomic_load(&m->pending_writes));
+	return HTTP_DONE;
+}
+
+int
+handle_static(struct http_request *req, struct http_response *res)
+{
+	static_files_serve(req->app->statics, http_param(req, "file"), res);
+	return HTTP_DONE;
+}

@@ -1,0 +1,224 @@
+/*
+ * pages.c - helpers shared by the HTML page handlers (see pages.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+
+#include "involve/app.h"
+#include "involve/static_files.h"
+#include "involve/text.h"
+#include "involve/timefmt.h"
+#include "involve/tmpl.h"
+#include "pages.h"
+
+#define ID_DIGITS_MAX 18
+
+int
+pages_parse_id(struct str s, int64_t *out)
+{
+	char tmp[ID_DIGITS_MAX + 1];
+	size_t i;
+
+	if (s.n == 0 || s.n > ID_DIGITS_MAX)
+		return ERR_INVALID;
+	for (i = 0; i < s.n; i++)
+		if (s.p[i] < '0' || s.p[i] > '9')
+			return ERR_INVALID;
+	memcpy(tmp, s.p, s.n);
+	tmp[s.n] = '\0';
+	*out = strtoll(tmp, NULL, 10);
+	return *out > 0 ? 0 : ERR_INVALID;
+}
+
+int64_t
+pages_param_id(const struct http_request *req)
+{
+	int64_t id = 0;
+
+	if (pages_parse_id(http_param(req, "id"), &id) != 0)
+		return 0;
+	return id;
+}
+
+json_t *
+pages_string(struct str s)
+{
+	if (s.n == 0 || !text_is_utf8(s) || memchr(s.p, '\0', s.n) != NULL)
+		return json_string("");
+	return json_stringn(s.p, s.n);
+}
+
+json_t *
+pages_time(int64_t t)
+{
+	char text[TIMEFMT_LONDON_MAX];
+
+	if (t == 0 || timefmt_london(t, text, sizeof(text)) != 0)
+		return json_string("");
+	return json_string(text);
+}
+
+json_t *
+pages_date(int64_t t)
+{
+	char text[TIMEFMT_DATE_MAX];
+
+	if (t == 0 || timefmt_london_date(t, text, sizeof(text)) != 0)
+		return json_string("");
+	return json_string(text);
+}
+
+json_t *
+pages_site(const struct org *o, const char *home)
+{
+	char href[ORG_SLUG_SIZE + 8];
+
+	snprintf(href, sizeof(href), "/o/%s/", o->slug);
+	return json_pack("{s:s, s:s, s:s}", "name", o->name, "slug", o->slug, "home",
+	    home ? home : href);
+}
+
+/* The first max characters of s (UTF-8), with "…" when cut. */
+static json_t *
+short_label(const char *s, size_t max)
+{
+	size_t i, chars = 0;
+	struct buf b = BUF_INIT;
+	json_t *v;
+
+	for (i = 0; s[i]; i++) {
+		/* Count a character at its first byte, never a continuation byte. */
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > max)
+			break;
+	}
+	if (s[i] == '\0')
+		return json_string(s);
+	buf_add(&b, s, i);
+	buf_add_c(&b, "\xE2\x80\xA6");
+	v = buf_cstr(&b) ? json_string(buf_cstr(&b)) : json_string("");
+	buf_free(&b);
+	return v;
+}
+
+json_t *
+pages_results(const struct poll *p, const struct tally *t)
+{
+	json_t *rows = json_array(), *v;
+	struct buf label = BUF_INIT;
+	char pct[16], width[24], total[64];
+	int64_t max = 0;
+	int i, n = p->option_n < t->option_n ? p->option_n : t->option_n;
+
+	for (i = 0; i < n; i++)
+		if (t->counts[i] > max)
+			max = t->counts[i];
+	buf_add_c(&label, "Bar chart of the answers:");
+	for (i = 0; i < n; i++) {
+		int tenths = poll_percent_tenths(t->counts[i], t->ballots);
+		/* The bar's length in tenths of a unit, rounded half up. */
+		long w = ((long)PAGES_CHART_BAR_WIDTH * tenths + 50) / 100;
+		int y = i * PAGES_CHART_ROW;
+
+		snprintf(pct, sizeof(pct), "%d.%d", tenths / 10, tenths % 10);
+		snprintf(width, sizeof(width), "%ld.%ld", w / 10, w % 10);
+		buf_printf(&label, " %s %s%%%s", p->options[i].label, pct, i + 1 < n ? "," : ".");
+		json_array_append_new(rows, json_pack("{s:s, s:o, s:I, s:s, s:s, s:b, s:i, s:i, s:i}",
+		    "label", p->options[i].label,
+		    "short_label", short_label(p->options[i].label, PAGES_CHART_LABEL_CHARS),
+		    "count", (json_int_t)t->counts[i], "percent", pct, "width", width,
+		    "leading", max > 0 && t->counts[i] == max,
+		    "y_label", y + 18, "y_bar", y + 26, "y_value", y + 44));
+	}
+	if (t->ballots == 0)
+		snprintf(total, sizeof(total), "No one has answered yet");
+	else if (t->ballots == 1)
+		snprintf(total, sizeof(total), "1 person answered");
+	else
+		snprintf(total, sizeof(total), "%lld people answered", (long long)t->ballots);
+	v = json_pack("{s:I, s:s, s:b, s:b, s:{s:i, s:i, s:i, s:s}, s:o}",
+	    "total", (json_int_t)t->ballots, "total_text", total, "multiple", p->multiple,
+	    "empty", t->ballots == 0,
+	    "chart", "width", PAGES_CHART_WIDTH, "bar_width", PAGES_CHART_BAR_WIDTH,
+	    "height", n * PAGES_CHART_ROW, "label", buf_cstr(&label) ? buf_cstr(&label) : "Results",
+	    "rows", rows);
+	buf_free(&label);
+	return v;
+}
+
+int
+pages_markdown(const char *text, size_t len, struct buf *out)
+{
+	cmark_node *doc, *node;
+	cmark_iter *it;
+	cmark_event_type ev;
+	char *html;
+
+	/* CMARK_OPT_DEFAULT is safe in cmark 0.30: raw HTML becomes a
+	 * comment and javascript:, vbscript:, file: and most data: links
+	 * are emptied. */
+	doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
+	if (doc == NULL)
+		return ERR_NOMEM;
+	it = cmark_iter_new(doc);
+	if (it == NULL) {
+		cmark_node_free(doc);
+		return ERR_NOMEM;
+	}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(node) < 2)
+			cmark_node_set_heading_level(node, 2);
+	}
+	cmark_iter_free(it);
+	html = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+	cmark_node_free(doc);
+	if (html == NULL)
+		return ERR_NOMEM;
+	buf_add_c(out, html);
+	free(html);
+	return buf_ok(out) ? 0 : ERR_NOMEM;
+}
+
+int
+pages_embed_render(struct http_request *req, struct http_response *res, const char *name,
+    json_t *ctx)
+{
+	struct app *app = req->app;
+	struct buf inner = BUF_INIT;
+	const char *css, *app_css, *icon;
+	int rc;
+
+	if (ctx == NULL) {
+		res->status = 503;
+		res->content_type = "text/plain; charset=utf-8";
+		buf_add_c(&res->body, "Sorry, there is a problem with the service.\n");
+		return HTTP_DONE;
+	}
+	css = static_files_url(app->statics, "nhsuk/nhsuk-frontend.min.css");
+	app_css = static_files_url(app->statics, "app.css");
+	icon = static_files_url(app->statics, "nhsuk/assets/images/favicon.ico");
+	json_object_set_new(ctx, "assets", json_pack("{s:s, s:s, s:s}", "css", css ? css : "",
+	    "app_css", app_css ? app_css : "", "favicon", icon ? icon : ""));
+	if (json_object_get(ctx, "lang") == NULL)
+		json_object_set_new(ctx, "lang", json_string("en"));
+	rc = tmpl_render(app->templates, name, ctx, &inner);
+	if (rc == 0) {
+		json_object_set_new(ctx, "body", json_stringn(inner.p ? inner.p : "", inner.n));
+		rc = tmpl_render(app->templates, "embed_layout", ctx, &res->body);
+	}
+	buf_free(&inner);
+	json_decref(ctx);
+	if (rc != 0) {
+		buf_reset(&res->body);
+		res->status = 500;
+		res->content_type = "text/plain; charset=utf-8";
+		buf_add_c(&res->body, "Sorry, there is a problem with the service.\n");
+		return HTTP_DONE;
+	}
+	res->content_type = "text/html; charset=utf-8";
+	return HTTP_DONE;
+}

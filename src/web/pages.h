@@ -1,0 +1,72 @@
+/*
+ * pages.h - helpers shared by the HTML page handlers (handlers_public.c
+ * and handlers_staff.c): path ids, typed text as template values, times
+ * for people, a poll's results as the context of the results partial
+ * (chart and table), Markdown to safe HTML and the embed layout.
+ *
+ * Internal to src/web: the JSON API has its own shapes.
+ */
+#ifndef INVOLVE_WEB_PAGES_H
+#define INVOLVE_WEB_PAGES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "involve/http.h"
+#include "involve/org.h"
+#include "involve/poll.h"
+#include "involve/str.h"
+
+/* The chart's drawing area, in SVG user units (it scales to its box). */
+#define PAGES_CHART_WIDTH 400
+#define PAGES_CHART_BAR_WIDTH 320 /* the rest holds the percentage */
+#define PAGES_CHART_ROW 60
+#define PAGES_CHART_LABEL_CHARS 40 /* longer labels are cut in the chart, not the table */
+
+/* The route's {id}: the router has checked it is 1 to 18 digits. */
+int64_t pages_param_id(const struct http_request *req);
+
+/* Parses s as a positive decimal id (1 to 18 digits, nothing else).
+ * 0, or ERR_INVALID. */
+int pages_parse_id(struct str s, int64_t *out);
+
+/* A template value for text as typed: s itself when it is valid UTF-8,
+ * else "" (the field's own check reports the problem).  New reference. */
+json_t *pages_string(struct str s);
+
+/* t in UK time ("23 November 2026 at 12:45pm"), or "" for 0. */
+json_t *pages_time(int64_t t);
+json_t *pages_date(int64_t t);
+
+/* {name, slug, home} for the layout's header and footer; home is the
+ * organisation's site unless `home` is given (staff pages). */
+json_t *pages_site(const struct org *o, const char *home);
+
+/*
+ * The results partial's context for poll p and tally t:
+ *   {total, total_text, multiple, empty, chart: {height, label},
+ *    rows: [{label, short_label, count, percent, width, leading,
+ *            y_label, y_bar, y_value}]}
+ * Percentages have one decimal ("33.3"); widths are SVG units.  New
+ * reference, or NULL when out of memory.
+ */
+json_t *pages_results(const struct poll *p, const struct tally *t);
+
+/*
+ * Renders Markdown as HTML into out: CommonMark with raw HTML and
+ * unsafe link schemes (javascript:) removed, and any level-1 heading
+ * made a level-2 one, because the page's own title is its one h1.
+ * 0, or ERR_NOMEM.
+ */
+int pages_markdown(const char *text, size_t len, struct buf *out);
+
+/*
+ * Renders template `name` inside embed_layout (no header or footer, CSS
+ * only) into res, for pages shown in a partner's iframe.  Takes
+ * ownership of ctx, like page_render.
+ */
+int pages_embed_render(struct http_request *req, struct http_response *res, const char *name,
+    json_t *ctx);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * vote.c - casting a ballot for a browser (see vote.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "involve/app.h"
+#include "involve/ratelimit.h"
+#include "involve/secret.h"
+#include "involve/vote.h"
+
+/* Waits for the writer: owned by the store's completion, freed there. */
+struct pending_vote {
+	struct http_request *req;
+	struct http_response *res;
+	vote_reply_fn reply;
+};
+
+/* The browser's voter id from its signed cookie; false when absent or
+ * forged. */
+static bool
+voter_id(struct http_request *req, unsigned char id[16])
+{
+	struct str cookie;
+
+	if (!http_cookie(req, VOTE_COOKIE, &cookie))
+		return false;
+	return secret_cookie_verify(req->app->keys.cookie, cookie.p, cookie.n, id) == 0;
+}
+
+bool
+vote_has_voted(struct http_request *req, const struct poll *p)
+{
+	struct store *s = req->app->store;
+	unsigned char id[16], hash[STORE_HASH_SIZE];
+	bool voted = false;
+
+	if (!voter_id(req, id))
+		return false;
+	secret_voter_hash(req->app->keys.voter, id, p->id, hash);
+	if (s->ops->ballot_exists(s, p->id, hash, &voted) != 0)
+		return false;
+	return voted;
+}
+
+static void
+vote_committed(void *arg, int rc)
+{
+	struct pending_vote *pv = arg;
+	struct app *app = pv->req->app;
+
+	atomic_fetch_sub(&app->metrics.pending_writes, 1);
+	if (rc == 0)
+		atomic_fetch_add(&app->metrics.votes_accepted, 1);
+	else
+		atomic_fetch_add(&app->metrics.votes_refused, 1);
+	pv->reply(pv->req, pv->res, rc);
+	http_response_finish(pv->res);
+	free(pv);
+}
+
+int
+vote_cast(struct http_request *req, struct http_response *res, const struct poll *p,
+    const struct ballot *b, bool embedded, vote_reply_fn reply,
+    void (*refused)(struct http_request *req, struct http_response *res, int status,
+        const struct errors *e))
+{
+	struct app *app = req->app;
+	struct pending_vote *pv;
+	unsigned char id[16], hash[STORE_HASH_SIZE];
+	struct errors e;
+	int rc, retry;
+
+	errors_init(&e);
+	if (!ratelimit_allow(app->vote_limit, req->client_addr, req->now, &retry)) {
+		char seconds[16];
+
+		snprintf(seconds, sizeof(seconds), "%d", retry);
+		http_response_header(res, "Retry-After", seconds);
+		errors_add(&e, "", "Too many answers have come from your network. Try again in a minute.");
+		atomic_fetch_add(&app->metrics.votes_refused, 1);
+		refused(req, res, 429, &e);
+		return HTTP_DONE;
+	}
+	rc = poll_check_ballot(p, b, req->now, &e);
+	if (rc != 0) {
+		atomic_fetch_add(&app->metrics.votes_refused, 1);
+		refused(req, res, rc == ERR_CONFLICT ? 409 : 422, &e);
+		return HTTP_DONE;
+	}
+	if (!voter_id(req, id)) {
+		char cookie[SECRET_COOKIE_MAX];
+		bool cross_site = embedded && app->cfg.secure_cookies;
+
+		/* Inside a partner's iframe the cookie is third-party: it needs
+		 * SameSite=None, which browsers accept only over HTTPS. */
+		secret_cookie_new(app->keys.cookie, cookie, id);
+		http_response_cookie(res, VOTE_COOKIE, cookie, "/", VOTE_COOKIE_SECONDS,
+		    app->cfg.secure_cookies, cross_site ? "None" : "Lax");
+	}
+	secret_voter_hash(app->keys.voter, id, p->id, hash);
+	pv = malloc(sizeof(*pv));
+	if (pv == NULL)
+		return api_problem(res, 503, "Service unavailable", "Try again in a moment.", NULL);
+	pv->req = req;
+	pv->res = res;
+	pv->reply = reply;
+	atomic_fetch_add(&app->metrics.pending_writes, 1);
+	rc = app->store->ops->ballot_cast(app->store, p->id, b, hash, req->now, vote_committed, pv);
+	if (rc != 0) {
+		atomic_fetch_sub(&app->metrics.pending_writes, 1);
+		free(pv);
+		reply(req, res, rc);
+		return HTTP_DONE;
+	}
+	return HTTP_PENDING;
+}

@@ -1,0 +1,132 @@
+// The involve command: exit codes (0 done, 1 failed, 2 wrong usage), clear
+// messages for bad input, exports, and the audit chain's tamper check.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { INVOLVE_BIN, makeDataDir, runCli, startServer } from '../lib/server.mjs';
+
+let dir;
+const cli = (args, options) => runCli(dir, args, options);
+
+before(() => {
+	dir = makeDataDir();
+});
+
+test('--help everywhere, unknown commands are usage errors', async () => {
+	for (const args of [['--help'], ['serve', '--help'], ['org', '--help'], ['user', '--help'],
+		['token', '--help'], ['poll', '--help'], ['audit', '--help'], ['migrate', '--help']]) {
+		const r = await runCli(dir, args);
+		assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+		assert.match(r.stdout, /Usage: involve/);
+	}
+	let r = await cli(['frobnicate']);
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /unknown command/);
+	r = await cli(['org', 'create', '--slug', 'x']);
+	assert.equal(r.code, 2);
+	r = await cli(['serve', '--vote-rate-limit', 'lots']);
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /--vote-rate-limit/);
+	r = await cli(['serve', '--listen', 'nowhere']);
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /ADDRESS:PORT/);
+});
+
+test('org, user and token: good and bad input', async () => {
+	let r = await cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
+	assert.equal(r.code, 0, r.stderr);
+	r = await cli(['org', 'create', '--slug', 'bury', '--name', 'Again']);
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /already exists/);
+	r = await cli(['org', 'create', '--slug', 'Not Valid', '--name', 'X']);
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /short name/);
+	r = await cli(['org', 'list']);
+	assert.match(r.stdout, /^bury\tNHS Bury$/m);
+
+	r = await cli(['user', 'add', '--org', 'bury', '--email', 'a@example.org'], { input: 'short\n' });
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /password/);
+	r = await cli(['user', 'add', '--org', 'bury', '--email', 'not-an-email'], { input: 'a long enough password\n' });
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /email/);
+	r = await cli(['user', 'add', '--org', 'bury', '--email', 'a@example.org', '--role', 'king'], { input: 'a long enough password\n' });
+	assert.equal(r.code, 2);
+	assert.match(r.stderr, /role/);
+	r = await cli(['user', 'add', '--org', 'nowhere', '--email', 'a@example.org'], { input: 'a long enough password\n' });
+	assert.equal(r.code, 1);
+	r = await cli(['user', 'add', '--org', 'bury', '--email', 'A@Example.org', '--role', 'administrator'], { input: 'a long enough password\n' });
+	assert.equal(r.code, 0, r.stderr);
+	r = await cli(['user', 'add', '--org', 'bury', '--email', 'a@example.org'], { input: 'a long enough password\n' });
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /already has an account/);
+	r = await cli(['user', 'passwd', '--email', 'a@example.org'], { input: 'another long password\n' });
+	assert.equal(r.code, 0, r.stderr);
+
+	r = await cli(['token', 'create', '--org', 'bury', '--user', 'nobody@example.org']);
+	assert.equal(r.code, 1);
+	r = await cli(['token', 'create', '--org', 'bury', '--user', 'a@example.org']);
+	assert.equal(r.code, 0);
+	assert.match(r.stdout.trim().split(/\s+/).pop(), /^inv_[A-Za-z0-9_-]{43}$/);
+});
+
+test('poll export as CSV and JSON, and its refusals', async () => {
+	const server = await startServer({ dataDir: dir });
+	try {
+		const t = (await cli(['token', 'create', '--org', 'bury', '--user', 'a@example.org'])).stdout.trim().split(/\s+/).pop();
+		const res = await fetch(`${server.url}/api/v1/polls`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ question: 'Export?', options: ['=1+1', 'Plain, with comma'] }),
+		});
+		const p = await res.json();
+		const v = await fetch(`${server.url}/api/v1/polls/${p.id}/votes`, {
+			method: 'POST', headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ options: [p.options[1].id] }),
+		});
+		assert.equal(v.status, 201);
+		let r = await cli(['poll', 'export', '--org', 'bury', '--poll', p.id, '--format', 'csv']);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout, /^option_id,option,count,percent\r\n/);
+		assert.match(r.stdout, /"'=1\+1",0,0\.0/);
+		assert.match(r.stdout, /"Plain, with comma",1,100\.0/);
+		r = await cli(['poll', 'export', '--org', 'bury', '--poll', p.id, '--format', 'json']);
+		const j = JSON.parse(r.stdout);
+		assert.equal(j.total, 1);
+		assert.equal(j.options[1].count, 1);
+		r = await cli(['poll', 'export', '--org', 'bury', '--poll', p.id, '--format', 'xml']);
+		assert.equal(r.code, 2);
+		r = await cli(['poll', 'export', '--org', 'bury', '--poll', 'abc']);
+		assert.equal(r.code, 2);
+		r = await cli(['poll', 'export', '--org', 'bury', '--poll', '999']);
+		assert.equal(r.code, 1);
+	} finally {
+		await server.stop();
+	}
+});
+
+test('audit verify passes, then finds an edited and a deleted entry', async () => {
+	let r = await cli(['audit', 'verify']);
+	assert.equal(r.code, 0, r.stderr);
+	assert.match(r.stdout, /intact: \d+ entries/);
+	const db = path.join(dir, 'involve.db');
+	const copy = path.join(makeDataDir(), 'copy.db');
+	execFileSync('sqlite3', [db, `VACUUM INTO '${copy}'`]);
+	execFileSync('sqlite3', [db, "UPDATE audit_entry SET actor = 'someone else' WHERE seq = 2"]);
+	r = await cli(['audit', 'verify']);
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /[Ee]ntry 2 has been changed/);
+	execFileSync('sqlite3', [db, `ATTACH '${copy}' AS good; UPDATE audit_entry SET actor = (SELECT actor FROM good.audit_entry WHERE seq = 2) WHERE seq = 2; DELETE FROM audit_entry WHERE seq = 3;`]);
+	r = await cli(['audit', 'verify']);
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /missing/);
+});
+
+test('a database that is not SQLite is a clear error', async () => {
+	const r = await runCli(makeDataDir(), ['migrate', '--database', 'mysql://x']);
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /unknown database URL/);
+	assert.ok(INVOLVE_BIN);
+});

@@ -1,0 +1,105 @@
+// browser.mjs - drives Debian's Chromium for the browser tests, and checks pages with axe.
+//
+// playwright-core brings no browser of its own; it drives the one at /usr/bin/chromium
+// (CHROMIUM_PATH overrides).  When Chromium is missing, launchBrowser throws, so every browser
+// test fails rather than being skipped.
+//
+//   const browser = await launchBrowser();
+//   const page = await newPage(browser);          // own cookies; records console errors
+//   await page.goto(server.url + '/p/abc');
+//   await checkAxe(page);                          // throws listing every violation
+//   assert.deepEqual(page.consoleErrors, []);
+//   await browser.close();
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+// WCAG 2.2 AA, as the NHS service standard asks: axe's tags for each level up to it.
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+// Flags that keep a headless Chromium quiet and able to run as root in a container: no
+// sandbox (root cannot use it), no /dev/shm (small in containers), and no calls home.
+const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-dev-shm-usage',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+export async function launchBrowser(options = {}) {
+	if (!existsSync(CHROMIUM_PATH)) {
+		throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run scripts/install-deps.sh check`);
+	}
+	return chromium.launch({
+		executablePath: CHROMIUM_PATH,
+		args: CHROMIUM_ARGS,
+		timeout: 30000,
+		...options,
+	});
+}
+
+// A page in a fresh context (its own cookies and storage).  page.consoleErrors collects
+// console errors and uncaught page errors, which is where CSP violations show up.
+// options.blockScripts: the page's scripts are not fetched, to see the page as a browser
+// without JavaScript does (Chromium's own javaScriptEnabled: false also stops axe from
+// running).  Other options go to browser.newContext (viewport, ...).
+export async function newPage(browser, options = {}) {
+	const { blockScripts, ...contextOptions } = options;
+	const context = await browser.newContext({
+		viewport: { width: 1024, height: 768 },
+		...contextOptions,
+	});
+	const page = await context.newPage();
+	page.consoleErrors = [];
+	if (blockScripts) {
+		await page.route('**/*', (route) => route.request().resourceType() === 'script' ?
+			route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }) :
+			route.continue());
+	}
+	page.on('console', (msg) => {
+		if (msg.type() === 'error') page.consoleErrors.push(msg.text());
+	});
+	page.on('pageerror', (err) => page.consoleErrors.push(String(err)));
+	return page;
+}
+
+// Runs axe on the page as it is now.  Resolves with axe's results when there is no
+// violation; otherwise throws an Error whose message lists each rule broken and where.
+// options.exclude: selectors to leave out; options.disableRules: rule ids to switch off
+// (say why beside the call).
+export async function checkAxe(page, options = {}) {
+	let builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
+	for (const selector of options.exclude || []) builder = builder.exclude(selector);
+	if (options.disableRules && options.disableRules.length) {
+		builder = builder.disableRules(options.disableRules);
+	}
+	const results = await builder.analyze();
+	if (results.violations.length > 0) {
+		throw new Error(`axe: ${results.violations.length} accessibility violation(s) on ` +
+			`${page.url()}\n${formatViolations(results.violations)}`);
+	}
+	return results;
+}
+
+export function formatViolations(violations) {
+	const lines = [];
+	for (const v of violations) {
+		lines.push(`- ${v.id} (${v.impact || 'unknown impact'}): ${v.help}`);
+		lines.push(`  ${v.helpUrl}`);
+		for (const node of v.nodes.slice(0, 10)) {
+			lines.push(`    at ${node.target.join(' ')}`);
+			lines.push(`      ${node.html.slice(0, 200)}`);
+			if (node.failureSummary) {
+				for (const s of node.failureSummary.split('\n')) lines.push(`      ${s}`);
+			}
+		}
+		if (v.nodes.length > 10) lines.push(`    ... and ${v.nodes.length - 10} more`);
+	}
+	return lines.join('\n');
+}

@@ -1,0 +1,111 @@
+/* Tests for http.c and router.c: look-ups, form parsing and routing,
+ * without a socket. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "involve/http.h"
+#include "involve/route.h"
+
+static int
+dummy(struct http_request *req, struct http_response *res)
+{
+	(void)req;
+	(void)res;
+	return HTTP_DONE;
+}
+
+static const struct route table[] = {
+	{ HTTP_GET, "/o/{slug}/polls/{id}", dummy, 0, 0, "poll" },
+	{ HTTP_POST, "/o/{slug}/polls/{id}", dummy, 10, 0, "vote" },
+	{ HTTP_GET, "/static/{file*}", dummy, 0, 0, "static" },
+	{ HTTP_GET, "/{key}", dummy, 0, 0, "page" },
+};
+
+Test(router, matches_typed_parameters)
+{
+	struct http_request req;
+	const struct route *r;
+	unsigned allowed;
+
+	memset(&req, 0, sizeof(req));
+	cr_assert_eq(route_find(table, 4, HTTP_GET, str_c("/o/bury/polls/12"), &req, &r, &allowed),
+	    ROUTE_FOUND);
+	cr_assert_str_eq(r->name, "poll");
+	cr_assert(str_eq_c(http_param(&req, "slug"), "bury"));
+	cr_assert(str_eq_c(http_param(&req, "id"), "12"));
+	cr_assert_eq(route_find(table, 4, HTTP_GET, str_c("/o/bury/polls/012"), &req, &r, &allowed),
+	    ROUTE_NOT_FOUND);
+	cr_assert_eq(route_find(table, 4, HTTP_GET, str_c("/o/bury/polls/1x"), &req, &r, &allowed),
+	    ROUTE_NOT_FOUND);
+	cr_assert_eq(route_find(table, 4, HTTP_GET, str_c("/o/Bury/polls/1"), &req, &r, &allowed),
+	    ROUTE_NOT_FOUND);
+	cr_assert_eq(route_find(table, 4, HTTP_GET,
+	    str_c("/o/bury/polls/1234567890123456789"), &req, &r, &allowed), ROUTE_NOT_FOUND);
+	cr_assert_eq(route_find(table, 4, HTTP_DELETE, str_c("/o/bury/polls/1"), &req, &r, &allowed),
+	    ROUTE_BAD_METHOD);
+	cr_assert_eq(allowed, HTTP_GET | HTTP_POST);
+	cr_assert_eq(route_find(table, 4, HTTP_GET, str_c("/static/abc/x.css"), &req, &r, &allowed),
+	    ROUTE_FOUND);
+	cr_assert(str_eq_c(http_param(&req, "file"), "abc/x.css"));
+	cr_assert_eq(route_find(table, 4, HTTP_GET, str_c("/privacy"), &req, &r, &allowed), ROUTE_FOUND);
+	cr_assert_eq(route_find(table, 4, HTTP_GET, str_c("/priv4cy"), &req, &r, &allowed),
+	    ROUTE_NOT_FOUND);
+}
+
+static void
+with_header(struct http_request *req, const char *name, const char *value)
+{
+	req->headers[req->header_n].name = str_c(name);
+	req->headers[req->header_n++].value = str_c(value);
+}
+
+Test(http, reads_cookies_and_content_types)
+{
+	struct http_request req;
+	struct str v;
+
+	memset(&req, 0, sizeof(req));
+	with_header(&req, "cookie", "a=1; involve_voter=xyz; involve_voterx=no");
+	with_header(&req, "Content-Type", "application/json; charset=utf-8");
+	cr_assert(http_cookie(&req, "involve_voter", &v));
+	cr_assert(str_eq_c(v, "xyz"));
+	cr_assert(!http_cookie(&req, "involve", &v));
+	cr_assert(http_content_type_is(&req, "application/json"));
+	cr_assert(!http_content_type_is(&req, "application/js"));
+}
+
+Test(http, parses_forms)
+{
+	struct http_request req;
+	struct str v[4];
+
+	memset(&req, 0, sizeof(req));
+	req.body = str_c("options=12&options=13&question=a+b%26c&empty=&bare");
+	cr_assert_eq(http_form_parse(&req), 0);
+	cr_assert_eq(http_form_all(&req, "options", v, 4), 2);
+	cr_assert(str_eq_c(v[1], "13"));
+	cr_assert(http_form(&req, "question", &v[0]));
+	cr_assert(str_eq_c(v[0], "a b&c"));
+	cr_assert(http_form(&req, "bare", &v[0]));
+	cr_assert_eq(v[0].n, 0);
+	http_request_free(&req);
+
+	req.body = str_c("bad=%zz");
+	cr_assert_eq(http_form_parse(&req), ERR_INVALID);
+	http_request_free(&req);
+	req.body = str_c("cut=%4");
+	cr_assert_eq(http_form_parse(&req), ERR_INVALID);
+	http_request_free(&req);
+}
+
+Test(http, builds_responses)
+{
+	struct http_response res;
+
+	http_response_init(&res);
+	http_response_cookie(&res, "involve_voter", "v", "/", 60, true, "None");
+	cr_assert_eq(res.header_n, 1);
+	cr_assert_str_eq(res.headers[0].value,
+	    "involve_voter=v; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=None");
+	http_response_free(&res);
+}
