@@ -38,6 +38,12 @@ async function createPoll(body) {
 	return res.json();
 }
 
+// Console errors other than the browser's note of a 4xx reply, which error
+// pages and refused forms give on purpose: a CSP violation or a script error.
+function scriptErrors(page) {
+	return page.consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+}
+
 async function fitsWidth(page) {
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 	assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
@@ -87,7 +93,7 @@ test('a member of the public answers a poll on a phone without JavaScript', asyn
 
 	const results = await (await fetch(`${server.url}/api/v1/polls/${poll.id}/results`)).json();
 	assert.equal(results.total, 1);
-	assert.deepEqual(page.consoleErrors, []);
+	assert.deepEqual(scriptErrors(page), []);
 	await page.context().close();
 });
 
@@ -107,7 +113,7 @@ test('the statement pages, the embed widget and a missing page pass axe', async 
 	// The embed answers inside an iframe on another site: it may be framed.
 	const embed = await fetch(`${server.url}/o/bury/polls/${poll.id}/embed`);
 	assert.match(embed.headers.get('content-security-policy'), /frame-ancestors \*/);
-	assert.deepEqual(page.consoleErrors, []);
+	assert.deepEqual(scriptErrors(page), []);
 	await page.context().close();
 });
 
@@ -129,7 +135,7 @@ test('a staff member signs in and creates a poll', async () => {
 	await page.waitForURL(`${server.url}/staff/`);
 	await checkAxe(page);
 
-	await page.getByRole('link', { name: /create a poll/i }).first().click();
+	await page.locator('a[href="/staff/polls/new"]').first().click();
 	await checkAxe(page);
 	// An empty form: every problem in the summary, nothing created.
 	await page.getByRole('button', { name: /create|save/i }).click();
@@ -154,6 +160,6 @@ test('a staff member signs in and creates a poll', async () => {
 
 	await page.goto(`${server.url}/staff/`);
 	assert.match(await page.locator('main').innerText(), /Which pharmacy opening times/);
-	assert.deepEqual(page.consoleErrors, []);
+	assert.deepEqual(scriptErrors(page), []);
 	await page.context().close();
 });

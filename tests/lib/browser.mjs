@@ -45,7 +45,8 @@ export async function launchBrowser(options = {}) {
 }
 
 // A page in a fresh context (its own cookies and storage).  page.consoleErrors collects
-// console errors and uncaught page errors, which is where CSP violations show up.
+// console errors and uncaught page errors (where CSP violations show up) and sub-resources
+// that failed to load; a page that is itself an error (404, 422) adds nothing there.
 // options.blockScripts: the page's scripts are not fetched, to see the page as a browser
 // without JavaScript does (Chromium's own javaScriptEnabled: false also stops axe from
 // running).  Other options go to browser.newContext (viewport, ...).
@@ -62,10 +63,27 @@ export async function newPage(browser, options = {}) {
 			route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }) :
 			route.continue());
 	}
+	// Chromium logs "Failed to load resource" for every status >= 400, the page itself
+	// included, and an error page (404, 422) is often what a test asks for.  So those messages
+	// are left out, and failed sub-resources (a missing stylesheet, a blocked script) are
+	// recorded from the network instead, with their URL.
 	page.on('console', (msg) => {
-		if (msg.type() === 'error') page.consoleErrors.push(msg.text());
+		if (msg.type() !== 'error') return;
+		if (msg.text().startsWith('Failed to load resource')) return;
+		page.consoleErrors.push(msg.text());
 	});
 	page.on('pageerror', (err) => page.consoleErrors.push(String(err)));
+	page.on('response', (res) => {
+		if (res.status() >= 400 && !res.request().isNavigationRequest()) {
+			page.consoleErrors.push(`${res.status()} ${res.url()}`);
+		}
+	});
+	page.on('requestfailed', (req) => {
+		const why = req.failure()?.errorText || 'failed';
+		// Leaving a page cancels what it was still loading (ERR_ABORTED): not a fault.
+		if (req.isNavigationRequest() || why === 'net::ERR_ABORTED') return;
+		page.consoleErrors.push(`${why} ${req.url()}`);
+	});
 	return page;
 }
 

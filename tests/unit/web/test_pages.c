@@ -1109,3 +1109,22 @@ Test(pages, sign_out_ends_the_session)
 	cr_assert_eq(x->res.status, 303);
 	done(x);
 }
+
+Test(pages, sign_in_works_every_time_after_public_pages)
+{
+	struct exchange *x;
+	int i;
+
+	make_poll(&org, "Open question?", false, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
+	x = call(HTTP_GET, "/", NULL, NULL);
+	done(x);
+	x = call(HTTP_GET, "/o/bury/", NULL, NULL);
+	done(x);
+	make_user(ROLE_ADMIN, "admin@example.org");
+	for (i = 0; i < 12; i++) {
+		x = call(HTTP_POST, "/staff/login", "email=admin@example.org&password=" PASSWORD,
+		    NULL);
+		cr_assert_eq(x->res.status, 303, "sign-in %d refused", i);
+		done(x);
+	}
+}
