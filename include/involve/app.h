@@ -66,6 +66,9 @@ int app_handle(struct app *app, struct http_request *req, struct http_response *
  */
 int page_render(struct http_request *req, struct http_response *res, const char *name,
     json_t *ctx);
+/* The same inside another layout ("embed_layout" for the iframe widget). */
+int page_render_in(struct http_request *req, struct http_response *res, const char *layout,
+    const char *name, json_t *ctx);
 /* An error page (404, 403, ...) with the NHS.UK layout. */
 int page_error(struct http_request *req, struct http_response *res, int status,
     const char *title, const char *message);

@@ -72,6 +72,8 @@ bool http_header(const struct http_request *req, const char *name, struct str *o
 bool http_query(const struct http_request *req, const char *name, struct str *out);
 /* A path parameter declared by the route ("{id}"). */
 struct str http_param(const struct http_request *req, const char *name);
+/* A route's {id} parameter as a number (0 when absent). */
+int64_t http_param_id(const struct http_request *req, const char *name);
 /* The value of a cookie in the Cookie header. */
 bool http_cookie(const struct http_request *req, const char *name, struct str *out);
 /* Whether the body's media type is `type` (parameters such as charset

@@ -212,6 +212,13 @@ footer_links(const json_t *ctx)
 int
 page_render(struct http_request *req, struct http_response *res, const char *name, json_t *ctx)
 {
+	return page_render_in(req, res, "layout", name, ctx);
+}
+
+int
+page_render_in(struct http_request *req, struct http_response *res, const char *layout,
+    const char *name, json_t *ctx)
+{
 	struct app *app = req->app;
 	struct auth *a = req->auth;
 	struct buf inner = BUF_INIT;
@@ -240,7 +247,7 @@ page_render(struct http_request *req, struct http_response *res, const char *nam
 	rc = tmpl_render(app->templates, name, ctx, &inner);
 	if (rc == 0) {
 		json_object_set_new(ctx, "body", json_stringn(inner.p ? inner.p : "", inner.n));
-		rc = tmpl_render(app->templates, "layout", ctx, &res->body);
+		rc = tmpl_render(app->templates, layout, ctx, &res->body);
 	}
 	buf_free(&inner);
 	json_decref(ctx);

@@ -19,17 +19,6 @@
 #define API_LIST_DEFAULT 20
 #define API_LIST_MAX 100
 
-static int64_t
-param_id(const struct http_request *req)
-{
-	struct str s = http_param(req, "id");
-	char tmp[24];
-
-	/* The router has checked it: 1 to 18 digits. */
-	memcpy(tmp, s.p, s.n);
-	tmp[s.n] = '\0';
-	return strtoll(tmp, NULL, 10);
-}
 
 static json_t *
 time_or_null(int64_t t)
@@ -82,7 +71,7 @@ load_own_poll(struct http_request *req, struct http_response *res, struct poll *
 {
 	struct auth *a = req->auth;
 
-	if (req->app->store->ops->poll_get(req->app->store, param_id(req), p) != 0 ||
+	if (req->app->store->ops->poll_get(req->app->store, http_param_id(req, "id"), p) != 0 ||
 	    p->org_id != a->user.org_id) {
 		api_problem(res, 404, "Not found", "There is no such poll.", NULL);
 		return -1;
@@ -345,7 +334,7 @@ handle_api_poll_get(struct http_request *req, struct http_response *res)
 
 	if (p == NULL)
 		return api_problem(res, 503, "Service unavailable", "Try again in a moment.", NULL);
-	rc = req->app->store->ops->poll_get(req->app->store, param_id(req), p);
+	rc = req->app->store->ops->poll_get(req->app->store, http_param_id(req, "id"), p);
 	/* Drafts are not public. */
 	if (rc != 0 || (poll_status(p, req->now) == POLL_DRAFT && !is_own_staff(req, p)))
 		api_problem(res, 404, "Not found", "There is no such poll.", NULL);
@@ -518,7 +507,7 @@ handle_api_poll_vote(struct http_request *req, struct http_response *res)
 
 	if (p == NULL)
 		return api_problem(res, 503, "Service unavailable", "Try again in a moment.", NULL);
-	if (req->app->store->ops->poll_get(req->app->store, param_id(req), p) != 0 ||
+	if (req->app->store->ops->poll_get(req->app->store, http_param_id(req, "id"), p) != 0 ||
 	    poll_status(p, req->now) == POLL_DRAFT) {
 		api_problem(res, 404, "Not found", "There is no such poll.", NULL);
 		goto out;
@@ -574,7 +563,7 @@ handle_api_poll_results(struct http_request *req, struct http_response *res)
 
 	if (p == NULL)
 		return api_problem(res, 503, "Service unavailable", "Try again in a moment.", NULL);
-	if (req->app->store->ops->poll_get(req->app->store, param_id(req), p) != 0 ||
+	if (req->app->store->ops->poll_get(req->app->store, http_param_id(req, "id"), p) != 0 ||
 	    (poll_status(p, req->now) == POLL_DRAFT && !is_own_staff(req, p))) {
 		api_problem(res, 404, "Not found", "There is no such poll.", NULL);
 		goto out;

@@ -97,7 +97,7 @@ load_poll(struct http_request *req, struct http_response *res, const struct org 
 	struct store *s = req->app->store;
 	int rc;
 
-	rc = s->ops->poll_get(s, pages_param_id(req), p);
+	rc = s->ops->poll_get(s, http_param_id(req, "id"), p);
 	if (rc == 0 && (p->org_id != o->id || poll_status(p, req->now) == POLL_DRAFT))
 		rc = ERR_NOTFOUND;
 	if (rc == 0)

@@ -621,7 +621,7 @@ load_own_poll(struct http_request *req, struct http_response *res, struct poll *
 		unavailable(req, res);
 		return -1;
 	}
-	rc = s->ops->poll_get(s, pages_param_id(req), p);
+	rc = s->ops->poll_get(s, http_param_id(req, "id"), p);
 	if (rc == 0 && p->org_id != staff(req)->user.org_id)
 		rc = ERR_NOTFOUND;
 	if (rc != 0) {

@@ -47,6 +47,19 @@ http_param(const struct http_request *req, const char *name)
 	return (struct str){ "", 0 };
 }
 
+int64_t
+http_param_id(const struct http_request *req, const char *name)
+{
+	struct str s = http_param(req, name);
+	int64_t id = 0;
+	size_t i;
+
+	/* The router has checked the digits; this only converts them. */
+	for (i = 0; i < s.n && i < 18 && s.p[i] >= '0' && s.p[i] <= '9'; i++)
+		id = id * 10 + (s.p[i] - '0');
+	return i == s.n ? id : 0;
+}
+
 bool
 http_cookie(const struct http_request *req, const char *name, struct str *out)
 {

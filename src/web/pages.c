@@ -33,15 +33,6 @@ pages_parse_id(struct str s, int64_t *out)
 	return *out > 0 ? 0 : ERR_INVALID;
 }
 
-int64_t
-pages_param_id(const struct http_request *req)
-{
-	int64_t id = 0;
-
-	if (pages_parse_id(http_param(req, "id"), &id) != 0)
-		return 0;
-	return id;
-}
 
 json_t *
 pages_string(struct str s)
@@ -187,38 +178,5 @@ int
 pages_embed_render(struct http_request *req, struct http_response *res, const char *name,
     json_t *ctx)
 {
-	struct app *app = req->app;
-	struct buf inner = BUF_INIT;
-	const char *css, *app_css, *icon;
-	int rc;
-
-	if (ctx == NULL) {
-		res->status = 503;
-		res->content_type = "text/plain; charset=utf-8";
-		buf_add_c(&res->body, "Sorry, there is a problem with the service.\n");
-		return HTTP_DONE;
-	}
-	css = static_files_url(app->statics, "nhsuk/nhsuk-frontend.min.css");
-	app_css = static_files_url(app->statics, "app.css");
-	icon = static_files_url(app->statics, "nhsuk/assets/images/favicon.ico");
-	json_object_set_new(ctx, "assets", json_pack("{s:s, s:s, s:s}", "css", css ? css : "",
-	    "app_css", app_css ? app_css : "", "favicon", icon ? icon : ""));
-	if (json_object_get(ctx, "lang") == NULL)
-		json_object_set_new(ctx, "lang", json_string("en"));
-	rc = tmpl_render(app->templates, name, ctx, &inner);
-	if (rc == 0) {
-		json_object_set_new(ctx, "body", json_stringn(inner.p ? inner.p : "", inner.n));
-		rc = tmpl_render(app->templates, "embed_layout", ctx, &res->body);
-	}
-	buf_free(&inner);
-	json_decref(ctx);
-	if (rc != 0) {
-		buf_reset(&res->body);
-		res->status = 500;
-		res->content_type = "text/plain; charset=utf-8";
-		buf_add_c(&res->body, "Sorry, there is a problem with the service.\n");
-		return HTTP_DONE;
-	}
-	res->content_type = "text/html; charset=utf-8";
-	return HTTP_DONE;
+	return page_render_in(req, res, "embed_layout", name, ctx);
 }

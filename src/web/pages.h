@@ -18,14 +18,13 @@
 #include "involve/poll.h"
 #include "involve/str.h"
 
-/* The chart's drawing area, in SVG user units (it scales to its box). */
-#define PAGES_CHART_WIDTH 400
-#define PAGES_CHART_BAR_WIDTH 320 /* the rest holds the percentage */
+/* The chart's drawing area, in SVG user units.  It scales to its box, so
+ * the width is about a small phone's: there the text stays near its CSS
+ * size of 16px. */
+#define PAGES_CHART_WIDTH 320
+#define PAGES_CHART_BAR_WIDTH 250 /* the rest holds the percentage */
 #define PAGES_CHART_ROW 60
-#define PAGES_CHART_LABEL_CHARS 40 /* longer labels are cut in the chart, not the table */
-
-/* The route's {id}: the router has checked it is 1 to 18 digits. */
-int64_t pages_param_id(const struct http_request *req);
+#define PAGES_CHART_LABEL_CHARS 36 /* longer labels are cut in the chart, not the table */
 
 /* Parses s as a positive decimal id (1 to 18 digits, nothing else).
  * 0, or ERR_INVALID. */
