@@ -39,6 +39,21 @@ finish(struct sqlwriter *w, struct sqljob *batch)
 	}
 }
 
+/* Runs a statement without results through the statement cache, so the
+ * per-job savepoints are not parsed again for every ballot. */
+static int
+exec_cached(struct sqlconn *c, const char *sql)
+{
+	sqlite3_stmt *st = sqlconn_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return ERR_IO;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sqlconn_error(rc);
+}
+
 /* Runs one batch in a transaction.  On a failed commit every job in it
  * fails with the commit's error. */
 static void
@@ -47,11 +62,11 @@ run_batch(struct sqlwriter *w, struct sqljob *batch)
 	struct sqljob *job;
 	int rc;
 
-	rc = sqlconn_exec(&w->conn, "BEGIN IMMEDIATE");
+	rc = exec_cached(&w->conn, "BEGIN IMMEDIATE");
 	if (rc != 0)
 		goto fail;
 	for (job = batch; job; job = job->next) {
-		rc = sqlconn_exec(&w->conn, "SAVEPOINT job");
+		rc = exec_cached(&w->conn, "SAVEPOINT job");
 		if (rc != 0)
 			goto rollback;
 		job->rc = job->run(&w->conn, job->arg);
@@ -60,16 +75,16 @@ run_batch(struct sqlwriter *w, struct sqljob *batch)
 			rc = job->rc;
 			goto rollback;
 		}
-		if (job->rc != 0 && sqlconn_exec(&w->conn, "ROLLBACK TO job") != 0) {
+		if (job->rc != 0 && exec_cached(&w->conn, "ROLLBACK TO job") != 0) {
 			rc = ERR_IO;
 			goto rollback;
 		}
-		if (sqlconn_exec(&w->conn, "RELEASE job") != 0) {
+		if (exec_cached(&w->conn, "RELEASE job") != 0) {
 			rc = ERR_IO;
 			goto rollback;
 		}
 	}
-	rc = sqlconn_exec(&w->conn, "COMMIT");
+	rc = exec_cached(&w->conn, "COMMIT");
 	if (rc != 0)
 		goto rollback;
 	w->commits++;
