@@ -20,7 +20,8 @@
 #
 # Environment: INVOLVE_BIN (default build-release/src/cli/involve; the baseline is built in
 # the same build directory), BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_RESULTS
-# (default bench/RESULTS.md; /dev/null records nothing).
+# (default bench/RESULTS.md; /dev/null records nothing), BENCH_NOTE (a line added to the
+# report, e.g. what changed since the last run).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -193,14 +194,16 @@ at_least() {
 
 # alive PID WHAT LOG: true while the server runs; otherwise records how it ended.  A server
 # that dies under load is a finding for the report, not the end of the benchmark.
+died=()
 alive() {
 	local status=0
 	kill -0 "$1" 2>/dev/null && return 0
+	died+=("$2")
 	wait "$1" 2>/dev/null || status=$?
 	if [ "$status" -gt 128 ]; then
-		failures+=("the server died during $2 (signal $(kill -l $((status - 128))))")
+		failures+=("involve died during $2 (signal $(kill -l $((status - 128))))")
 	else
-		failures+=("the server exited during $2 (status $status)")
+		failures+=("involve exited during $2 (status $status)")
 	fi
 	echo "bench: the server is gone; the end of its log:" >&2
 	tail -n 5 "$3" >&2
@@ -300,9 +303,9 @@ run_wrk base_get "$base_pid" "$base_url/"
 run_wrk inv_get "$inv_pid" "$inv_url$get_path"
 run_wrk base_post "$base_pid" "$base_url/" 1 1
 base_rss=$(rss_kib "$base_pid")
-if alive "$inv_pid" "the page GET load" "$tmp/involve.log"; then
+if alive "$inv_pid" inv_get "$tmp/involve.log"; then
 	run_wrk inv_post "$inv_pid" "$inv_url/" "$poll_id" "$option_id"
-	if alive "$inv_pid" "the vote load" "$tmp/involve.log"; then
+	if alive "$inv_pid" inv_post "$tmp/involve.log"; then
 		inv_rss=$(rss_kib "$inv_pid")
 		total=$(curl -s --max-time 10 -H "Authorization: Bearer $token" \
 			"$inv_url/api/v1/polls/$poll_id/results" | jq -r '.total // empty' || true)
@@ -343,22 +346,42 @@ for run in base_get inv_get base_post inv_post; do
 done
 
 # --- the report ------------------------------------------------------------------------------
+# did_die RUN: whether involve died during RUN (its figures then mean little).
+did_die() {
+	local d
+	for d in ${died[@]+"${died[@]}"}; do
+		[ "$d" = "$1" ] && return 0
+	done
+	return 1
+}
 get_ratio=$(ratio "$(wrk_value inv_get rps)" "$(wrk_value base_get rps)")
 post_ratio=$(ratio "$(wrk_value inv_post rps)" "$(wrk_value base_post rps)")
 post_p99=$(wrk_value inv_post p99)
 met() {
 	if "$@"; then echo yes; else echo "**no**"; fi
 }
-get_met=$(met at_least "$get_ratio" "$GOAL_GET_RATIO")
-post_met=$(met at_least "$post_ratio" "$GOAL_POST_RATIO")
+get_met="$(met at_least "$get_ratio" "$GOAL_GET_RATIO") ($get_ratio)"
+post_met="$(met at_least "$post_ratio" "$GOAL_POST_RATIO") ($post_ratio)"
 # Strictly under the goal.
-p99_met=$(met awk -v a="$post_p99" -v b="$GOAL_POST_P99_MS" \
-	'BEGIN { exit !(a ~ /^[0-9.]+$/ && a + 0 < b + 0) }')
+p99_met="$(met awk -v a="$post_p99" -v b="$GOAL_POST_P99_MS" \
+	'BEGIN { exit !(a ~ /^[0-9.]+$/ && a + 0 < b + 0) }') ($post_p99 ms)"
+if did_die inv_get; then
+	get_met="**no** (involve died)"
+fi
+if did_die inv_post; then
+	post_met="**no** (involve died)"
+	p99_met="**no** (involve died)"
+fi
 
 row() {
+	local rps
+	rps=$(wrk_value "$3" rps)
+	if did_die "$3"; then
+		rps="$rps (died)"
+	fi
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" \
 		"$(wrk_value "$2" rps)" "$(wrk_value "$2" p50)" "$(wrk_value "$2" p99)" \
-		"$(wrk_value "$3" rps)" "$(wrk_value "$3" p50)" "$(wrk_value "$3" p99)" \
+		"$rps" "$(wrk_value "$3" p50)" "$(wrk_value "$3" p99)" \
 		"$(ratio "$(wrk_value "$3" rps)" "$(wrk_value "$2" rps)")" \
 		"$(wrk_value "$2" cpu)" "$(wrk_value "$3" cpu)" \
 		"$(ratio "$(wrk_value "$3" cpu)" "$(wrk_value "$2" cpu)")"
@@ -366,6 +389,7 @@ row() {
 
 report=$tmp/report.md
 {
+	echo
 	echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — nproc $(nproc), wrk -t$threads -c$connections -d$duration"
 	echo
 	echo "| load | baseline req/s | baseline p50 ms | baseline p99 ms | involve req/s | involve p50 ms | involve p99 ms | involve / baseline | baseline CPU µs/req | involve CPU µs/req | CPU involve / baseline |"
@@ -373,9 +397,9 @@ report=$tmp/report.md
 	row "GET $get_name" base_get inv_get
 	row "POST vote (durable)" base_post inv_post
 	echo
-	echo "- Goals: page GET ≥ $GOAL_GET_RATIO × baseline: $get_met ($get_ratio);" \
-		"votes ≥ $GOAL_POST_RATIO × baseline: $post_met ($post_ratio);" \
-		"votes p99 < $GOAL_POST_P99_MS ms: $p99_met ($post_p99 ms)."
+	echo "- Goals: page GET ≥ $GOAL_GET_RATIO × baseline: $get_met;" \
+		"votes ≥ $GOAL_POST_RATIO × baseline: $post_met;" \
+		"votes p99 < $GOAL_POST_P99_MS ms: $p99_met."
 	if [ "$inv_rss" -gt 0 ]; then
 		echo "- involve RSS after the load: $((inv_rss / 1024)) MiB;" \
 			"baseline: $((base_rss / 1024)) MiB."
@@ -386,10 +410,12 @@ report=$tmp/report.md
 		"wrk saw accepted; the baseline stored $base_rows rows for $base_post_ok."
 	echo "- GET measured: \`${get_path%"$poll_id"}{id}\`. Load average (1 min) before:" \
 		"$load_before, after: $load_after."
+	if [ -n "${BENCH_NOTE:-}" ]; then
+		echo "- Note: $BENCH_NOTE"
+	fi
 	for f in ${failures[@]+"${failures[@]}"}; do
 		echo "- **Problem:** $f"
 	done
-	echo
 } >"$report"
 
 echo

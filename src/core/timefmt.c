@@ -151,12 +151,19 @@ int
 timefmt_rfc3339(int64_t t, char out[TIMEFMT_RFC3339_MAX])
 {
 	struct civil c;
+	char text[64];
+	int n;
 
 	out[0] = '\0';
 	if (!civil_from_time(t, &c))
 		return ERR_INVALID;
-	snprintf(out, TIMEFMT_RFC3339_MAX, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)c.year, c.month,
+	/* Formatted into a roomy buffer first: the compiler cannot see that
+	 * civil_from_time keeps every field to its digits. */
+	n = snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)c.year, c.month,
 	    c.day, c.hour, c.minute, c.second);
+	if (n < 0 || n >= TIMEFMT_RFC3339_MAX)
+		return ERR_INVALID;
+	memcpy(out, text, (size_t)n + 1);
 	return 0;
 }
 
@@ -193,7 +200,7 @@ take_char(const char *s, size_t n, size_t *pos, char a, char b)
 int
 timefmt_parse_rfc3339(const char *s, size_t n, int64_t *out)
 {
-	int year, month, day, hour, minute, second, oh, om, sign;
+	int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, oh = 0, om = 0, sign;
 	struct civil check;
 	size_t pos = 0;
 	int64_t t;

@@ -158,16 +158,19 @@ static void
 conn_finish(void *ctx)
 {
 	struct conn *c = ctx;
+	struct MHD_Connection *mhd = c->mhd;
+	bool suspended;
 
 	pthread_mutex_lock(&c->lock);
-	if (c->state == CONN_SUSPENDED) {
-		c->state = CONN_FINISHED;
-		MHD_resume_connection(c->mhd);
-	} else {
-		/* Finished before the adapter suspended: it will send at once. */
-		c->state = CONN_FINISHED;
-	}
+	/* Not suspended yet: the adapter is still in on_request and will
+	 * send at once when it sees CONN_FINISHED. */
+	suspended = c->state == CONN_SUSPENDED;
+	c->state = CONN_FINISHED;
 	pthread_mutex_unlock(&c->lock);
+	/* Resumed only after unlocking, and without touching c again: once
+	 * resumed, a pool thread may send the reply and free c at any time. */
+	if (suspended)
+		MHD_resume_connection(mhd);
 }
 
 static struct conn *
