@@ -20,6 +20,7 @@
 struct tmpl_set;
 struct static_files;
 struct ratelimit;
+struct page_cache;
 
 struct app_config {
 	const char *public_url;      /* "http://127.0.0.1:8080", no trailing slash */
@@ -42,6 +43,7 @@ struct app {
 	struct tmpl_set *templates;
 	struct static_files *statics;
 	struct ratelimit *vote_limit;
+	struct page_cache *pages;
 	struct keys keys;
 	struct app_metrics metrics;
 	atomic_bool ready;

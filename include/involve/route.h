@@ -24,6 +24,7 @@ enum route_flags {
 	ROUTE_TOKEN = 1 << 5,     /* an API bearer token is required */
 	ROUTE_TOKEN_OPTIONAL = 1 << 6, /* a bearer token is read when sent */
 	ROUTE_PUBLIC_FORM = 1 << 7,    /* anonymous form: Origin is checked */
+	ROUTE_CACHEABLE = 1 << 8,      /* the same for every visitor without a cookie */
 };
 
 /* Body limits, by kind of request. */

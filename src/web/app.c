@@ -10,6 +10,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/page_cache.h"
 #include "involve/ratelimit.h"
 #include "involve/route.h"
 #include "involve/static_files.h"
@@ -33,7 +34,8 @@ app_init(struct app *app, const struct app_config *cfg, struct store *store,
 	if (rc != 0)
 		goto fail;
 	app->vote_limit = ratelimit_new(cfg->vote_rate_limit, 60);
-	if (app->vote_limit == NULL) {
+	app->pages = page_cache_new();
+	if (app->vote_limit == NULL || app->pages == NULL) {
 		rc = ERR_NOMEM;
 		goto fail;
 	}
@@ -50,6 +52,8 @@ app_free(struct app *app)
 	tmpl_set_free(app->templates);
 	static_files_free(app->statics);
 	ratelimit_free(app->vote_limit);
+	page_cache_free(app->pages);
+	app->pages = NULL;
 	app->templates = NULL;
 	app->statics = NULL;
 	app->vote_limit = NULL;
@@ -86,6 +90,31 @@ origin_ok(const struct http_request *req)
 	while (n > 0 && pub[n - 1] == '/')
 		n--;
 	return origin.n == n && memcmp(origin.p, pub, n) == 0;
+}
+
+/* A GET that sends no cookie and no query: it sees what everyone sees. */
+static bool
+is_anonymous_get(const struct http_request *req)
+{
+	struct str v;
+
+	return (req->method == HTTP_GET || req->method == HTTP_HEAD) && req->query_n == 0 &&
+	    !http_header(req, "Cookie", &v);
+}
+
+static int
+handle_cached(const struct route *r, struct http_request *req, struct http_response *res)
+{
+	int rc;
+
+	if (page_cache_get(req->app->pages, req->path, res))
+		return HTTP_DONE;
+	rc = r->handler(req, res);
+	/* Only a plain page: no cookie set, nothing personal. */
+	if (rc == HTTP_DONE && res->status == 200 && res->header_n == 0 && !res->no_store &&
+	    res->static_body == NULL)
+		page_cache_put(req->app->pages, req->path, res);
+	return rc;
 }
 
 int
@@ -169,7 +198,14 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	if ((r->flags & ROUTE_PUBLIC_FORM) && !origin_ok(req))
 		return refuse(req, res, 403, "Forbidden",
 		    "This form can only be sent from this website.");
-	return r->handler(req, res);
+	if ((r->flags & ROUTE_CACHEABLE) && is_anonymous_get(req))
+		return handle_cached(r, req, res);
+	rc = r->handler(req, res);
+	/* Staff changed something: public pages may show it. */
+	if (req->method != HTTP_GET && req->method != HTTP_HEAD &&
+	    (r->flags & (ROUTE_STAFF | ROUTE_TOKEN)) && res->status < 400)
+		page_cache_invalidate(app->pages);
+	return rc;
 }
 
 /* ---- pages -------------------------------------------------------------- */

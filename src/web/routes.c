@@ -35,15 +35,16 @@ static const struct route routes[] = {
 	    "api.poll.results" },
 
 	/* Public site */
-	{ GET, "/", handle_root, 0, 0, "root" },
-	{ GET, "/{key}", handle_install_page, 0, 0, "page" },
-	{ GET, "/o/{slug}/", handle_org_home, 0, 0, "org.home" },
-	{ GET, "/o/{slug}/{key}", handle_org_page, 0, 0, "org.page" },
-	{ GET, "/o/{slug}/polls/{id}", handle_poll_page, 0, 0, "poll.page" },
+	{ GET, "/", handle_root, 0, ROUTE_CACHEABLE, "root" },
+	{ GET, "/{key}", handle_install_page, 0, ROUTE_CACHEABLE, "page" },
+	{ GET, "/o/{slug}/", handle_org_home, 0, ROUTE_CACHEABLE, "org.home" },
+	{ GET, "/o/{slug}/{key}", handle_org_page, 0, ROUTE_CACHEABLE, "org.page" },
+	{ GET, "/o/{slug}/polls/{id}", handle_poll_page, 0, ROUTE_CACHEABLE, "poll.page" },
 	{ HTTP_POST, "/o/{slug}/polls/{id}", handle_poll_vote_form, ROUTE_BODY_VOTE, ROUTE_PUBLIC_FORM,
 	    "poll.vote" },
 	{ GET, "/o/{slug}/polls/{id}/results", handle_poll_results_page, 0, 0, "poll.results" },
-	{ GET, "/o/{slug}/polls/{id}/embed", handle_poll_embed, 0, ROUTE_FRAMEABLE, "poll.embed" },
+	{ GET, "/o/{slug}/polls/{id}/embed", handle_poll_embed, 0, ROUTE_FRAMEABLE | ROUTE_CACHEABLE,
+	    "poll.embed" },
 	{ HTTP_POST, "/o/{slug}/polls/{id}/embed", handle_poll_embed_vote, ROUTE_BODY_VOTE,
 	    ROUTE_FRAMEABLE | ROUTE_PUBLIC_FORM, "poll.embed.vote" },
 

@@ -1,0 +1,36 @@
+/*
+ * page_cache.h - a short-lived cache of whole public pages.
+ *
+ * Most people open a poll from a link, with no cookie yet: for them a page
+ * is the same for everyone, so it is rendered once and copied for the next
+ * visitors for a moment.  An entry lives PAGE_CACHE_TTL_MS at most, and
+ * every entry is dropped at once when staff change anything through this
+ * server (page_cache_invalidate); another server's change shows within the
+ * lifetime.  Thread-safe.
+ */
+#ifndef INVOLVE_PAGE_CACHE_H
+#define INVOLVE_PAGE_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "involve/http.h"
+
+#define PAGE_CACHE_TTL_MS 1000
+#define PAGE_CACHE_SLOTS 256
+#define PAGE_CACHE_PATH_MAX 256
+#define PAGE_CACHE_BODY_MAX (256 * 1024)
+
+struct page_cache;
+
+struct page_cache *page_cache_new(void);
+void page_cache_free(struct page_cache *c);
+/* Fills res (status, type, body) from a fresh entry for path: true on a
+ * hit. */
+bool page_cache_get(struct page_cache *c, struct str path, struct http_response *res);
+/* Keeps a copy of res for path. */
+void page_cache_put(struct page_cache *c, struct str path, const struct http_response *res);
+/* Forgets every entry (content changed). */
+void page_cache_invalidate(struct page_cache *c);
+
+#endif
