@@ -61,6 +61,10 @@ const struct route *app_routes(int *n);
  * and handler tests both call this. */
 int app_handle(struct app *app, struct http_request *req, struct http_response *res);
 
+/* Reads a poll for casting a ballot, from a copy at most a moment old
+ * (the writer checks again at commit).  0 or the store's error. */
+int app_poll_for_vote(struct app *app, int64_t id, struct poll *out);
+
 /*
  * Renders template `name` inside the layout into res (status 200 unless
  * set).  `ctx` is the page's context object; this function adds what the

@@ -3,7 +3,8 @@
  *
  * Most people open a poll from a link, with no cookie yet: for them a page
  * is the same for everyone, so it is rendered once and copied for the next
- * visitors for a moment.  An entry lives PAGE_CACHE_TTL_MS at most, and
+ * visitors for a moment.  Votes read their poll the same way: the writer
+ * checks again at commit that the poll is open and the options its own.  An entry lives PAGE_CACHE_TTL_MS at most, and
  * every entry is dropped at once when staff change anything through this
  * server (page_cache_invalidate); another server's change shows within the
  * lifetime.  Thread-safe.
@@ -30,6 +31,11 @@ void page_cache_free(struct page_cache *c);
 bool page_cache_get(struct page_cache *c, struct str path, struct http_response *res);
 /* Keeps a copy of res for path. */
 void page_cache_put(struct page_cache *c, struct str path, const struct http_response *res);
+/* The same for other values derived from the same content (a poll as the
+ * vote handler reads it), stored as `size` bytes under a key that is not
+ * a path ("poll:12").  get is true only for a fresh entry of that size. */
+bool page_cache_get_value(struct page_cache *c, struct str key, void *out, size_t size);
+void page_cache_put_value(struct page_cache *c, struct str key, const void *value, size_t size);
 /* Forgets every entry (content changed). */
 void page_cache_invalidate(struct page_cache *c);
 

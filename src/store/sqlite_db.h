@@ -20,6 +20,14 @@
 #define SQLDB_BATCH_MAX 2048
 /* Reader connections when the configuration says 0. */
 #define SQLDB_READERS_DEFAULT 8
+/*
+ * Log pages after which the writer copies the log back into the database
+ * (SQLite's default is 1000).  The checkpoint runs on the writer, between
+ * batches, so it always catches up and the log starts again from the
+ * beginning; fewer, larger checkpoints copy a page changed by many ballots
+ * once instead of many times.
+ */
+#define SQLDB_CHECKPOINT_PAGES 4000
 /* How long a connection waits for a lock before failing. */
 #define SQLDB_BUSY_TIMEOUT_MS 10000
 

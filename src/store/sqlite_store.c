@@ -1033,8 +1033,8 @@ ballot_cast_job(struct sqlconn *c, void *arg)
 	struct ballot_job *j = arg;
 	struct poll p;
 	sqlite3_stmt *st;
-	int64_t ballot_id;
-	int i, rc;
+	char choices[POLL_OPTIONS_MAX * 21];
+	int i, n = 0, rc;
 
 	/* Whether the poll is open is decided again here, at commit time, so a
 	 * ballot racing a close is refused rather than counted after it. */
@@ -1055,23 +1055,20 @@ ballot_cast_job(struct sqlconn *c, void *arg)
 	if (!poll_is_open(&p, j->now))
 		return ERR_CONFLICT;
 
-	st = sqlconn_stmt(c, "INSERT INTO ballot (poll_id, voter_hash, cast_at) VALUES (?, ?, ?)");
+	for (i = 0; i < j->ballot.choice_n; i++)
+		n += snprintf(choices + n, sizeof(choices) - (size_t)n, "%s%lld", i ? "," : "",
+		    (long long)j->ballot.choices[i]);
+	st = sqlconn_stmt(c, "INSERT INTO ballot (poll_id, voter_hash, cast_at, choices) "
+	    "VALUES (?, ?, ?, ?)");
 	if (st == NULL)
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, j->poll_id);
 	sqlite3_bind_blob(st, 2, j->voter, STORE_HASH_SIZE, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, j->now);
+	sqlite3_bind_text(st, 4, choices, n, SQLITE_STATIC);
 	if ((rc = step_done(st)) != 0)
 		return rc; /* ERR_DUPLICATE: this browser has voted */
-	ballot_id = sqlite3_last_insert_rowid(c->db);
 	for (i = 0; i < j->ballot.choice_n; i++) {
-		st = sqlconn_stmt(c, "INSERT INTO ballot_choice (ballot_id, option_id) VALUES (?, ?)");
-		if (st == NULL)
-			return ERR_IO;
-		sqlite3_bind_int64(st, 1, ballot_id);
-		sqlite3_bind_int64(st, 2, j->ballot.choices[i]);
-		if ((rc = step_done(st)) != 0)
-			return rc == ERR_DUPLICATE ? ERR_INVALID : rc;
 		st = sqlconn_stmt(c, "UPDATE poll_option SET votes = votes + 1 WHERE id = ? AND poll_id = ?");
 		if (st == NULL)
 			return ERR_IO;
@@ -1145,14 +1142,30 @@ out:
 	return rc;
 }
 
+/* Reads "12,15" back into a ballot; entries past the limit are dropped. */
+static void
+parse_choices(const char *text, struct ballot *b)
+{
+	char *end;
+	long long id;
+
+	b->choice_n = 0;
+	while (text && *text && b->choice_n < POLL_OPTIONS_MAX) {
+		id = strtoll(text, &end, 10);
+		if (end == text)
+			break;
+		b->choices[b->choice_n++] = id;
+		text = *end == ',' ? end + 1 : end;
+	}
+}
+
 static int
 sq_ballot_each(struct store *s, int64_t poll_id, store_ballot_fn fn, void *arg)
 {
 	struct sqlconn *c = sqlpool_get(&SS(s)->readers);
-	sqlite3_stmt *st = sqlconn_stmt(c, "SELECT b.id, b.cast_at, c.option_id FROM ballot b "
-	    "JOIN ballot_choice c ON c.ballot_id = b.id WHERE b.poll_id = ? ORDER BY b.id, c.option_id");
-	struct ballot b = { 0 };
-	int64_t current = 0, cast_at = 0;
+	sqlite3_stmt *st = sqlconn_stmt(c, "SELECT cast_at, choices FROM ballot WHERE poll_id = ? "
+	    "ORDER BY id");
+	struct ballot b;
 	int rc = 0, step = SQLITE_DONE;
 
 	if (st == NULL) {
@@ -1161,21 +1174,11 @@ sq_ballot_each(struct store *s, int64_t poll_id, store_ballot_fn fn, void *arg)
 	}
 	sqlite3_bind_int64(st, 1, poll_id);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-
-		if (id != current && current != 0) {
-			rc = fn(arg, cast_at, &b);
-			b.choice_n = 0;
-		}
-		current = id;
-		cast_at = sqlite3_column_int64(st, 1);
-		if (b.choice_n < POLL_OPTIONS_MAX)
-			b.choices[b.choice_n++] = sqlite3_column_int64(st, 2);
+		parse_choices((const char *)sqlite3_column_text(st, 1), &b);
+		rc = fn(arg, sqlite3_column_int64(st, 0), &b);
 	}
 	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = sqlconn_error(step);
-	if (rc == 0 && current != 0)
-		rc = fn(arg, cast_at, &b);
 	sqlite3_reset(st);
 out:
 	sqlpool_put(&SS(s)->readers, c);

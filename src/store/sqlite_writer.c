@@ -138,6 +138,7 @@ sqlwriter_start(struct sqlwriter *w, const char *path, struct errors *e)
 	rc = sqlconn_open(&w->conn, path, true, e);
 	if (rc != 0)
 		return rc;
+	sqlite3_wal_autocheckpoint(w->conn.db, SQLDB_CHECKPOINT_PAGES);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->finished, NULL);
@@ -146,6 +147,7 @@ sqlwriter_start(struct sqlwriter *w, const char *path, struct errors *e)
 		sqlconn_close(&w->conn);
 		return ERR_IO;
 	}
+	pthread_setname_np(w->thread, "involve-writer");
 	w->started = true;
 	return 0;
 }

@@ -208,6 +208,23 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	return rc;
 }
 
+int
+app_poll_for_vote(struct app *app, int64_t id, struct poll *out)
+{
+	char key[32];
+	struct str k;
+	int rc;
+
+	snprintf(key, sizeof(key), "poll:%lld", (long long)id);
+	k = str_c(key);
+	if (page_cache_get_value(app->pages, k, out, sizeof(*out)))
+		return 0;
+	rc = app->store->ops->poll_get(app->store, id, out);
+	if (rc == 0)
+		page_cache_put_value(app->pages, k, out, sizeof(*out));
+	return rc;
+}
+
 /* ---- pages -------------------------------------------------------------- */
 
 static void

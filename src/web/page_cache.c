@@ -125,6 +125,37 @@ page_cache_put(struct page_cache *c, struct str path, const struct http_response
 	pthread_mutex_unlock(&c->lock);
 }
 
+bool
+page_cache_get_value(struct page_cache *c, struct str key, void *out, size_t size)
+{
+	struct entry *e;
+	bool hit = false;
+
+	if (c == NULL || key.n >= PAGE_CACHE_PATH_MAX)
+		return false;
+	pthread_mutex_lock(&c->lock);
+	e = &c->slots[slot_of(key)];
+	if (e->body && e->generation == c->generation && e->path_n == key.n &&
+	    memcmp(e->path, key.p, key.n) == 0 && now_ms() < e->expires_ms && e->body_n == size) {
+		memcpy(out, e->body, size);
+		hit = true;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return hit;
+}
+
+void
+page_cache_put_value(struct page_cache *c, struct str key, const void *value, size_t size)
+{
+	struct http_response as_page;
+
+	/* Kept like a page with no status or type, so both share one table
+	 * and one invalidation. */
+	memset(&as_page, 0, sizeof(as_page));
+	as_page.body = (struct buf){ (char *)value, size, size, false };
+	page_cache_put(c, key, &as_page);
+}
+
 void
 page_cache_invalidate(struct page_cache *c)
 {

@@ -73,7 +73,8 @@ test(`acknowledged votes survive kill -9 (${CYCLES} cycles)`, async () => {
 		assert.equal(sum, results.total, 'single choice: one choice per ballot');
 		// Each ballot once: rows, counters and choices agree, and no voter twice.
 		assert.equal(sqlite(dbPath, `SELECT count(*) FROM ballot WHERE poll_id = ${poll.id}`), String(results.total));
-		assert.equal(sqlite(dbPath, `SELECT count(*) FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id WHERE b.poll_id = ${poll.id}`), String(results.total));
+		assert.equal(sqlite(dbPath, `SELECT sum(votes) FROM poll_option WHERE poll_id = ${poll.id}`), String(results.total));
+		assert.equal(sqlite(dbPath, `SELECT ballots FROM poll WHERE id = ${poll.id}`), String(results.total));
 		assert.equal(sqlite(dbPath, `SELECT count(DISTINCT voter_hash) FROM ballot WHERE poll_id = ${poll.id}`), String(results.total));
 		assert.ok(acked > 0, 'some votes were acknowledged');
 	}

@@ -80,16 +80,13 @@ CREATE INDEX poll_option_by_poll ON poll_option(poll_id, position);
 
 -- One row per ballot.  voter_hash is a keyed hash of the poll and the
 -- browser's random cookie id: unique per poll, linked to no person.
+-- choices lists the chosen option ids ("12,15"); the counts people see are
+-- kept in poll.ballots and poll_option.votes by the same transaction.
 CREATE TABLE ballot (
 	id INTEGER PRIMARY KEY,
 	poll_id INTEGER NOT NULL REFERENCES poll(id) ON DELETE CASCADE,
 	voter_hash BLOB NOT NULL,
 	cast_at INTEGER NOT NULL,
+	choices TEXT NOT NULL,
 	UNIQUE (poll_id, voter_hash)
-);
-
-CREATE TABLE ballot_choice (
-	ballot_id INTEGER NOT NULL REFERENCES ballot(id) ON DELETE CASCADE,
-	option_id INTEGER NOT NULL REFERENCES poll_option(id) ON DELETE CASCADE,
-	PRIMARY KEY (ballot_id, option_id)
 );
