@@ -25,9 +25,10 @@
  * (SQLite's default is 1000).  The checkpoint runs on the writer, between
  * batches, so it always catches up and the log starts again from the
  * beginning; fewer, larger checkpoints copy a page changed by many ballots
- * once instead of many times.
+ * once instead of many times.  Much larger makes the ballots that wait for
+ * a checkpoint wait too long (bench/RESULTS.md).
  */
-#define SQLDB_CHECKPOINT_PAGES 4000
+#define SQLDB_CHECKPOINT_PAGES 2000
 /* How long a connection waits for a lock before failing. */
 #define SQLDB_BUSY_TIMEOUT_MS 10000
 

@@ -1,0 +1,574 @@
+/*
+ * sqlite_polls.c - polls and ballots on SQLite (see sqlite_store.c for how
+ * reads and writes are run).  Ballots are the hot path: one writer job each,
+ * committed in groups.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_store.h"
+
+/* ---- polls -------------------------------------------------------------- */
+
+static void
+poll_detail(struct buf *b, const struct poll *p)
+{
+	int i;
+
+	buf_add_c(b, "{\"question\":");
+	buf_add_json_string(b, str_c(p->question));
+	buf_add_c(b, ",\"options\":[");
+	for (i = 0; i < p->option_n; i++) {
+		if (i)
+			buf_addch(b, ',');
+		buf_add_json_string(b, str_c(p->options[i].label));
+	}
+	buf_printf(b, "],\"multiple\":%s,\"show_results\":\"%s\",\"opens_at\":%lld,\"closes_at\":%lld}",
+	    p->multiple ? "true" : "false", poll_results_name(p->show_results),
+	    (long long)p->opens_at, (long long)p->closes_at);
+}
+
+static int
+insert_options(struct sqlconn *c, struct poll *p)
+{
+	sqlite3_stmt *st;
+	int i, rc;
+
+	for (i = 0; i < p->option_n; i++) {
+		st = sqlconn_stmt(c, "INSERT INTO poll_option (poll_id, position, label) VALUES (?, ?, ?)");
+		if (st == NULL)
+			return ERR_IO;
+		sqlite3_bind_int64(st, 1, p->id);
+		sqlite3_bind_int(st, 2, i);
+		sqlite3_bind_text(st, 3, p->options[i].label, -1, SQLITE_STATIC);
+		if ((rc = sqlstore_step_done(st)) != 0)
+			return rc;
+		p->options[i].id = sqlite3_last_insert_rowid(c->db);
+	}
+	return 0;
+}
+
+struct poll_job {
+	struct sqlite_store *ss;
+	const struct actor *who;
+	struct poll *poll;
+	const struct poll *cpoll;
+	int64_t id;
+	enum poll_action action;
+	int64_t now;
+};
+
+static int
+poll_create_job(struct sqlconn *c, void *arg)
+{
+	struct poll_job *j = arg;
+	struct poll *p = j->poll;
+	struct sqlstore_audit a;
+	sqlite3_stmt *st;
+	int rc;
+
+	p->created_at = sqlstore_now();
+	st = sqlconn_stmt(c, "INSERT INTO poll (org_id, question, multiple, show_results, opens_at, "
+	    "closes_at, closed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, p->org_id);
+	sqlite3_bind_text(st, 2, p->question, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, p->multiple);
+	sqlite3_bind_text(st, 4, poll_results_name(p->show_results), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, p->opens_at);
+	sqlite3_bind_int64(st, 6, p->closes_at);
+	sqlite3_bind_int64(st, 7, p->created_at);
+	if ((rc = sqlstore_step_done(st)) != 0)
+		return rc;
+	p->id = sqlite3_last_insert_rowid(c->db);
+	if ((rc = insert_options(c, p)) != 0)
+		return rc;
+	sqlstore_audit_init(&a, j->who, "poll.create");
+	snprintf(a.target, sizeof(a.target), "poll:%lld", (long long)p->id);
+	poll_detail(&a.detail, p);
+	rc = sqlstore_audit_append(j->ss, c, &a);
+	buf_free(&a.detail);
+	return rc;
+}
+
+int
+sq_poll_create(struct store *s, const struct actor *who, struct poll *p)
+{
+	struct poll_job j = { .ss = SS(s), .who = who, .poll = p };
+
+	return sqlwriter_run(&SS(s)->writer, poll_create_job, &j);
+}
+
+#define POLL_COLUMNS "id, org_id, question, multiple, show_results, opens_at, closes_at, " \
+	"closed_at, created_at, ballots"
+
+static void
+poll_from_row(sqlite3_stmt *st, struct poll *p)
+{
+	char results[32];
+
+	p->id = sqlite3_column_int64(st, 0);
+	p->org_id = sqlite3_column_int64(st, 1);
+	sqlstore_col_text(st, 2, p->question, sizeof(p->question));
+	p->multiple = sqlite3_column_int(st, 3) != 0;
+	sqlstore_col_text(st, 4, results, sizeof(results));
+	if (poll_results_parse(str_c(results), &p->show_results) != 0)
+		p->show_results = POLL_RESULTS_AFTER_CLOSE;
+	p->opens_at = sqlite3_column_int64(st, 5);
+	p->closes_at = sqlite3_column_int64(st, 6);
+	p->closed_at = sqlite3_column_int64(st, 7);
+	p->created_at = sqlite3_column_int64(st, 8);
+	p->ballots = sqlite3_column_int64(st, 9);
+}
+
+/* Reads a poll and its options with one connection, so both come from the
+ * same snapshot. */
+static int
+poll_read(struct sqlconn *c, int64_t id, struct poll *out, struct tally *tally)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = sqlconn_stmt(c, "SELECT " POLL_COLUMNS " FROM poll WHERE id = ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? ERR_NOTFOUND : sqlconn_error(rc);
+	}
+	out->option_n = 0;
+	poll_from_row(st, out);
+	sqlite3_reset(st);
+	if (tally) {
+		memset(tally, 0, sizeof(*tally));
+		tally->ballots = out->ballots;
+	}
+
+	st = sqlconn_stmt(c, "SELECT id, label, votes FROM poll_option WHERE poll_id = ? "
+	    "ORDER BY position");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && out->option_n < POLL_OPTIONS_MAX) {
+		struct poll_option *o = &out->options[out->option_n];
+
+		o->id = sqlite3_column_int64(st, 0);
+		sqlstore_col_text(st, 1, o->label, sizeof(o->label));
+		if (tally)
+			tally->counts[out->option_n] = sqlite3_column_int64(st, 2);
+		out->option_n++;
+	}
+	sqlite3_reset(st);
+	if (tally)
+		tally->option_n = out->option_n;
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : sqlconn_error(rc);
+}
+
+int
+sq_poll_get(struct store *s, int64_t id, struct poll *out)
+{
+	struct sqlconn *c = sqlpool_get(&SS(s)->readers);
+	int rc = poll_read(c, id, out, NULL);
+
+	sqlpool_put(&SS(s)->readers, c);
+	return rc;
+}
+
+int
+sq_poll_tally(struct store *s, int64_t id, struct tally *out)
+{
+	struct sqlconn *c = sqlpool_get(&SS(s)->readers);
+	struct poll *p = malloc(sizeof(*p));
+	int rc;
+
+	if (p == NULL) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	rc = poll_read(c, id, p, out);
+	free(p);
+out:
+	sqlpool_put(&SS(s)->readers, c);
+	return rc;
+}
+
+int
+sq_poll_each(struct store *s, int64_t org_id, int64_t before_id, int limit, store_poll_fn fn,
+    void *arg)
+{
+	struct sqlconn *c = sqlpool_get(&SS(s)->readers);
+	int64_t ids[200];
+	struct poll *p = NULL;
+	sqlite3_stmt *st;
+	int i, n = 0, rc = 0, step;
+
+	if (limit > (int)(sizeof(ids) / sizeof(ids[0])))
+		limit = (int)(sizeof(ids) / sizeof(ids[0]));
+	st = sqlconn_stmt(c, "SELECT id FROM poll WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+	if (st == NULL) {
+		rc = ERR_IO;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_int64(st, 2, before_id > 0 ? before_id : INT64_MAX);
+	sqlite3_bind_int(st, 3, limit);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		rc = sqlconn_error(step);
+		goto out;
+	}
+	p = malloc(sizeof(*p));
+	if (p == NULL) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = poll_read(c, ids[i], p, NULL);
+		if (rc == ERR_NOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		if (rc == 0)
+			rc = fn(arg, p);
+	}
+out:
+	free(p);
+	sqlpool_put(&SS(s)->readers, c);
+	return rc;
+}
+
+static int
+poll_update_job(struct sqlconn *c, void *arg)
+{
+	struct poll_job *j = arg;
+	struct poll *p = j->poll;
+	struct sqlstore_audit a;
+	sqlite3_stmt *st;
+	int rc;
+
+	st = sqlconn_stmt(c, "SELECT ballots FROM poll WHERE id = ? AND org_id = ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, p->id);
+	sqlite3_bind_int64(st, 2, p->org_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? ERR_NOTFOUND : sqlconn_error(rc);
+	}
+	if (sqlite3_column_int64(st, 0) > 0) {
+		sqlite3_reset(st);
+		return ERR_CONFLICT;
+	}
+	sqlite3_reset(st);
+	st = sqlconn_stmt(c, "UPDATE poll SET question = ?, multiple = ?, show_results = ?, "
+	    "opens_at = ?, closes_at = ? WHERE id = ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_text(st, 1, p->question, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, p->multiple);
+	sqlite3_bind_text(st, 3, poll_results_name(p->show_results), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, p->opens_at);
+	sqlite3_bind_int64(st, 5, p->closes_at);
+	sqlite3_bind_int64(st, 6, p->id);
+	if ((rc = sqlstore_step_done(st)) != 0)
+		return rc;
+	st = sqlconn_stmt(c, "DELETE FROM poll_option WHERE poll_id = ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, p->id);
+	if ((rc = sqlstore_step_done(st)) != 0)
+		return rc;
+	if ((rc = insert_options(c, p)) != 0)
+		return rc;
+	sqlstore_audit_init(&a, j->who, "poll.update");
+	snprintf(a.target, sizeof(a.target), "poll:%lld", (long long)p->id);
+	poll_detail(&a.detail, p);
+	rc = sqlstore_audit_append(j->ss, c, &a);
+	buf_free(&a.detail);
+	return rc;
+}
+
+int
+sq_poll_update(struct store *s, const struct actor *who, const struct poll *p)
+{
+	struct poll copy;
+	struct poll_job j = { .ss = SS(s), .who = who, .poll = &copy };
+
+	/* Options get new ids; the caller's poll is not changed. */
+	copy = *p;
+	return sqlwriter_run(&SS(s)->writer, poll_update_job, &j);
+}
+
+static int
+poll_act_job(struct sqlconn *c, void *arg)
+{
+	struct poll_job *j = arg;
+	struct sqlstore_audit a;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (j->action == POLL_ACTION_OPEN)
+		st = sqlconn_stmt(c, "UPDATE poll SET opens_at = ? WHERE id = ? AND org_id = ? "
+		    "AND closed_at = 0 AND (opens_at = 0 OR opens_at > ?) "
+		    "AND (closes_at = 0 OR closes_at > ?4)");
+	else
+		st = sqlconn_stmt(c, "UPDATE poll SET closed_at = ? WHERE id = ? AND org_id = ? "
+		    "AND closed_at = 0 AND (closes_at = 0 OR closes_at > ?)");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, j->now);
+	sqlite3_bind_int64(st, 2, j->id);
+	sqlite3_bind_int64(st, 3, j->who ? j->who->org_id : 0);
+	sqlite3_bind_int64(st, 4, j->now);
+	if ((rc = sqlstore_step_done(st)) != 0)
+		return rc;
+	if (sqlite3_changes(c->db) == 0) {
+		/* Missing, another organisation's, or already in that state. */
+		st = sqlconn_stmt(c, "SELECT 1 FROM poll WHERE id = ? AND org_id = ?");
+		if (st == NULL)
+			return ERR_IO;
+		sqlite3_bind_int64(st, 1, j->id);
+		sqlite3_bind_int64(st, 2, j->who ? j->who->org_id : 0);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		return rc == SQLITE_ROW ? ERR_CONFLICT : rc == SQLITE_DONE ? ERR_NOTFOUND : sqlconn_error(rc);
+	}
+	sqlstore_audit_init(&a, j->who, j->action == POLL_ACTION_OPEN ? "poll.open" : "poll.close");
+	snprintf(a.target, sizeof(a.target), "poll:%lld", (long long)j->id);
+	rc = sqlstore_audit_append(j->ss, c, &a);
+	buf_free(&a.detail);
+	return rc;
+}
+
+int
+sq_poll_act(struct store *s, const struct actor *who, int64_t poll_id, enum poll_action action,
+    int64_t now)
+{
+	struct poll_job j = { .ss = SS(s), .who = who, .id = poll_id, .action = action, .now = now };
+
+	return sqlwriter_run(&SS(s)->writer, poll_act_job, &j);
+}
+
+static int
+poll_delete_job(struct sqlconn *c, void *arg)
+{
+	struct poll_job *j = arg;
+	struct sqlstore_audit a;
+	sqlite3_stmt *st;
+	char question[POLL_QUESTION_SIZE];
+	int rc;
+
+	st = sqlconn_stmt(c, "SELECT question FROM poll WHERE id = ? AND org_id = ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, j->id);
+	sqlite3_bind_int64(st, 2, j->who ? j->who->org_id : 0);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? ERR_NOTFOUND : sqlconn_error(rc);
+	}
+	sqlstore_col_text(st, 0, question, sizeof(question));
+	sqlite3_reset(st);
+	/* Foreign keys cascade to options, ballots and choices. */
+	st = sqlconn_stmt(c, "DELETE FROM poll WHERE id = ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, j->id);
+	if ((rc = sqlstore_step_done(st)) != 0)
+		return rc;
+	sqlstore_audit_init(&a, j->who, "poll.delete");
+	snprintf(a.target, sizeof(a.target), "poll:%lld", (long long)j->id);
+	buf_add_c(&a.detail, "{\"question\":");
+	buf_add_json_string(&a.detail, str_c(question));
+	buf_addch(&a.detail, '}');
+	rc = sqlstore_audit_append(j->ss, c, &a);
+	buf_free(&a.detail);
+	return rc;
+}
+
+int
+sq_poll_delete(struct store *s, const struct actor *who, int64_t poll_id)
+{
+	struct poll_job j = { .ss = SS(s), .who = who, .id = poll_id };
+
+	return sqlwriter_run(&SS(s)->writer, poll_delete_job, &j);
+}
+
+/* ---- ballots ------------------------------------------------------------ */
+
+struct ballot_job {
+	struct sqljob job;
+	struct ballot ballot;
+	int64_t poll_id;
+	int64_t now;
+	unsigned char voter[STORE_HASH_SIZE];
+	store_done_fn done;
+	void *arg;
+};
+
+static int
+ballot_cast_job(struct sqlconn *c, void *arg)
+{
+	struct ballot_job *j = arg;
+	struct poll p;
+	sqlite3_stmt *st;
+	char choices[POLL_OPTIONS_MAX * 21];
+	int i, n = 0, rc;
+
+	/* Whether the poll is open is decided again here, at commit time, so a
+	 * ballot racing a close is refused rather than counted after it. */
+	st = sqlconn_stmt(c, "SELECT opens_at, closes_at, closed_at FROM poll WHERE id = ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, j->poll_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? ERR_NOTFOUND : sqlconn_error(rc);
+	}
+	memset(&p, 0, offsetof(struct poll, options));
+	p.opens_at = sqlite3_column_int64(st, 0);
+	p.closes_at = sqlite3_column_int64(st, 1);
+	p.closed_at = sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	if (!poll_is_open(&p, j->now))
+		return ERR_CONFLICT;
+
+	for (i = 0; i < j->ballot.choice_n; i++)
+		n += snprintf(choices + n, sizeof(choices) - (size_t)n, "%s%lld", i ? "," : "",
+		    (long long)j->ballot.choices[i]);
+	st = sqlconn_stmt(c, "INSERT INTO ballot (poll_id, voter_hash, cast_at, choices) "
+	    "VALUES (?, ?, ?, ?)");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, j->poll_id);
+	sqlite3_bind_blob(st, 2, j->voter, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, j->now);
+	sqlite3_bind_text(st, 4, choices, n, SQLITE_STATIC);
+	if ((rc = sqlstore_step_done(st)) != 0)
+		return rc; /* ERR_DUPLICATE: this browser has voted */
+	for (i = 0; i < j->ballot.choice_n; i++) {
+		st = sqlconn_stmt(c, "UPDATE poll_option SET votes = votes + 1 WHERE id = ? AND poll_id = ?");
+		if (st == NULL)
+			return ERR_IO;
+		sqlite3_bind_int64(st, 1, j->ballot.choices[i]);
+		sqlite3_bind_int64(st, 2, j->poll_id);
+		if ((rc = sqlstore_step_done(st)) != 0)
+			return rc;
+		if (sqlite3_changes(c->db) != 1)
+			return ERR_INVALID; /* an option of another poll */
+	}
+	st = sqlconn_stmt(c, "UPDATE poll SET ballots = ballots + 1 WHERE id = ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, j->poll_id);
+	return sqlstore_step_done(st);
+}
+
+static void
+ballot_done(void *arg, int rc)
+{
+	struct ballot_job *j = arg;
+
+	j->done(j->arg, rc);
+	free(j);
+}
+
+int
+sq_ballot_cast(struct store *s, int64_t poll_id, const struct ballot *b,
+    const unsigned char voter[STORE_HASH_SIZE], int64_t now, store_done_fn done, void *arg)
+{
+	struct ballot_job *j = malloc(sizeof(*j));
+	int rc;
+
+	if (j == NULL)
+		return ERR_NOMEM;
+	j->job.run = ballot_cast_job;
+	j->job.done = ballot_done;
+	j->job.arg = j;
+	j->ballot = *b;
+	j->poll_id = poll_id;
+	j->now = now;
+	memcpy(j->voter, voter, STORE_HASH_SIZE);
+	j->done = done;
+	j->arg = arg;
+	rc = sqlwriter_submit(&SS(s)->writer, &j->job);
+	if (rc != 0)
+		free(j);
+	return rc;
+}
+
+int
+sq_ballot_exists(struct store *s, int64_t poll_id, const unsigned char voter[STORE_HASH_SIZE],
+    bool *out)
+{
+	struct sqlconn *c = sqlpool_get(&SS(s)->readers);
+	sqlite3_stmt *st = sqlconn_stmt(c, "SELECT 1 FROM ballot WHERE poll_id = ? AND voter_hash = ?");
+	int rc;
+
+	if (st == NULL) {
+		rc = ERR_IO;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, poll_id);
+	sqlite3_bind_blob(st, 2, voter, STORE_HASH_SIZE, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sqlconn_error(rc);
+	sqlite3_reset(st);
+out:
+	sqlpool_put(&SS(s)->readers, c);
+	return rc;
+}
+
+/* Reads "12,15" back into a ballot; entries past the limit are dropped. */
+static void
+parse_choices(const char *text, struct ballot *b)
+{
+	char *end;
+	long long id;
+
+	b->choice_n = 0;
+	while (text && *text && b->choice_n < POLL_OPTIONS_MAX) {
+		id = strtoll(text, &end, 10);
+		if (end == text)
+			break;
+		b->choices[b->choice_n++] = id;
+		text = *end == ',' ? end + 1 : end;
+	}
+}
+
+int
+sq_ballot_each(struct store *s, int64_t poll_id, store_ballot_fn fn, void *arg)
+{
+	struct sqlconn *c = sqlpool_get(&SS(s)->readers);
+	sqlite3_stmt *st = sqlconn_stmt(c, "SELECT cast_at, choices FROM ballot WHERE poll_id = ? "
+	    "ORDER BY id");
+	struct ballot b;
+	int rc = 0, step = SQLITE_DONE;
+
+	if (st == NULL) {
+		rc = ERR_IO;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, poll_id);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		parse_choices((const char *)sqlite3_column_text(st, 1), &b);
+		rc = fn(arg, sqlite3_column_int64(st, 0), &b);
+	}
+	if (rc == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = sqlconn_error(step);
+	sqlite3_reset(st);
+out:
+	sqlpool_put(&SS(s)->readers, c);
+	return rc;
+}
+
