@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "involve/secret.h"
+#include "involve/str.h"
 
 static_assert(SECRET_PWHASH_MAX == crypto_pwhash_STRBYTES, "argon2 string size");
 static_assert(SECRET_KEY_BYTES == crypto_generichash_KEYBYTES, "BLAKE2b key size");
@@ -282,18 +283,6 @@ secret_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 secret_unhex(const char *hex, size_t len, unsigned char *out, size_t n)
 {
@@ -303,8 +292,8 @@ secret_unhex(const char *hex, size_t len, unsigned char *out, size_t n)
 	if (hex == NULL || n > SIZE_MAX / 2 || len != 2 * n)
 		goto bad;
 	for (i = 0; i < n; i++) {
-		hi = hex_value(hex[2 * i]);
-		lo = hex_value(hex[2 * i + 1]);
+		hi = str_hex_value(hex[2 * i]);
+		lo = str_hex_value(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			goto bad;
 		out[i] = (unsigned char)(hi << 4 | lo);

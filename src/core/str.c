@@ -23,6 +23,18 @@ str_case_eq_c(struct str a, const char *b)
 	return a.n == n && strncasecmp(a.p, b, n) == 0;
 }
 
+int
+str_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void
 buf_free(struct buf *b)
 {

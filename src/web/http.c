@@ -102,18 +102,6 @@ http_content_type_is(const struct http_request *req, const char *type)
 	return ct.n == n || ct.p[n] == ';' || ct.p[n] == ' ';
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes %XX and '+' from src into dst (which has room for src.n bytes);
  * returns the decoded length or -1 on a bad escape. */
 static long
@@ -128,8 +116,8 @@ url_decode(struct str src, char *dst)
 		} else if (src.p[i] == '%') {
 			if (i + 2 >= src.n)
 				return -1;
-			hi = hexval(src.p[i + 1]);
-			lo = hexval(src.p[i + 2]);
+			hi = str_hex_value(src.p[i + 1]);
+			lo = str_hex_value(src.p[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			dst[o++] = (char)(hi * 16 + lo);

@@ -334,18 +334,6 @@ on_completed(void *cls, struct MHD_Connection *mhd, void **con_cls,
 	*con_cls = NULL;
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes %HH in the path and query in place, like the library's own
  * decoder, except that %00 is left as it is: a NUL would cut the C string
@@ -360,7 +348,7 @@ unescape(void *cls, struct MHD_Connection *mhd, char *s)
 	(void)cls;
 	(void)mhd;
 	while (*in) {
-		if (in[0] == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
+		if (in[0] == '%' && (hi = str_hex_value(in[1])) >= 0 && (lo = str_hex_value(in[2])) >= 0 &&
 		    (hi | lo) != 0) {
 			*out++ = (char)(hi * 16 + lo);
 			in += 3;

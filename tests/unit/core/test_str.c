@@ -58,3 +58,12 @@ Test(errors, caps_and_counts)
 	cr_assert_str_eq(e.list[1].field, "options[1]");
 	cr_assert_str_eq(e.list[1].detail, "bad 1");
 }
+
+Test(str, hex_values)
+{
+	cr_assert_eq(str_hex_value('0'), 0);
+	cr_assert_eq(str_hex_value('a'), 10);
+	cr_assert_eq(str_hex_value('F'), 15);
+	cr_assert_eq(str_hex_value('g'), -1);
+	cr_assert_eq(str_hex_value('\0'), -1);
+}
