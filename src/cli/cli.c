@@ -2,6 +2,7 @@
  * cli.c - shared parts of the `involve` command (see cli.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +20,49 @@ cli_common_init(struct cli_common *c)
 }
 
 bool
-cli_common_option(struct cli_common *c, int opt, const char *arg)
+cli_is_help(const char *arg)
 {
-	if (opt == 'd')
-		c->data_dir = arg;
-	else if (opt == 'D')
-		c->database = arg;
-	else
-		return false;
-	return true;
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int
+cli_parse(const char *cmd, const char *usage, int argc, char **argv, int first,
+    const struct cli_opt *opts, struct cli_common *common)
+{
+	struct option long_opts[CLI_OPTS_MAX + 4];
+	int i, n = 0, opt, index;
+
+	for (i = 0; opts && opts[i].name && n < CLI_OPTS_MAX; i++, n++)
+		long_opts[n] = (struct option){ opts[i].name,
+			opts[i].has_arg ? required_argument : no_argument, NULL, 256 + i };
+	long_opts[n++] = (struct option){ "data", required_argument, NULL, 'd' };
+	long_opts[n++] = (struct option){ "database", required_argument, NULL, 'D' };
+	long_opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	long_opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	optind = first;
+	opterr = 0; /* our own messages below */
+	while ((opt = getopt_long(argc, argv, ":h", long_opts, &index)) != -1) {
+		switch (opt) {
+		case 'd':
+			common->data_dir = optarg;
+			break;
+		case 'D':
+			common->database = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return CLI_HELP;
+		case ':':
+			return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
+		case '?':
+			return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		default:
+			*opts[opt - 256].value = opts[opt - 256].has_arg ? optarg : "yes";
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return CLI_OK;
 }
 
 void

@@ -33,8 +33,32 @@ struct cli_env {
 };
 
 void cli_common_init(struct cli_common *c);
-/* Handles --data/--database for getopt_long option codes 'd' and 'D'. */
-bool cli_common_option(struct cli_common *c, int opt, const char *arg);
+
+/* One option of a command besides --data, --database and --help. */
+struct cli_opt {
+	const char *name;   /* "slug" for --slug */
+	bool has_arg;
+	const char **value; /* set to the argument, or to "yes" for a flag */
+};
+
+/* What every command's help says of the options all of them take. */
+#define CLI_COMMON_HELP \
+    "  --data DIR          data directory (default ./var)\n" \
+    "  --database URL      sqlite:PATH (default sqlite:DIR/involve.db)\n"
+
+#define CLI_OPTS_MAX 16
+#define CLI_HELP (-1)
+
+/* Whether an argument asks for help. */
+bool cli_is_help(const char *arg);
+/*
+ * Parses argv[first..argc) for command `cmd`: --data and --database into
+ * common, the options in `opts` (ended by a NULL name) into their values.
+ * --help prints `usage` and returns CLI_HELP; an unknown option, a missing
+ * argument or a stray word prints what is wrong and returns CLI_USAGE.
+ */
+int cli_parse(const char *cmd, const char *usage, int argc, char **argv, int first,
+    const struct cli_opt *opts, struct cli_common *common);
 /* Creates the data directory if needed, loads keys, opens and migrates the
  * store.  Prints what went wrong and returns CLI_FAIL on failure. */
 int cli_env_open(struct cli_common *c, struct cli_env *env);

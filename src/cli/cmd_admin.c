@@ -3,7 +3,6 @@
  * `involve migrate`, `org create|list`, `user add|passwd`, `token create`.
  * Changes are recorded in the audit log with the actor "cli".
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,38 +12,22 @@
 
 static const struct actor cli_actor = { 0, 0, "cli" };
 
-/* Options every admin command takes besides its own. */
-#define COMMON_OPTIONS \
-	{ "data", required_argument, NULL, 'd' }, \
-	{ "database", required_argument, NULL, 'D' }, \
-	{ "help", no_argument, NULL, 'h' }
 
-static const char common_help[] =
-    "  --data DIR          data directory (default ./var)\n"
-    "  --database URL      sqlite:PATH (default sqlite:DIR/involve.db)\n";
+static const char migrate_help[] =
+    "Usage: involve migrate [--data DIR] [--database URL]\n\n"
+    "Creates the database, or brings its schema up to date.\n\n" CLI_COMMON_HELP;
 
 int
 cmd_migrate(int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
 	struct cli_common common;
 	struct cli_env env;
-	int opt;
+	int rc;
 
 	cli_common_init(&common);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&common, opt, optarg))
-			continue;
-		if (opt == 'h') {
-			printf("Usage: involve migrate [--data DIR] [--database URL]\n\n"
-			    "Creates the database, or brings its schema up to date.\n\n%s", common_help);
-			return CLI_OK;
-		}
-		return cli_usage_error("migrate", "unknown option");
-	}
-	if (optind < argc)
-		return cli_usage_error("migrate", "unexpected argument '%s'", argv[optind]);
+	rc = cli_parse("migrate", migrate_help, argc, argv, 1, NULL, &common);
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
 	if (cli_env_open(&common, &env) != CLI_OK)
 		return CLI_FAIL;
 	printf("The database is up to date.\n");
@@ -60,44 +43,36 @@ print_org(void *arg, const struct org *o)
 	return 0;
 }
 
+static const char org_help[] =
+    "Usage: involve org create --slug SLUG --name NAME\n"
+    "       involve org list\n\n"
+    "  --slug SLUG         short name used in addresses: /o/SLUG/\n"
+    "  --name NAME         the organisation's name\n" CLI_COMMON_HELP;
+
 int
 cmd_org(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "slug", required_argument, NULL, 's' },
-		{ "name", required_argument, NULL, 'n' },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
+	const char *slug = NULL, *name = NULL, *action;
+	const struct cli_opt opts[] = {
+		{ "slug", true, &slug },
+		{ "name", true, &name },
+		{ NULL, false, NULL },
 	};
 	struct cli_common common;
 	struct cli_env env;
 	struct errors e;
 	struct org o;
-	const char *slug = NULL, *name = NULL, *action;
-	int opt, rc;
+	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		printf("Usage: involve org create --slug SLUG --name NAME\n"
-		    "       involve org list\n\n"
-		    "  --slug SLUG         short name used in addresses: /o/SLUG/\n"
-		    "  --name NAME         the organisation's name\n%s", common_help);
+	if (argc < 2 || cli_is_help(argv[1])) {
+		fputs(org_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	action = argv[1];
 	cli_common_init(&common);
-	optind = 2;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&common, opt, optarg))
-			continue;
-		switch (opt) {
-		case 's': slug = optarg; break;
-		case 'n': name = optarg; break;
-		case 'h': return cmd_org(2, (char *[]){ "org", "--help", NULL });
-		default: return cli_usage_error("org", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("org", "unexpected argument '%s'", argv[optind]);
+	rc = cli_parse("org", org_help, argc, argv, 2, opts, &common);
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
 	if (strcmp(action, "list") == 0) {
 		if (cli_env_open(&common, &env) != CLI_OK)
 			return CLI_FAIL;
@@ -159,15 +134,23 @@ get_password(char *out, size_t size, bool *generated)
 	return CLI_OK;
 }
 
+static const char user_help[] =
+    "Usage: involve user add --org SLUG --email EMAIL [--role ROLE]\n"
+    "       involve user passwd --email EMAIL\n\n"
+    "The password is read from standard input when it is not a terminal;\n"
+    "otherwise one is made and printed once.\n\n"
+    "  --role ROLE         administrator, engagement_officer (default), analyst,\n"
+    "                      facilitator or viewer\n" CLI_COMMON_HELP;
+
 int
 cmd_user(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "org", required_argument, NULL, 'o' },
-		{ "email", required_argument, NULL, 'e' },
-		{ "role", required_argument, NULL, 'r' },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
+	const char *org = NULL, *email_arg = NULL, *role = "engagement_officer", *action;
+	const struct cli_opt opts[] = {
+		{ "org", true, &org },
+		{ "email", true, &email_arg },
+		{ "role", true, &role },
+		{ NULL, false, NULL },
 	};
 	struct cli_common common;
 	struct cli_env env;
@@ -175,35 +158,18 @@ cmd_user(int argc, char **argv)
 	struct user u;
 	struct org o;
 	char password[SECRET_PASSWORD_MAX_BYTES + 2], email[USER_EMAIL_SIZE];
-	const char *org = NULL, *email_arg = NULL, *role = "engagement_officer", *action;
 	bool generated, add;
-	int opt, rc;
+	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		printf("Usage: involve user add --org SLUG --email EMAIL [--role ROLE]\n"
-		    "       involve user passwd --email EMAIL\n\n"
-		    "The password is read from standard input when it is not a terminal;\n"
-		    "otherwise one is made and printed once.\n\n"
-		    "  --role ROLE         administrator, engagement_officer (default), analyst,\n"
-		    "                      facilitator or viewer\n%s", common_help);
+	if (argc < 2 || cli_is_help(argv[1])) {
+		fputs(user_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	action = argv[1];
 	cli_common_init(&common);
-	optind = 2;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&common, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'o': org = optarg; break;
-		case 'e': email_arg = optarg; break;
-		case 'r': role = optarg; break;
-		case 'h': return cmd_user(2, (char *[]){ "user", "--help", NULL });
-		default: return cli_usage_error("user", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("user", "unexpected argument '%s'", argv[optind]);
+	rc = cli_parse("user", user_help, argc, argv, 2, opts, &common);
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
 	add = strcmp(action, "add") == 0;
 	if (!add && strcmp(action, "passwd") != 0)
 		return cli_usage_error("user", "unknown action '%s': use add or passwd", action);
@@ -266,14 +232,19 @@ out:
 	return rc;
 }
 
+static const char token_help[] =
+    "Usage: involve token create --org SLUG --user EMAIL\n\n"
+    "Creates an API token for a staff user; the token is printed once,\n"
+    "as the last word of the output.\n\n" CLI_COMMON_HELP;
+
 int
 cmd_token(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "org", required_argument, NULL, 'o' },
-		{ "user", required_argument, NULL, 'u' },
-		COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 },
+	const char *org = NULL, *user = NULL;
+	const struct cli_opt opts[] = {
+		{ "org", true, &org },
+		{ "user", true, &user },
+		{ NULL, false, NULL },
 	};
 	struct cli_common common;
 	struct cli_env env;
@@ -283,31 +254,19 @@ cmd_token(int argc, char **argv)
 	struct errors e;
 	char token[SECRET_TOKEN_MAX], email[USER_EMAIL_SIZE];
 	unsigned char hash[STORE_HASH_SIZE];
-	const char *org = NULL, *user = NULL;
-	int opt, rc = CLI_FAIL;
+	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		printf("Usage: involve token create --org SLUG --user EMAIL\n\n"
-		    "Creates an API token for a staff user; the token is printed once,\n"
-		    "as the last word of the output.\n\n%s", common_help);
+	if (argc < 2 || cli_is_help(argv[1])) {
+		fputs(token_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "create") != 0)
 		return cli_usage_error("token", "unknown action '%s': use create", argv[1]);
 	cli_common_init(&common);
-	optind = 2;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&common, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'o': org = optarg; break;
-		case 'u': user = optarg; break;
-		case 'h': return cmd_token(2, (char *[]){ "token", "--help", NULL });
-		default: return cli_usage_error("token", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("token", "unexpected argument '%s'", argv[optind]);
+	rc = cli_parse("token", token_help, argc, argv, 2, opts, &common);
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	rc = CLI_FAIL;
 	if (org == NULL || user == NULL)
 		return cli_usage_error("token", "create needs --org and --user");
 	errors_init(&e);

@@ -2,7 +2,6 @@
  * cmd_report.c - reading out of an installation: `involve poll export`
  * and `involve audit verify`.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +10,19 @@
 #include "involve/poll_export.h"
 #include "cli.h"
 
+static const char poll_help[] =
+    "Usage: involve poll export --org SLUG --poll ID [--format csv|json]\n\n"
+    "Writes a poll's results to standard output.\n\n" CLI_COMMON_HELP;
+
 int
 cmd_poll(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "org", required_argument, NULL, 'o' },
-		{ "poll", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "database", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *org = NULL, *poll = NULL, *format = "csv";
+	const struct cli_opt opts[] = {
+		{ "org", true, &org },
+		{ "poll", true, &poll },
+		{ "format", true, &format },
+		{ NULL, false, NULL },
 	};
 	struct cli_common common;
 	struct cli_env env;
@@ -29,32 +30,20 @@ cmd_poll(int argc, char **argv)
 	struct tally t;
 	struct org o;
 	struct buf out = BUF_INIT;
-	const char *org = NULL, *poll = NULL, *format = "csv";
 	long long id;
-	int opt, rc = CLI_FAIL;
+	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		printf("Usage: involve poll export --org SLUG --poll ID [--format csv|json]\n\n"
-		    "Writes a poll's results to standard output.\n");
+	if (argc < 2 || cli_is_help(argv[1])) {
+		fputs(poll_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "export") != 0)
 		return cli_usage_error("poll", "unknown action '%s': use export", argv[1]);
 	cli_common_init(&common);
-	optind = 2;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&common, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'o': org = optarg; break;
-		case 'p': poll = optarg; break;
-		case 'f': format = optarg; break;
-		case 'h': return cmd_poll(2, (char *[]){ "poll", "--help", NULL });
-		default: return cli_usage_error("poll", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error("poll", "unexpected argument '%s'", argv[optind]);
+	rc = cli_parse("poll", poll_help, argc, argv, 2, opts, &common);
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	rc = CLI_FAIL;
 	if (org == NULL || poll == NULL)
 		return cli_usage_error("poll", "export needs --org and --poll");
 	if (!cli_parse_id(poll, &id))
@@ -112,38 +101,29 @@ verify_one(void *arg, const struct audit_entry *entry)
 	return 0;
 }
 
+static const char audit_help[] =
+    "Usage: involve audit verify [--data DIR] [--database URL]\n\n"
+    "Checks that no audit log entry has been changed, removed or reordered.\n\n"
+    CLI_COMMON_HELP;
+
 int
 cmd_audit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "database", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cli_common common;
 	struct cli_env env;
 	struct verify_ctx *c;
-	int opt, rc;
+	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		printf("Usage: involve audit verify [--data DIR] [--database URL]\n\n"
-		    "Checks that no audit log entry has been changed, removed or reordered.\n");
+	if (argc < 2 || cli_is_help(argv[1])) {
+		fputs(audit_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(argv[1], "verify") != 0)
 		return cli_usage_error("audit", "unknown action '%s': use verify", argv[1]);
 	cli_common_init(&common);
-	optind = 2;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&common, opt, optarg))
-			continue;
-		if (opt == 'h')
-			return cmd_audit(2, (char *[]){ "audit", "--help", NULL });
-		return cli_usage_error("audit", "unknown option");
-	}
-	if (optind < argc)
-		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
+	rc = cli_parse("audit", audit_help, argc, argv, 2, NULL, &common);
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
 	if (cli_env_open(&common, &env) != CLI_OK)
 		return CLI_FAIL;
 	c = calloc(1, sizeof(*c));

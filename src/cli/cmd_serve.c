@@ -3,7 +3,6 @@
  * server and runs until SIGINT or SIGTERM, then stops gracefully: no new
  * connections, requests in flight finish, queued writes commit.
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -67,20 +66,20 @@ count_org(void *arg, const struct org *o)
 int
 cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "data", required_argument, NULL, 'd' },
-		{ "database", required_argument, NULL, 'D' },
-		{ "public-url", required_argument, NULL, 'u' },
-		{ "vote-rate-limit", required_argument, NULL, 'r' },
-		{ "demo", no_argument, NULL, 'x' },
-		{ "demo-file", required_argument, NULL, 'f' },
-		{ "templates", required_argument, NULL, 't' },
-		{ "static", required_argument, NULL, 's' },
-		{ "threads", required_argument, NULL, 'n' },
-		{ "no-access-log", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *listen = NULL, *public_arg = NULL, *rate = NULL, *demo_flag = NULL,
+	    *demo_arg = NULL, *templates = NULL, *statics = NULL, *threads = NULL,
+	    *no_access_log = NULL;
+	const struct cli_opt opts[] = {
+		{ "listen", true, &listen },
+		{ "public-url", true, &public_arg },
+		{ "vote-rate-limit", true, &rate },
+		{ "demo", false, &demo_flag },
+		{ "demo-file", true, &demo_arg },
+		{ "templates", true, &templates },
+		{ "static", true, &statics },
+		{ "threads", true, &threads },
+		{ "no-access-log", false, &no_access_log },
+		{ NULL, false, NULL },
 	};
 	struct cli_common common;
 	struct app_config acfg;
@@ -93,7 +92,7 @@ cmd_serve(int argc, char **argv)
 	const char *demo_file = "data/demo/demo.json";
 	bool demo = false;
 	long n;
-	int opt, orgs = 0, rc = CLI_FAIL;
+	int orgs = 0, rc;
 	struct sigaction sa;
 	sigset_t stop_set, old_set;
 
@@ -101,42 +100,35 @@ cmd_serve(int argc, char **argv)
 	memset(&acfg, 0, sizeof(acfg));
 	memset(&hcfg, 0, sizeof(hcfg));
 	hcfg.listen = SERVE_LISTEN_DEFAULT;
-	hcfg.access_log = true;
 	acfg.templates_dir = "web/templates";
 	acfg.static_dir = "web/static";
 	acfg.vote_rate_limit = SERVE_RATE_DEFAULT;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (cli_common_option(&common, opt, optarg))
-			continue;
-		switch (opt) {
-		case 'l': hcfg.listen = optarg; break;
-		case 'u': acfg.public_url = optarg; break;
-		case 'x': demo = true; break;
-		case 'f': demo_file = optarg; break;
-		case 't': acfg.templates_dir = optarg; break;
-		case 's': acfg.static_dir = optarg; break;
-		case 'q': hcfg.access_log = false; break;
-		case 'r':
-			if (!parse_count(optarg, 0, SERVE_RATE_MAX, &n))
-				return cli_usage_error("serve", "--vote-rate-limit must be a whole number "
-				    "from 0 to %d", SERVE_RATE_MAX);
-			acfg.vote_rate_limit = (int)n;
-			break;
-		case 'n':
-			if (!parse_count(optarg, 1, 256, &n))
-				return cli_usage_error("serve", "--threads must be from 1 to 256");
-			hcfg.threads = (int)n;
-			break;
-		case 'h':
-			fputs(serve_help, stdout);
-			return CLI_OK;
-		default:
-			return cli_usage_error("serve", "unknown option");
-		}
+	rc = cli_parse("serve", serve_help, argc, argv, 1, opts, &common);
+	if (rc != CLI_OK)
+		return rc == CLI_HELP ? CLI_OK : rc;
+	rc = CLI_FAIL;
+	if (listen)
+		hcfg.listen = listen;
+	acfg.public_url = public_arg;
+	if (templates)
+		acfg.templates_dir = templates;
+	if (statics)
+		acfg.static_dir = statics;
+	if (demo_arg)
+		demo_file = demo_arg;
+	demo = demo_flag != NULL;
+	hcfg.access_log = no_access_log == NULL;
+	if (rate) {
+		if (!parse_count(rate, 0, SERVE_RATE_MAX, &n))
+			return cli_usage_error("serve", "--vote-rate-limit must be a whole number "
+			    "from 0 to %d", SERVE_RATE_MAX);
+		acfg.vote_rate_limit = (int)n;
 	}
-	if (optind < argc)
-		return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+	if (threads) {
+		if (!parse_count(threads, 1, 256, &n))
+			return cli_usage_error("serve", "--threads must be from 1 to 256");
+		hcfg.threads = (int)n;
+	}
 	errors_init(&e);
 	if (httpd_parse_listen(hcfg.listen, &e) != 0) {
 		cli_print_errors("serve", &e);
