@@ -79,7 +79,6 @@ typedef void (*store_done_fn)(void *arg, int result);
 typedef int (*store_org_fn)(void *arg, const struct org *o);
 typedef int (*store_poll_fn)(void *arg, const struct poll *p);
 typedef int (*store_audit_fn)(void *arg, const struct audit_entry *e);
-typedef int (*store_ballot_fn)(void *arg, int64_t cast_at, const struct ballot *b);
 
 struct store_ops {
 	const char *name;
@@ -141,8 +140,6 @@ struct store_ops {
 	 */
 	int (*ballot_cast)(struct store *s, int64_t poll_id, const struct ballot *b,
 	    const unsigned char voter[STORE_HASH_SIZE], int64_t now, store_done_fn done, void *arg);
-	/* Every ballot of a poll, oldest first (for exports). */
-	int (*ballot_each)(struct store *s, int64_t poll_id, store_ballot_fn fn, void *arg);
 
 	/* Every audit entry in order. */
 	int (*audit_each)(struct store *s, store_audit_fn fn, void *arg);

@@ -207,7 +207,6 @@ static const struct store_ops sqlite_ops = {
 	.poll_tally = sq_poll_tally,
 	.ballot_exists = sq_ballot_exists,
 	.ballot_cast = sq_ballot_cast,
-	.ballot_each = sq_ballot_each,
 	.audit_each = sq_audit_each,
 	.page_get = sq_page_get,
 	.page_put = sq_page_put,

@@ -77,7 +77,6 @@ int sq_ballot_cast(struct store *s, int64_t poll_id, const struct ballot *b,
     const unsigned char voter[STORE_HASH_SIZE], int64_t now, store_done_fn done, void *arg);
 int sq_ballot_exists(struct store *s, int64_t poll_id, const unsigned char voter[STORE_HASH_SIZE],
     bool *out);
-int sq_ballot_each(struct store *s, int64_t poll_id, store_ballot_fn fn, void *arg);
 
 /* sqlite_site.c: site pages */
 int sq_page_get(struct store *s, int64_t org_id, const char *key, struct site_page *out);
