@@ -61,12 +61,26 @@ struct sqljob {
 	void (*done)(void *arg, int rc);
 	void *arg;
 	int rc;
+	/* The job leaves work for the batch's flush hook (see sqlwriter). */
+	bool batched;
 	bool finished;
 	struct sqljob *next;
 };
 
+/*
+ * Work that batched jobs leave to be written once per batch (ballot
+ * counts): `flush` runs before each job that is not batched and before the
+ * commit; `discard` forgets it when the batch is rolled back.
+ */
+struct sqlwriter_hooks {
+	int (*flush)(struct sqlconn *c, void *ctx);
+	void (*discard)(void *ctx);
+	void *ctx;
+};
+
 struct sqlwriter {
 	struct sqlconn conn;
+	struct sqlwriter_hooks hooks;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;     /* the writer waits on it for jobs */
@@ -77,7 +91,8 @@ struct sqlwriter {
 	unsigned long long commits, jobs; /* counters for metrics */
 };
 
-int sqlwriter_start(struct sqlwriter *w, const char *path, struct errors *e);
+int sqlwriter_start(struct sqlwriter *w, const char *path, const struct sqlwriter_hooks *hooks,
+    struct errors *e);
 /* Finishes the queued jobs, then stops the thread and closes. */
 void sqlwriter_stop(struct sqlwriter *w);
 /* Queues a job with a `done` callback; ERR_BUSY once stopping. */

@@ -3,6 +3,7 @@
  * reads and writes are run).  Ballots are the hot path: one writer job each,
  * committed in groups.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,7 @@ sq_poll_delete(struct store *s, const struct actor *who, int64_t poll_id)
 
 struct ballot_job {
 	struct sqljob job;
+	struct sqlite_store *ss;
 	struct ballot ballot;
 	int64_t poll_id;
 	int64_t now;
@@ -414,37 +416,130 @@ struct ballot_job {
 	void *arg;
 };
 
+/* Reads a poll's times and options for checking ballots. */
 static int
-ballot_cast_job(struct sqlconn *c, void *arg)
+counts_load(struct sqlconn *c, struct sqlstore_poll_counts *k, int64_t poll_id)
 {
-	struct ballot_job *j = arg;
-	struct poll p;
 	sqlite3_stmt *st;
-	char choices[POLL_OPTIONS_MAX * 21];
-	int i, n = 0, rc;
+	int rc;
 
-	/* Whether the poll is open is decided again here, at commit time, so a
-	 * ballot racing a close is refused rather than counted after it. */
+	memset(k, 0, sizeof(*k));
 	st = sqlconn_stmt(c, "SELECT opens_at, closes_at, closed_at FROM poll WHERE id = ?");
 	if (st == NULL)
 		return ERR_IO;
-	sqlite3_bind_int64(st, 1, j->poll_id);
+	sqlite3_bind_int64(st, 1, poll_id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? ERR_NOTFOUND : sqlconn_error(rc);
 	}
-	memset(&p, 0, offsetof(struct poll, options));
-	p.opens_at = sqlite3_column_int64(st, 0);
-	p.closes_at = sqlite3_column_int64(st, 1);
-	p.closed_at = sqlite3_column_int64(st, 2);
+	k->opens_at = sqlite3_column_int64(st, 0);
+	k->closes_at = sqlite3_column_int64(st, 1);
+	k->closed_at = sqlite3_column_int64(st, 2);
 	sqlite3_reset(st);
+	st = sqlconn_stmt(c, "SELECT id FROM poll_option WHERE poll_id = ? ORDER BY position");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, poll_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && k->option_n < POLL_OPTIONS_MAX)
+		k->option_ids[k->option_n++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlconn_error(rc);
+	k->poll_id = poll_id;
+	return 0;
+}
+
+/* Adds one poll's counts to its rows. */
+static int
+counts_write(struct sqlconn *c, const struct sqlstore_poll_counts *k)
+{
+	sqlite3_stmt *st;
+	int i, rc = 0;
+
+	for (i = 0; i < k->option_n && rc == 0; i++) {
+		if (k->option_adds[i] == 0)
+			continue;
+		st = sqlconn_stmt(c, "UPDATE poll_option SET votes = votes + ? WHERE id = ?");
+		if (st == NULL)
+			return ERR_IO;
+		sqlite3_bind_int64(st, 1, k->option_adds[i]);
+		sqlite3_bind_int64(st, 2, k->option_ids[i]);
+		rc = sqlstore_step_done(st);
+	}
+	if (rc == 0 && k->ballots > 0) {
+		st = sqlconn_stmt(c, "UPDATE poll SET ballots = ballots + ? WHERE id = ?");
+		if (st == NULL)
+			return ERR_IO;
+		sqlite3_bind_int64(st, 1, k->ballots);
+		sqlite3_bind_int64(st, 2, k->poll_id);
+		rc = sqlstore_step_done(st);
+	}
+	return rc;
+}
+
+int
+sqlstore_flush_counts(struct sqlconn *c, void *arg)
+{
+	struct sqlstore_counts *counts = &((struct sqlite_store *)arg)->counts;
+	int i, rc = 0;
+
+	for (i = 0; i < counts->poll_n && rc == 0; i++)
+		rc = counts_write(c, &counts->polls[i]);
+	/* Polls are read again after: the next job may change them. */
+	counts->poll_n = 0;
+	return rc;
+}
+
+void
+sqlstore_discard_counts(void *arg)
+{
+	((struct sqlite_store *)arg)->counts.poll_n = 0;
+}
+
+static int
+ballot_cast_job(struct sqlconn *c, void *arg)
+{
+	struct ballot_job *j = arg;
+	struct sqlstore_counts *counts = &j->ss->counts;
+	struct sqlstore_poll_counts *k = NULL, alone;
+	struct poll p;
+	sqlite3_stmt *st;
+	char choices[POLL_OPTIONS_MAX * 21];
+	int index[POLL_OPTIONS_MAX];
+	int i, n = 0, rc;
+
+	for (i = 0; i < counts->poll_n && k == NULL; i++)
+		if (counts->polls[i].poll_id == j->poll_id)
+			k = &counts->polls[i];
+	if (k == NULL) {
+		/* A batch with ballots for more polls than the table holds
+		 * counts this one's alone, with the ballot itself. */
+		k = counts->poll_n < SQLSTORE_BATCH_POLLS ? &counts->polls[counts->poll_n] : &alone;
+		if ((rc = counts_load(c, k, j->poll_id)) != 0)
+			return rc;
+		if (k != &alone)
+			counts->poll_n++;
+	}
+	/* Whether the poll is open is decided here, in the commit's
+	 * transaction, so a ballot racing a close is refused rather than
+	 * counted after it: a job that changes polls is not batched, and the
+	 * counts are flushed and the polls read again before it runs. */
+	memset(&p, 0, offsetof(struct poll, options));
+	p.opens_at = k->opens_at;
+	p.closes_at = k->closes_at;
+	p.closed_at = k->closed_at;
 	if (!poll_is_open(&p, j->now))
 		return ERR_CONFLICT;
-
-	for (i = 0; i < j->ballot.choice_n; i++)
+	for (i = 0; i < j->ballot.choice_n; i++) {
+		for (index[i] = 0; index[i] < k->option_n; index[i]++)
+			if (k->option_ids[index[i]] == j->ballot.choices[i])
+				break;
+		if (index[i] == k->option_n)
+			return ERR_INVALID; /* an option of another poll */
 		n += snprintf(choices + n, sizeof(choices) - (size_t)n, "%s%lld", i ? "," : "",
 		    (long long)j->ballot.choices[i]);
+	}
 	st = sqlconn_stmt(c, "INSERT INTO ballot (poll_id, voter_hash, cast_at, choices) "
 	    "VALUES (?, ?, ?, ?)");
 	if (st == NULL)
@@ -455,22 +550,11 @@ ballot_cast_job(struct sqlconn *c, void *arg)
 	sqlite3_bind_text(st, 4, choices, n, SQLITE_STATIC);
 	if ((rc = sqlstore_step_done(st)) != 0)
 		return rc; /* ERR_DUPLICATE: this browser has voted */
-	for (i = 0; i < j->ballot.choice_n; i++) {
-		st = sqlconn_stmt(c, "UPDATE poll_option SET votes = votes + 1 WHERE id = ? AND poll_id = ?");
-		if (st == NULL)
-			return ERR_IO;
-		sqlite3_bind_int64(st, 1, j->ballot.choices[i]);
-		sqlite3_bind_int64(st, 2, j->poll_id);
-		if ((rc = sqlstore_step_done(st)) != 0)
-			return rc;
-		if (sqlite3_changes(c->db) != 1)
-			return ERR_INVALID; /* an option of another poll */
-	}
-	st = sqlconn_stmt(c, "UPDATE poll SET ballots = ballots + 1 WHERE id = ?");
-	if (st == NULL)
-		return ERR_IO;
-	sqlite3_bind_int64(st, 1, j->poll_id);
-	return sqlstore_step_done(st);
+	/* Counted only now that the ballot is written. */
+	for (i = 0; i < j->ballot.choice_n; i++)
+		k->option_adds[index[i]]++;
+	k->ballots++;
+	return k == &alone ? counts_write(c, k) : 0;
 }
 
 static void
@@ -493,6 +577,8 @@ sq_ballot_cast(struct store *s, int64_t poll_id, const struct ballot *b,
 		return ERR_NOMEM;
 	j->job.run = ballot_cast_job;
 	j->job.done = ballot_done;
+	j->job.batched = true;
+	j->ss = SS(s);
 	j->job.arg = j;
 	j->ballot = *b;
 	j->poll_id = poll_id;

@@ -224,7 +224,8 @@ store_sqlite_open(const char *path, const struct store_config *cfg, struct store
 	ss->base.ops = &sqlite_ops;
 	memcpy(ss->audit_key, cfg->audit_key, sizeof(ss->audit_key));
 	/* The writer creates the file and sets WAL before readers open it. */
-	rc = sqlwriter_start(&ss->writer, path, e);
+	rc = sqlwriter_start(&ss->writer, path, &(struct sqlwriter_hooks){ sqlstore_flush_counts,
+	    sqlstore_discard_counts, ss }, e);
 	if (rc != 0) {
 		free(ss);
 		return rc;

@@ -11,9 +11,34 @@
 #include "involve/store.h"
 #include "sqlite_db.h"
 
+/*
+ * Ballot counts of the batch being written: the ballots' own rows are
+ * written as they come, their counts once per batch (sqlstore_flush_counts,
+ * run by the writer outside any job's savepoint and before the commit), so
+ * a batch of many ballots updates each counter once.  Each entry also
+ * holds its poll's times and options, read once per batch, against which
+ * each ballot is checked.  Writer thread only.
+ */
+#define SQLSTORE_BATCH_POLLS 8
+
+struct sqlstore_poll_counts {
+	int64_t poll_id;
+	int64_t opens_at, closes_at, closed_at;
+	int option_n;
+	int64_t option_ids[POLL_OPTIONS_MAX];
+	int64_t option_adds[POLL_OPTIONS_MAX];
+	int64_t ballots;
+};
+
+struct sqlstore_counts {
+	int poll_n;
+	struct sqlstore_poll_counts polls[SQLSTORE_BATCH_POLLS];
+};
+
 struct sqlite_store {
 	struct store base;
 	struct sqlwriter writer;
+	struct sqlstore_counts counts;
 	struct sqlpool readers;
 	unsigned char audit_key[32];
 };
@@ -64,6 +89,8 @@ int sq_token_create(struct store *s, const struct actor *who, const unsigned cha
 int sq_token_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE], struct api_token *out);
 
 /* sqlite_polls.c: polls and ballots */
+int sqlstore_flush_counts(struct sqlconn *c, void *ss);
+void sqlstore_discard_counts(void *ss);
 int sq_poll_create(struct store *s, const struct actor *who, struct poll *p);
 int sq_poll_get(struct store *s, int64_t id, struct poll *out);
 int sq_poll_tally(struct store *s, int64_t id, struct tally *out);

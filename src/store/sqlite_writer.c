@@ -54,6 +54,18 @@ exec_cached(struct sqlconn *c, const char *sql)
 	return rc == SQLITE_DONE ? 0 : sqlconn_error(rc);
 }
 
+/* Writes what batched jobs left, inside the batch's transaction. */
+static int
+flush(struct sqlwriter *w)
+{
+	int rc;
+
+	if (w->hooks.flush == NULL)
+		return 0;
+	rc = w->hooks.flush(&w->conn, w->hooks.ctx);
+	return rc == 0 || rc == ERR_FULL ? rc : ERR_IO;
+}
+
 /* Runs one batch in a transaction.  On a failed commit every job in it
  * fails with the commit's error. */
 static void
@@ -66,6 +78,8 @@ run_batch(struct sqlwriter *w, struct sqljob *batch)
 	if (rc != 0)
 		goto fail;
 	for (job = batch; job; job = job->next) {
+		if (!job->batched && (rc = flush(w)) != 0)
+			goto rollback;
 		rc = exec_cached(&w->conn, "SAVEPOINT job");
 		if (rc != 0)
 			goto rollback;
@@ -84,6 +98,8 @@ run_batch(struct sqlwriter *w, struct sqljob *batch)
 			goto rollback;
 		}
 	}
+	if ((rc = flush(w)) != 0)
+		goto rollback;
 	rc = exec_cached(&w->conn, "COMMIT");
 	if (rc != 0)
 		goto rollback;
@@ -92,6 +108,8 @@ run_batch(struct sqlwriter *w, struct sqljob *batch)
 rollback:
 	sqlite3_exec(w->conn.db, "ROLLBACK", NULL, NULL, NULL);
 fail:
+	if (w->hooks.discard)
+		w->hooks.discard(w->hooks.ctx);
 	log_error("sqlite", "batch failed: %s", error_name(rc));
 	for (job = batch; job; job = job->next)
 		job->rc = rc;
@@ -130,11 +148,14 @@ writer_main(void *arg)
 }
 
 int
-sqlwriter_start(struct sqlwriter *w, const char *path, struct errors *e)
+sqlwriter_start(struct sqlwriter *w, const char *path, const struct sqlwriter_hooks *hooks,
+    struct errors *e)
 {
 	int rc;
 
 	memset(w, 0, sizeof(*w));
+	if (hooks)
+		w->hooks = *hooks;
 	rc = sqlconn_open(&w->conn, path, true, e);
 	if (rc != 0)
 		return rc;

@@ -171,6 +171,36 @@ Test(sqlite_store, ballots_count_once_per_voter)
 	cr_assert_eq(st->ops->poll_update(st, &(struct actor){ p.org_id, 0, "t" }, &p), ERR_CONFLICT);
 }
 
+Test(sqlite_store, ballots_for_many_polls_in_one_batch)
+{
+	struct wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0 };
+	int64_t org = make_org("bury"), polls[12];
+	struct poll p;
+	struct tally t;
+	int i, k;
+
+	/* More polls than the writer keeps counts for in a batch: the rest
+	 * are counted ballot by ballot, and every count must still add up. */
+	for (i = 0; i < 12; i++)
+		polls[i] = make_poll(org, true);
+	for (k = 0; k < 5; k++) {
+		for (i = 0; i < 12; i++) {
+			cr_assert_eq(st->ops->poll_get(st, polls[i], &p), 0);
+			cast(&w, polls[i], p.options[k % 2].id, (unsigned char)(k * 12 + i));
+		}
+	}
+	cast(&w, polls[0], 999999, 200); /* not an option of this poll */
+	wait_all(&w);
+	cr_assert_eq(w.ok, 60);
+	cr_assert_eq(w.other, 1);
+	for (i = 0; i < 12; i++) {
+		cr_assert_eq(st->ops->poll_tally(st, polls[i], &t), 0);
+		cr_assert_eq(t.ballots, 5);
+		cr_assert_eq(t.counts[0], 3);
+		cr_assert_eq(t.counts[1], 2);
+	}
+}
+
 Test(sqlite_store, ballots_refused_when_not_open)
 {
 	struct wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0 };
