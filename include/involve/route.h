@@ -49,8 +49,8 @@ enum route_result {
 	ROUTE_BAD_METHOD = -2, /* the path exists with other methods */
 };
 
-/* Finds the route for method and path, filling req->params.  On
- * ROUTE_BAD_METHOD *allowed holds the methods the path accepts. */
+/* Finds the route for method and path, filling req->params (req may be
+ * NULL).  On ROUTE_BAD_METHOD *allowed holds the methods the path accepts. */
 int route_find(const struct route *routes, int n, enum http_method method, struct str path,
     struct http_request *req, const struct route **out, unsigned *allowed);
 

@@ -202,13 +202,11 @@ static size_t
 body_limit(struct conn *c)
 {
 	const struct route *routes, *r;
-	struct http_request probe;
 	unsigned allowed;
 	int n;
 
 	routes = app_routes(&n);
-	memset(&probe, 0, sizeof(probe));
-	if (route_find(routes, n, c->req.method, c->req.path, &probe, &r, &allowed) == ROUTE_FOUND)
+	if (route_find(routes, n, c->req.method, c->req.path, NULL, &r, &allowed) == ROUTE_FOUND)
 		return r->body_max;
 	return HTTPD_BODY_DEFAULT_MAX;
 }

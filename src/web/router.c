@@ -37,7 +37,8 @@ param_ok(struct str kind, struct str v)
 	return false;
 }
 
-/* Matches one pattern; fills params on success. */
+/* Matches one pattern; fills req's params on success (req may be NULL
+ * when only the route is wanted). */
 static bool
 match(const char *pattern, struct str path, struct http_request *req)
 {
@@ -58,9 +59,11 @@ match(const char *pattern, struct str path, struct http_request *req)
 				if (value.n == 0 || n >= HTTP_PARAMS_MAX)
 					return false;
 				kind.n--;
-				req->params[n].name = kind;
-				req->params[n++].value = value;
-				req->param_n = n;
+				if (req) {
+					req->params[n].name = kind;
+					req->params[n].value = value;
+					req->param_n = n + 1;
+				}
 				return true;
 			}
 			while (i < path.n && path.p[i] != '/')
@@ -68,8 +71,11 @@ match(const char *pattern, struct str path, struct http_request *req)
 			value = (struct str){ path.p + start, i - start };
 			if (!param_ok(kind, value) || n >= HTTP_PARAMS_MAX)
 				return false;
-			req->params[n].name = kind;
-			req->params[n++].value = value;
+			if (req) {
+				req->params[n].name = kind;
+				req->params[n].value = value;
+			}
+			n++;
 			p = close + 1;
 			continue;
 		}
@@ -80,7 +86,8 @@ match(const char *pattern, struct str path, struct http_request *req)
 	}
 	if (i != path.n)
 		return false;
-	req->param_n = n;
+	if (req)
+		req->param_n = n;
 	return true;
 }
 
@@ -100,6 +107,7 @@ route_find(const struct route *routes, int n, enum http_method method, struct st
 		}
 		*allowed |= routes[i].methods;
 	}
-	req->param_n = 0;
+	if (req)
+		req->param_n = 0;
 	return *allowed ? ROUTE_BAD_METHOD : ROUTE_NOT_FOUND;
 }
