@@ -371,7 +371,9 @@ api_json(struct http_response *res, int status, json_t *v)
 	res->status = status;
 	res->content_type = "application/json";
 	res->no_store = true;
-	text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	/* Reals (percentages) with at most 10 significant digits: 38.4, not
+	 * 38.399999999999999. */
+	text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
 	json_decref(v);
 	if (text == NULL) {
 		res->status = 500;

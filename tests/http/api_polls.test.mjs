@@ -246,7 +246,11 @@ describe('voting', () => {
 			const { res } = await vote(p.id, choice.map((i) => p.options[i].id));
 			assert.equal(res.status, 201);
 		}
-		const r = await json(await api('GET', `/api/v1/polls/${p.id}/results`));
+		const raw = await (await api('GET', `/api/v1/polls/${p.id}/results`)).text();
+		for (const m of raw.matchAll(/"percent":([0-9.e+-]+)/g)) {
+			assert.match(m[1], /^\d+\.\d$/, `one decimal: ${m[1]}`);
+		}
+		const r = JSON.parse(raw);
 		assert.equal(r.total, 3);
 		assert.deepEqual(r.options.map((o) => o.count), [2, 2, 1]);
 		assert.deepEqual(r.options.map((o) => o.percent), [66.7, 66.7, 33.3]);
