@@ -1,0 +1,55 @@
+// The per-network vote limit, and the access log's privacy: it records
+// method, route, status and time, and nothing that identifies a person.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { startServer } from '../lib/server.mjs';
+
+let server;
+let poll;
+
+before(async () => {
+	server = await startServer({ args: ['--vote-rate-limit', '3'] });
+	await server.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
+	await server.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'], { input: 'a long enough password\n' });
+	const token = (await server.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org'])).stdout.trim().split(/\s+/).pop();
+	const res = await fetch(`${server.url}/api/v1/polls`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ question: 'Limited?', options: ['Yes', 'No'] }),
+	});
+	poll = await res.json();
+});
+
+after(async () => {
+	await server.stop();
+});
+
+const vote = () => fetch(`${server.url}/api/v1/polls/${poll.id}/votes`, {
+	method: 'POST',
+	headers: { 'Content-Type': 'application/json', 'User-Agent': 'limits-test-agent' },
+	body: JSON.stringify({ options: [poll.options[0].id] }),
+});
+
+test('the fourth vote in a minute from one network is 429 with Retry-After', async () => {
+	for (let i = 0; i < 3; i++) assert.equal((await vote()).status, 201);
+	const res = await vote();
+	assert.equal(res.status, 429);
+	assert.match(res.headers.get('content-type'), /problem\+json/);
+	const retry = Number(res.headers.get('retry-after'));
+	assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+	const results = await (await fetch(`${server.url}/api/v1/polls/${poll.id}/results`)).json();
+	assert.equal(results.total, 3, 'the refused vote is not counted');
+});
+
+test('the access log holds no address, cookie, query or agent', async () => {
+	await fetch(`${server.url}/o/bury/?q=secret-query`, { headers: { Cookie: 'involve_voter=secret-cookie' } });
+	const lines = server.stderr.split('\n').filter((l) => l.includes('"type":"access"'));
+	assert.ok(lines.length > 0, 'there is an access log');
+	for (const line of lines) {
+		const entry = JSON.parse(line);
+		assert.deepEqual(Object.keys(entry).sort(), ['completed', 'method', 'micros', 'route', 'status', 'time', 'type']);
+	}
+	const all = lines.join('\n');
+	assert.doesNotMatch(all, /127\.0\.0\.1|secret-cookie|secret-query|limits-test-agent/);
+});
