@@ -31,15 +31,20 @@ sqlconn_error(int rc)
 }
 
 int
-sqlconn_open(struct sqlconn *c, const char *path, bool create, struct errors *e)
+sqlconn_open(struct sqlconn *c, const char *path, bool writer, struct errors *e)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if (create)
+	if (writer) {
 		flags |= SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+		if (sqlwalbuf_register() != 0) {
+			errors_add(e, "database", "cannot set up the database's file layer");
+			return ERR_IO;
+		}
+	}
+	rc = sqlite3_open_v2(path, &c->db, flags, writer ? SQLDB_WALBUF_VFS : NULL);
 	if (rc != SQLITE_OK) {
 		errors_add(e, "database", "cannot open the database %s: %s", path,
 		    c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));

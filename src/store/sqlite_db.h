@@ -42,7 +42,12 @@ struct sqlconn {
 	struct sqlconn *next_free;
 };
 
-int sqlconn_open(struct sqlconn *c, const char *path, bool create, struct errors *e);
+/* The VFS that gathers the writer's log writes (sqlite_walbuf.c). */
+#define SQLDB_WALBUF_VFS "involve-walbuf"
+int sqlwalbuf_register(void);
+
+/* Opens a connection; `writer` opens it through the log-gathering VFS. */
+int sqlconn_open(struct sqlconn *c, const char *path, bool writer, struct errors *e);
 void sqlconn_close(struct sqlconn *c);
 /* The cached statement for sql, reset and with bindings cleared; NULL on
  * a prepare error (logged). */
