@@ -8,7 +8,7 @@
  * and hands them to the kernel in one pwrite just before they must be
  * there: before a sync (so "committed" still means "on disk"), a read, a
  * truncate, a size query, a non-consecutive write or a full buffer, and
- * on close.  Every other file, and every other operation, goes straight
+ * on close, in pieces of at most WALBUF_WRITE_MAX.  Every other file, and every other operation, goes straight
  * through.  SQLite offers no option for this; the VFS is its documented
  * way to change how files are written.
  *
@@ -23,6 +23,9 @@
 #include "sqlite_db.h"
 
 #define WALBUF_SIZE (1024 * 1024)
+/* The default VFS writes at most 128 KiB - 1 bytes per call (it masks the
+ * length to 17 bits), so a flush hands it pieces no larger than this. */
+#define WALBUF_WRITE_MAX (64 * 1024)
 
 struct walbuf_file {
 	sqlite3_file base;      /* our methods */
@@ -39,11 +42,14 @@ static sqlite3_vfs *real_vfs;
 static int
 flush(struct walbuf_file *f)
 {
-	int rc;
+	size_t done, piece;
+	int rc = SQLITE_OK;
 
-	if (f->n == 0)
-		return SQLITE_OK;
-	rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->n, f->offset);
+	for (done = 0; done < f->n && rc == SQLITE_OK; done += piece) {
+		piece = f->n - done < WALBUF_WRITE_MAX ? f->n - done : WALBUF_WRITE_MAX;
+		rc = f->real->pMethods->xWrite(f->real, f->buf + done, (int)piece,
+		    f->offset + (sqlite3_int64)done);
+	}
 	f->n = 0;
 	return rc;
 }
@@ -75,7 +81,7 @@ wb_write(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset)
 	struct walbuf_file *f = (struct walbuf_file *)file;
 	int rc;
 
-	if (!f->is_log || f->buf == NULL || amount > WALBUF_SIZE)
+	if (!f->is_log || f->buf == NULL || amount > WALBUF_WRITE_MAX)
 		return f->real->pMethods->xWrite(f->real, data, amount, offset);
 	if (f->n > 0 && (offset != f->offset + (sqlite3_int64)f->n ||
 	    f->n + (size_t)amount > WALBUF_SIZE)) {

@@ -171,6 +171,36 @@ Test(sqlite_store, ballots_count_once_per_voter)
 	cr_assert_eq(st->ops->poll_update(st, &(struct actor){ p.org_id, 0, "t" }, &p), ERR_CONFLICT);
 }
 
+Test(sqlite_store, a_large_batch_commits)
+{
+	struct wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0 };
+	struct ballot b;
+	struct poll p;
+	struct tally t;
+	unsigned char voter[32];
+	int i;
+
+	/* Thousands of ballots queued at once commit in batches whose log
+	 * writes are far larger than one write call of the file layer. */
+	make_poll(make_org("bury"), true);
+	cr_assert_eq(st->ops->poll_get(st, 1, &p), 0);
+	for (i = 0; i < 5000; i++) {
+		memset(voter, 0, sizeof(voter));
+		memcpy(voter, &i, sizeof(i));
+		voter[31] = (unsigned char)(i * 7);
+		b = (struct ballot){ 1, { p.options[i % 2].id } };
+		pthread_mutex_lock(&w.lock);
+		w.pending++;
+		pthread_mutex_unlock(&w.lock);
+		cr_assert_eq(st->ops->ballot_cast(st, p.id, &b, voter, 2000, cast_done, &w), 0);
+	}
+	wait_all(&w);
+	cr_assert_eq(w.other, 0);
+	cr_assert_eq(w.ok, 5000);
+	cr_assert_eq(st->ops->poll_tally(st, p.id, &t), 0);
+	cr_assert_eq(t.ballots, 5000);
+}
+
 Test(sqlite_store, ballots_for_many_polls_in_one_batch)
 {
 	struct wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0 };
