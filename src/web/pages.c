@@ -8,6 +8,7 @@
 #include <cmark.h>
 
 #include "involve/app.h"
+#include "involve/auth.h"
 #include "involve/static_files.h"
 #include "involve/text.h"
 #include "involve/timefmt.h"
@@ -180,3 +181,63 @@ pages_embed_render(struct http_request *req, struct http_response *res, const ch
 {
 	return page_render_in(req, res, "embed_layout", name, ctx);
 }
+
+int
+pages_not_found(struct http_request *req, struct http_response *res)
+{
+	return page_error(req, res, 404, "Page not found",
+	    "If you typed the web address, check it is correct.");
+}
+
+int
+pages_forbidden(struct http_request *req, struct http_response *res)
+{
+	return page_error(req, res, 403, "You cannot do this",
+	    "Your role does not allow it. Ask an administrator of your organisation.");
+}
+
+int
+pages_unavailable(struct http_request *req, struct http_response *res)
+{
+	return page_error(req, res, 503, PAGES_PROBLEM_TITLE,
+	    "Nothing has been changed. Try again later.");
+}
+
+json_t *
+pages_staff_site(const struct auth *a)
+{
+	return pages_site(&a->org, "/staff/");
+}
+
+void
+pages_copy_error(json_t *obj, const json_t *errors, const char *id, const char *key)
+{
+	json_t *err = json_object_get(errors, id);
+
+	if (err != NULL)
+		json_object_set(obj, key, err);
+}
+
+void
+pages_status_tag(enum poll_status s, const char **label, const char **cls)
+{
+	switch (s) {
+	case POLL_DRAFT:
+		*label = "Draft";
+		*cls = "nhsuk-tag--grey";
+		break;
+	case POLL_SCHEDULED:
+		*label = "Scheduled";
+		*cls = "nhsuk-tag--blue";
+		break;
+	case POLL_OPEN:
+		*label = "Open";
+		*cls = "nhsuk-tag--green";
+		break;
+	default:
+		*label = "Closed";
+		*cls = "nhsuk-tag--white";
+		break;
+	}
+}
+

@@ -68,4 +68,18 @@ int pages_markdown(const char *text, size_t len, struct buf *out);
 int pages_embed_render(struct http_request *req, struct http_response *res, const char *name,
     json_t *ctx);
 
+/* Shared by the staff pages (handlers_staff.c, handlers_staff_polls.c). */
+#define PAGES_PROBLEM_TITLE "Sorry, there is a problem with the service"
+struct auth;
+/* The signed-in user's auth; routes marked ROUTE_STAFF guarantee it. */
+static inline struct auth *pages_staff(struct http_request *req) { return req->auth; }
+json_t *pages_staff_site(const struct auth *a);
+int pages_not_found(struct http_request *req, struct http_response *res);
+int pages_forbidden(struct http_request *req, struct http_response *res);
+int pages_unavailable(struct http_request *req, struct http_response *res);
+/* Copies the error for form id `id` (if any) into obj as `key`. */
+void pages_copy_error(json_t *obj, const json_t *errors, const char *id, const char *key);
+/* The NHS.UK tag (label and class) for a poll's status. */
+void pages_status_tag(enum poll_status s, const char **label, const char **cls);
+
 #endif
