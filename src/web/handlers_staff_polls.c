@@ -239,14 +239,20 @@ form_to_input(const struct poll_form *f, int64_t now, struct poll_input *in,
 	date_parse(f->closes, "closes_at", "closing", false, &in->closes_at, e);
 }
 
+/* The context of partials/date_time_input.html for one group of fields. */
 static json_t *
-date_context(const struct str v[DATE_PARTS])
+date_context(const char *id, const struct str v[DATE_PARTS], const json_t *errors)
 {
-	json_t *o = json_object();
+	static const char *const labels[DATE_PARTS] = { "Day", "Month", "Year", "Hour", "Minute" };
+	json_t *parts = json_array(), *o;
 	int i;
 
 	for (i = 0; i < DATE_PARTS; i++)
-		json_object_set_new(o, date_part_names[i], pages_string(v[i]));
+		json_array_append_new(parts, json_pack("{s:s, s:s, s:i, s:o}", "name",
+		    date_part_names[i], "label", labels[i], "width", i == 2 ? 4 : 2, "value",
+		    pages_string(v[i])));
+	o = json_pack("{s:s, s:o}", "id", id, "parts", parts);
+	pages_copy_error(o, errors, id, "error");
 	return o;
 }
 
@@ -273,8 +279,8 @@ form_context(const struct poll_form *f, const json_t *errors)
 	    "after_vote", str_eq_c(f->show_results, "after_vote"),
 	    "after_close", str_eq_c(f->show_results, "after_close"),
 	    "open_now", str_eq_c(f->open, "now"), "open_later", str_eq_c(f->open, "later"),
-	    "open_at", str_eq_c(f->open, "at"), "opens", date_context(f->opens),
-	    "closes", date_context(f->closes));
+	    "open_at", str_eq_c(f->open, "at"), "opens", date_context("opens_at", f->opens, errors),
+	    "closes", date_context("closes_at", f->closes, errors));
 	if (form != NULL) {
 		pages_copy_error(form, errors, "question", "question_error");
 		pages_copy_error(form, errors, "options", "options_error");
