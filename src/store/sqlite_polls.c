@@ -545,7 +545,7 @@ ballot_cast_job(struct sqlconn *c, void *arg)
 	if (st == NULL)
 		return ERR_IO;
 	sqlite3_bind_int64(st, 1, j->poll_id);
-	sqlite3_bind_blob(st, 2, j->voter, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, j->voter, SQLSTORE_VOTER_KEY, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, j->now);
 	sqlite3_bind_text(st, 4, choices, n, SQLITE_STATIC);
 	if ((rc = sqlstore_step_done(st)) != 0)
@@ -605,7 +605,7 @@ sq_ballot_exists(struct store *s, int64_t poll_id, const unsigned char voter[STO
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, poll_id);
-	sqlite3_bind_blob(st, 2, voter, STORE_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, voter, SQLSTORE_VOTER_KEY, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*out = rc == SQLITE_ROW;
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sqlconn_error(rc);

@@ -21,6 +21,14 @@
  */
 #define SQLSTORE_BATCH_POLLS 8
 
+/*
+ * Bytes of the voter hash kept with a ballot.  The first 16 of the keyed
+ * hash's 32 are as unguessable and as unlinkable, and a collision between
+ * two browsers on one poll is a chance of 1 in 2^64 per pair; a shorter
+ * key keeps the unique index, which every ballot writes to, smaller.
+ */
+#define SQLSTORE_VOTER_KEY 16
+
 struct sqlstore_poll_counts {
 	int64_t poll_id;
 	int64_t opens_at, closes_at, closed_at;
