@@ -54,7 +54,6 @@ struct poll_job {
 	struct sqlite_store *ss;
 	const struct actor *who;
 	struct poll *poll;
-	const struct poll *cpoll;
 	int64_t id;
 	enum poll_action action;
 	int64_t now;
@@ -65,7 +64,7 @@ poll_create_job(struct sqlconn *c, void *arg)
 {
 	struct poll_job *j = arg;
 	struct poll *p = j->poll;
-	struct sqlstore_audit a;
+	struct buf detail = BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -86,11 +85,9 @@ poll_create_job(struct sqlconn *c, void *arg)
 	p->id = sqlite3_last_insert_rowid(c->db);
 	if ((rc = insert_options(c, p)) != 0)
 		return rc;
-	sqlstore_audit_init(&a, j->who, "poll.create");
-	snprintf(a.target, sizeof(a.target), "poll:%lld", (long long)p->id);
-	poll_detail(&a.detail, p);
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	poll_detail(&detail, p);
+	rc = sqlstore_audit(j->ss, c, j->who, "poll.create", &detail, "poll:%lld", (long long)p->id);
+	buf_free(&detail);
 	return rc;
 }
 
@@ -249,7 +246,7 @@ poll_update_job(struct sqlconn *c, void *arg)
 {
 	struct poll_job *j = arg;
 	struct poll *p = j->poll;
-	struct sqlstore_audit a;
+	struct buf detail = BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -288,11 +285,9 @@ poll_update_job(struct sqlconn *c, void *arg)
 		return rc;
 	if ((rc = insert_options(c, p)) != 0)
 		return rc;
-	sqlstore_audit_init(&a, j->who, "poll.update");
-	snprintf(a.target, sizeof(a.target), "poll:%lld", (long long)p->id);
-	poll_detail(&a.detail, p);
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	poll_detail(&detail, p);
+	rc = sqlstore_audit(j->ss, c, j->who, "poll.update", &detail, "poll:%lld", (long long)p->id);
+	buf_free(&detail);
 	return rc;
 }
 
@@ -311,7 +306,6 @@ static int
 poll_act_job(struct sqlconn *c, void *arg)
 {
 	struct poll_job *j = arg;
-	struct sqlstore_audit a;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -341,10 +335,8 @@ poll_act_job(struct sqlconn *c, void *arg)
 		sqlite3_reset(st);
 		return rc == SQLITE_ROW ? ERR_CONFLICT : rc == SQLITE_DONE ? ERR_NOTFOUND : sqlconn_error(rc);
 	}
-	sqlstore_audit_init(&a, j->who, j->action == POLL_ACTION_OPEN ? "poll.open" : "poll.close");
-	snprintf(a.target, sizeof(a.target), "poll:%lld", (long long)j->id);
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	rc = sqlstore_audit(j->ss, c, j->who, j->action == POLL_ACTION_OPEN ? "poll.open" :
+	    "poll.close", NULL, "poll:%lld", (long long)j->id);
 	return rc;
 }
 
@@ -361,7 +353,7 @@ static int
 poll_delete_job(struct sqlconn *c, void *arg)
 {
 	struct poll_job *j = arg;
-	struct sqlstore_audit a;
+	struct buf detail = BUF_INIT;
 	sqlite3_stmt *st;
 	char question[POLL_QUESTION_SIZE];
 	int rc;
@@ -385,13 +377,11 @@ poll_delete_job(struct sqlconn *c, void *arg)
 	sqlite3_bind_int64(st, 1, j->id);
 	if ((rc = sqlstore_step_done(st)) != 0)
 		return rc;
-	sqlstore_audit_init(&a, j->who, "poll.delete");
-	snprintf(a.target, sizeof(a.target), "poll:%lld", (long long)j->id);
-	buf_add_c(&a.detail, "{\"question\":");
-	buf_add_json_string(&a.detail, str_c(question));
-	buf_addch(&a.detail, '}');
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	buf_add_c(&detail, "{\"question\":");
+	buf_add_json_string(&detail, str_c(question));
+	buf_addch(&detail, '}');
+	rc = sqlstore_audit(j->ss, c, j->who, "poll.delete", &detail, "poll:%lld", (long long)j->id);
+	buf_free(&detail);
 	return rc;
 }
 

@@ -51,7 +51,7 @@ static int
 page_put_job(struct sqlconn *c, void *arg)
 {
 	struct page_job *j = arg;
-	struct sqlstore_audit a;
+	struct buf detail = BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -67,13 +67,12 @@ page_put_job(struct sqlconn *c, void *arg)
 	sqlite3_bind_int64(st, 5, sqlstore_now());
 	if ((rc = sqlstore_step_done(st)) != 0)
 		return rc;
-	sqlstore_audit_init(&a, j->who, "page.update");
-	snprintf(a.target, sizeof(a.target), "page:%lld:%s", (long long)j->page->org_id, j->page->key);
-	buf_add_c(&a.detail, "{\"title\":");
-	buf_add_json_string(&a.detail, str_c(j->page->title));
-	buf_addch(&a.detail, '}');
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	buf_add_c(&detail, "{\"title\":");
+	buf_add_json_string(&detail, str_c(j->page->title));
+	buf_addch(&detail, '}');
+	rc = sqlstore_audit(j->ss, c, j->who, "page.update", &detail, "page:%lld:%s",
+	    (long long)j->page->org_id, j->page->key);
+	buf_free(&detail);
 	return rc;
 }
 

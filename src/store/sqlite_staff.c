@@ -21,7 +21,7 @@ static int
 org_create_job(struct sqlconn *c, void *arg)
 {
 	struct org_job *j = arg;
-	struct sqlstore_audit a;
+	struct buf detail = BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -36,15 +36,13 @@ org_create_job(struct sqlconn *c, void *arg)
 	if (rc != 0)
 		return rc;
 	j->org->id = sqlite3_last_insert_rowid(c->db);
-	sqlstore_audit_init(&a, j->who, "org.create");
-	snprintf(a.target, sizeof(a.target), "org:%lld", (long long)j->org->id);
-	buf_add_c(&a.detail, "{\"slug\":");
-	buf_add_json_string(&a.detail, str_c(j->org->slug));
-	buf_add_c(&a.detail, ",\"name\":");
-	buf_add_json_string(&a.detail, str_c(j->org->name));
-	buf_addch(&a.detail, '}');
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	buf_add_c(&detail, "{\"slug\":");
+	buf_add_json_string(&detail, str_c(j->org->slug));
+	buf_add_c(&detail, ",\"name\":");
+	buf_add_json_string(&detail, str_c(j->org->name));
+	buf_addch(&detail, '}');
+	rc = sqlstore_audit(j->ss, c, j->who, "org.create", &detail, "org:%lld", (long long)j->org->id);
+	buf_free(&detail);
 	return rc;
 }
 
@@ -146,7 +144,7 @@ static int
 user_create_job(struct sqlconn *c, void *arg)
 {
 	struct user_job *j = arg;
-	struct sqlstore_audit a;
+	struct buf detail = BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -164,14 +162,12 @@ user_create_job(struct sqlconn *c, void *arg)
 	if (rc != 0)
 		return rc;
 	j->user->id = sqlite3_last_insert_rowid(c->db);
-	sqlstore_audit_init(&a, j->who, "user.create");
-	snprintf(a.target, sizeof(a.target), "user:%lld", (long long)j->user->id);
-	buf_add_c(&a.detail, "{\"email\":");
-	buf_add_json_string(&a.detail, str_c(j->user->email));
-	buf_printf(&a.detail, ",\"role\":\"%s\",\"org\":%lld}", role_name(j->user->role),
+	buf_add_c(&detail, "{\"email\":");
+	buf_add_json_string(&detail, str_c(j->user->email));
+	buf_printf(&detail, ",\"role\":\"%s\",\"org\":%lld}", role_name(j->user->role),
 	    (long long)j->user->org_id);
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	rc = sqlstore_audit(j->ss, c, j->who, "user.create", &detail, "user:%lld", (long long)j->user->id);
+	buf_free(&detail);
 	return rc;
 }
 
@@ -238,7 +234,6 @@ static int
 user_passwd_job(struct sqlconn *c, void *arg)
 {
 	struct user_job *j = arg;
-	struct sqlstore_audit a;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -259,10 +254,7 @@ user_passwd_job(struct sqlconn *c, void *arg)
 	sqlite3_bind_int64(st, 1, j->user_id);
 	if ((rc = sqlstore_step_done(st)) != 0)
 		return rc;
-	sqlstore_audit_init(&a, j->who, "user.password");
-	snprintf(a.target, sizeof(a.target), "user:%lld", (long long)j->user_id);
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	rc = sqlstore_audit(j->ss, c, j->who, "user.password", NULL, "user:%lld", (long long)j->user_id);
 	return rc;
 }
 
@@ -372,7 +364,7 @@ static int
 token_create_job(struct sqlconn *c, void *arg)
 {
 	struct secret_job *j = arg;
-	struct sqlstore_audit a;
+	struct buf detail = BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -388,11 +380,10 @@ token_create_job(struct sqlconn *c, void *arg)
 	if ((rc = sqlstore_step_done(st)) != 0)
 		return rc;
 	j->token->id = sqlite3_last_insert_rowid(c->db);
-	sqlstore_audit_init(&a, j->who, "token.create");
-	snprintf(a.target, sizeof(a.target), "token:%lld", (long long)j->token->id);
-	buf_printf(&a.detail, "{\"user\":%lld}", (long long)j->token->user_id);
-	rc = sqlstore_audit_append(j->ss, c, &a);
-	buf_free(&a.detail);
+	buf_printf(&detail, "{\"user\":%lld}", (long long)j->token->user_id);
+	rc = sqlstore_audit(j->ss, c, j->who, "token.create", &detail, "token:%lld",
+	    (long long)j->token->id);
+	buf_free(&detail);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
  * record commit together or not at all.  The operations live by area in
  * sqlite_staff.c, sqlite_polls.c and sqlite_site.c.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,21 +46,14 @@ sqlstore_step_done(sqlite3_stmt *st)
 
 /* ---- audit ------------------------------------------------------------ */
 
-void
-sqlstore_audit_init(struct sqlstore_audit *a, const struct actor *who, const char *action)
-{
-	memset(a, 0, sizeof(*a));
-	a->who = who;
-	a->action = action;
-	a->detail = BUF_INIT;
-}
-
 int
-sqlstore_audit_append(struct sqlite_store *ss, struct sqlconn *c, struct sqlstore_audit *a)
+sqlstore_audit(struct sqlite_store *ss, struct sqlconn *c, const struct actor *who,
+    const char *action, const struct buf *detail, const char *target_fmt, ...)
 {
 	struct audit_entry e;
 	unsigned char prev[32] = { 0 };
 	sqlite3_stmt *st;
+	va_list ap;
 	int rc;
 
 	memset(&e, 0, sizeof(e));
@@ -79,13 +73,17 @@ sqlstore_audit_append(struct sqlite_store *ss, struct sqlconn *c, struct sqlstor
 	}
 	sqlite3_reset(st);
 	e.at = sqlstore_now();
-	e.org_id = a->who ? a->who->org_id : 0;
-	e.user_id = a->who ? a->who->user_id : 0;
-	snprintf(e.actor, sizeof(e.actor), "%s", a->who && a->who->name ? a->who->name : "system");
-	snprintf(e.action, sizeof(e.action), "%s", a->action);
-	snprintf(e.target, sizeof(e.target), "%s", a->target);
-	text_copy(e.detail, sizeof(e.detail),
-	    (struct str){ a->detail.n ? buf_cstr(&a->detail) : "{}", a->detail.n ? a->detail.n : 2 });
+	e.org_id = who ? who->org_id : 0;
+	e.user_id = who ? who->user_id : 0;
+	snprintf(e.actor, sizeof(e.actor), "%s", who && who->name ? who->name : "system");
+	snprintf(e.action, sizeof(e.action), "%s", action);
+	va_start(ap, target_fmt);
+	vsnprintf(e.target, sizeof(e.target), target_fmt, ap);
+	va_end(ap);
+	if (detail && detail->n > 0 && buf_ok(detail))
+		text_copy(e.detail, sizeof(e.detail), (struct str){ detail->p, detail->n });
+	else
+		snprintf(e.detail, sizeof(e.detail), "{}");
 	audit_entry_seal(ss->audit_key, &e, prev);
 
 	st = sqlconn_stmt(c, "INSERT INTO audit_entry (seq, at, org_id, user_id, actor, action, "

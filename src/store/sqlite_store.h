@@ -59,18 +59,15 @@ void sqlstore_col_text(sqlite3_stmt *st, int col, char *dst, size_t size);
 /* Steps a write statement and resets it; maps the result to ERR_*. */
 int sqlstore_step_done(sqlite3_stmt *st);
 
-/* An audit entry being made by a staff change. */
-struct sqlstore_audit {
-	const struct actor *who;
-	const char *action;
-	char target[AUDIT_TARGET_MAX];
-	struct buf detail; /* JSON object text; freed by the caller */
-};
-
-void sqlstore_audit_init(struct sqlstore_audit *a, const struct actor *who, const char *action);
-/* Appends the audit entry for a change, in the writer's transaction.  The
- * chain's tail is read in the same transaction, so entries never fork. */
-int sqlstore_audit_append(struct sqlite_store *ss, struct sqlconn *c, struct sqlstore_audit *a);
+/*
+ * Appends the audit entry for a staff change, in the writer's transaction:
+ * `action` ("poll.create"), the target ("poll:12", from target_fmt) and
+ * `detail`, a JSON object's text (NULL for none).  The chain's tail is read
+ * in the same transaction, so entries never fork.
+ */
+int sqlstore_audit(struct sqlite_store *ss, struct sqlconn *c, const struct actor *who,
+    const char *action, const struct buf *detail, const char *target_fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* sqlite_store.c: lifecycle and the audit log */
 int sq_audit_each(struct store *s, store_audit_fn fn, void *arg);
@@ -86,14 +83,15 @@ int sq_org_each(struct store *s, store_org_fn fn, void *arg);
 int sq_user_create(struct store *s, const struct actor *who, struct user *u);
 int sq_user_get(struct store *s, int64_t id, struct user *out);
 int sq_user_get_by_email(struct store *s, const char *email, struct user *out);
-int sq_user_set_password(struct store *s, const struct actor *who, int64_t user_id, const char *hash);
+int sq_user_set_password(struct store *s, const struct actor *who, int64_t user_id,
+    const char *hash);
 int sq_session_create(struct store *s, const unsigned char hash[STORE_HASH_SIZE],
     const struct session *sess);
 int sq_session_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE], int64_t now,
     struct session *out);
 int sq_session_delete(struct store *s, const unsigned char hash[STORE_HASH_SIZE]);
-int sq_token_create(struct store *s, const struct actor *who, const unsigned char hash[STORE_HASH_SIZE],
-    struct api_token *t);
+int sq_token_create(struct store *s, const struct actor *who,
+    const unsigned char hash[STORE_HASH_SIZE], struct api_token *t);
 int sq_token_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE], struct api_token *out);
 
 /* sqlite_polls.c: polls and ballots */

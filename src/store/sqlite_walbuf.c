@@ -8,9 +8,10 @@
  * and hands them to the kernel in one pwrite just before they must be
  * there: before a sync (so "committed" still means "on disk"), a read, a
  * truncate, a size query, a non-consecutive write or a full buffer, and
- * on close, in pieces of at most WALBUF_WRITE_MAX.  Every other file, and every other operation, goes straight
- * through.  SQLite offers no option for this; the VFS is its documented
- * way to change how files are written.
+ * on close, in pieces of at most WALBUF_WRITE_MAX.  Every other file,
+ * and every other operation, goes straight through.  SQLite offers no
+ * option for this; the VFS is its documented way to change how files are
+ * written.
  *
  * Only the writer's connection opens the database through this VFS.
  * Readers use the default one: they read a frame only after the commit
