@@ -196,8 +196,8 @@ conn_new(struct httpd *h, struct MHD_Connection *mhd, const char *url, const cha
 	return c;
 }
 
-/* The body limit for a request, from its route (a path with no route may
- * send a little, then gets its 404). */
+/* Routes the request once, for its body limit (a path with no route may
+ * send a little, then gets its 404); app_handle uses the route found. */
 static size_t
 body_limit(struct conn *c)
 {
@@ -206,8 +206,10 @@ body_limit(struct conn *c)
 	int n;
 
 	routes = app_routes(&n);
-	if (route_find(routes, n, c->req.method, c->req.path, NULL, &r, &allowed) == ROUTE_FOUND)
+	if (route_find(routes, n, c->req.method, c->req.path, &c->req, &r, &allowed) == ROUTE_FOUND) {
+		c->req.route = r;
 		return r->body_max;
+	}
 	return HTTPD_BODY_DEFAULT_MAX;
 }
 
