@@ -2,7 +2,8 @@
 # Debian 12 machine (as root):
 #   make run     build and serve a demo on http://127.0.0.1:8080 (data kept in ./var)
 #   make check   every test once, in an AddressSanitizer + UndefinedBehaviorSanitizer build
-#   make bench   the benchmarks, in a release build
+#   make bench   the benchmarks, in a release build (SQLite, then PostgreSQL behind nginx)
+#   make fuzz    the libFuzzer targets of tests/fuzz, FUZZ_SECONDS (300) each, in build-fuzz
 # The C build itself is described by meson.build; this file only chooses build directories.
 
 SHELL := /bin/bash
@@ -25,7 +26,7 @@ meson_dir = if [ ! -f $(1)/build.ninja ]; then \
 		meson configure $(1) $(2); \
 	fi && echo '$(2)' >$(1)/.make-options
 
-.PHONY: deps check-deps bench-deps build static run check bench clean distclean
+.PHONY: deps check-deps bench-deps build static run check bench fuzz clean distclean
 
 deps:
 	@scripts/install-deps.sh run
@@ -59,14 +60,20 @@ bench: bench-deps
 	@$(call meson_dir,$(RELEASE_DIR),$(RELEASE_OPTS))
 	ninja -C $(RELEASE_DIR)
 	@scripts/build-static.sh
-	@if [ -x bench/run.sh ]; then \
-		INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/run.sh; \
-	else \
-		echo "bench: no bench/run.sh yet"; \
-	fi
+	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/run.sh
+	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/pg.sh
+
+# The fuzzing build is clang's, set up by scripts/fuzz.sh (see tests/fuzz/README.md): every
+# committed input once, then each target for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 300
+
+fuzz: check-deps
+	@scripts/fuzz.sh build
+	@scripts/fuzz.sh regress
+	@scripts/fuzz.sh run $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD_DIR) $(CHECK_DIR) $(RELEASE_DIR) web/static/nhsuk
+	rm -rf $(BUILD_DIR) $(CHECK_DIR) $(RELEASE_DIR) build-fuzz web/static/nhsuk
 
 # Also forgets the installed front-end packages.  Never touches ./var (the demo's data).
 distclean: clean

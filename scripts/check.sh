@@ -7,6 +7,9 @@
 #   3. node --test on tests/browser/*.test.mjs (pages in Chromium, checked with axe)
 #   4. node --test on *.test.mjs in any other folder of tests/ (fault/: crash tests, ...)
 #   5. every executable tests/fault/*.sh        (crash and disk-full tests)
+#   6. every libFuzzer target of tests/fuzz (scripts/fuzz.sh), FUZZ_CHECK_SECONDS (20) each
+# Before them it starts a throwaway PostgreSQL cluster (scripts/pg-cluster.sh) whose URL the
+# tests find in INVOLVE_TEST_PG_URL, and removes it at the end.
 # Each suite's own output is shown as it runs.  Nothing is ever skipped: a suite that cannot
 # run (no node, a binary that crashed before reporting) is counted as failed, and a skipped
 # test counts as failed too.  Exits 0 only when every test passed.
@@ -35,7 +38,12 @@ total_failed=0
 report=()
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pg_dir=
+cleanup() {
+	[ -z "$pg_dir" ] || scripts/pg-cluster.sh stop "$pg_dir"
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 
 # count SUITE PASSED FAILED: adds to the totals and to the summary printed at the end.
 count() {
@@ -199,8 +207,46 @@ run_fault() {
 	count fault-sh "$tp" "$tf"
 }
 
+# --- 6. fuzzing -------------------------------------------------------------------------------
+# The libFuzzer targets of tests/fuzz in their own clang build, build-fuzz.  Each target is one
+# test: passed when every committed input (its regressions and seeds) still passes and a run of
+# FUZZ_CHECK_SECONDS finds nothing.  A build that fails fails every target.
+run_fuzz() {
+	local seconds=${FUZZ_CHECK_SECONDS:-20} t tp=0 tf=0 targets=()
+
+	heading "fuzzing (scripts/fuzz.sh, $seconds s a target)"
+	mapfile -t targets < <(scripts/fuzz.sh targets)
+	[ "${#targets[@]}" -gt 0 ] || targets=(unknown) # a broken script still counts
+	if ! scripts/fuzz.sh build; then
+		echo "check: the fuzzing build failed"
+		count fuzz 0 "${#targets[@]}"
+		return
+	fi
+	for t in "${targets[@]}"; do
+		if scripts/fuzz.sh regress "$t" && scripts/fuzz.sh run "$seconds" "$t"; then
+			tp=$((tp + 1))
+		else
+			tf=$((tf + 1))
+		fi
+	done
+	count fuzz "$tp" "$tf"
+}
+
+# One throwaway PostgreSQL cluster for every suite: each test makes its own database in it.  A
+# cluster that does not start leaves INVOLVE_TEST_PG_URL unset, so the PostgreSQL tests fail.
+heading "PostgreSQL for the tests"
+pg_dir=$(mktemp -d /tmp/involve-pg-XXXXXX)
+if pg_env=$(scripts/pg-cluster.sh start "$pg_dir"); then
+	export INVOLVE_TEST_PG_URL=$(sed -n 's/^INVOLVE_TEST_PG_URL=//p' <<<"$pg_env")
+	echo "cluster at $INVOLVE_TEST_PG_URL"
+else
+	echo "check: the PostgreSQL cluster did not start"
+	count postgresql 0 1
+fi
+
 run_criterion
 run_node_suite http tests/http
+INVOLVE_TEST_CLUSTER=1 run_node_suite http-cluster tests/http
 run_node_suite browser tests/browser
 # Any other folder with node tests runs too, so a new folder cannot be forgotten here.
 while IFS= read -r dir; do
@@ -210,6 +256,7 @@ while IFS= read -r dir; do
 	esac
 done < <(find tests -name '*.test.mjs' -not -path '*/node_modules/*' -printf '%h\n' | sort -u)
 run_fault
+run_fuzz
 
 heading summary
 printf '%s\n' "${report[@]}"

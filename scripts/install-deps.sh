@@ -2,7 +2,7 @@
 # install-deps.sh - installs what building, running, testing or benchmarking involve needs.
 #
 #   scripts/install-deps.sh run     compiler, libraries and Node.js for `make run`
-#   scripts/install-deps.sh check   + Criterion, Chromium and the tools the tests use
+#   scripts/install-deps.sh check   + Criterion, Chromium, PostgreSQL 15, nginx, clang (fuzzing)
 #   scripts/install-deps.sh bench   + wrk
 #
 # Safe to run again and again: it asks dpkg which Debian packages are missing and only then
@@ -23,16 +23,17 @@ esac
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsqlite3-dev
-	libsodium-dev libjansson-dev libcmark-dev ca-certificates)
+	libsodium-dev libjansson-dev libcmark-dev libpq-dev ca-certificates)
 # Node.js may come from elsewhere (CI machines have Node 20); Debian's Node 18 is enough.
 # Asking for Debian's npm beside another vendor's node would conflict, so only what is absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ "$mode" = check ] || [ "$mode" = bench ]; then
-	packages+=(libcriterion-dev chromium fonts-liberation curl sqlite3)
+	packages+=(libcriterion-dev chromium fonts-liberation curl sqlite3 postgresql-15
+		postgresql-client-15 nginx-light clang libclang-rt-14-dev)
 fi
 if [ "$mode" = bench ]; then
-	packages+=(wrk)
+	packages+=(wrk jq)
 fi
 
 # A package counts as present only when dpkg says it is fully installed ("ii").

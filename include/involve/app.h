@@ -19,7 +19,6 @@
 
 struct tmpl_set;
 struct static_files;
-struct ratelimit;
 struct page_cache;
 
 struct app_config {
@@ -42,7 +41,6 @@ struct app {
 	struct store *store;
 	struct tmpl_set *templates;
 	struct static_files *statics;
-	struct ratelimit *vote_limit;
 	struct page_cache *pages;
 	struct keys keys;
 	struct app_metrics metrics;

@@ -24,6 +24,7 @@ enum {
 	ERR_FULL = -7,      /* the disk or database is full */
 	ERR_DENIED = -8,    /* authenticated but not allowed */
 	ERR_BUSY = -9,      /* shutting down or overloaded; try again */
+	ERR_LIMITED = -10,  /* a rate limit is reached */
 };
 
 /* A short, fixed description of a code, for logs. */

@@ -68,6 +68,8 @@ enum poll_status poll_status(const struct poll *p, int64_t now);
 const char *poll_status_name(enum poll_status s);
 bool poll_is_open(const struct poll *p, int64_t now);
 const char *poll_results_name(enum poll_results r);
+/* The JSON object the audit log records for a poll's creation or edit. */
+void poll_audit_detail(struct buf *b, const struct poll *p);
 int poll_results_parse(struct str s, enum poll_results *out);
 
 /* The fields of a poll as typed: the web and CLI layers fill this from a

@@ -1,26 +1,25 @@
 /*
- * ratelimit.h - a per-network request limit (fixed windows), used against
- * ballot stuffing.  A network is an IPv4 address or an IPv6 /64.  The
- * table is bounded: when it is full of active networks a new one is
- * allowed rather than refused, so a flood of addresses cannot lock out
- * real voters.  Thread-safe.
+ * ratelimit.h - what a per-network limit on votes counts by.
+ *
+ * The counting itself is in the store (struct vote_limit), in the same
+ * transaction as the ballot, so the limit holds across every app server
+ * sharing the database.  This module names the network an address belongs
+ * to, so that one household's or one attacker's addresses count together:
+ * an IPv4 address, or an IPv6 /64 (one customer's usual allocation).
  */
 #ifndef INVOLVE_RATELIMIT_H
 #define INVOLVE_RATELIMIT_H
 
-#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#define RATELIMIT_SLOTS 8192
+/* Votes per network are counted in windows of this many seconds. */
+#define RATELIMIT_WINDOW 60
 
-struct ratelimit;
-
-/* At most `limit` requests per `window` seconds per network; limit 0 turns
- * the limiter off.  NULL when out of memory. */
-struct ratelimit *ratelimit_new(int limit, int window);
-void ratelimit_free(struct ratelimit *r);
-/* Counts a request from addr (text form); false when over the limit, with
- * the seconds until the window ends in *retry_after. */
-bool ratelimit_allow(struct ratelimit *r, const char *addr, int64_t now, int *retry_after);
+/* The network of addr as text ("192.0.2.1", "2001:db8:1:2::/64"); text
+ * that is neither kind of address is kept as it is, cut to fit. */
+void ratelimit_network(const char *addr, char *out, size_t size);
+/* Seconds until the fixed window that holds `now` ends (at least 1). */
+int ratelimit_retry_after(int64_t now, int window);
 
 #endif

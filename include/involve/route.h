@@ -14,6 +14,7 @@
 #define INVOLVE_ROUTE_H
 
 #include "involve/http.h"
+#include "involve/org.h"
 
 enum route_flags {
 	ROUTE_FRAMEABLE = 1 << 0, /* may be framed by other sites (embed) */
@@ -34,6 +35,23 @@ enum route_flags {
 #define ROUTE_BODY_JSON (64 * 1024)
 #define ROUTE_BODY_PAGE (128 * 1024)
 
+/*
+ * Who may call a route, checked by app_handle after the sign-in its flags
+ * ask for (ROUTE_STAFF, ROUTE_TOKEN) and before the handler.  Every route
+ * names one; RULE_NONE is what a route that forgot gets, and it is
+ * refused, so a new route is closed until someone says who may call it.
+ * Handlers still check the organisation: another organisation's poll is
+ * "not found".
+ */
+enum route_rule {
+	RULE_NONE = 0,     /* not declared: nobody */
+	RULE_ANYONE,       /* the public, signed in or not */
+	RULE_STAFF,        /* signed-in staff of any role */
+	RULE_POLL_MANAGE,  /* staff whose role has PERM_POLL_MANAGE */
+	RULE_RESULTS_VIEW, /* ... PERM_RESULTS_VIEW */
+	RULE_SITE_EDIT,    /* ... PERM_SITE_EDIT */
+};
+
 struct route {
 	unsigned methods;     /* HTTP_GET | HTTP_HEAD ... */
 	const char *pattern;  /* "/api/v1/polls/{id}/votes" */
@@ -41,7 +59,14 @@ struct route {
 	size_t body_max;
 	unsigned flags;
 	const char *name;     /* for metrics and logs: "api.poll.vote" */
+	enum route_rule rule; /* who may call it */
 };
+
+/* "anyone", "staff", "poll_manage", ...; "none" for RULE_NONE. */
+const char *route_rule_name(enum route_rule rule);
+/* Whether a caller may use a route with this rule: signed_in says whether
+ * the route's sign-in succeeded, role is then the caller's role. */
+bool route_rule_allows(enum route_rule rule, bool signed_in, enum role role);
 
 enum route_result {
 	ROUTE_FOUND = 0,

@@ -4,7 +4,7 @@
  * A store is a table of operations (struct store_ops) behind an opaque
  * handle, so the web and CLI layers never see SQL or know which database is
  * underneath.  store_open picks the implementation from a URL:
- * "sqlite:PATH" today, "postgresql://..." next.
+ * "sqlite:PATH" or "postgresql://...".
  *
  * Durability: a write returns (or calls its completion) only after its
  * transaction has committed to disk.  Writes from many requests are
@@ -22,6 +22,7 @@
 #define INVOLVE_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "involve/audit.h"
@@ -73,6 +74,20 @@ enum poll_action {
 	POLL_ACTION_OPEN,  /* opens now */
 	POLL_ACTION_CLOSE, /* closes now */
 };
+
+/*
+ * A limit on ballots per network, counted by the store in the ballot's own
+ * transaction, so it holds however many app servers share the database.
+ * Fixed windows: the window of time t starts at t - t % window.
+ */
+#define STORE_NET_SIZE 48
+struct vote_limit {
+	char net[STORE_NET_SIZE]; /* "203.0.113.7", "2001:db8:1:2::/64" */
+	int limit;                /* ballots per window; 0 = no limit */
+	int window;               /* seconds */
+};
+/* Windows older than this (seconds) are deleted as new ones start. */
+#define STORE_RATE_KEEP 3600
 
 /* Called when an asynchronous write has committed (result 0) or failed. */
 typedef void (*store_done_fn)(void *arg, int result);
@@ -134,12 +149,15 @@ struct store_ops {
 	 * Casts a ballot.  Returns at once; `done` is called from the writer
 	 * once the ballot's transaction has committed (0), or with
 	 * ERR_DUPLICATE (this voter has voted), ERR_CONFLICT (the poll is not
-	 * open at commit time), ERR_NOTFOUND, ERR_FULL or ERR_IO.  Returns
+	 * open at commit time), ERR_LIMITED (limit, which may be NULL, is
+	 * reached: the attempt still counts), ERR_NOTFOUND, ERR_FULL or
+	 * ERR_IO.  Returns
 	 * non-zero (and never calls done) only when the write could not be
 	 * queued (ERR_BUSY while shutting down, ERR_NOMEM).
 	 */
 	int (*ballot_cast)(struct store *s, int64_t poll_id, const struct ballot *b,
-	    const unsigned char voter[STORE_HASH_SIZE], int64_t now, store_done_fn done, void *arg);
+	    const unsigned char voter[STORE_HASH_SIZE], int64_t now, const struct vote_limit *limit,
+	    store_done_fn done, void *arg);
 
 	/* Every audit entry in order. */
 	int (*audit_each)(struct store *s, store_audit_fn fn, void *arg);
@@ -154,14 +172,17 @@ struct store {
 };
 
 struct store_config {
-	const char *url;           /* "sqlite:PATH" */
+	const char *url;           /* "sqlite:PATH" or "postgresql://..." */
 	unsigned char audit_key[32];
-	int read_connections;      /* SQLite: pool size; 0 = default */
+	int read_connections;      /* pool size; 0 = default */
 };
 
 /* Opens the store named by cfg->url.  On failure returns an error code
  * and a message in e.  The caller closes it with store_close. */
 int store_open(const struct store_config *cfg, struct store **out, struct errors *e);
 void store_close(struct store *s);
+/* The database URL as it may be shown or logged: a password in it
+ * ("postgresql://user:secret@host/db") becomes "***". */
+void store_url_display(const char *url, char *out, size_t size);
 
 #endif

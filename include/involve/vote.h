@@ -26,18 +26,21 @@
  * ERR_IO.  It fills res; the vote module then finishes the response.
  */
 typedef void (*vote_reply_fn)(struct http_request *req, struct http_response *res, int rc);
+/* Fills res with a refusal: the status and what is wrong. */
+typedef void (*vote_refused_fn)(struct http_request *req, struct http_response *res, int status,
+    const struct errors *e);
 
 /*
- * Checks the rate limit and the ballot, then casts it.  Returns HTTP_DONE
- * after filling res itself with `refused` for a refusal known at once
- * (rate limit → 429, invalid → 422, not open → 409), or HTTP_PENDING when
- * `reply` will be called after the commit.  Sets the voter cookie on res
- * when the browser had none.  `embedded` picks the cookie's SameSite.
+ * Checks the ballot, then casts it.  Returns HTTP_DONE after filling res
+ * itself with `refused` for a refusal known at once (invalid → 422, not
+ * open → 409), or HTTP_PENDING when the store decides: `reply` is called
+ * after the commit, or `refused` with 429 and Retry-After when the
+ * network's vote limit (counted by the store) is reached.  Sets the voter
+ * cookie on res when the browser had none.  `embedded` picks the
+ * cookie's SameSite.
  */
 int vote_cast(struct http_request *req, struct http_response *res, const struct poll *p,
-    const struct ballot *b, bool embedded, vote_reply_fn reply,
-    void (*refused)(struct http_request *req, struct http_response *res, int status,
-        const struct errors *e));
+    const struct ballot *b, bool embedded, vote_reply_fn reply, vote_refused_fn refused);
 
 /* Whether this browser has voted on poll p (by its cookie, if any). */
 bool vote_has_voted(struct http_request *req, const struct poll *p);

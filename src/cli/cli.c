@@ -102,6 +102,10 @@ cli_env_open(struct cli_common *c, struct cli_env *env)
 
 	memset(env, 0, sizeof(*env));
 	errors_init(&e);
+	/* Whatever umask we were started with, what we create in the data
+	 * directory (the database, its journal and WAL, the keys) is for our
+	 * own user only: SQLite makes its files 0644 less the umask. */
+	umask(umask(0) | 077);
 	if (secret_init() != 0) {
 		fprintf(stderr, "involve: cannot start the cryptography library\n");
 		return CLI_FAIL;

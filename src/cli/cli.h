@@ -43,8 +43,10 @@ struct cli_opt {
 
 /* What every command's help says of the options all of them take. */
 #define CLI_COMMON_HELP \
-    "  --data DIR          data directory (default ./var)\n" \
-    "  --database URL      sqlite:PATH (default sqlite:DIR/involve.db)\n"
+    "  --data DIR          data directory: keys/, and the SQLite database (default ./var)\n" \
+    "  --database URL      sqlite:PATH (default sqlite:DIR/involve.db) or\n" \
+    "                      postgresql://USER@HOST:PORT/NAME (a password is best kept in\n" \
+    "                      ~/.pgpass or the file PGPASSFILE names, not in the URL)\n"
 
 #define CLI_OPTS_MAX 16
 #define CLI_HELP (-1)
@@ -79,6 +81,10 @@ int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_poll(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_migrate_data(int argc, char **argv);
+int cmd_routes(int argc, char **argv); /* not listed in --help */
 
 /* demo.c: fills a new database with the demo content; prints the admin
  * password once. */

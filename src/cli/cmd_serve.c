@@ -2,7 +2,13 @@
  * cmd_serve.c - `involve serve`: opens the data directory, starts the HTTP
  * server and runs until SIGINT or SIGTERM, then stops gracefully: no new
  * connections, requests in flight finish, queued writes commit.
+ *
+ * Started as root with --user, it gives the data directory to that user,
+ * opens everything it needs (database, keys, templates, the listening
+ * socket, which may be a port below 1024) and then becomes the user for
+ * good before serving a single request.
  */
+#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,19 +18,29 @@
 #include "involve/app.h"
 #include "involve/httpd.h"
 #include "involve/log.h"
+#include "involve/proxy.h"
 #include "involve/secret.h"
 #include "cli.h"
+#include "serve_process.h"
 
 #define SERVE_LISTEN_DEFAULT "127.0.0.1:8080"
 #define SERVE_RATE_DEFAULT 60 /* votes a minute from one network */
 #define SERVE_RATE_MAX 1000000
+/* Bounds on --max-connections and --max-connections-per-ip: past a
+ * million the kernel's own limits on open files (fs.nr_open) stop it. */
+#define SERVE_CONNECTIONS_MAX 1000000
+/* Bounds on --connection-timeout: an hour of silence is already far more
+ * than any client needs. */
+#define SERVE_TIMEOUT_MAX 3600
 
 static const char serve_help[] =
     "Usage: involve serve [OPTIONS]\n\n"
     "Serves the public site, the staff pages and the JSON API.\n\n"
     "  --listen ADDR:PORT      where to listen (default " SERVE_LISTEN_DEFAULT ")\n"
     "  --data DIR              data directory: database and keys/ (default ./var)\n"
-    "  --database URL          sqlite:PATH (default sqlite:DIR/involve.db)\n"
+    "  --database URL          sqlite:PATH (default sqlite:DIR/involve.db), or\n"
+    "                          postgresql://USER@HOST:PORT/NAME, which any number of servers\n"
+    "                          can share (they must share DIR/keys/ too)\n"
     "  --public-url URL        the address people use, e.g. https://involve.example.org\n"
     "                          (default http://ADDR:PORT); https makes cookies Secure\n"
     "  --vote-rate-limit N     answers a minute from one network (default 60; 0 = off,\n"
@@ -35,7 +51,21 @@ static const char serve_help[] =
     "  --static DIR            static files (default web/static)\n"
     "  --demo-file FILE        demo content (default data/demo/demo.json)\n"
     "  --threads N             HTTP threads (default: one per processor)\n"
-    "  --no-access-log         do not write a log line per request\n";
+    "  --no-access-log         do not write a log line per request\n"
+    "  --max-connections N     open connections at once (default 16384); the open-file\n"
+    "                          limit is raised to fit, and lowered connections logged\n"
+    "                          when it cannot be\n"
+    "  --max-connections-per-ip N\n"
+    "                          open connections from one address (default 1024, or 0\n"
+    "                          = no limit when --trusted-proxy is given)\n"
+    "  --connection-timeout S  close a connection silent for S seconds (default 30);\n"
+    "                          a request body must arrive within twice that\n"
+    "  --trusted-proxy ADDR[/PREFIX]\n"
+    "                          a reverse proxy whose X-Forwarded-For is believed, IPv4\n"
+    "                          or IPv6; repeat it or separate several with commas\n"
+    "                          (an empty value names none)\n"
+    "  --user NAME             started as root: give the data directory to NAME, open\n"
+    "                          the database, keys and socket, then run as NAME\n";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -55,6 +85,37 @@ parse_count(const char *s, long min, long max, long *out)
 	return *s && *end == '\0' && *out >= min && *out <= max;
 }
 
+/*
+ * Adds the value of every --trusted-proxy in argv to l.  The option may be
+ * repeated, and cli_parse keeps only the last value, so the arguments are
+ * read again here with the same table, abbreviations included.
+ */
+static int
+collect_trusted_proxies(int argc, char **argv, const struct cli_opt *opts,
+    struct proxy_list *l, struct errors *e)
+{
+	struct option long_opts[CLI_OPTS_MAX + 4];
+	int i, n = 0, opt, index, wanted = -1;
+
+	for (i = 0; opts[i].name && n < CLI_OPTS_MAX; i++, n++) {
+		long_opts[n] = (struct option){ opts[i].name,
+			opts[i].has_arg ? required_argument : no_argument, NULL, 256 + i };
+		if (strcmp(opts[i].name, "trusted-proxy") == 0)
+			wanted = 256 + i;
+	}
+	long_opts[n++] = (struct option){ "data", required_argument, NULL, 'd' };
+	long_opts[n++] = (struct option){ "database", required_argument, NULL, 'D' };
+	long_opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	long_opts[n] = (struct option){ NULL, 0, NULL, 0 };
+	optind = 0; /* 0, not 1: makes getopt start afresh */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", long_opts, &index)) != -1) {
+		if (opt == wanted && proxy_list_add(l, optarg, e) != 0)
+			return ERR_INVALID;
+	}
+	return 0;
+}
+
 static int
 count_org(void *arg, const struct org *o)
 {
@@ -68,7 +129,8 @@ cmd_serve(int argc, char **argv)
 {
 	const char *listen = NULL, *public_arg = NULL, *rate = NULL, *demo_flag = NULL,
 	    *demo_arg = NULL, *templates = NULL, *statics = NULL, *threads = NULL,
-	    *no_access_log = NULL;
+	    *no_access_log = NULL, *max_connections = NULL, *per_ip = NULL, *timeout = NULL,
+	    *trusted_proxy = NULL, *user = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", true, &listen },
 		{ "public-url", true, &public_arg },
@@ -79,16 +141,23 @@ cmd_serve(int argc, char **argv)
 		{ "static", true, &statics },
 		{ "threads", true, &threads },
 		{ "no-access-log", false, &no_access_log },
+		{ "max-connections", true, &max_connections },
+		{ "max-connections-per-ip", true, &per_ip },
+		{ "connection-timeout", true, &timeout },
+		{ "trusted-proxy", true, &trusted_proxy },
+		{ "user", true, &user },
 		{ NULL, false, NULL },
 	};
 	struct cli_common common;
 	struct app_config acfg;
 	struct httpd_config hcfg;
+	struct proxy_list proxies;
+	struct serve_user as_user;
 	struct cli_env env;
 	struct httpd *server = NULL;
 	struct app *app = NULL;
 	struct errors e;
-	char public_url[512];
+	char public_url[512], shown[512];
 	const char *demo_file = "data/demo/demo.json";
 	bool demo = false;
 	long n;
@@ -129,7 +198,35 @@ cmd_serve(int argc, char **argv)
 			return cli_usage_error("serve", "--threads must be from 1 to 256");
 		hcfg.threads = (int)n;
 	}
+	hcfg.max_connections = HTTPD_CONNECTIONS_DEFAULT;
+	if (max_connections) {
+		if (!parse_count(max_connections, 1, SERVE_CONNECTIONS_MAX, &n))
+			return cli_usage_error("serve", "--max-connections must be from 1 to %d",
+			    SERVE_CONNECTIONS_MAX);
+		hcfg.max_connections = (unsigned)n;
+	}
+	if (timeout) {
+		if (!parse_count(timeout, 1, SERVE_TIMEOUT_MAX, &n))
+			return cli_usage_error("serve", "--connection-timeout must be from 1 to %d "
+			    "seconds", SERVE_TIMEOUT_MAX);
+		hcfg.timeout_seconds = (unsigned)n;
+	}
 	errors_init(&e);
+	proxy_list_init(&proxies);
+	if (trusted_proxy && collect_trusted_proxies(argc, argv, opts, &proxies, &e) != 0) {
+		cli_print_errors("serve", &e);
+		return CLI_USAGE;
+	}
+	hcfg.trusted_proxies = &proxies;
+	/* Behind a proxy every client has the proxy's address: a limit per
+	 * address would be a limit on everyone at once. */
+	hcfg.per_ip_max = proxies.n > 0 ? 0 : HTTPD_PER_IP_DEFAULT;
+	if (per_ip) {
+		if (!parse_count(per_ip, 0, SERVE_CONNECTIONS_MAX, &n))
+			return cli_usage_error("serve", "--max-connections-per-ip must be from 0 "
+			    "(no limit) to %d", SERVE_CONNECTIONS_MAX);
+		hcfg.per_ip_max = (unsigned)n;
+	}
 	if (httpd_parse_listen(hcfg.listen, &e) != 0) {
 		cli_print_errors("serve", &e);
 		return CLI_USAGE;
@@ -147,6 +244,17 @@ cmd_serve(int argc, char **argv)
 		acfg.public_url = public_url;
 	}
 
+	if (user && !serve_user_lookup(user, &as_user))
+		return CLI_FAIL;
+	hcfg.max_connections = serve_raise_open_files(hcfg.max_connections);
+	log_info("serve", "at most %u connections, %u from one address (0: no limit), closed "
+	    "after %u s of silence; %d trusted proxy networks", hcfg.max_connections,
+	    hcfg.per_ip_max, hcfg.timeout_seconds ? hcfg.timeout_seconds : HTTPD_TIMEOUT_SECONDS,
+	    proxies.n);
+	/* Before opening: SQLite running as root gives the WAL and shared-
+	 * memory files it creates the owner of the database file. */
+	if (user && !serve_user_own_data(&as_user, common.data_dir))
+		return CLI_FAIL;
 	if (cli_env_open(&common, &env) != CLI_OK)
 		return CLI_FAIL;
 	if (demo) {
@@ -176,10 +284,15 @@ cmd_serve(int argc, char **argv)
 		cli_print_errors("serve", &e);
 		goto out;
 	}
+	/* Again, for what opening created (new keys, the database's files). */
+	if (user && (!serve_user_own_data(&as_user, common.data_dir) ||
+	    !serve_user_switch(&as_user)))
+		goto out;
 	printf("involve is serving %s/ (listening on %s; Ctrl-C stops it)\n", acfg.public_url,
 	    hcfg.listen);
 	fflush(stdout);
-	log_info("serve", "listening on %s, database %s", hcfg.listen, common.database);
+	store_url_display(common.database, shown, sizeof(shown));
+	log_info("serve", "listening on %s, database %s", hcfg.listen, shown);
 	while (!stop_requested)
 		sigsuspend(&old_set);
 	log_info("serve", "stopping");

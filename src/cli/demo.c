@@ -85,7 +85,7 @@ load_poll(struct cli_env *env, const struct org *o, json_t *jp, struct ballot_wa
 			w->pending++;
 			pthread_mutex_unlock(&w->lock);
 			if (env->store->ops->ballot_cast(env->store, p->id, &b, voter, (int64_t)time(NULL),
-			    ballot_done, w) != 0)
+			    NULL, ballot_done, w) != 0)
 				ballot_done(w, ERR_IO);
 		}
 	}

@@ -18,6 +18,9 @@ static const struct {
 	{ "token", cmd_token, "create API tokens" },
 	{ "poll", cmd_poll, "export a poll's results" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
+	{ "backup", cmd_backup, "back the database up to a file" },
+	{ "restore", cmd_restore, "restore the database from a backup" },
+	{ "migrate-data", cmd_migrate_data, "copy all data into another database" },
 };
 
 static void
@@ -29,7 +32,7 @@ usage(FILE *f)
 	    "involve runs polls and other ways of involving people and communities\n"
 	    "in health and care.\n\nCommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nEvery command takes --data DIR (default %s) and --database URL\n"
 	    "(default sqlite:DIR/%s).  Run 'involve COMMAND --help' for more.\n",
 	    CLI_DATA_DEFAULT, CLI_DB_FILE);
@@ -49,6 +52,9 @@ main(int argc, char **argv)
 		usage(stdout);
 		return CLI_OK;
 	}
+	/* Not in the list --help prints: it describes the program itself. */
+	if (strcmp(argv[1], "routes") == 0)
+		return cmd_routes(argc - 1, argv + 1);
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);

@@ -20,6 +20,7 @@ error_name(int code)
 	case ERR_FULL: return "storage full";
 	case ERR_DENIED: return "not allowed";
 	case ERR_BUSY: return "busy";
+	case ERR_LIMITED: return "limited";
 	}
 	return "unknown error";
 }

@@ -80,8 +80,13 @@ poll_build(const struct poll_input *in, int64_t now, struct poll *out, struct er
 		for (j = 0; j < out->option_n; j++) {
 			if (strlen(out->options[j].label) == text.n &&
 			    memcmp(out->options[j].label, text.p, text.n) == 0) {
-				errors_add(e, field, "Each option must be different: \"%.*s\" is given twice",
-				    (int)(text.n > 60 ? 60 : text.n), text.p);
+				char shown[61];
+
+				/* At most 60 bytes, cut between characters: the
+				 * message must stay UTF-8 to be shown at all. */
+				text_copy(shown, sizeof(shown), text);
+				errors_add(e, field, "Each option must be different: \"%s\" is given twice",
+				    shown);
 				break;
 			}
 		}
@@ -166,4 +171,22 @@ poll_percent_tenths(int64_t count, int64_t ballots)
 	if (ballots <= 0 || count <= 0)
 		return 0;
 	return (int)((count * 2000 + ballots) / (2 * ballots));
+}
+
+void
+poll_audit_detail(struct buf *b, const struct poll *p)
+{
+	int i;
+
+	buf_add_c(b, "{\"question\":");
+	buf_add_json_string(b, str_c(p->question));
+	buf_add_c(b, ",\"options\":[");
+	for (i = 0; i < p->option_n; i++) {
+		if (i)
+			buf_addch(b, ',');
+		buf_add_json_string(b, str_c(p->options[i].label));
+	}
+	buf_printf(b, "],\"multiple\":%s,\"show_results\":\"%s\",\"opens_at\":%lld,\"closes_at\":%lld}",
+	    p->multiple ? "true" : "false", poll_results_name(p->show_results),
+	    (long long)p->opens_at, (long long)p->closes_at);
 }

@@ -12,24 +12,6 @@
 
 /* ---- polls -------------------------------------------------------------- */
 
-static void
-poll_detail(struct buf *b, const struct poll *p)
-{
-	int i;
-
-	buf_add_c(b, "{\"question\":");
-	buf_add_json_string(b, str_c(p->question));
-	buf_add_c(b, ",\"options\":[");
-	for (i = 0; i < p->option_n; i++) {
-		if (i)
-			buf_addch(b, ',');
-		buf_add_json_string(b, str_c(p->options[i].label));
-	}
-	buf_printf(b, "],\"multiple\":%s,\"show_results\":\"%s\",\"opens_at\":%lld,\"closes_at\":%lld}",
-	    p->multiple ? "true" : "false", poll_results_name(p->show_results),
-	    (long long)p->opens_at, (long long)p->closes_at);
-}
-
 static int
 insert_options(struct sqlconn *c, struct poll *p)
 {
@@ -85,7 +67,7 @@ poll_create_job(struct sqlconn *c, void *arg)
 	p->id = sqlite3_last_insert_rowid(c->db);
 	if ((rc = insert_options(c, p)) != 0)
 		return rc;
-	poll_detail(&detail, p);
+	poll_audit_detail(&detail, p);
 	rc = sqlstore_audit(j->ss, c, j->who, "poll.create", &detail, "poll:%lld", (long long)p->id);
 	buf_free(&detail);
 	return rc;
@@ -285,7 +267,7 @@ poll_update_job(struct sqlconn *c, void *arg)
 		return rc;
 	if ((rc = insert_options(c, p)) != 0)
 		return rc;
-	poll_detail(&detail, p);
+	poll_audit_detail(&detail, p);
 	rc = sqlstore_audit(j->ss, c, j->who, "poll.update", &detail, "poll:%lld", (long long)p->id);
 	buf_free(&detail);
 	return rc;
@@ -402,9 +384,45 @@ struct ballot_job {
 	int64_t poll_id;
 	int64_t now;
 	unsigned char voter[STORE_HASH_SIZE];
+	struct vote_limit limit;
+	bool limited;
 	store_done_fn done;
 	void *arg;
 };
+
+/* Counts the ballot's attempt in its network's window; *over when the
+ * limit was already reached.  An attempt over the limit still counts: its
+ * job succeeds (so the count is kept) and reports ERR_LIMITED. */
+static int
+count_network(struct sqlconn *c, const struct ballot_job *j, bool *over)
+{
+	int64_t start = j->now - j->now % j->limit.window, n;
+	sqlite3_stmt *st;
+	int rc;
+
+	st = sqlconn_stmt(c, "INSERT INTO rate_count (net, window_start, n) VALUES (?, ?, 1) "
+	    "ON CONFLICT (net, window_start) DO UPDATE SET n = n + 1 RETURNING n");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_text(st, 1, j->limit.net, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, start);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return sqlconn_error(rc);
+	}
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	*over = n > j->limit.limit;
+	if (n > 1)
+		return 0;
+	/* A network's first attempt in a window: forget windows long past. */
+	st = sqlconn_stmt(c, "DELETE FROM rate_count WHERE window_start < ?");
+	if (st == NULL)
+		return ERR_IO;
+	sqlite3_bind_int64(st, 1, start - STORE_RATE_KEEP);
+	return sqlstore_step_done(st);
+}
 
 /* Reads a poll's times and options for checking ballots. */
 static int
@@ -499,6 +517,12 @@ ballot_cast_job(struct sqlconn *c, void *arg)
 	int index[POLL_OPTIONS_MAX];
 	int i, n = 0, rc;
 
+	if (j->limit.limit > 0) {
+		if ((rc = count_network(c, j, &j->limited)) != 0)
+			return rc;
+		if (j->limited)
+			return 0;
+	}
 	for (i = 0; i < counts->poll_n && k == NULL; i++)
 		if (counts->polls[i].poll_id == j->poll_id)
 			k = &counts->polls[i];
@@ -552,15 +576,16 @@ ballot_done(void *arg, int rc)
 {
 	struct ballot_job *j = arg;
 
-	j->done(j->arg, rc);
+	j->done(j->arg, rc == 0 && j->limited ? ERR_LIMITED : rc);
 	free(j);
 }
 
 int
 sq_ballot_cast(struct store *s, int64_t poll_id, const struct ballot *b,
-    const unsigned char voter[STORE_HASH_SIZE], int64_t now, store_done_fn done, void *arg)
+    const unsigned char voter[STORE_HASH_SIZE], int64_t now, const struct vote_limit *limit,
+    store_done_fn done, void *arg)
 {
-	struct ballot_job *j = malloc(sizeof(*j));
+	struct ballot_job *j = calloc(1, sizeof(*j));
 	int rc;
 
 	if (j == NULL)
@@ -574,6 +599,8 @@ sq_ballot_cast(struct store *s, int64_t poll_id, const struct ballot *b,
 	j->poll_id = poll_id;
 	j->now = now;
 	memcpy(j->voter, voter, STORE_HASH_SIZE);
+	if (limit && limit->limit > 0 && limit->window > 0)
+		j->limit = *limit;
 	j->done = done;
 	j->arg = arg;
 	rc = sqlwriter_submit(&SS(s)->writer, &j->job);

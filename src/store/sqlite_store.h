@@ -107,7 +107,8 @@ int sq_poll_act(struct store *s, const struct actor *who, int64_t poll_id, enum 
     int64_t now);
 int sq_poll_delete(struct store *s, const struct actor *who, int64_t poll_id);
 int sq_ballot_cast(struct store *s, int64_t poll_id, const struct ballot *b,
-    const unsigned char voter[STORE_HASH_SIZE], int64_t now, store_done_fn done, void *arg);
+    const unsigned char voter[STORE_HASH_SIZE], int64_t now, const struct vote_limit *limit,
+    store_done_fn done, void *arg);
 int sq_ballot_exists(struct store *s, int64_t poll_id, const unsigned char voter[STORE_HASH_SIZE],
     bool *out);
 

@@ -10,8 +10,8 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/json_depth.h"
 #include "involve/page_cache.h"
-#include "involve/ratelimit.h"
 #include "involve/route.h"
 #include "involve/static_files.h"
 #include "involve/tmpl.h"
@@ -33,9 +33,8 @@ app_init(struct app *app, const struct app_config *cfg, struct store *store,
 	rc = static_files_load(cfg->static_dir, &app->statics, e);
 	if (rc != 0)
 		goto fail;
-	app->vote_limit = ratelimit_new(cfg->vote_rate_limit, 60);
 	app->pages = page_cache_new();
-	if (app->vote_limit == NULL || app->pages == NULL) {
+	if (app->pages == NULL) {
 		rc = ERR_NOMEM;
 		goto fail;
 	}
@@ -51,12 +50,10 @@ app_free(struct app *app)
 {
 	tmpl_set_free(app->templates);
 	static_files_free(app->statics);
-	ratelimit_free(app->vote_limit);
 	page_cache_free(app->pages);
 	app->pages = NULL;
 	app->templates = NULL;
 	app->statics = NULL;
-	app->vote_limit = NULL;
 }
 
 static bool
@@ -90,6 +87,17 @@ origin_ok(const struct http_request *req)
 	while (n > 0 && pub[n - 1] == '/')
 		n--;
 	return origin.n == n && memcmp(origin.p, pub, n) == 0;
+}
+
+/* The route's rule (see route.h) for whoever its flags signed in: a route
+ * without a rule, or with one its flags sign nobody in for, is refused. */
+static bool
+rule_allows(const struct http_request *req, const struct route *r)
+{
+	const struct auth *a = req->auth;
+	bool signed_in = a != NULL && a->signed_in;
+
+	return route_rule_allows(r->rule, signed_in, signed_in ? a->user.role : ROLE_VIEWER);
 }
 
 /* A GET that sends no cookie and no query: it sees what everyone sees. */
@@ -162,6 +170,15 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	    !http_content_type_is(req, "application/json"))
 		return refuse(req, res, 415, "Unsupported media type",
 		    "Send the body as application/json.");
+	/* Before any handler parses it: see json_depth.h. */
+	if (has_body && (r->flags & ROUTE_JSON) &&
+	    !json_depth_within(req->body.p, req->body.n, JSON_DEPTH_MAX)) {
+		char detail[96];
+
+		snprintf(detail, sizeof(detail), "Arrays and objects may be nested at most %d "
+		    "levels deep.", JSON_DEPTH_MAX);
+		return refuse(req, res, 400, "JSON nested too deeply", detail);
+	}
 	if (has_body && (r->flags & (ROUTE_FORM | ROUTE_PUBLIC_FORM))) {
 		if (!http_content_type_is(req, "application/x-www-form-urlencoded"))
 			return refuse(req, res, 415, "Unsupported media type",
@@ -198,6 +215,12 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	    !auth_csrf_ok(req))
 		return page_error(req, res, 403, "This form has expired",
 		    "Go back, reload the page and try again.");
+	if (!rule_allows(req, r)) {
+		if (is_api(req))
+			return api_problem(res, 403, "Forbidden", "Your role may not do this.", NULL);
+		return page_error(req, res, 403, "You cannot do this", "Your role does not "
+		    "allow it. Ask an administrator of your organisation.");
+	}
 	if ((r->flags & ROUTE_PUBLIC_FORM) && !origin_ok(req))
 		return refuse(req, res, 403, "Forbidden",
 		    "This form can only be sent from this website.");

@@ -12,6 +12,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/text.h"
 #include "involve/timefmt.h"
 #include "involve/vote.h"
 #include "handlers.h"
@@ -94,6 +95,11 @@ parse_body(struct http_request *req, struct http_response *res, json_t **out)
 	if (v == NULL) {
 		snprintf(detail, sizeof(detail), "The body is not valid JSON: %s (line %d, column %d).",
 		    err.text, err.line, err.column);
+		/* jansson quotes the bytes near the error, which may stop inside a
+		 * character or not be UTF-8 at all; the detail must be text. */
+		if (!text_is_utf8(str_c(detail)))
+			snprintf(detail, sizeof(detail),
+			    "The body is not valid JSON (line %d, column %d).", err.line, err.column);
 		api_problem(res, 400, "Malformed JSON", detail, NULL);
 		return -1;
 	}
@@ -144,7 +150,8 @@ read_poll_fields(json_t *body, struct poll_input *in, bool create, int64_t now, 
 		if (k == sizeof(known) / sizeof(known[0])) {
 			char field[ERROR_FIELD_MAX];
 
-			snprintf(field, sizeof(field), "%.60s", key);
+			/* At most 60 bytes, cut between characters. */
+			text_copy(field, 61, str_c(key));
 			errors_add(e, field, "Unknown field");
 		}
 	}
@@ -523,7 +530,8 @@ handle_api_poll_vote(struct http_request *req, struct http_response *res)
 		if (strcmp(key, "options") != 0) {
 			char field[ERROR_FIELD_MAX];
 
-			snprintf(field, sizeof(field), "%.60s", key);
+			/* At most 60 bytes, cut between characters. */
+			text_copy(field, 61, str_c(key));
 			errors_add(&e, field, "Unknown field");
 		}
 	}

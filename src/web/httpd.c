@@ -6,10 +6,16 @@
  *  - A response is queued on the second call of the access handler, never
  *    the first: queued on the first, libmicrohttpd 0.9.75 answers
  *    "Connection: close" and GET throughput falls about sixfold.  The one
- *    exception is 413, sent before a too-large body is read.
+ *    exception is 413 (see refuse_declared and drop_body).
  *  - A handler that waits for a commit returns HTTP_PENDING; the
  *    connection is suspended and resumed when the writer calls
  *    http_response_finish, so pool threads never block on the disk.
+ *
+ * Slow and idle clients cost a connection slot, never a thread (the pool
+ * threads wait on epoll): the limits in httpd.h bound the slots, the idle
+ * timeout and the body deadline take them back, and a body larger than its
+ * route allows is refused as soon as that is known, at most a bounded
+ * amount of it read.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,18 +25,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "involve/httpd.h"
 #include "involve/log.h"
+#include "involve/proxy.h"
 #include "involve/route.h"
 
 struct httpd {
 	struct MHD_Daemon *daemon;
 	struct app *app;
 	bool access_log;
+	unsigned body_seconds; /* see HTTPD_BODY_TIMEOUTS */
+	struct proxy_list proxies;
 };
 
 enum conn_state {
@@ -38,6 +48,14 @@ enum conn_state {
 	CONN_RUNNING,   /* the handler is running */
 	CONN_SUSPENDED, /* waiting for http_response_finish */
 	CONN_FINISHED,  /* the response is ready to send */
+};
+
+/* How a body over its route's limit is being refused. */
+enum refusal {
+	REFUSAL_NONE,
+	REFUSAL_QUEUED,     /* a 413 is queued with the library */
+	REFUSAL_DISCARDING, /* reading it to the end, then a queued 413 */
+	REFUSAL_ANSWERED,   /* a 413 has been written; lingering, then closing */
 };
 
 /* Per-request state, owned by the connection until the request completes. */
@@ -48,7 +66,8 @@ struct conn {
 	struct http_response res;
 	struct buf body;
 	size_t body_max;
-	bool too_large;
+	enum refusal refusal;
+	unsigned long long dropped; /* body bytes read and dropped since refusing */
 	pthread_mutex_t lock;
 	enum conn_state state;
 	struct timespec started;
@@ -82,8 +101,9 @@ collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *v
 	return MHD_YES;
 }
 
+/* The TCP peer's address, as text. */
 static void
-client_address(struct MHD_Connection *mhd, char *out, size_t size)
+peer_address(struct MHD_Connection *mhd, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *info;
 	const struct sockaddr *sa;
@@ -97,6 +117,31 @@ client_address(struct MHD_Connection *mhd, char *out, size_t size)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
+}
+
+/* The client's address: the peer's, or behind a trusted proxy the one it
+ * forwarded (see proxy.h). */
+static void
+client_address(struct httpd *h, struct MHD_Connection *mhd, const struct http_request *req,
+    char *out, size_t size)
+{
+	char peer[HTTP_CLIENT_ADDR_MAX];
+	struct str forwarded[HTTP_HEADERS_MAX];
+	int i, n = 0;
+
+	peer_address(mhd, peer, sizeof(peer));
+	/* Headers past HTTP_HEADERS_MAX were not collected: the list might
+	 * lack the entry our proxy added, so none of it is believed. */
+	if (h->proxies.n == 0 || MHD_get_connection_values(mhd, MHD_HEADER_KIND, NULL, NULL) >
+	    req->header_n) {
+		snprintf(out, size, "%s", peer);
+		return;
+	}
+	for (i = 0; i < req->header_n; i++) {
+		if (str_case_eq_c(req->headers[i].name, "X-Forwarded-For"))
+			forwarded[n++] = req->headers[i].value;
+	}
+	proxy_client_address(&h->proxies, peer, forwarded, n, out, size);
 }
 
 static enum MHD_Result
@@ -192,7 +237,7 @@ conn_new(struct httpd *h, struct MHD_Connection *mhd, const char *url, const cha
 	c->req.method = http_method_parse(method, &m) == 0 ? m : 0;
 	MHD_get_connection_values(mhd, MHD_HEADER_KIND, collect_header, &c->req);
 	MHD_get_connection_values(mhd, MHD_GET_ARGUMENT_KIND, collect_query, &c->req);
-	client_address(mhd, c->req.client_addr, sizeof(c->req.client_addr));
+	client_address(h, mhd, &c->req, c->req.client_addr, sizeof(c->req.client_addr));
 	return c;
 }
 
@@ -213,12 +258,106 @@ body_limit(struct conn *c)
 	return HTTPD_BODY_DEFAULT_MAX;
 }
 
+/* A proper 413, queued while the library still takes a response: before
+ * the body is read, or once all of it has been. */
 static enum MHD_Result
 reply_too_large(struct conn *c)
 {
+	c->refusal = REFUSAL_QUEUED;
+	c->state = CONN_FINISHED;
 	api_problem(&c->res, 413, "Content too large", "The request body is larger than this "
 	    "address accepts.", NULL);
 	return send_response(c);
+}
+
+/*
+ * A 413 for a body far past its limit, while the body still arrives.
+ * libmicrohttpd 0.9.75 takes a response only before the body is read or
+ * after all of it has been, and a gigabyte is not to be read.  So the 413
+ * is written straight to the socket, which carries nothing else at this
+ * moment (any earlier response on it has been sent, this request's has
+ * not begun, and there is no TLS here: that is the proxy's), and the
+ * sending side is shut.  Reading goes on, dropped, for a little while
+ * (drop_body): closing a socket with unread data resets it, and the
+ * client would lose the answer.
+ */
+static enum MHD_Result
+answer_early(struct conn *c)
+{
+	const union MHD_ConnectionInfo *info;
+	struct buf wire = BUF_INIT;
+
+	c->refusal = REFUSAL_ANSWERED;
+	c->dropped = 0;
+	c->state = CONN_FINISHED;
+	api_problem(&c->res, 413, "Content too large", "The request body is larger than this "
+	    "address accepts.", NULL);
+	info = MHD_get_connection_info(c->mhd, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (info == NULL || !buf_ok(&c->res.body))
+		return MHD_NO;
+	buf_printf(&wire, "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\n"
+	    "Content-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n\r\n", c->res.content_type, c->res.body.n);
+	buf_add(&wire, c->res.body.p, c->res.body.n);
+	/* The send buffer of a connection that has only been reading is
+	 * empty, so the answer fits at once. */
+	if (!buf_ok(&wire) || send(info->connect_fd, wire.p, wire.n, MSG_NOSIGNAL | MSG_DONTWAIT) !=
+	    (ssize_t)wire.n) {
+		buf_free(&wire);
+		return MHD_NO;
+	}
+	buf_free(&wire);
+	shutdown(info->connect_fd, SHUT_WR);
+	return MHD_YES;
+}
+
+/* Whether the body has been arriving for longer than it may. */
+static bool
+body_overdue(const struct conn *c)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - c->started.tv_sec > (time_t)c->server->body_seconds;
+}
+
+/*
+ * The body of a refused request: read and dropped.  A little past the
+ * limit, to the end, then a proper 413 on a connection that stays open; a
+ * lot past it, an early 413 and, after a bounded linger, the close.
+ */
+static enum MHD_Result
+drop_body(struct conn *c, size_t *upload_data_size)
+{
+	if (*upload_data_size == 0) /* the whole body has arrived */
+		return c->refusal == REFUSAL_DISCARDING ? reply_too_large(c) : MHD_NO;
+	if (body_overdue(c))
+		return MHD_NO;
+	c->dropped += *upload_data_size;
+	*upload_data_size = 0;
+	if (c->refusal == REFUSAL_DISCARDING && c->dropped > c->body_max + HTTPD_DISCARD_MAX)
+		return answer_early(c);
+	if (c->refusal == REFUSAL_ANSWERED && c->dropped > HTTPD_LINGER_MAX)
+		return MHD_NO;
+	return MHD_YES;
+}
+
+/* Refuses a body declared (Content-Length) larger than the route allows. */
+static enum MHD_Result
+refuse_declared(struct conn *c, unsigned long long declared)
+{
+	const char *expect;
+
+	/* The client waits for "100 Continue" before sending: it has sent
+	 * nothing, and a queued 413 is all it needs. */
+	expect = MHD_lookup_connection_value(c->mhd, MHD_HEADER_KIND, "Expect");
+	if (expect && strcasecmp(expect, "100-continue") == 0)
+		return reply_too_large(c);
+	if (declared - c->body_max <= HTTPD_DISCARD_MAX) {
+		c->refusal = REFUSAL_DISCARDING;
+		return MHD_YES;
+	}
+	return answer_early(c);
 }
 
 static enum MHD_Result
@@ -228,6 +367,7 @@ on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *m
 	struct httpd *h = cls;
 	struct conn *c = *con_cls;
 	const char *length;
+	unsigned long long declared;
 	int rc;
 
 	(void)version;
@@ -239,27 +379,30 @@ on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *m
 		c->state = CONN_READING;
 		c->body_max = body_limit(c);
 		length = MHD_lookup_connection_value(mhd, MHD_HEADER_KIND, "Content-Length");
-		if (length && strtoull(length, NULL, 10) > c->body_max) {
-			/* Refused before a byte of the body is read. */
-			c->too_large = true;
-			c->state = CONN_FINISHED;
-			return reply_too_large(c);
-		}
+		if (length && (declared = strtoull(length, NULL, 10)) > c->body_max)
+			return refuse_declared(c, declared);
 		return MHD_YES;
 	}
+	if (c->refusal != REFUSAL_NONE)
+		return drop_body(c, upload_data_size);
 	if (c->state == CONN_FINISHED)
 		return send_response(c);
 	if (*upload_data_size > 0) {
-		if (c->body.n + *upload_data_size > c->body_max)
-			c->too_large = true; /* chunked and over the limit: dropped */
-		else
-			buf_add(&c->body, upload_data, *upload_data_size);
+		if (body_overdue(c)) {
+			log_warn("httpd", "closed a connection whose body took over %u s",
+			    c->server->body_seconds);
+			return MHD_NO;
+		}
+		if (c->body.n + *upload_data_size > c->body_max) {
+			/* Chunked, and over the limit. */
+			c->refusal = REFUSAL_DISCARDING;
+			c->dropped = c->body.n;
+			buf_free(&c->body);
+			return drop_body(c, upload_data_size);
+		}
+		buf_add(&c->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
-	}
-	if (c->too_large) {
-		c->state = CONN_FINISHED;
-		return reply_too_large(c);
 	}
 	if (!buf_ok(&c->body))
 		return MHD_NO;
@@ -432,7 +575,7 @@ httpd_start(struct app *app, const struct httpd_config *cfg, struct httpd **out,
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct httpd *h;
-	unsigned flags;
+	unsigned flags, max_connections, timeout;
 	long cpus;
 	int threads;
 
@@ -443,6 +586,11 @@ httpd_start(struct app *app, const struct httpd_config *cfg, struct httpd **out,
 		return ERR_NOMEM;
 	h->app = app;
 	h->access_log = cfg->access_log;
+	if (cfg->trusted_proxies)
+		h->proxies = *cfg->trusted_proxies;
+	max_connections = cfg->max_connections ? cfg->max_connections : HTTPD_CONNECTIONS_DEFAULT;
+	timeout = cfg->timeout_seconds ? cfg->timeout_seconds : HTTPD_TIMEOUT_SECONDS;
+	h->body_seconds = HTTPD_BODY_TIMEOUTS * timeout;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	threads = cfg->threads > 0 ? cfg->threads : (cpus > 0 ? (int)cpus : 2);
 	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
@@ -453,8 +601,9 @@ httpd_start(struct app *app, const struct httpd_config *cfg, struct httpd **out,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_CONNECTIONS_MAX,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_TIMEOUT_SECONDS,
+	    MHD_OPTION_CONNECTION_LIMIT, max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_max,
+	    MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_HEADER_MEMORY,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,

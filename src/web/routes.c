@@ -2,6 +2,11 @@
  * routes.c - the route table: every URL the server answers, with its
  * methods, body limit, media type and who may call it.  Read it top to
  * bottom to know the whole surface of the server.
+ *
+ * The last column is the route's rule (see route.h): who may call it once
+ * the sign-in its flags ask for has succeeded.  app_handle enforces it
+ * before the handler runs; tests/unit/web/test_authz.c tries every route
+ * as every role.
  */
 #include "involve/app.h"
 #include "involve/route.h"
@@ -11,67 +16,76 @@
 
 static const struct route routes[] = {
 	/* Operations */
-	{ GET, "/healthz", handle_healthz, 0, 0, "healthz" },
-	{ GET, "/readyz", handle_readyz, 0, 0, "readyz" },
-	{ GET, "/metrics", handle_metrics, 0, 0, "metrics" },
-	{ GET, "/static/{file*}", handle_static, 0, 0, "static" },
+	{ GET, "/healthz", handle_healthz, 0, 0, "healthz", RULE_ANYONE },
+	{ GET, "/readyz", handle_readyz, 0, 0, "readyz", RULE_ANYONE },
+	{ GET, "/metrics", handle_metrics, 0, 0, "metrics", RULE_ANYONE },
+	{ GET, "/static/{file*}", handle_static, 0, 0, "static", RULE_ANYONE },
 
 	/* JSON API */
 	{ HTTP_POST, "/api/v1/polls", handle_api_polls_create, ROUTE_BODY_JSON,
-	    ROUTE_JSON | ROUTE_TOKEN, "api.polls.create" },
-	{ GET, "/api/v1/polls", handle_api_polls_list, 0, ROUTE_TOKEN, "api.polls.list" },
-	{ GET, "/api/v1/polls/{id}", handle_api_poll_get, 0, ROUTE_TOKEN_OPTIONAL, "api.poll.get" },
+	    ROUTE_JSON | ROUTE_TOKEN, "api.polls.create", RULE_POLL_MANAGE },
+	{ GET, "/api/v1/polls", handle_api_polls_list, 0, ROUTE_TOKEN, "api.polls.list",
+	    RULE_STAFF },
+	{ GET, "/api/v1/polls/{id}", handle_api_poll_get, 0, ROUTE_TOKEN_OPTIONAL, "api.poll.get",
+	    RULE_ANYONE },
 	{ HTTP_PATCH, "/api/v1/polls/{id}", handle_api_poll_update, ROUTE_BODY_JSON,
-	    ROUTE_JSON | ROUTE_TOKEN, "api.poll.update" },
+	    ROUTE_JSON | ROUTE_TOKEN, "api.poll.update", RULE_POLL_MANAGE },
 	{ HTTP_DELETE, "/api/v1/polls/{id}", handle_api_poll_delete, 0, ROUTE_TOKEN,
-	    "api.poll.delete" },
+	    "api.poll.delete", RULE_POLL_MANAGE },
 	{ HTTP_POST, "/api/v1/polls/{id}/open", handle_api_poll_open, 0, ROUTE_TOKEN,
-	    "api.poll.open" },
+	    "api.poll.open", RULE_POLL_MANAGE },
 	{ HTTP_POST, "/api/v1/polls/{id}/close", handle_api_poll_close, 0, ROUTE_TOKEN,
-	    "api.poll.close" },
+	    "api.poll.close", RULE_POLL_MANAGE },
 	{ HTTP_POST, "/api/v1/polls/{id}/votes", handle_api_poll_vote, ROUTE_BODY_VOTE, ROUTE_JSON,
-	    "api.poll.vote" },
+	    "api.poll.vote", RULE_ANYONE },
 	{ GET, "/api/v1/polls/{id}/results", handle_api_poll_results, 0, ROUTE_TOKEN_OPTIONAL,
-	    "api.poll.results" },
+	    "api.poll.results", RULE_ANYONE },
 
 	/* Public site */
-	{ GET, "/", handle_root, 0, ROUTE_CACHEABLE, "root" },
-	{ GET, "/{key}", handle_install_page, 0, ROUTE_CACHEABLE, "page" },
-	{ GET, "/o/{slug}/", handle_org_home, 0, ROUTE_CACHEABLE, "org.home" },
-	{ GET, "/o/{slug}/{key}", handle_org_page, 0, ROUTE_CACHEABLE, "org.page" },
-	{ GET, "/o/{slug}/polls/{id}", handle_poll_page, 0, ROUTE_CACHEABLE, "poll.page" },
+	{ GET, "/", handle_root, 0, ROUTE_CACHEABLE, "root", RULE_ANYONE },
+	{ GET, "/{key}", handle_install_page, 0, ROUTE_CACHEABLE, "page", RULE_ANYONE },
+	{ GET, "/o/{slug}/", handle_org_home, 0, ROUTE_CACHEABLE, "org.home", RULE_ANYONE },
+	{ GET, "/o/{slug}/{key}", handle_org_page, 0, ROUTE_CACHEABLE, "org.page", RULE_ANYONE },
+	{ GET, "/o/{slug}/polls/{id}", handle_poll_page, 0, ROUTE_CACHEABLE, "poll.page",
+	    RULE_ANYONE },
 	{ HTTP_POST, "/o/{slug}/polls/{id}", handle_poll_vote_form, ROUTE_BODY_VOTE, ROUTE_PUBLIC_FORM,
-	    "poll.vote" },
-	{ GET, "/o/{slug}/polls/{id}/results", handle_poll_results_page, 0, 0, "poll.results" },
+	    "poll.vote", RULE_ANYONE },
+	{ GET, "/o/{slug}/polls/{id}/results", handle_poll_results_page, 0, 0, "poll.results",
+	    RULE_ANYONE },
 	{ GET, "/o/{slug}/polls/{id}/embed", handle_poll_embed, 0, ROUTE_FRAMEABLE | ROUTE_CACHEABLE,
-	    "poll.embed" },
+	    "poll.embed", RULE_ANYONE },
 	{ HTTP_POST, "/o/{slug}/polls/{id}/embed", handle_poll_embed_vote, ROUTE_BODY_VOTE,
-	    ROUTE_FRAMEABLE | ROUTE_PUBLIC_FORM, "poll.embed.vote" },
+	    ROUTE_FRAMEABLE | ROUTE_PUBLIC_FORM, "poll.embed.vote", RULE_ANYONE },
 
 	/* Staff */
-	{ GET, "/staff/login", handle_login_form, 0, 0, "staff.login.form" },
-	{ HTTP_POST, "/staff/login", handle_login, ROUTE_BODY_FORM, ROUTE_PUBLIC_FORM, "staff.login" },
+	{ GET, "/staff/login", handle_login_form, 0, 0, "staff.login.form", RULE_ANYONE },
+	{ HTTP_POST, "/staff/login", handle_login, ROUTE_BODY_FORM, ROUTE_PUBLIC_FORM, "staff.login",
+	    RULE_ANYONE },
 	{ HTTP_POST, "/staff/logout", handle_logout, ROUTE_BODY_FORM,
-	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.logout" },
-	{ GET, "/staff/", handle_dashboard, 0, ROUTE_STAFF, "staff.dashboard" },
-	{ GET, "/staff/polls/new", handle_staff_poll_new, 0, ROUTE_STAFF, "staff.poll.new" },
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.logout", RULE_STAFF },
+	{ GET, "/staff/", handle_dashboard, 0, ROUTE_STAFF, "staff.dashboard", RULE_STAFF },
+	{ GET, "/staff/polls/new", handle_staff_poll_new, 0, ROUTE_STAFF, "staff.poll.new",
+	    RULE_POLL_MANAGE },
 	{ HTTP_POST, "/staff/polls", handle_staff_poll_create, ROUTE_BODY_FORM,
-	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.create" },
-	{ GET, "/staff/polls/{id}", handle_staff_poll_view, 0, ROUTE_STAFF, "staff.poll.view" },
-	{ GET, "/staff/polls/{id}/edit", handle_staff_poll_edit, 0, ROUTE_STAFF, "staff.poll.edit" },
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.create", RULE_POLL_MANAGE },
+	{ GET, "/staff/polls/{id}", handle_staff_poll_view, 0, ROUTE_STAFF, "staff.poll.view",
+	    RULE_STAFF },
+	{ GET, "/staff/polls/{id}/edit", handle_staff_poll_edit, 0, ROUTE_STAFF, "staff.poll.edit",
+	    RULE_POLL_MANAGE },
 	{ HTTP_POST, "/staff/polls/{id}/edit", handle_staff_poll_update, ROUTE_BODY_FORM,
-	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.update" },
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.update", RULE_POLL_MANAGE },
 	{ HTTP_POST, "/staff/polls/{id}/open", handle_staff_poll_open, ROUTE_BODY_FORM,
-	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.open" },
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.open", RULE_POLL_MANAGE },
 	{ HTTP_POST, "/staff/polls/{id}/close", handle_staff_poll_close, ROUTE_BODY_FORM,
-	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.close" },
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.close", RULE_POLL_MANAGE },
 	{ HTTP_POST, "/staff/polls/{id}/delete", handle_staff_poll_delete, ROUTE_BODY_FORM,
-	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.delete" },
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.delete", RULE_POLL_MANAGE },
 	{ GET, "/staff/polls/{id}/export", handle_staff_poll_export, 0, ROUTE_STAFF,
-	    "staff.poll.export" },
-	{ GET, "/staff/pages/{key}", handle_staff_page_edit, 0, ROUTE_STAFF, "staff.page.edit" },
+	    "staff.poll.export", RULE_RESULTS_VIEW },
+	{ GET, "/staff/pages/{key}", handle_staff_page_edit, 0, ROUTE_STAFF, "staff.page.edit",
+	    RULE_SITE_EDIT },
 	{ HTTP_POST, "/staff/pages/{key}", handle_staff_page_save, ROUTE_BODY_PAGE,
-	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.page.save" },
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.page.save", RULE_SITE_EDIT },
 };
 
 const struct route *
@@ -79,4 +93,44 @@ app_routes(int *n)
 {
 	*n = (int)(sizeof(routes) / sizeof(routes[0]));
 	return routes;
+}
+
+const char *
+route_rule_name(enum route_rule rule)
+{
+	switch (rule) {
+	case RULE_NONE:
+		break;
+	case RULE_ANYONE:
+		return "anyone";
+	case RULE_STAFF:
+		return "staff";
+	case RULE_POLL_MANAGE:
+		return "poll_manage";
+	case RULE_RESULTS_VIEW:
+		return "results_view";
+	case RULE_SITE_EDIT:
+		return "site_edit";
+	}
+	return "none";
+}
+
+bool
+route_rule_allows(enum route_rule rule, bool signed_in, enum role role)
+{
+	switch (rule) {
+	case RULE_NONE:
+		break;
+	case RULE_ANYONE:
+		return true;
+	case RULE_STAFF:
+		return signed_in;
+	case RULE_POLL_MANAGE:
+		return signed_in && role_allows(role, PERM_POLL_MANAGE);
+	case RULE_RESULTS_VIEW:
+		return signed_in && role_allows(role, PERM_RESULTS_VIEW);
+	case RULE_SITE_EDIT:
+		return signed_in && role_allows(role, PERM_SITE_EDIT);
+	}
+	return false;
 }

@@ -15,6 +15,7 @@ struct pending_vote {
 	struct http_request *req;
 	struct http_response *res;
 	vote_reply_fn reply;
+	vote_refused_fn refused;
 };
 
 /* The browser's voter id from its signed cookie; false when absent or
@@ -44,6 +45,20 @@ vote_has_voted(struct http_request *req, const struct poll *p)
 	return voted;
 }
 
+/* 429 with the seconds until the network's window ends. */
+static void
+refuse_limited(struct http_request *req, struct http_response *res, vote_refused_fn refused)
+{
+	struct errors e;
+	char seconds[16];
+
+	errors_init(&e);
+	snprintf(seconds, sizeof(seconds), "%d", ratelimit_retry_after(req->now, RATELIMIT_WINDOW));
+	http_response_header(res, "Retry-After", seconds);
+	errors_add(&e, "", "Too many answers have come from your network. Try again in a minute.");
+	refused(req, res, 429, &e);
+}
+
 static void
 vote_committed(void *arg, int rc)
 {
@@ -55,34 +70,26 @@ vote_committed(void *arg, int rc)
 		atomic_fetch_add(&app->metrics.votes_accepted, 1);
 	else
 		atomic_fetch_add(&app->metrics.votes_refused, 1);
-	pv->reply(pv->req, pv->res, rc);
+	if (rc == ERR_LIMITED)
+		refuse_limited(pv->req, pv->res, pv->refused);
+	else
+		pv->reply(pv->req, pv->res, rc);
 	http_response_finish(pv->res);
 	free(pv);
 }
 
 int
 vote_cast(struct http_request *req, struct http_response *res, const struct poll *p,
-    const struct ballot *b, bool embedded, vote_reply_fn reply,
-    void (*refused)(struct http_request *req, struct http_response *res, int status,
-        const struct errors *e))
+    const struct ballot *b, bool embedded, vote_reply_fn reply, vote_refused_fn refused)
 {
 	struct app *app = req->app;
 	struct pending_vote *pv;
+	struct vote_limit limit = { .limit = app->cfg.vote_rate_limit, .window = RATELIMIT_WINDOW };
 	unsigned char id[16], hash[STORE_HASH_SIZE];
 	struct errors e;
-	int rc, retry;
+	int rc;
 
 	errors_init(&e);
-	if (!ratelimit_allow(app->vote_limit, req->client_addr, req->now, &retry)) {
-		char seconds[16];
-
-		snprintf(seconds, sizeof(seconds), "%d", retry);
-		http_response_header(res, "Retry-After", seconds);
-		errors_add(&e, "", "Too many answers have come from your network. Try again in a minute.");
-		atomic_fetch_add(&app->metrics.votes_refused, 1);
-		refused(req, res, 429, &e);
-		return HTTP_DONE;
-	}
 	rc = poll_check_ballot(p, b, req->now, &e);
 	if (rc != 0) {
 		atomic_fetch_add(&app->metrics.votes_refused, 1);
@@ -106,8 +113,13 @@ vote_cast(struct http_request *req, struct http_response *res, const struct poll
 	pv->req = req;
 	pv->res = res;
 	pv->reply = reply;
+	pv->refused = refused;
+	/* Counted by the store with the ballot, so that every server sharing
+	 * the database counts against one limit. */
+	ratelimit_network(req->client_addr, limit.net, sizeof(limit.net));
 	atomic_fetch_add(&app->metrics.pending_writes, 1);
-	rc = app->store->ops->ballot_cast(app->store, p->id, b, hash, req->now, vote_committed, pv);
+	rc = app->store->ops->ballot_cast(app->store, p->id, b, hash, req->now, &limit,
+	    vote_committed, pv);
 	if (rc != 0) {
 		atomic_fetch_sub(&app->metrics.pending_writes, 1);
 		free(pv);

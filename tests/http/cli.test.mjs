@@ -5,6 +5,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { clusterDatabase, clusterMode } from '../lib/cluster.mjs';
+import { psql } from '../lib/pg.mjs';
 import { INVOLVE_BIN, makeDataDir, runCli, startServer } from '../lib/server.mjs';
 
 let dir;
@@ -107,26 +109,54 @@ test('poll export as CSV and JSON, and its refusals', async () => {
 	}
 });
 
+// Changes the audit log behind the command's back: entry 2's actor, then entry 2 put back and
+// entry 3 deleted.  In the SQLite file, or in cluster mode (INVOLVE_TEST_CLUSTER=1) in the
+// PostgreSQL database that `dir` goes with.
+function auditTamperer() {
+	if (clusterMode()) {
+		const url = clusterDatabase(dir);
+		const actor = psql(url, 'SELECT actor FROM audit_entry WHERE seq = 2').replace(/\n$/, '');
+		return {
+			edit: () => psql(url, "UPDATE audit_entry SET actor = 'someone else' WHERE seq = 2"),
+			restoreAndDelete: () => psql(url, `UPDATE audit_entry SET actor = '${actor.replaceAll("'", "''")}' WHERE seq = 2; DELETE FROM audit_entry WHERE seq = 3;`),
+		};
+	}
+	const db = path.join(dir, 'involve.db');
+	const copy = path.join(makeDataDir(), 'copy.db');
+	execFileSync('sqlite3', [db, `VACUUM INTO '${copy}'`]);
+	return {
+		edit: () => execFileSync('sqlite3', [db, "UPDATE audit_entry SET actor = 'someone else' WHERE seq = 2"]),
+		restoreAndDelete: () => execFileSync('sqlite3', [db, `ATTACH '${copy}' AS good; UPDATE audit_entry SET actor = (SELECT actor FROM good.audit_entry WHERE seq = 2) WHERE seq = 2; DELETE FROM audit_entry WHERE seq = 3;`]),
+	};
+}
+
 test('audit verify passes, then finds an edited and a deleted entry', async () => {
 	let r = await cli(['audit', 'verify']);
 	assert.equal(r.code, 0, r.stderr);
 	assert.match(r.stdout, /intact: \d+ entries/);
-	const db = path.join(dir, 'involve.db');
-	const copy = path.join(makeDataDir(), 'copy.db');
-	execFileSync('sqlite3', [db, `VACUUM INTO '${copy}'`]);
-	execFileSync('sqlite3', [db, "UPDATE audit_entry SET actor = 'someone else' WHERE seq = 2"]);
+	const tamper = auditTamperer();
+	tamper.edit();
 	r = await cli(['audit', 'verify']);
 	assert.equal(r.code, 1);
 	assert.match(r.stderr, /[Ee]ntry 2 has been changed/);
-	execFileSync('sqlite3', [db, `ATTACH '${copy}' AS good; UPDATE audit_entry SET actor = (SELECT actor FROM good.audit_entry WHERE seq = 2) WHERE seq = 2; DELETE FROM audit_entry WHERE seq = 3;`]);
+	tamper.restoreAndDelete();
 	r = await cli(['audit', 'verify']);
 	assert.equal(r.code, 1);
 	assert.match(r.stderr, /missing/);
 });
 
-test('a database that is not SQLite is a clear error', async () => {
+test('a database that is neither SQLite nor PostgreSQL is a clear error', async () => {
 	const r = await runCli(makeDataDir(), ['migrate', '--database', 'mysql://x']);
 	assert.equal(r.code, 1);
-	assert.match(r.stderr, /unknown database URL/);
+	assert.match(r.stderr, /unknown kind of database URL: use sqlite:PATH or postgresql:/);
 	assert.ok(INVOLVE_BIN);
+});
+
+test('a PostgreSQL server that cannot be reached is a clear error, and its password is not shown', async () => {
+	// Port 1 on loopback: nothing listens there, so the connection is refused at once.
+	const r = await runCli(makeDataDir(), ['migrate', '--database',
+		'postgresql://involve:hunter2@127.0.0.1:1/involve?connect_timeout=2']);
+	assert.equal(r.code, 1);
+	assert.match(r.stderr, /cannot connect to PostgreSQL/);
+	assert.doesNotMatch(r.stderr + r.stdout, /hunter2/);
 });

@@ -52,4 +52,22 @@ test('the access log holds no address, cookie, query or agent', async () => {
 	}
 	const all = lines.join('\n');
 	assert.doesNotMatch(all, /127\.0\.0\.1|secret-cookie|secret-query|limits-test-agent/);
+	// In cluster mode (INVOLVE_TEST_CLUSTER=1) nginx keeps an access log too, written once
+	// the answer has gone: the same holds for it.
+	if (server.accessLog) {
+		let proxyLog = server.accessLog();
+		for (let i = 0; i < 50 && !proxyLog.includes('"/o/bury/"'); i++) {
+			await new Promise((r) => setTimeout(r, 100));
+			proxyLog = server.accessLog();
+		}
+		assert.match(proxyLog, /"path":"\/o\/bury\/"/, 'nginx logged the request');
+		const nodes = new Set(server.nodes.map((n) => `127.0.0.1:${n.port}`));
+		for (const line of proxyLog.split('\n').filter(Boolean)) {
+			const entry = JSON.parse(line);
+			assert.deepEqual(Object.keys(entry).sort(), ['bytes', 'method', 'path', 'seconds', 'status', 'time', 'upstream', 'upstream_status']);
+			// The only address is the node's that answered.
+			for (const upstream of entry.upstream.split(/[,:] /)) assert.ok(nodes.has(upstream), line);
+		}
+		assert.doesNotMatch(proxyLog, /secret-cookie|secret-query|limits-test-agent/);
+	}
 });

@@ -1,16 +1,23 @@
 // Public pages are kept for a moment for visitors without a cookie; a staff
 // change through this server shows at once, and nobody with a cookie is
-// served a page made for someone else.
+// served a page made for someone else.  In cluster mode (INVOLVE_TEST_CLUSTER=1)
+// each node has its own cache: a change shows at once on the node that made
+// it, on the others within the cache's lifetime, and no node takes a vote
+// that the change forbids.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { startServer } from '../lib/server.mjs';
 
+const CACHE_LIFETIME_MS = 1000; // PAGE_CACHE_TTL_MS
+
 let server;
 let token;
+let nodes; // every server behind server.url: the server itself, or each node of a cluster
 
 before(async () => {
 	server = await startServer();
+	nodes = server.nodes ?? [server];
 	await server.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
 	await server.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'], { input: 'a long enough password\n' });
 	token = (await server.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org'])).stdout.trim().split(/\s+/).pop();
@@ -20,25 +27,58 @@ after(async () => {
 	await server.stop();
 });
 
-const page = async (path, headers = {}) => (await fetch(server.url + path, { headers })).text();
+const page = async (path, headers = {}, base = server.url) => (await fetch(base + path, { headers })).text();
+
+// The page at base + path once it passes check; a node that did not make a change may serve
+// its cached copy for the cache's lifetime, so it is given ten of them.
+async function settled(base, path, check) {
+	const deadline = Date.now() + 10 * CACHE_LIFETIME_MS;
+	for (;;) {
+		const html = await page(path, {}, base);
+		if (check(html) || Date.now() > deadline) return html;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
 
 test('a staff change shows on the cached page at once', async () => {
-	const res = await fetch(`${server.url}/api/v1/polls`, {
+	const [home, ...others] = nodes;
+	const res = await fetch(`${home.url}/api/v1/polls`, {
 		method: 'POST',
 		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
 		body: JSON.stringify({ question: 'Cached question?', options: ['Yes', 'No'] }),
 	});
 	const poll = await res.json();
 	const path = `/o/bury/polls/${poll.id}`;
-	const first = await page(path);
+	const first = await page(path, {}, home.url);
 	assert.match(first, /type="radio"/);
-	assert.equal(await page(path), first, 'the same page for the next visitor');
-	assert.match(await page('/o/bury/'), /Cached question\?/);
+	assert.equal(await page(path, {}, home.url), first, 'the same page for the next visitor');
+	assert.match(await page('/o/bury/', {}, home.url), /Cached question\?/);
+	for (const node of others) {
+		assert.equal(await page(path, {}, node.url), first, `node ${node.url} has the page too`);
+		assert.match(await page('/o/bury/', {}, node.url), /Cached question\?/);
+	}
 
-	const closed = await fetch(`${server.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+	const closed = await fetch(`${home.url}/api/v1/polls/${poll.id}/close`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
 	assert.equal(closed.status, 200);
-	assert.doesNotMatch(await page(path), /type="radio"/, 'the closed poll shows no form');
-	assert.doesNotMatch(await page('/o/bury/'), /Cached question\?/, 'no longer listed as open');
+	assert.doesNotMatch(await page(path, {}, home.url), /type="radio"/, 'the closed poll shows no form');
+	assert.doesNotMatch(await page('/o/bury/', {}, home.url), /Cached question\?/, 'no longer listed as open');
+	for (const node of nodes) {
+		const vote = await fetch(`${node.url}/api/v1/polls/${poll.id}/votes`, {
+			method: 'POST', headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ options: [poll.options[0].id] }),
+		});
+		assert.equal(vote.status, 409, `node ${node.url} refuses a vote on the closed poll`);
+	}
+	for (const node of others) {
+		const noForm = (html) => !/type="radio"/.test(html);
+		assert.doesNotMatch(await settled(node.url, path, noForm), /type="radio"/,
+			`node ${node.url} shows the poll closed within the cache's lifetime`);
+		const unlisted = (html) => !/Cached question\?/.test(html);
+		assert.doesNotMatch(await settled(node.url, '/o/bury/', unlisted), /Cached question\?/,
+			`node ${node.url} no longer lists it within the cache's lifetime`);
+	}
+	const results = await (await fetch(`${server.url}/api/v1/polls/${poll.id}/results`)).json();
+	assert.equal(results.total, 0, 'no vote was taken after the close');
 });
 
 test('a browser that has voted is not served the cached form', async () => {
@@ -59,4 +99,9 @@ test('a browser that has voted is not served the cached form', async () => {
 	const mine = await page(path, { Cookie: cookie });
 	assert.match(mine, /already answered/);
 	assert.doesNotMatch(mine, /type="radio"/);
+	for (const node of nodes) {
+		const theirs = await page(path, { Cookie: cookie }, node.url);
+		assert.match(theirs, /already answered/, `node ${node.url} knows the browser has voted`);
+		assert.doesNotMatch(theirs, /type="radio"/);
+	}
 });

@@ -15,6 +15,10 @@
 // directory stays until the test process exits, so a test can start a second server on it:
 // startServer({ dataDir: first.dataDir }).  Servers still running when the test process ends
 // are killed; temporary directories are removed unless INVOLVE_KEEP_TEST_DATA=1.
+//
+// With INVOLVE_TEST_CLUSTER=1, startServer() starts a cluster instead (tests/lib/cluster.mjs:
+// nodes on one PostgreSQL database behind nginx) with the same interface, and runCli() gives
+// the command the data directory's PostgreSQL database.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -22,6 +26,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { cliDatabaseArgs, clusterMode, startCluster } from './cluster.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const INVOLVE_BIN = process.env.INVOLVE_BIN ||
@@ -103,7 +109,8 @@ function waitExit(proc, ms) {
 // Runs the binary once with `args`, then `--data dir`; resolves {code, stdout, stderr}.
 export function runCli(dataDir, args, options = {}) {
 	return new Promise((resolve, reject) => {
-		const proc = spawn(INVOLVE_BIN, [...args, '--data', dataDir], {
+		const proc = spawn(INVOLVE_BIN, [...args, '--data', dataDir,
+			...cliDatabaseArgs(dataDir, args)], {
 			cwd: ROOT,
 			env: { ...process.env, ...(options.env || {}) },
 			stdio: ['pipe', 'pipe', 'pipe'],
@@ -180,7 +187,12 @@ async function startOnce(dataDir, options) {
 
 // options: env (extra environment), args (extra arguments to `serve`), dataDir (use this
 // directory instead of a new one; it is not removed).
-export async function startServer(options = {}) {
+export function startServer(options = {}) {
+	return clusterMode() ? startCluster(options) : startOneServer(options);
+}
+
+// One server, whatever INVOLVE_TEST_CLUSTER says; the same options.
+export async function startOneServer(options = {}) {
 	const dataDir = options.dataDir || makeDataDir();
 	let started;
 	for (let attempt = 1; ; attempt++) {

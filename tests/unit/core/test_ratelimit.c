@@ -1,41 +1,48 @@
-/* Tests for ratelimit.c: per-network windows. */
+/* Tests for ratelimit.c: the network an address counts for, and the
+ * fixed windows' ends.  The counting is tested with the store. */
 #include <criterion/criterion.h>
 
 #include "involve/ratelimit.h"
 
-Test(ratelimit, limits_each_network_in_its_window)
+/* Up to four results live at once, for comparing them. */
+static const char *
+net(const char *addr)
 {
-	struct ratelimit *r = ratelimit_new(3, 60);
-	int retry, i;
+	static char out[4][64];
+	static int next;
+	char *p = out[next++ % 4];
 
-	cr_assert_not_null(r);
-	for (i = 0; i < 3; i++)
-		cr_assert(ratelimit_allow(r, "192.0.2.1", 1000, &retry));
-	cr_assert(!ratelimit_allow(r, "192.0.2.1", 1010, &retry));
-	cr_assert_eq(retry, 50);
-	/* Another network is not affected; the same one is again after the window. */
-	cr_assert(ratelimit_allow(r, "192.0.2.2", 1010, &retry));
-	cr_assert(ratelimit_allow(r, "192.0.2.1", 1060, &retry));
-	ratelimit_free(r);
+	ratelimit_network(addr, p, sizeof(out[0]));
+	return p;
+}
+
+Test(ratelimit, ipv4_counts_by_address)
+{
+	cr_assert_str_eq(net("192.0.2.1"), "192.0.2.1");
+	cr_assert_str_neq(net("192.0.2.1"), net("192.0.2.2"));
 }
 
 Test(ratelimit, ipv6_counts_by_slash_64)
 {
-	struct ratelimit *r = ratelimit_new(1, 60);
-	int retry;
-
-	cr_assert(ratelimit_allow(r, "2001:db8:1:2::1", 1000, &retry));
-	cr_assert(!ratelimit_allow(r, "2001:db8:1:2::ffff", 1000, &retry), "same /64");
-	cr_assert(ratelimit_allow(r, "2001:db8:1:3::1", 1000, &retry), "another /64");
-	ratelimit_free(r);
+	cr_assert_str_eq(net("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+	cr_assert_str_eq(net("2001:db8:1:2::1"), net("2001:db8:1:2:ffff:ffff:ffff:ffff"), "same /64");
+	cr_assert_str_neq(net("2001:db8:1:2::1"), net("2001:db8:1:3::1"), "another /64");
+	/* One address, two spellings: one network. */
+	cr_assert_str_eq(net("2001:DB8:1:2:0:0:0:1"), net("2001:db8:1:2::1"));
 }
 
-Test(ratelimit, zero_turns_it_off)
+Test(ratelimit, other_text_is_kept_and_cut)
 {
-	struct ratelimit *r = ratelimit_new(0, 60);
-	int retry, i;
+	char out[8];
 
-	for (i = 0; i < 1000; i++)
-		cr_assert(ratelimit_allow(r, "192.0.2.1", 1000, &retry));
-	ratelimit_free(r);
+	ratelimit_network("unix-socket-peer", out, sizeof(out));
+	cr_assert_str_eq(out, "unix-so");
+}
+
+Test(ratelimit, windows_are_fixed)
+{
+	cr_assert_eq(ratelimit_retry_after(1000, 60), 20); /* 960 + 60 */
+	cr_assert_eq(ratelimit_retry_after(1020, 60), 60);
+	cr_assert_eq(ratelimit_retry_after(1079, 60), 1);
+	cr_assert_eq(ratelimit_retry_after(5, 0), 1);
 }

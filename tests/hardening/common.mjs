@@ -1,0 +1,87 @@
+// common.mjs - what the hardening tests share: an organisation with an open poll, votes,
+// and raw TCP clients for requests that fetch() will not send (slow, huge, malformed).
+import assert from 'node:assert/strict';
+import net from 'node:net';
+
+export const REQUEST_TIMEOUT_MS = 10000; // "promptly": generous, not a timing assertion
+
+// An organisation "bury" with a staff token and an open poll with two options.
+export async function setupPoll(server) {
+	let r = await server.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
+	assert.equal(r.code, 0, r.stderr);
+	r = await server.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'],
+		{ input: 'a long enough password\n' });
+	assert.equal(r.code, 0, r.stderr);
+	r = await server.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org']);
+	assert.equal(r.code, 0, r.stderr);
+	const token = r.stdout.trim().split(/\s+/).pop();
+	const res = await fetch(`${server.url}/api/v1/polls`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ question: 'Is this server still answering?', options: ['Yes', 'No'] }),
+		signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+	});
+	const text = await res.text();
+	assert.equal(res.status, 201, text);
+	return { token, poll: JSON.parse(text) };
+}
+
+// One vote through the JSON API, as a new browser (no cookie).
+export function vote(server, poll, headers = {}) {
+	return fetch(`${server.url}/api/v1/polls/${poll.id}/votes`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', ...headers },
+		body: JSON.stringify({ options: [poll.options[0].id] }),
+		signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+	});
+}
+
+export async function ballots(server, poll) {
+	const res = await fetch(`${server.url}/api/v1/polls/${poll.id}/results`,
+		{ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+	assert.equal(res.status, 200);
+	return (await res.json()).total;
+}
+
+// A raw connection: everything received is kept in `data`; `closed` resolves when the server
+// (or the network) ends it.  options: localAddress.
+export function rawConnection(port, options = {}) {
+	const s = net.connect({ host: '127.0.0.1', port, ...options });
+	const conn = { socket: s, data: '', error: null, isClosed: false };
+	conn.connected = new Promise((resolve, reject) => {
+		s.once('connect', resolve);
+		s.once('error', reject);
+	});
+	conn.connected.catch(() => {}); // reported to whoever awaits it
+	conn.closed = new Promise((resolve) => s.once('close', () => {
+		conn.isClosed = true;
+		resolve();
+	}));
+	s.on('data', (d) => (conn.data += d.toString('latin1')));
+	s.on('error', (e) => (conn.error = e));
+	return conn;
+}
+
+// Resolves true when p settles within ms, false otherwise.
+export function within(p, ms) {
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => resolve(false), ms);
+		p.then(() => {
+			clearTimeout(timer);
+			resolve(true);
+		});
+	});
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The status code of a raw HTTP response ("HTTP/1.1 413 ..."), or 0.
+export function statusOf(text) {
+	const m = /^HTTP\/1\.[01] (\d{3}) /.exec(text);
+	return m ? Number(m[1]) : 0;
+}
+
+// The JSON body of a raw HTTP response.
+export function bodyOf(text) {
+	return JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+}

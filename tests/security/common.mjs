@@ -1,0 +1,104 @@
+// common.mjs - what the security tests share: setting up organisations and staff through the
+// `involve` command, signing in, the route table (`involve routes`), filling a route's
+// pattern, and a dump of the SQLite database to prove that refused requests changed nothing.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { INVOLVE_BIN, ROOT } from '../lib/server.mjs';
+
+const run = promisify(execFile);
+
+export const PASSWORD = 'a long enough password for tests';
+
+// Creates organisation `slug` (named `name`) and, for each {email, role}, a user with
+// PASSWORD and an API token.  Resolves {emailAddress: token}.
+export async function setupOrg(server, slug, name, users = []) {
+	let r = await server.cli(['org', 'create', '--slug', slug, '--name', name]);
+	assert.equal(r.code, 0, `org create ${slug}: ${r.stderr}`);
+	const tokens = {};
+	for (const { email, role } of users) {
+		r = await server.cli(['user', 'add', '--org', slug, '--email', email, '--role', role],
+			{ input: `${PASSWORD}\n` });
+		assert.equal(r.code, 0, `user add ${email}: ${r.stderr}`);
+		r = await server.cli(['token', 'create', '--org', slug, '--user', email]);
+		assert.equal(r.code, 0, `token create ${email}: ${r.stderr}`);
+		tokens[email] = r.stdout.trim().split(/\s+/).pop();
+	}
+	return tokens;
+}
+
+// Signs in over HTTP; resolves {cookie: "involve_session=...", csrf}.
+export async function signIn(server, email, password = PASSWORD) {
+	const res = await fetch(`${server.url}/staff/login`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email, password }).toString(),
+		redirect: 'manual',
+	});
+	assert.equal(res.status, 303, `sign in as ${email}: ${res.status}`);
+	const cookie = (res.headers.get('set-cookie') || '').split(';')[0];
+	assert.match(cookie, /^involve_session=./);
+	const page = await (await fetch(`${server.url}/staff/`, { headers: { Cookie: cookie } })).text();
+	const m = page.match(/name="csrf" value="([^"]+)"/);
+	assert.ok(m, 'the dashboard carries a CSRF token');
+	return { cookie, csrf: m[1] };
+}
+
+// The route table, from the program itself.
+export async function routeTable() {
+	const { stdout } = await run(INVOLVE_BIN, ['routes'], { cwd: ROOT });
+	const routes = JSON.parse(stdout);
+	assert.ok(Array.isArray(routes) && routes.length > 0, 'involve routes lists routes');
+	return routes;
+}
+
+// The route's pattern with its parameters replaced: values maps a parameter's name ("id",
+// "slug", "key", "file") to its text, put in the path URL-encoded unless raw is set.
+export function fillPattern(pattern, values, { raw = false } = {}) {
+	return pattern.replace(/\{([a-z]+)\*?\}/g, (_, name) => {
+		assert.ok(name in values, `no value for {${name}} in ${pattern}`);
+		const v = String(values[name]);
+		return raw ? v : encodeURIComponent(v);
+	});
+}
+
+export function isStateChanging(route) {
+	return route.methods.some((m) => m !== 'GET' && m !== 'HEAD');
+}
+
+export function mainMethod(route) {
+	return route.methods.find((m) => m !== 'HEAD');
+}
+
+// `sqlite3 FILE .dump` of the installation's database: every table's rows and the schema.
+export async function dumpDatabase(dataDir) {
+	const { stdout } = await run('sqlite3', [path.join(dataDir, 'involve.db'), '.dump'],
+		{ maxBuffer: 64 << 20 });
+	assert.match(stdout, /CREATE TABLE poll\b/, 'the dump has the schema');
+	return stdout;
+}
+
+// Fails with the first lines that differ, rather than two whole dumps.
+export function assertSameDump(after, before, what) {
+	if (after === before) return;
+	const a = after.split('\n');
+	const b = before.split('\n');
+	const gone = b.filter((line) => !a.includes(line)).slice(0, 10);
+	const added = a.filter((line) => !b.includes(line)).slice(0, 10);
+	assert.fail(`${what} changed the database:\n--- removed\n${gone.join('\n')}\n` +
+		`--- added\n${added.join('\n')}`);
+}
+
+// Makes a poll through the API; resolves the poll as the API returns it.
+export async function apiCreatePoll(server, token, body) {
+	const res = await fetch(`${server.url}/api/v1/polls`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	const text = await res.text();
+	assert.equal(res.status, 201, `create poll: ${text}`);
+	return JSON.parse(text);
+}

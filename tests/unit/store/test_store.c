@@ -1,0 +1,620 @@
+/*
+ * The store's test suite, run unchanged against both implementations:
+ * INVOLVE_TEST_STORE=sqlite uses a real database file in a temporary
+ * directory; INVOLVE_TEST_STORE=postgresql a new database on the server
+ * named by INVOLVE_TEST_PG_URL (make check starts one).  Durability, group
+ * commit, ballots and their counts, rate limits, staff records and the
+ * audit chain, with one store and with two sharing the database.
+ */
+#include <criterion/criterion.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "involve/store.h"
+#include "involve/store_pg.h"
+#include "involve/store_sqlite.h"
+
+static char dir[64], url[512], path[96], pg_admin[400], pg_name[32];
+static bool pg;
+static struct store *st;
+static const unsigned char key[32] = { 7 };
+static const struct actor who = { 0, 0, "test" };
+
+/* Runs SQL on the server's own database (to create and drop ours). */
+static void
+pg_admin_exec(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_admin);
+	PGresult *r;
+
+	cr_assert_eq(PQstatus(c), CONNECTION_OK, "cannot reach %s: %s", pg_admin, PQerrorMessage(c));
+	r = PQexec(c, sql);
+	cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* Runs SQL behind the store's back, as someone with the database would. */
+static void
+raw_exec(const char *sql)
+{
+	if (pg) {
+		PGconn *c = PQconnectdb(url);
+		PGresult *r = PQexec(c, sql);
+
+		cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+
+		cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sql);
+		sqlite3_close(db);
+	}
+}
+
+static struct store *
+open_store(void)
+{
+	struct store_config cfg = { 0 };
+	struct store *s = NULL;
+	struct errors e;
+	int rc;
+
+	cfg.url = url;
+	memcpy(cfg.audit_key, key, 32);
+	errors_init(&e);
+	rc = store_open(&cfg, &s, &e);
+	cr_assert_eq(rc, 0, "store_open(%s): %s", url, e.n ? e.list[0].detail : "?");
+	cr_assert_eq(s->ops->migrate(s), 0);
+	return s;
+}
+
+static void
+setup(void)
+{
+	const char *kind = getenv("INVOLVE_TEST_STORE"), *base;
+	unsigned char rnd[6];
+	char *slash;
+
+	cr_assert_not_null(kind, "INVOLVE_TEST_STORE must be sqlite or postgresql");
+	pg = strcmp(kind, "postgresql") == 0;
+	if (pg) {
+		base = getenv("INVOLVE_TEST_PG_URL");
+		cr_assert_not_null(base, "INVOLVE_TEST_PG_URL must name a PostgreSQL server");
+		cr_assert_lt(strlen(base), sizeof(pg_admin) - 40);
+		/* The same server, database "postgres" for creating ours. */
+		snprintf(pg_admin, sizeof(pg_admin), "%s", base);
+		slash = strrchr(pg_admin, '/');
+		cr_assert_not_null(slash);
+		snprintf(slash + 1, sizeof(pg_admin) - (size_t)(slash + 1 - pg_admin), "postgres");
+		randombytes_buf(rnd, sizeof(rnd));
+		snprintf(pg_name, sizeof(pg_name), "s_%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
+		    rnd[3], rnd[4], rnd[5]);
+		snprintf(url, sizeof(url), "%.*s/%s", (int)(strrchr(base, '/') - base), base, pg_name);
+		{
+			char sql[64];
+
+			snprintf(sql, sizeof(sql), "CREATE DATABASE %s", pg_name);
+			pg_admin_exec(sql);
+		}
+	} else {
+		cr_assert_str_eq(kind, "sqlite");
+		snprintf(dir, sizeof(dir), "/tmp/involve-store-XXXXXX");
+		cr_assert_not_null(mkdtemp(dir));
+		snprintf(path, sizeof(path), "%s/involve.db", dir);
+		snprintf(url, sizeof(url), "sqlite:%s", path);
+	}
+	st = open_store();
+}
+
+static void
+teardown(void)
+{
+	char cmd[400];
+
+	store_close(st);
+	if (pg) {
+		snprintf(cmd, sizeof(cmd), "DROP DATABASE %s WITH (FORCE)", pg_name);
+		pg_admin_exec(cmd);
+	} else {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		cr_assert_eq(system(cmd), 0);
+	}
+}
+
+TestSuite(store, .init = setup, .fini = teardown);
+
+static int64_t
+make_org(const char *slug)
+{
+	struct org o;
+	struct errors e;
+
+	errors_init(&e);
+	cr_assert_eq(org_check(str_c(slug), str_c("NHS Test"), &o, &e), 0);
+	cr_assert_eq(st->ops->org_create(st, &who, &o), 0);
+	return o.id;
+}
+
+static int64_t
+make_poll(int64_t org, bool open)
+{
+	struct poll p;
+	struct poll_input in = { 0 };
+	struct errors e;
+
+	errors_init(&e);
+	in.question = str_c("How satisfied are you?");
+	in.option_n = 2;
+	in.options[0] = str_c("Satisfied");
+	in.options[1] = str_c("Not satisfied");
+	in.opens_at = open ? 1000 : 0;
+	cr_assert_eq(poll_build(&in, 1000, &p, &e), 0);
+	p.org_id = org;
+	cr_assert_eq(st->ops->poll_create(st, &who, &p), 0);
+	return p.id;
+}
+
+Test(store, is_durable_and_migrates_once)
+{
+	char value[32];
+
+	if (pg) {
+		cr_assert_eq(store_pg_setting(st, "fsync", value, sizeof(value)), 0);
+		cr_assert_str_eq(value, "on");
+		cr_assert_eq(store_pg_setting(st, "synchronous_commit", value, sizeof(value)), 0);
+		cr_assert_str_eq(value, "on");
+	} else {
+		cr_assert_eq(store_sqlite_synchronous(st), 2, "synchronous must be FULL");
+	}
+	cr_assert_eq(st->ops->migrate(st), 0);
+	cr_assert_eq(st->ops->ping(st), 0);
+}
+
+Test(store, organisations_are_unique)
+{
+	struct org o, got;
+	struct errors e;
+
+	make_org("bury");
+	errors_init(&e);
+	org_check(str_c("bury"), str_c("Another"), &o, &e);
+	cr_assert_eq(st->ops->org_create(st, &who, &o), ERR_DUPLICATE);
+	cr_assert_eq(st->ops->org_get_by_slug(st, "bury", &got), 0);
+	cr_assert_str_eq(got.name, "NHS Test");
+	cr_assert_eq(st->ops->org_get_by_slug(st, "nobody", &got), ERR_NOTFOUND);
+}
+
+struct wait {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int pending;
+	int ok, duplicate, other, limited;
+};
+
+static void
+cast_done(void *arg, int rc)
+{
+	struct wait *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	if (rc == 0)
+		w->ok++;
+	else if (rc == ERR_DUPLICATE)
+		w->duplicate++;
+	else if (rc == ERR_LIMITED)
+		w->limited++;
+	else
+		w->other++;
+	w->pending--;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void
+cast(struct wait *w, int64_t poll, int64_t option, unsigned char voter_byte)
+{
+	struct ballot b = { 1, { option } };
+	unsigned char voter[32] = { voter_byte };
+
+	pthread_mutex_lock(&w->lock);
+	w->pending++;
+	pthread_mutex_unlock(&w->lock);
+	cr_assert_eq(st->ops->ballot_cast(st, poll, &b, voter, 2000, NULL, cast_done, w), 0);
+}
+
+static void
+wait_all(struct wait *w)
+{
+	pthread_mutex_lock(&w->lock);
+	while (w->pending > 0)
+		pthread_cond_wait(&w->cond, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
+Test(store, ballots_count_once_per_voter)
+{
+	struct wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0 };
+	struct poll p;
+	struct tally t;
+	unsigned char voter[32] = { 1 };
+	bool voted;
+	int i;
+
+	make_poll(make_org("bury"), true);
+	cr_assert_eq(st->ops->poll_get(st, 1, &p), 0);
+	/* 200 voters at once, then the first 50 again. */
+	for (i = 0; i < 200; i++)
+		cast(&w, p.id, p.options[i % 2].id, (unsigned char)i);
+	for (i = 0; i < 50; i++)
+		cast(&w, p.id, p.options[0].id, (unsigned char)i);
+	wait_all(&w);
+	cr_assert_eq(w.ok, 200);
+	cr_assert_eq(w.duplicate, 50);
+	cr_assert_eq(w.other, 0);
+	cr_assert_eq(st->ops->poll_tally(st, p.id, &t), 0);
+	cr_assert_eq(t.ballots, 200);
+	cr_assert_eq(t.counts[0], 100);
+	cr_assert_eq(t.counts[1], 100);
+	cr_assert_eq(st->ops->ballot_exists(st, p.id, voter, &voted), 0);
+	cr_assert(voted);
+	/* A poll with ballots can no longer be edited. */
+	cr_assert_eq(st->ops->poll_update(st, &(struct actor){ p.org_id, 0, "t" }, &p), ERR_CONFLICT);
+}
+
+Test(store, a_large_batch_commits)
+{
+	struct wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0 };
+	struct ballot b;
+	struct poll p;
+	struct tally t;
+	unsigned char voter[32];
+	int i;
+
+	/* Thousands of ballots queued at once commit in batches whose log
+	 * writes are far larger than one write call of the file layer. */
+	make_poll(make_org("bury"), true);
+	cr_assert_eq(st->ops->poll_get(st, 1, &p), 0);
+	for (i = 0; i < 5000; i++) {
+		memset(voter, 0, sizeof(voter));
+		memcpy(voter, &i, sizeof(i));
+		voter[31] = (unsigned char)(i * 7);
+		b = (struct ballot){ 1, { p.options[i % 2].id } };
+		pthread_mutex_lock(&w.lock);
+		w.pending++;
+		pthread_mutex_unlock(&w.lock);
+		cr_assert_eq(st->ops->ballot_cast(st, p.id, &b, voter, 2000, NULL, cast_done, &w), 0);
+	}
+	wait_all(&w);
+	cr_assert_eq(w.other, 0);
+	cr_assert_eq(w.ok, 5000);
+	cr_assert_eq(st->ops->poll_tally(st, p.id, &t), 0);
+	cr_assert_eq(t.ballots, 5000);
+}
+
+Test(store, ballots_for_many_polls_in_one_batch)
+{
+	struct wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0 };
+	int64_t org = make_org("bury"), polls[12];
+	struct poll p;
+	struct tally t;
+	int i, k;
+
+	/* More polls than the writer keeps counts for in a batch: the rest
+	 * are counted ballot by ballot, and every count must still add up. */
+	for (i = 0; i < 12; i++)
+		polls[i] = make_poll(org, true);
+	for (k = 0; k < 5; k++) {
+		for (i = 0; i < 12; i++) {
+			cr_assert_eq(st->ops->poll_get(st, polls[i], &p), 0);
+			cast(&w, polls[i], p.options[k % 2].id, (unsigned char)(k * 12 + i));
+		}
+	}
+	cast(&w, polls[0], 999999, 200); /* not an option of this poll */
+	wait_all(&w);
+	cr_assert_eq(w.ok, 60);
+	cr_assert_eq(w.other, 1);
+	for (i = 0; i < 12; i++) {
+		cr_assert_eq(st->ops->poll_tally(st, polls[i], &t), 0);
+		cr_assert_eq(t.ballots, 5);
+		cr_assert_eq(t.counts[0], 3);
+		cr_assert_eq(t.counts[1], 2);
+	}
+}
+
+Test(store, ballots_refused_when_not_open)
+{
+	struct wait w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0 };
+	int64_t org = make_org("bury"), draft = make_poll(org, false), open = make_poll(org, true);
+	struct actor staff = { org, 0, "staff" };
+	struct poll p;
+
+	cr_assert_eq(st->ops->poll_get(st, draft, &p), 0);
+	cast(&w, draft, p.options[0].id, 1);
+	wait_all(&w);
+	cr_assert_eq(w.other, 1, "a draft takes no ballots");
+	cr_assert_eq(st->ops->poll_act(st, &staff, open, POLL_ACTION_CLOSE, 1500), 0);
+	cr_assert_eq(st->ops->poll_act(st, &staff, open, POLL_ACTION_CLOSE, 1500), ERR_CONFLICT);
+	cr_assert_eq(st->ops->poll_get(st, open, &p), 0);
+	cast(&w, open, p.options[0].id, 2);
+	wait_all(&w);
+	cr_assert_eq(w.other, 2, "a closed poll takes no ballots");
+	/* Another organisation cannot act on it. */
+	cr_assert_eq(st->ops->poll_act(st, &(struct actor){ org + 1, 0, "x" }, draft,
+	    POLL_ACTION_OPEN, 1500), ERR_NOTFOUND);
+	cr_assert_eq(st->ops->poll_delete(st, &staff, draft), 0);
+	cr_assert_eq(st->ops->poll_get(st, draft, &p), ERR_NOTFOUND);
+}
+
+struct chain {
+	struct audit_verifier v;
+	struct errors e;
+	int bad;
+};
+
+static int
+feed(void *arg, const struct audit_entry *entry)
+{
+	struct chain *c = arg;
+
+	if (audit_verifier_feed(&c->v, entry, &c->e) != 0)
+		c->bad++;
+	return 0;
+}
+
+Test(store, audit_chain_records_and_detects_tampering)
+{
+	struct chain *c = calloc(1, sizeof(*c));
+
+	make_poll(make_org("bury"), true);
+	make_org("bolton");
+	audit_verifier_init(&c->v, key);
+	errors_init(&c->e);
+	cr_assert_eq(st->ops->audit_each(st, feed, c), 0);
+	cr_assert_eq(c->bad, 0);
+	cr_assert_eq(audit_verifier_count(&c->v), 3);
+
+	raw_exec("UPDATE audit_entry SET actor = 'someone' WHERE seq = 2");
+	audit_verifier_init(&c->v, key);
+	errors_init(&c->e);
+	cr_assert_eq(st->ops->audit_each(st, feed, c), 0);
+	cr_assert_gt(c->bad, 0);
+	cr_assert(strstr(c->e.list[0].detail, "2") != NULL);
+	free(c);
+}
+
+#define WAIT_INIT { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0 }
+
+static void
+cast_from(struct store *s, struct wait *w, int64_t poll, int64_t option, int voter_n,
+    const char *net, int limit, int64_t now)
+{
+	struct ballot b = { 1, { option } };
+	struct vote_limit lim = { .limit = limit, .window = 60 };
+	unsigned char voter[32] = { 0 };
+
+	memcpy(voter, &voter_n, sizeof(voter_n));
+	voter[31] = 0x5a;
+	snprintf(lim.net, sizeof(lim.net), "%s", net);
+	pthread_mutex_lock(&w->lock);
+	w->pending++;
+	pthread_mutex_unlock(&w->lock);
+	cr_assert_eq(s->ops->ballot_cast(s, poll, &b, voter, now, &lim, cast_done, w), 0);
+}
+
+Test(store, votes_per_network_are_limited)
+{
+	struct wait w = WAIT_INIT;
+	struct poll p;
+	struct tally t;
+	int i;
+
+	make_poll(make_org("bury"), true);
+	cr_assert_eq(st->ops->poll_get(st, 1, &p), 0);
+	/* Five from one network in one batch, limit 2: two counted. */
+	for (i = 0; i < 5; i++)
+		cast_from(st, &w, p.id, p.options[0].id, i, "192.0.2.1", 2, 2000);
+	cast_from(st, &w, p.id, p.options[0].id, 10, "192.0.2.2", 2, 2001);
+	wait_all(&w);
+	cr_assert_eq(w.ok, 3);
+	cr_assert_eq(w.limited, 3);
+	/* Still limited later in the same window, in another batch... */
+	cast_from(st, &w, p.id, p.options[1].id, 11, "192.0.2.1", 2, 2039);
+	wait_all(&w);
+	cr_assert_eq(w.limited, 4);
+	/* ...and not in the next window (2040 starts a new one of 60 s). */
+	cast_from(st, &w, p.id, p.options[1].id, 12, "192.0.2.1", 2, 2040);
+	/* No limit: not counted at all. */
+	cast_from(st, &w, p.id, p.options[1].id, 13, "192.0.2.1", 0, 2041);
+	wait_all(&w);
+	cr_assert_eq(w.ok, 5);
+	cr_assert_eq(w.other + w.duplicate, 0);
+	cr_assert_eq(st->ops->poll_tally(st, p.id, &t), 0);
+	cr_assert_eq(t.ballots, 5, "refused ballots are not counted");
+	cr_assert_eq(t.counts[0], 3);
+	cr_assert_eq(t.counts[1], 2);
+}
+
+Test(store, staff_sessions_tokens_and_pages)
+{
+	struct user u = { 0 }, got;
+	struct session sess = { 0 }, out;
+	struct api_token tok = { 0 }, tout;
+	struct site_page page = { 0 }, pout;
+	unsigned char h1[STORE_HASH_SIZE] = { 1 }, h2[STORE_HASH_SIZE] = { 2 };
+	int64_t org = make_org("bury");
+	char body[] = "# Accessibility\n\nWe aim for WCAG 2.2 AA. \xe2\x80\x94 \xf0\x9f\x98\x80";
+
+	u.org_id = org;
+	u.role = ROLE_ADMIN;
+	snprintf(u.email, sizeof(u.email), "officer@example.org");
+	snprintf(u.password_hash, sizeof(u.password_hash), "$argon2id$fake");
+	cr_assert_eq(st->ops->user_create(st, &who, &u), 0);
+	cr_assert_gt(u.id, 0);
+	cr_assert_eq(st->ops->user_create(st, &who, &u), ERR_DUPLICATE);
+	cr_assert_eq(st->ops->user_get_by_email(st, "officer@example.org", &got), 0);
+	cr_assert_eq(got.id, u.id);
+	cr_assert_eq(got.role, ROLE_ADMIN);
+	cr_assert_eq(st->ops->user_get(st, u.id + 100, &got), ERR_NOTFOUND);
+
+	sess.user_id = u.id;
+	sess.expires_at = 5000;
+	snprintf(sess.csrf, sizeof(sess.csrf), "csrf-token");
+	cr_assert_eq(st->ops->session_create(st, h1, &sess), 0);
+	cr_assert_eq(st->ops->session_get(st, h1, 4000, &out), 0);
+	cr_assert_str_eq(out.csrf, "csrf-token");
+	cr_assert_eq(st->ops->session_get(st, h1, 6000, &out), ERR_NOTFOUND, "expired");
+	cr_assert_eq(st->ops->session_get(st, h2, 4000, &out), ERR_NOTFOUND);
+	/* A new password ends the user's sessions. */
+	cr_assert_eq(st->ops->user_set_password(st, &who, u.id, "$argon2id$new"), 0);
+	cr_assert_eq(st->ops->session_get(st, h1, 4000, &out), ERR_NOTFOUND);
+	cr_assert_eq(st->ops->user_set_password(st, &who, u.id + 100, "x"), ERR_NOTFOUND);
+	sess.expires_at = (int64_t)time(NULL) + 3600;
+	cr_assert_eq(st->ops->session_create(st, h2, &sess), 0);
+	cr_assert_eq(st->ops->session_delete(st, h2), 0);
+	cr_assert_eq(st->ops->session_get(st, h2, 4000, &out), ERR_NOTFOUND);
+
+	tok.user_id = u.id;
+	tok.org_id = org;
+	cr_assert_eq(st->ops->token_create(st, &who, h1, &tok), 0);
+	cr_assert_eq(st->ops->token_get(st, h1, &tout), 0);
+	cr_assert_eq(tout.id, tok.id);
+	cr_assert_eq(tout.org_id, org);
+	cr_assert_eq(st->ops->token_get(st, h2, &tout), ERR_NOTFOUND);
+
+	page.org_id = org;
+	snprintf(page.key, sizeof(page.key), "accessibility");
+	snprintf(page.title, sizeof(page.title), "Accessibility statement");
+	page.body = body;
+	cr_assert_eq(st->ops->page_get(st, org, "accessibility", &pout), ERR_NOTFOUND);
+	cr_assert_eq(st->ops->page_put(st, &who, &page), 0);
+	cr_assert_eq(st->ops->page_put(st, &who, &page), 0, "saving again replaces it");
+	cr_assert_eq(st->ops->page_get(st, org, "accessibility", &pout), 0);
+	cr_assert_str_eq(pout.body, body, "text comes back byte for byte");
+	cr_assert_str_eq(pout.title, "Accessibility statement");
+	site_page_free(&pout);
+}
+
+static int
+count_poll(void *arg, const struct poll *p)
+{
+	(*(int *)arg)++;
+	cr_assert_eq(p->option_n, 2);
+	return 0;
+}
+
+Test(store, polls_are_listed_edited_and_deleted)
+{
+	int64_t org = make_org("bury"), ids[5];
+	struct actor staff = { org, 0, "staff" };
+	struct poll p;
+	int i, n = 0;
+
+	for (i = 0; i < 5; i++)
+		ids[i] = make_poll(org, false);
+	cr_assert_eq(st->ops->poll_each(st, org, 0, 3, count_poll, &n), 0);
+	cr_assert_eq(n, 3);
+	n = 0;
+	cr_assert_eq(st->ops->poll_each(st, org, ids[2], 10, count_poll, &n), 0);
+	cr_assert_eq(n, 2, "older than the cursor");
+	cr_assert_eq(st->ops->poll_get(st, ids[0], &p), 0);
+	snprintf(p.question, sizeof(p.question), "How easy is it to see a pharmacist?");
+	snprintf(p.options[1].label, sizeof(p.options[1].label), "Not easy");
+	cr_assert_eq(st->ops->poll_update(st, &staff, &p), 0);
+	cr_assert_eq(st->ops->poll_get(st, ids[0], &p), 0);
+	cr_assert_str_eq(p.question, "How easy is it to see a pharmacist?");
+	cr_assert_str_eq(p.options[1].label, "Not easy");
+	p.org_id = org + 1;
+	cr_assert_eq(st->ops->poll_update(st, &staff, &p), ERR_NOTFOUND, "another organisation's");
+	cr_assert_eq(st->ops->poll_act(st, &staff, ids[0], POLL_ACTION_OPEN, 1500), 0);
+	cr_assert_eq(st->ops->poll_get(st, ids[0], &p), 0);
+	cr_assert_eq(p.opens_at, 1500);
+	cr_assert_eq(st->ops->poll_delete(st, &staff, ids[1]), 0);
+	cr_assert_eq(st->ops->poll_delete(st, &staff, ids[1]), ERR_NOTFOUND);
+}
+
+/* Two stores on one database, as two app servers have. */
+struct server {
+	struct store *s;
+	int64_t poll, option;
+	int first;
+	struct wait *w;
+};
+
+static void *
+server_work(void *arg)
+{
+	struct server *sv = arg;
+	struct org o;
+	struct errors e;
+	char slug[32];
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		snprintf(slug, sizeof(slug), "org-%d", sv->first + i);
+		errors_init(&e);
+		cr_assert_eq(org_check(str_c(slug), str_c("NHS Test"), &o, &e), 0);
+		cr_assert_eq(sv->s->ops->org_create(sv->s, &who, &o), 0);
+		cast_from(sv->s, sv->w, sv->poll, sv->option, sv->first + i, "198.51.100.1", 0, 2000);
+	}
+	return NULL;
+}
+
+Test(store, two_servers_share_one_chain_and_one_count)
+{
+	struct wait w = WAIT_INIT;
+	struct server a = { 0 }, b = { 0 };
+	struct chain *c = calloc(1, sizeof(*c));
+	struct store *st2 = open_store();
+	pthread_t ta, tb;
+	struct poll p;
+	struct tally t;
+
+	make_poll(make_org("bury"), true);
+	cr_assert_eq(st->ops->poll_get(st, 1, &p), 0);
+	a = (struct server){ st, p.id, p.options[0].id, 0, &w };
+	b = (struct server){ st2, p.id, p.options[1].id, 1000, &w };
+	cr_assert_eq(pthread_create(&ta, NULL, server_work, &a), 0);
+	cr_assert_eq(pthread_create(&tb, NULL, server_work, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	wait_all(&w);
+	cr_assert_eq(w.ok, 40);
+	/* The same browser through the other server is still one vote. */
+	cast_from(st2, &w, p.id, p.options[0].id, 0, "198.51.100.1", 0, 2000);
+	wait_all(&w);
+	cr_assert_eq(w.duplicate, 1);
+	cr_assert_eq(st2->ops->poll_tally(st2, p.id, &t), 0);
+	cr_assert_eq(t.ballots, 40);
+	cr_assert_eq(t.counts[0], 20);
+	cr_assert_eq(t.counts[1], 20);
+	/* 1 org + 1 poll + 40 orgs, one unbroken chain. */
+	audit_verifier_init(&c->v, key);
+	errors_init(&c->e);
+	cr_assert_eq(st2->ops->audit_each(st2, feed, c), 0);
+	cr_assert_eq(c->bad, 0, "%s", c->e.n ? c->e.list[0].detail : "");
+	cr_assert_eq(audit_verifier_count(&c->v), 42);
+	store_close(st2);
+	free(c);
+}
+
+Test(store, urls_are_shown_without_passwords)
+{
+	char out[128];
+
+	store_url_display("postgresql://involve:s3cr@t@db.example:5432/involve?sslmode=require", out,
+	    sizeof(out));
+	cr_assert_str_eq(out, "postgresql://involve:***@db.example:5432/involve?sslmode=require");
+	store_url_display("postgresql://involve@db/involve", out, sizeof(out));
+	cr_assert_str_eq(out, "postgresql://involve@db/involve");
+	store_url_display("sqlite:/var/lib/involve/involve.db", out, sizeof(out));
+	cr_assert_str_eq(out, "sqlite:/var/lib/involve/involve.db");
+}
