@@ -92,6 +92,24 @@ wrk_value() {
 	esac
 }
 
+# ticks PID...: user + system CPU the processes and their children have used so far.
+ticks() {
+	local p sum=0 t
+	for p in "$@"; do
+		for t in $(pgrep -P "$p") "$p"; do
+			t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$t/stat" 2>/dev/null || echo 0)
+			sum=$((sum + t))
+		done
+	done
+	echo "$sum"
+}
+
+# us_per_vote TICKS VOTES
+us_per_vote() {
+	awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+		if (n > 0) printf "%.1f\n", t * 1e6 / hz / n; else print "-" }'
+}
+
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "-" }'
 }
@@ -171,11 +189,13 @@ db_url=$pg_server/involve_bench
 token=$(setup "$tmp/pgdata" --database "$db_url")
 upstreams=
 node_ports=()
+node_pids=()
 for n in 1 2; do
 	port=$(free_port)
 	"$involve" serve --data "$tmp/pgdata" --database "$db_url" --listen "127.0.0.1:$port" \
 		--vote-rate-limit 0 --no-access-log >"$tmp/node$n.log" 2>&1 &
 	pids+=($!)
+	node_pids+=($!)
 	node_ports+=("$port")
 	upstreams+="server 127.0.0.1:$port max_fails=1 fail_timeout=5s; "
 	wait_ready "http://127.0.0.1:$port/healthz"
@@ -189,9 +209,17 @@ sed -e "s|@PREFIX@|$tmp/nginx|g" -e "s|@LISTEN@|127.0.0.1:$lb_port|g" \
 	deploy/nginx/cluster.conf.in >"$tmp/nginx/nginx.conf"
 nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" >"$tmp/nginx.log" 2>&1 &
 pids+=($!)
+nginx_pid=$!
 wait_ready "http://127.0.0.1:$lb_port/healthz"
 read -r poll option < <(make_poll "http://127.0.0.1:$lb_port" "$token")
+postmaster=$(head -n1 "$tmp/pg/data/postmaster.pid")
+before_nodes=$(ticks "${node_pids[@]}")
+before_nginx=$(ticks "$nginx_pid")
+before_pg=$(ticks "$postmaster")
 votes postgresql "http://127.0.0.1:$lb_port/" "$poll" "$option"
+cpu_nodes=$(($(ticks "${node_pids[@]}") - before_nodes))
+cpu_nginx=$(($(ticks "$nginx_pid") - before_nginx))
+cpu_pg=$(($(ticks "$postmaster") - before_pg))
 pg_total=$(psql -qAtX "$db_url" -c "SELECT count(*) FROM ballot WHERE poll_id = $poll")
 pg_counter=$(psql -qAtX "$db_url" -c "SELECT ballots FROM poll WHERE id = $poll")
 
@@ -226,6 +254,9 @@ report=$tmp/report.md
 	echo
 	echo "- pgbench, $connections clients, durable: one-row inserts $tps_one commits/s;" \
 		"16-row inserts $tps_sixteen commits/s = $((tps_sixteen * 16)) rows/s."
+	echo "- CPU per vote in PostgreSQL mode (µs, user + system): both involve servers" \
+		"$(us_per_vote "$cpu_nodes" "$pg_ok"), nginx $(us_per_vote "$cpu_nginx" "$pg_ok")," \
+		"PostgreSQL $(us_per_vote "$cpu_pg" "$pg_ok")."
 	echo "- Goals: ≥ $GOAL_VOTES durable votes/s in PostgreSQL mode: $votes_met ($pg_rps);" \
 		"p99 < $GOAL_P99_MS ms: $p99_met ($pg_p99 ms)."
 	echo "- Durability: PostgreSQL holds $pg_total ballots for $pg_ok votes wrk saw accepted;" \
