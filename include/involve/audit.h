@@ -57,6 +57,11 @@ struct audit_entry {
 /* Copies prev into e and sets e->hash from e's fields (see the encoding
  * above).  A text field that fills its array without a NUL is hashed up to
  * the array's end. */
+/* A detail of one text member, {"key":"value"} (a poll's question, a page's
+ * title).  Appends to b. */
+struct buf;
+void audit_detail_text(struct buf *b, const char *key, const char *value);
+
 void audit_entry_seal(const unsigned char key[AUDIT_HASH_BYTES], struct audit_entry *e,
     const unsigned char prev[AUDIT_HASH_BYTES]);
 

@@ -66,4 +66,9 @@ int org_check(struct str slug, struct str name, struct org *out, struct errors *
  * 254 bytes) and lower-cases it into out; error on "email". */
 int user_email_check(struct str email, char out[USER_EMAIL_SIZE], struct errors *e);
 
+/* The JSON objects the audit log records for a new organisation and a new
+ * staff user (whichever database keeps them). */
+void org_audit_detail(struct buf *b, const struct org *o);
+void user_audit_detail(struct buf *b, const struct user *u);
+
 #endif

@@ -26,6 +26,8 @@ static inline bool str_eq(struct str a, struct str b) { return a.n == b.n && (a.
 static inline bool str_eq_c(struct str a, const char *b) { return str_eq(a, str_c(b)); }
 bool str_starts_with(struct str s, const char *prefix);
 bool str_case_eq_c(struct str a, const char *b);
+/* s without the spaces, tabs and line ends at either end. */
+struct str str_trim(struct str s);
 /* The value of one hexadecimal digit, or -1. */
 int str_hex_value(char c);
 

@@ -23,6 +23,17 @@ str_case_eq_c(struct str a, const char *b)
 	return a.n == n && strncasecmp(a.p, b, n) == 0;
 }
 
+struct str
+str_trim(struct str s)
+{
+	while (s.n > 0 && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\n' || s.p[0] == '\r'))
+		s.p++, s.n--;
+	while (s.n > 0 && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\n' ||
+	    s.p[s.n - 1] == '\r'))
+		s.n--;
+	return s;
+}
+
 int
 str_hex_value(char c)
 {

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "involve/audit.h"
+#include "involve/str.h"
 
 #define AUDIT_DOMAIN "involve.audit.v1"
 
@@ -136,4 +137,12 @@ void
 audit_verifier_wipe(struct audit_verifier *v)
 {
 	sodium_memzero(v, sizeof(*v));
+}
+
+void
+audit_detail_text(struct buf *b, const char *key, const char *value)
+{
+	buf_printf(b, "{\"%s\":", key);
+	buf_add_json_string(b, str_c(value));
+	buf_addch(b, '}');
 }

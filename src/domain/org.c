@@ -122,3 +122,21 @@ user_email_check(struct str email, char out[USER_EMAIL_SIZE], struct errors *e)
 	out[email.n] = '\0';
 	return 0;
 }
+
+void
+org_audit_detail(struct buf *b, const struct org *o)
+{
+	buf_add_c(b, "{\"slug\":");
+	buf_add_json_string(b, str_c(o->slug));
+	buf_add_c(b, ",\"name\":");
+	buf_add_json_string(b, str_c(o->name));
+	buf_addch(b, '}');
+}
+
+void
+user_audit_detail(struct buf *b, const struct user *u)
+{
+	buf_add_c(b, "{\"email\":");
+	buf_add_json_string(b, str_c(u->email));
+	buf_printf(b, ",\"role\":\"%s\",\"org\":%lld}", role_name(u->role), (long long)u->org_id);
+}

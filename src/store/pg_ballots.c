@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "involve/log.h"
+#include "involve/secret.h"
 #include "pg_store.h"
 
 /* What step 1 learns about one poll of the batch. */
@@ -76,19 +77,6 @@ array_close(struct buf *b)
 {
 	buf_addch(b, '}');
 	return buf_cstr(b);
-}
-
-static void
-hex(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 /* ---- the batch's steps ------------------------------------------------------ */
@@ -303,7 +291,7 @@ insert_ballots(struct pgconn *c, struct batch *bt, struct buf *polls, struct buf
 
 		if (j->rc != 0)
 			continue;
-		hex(j->voter, PGSTORE_VOTER_KEY, key);
+		secret_hex(j->voter, PGSTORE_VOTER_KEY, key);
 		for (k = 0, n = 0; k < j->ballot.choice_n; k++)
 			n += snprintf(list + n, sizeof(list) - (size_t)n, "%s%lld", k ? "," : "",
 			    (long long)j->ballot.choices[k]);
@@ -336,7 +324,7 @@ insert_ballots(struct pgconn *c, struct batch *bt, struct buf *polls, struct buf
 
 			if (j->rc != 0 || j->written || j->poll_id != poll_id)
 				continue;
-			hex(j->voter, PGSTORE_VOTER_KEY, key);
+			secret_hex(j->voter, PGSTORE_VOTER_KEY, key);
 			if (strcmp(key, v) == 0) {
 				j->written = true;
 				break;

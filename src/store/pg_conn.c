@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "involve/log.h"
+#include "involve/secret.h"
 #include "involve/str.h"
 #include "involve/text.h"
 #include "pg_db.h"
@@ -65,20 +66,12 @@ bool
 pg_bytes(const PGresult *r, int row, int col, unsigned char *dst, size_t n)
 {
 	const char *v = PQgetvalue(r, row, col);
-	size_t len = (size_t)PQgetlength(r, row, col), i;
-	int hi, lo;
+	size_t len = (size_t)PQgetlength(r, row, col);
 
 	/* Text results show bytea in hex form: \x0a1b... */
-	if (len != 2 + 2 * n || v[0] != '\\' || v[1] != 'x')
+	if (len < 2 || v[0] != '\\' || v[1] != 'x')
 		return false;
-	for (i = 0; i < n; i++) {
-		hi = str_hex_value(v[2 + 2 * i]);
-		lo = str_hex_value(v[3 + 2 * i]);
-		if (hi < 0 || lo < 0)
-			return false;
-		dst[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return true;
+	return secret_unhex(v + 2, len - 2, dst, n) == 0;
 }
 
 /* ---- connections -------------------------------------------------------- */

@@ -342,9 +342,7 @@ poll_delete_tx(struct pgconn *c, void *arg)
 	pgq_int(&q, j->id);
 	if ((rc = pgconn_run(c, "DELETE FROM poll WHERE id = $1", &q, NULL)) != 0)
 		return rc;
-	buf_add_c(&detail, "{\"question\":");
-	buf_add_json_string(&detail, str_c(question));
-	buf_addch(&detail, '}');
+	audit_detail_text(&detail, "question", question);
 	rc = pgstore_audit(j->ps, c, j->who, "poll.delete", &detail, "poll:%lld", (long long)j->id);
 	buf_free(&detail);
 	return rc;

@@ -54,9 +54,7 @@ page_put_tx(struct pgconn *c, void *arg)
 	    "title = excluded.title, body = excluded.body, updated_at = excluded.updated_at", &q, NULL);
 	if (rc != 0)
 		return rc;
-	buf_add_c(&detail, "{\"title\":");
-	buf_add_json_string(&detail, str_c(j->page->title));
-	buf_addch(&detail, '}');
+	audit_detail_text(&detail, "title", j->page->title);
 	rc = pgstore_audit(j->ps, c, j->who, "page.update", &detail, "page:%lld:%s",
 	    (long long)j->page->org_id, j->page->key);
 	buf_free(&detail);

@@ -35,11 +35,7 @@ org_create_tx(struct pgconn *c, void *arg)
 		return rc;
 	j->org->id = pg_int(r, 0, 0);
 	PQclear(r);
-	buf_add_c(&detail, "{\"slug\":");
-	buf_add_json_string(&detail, str_c(j->org->slug));
-	buf_add_c(&detail, ",\"name\":");
-	buf_add_json_string(&detail, str_c(j->org->name));
-	buf_addch(&detail, '}');
+	org_audit_detail(&detail, j->org);
 	rc = pgstore_audit(j->ps, c, j->who, "org.create", &detail, "org:%lld", (long long)j->org->id);
 	buf_free(&detail);
 	return rc;
@@ -148,10 +144,7 @@ user_create_tx(struct pgconn *c, void *arg)
 		return rc;
 	j->user->id = pg_int(r, 0, 0);
 	PQclear(r);
-	buf_add_c(&detail, "{\"email\":");
-	buf_add_json_string(&detail, str_c(j->user->email));
-	buf_printf(&detail, ",\"role\":\"%s\",\"org\":%lld}", role_name(j->user->role),
-	    (long long)j->user->org_id);
+	user_audit_detail(&detail, j->user);
 	rc = pgstore_audit(j->ps, c, j->who, "user.create", &detail, "user:%lld",
 	    (long long)j->user->id);
 	buf_free(&detail);

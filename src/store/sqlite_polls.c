@@ -359,9 +359,7 @@ poll_delete_job(struct sqlconn *c, void *arg)
 	sqlite3_bind_int64(st, 1, j->id);
 	if ((rc = sqlstore_step_done(st)) != 0)
 		return rc;
-	buf_add_c(&detail, "{\"question\":");
-	buf_add_json_string(&detail, str_c(question));
-	buf_addch(&detail, '}');
+	audit_detail_text(&detail, "question", question);
 	rc = sqlstore_audit(j->ss, c, j->who, "poll.delete", &detail, "poll:%lld", (long long)j->id);
 	buf_free(&detail);
 	return rc;

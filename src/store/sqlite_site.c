@@ -67,9 +67,7 @@ page_put_job(struct sqlconn *c, void *arg)
 	sqlite3_bind_int64(st, 5, sqlstore_now());
 	if ((rc = sqlstore_step_done(st)) != 0)
 		return rc;
-	buf_add_c(&detail, "{\"title\":");
-	buf_add_json_string(&detail, str_c(j->page->title));
-	buf_addch(&detail, '}');
+	audit_detail_text(&detail, "title", j->page->title);
 	rc = sqlstore_audit(j->ss, c, j->who, "page.update", &detail, "page:%lld:%s",
 	    (long long)j->page->org_id, j->page->key);
 	buf_free(&detail);

@@ -36,11 +36,7 @@ org_create_job(struct sqlconn *c, void *arg)
 	if (rc != 0)
 		return rc;
 	j->org->id = sqlite3_last_insert_rowid(c->db);
-	buf_add_c(&detail, "{\"slug\":");
-	buf_add_json_string(&detail, str_c(j->org->slug));
-	buf_add_c(&detail, ",\"name\":");
-	buf_add_json_string(&detail, str_c(j->org->name));
-	buf_addch(&detail, '}');
+	org_audit_detail(&detail, j->org);
 	rc = sqlstore_audit(j->ss, c, j->who, "org.create", &detail, "org:%lld", (long long)j->org->id);
 	buf_free(&detail);
 	return rc;
@@ -162,10 +158,7 @@ user_create_job(struct sqlconn *c, void *arg)
 	if (rc != 0)
 		return rc;
 	j->user->id = sqlite3_last_insert_rowid(c->db);
-	buf_add_c(&detail, "{\"email\":");
-	buf_add_json_string(&detail, str_c(j->user->email));
-	buf_printf(&detail, ",\"role\":\"%s\",\"org\":%lld}", role_name(j->user->role),
-	    (long long)j->user->org_id);
+	user_audit_detail(&detail, j->user);
 	rc = sqlstore_audit(j->ss, c, j->who, "user.create", &detail, "user:%lld", (long long)j->user->id);
 	buf_free(&detail);
 	return rc;

@@ -171,26 +171,10 @@ count_lines(const char *p, const char *end)
 }
 
 static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool
 is_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	    c == '_' || c == '-';
-}
-
-static struct str
-trim(struct str s)
-{
-	while (s.n > 0 && is_space(s.p[0]))
-		s.p++, s.n--;
-	while (s.n > 0 && is_space(s.p[s.n - 1]))
-		s.n--;
-	return s;
 }
 
 /* A template name is one or more '/'-separated segments of name characters
@@ -460,7 +444,7 @@ compile(struct loader *l, struct tmpl *t)
 		p = tag_close + close_n;
 
 		if (sigil == 0) {
-			tag = trim(tag);
+			tag = str_trim(tag);
 			if (tag.n > 0 && memchr("#^/>!", tag.p[0], 5) != NULL) {
 				sigil = tag.p[0];
 				tag.p++, tag.n--;
@@ -475,7 +459,7 @@ compile(struct loader *l, struct tmpl *t)
 		if ((size_t)(tag_close - body) > TMPL_TAG_MAX)
 			return fail(l->e, t->file, tag_line, "a tag is longer than %d characters",
 			    TMPL_TAG_MAX);
-		tag = trim(tag);
+		tag = str_trim(tag);
 		if (tag.n == 0)
 			return fail(l->e, t->file, tag_line, "a tag has no name");
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
+import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const PASSWORD = 'a long enough password';
@@ -14,12 +15,8 @@ let token;
 
 before(async () => {
 	server = await startServer();
-	let r = await server.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-	assert.equal(r.code, 0, r.stderr);
-	r = await server.cli(['user', 'add', '--org', 'bury', '--email', 'officer@example.org', '--role', 'administrator'], { input: `${PASSWORD}\n` });
-	assert.equal(r.code, 0, r.stderr);
-	r = await server.cli(['token', 'create', '--org', 'bury', '--user', 'officer@example.org']);
-	token = r.stdout.trim().split(/\s+/).pop();
+	({ token } = await orgWithStaff(server,
+		{ email: 'officer@example.org', role: 'administrator', password: PASSWORD }));
 	browser = await launchBrowser();
 });
 
@@ -27,16 +24,6 @@ after(async () => {
 	await browser?.close();
 	await server?.stop();
 });
-
-async function createPoll(body) {
-	const res = await fetch(`${server.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify(body),
-	});
-	assert.equal(res.status, 201, await res.clone().text());
-	return res.json();
-}
 
 // Console errors other than the browser's note of a 4xx reply, which error
 // pages and refused forms give on purpose: a CSP violation or a script error.
@@ -50,7 +37,7 @@ async function fitsWidth(page) {
 }
 
 test('a member of the public answers a poll on a phone without JavaScript', async () => {
-	const poll = await createPoll({
+	const poll = await createPoll(server.url, token, {
 		question: 'How satisfied are you with access to pharmacy services in your local area?',
 		options: ['Very satisfied', 'Fairly satisfied', 'Neither satisfied nor dissatisfied',
 			'Fairly dissatisfied', 'Very dissatisfied', "Don't know"],
@@ -98,7 +85,7 @@ test('a member of the public answers a poll on a phone without JavaScript', asyn
 });
 
 test('the statement pages, the embed widget and a missing page pass axe', async () => {
-	const poll = await createPoll({ question: 'Embedded question?', options: ['Yes', 'No'] });
+	const poll = await createPoll(server.url, token, { question: 'Embedded question?', options: ['Yes', 'No'] });
 	const page = await newPage(browser, { viewport: { width: 320, height: 640 } });
 	for (const path of ['/', '/o/bury/accessibility', '/o/bury/privacy', '/o/bury/cookies',
 		'/accessibility', `/o/bury/polls/${poll.id}/embed`]) {

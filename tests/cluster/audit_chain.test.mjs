@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { startCluster } from '../lib/cluster.mjs';
+import { orgWithStaff } from '../lib/fixtures.mjs';
 import { psql } from '../lib/pg.mjs';
 
 const WORKERS_PER_NODE = 4;
@@ -15,14 +16,7 @@ test('concurrent staff writes on both nodes keep one unbroken audit chain', asyn
 	const cluster = await startCluster({ nodes: 2 });
 	const q = (sql) => psql(cluster.databaseUrl, sql).trim();
 	try {
-		let r = await cluster.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-		assert.equal(r.code, 0, r.stderr);
-		r = await cluster.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'],
-			{ input: 'a long enough password\n' });
-		assert.equal(r.code, 0, r.stderr);
-		r = await cluster.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org']);
-		assert.equal(r.code, 0, r.stderr);
-		const token = r.stdout.trim().split(/\s+/).pop();
+		const { token } = await orgWithStaff(cluster);
 		const entriesBefore = Number(q('SELECT count(*) FROM audit_entry'));
 
 		const call = async (base, method, path, body) => {
@@ -73,7 +67,7 @@ test('concurrent staff writes on both nodes keep one unbroken audit chain', asyn
 		assert.equal(q("SELECT count(*) FROM audit_entry WHERE action = 'poll.update'"), String(expected / 2));
 		assert.equal(q("SELECT count(*) FROM audit_entry WHERE action = 'poll.close'"), String(expected / 2));
 
-		r = await cluster.cli(['audit', 'verify']);
+		let r = await cluster.cli(['audit', 'verify']);
 		assert.equal(r.code, 0, r.stderr);
 		assert.match(r.stdout, new RegExp(`intact: ${total} entries`));
 

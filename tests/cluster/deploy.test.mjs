@@ -15,6 +15,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { NGINX_BIN, nginxPrefix, spawnNginx, startCluster, stopNginx } from '../lib/cluster.mjs';
+import { createOrg, makeStaff } from '../lib/fixtures.mjs';
 import { ROOT, freePort } from '../lib/server.mjs';
 
 const NAME = 'involve.example.org';
@@ -66,8 +67,7 @@ function httpGet(urlPath, host) {
 
 before(async () => {
 	cluster = await startCluster({ nodes: 2, args: ['--public-url', `https://${NAME}`] });
-	let r = await cluster.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-	assert.equal(r.code, 0, r.stderr);
+	await createOrg(cluster);
 
 	prefix = nginxPrefix();
 	const tls = path.join(prefix, 'tls');
@@ -176,11 +176,7 @@ test('TLS 1.2 with strong ciphers only, and no other names', async () => {
 });
 
 test('votes get Secure cookies, and the access log keeps no address or query', async () => {
-	const create = await cluster.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'],
-		{ input: 'a long enough password\n' });
-	assert.equal(create.code, 0, create.stderr);
-	const token = (await cluster.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org']))
-		.stdout.trim().split(/\s+/).pop();
+	const { token } = await makeStaff(cluster);
 	const made = await httpsGet('/api/v1/polls', {
 		method: 'POST',
 		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },

@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { startCluster } from '../lib/cluster.mjs';
+import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
 import { psql } from '../lib/pg.mjs';
+import { sleep } from '../lib/server.mjs';
 
 const VOTERS = 32;            // concurrent browsers
 const LOAD_BEFORE_MS = 1000;  // voting before the kill
 const LOAD_AFTER_MS = 1500;   // and after it
 const REQUEST_TIMEOUT_MS = 15000;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function histogram(list) {
 	const h = {};
@@ -26,21 +26,9 @@ test('kill -9 of one node under a voting load loses no acknowledged vote', async
 	const cluster = await startCluster({ nodes: 2 });
 	const db = cluster.databaseUrl;
 	try {
-		let r = await cluster.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-		assert.equal(r.code, 0, r.stderr);
-		r = await cluster.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'],
-			{ input: 'a long enough password\n' });
-		assert.equal(r.code, 0, r.stderr);
-		r = await cluster.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org']);
-		assert.equal(r.code, 0, r.stderr);
-		const token = r.stdout.trim().split(/\s+/).pop();
-		const res = await fetch(`${cluster.url}/api/v1/polls`, {
-			method: 'POST',
-			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ question: 'Failover?', options: ['Yes', 'No', 'Maybe'] }),
-		});
-		assert.equal(res.status, 201, await res.clone().text());
-		const poll = await res.json();
+		const { token } = await orgWithStaff(cluster);
+		const poll = await createPoll(cluster.url, token,
+			{ question: 'Failover?', options: ['Yes', 'No', 'Maybe'] });
 
 		// Each request is a new browser (no cookie), so each 201 is a new ballot.  What
 		// matters is when a request started and ended relative to the kill.
@@ -118,7 +106,7 @@ test('kill -9 of one node under a voting load loses no acknowledged vote', async
 		const results = await (await fetch(`${cluster.url}/api/v1/polls/${poll.id}/results`)).json();
 		assert.equal(results.total, ballots, 'the surviving node counts every ballot');
 
-		r = await cluster.cli(['audit', 'verify']);
+		const r = await cluster.cli(['audit', 'verify']);
 		assert.equal(r.code, 0, r.stderr);
 		assert.match(r.stdout, /intact: \d+ entries/);
 

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { after, before, test } from 'node:test';
 
 import { startCluster } from '../lib/cluster.mjs';
+import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
 
 const PASSWORD = 'a long enough password';
 const LIMIT = 3;
@@ -20,21 +21,8 @@ let b;
 before(async () => {
 	cluster = await startCluster({ nodes: 2, args: ['--vote-rate-limit', String(LIMIT)] });
 	[a, b] = cluster.nodes;
-	let r = await cluster.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-	assert.equal(r.code, 0, r.stderr);
-	r = await cluster.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'],
-		{ input: `${PASSWORD}\n` });
-	assert.equal(r.code, 0, r.stderr);
-	r = await cluster.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org']);
-	assert.equal(r.code, 0, r.stderr);
-	const token = r.stdout.trim().split(/\s+/).pop();
-	const res = await fetch(`${a.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ question: 'Shared?', options: ['Yes', 'No'] }),
-	});
-	assert.equal(res.status, 201);
-	poll = await res.json();
+	const { token } = await orgWithStaff(cluster, { password: PASSWORD });
+	poll = await createPoll(a.url, token, { question: 'Shared?', options: ['Yes', 'No'] });
 });
 
 after(async () => {

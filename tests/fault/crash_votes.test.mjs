@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
 import { pgDatabase, psql } from '../lib/pg.mjs';
 import { startServer } from '../lib/server.mjs';
 
@@ -50,20 +51,8 @@ async function crashCycles(db) {
 	const dataDir = server.dataDir;
 	db.attach(dataDir);
 	const cli = (args, opts) => server.cli([...args, ...db.args], opts);
-	let r = await cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-	assert.equal(r.code, 0, r.stderr);
-	r = await cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'], { input: 'a long enough password\n' });
-	assert.equal(r.code, 0, r.stderr);
-	r = await cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org']);
-	assert.equal(r.code, 0, r.stderr);
-	const token = r.stdout.trim().split(/\s+/).pop();
-	let res = await fetch(`${server.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ question: 'Crash test?', options: ['Yes', 'No'] }),
-	});
-	assert.equal(res.status, 201);
-	const poll = await res.json();
+	const { token } = await orgWithStaff({ cli });
+	const poll = await createPoll(server.url, token, { question: 'Crash test?', options: ['Yes', 'No'] });
 
 	let acked = 0;
 	let sent = 0;
@@ -95,7 +84,7 @@ async function crashCycles(db) {
 
 		db.checkIntact();
 		server = await startServer({ dataDir, args: db.args });
-		res = await fetch(`${server.url}/api/v1/polls/${poll.id}/results`);
+		const res = await fetch(`${server.url}/api/v1/polls/${poll.id}/results`);
 		const results = await res.json();
 		assert.ok(results.total >= acked, `cycle ${cycle}: ${results.total} counted < ${acked} acknowledged`);
 		assert.ok(results.total <= sent, `cycle ${cycle}: ${results.total} counted > ${sent} sent`);
@@ -108,7 +97,7 @@ async function crashCycles(db) {
 		assert.equal(db.query(`SELECT count(DISTINCT voter_hash) FROM ballot WHERE poll_id = ${poll.id}`), String(results.total));
 		assert.ok(acked > 0, 'some votes were acknowledged');
 	}
-	r = await cli(['audit', 'verify']);
+	const r = await cli(['audit', 'verify']);
 	assert.equal(r.code, 0, r.stdout + r.stderr);
 	await server.stop();
 	return { acked, sent };

@@ -21,7 +21,6 @@
 #ifndef INVOLVE_FUZZ_H
 #define INVOLVE_FUZZ_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +33,7 @@
 #include "involve/org.h"
 #include "involve/secret.h"
 #include "involve/store.h"
+#include "pending.h" /* tests/unit/web: shared with the handler tests */
 
 /* libFuzzer's entry points, declared for -Wmissing-prototypes. */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -91,9 +91,7 @@ struct fuzz_request {
 	char **kept;
 	int kept_n, kept_cap;
 	struct buf cookie; /* the Cookie header being built */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool finished;
+	struct pending_response pending;
 	int rc;
 };
 

@@ -86,22 +86,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static struct str
-trim(struct str s)
-{
-	while (s.n > 0 && is_space(s.p[0]))
-		s.p++, s.n--;
-	while (s.n > 0 && is_space(s.p[s.n - 1]))
-		s.n--;
-	return s;
-}
-
 /* Finds the tags of src the way compile() in tmpl.c does.  Only templates
  * that compiled are rendered, so for those this is exact. */
 static void
@@ -132,7 +116,7 @@ scan(const char *src, size_t len, struct scan *sc)
 		tag = (struct str){ body, (size_t)(close - body) };
 		p = close + close_n;
 		if (sigil == 0) {
-			tag = trim(tag);
+			tag = str_trim(tag);
 			if (tag.n > 0 && memchr("#^/>!", tag.p[0], 5) != NULL) {
 				sigil = tag.p[0];
 				tag.p++, tag.n--;
@@ -140,7 +124,7 @@ scan(const char *src, size_t len, struct scan *sc)
 		}
 		if (sigil == '!')
 			continue;
-		tag = trim(tag);
+		tag = str_trim(tag);
 		sc->tags++;
 		if (sigil == '/') {
 			depth -= depth > 0;

@@ -2,7 +2,6 @@
  * fuzz_util.c - requests built from fuzz input, run as the HTTP adapter
  * runs them, and the checks every response must pass (see fuzz.h).
  */
-#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,9 +9,6 @@
 
 #include "involve/route.h"
 #include "fuzz.h"
-
-/* A pending response that has not finished by then never will. */
-#define PENDING_WAIT_SECONDS 10
 
 void
 fuzz_expand(struct buf *out, const uint8_t *p, size_t n)
@@ -52,8 +48,7 @@ freq_init(struct fuzz_request *f, enum http_method method)
 	f->req.path = STR_LIT("/");
 	snprintf(f->req.client_addr, sizeof(f->req.client_addr), "192.0.2.7");
 	http_response_init(&f->res);
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->cond, NULL);
+	pending_init(&f->pending);
 }
 
 /* Takes ownership of the heap block s, freed with the request. */
@@ -170,40 +165,17 @@ freq_body(struct fuzz_request *f, const void *p, size_t n)
 	f->req.body = (struct str){ body, n };
 }
 
-static void
-finished(void *arg)
-{
-	struct fuzz_request *f = arg;
-
-	pthread_mutex_lock(&f->lock);
-	f->finished = true;
-	pthread_cond_signal(&f->cond);
-	pthread_mutex_unlock(&f->lock);
-}
-
 void
 freq_run(struct fuzz_request *f)
 {
-	struct timespec until;
-
 	if (f->cookie.n > 0)
 		freq_header(f, "Cookie", f->cookie.p, f->cookie.n);
-	f->res.finish = finished;
-	f->res.finish_ctx = f;
-	f->rc = app_handle(&fx.app, &f->req, &f->res);
-	FUZZ_CHECK(f->rc == HTTP_DONE || f->rc == HTTP_PENDING, "app_handle returned %d", f->rc);
-	if (f->rc != HTTP_PENDING)
-		return;
 	/* The vote handlers answer once the store's writer has committed the
-	 * ballot, on the writer's thread: wait for that, as the adapter does. */
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += PENDING_WAIT_SECONDS;
-	pthread_mutex_lock(&f->lock);
-	while (!f->finished)
-		if (pthread_cond_timedwait(&f->cond, &f->lock, &until) == ETIMEDOUT)
-			break;
-	pthread_mutex_unlock(&f->lock);
-	FUZZ_CHECK(f->finished, "a pending response never finished");
+	 * ballot, on the writer's thread: pending_handle waits for that, as
+	 * the adapter does. */
+	f->rc = pending_handle(&f->pending, &fx.app, &f->req, &f->res);
+	FUZZ_CHECK(f->rc == HTTP_DONE || f->rc == HTTP_PENDING, "app_handle returned %d", f->rc);
+	FUZZ_CHECK(f->pending.finished, "a pending response never finished");
 }
 
 static bool
@@ -282,6 +254,5 @@ freq_free(struct fuzz_request *f)
 		free(f->kept[i]);
 	free(f->kept);
 	buf_free(&f->cookie);
-	pthread_mutex_destroy(&f->lock);
-	pthread_cond_destroy(&f->cond);
+	pending_destroy(&f->pending);
 }

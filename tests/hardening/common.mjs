@@ -3,27 +3,19 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 
+import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
+
+export { sleep } from '../lib/server.mjs';
+
 export const REQUEST_TIMEOUT_MS = 10000; // "promptly": generous, not a timing assertion
 
 // An organisation "bury" with a staff token and an open poll with two options.
 export async function setupPoll(server) {
-	let r = await server.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-	assert.equal(r.code, 0, r.stderr);
-	r = await server.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'],
-		{ input: 'a long enough password\n' });
-	assert.equal(r.code, 0, r.stderr);
-	r = await server.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org']);
-	assert.equal(r.code, 0, r.stderr);
-	const token = r.stdout.trim().split(/\s+/).pop();
-	const res = await fetch(`${server.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ question: 'Is this server still answering?', options: ['Yes', 'No'] }),
-		signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-	});
-	const text = await res.text();
-	assert.equal(res.status, 201, text);
-	return { token, poll: JSON.parse(text) };
+	const { token } = await orgWithStaff(server);
+	const poll = await createPoll(server.url, token,
+		{ question: 'Is this server still answering?', options: ['Yes', 'No'] },
+		{ timeout: REQUEST_TIMEOUT_MS });
+	return { token, poll };
 }
 
 // One vote through the JSON API, as a new browser (no cookie).
@@ -72,8 +64,6 @@ export function within(p, ms) {
 		});
 	});
 }
-
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // The status code of a raw HTTP response ("HTTP/1.1 413 ..."), or 0.
 export function statusOf(text) {

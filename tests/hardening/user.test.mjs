@@ -8,6 +8,7 @@ import { chmodSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 
+import { createPoll, makeStaff } from '../lib/fixtures.mjs';
 import { INVOLVE_BIN, ROOT, makeDataDir, runCli, startServer } from '../lib/server.mjs';
 import { ballots, setupPoll, vote } from './common.mjs';
 
@@ -68,21 +69,9 @@ test('started as root with --user, it runs as that user and can still write', as
 		assert.match(await page.text(), /NHS Bury/);
 		// Writes: a staff user and token (through the CLI, as root, on the shared database),
 		// then a poll and votes through the server running as the user.
-		const { poll } = await (async () => {
-			const cliUser = await server.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'],
-				{ input: 'a long enough password\n' });
-			assert.equal(cliUser.code, 0, cliUser.stderr);
-			const t = await server.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org']);
-			const token = t.stdout.trim().split(/\s+/).pop();
-			const res = await fetch(`${server.url}/api/v1/polls`, {
-				method: 'POST',
-				headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-				body: JSON.stringify({ question: 'Written by the unprivileged server?', options: ['Yes', 'No'] }),
-			});
-			const text = await res.text();
-			assert.equal(res.status, 201, text);
-			return { poll: JSON.parse(text) };
-		})();
+		const { token } = await makeStaff(server);
+		const poll = await createPoll(server.url, token,
+			{ question: 'Written by the unprivileged server?', options: ['Yes', 'No'] });
 		for (let i = 0; i < 3; i++) {
 			const res = await vote(server, poll);
 			assert.equal(res.status, 201, await res.text());

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { makeStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 
 let server;
@@ -11,14 +12,9 @@ let otherToken;
 let viewerToken;
 
 async function setupOrg(slug, email, role = 'engagement_officer') {
-	let r = await server.cli(['org', 'create', '--slug', slug, '--name', `NHS ${slug}`]);
+	const r = await server.cli(['org', 'create', '--slug', slug, '--name', `NHS ${slug}`]);
 	if (r.code !== 0 && !/already exists/.test(r.stderr)) throw new Error(r.stderr);
-	r = await server.cli(['user', 'add', '--org', slug, '--email', email, '--role', role],
-		{ input: 'a long enough password\n' });
-	assert.equal(r.code, 0, r.stderr);
-	r = await server.cli(['token', 'create', '--org', slug, '--user', email]);
-	assert.equal(r.code, 0, r.stderr);
-	return r.stdout.trim().split(/\s+/).pop();
+	return (await makeStaff(server, { org: slug, email, role })).token;
 }
 
 function api(method, path, { body, auth, headers = {}, cookie, raw } = {}) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { clusterDatabase, clusterMode } from '../lib/cluster.mjs';
+import { createPoll, createToken, tokenOf } from '../lib/fixtures.mjs';
 import { psql } from '../lib/pg.mjs';
 import { INVOLVE_BIN, makeDataDir, runCli, startServer } from '../lib/server.mjs';
 
@@ -71,19 +72,15 @@ test('org, user and token: good and bad input', async () => {
 	assert.equal(r.code, 1);
 	r = await cli(['token', 'create', '--org', 'bury', '--user', 'a@example.org']);
 	assert.equal(r.code, 0);
-	assert.match(r.stdout.trim().split(/\s+/).pop(), /^inv_[A-Za-z0-9_-]{43}$/);
+	assert.match(tokenOf(r.stdout), /^inv_[A-Za-z0-9_-]{43}$/);
 });
 
 test('poll export as CSV and JSON, and its refusals', async () => {
 	const server = await startServer({ dataDir: dir });
 	try {
-		const t = (await cli(['token', 'create', '--org', 'bury', '--user', 'a@example.org'])).stdout.trim().split(/\s+/).pop();
-		const res = await fetch(`${server.url}/api/v1/polls`, {
-			method: 'POST',
-			headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ question: 'Export?', options: ['=1+1', 'Plain, with comma'] }),
-		});
-		const p = await res.json();
+		const t = await createToken(server, { email: 'a@example.org' });
+		const p = await createPoll(server.url, t,
+			{ question: 'Export?', options: ['=1+1', 'Plain, with comma'] });
 		const v = await fetch(`${server.url}/api/v1/polls/${p.id}/votes`, {
 			method: 'POST', headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify({ options: [p.options[1].id] }),

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
+import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 
 let server;
@@ -10,15 +11,8 @@ let poll;
 
 before(async () => {
 	server = await startServer({ args: ['--vote-rate-limit', '3'] });
-	await server.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-	await server.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'], { input: 'a long enough password\n' });
-	const token = (await server.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org'])).stdout.trim().split(/\s+/).pop();
-	const res = await fetch(`${server.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ question: 'Limited?', options: ['Yes', 'No'] }),
-	});
-	poll = await res.json();
+	const { token } = await orgWithStaff(server);
+	poll = await createPoll(server.url, token, { question: 'Limited?', options: ['Yes', 'No'] });
 });
 
 after(async () => {

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
+import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const CACHE_LIFETIME_MS = 1000; // PAGE_CACHE_TTL_MS
@@ -18,9 +19,7 @@ let nodes; // every server behind server.url: the server itself, or each node of
 before(async () => {
 	server = await startServer();
 	nodes = server.nodes ?? [server];
-	await server.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-	await server.cli(['user', 'add', '--org', 'bury', '--email', 'o@example.org'], { input: 'a long enough password\n' });
-	token = (await server.cli(['token', 'create', '--org', 'bury', '--user', 'o@example.org'])).stdout.trim().split(/\s+/).pop();
+	({ token } = await orgWithStaff(server));
 });
 
 after(async () => {
@@ -42,12 +41,7 @@ async function settled(base, path, check) {
 
 test('a staff change shows on the cached page at once', async () => {
 	const [home, ...others] = nodes;
-	const res = await fetch(`${home.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ question: 'Cached question?', options: ['Yes', 'No'] }),
-	});
-	const poll = await res.json();
+	const poll = await createPoll(home.url, token, { question: 'Cached question?', options: ['Yes', 'No'] });
 	const path = `/o/bury/polls/${poll.id}`;
 	const first = await page(path, {}, home.url);
 	assert.match(first, /type="radio"/);
@@ -82,12 +76,7 @@ test('a staff change shows on the cached page at once', async () => {
 });
 
 test('a browser that has voted is not served the cached form', async () => {
-	const res = await fetch(`${server.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ question: 'Voted yet?', options: ['Yes', 'No'] }),
-	});
-	const poll = await res.json();
+	const poll = await createPoll(server.url, token, { question: 'Voted yet?', options: ['Yes', 'No'] });
 	const path = `/o/bury/polls/${poll.id}`;
 	assert.match(await page(path), /type="radio"/);
 	const vote = await fetch(`${server.url}/api/v1/polls/${poll.id}/votes`, {

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 
+import { createOrg } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 
 let server;
 
 before(async () => {
 	server = await startServer();
-	const r = await server.cli(['org', 'create', '--slug', 'bury', '--name', 'NHS Bury']);
-	assert.equal(r.code, 0, r.stderr);
+	await createOrg(server);
 });
 
 after(async () => {

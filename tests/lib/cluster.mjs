@@ -21,37 +21,24 @@
 // directory used before gets the same database again).
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { pgDatabase } from './pg.mjs';
 // server.mjs imports this module too: what comes from it is used only inside functions, as
 // at this module's first run server.mjs may not have run yet.
-import { freePort, makeDataDir, runCli, startOneServer } from './server.mjs';
+import {
+	freePort, killAtExit, killProcess, makeDataDir, runCli, startOneServer, stopProcess, waitReady,
+} from './server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const NGINX_BIN = process.env.INVOLVE_TEST_NGINX || '/usr/sbin/nginx';
 export const NGINX_TEMPLATE = path.join(ROOT, 'deploy', 'nginx', 'cluster.conf.in');
 
 const NODES_DEFAULT = 2;
-const READY_TIMEOUT_MS = 15000;
-const STOP_TIMEOUT_MS = 10000;
 const ATTEMPTS = 3; // a port taken by someone else between choosing it and binding it
 
 const databases = new Map(); // data directory -> the PostgreSQL database it goes with
-const nginxRunning = new Set();
-
-// At exit, a plain SIGTERM: nginx's master then stops its workers, which SIGKILL would orphan.
-process.on('exit', () => {
-	for (const proc of nginxRunning) {
-		try {
-			proc.kill('SIGTERM');
-		} catch {
-			// already gone
-		}
-	}
-});
 
 export function clusterMode() {
 	return process.env.INVOLVE_TEST_CLUSTER === '1';
@@ -76,33 +63,6 @@ export function cliDatabaseArgs(dataDir, args) {
 	return ['--database', clusterDatabase(dataDir)];
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function getStatus(url) {
-	return new Promise((resolve) => {
-		const req = http.get(url, { timeout: 1000, agent: false }, (res) => {
-			res.resume();
-			resolve(res.statusCode);
-		});
-		req.on('timeout', () => req.destroy());
-		req.on('error', () => resolve(0));
-	});
-}
-
-function waitExit(proc, ms) {
-	return new Promise((resolve) => {
-		if (proc.exitCode !== null || proc.signalCode !== null) {
-			resolve({ code: proc.exitCode, signal: proc.signalCode });
-			return;
-		}
-		const timer = setTimeout(() => resolve(null), ms);
-		proc.once('exit', (code, signal) => {
-			clearTimeout(timer);
-			resolve({ code, signal });
-		});
-	});
-}
-
 function readText(file) {
 	try {
 		return readFileSync(file, 'utf8');
@@ -116,9 +76,9 @@ function readText(file) {
 export function spawnNginx(prefix, confPath) {
 	const proc = spawn(NGINX_BIN, ['-p', `${prefix}/`, '-c', confPath,
 		'-e', path.join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'ignore'] });
-	nginxRunning.add(proc);
-	proc.on('exit', () => nginxRunning.delete(proc));
-	proc.unref();
+	// At exit, a plain SIGTERM: nginx's master then stops its workers, which SIGKILL would
+	// orphan.
+	killAtExit(proc, 'SIGTERM');
 	return proc;
 }
 
@@ -145,41 +105,24 @@ async function startNginx(listen, upstreams) {
 	writeFileSync(confPath, conf);
 	const errorLog = path.join(prefix, 'error.log');
 	const proc = spawnNginx(prefix, confPath);
-	let spawnError = null;
-	proc.on('error', (err) => (spawnError = err));
-
-	const deadline = Date.now() + READY_TIMEOUT_MS;
-	for (;;) {
-		if (spawnError) throw new Error(`cannot run ${NGINX_BIN}: ${spawnError.message}`);
-		if (proc.exitCode !== null || proc.signalCode !== null) {
-			return { exited: true, log: readText(errorLog) };
-		}
-		if ((await getStatus(`http://${listen}/readyz`)) === 200) break;
-		if (Date.now() > deadline) {
-			proc.kill('SIGTERM');
-			throw new Error(`nginx not ready on ${listen} within ${READY_TIMEOUT_MS / 1000} s` +
-				`\n--- error.log ---\n${readText(errorLog)}`);
-		}
-		await sleep(50);
-	}
+	const ready = await waitReady(proc, `http://${listen}/readyz`, {
+		bin: NGINX_BIN,
+		what: 'nginx',
+		killSignal: 'SIGTERM',
+		log: () => `--- error.log ---\n${readText(errorLog)}`,
+	});
+	if (!ready) return { exited: true, log: readText(errorLog) };
 	return { proc, prefix, exited: false };
 }
 
 // Stops nginx gracefully (SIGQUIT: requests in flight finish) and expects exit status 0.
 export async function stopNginx(proc, prefix) {
-	proc.ref();
-	if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGQUIT');
-	let res = await waitExit(proc, STOP_TIMEOUT_MS);
-	if (res === null) {
-		proc.kill('SIGTERM');
-		res = await waitExit(proc, STOP_TIMEOUT_MS);
-		throw new Error(`nginx did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGQUIT` +
-			`\n--- error.log ---\n${readText(path.join(prefix, 'error.log'))}`);
-	}
-	if (res.code !== 0) {
-		throw new Error(`nginx exited with status ${res.code}, signal ${res.signal}` +
-			`\n--- error.log ---\n${readText(path.join(prefix, 'error.log'))}`);
-	}
+	await stopProcess(proc, {
+		what: 'nginx',
+		signal: 'SIGQUIT',
+		force: 'SIGTERM',
+		log: () => `--- error.log ---\n${readText(path.join(prefix, 'error.log'))}`,
+	});
 }
 
 async function startOnce(dataDir, databaseUrl, count, options) {
@@ -275,9 +218,7 @@ export async function startCluster(options = {}) {
 		// SIGKILL would leave its worker running.
 		async kill9() {
 			for (const n of all) await n.kill9();
-			nginx.proc.ref();
-			nginx.proc.kill('SIGTERM');
-			await waitExit(nginx.proc, STOP_TIMEOUT_MS);
+			await killProcess(nginx.proc, 'SIGTERM');
 			return { stderr: cluster.stderr };
 		},
 		// Runs `involve <args...> --data <dataDir> --database <databaseUrl>`.

@@ -19,6 +19,9 @@
 // With INVOLVE_TEST_CLUSTER=1, startServer() starts a cluster instead (tests/lib/cluster.mjs:
 // nodes on one PostgreSQL database behind nginx) with the same interface, and runCli() gives
 // the command the data directory's PostgreSQL database.
+//
+// The process handling underneath (waitReady, stopProcess, killProcess, killAtExit) is exported
+// for cluster.mjs, which runs nginx the same way.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -38,13 +41,13 @@ const STOP_TIMEOUT_MS = 10000;
 const CLI_TIMEOUT_MS = 30000;
 const OUTPUT_MAX = 1 << 20; // bytes of a server's stdout / stderr kept for messages
 
-const running = new Set();
+const running = new Map(); // process -> the signal that ends it when the test process exits
 const tempDirs = new Set();
 
 process.on('exit', () => {
-	for (const proc of running) {
+	for (const [proc, signal] of running) {
 		try {
-			proc.kill('SIGKILL');
+			proc.kill(signal);
 		} catch {
 			// already gone
 		}
@@ -74,12 +77,35 @@ export function makeDataDir() {
 	return dir;
 }
 
+// A process still running when the test process exits gets `signal` then; meanwhile it does
+// not keep the test process alive.
+export function killAtExit(proc, signal = 'SIGKILL') {
+	running.set(proc, signal);
+	proc.on('exit', () => running.delete(proc));
+	proc.unref();
+}
+
 function keepTail(text, chunk) {
 	const s = text + chunk;
 	return s.length > OUTPUT_MAX ? s.slice(s.length - OUTPUT_MAX) : s;
 }
 
-function getStatus(url) {
+// The last OUTPUT_MAX bytes of proc's stdout and stderr, kept in the object returned as they
+// arrive; with echo, copied to the test process's own too.
+function captureOutput(proc, echo = false) {
+	const out = { stdout: '', stderr: '' };
+	for (const name of ['stdout', 'stderr']) {
+		proc[name].setEncoding('utf8');
+		proc[name].on('data', (d) => {
+			out[name] = keepTail(out[name], d);
+			if (echo) process[name].write(d);
+		});
+	}
+	return out;
+}
+
+// The status code of a GET, or 0 when nothing answers.
+export function getStatus(url) {
 	return new Promise((resolve) => {
 		const req = http.get(url, { timeout: 1000, agent: false }, (res) => {
 			res.resume();
@@ -90,11 +116,16 @@ function getStatus(url) {
 	});
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function waitExit(proc, ms) {
+export function exited(proc) {
+	return proc.exitCode !== null || proc.signalCode !== null;
+}
+
+// Resolves {code, signal} once proc has exited, or null after ms.
+export function waitExit(proc, ms) {
 	return new Promise((resolve) => {
-		if (proc.exitCode !== null || proc.signalCode !== null) {
+		if (exited(proc)) {
 			resolve({ code: proc.exitCode, signal: proc.signalCode });
 			return;
 		}
@@ -106,6 +137,53 @@ function waitExit(proc, ms) {
 	});
 }
 
+// Waits for a process just spawned from bin to answer 200 at url: resolves true then, or false
+// when it exits first.  Past READY_TIMEOUT_MS it gets killSignal and the error names `what`,
+// followed by log().  Call it at once after spawning, so that a failure to run is caught.
+export async function waitReady(proc, url, { bin, what, killSignal, log }) {
+	let spawnError = null;
+	proc.on('error', (err) => (spawnError = err));
+	const deadline = Date.now() + READY_TIMEOUT_MS;
+	for (;;) {
+		if (spawnError) throw new Error(`cannot run ${bin}: ${spawnError.message}`);
+		if (exited(proc)) return false;
+		if ((await getStatus(url)) === 200) return true;
+		if (Date.now() > deadline) {
+			proc.kill(killSignal);
+			throw new Error(`${what} not ready on ${url} within ${READY_TIMEOUT_MS / 1000} s\n` +
+				log());
+		}
+		await sleep(50);
+	}
+}
+
+// Sends `signal` and expects exit status 0 within STOP_TIMEOUT_MS; past that, sends `force`
+// and throws.  Errors name `what`, followed by log().  Resolves {code, signal}.
+export async function stopProcess(proc, { what, signal, force, log }) {
+	proc.ref();
+	if (!exited(proc)) proc.kill(signal);
+	const res = await waitExit(proc, STOP_TIMEOUT_MS);
+	if (res === null) {
+		proc.kill(force);
+		await waitExit(proc, STOP_TIMEOUT_MS);
+		throw new Error(`${what} did not exit within ${STOP_TIMEOUT_MS / 1000} s of ` +
+			`${signal}\n${log()}`);
+	}
+	if (res.code !== 0) {
+		throw new Error(`${what} exited with status ${res.code}, signal ${res.signal} ` +
+			`after ${signal}\n${log()}`);
+	}
+	return res;
+}
+
+// Sends `signal` (SIGKILL, as a crash or power cut would) and resolves {code, signal} once the
+// process is gone, or null if it is still there after STOP_TIMEOUT_MS.
+export function killProcess(proc, signal = 'SIGKILL') {
+	proc.ref();
+	if (!exited(proc)) proc.kill(signal);
+	return waitExit(proc, STOP_TIMEOUT_MS);
+}
+
 // Runs the binary once with `args`, then `--data dir`; resolves {code, stdout, stderr}.
 export function runCli(dataDir, args, options = {}) {
 	return new Promise((resolve, reject) => {
@@ -115,20 +193,15 @@ export function runCli(dataDir, args, options = {}) {
 			env: { ...process.env, ...(options.env || {}) },
 			stdio: ['pipe', 'pipe', 'pipe'],
 		});
-		let stdout = '';
-		let stderr = '';
+		const out = captureOutput(proc);
 		const timer = setTimeout(() => proc.kill('SIGKILL'), options.timeout || CLI_TIMEOUT_MS);
-		proc.stdout.setEncoding('utf8');
-		proc.stderr.setEncoding('utf8');
-		proc.stdout.on('data', (d) => (stdout = keepTail(stdout, d)));
-		proc.stderr.on('data', (d) => (stderr = keepTail(stderr, d)));
 		proc.on('error', (err) => {
 			clearTimeout(timer);
 			reject(new Error(`cannot run ${INVOLVE_BIN}: ${err.message}`));
 		});
 		proc.on('close', (code, signal) => {
 			clearTimeout(timer);
-			resolve({ code: code === null ? -1 : code, signal, stdout, stderr });
+			resolve({ code: code === null ? -1 : code, signal, ...out });
 		});
 		proc.stdin.on('error', () => {}); // the command may exit without reading its input
 		proc.stdin.end(options.input === undefined ? '' : options.input);
@@ -145,44 +218,19 @@ async function startOnce(dataDir, options) {
 		env: { ...process.env, ...(options.env || {}) },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	const out = { stdout: '', stderr: '' };
-	let spawnError = null;
-	proc.stdout.setEncoding('utf8');
-	proc.stderr.setEncoding('utf8');
-	proc.stdout.on('data', (d) => {
-		out.stdout = keepTail(out.stdout, d);
-		if (process.env.INVOLVE_TEST_VERBOSE === '1') process.stdout.write(d);
-	});
-	proc.stderr.on('data', (d) => {
-		out.stderr = keepTail(out.stderr, d);
-		if (process.env.INVOLVE_TEST_VERBOSE === '1') process.stderr.write(d);
-	});
-	proc.on('error', (err) => (spawnError = err));
-	running.add(proc);
-	proc.on('exit', () => running.delete(proc));
-	// The server must not keep the test process alive if a test forgets to stop it; the
-	// exit handler above kills it then.
-	proc.unref();
+	const out = captureOutput(proc, process.env.INVOLVE_TEST_VERBOSE === '1');
+	// The server must not keep the test process alive if a test forgets to stop it; it is
+	// killed when the test process exits.
+	killAtExit(proc);
 	proc.stdout.unref();
 	proc.stderr.unref();
-
-	const deadline = Date.now() + READY_TIMEOUT_MS;
-	for (;;) {
-		if (spawnError) {
-			throw new Error(`cannot run ${INVOLVE_BIN}: ${spawnError.message}`);
-		}
-		if (proc.exitCode !== null || proc.signalCode !== null) {
-			return { proc, out, url, port, exited: true };
-		}
-		if ((await getStatus(`${url}/readyz`)) === 200) break;
-		if (Date.now() > deadline) {
-			proc.kill('SIGKILL');
-			throw new Error(`server not ready on ${url}/readyz within ` +
-				`${READY_TIMEOUT_MS / 1000} s\n--- stderr ---\n${out.stderr}`);
-		}
-		await sleep(50);
-	}
-	return { proc, out, url, port, exited: false };
+	const ready = await waitReady(proc, `${url}/readyz`, {
+		bin: INVOLVE_BIN,
+		what: 'server',
+		killSignal: 'SIGKILL',
+		log: () => `--- stderr ---\n${out.stderr}`,
+	});
+	return { proc, out, url, port, exited: !ready };
 }
 
 // options: env (extra environment), args (extra arguments to `serve`), dataDir (use this
@@ -219,26 +267,17 @@ export async function startOneServer(options = {}) {
 		},
 		// SIGTERM, then expects a clean exit (status 0); resolves {code, signal, stderr}.
 		async stop() {
-			proc.ref();
-			if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-			let res = await waitExit(proc, STOP_TIMEOUT_MS);
-			if (res === null) {
-				proc.kill('SIGKILL');
-				await waitExit(proc, STOP_TIMEOUT_MS);
-				throw new Error(`server did not exit within ${STOP_TIMEOUT_MS / 1000} s of ` +
-					`SIGTERM\n--- stderr ---\n${out.stderr}`);
-			}
-			if (res.code !== 0) {
-				throw new Error(`server exited with status ${res.code}, signal ${res.signal} ` +
-					`after SIGTERM\n--- stderr ---\n${out.stderr}`);
-			}
+			const res = await stopProcess(proc, {
+				what: 'server',
+				signal: 'SIGTERM',
+				force: 'SIGKILL',
+				log: () => `--- stderr ---\n${out.stderr}`,
+			});
 			return { ...res, stderr: out.stderr };
 		},
 		// SIGKILL, as a crash or power cut would; resolves once the process is gone.
 		async kill9() {
-			proc.ref();
-			if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-			const res = await waitExit(proc, STOP_TIMEOUT_MS);
+			const res = await killProcess(proc);
 			return { ...(res || {}), stderr: out.stderr };
 		},
 		// Runs `involve <args...> --data <dataDir>`; options: input (stdin text), env.

@@ -15,10 +15,11 @@ import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
 import { pgDatabase, psql } from '../lib/pg.mjs';
 import { makeDataDir, runCli, startServer } from '../lib/server.mjs';
 
-const PASSWORD = 'a long enough password\n';
+const PASSWORD = 'a long enough password';
 const PAGE_BODY = 'Tabs\there, lines\r\nand more,\nback\\slashes \\N, quotes \' " and Ünïcødé 🏥 中文.';
 
 let server;        // the original installation (SQLite), running
@@ -134,17 +135,19 @@ before(async () => {
 	server = await startServer({ args: ['--demo', '--vote-rate-limit', '100000'] });
 	dataDir = server.dataDir;
 	origDb = path.join(dataDir, 'involve.db');
-	await ok(cli(['org', 'create', '--slug', 'leeds', '--name', 'NHS Leeds – Ünïcødé ✓']));
-	await ok(cli(['user', 'add', '--org', 'leeds', '--email', 'officer@example.org', '--role',
-		'administrator'], { input: PASSWORD }));
-	const t = await ok(cli(['token', 'create', '--org', 'leeds', '--user', 'officer@example.org']));
-	token = t.stdout.trim().split(/\s+/).pop();
+	({ token } = await orgWithStaff(server, {
+		slug: 'leeds',
+		name: 'NHS Leeds – Ünïcødé ✓',
+		email: 'officer@example.org',
+		role: 'administrator',
+		password: PASSWORD,
+	}));
 
 	let res = await fetch(`${server.url}/staff/login`, {
 		method: 'POST',
 		redirect: 'manual',
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ email: 'officer@example.org', password: PASSWORD.trim() }),
+		body: new URLSearchParams({ email: 'officer@example.org', password: PASSWORD }),
 	});
 	assert.equal(res.status, 303);
 	cookie = res.headers.get('set-cookie').split(';')[0];
@@ -159,13 +162,8 @@ before(async () => {
 	});
 	assert.ok(res.status < 400, `saving the page: ${res.status}`);
 
-	res = await fetch(`${server.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify({ question: 'Which days suit you? ✓', options: ['Monday', 'Tuesday'] }),
-	});
-	assert.equal(res.status, 201);
-	const poll = await res.json();
+	const poll = await createPoll(server.url, token,
+		{ question: 'Which days suit you? ✓', options: ['Monday', 'Tuesday'] });
 	pollId = poll.id;
 	for (let i = 0; i < 5; i++) assert.equal(await vote(poll, i), 201);
 });
@@ -235,12 +233,7 @@ test('SQLite: a backup taken while votes arrive is consistent and restores exact
 	try {
 		let res = await fetch(`${copy.url}/api/v1/polls/${pollId}/results`);
 		assert.equal((await res.json()).total, sqlite(quiet, `SELECT ballots FROM poll WHERE id = ${pollId}`).trim() * 1);
-		res = await fetch(`${copy.url}/api/v1/polls`, {
-			method: 'POST',
-			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ question: 'After the restore?', options: ['Yes', 'No'] }),
-		});
-		assert.equal(res.status, 201);
+		await createPoll(copy.url, token, { question: 'After the restore?', options: ['Yes', 'No'] });
 		res = await fetch(`${copy.url}/staff/pages/privacy`, { headers: { Cookie: cookie }, redirect: 'manual' });
 		assert.equal(res.status, 200);
 		assert.match(await res.text(), /Privacy – Ünïcødé/);
@@ -279,7 +272,7 @@ test('SQLite -> PostgreSQL -> SQLite with migrate-data keeps every table exactly
 	await ok(cli(['org', 'create', '--slug', 'york', '--name', 'NHS York', '--database', pgCopy]));
 	assert.equal(psql(pgCopy, "SELECT id FROM org WHERE slug = 'york'").trim(), String(maxOrg + 1));
 	await ok(cli(['user', 'add', '--org', 'york', '--email', 'y@example.org', '--database', pgCopy],
-		{ input: PASSWORD }));
+		{ input: `${PASSWORD}\n` }));
 	await ok(cli(['token', 'create', '--org', 'york', '--user', 'y@example.org', '--database', pgCopy]));
 	assert.match((await ok(cli(['audit', 'verify', '--database', pgCopy]))).stdout, /intact/);
 

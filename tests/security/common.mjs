@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { createOrg, makeStaff } from '../lib/fixtures.mjs';
 import { INVOLVE_BIN, ROOT } from '../lib/server.mjs';
 
 const run = promisify(execFile);
@@ -15,16 +16,10 @@ export const PASSWORD = 'a long enough password for tests';
 // Creates organisation `slug` (named `name`) and, for each {email, role}, a user with
 // PASSWORD and an API token.  Resolves {emailAddress: token}.
 export async function setupOrg(server, slug, name, users = []) {
-	let r = await server.cli(['org', 'create', '--slug', slug, '--name', name]);
-	assert.equal(r.code, 0, `org create ${slug}: ${r.stderr}`);
+	await createOrg(server, slug, name);
 	const tokens = {};
 	for (const { email, role } of users) {
-		r = await server.cli(['user', 'add', '--org', slug, '--email', email, '--role', role],
-			{ input: `${PASSWORD}\n` });
-		assert.equal(r.code, 0, `user add ${email}: ${r.stderr}`);
-		r = await server.cli(['token', 'create', '--org', slug, '--user', email]);
-		assert.equal(r.code, 0, `token create ${email}: ${r.stderr}`);
-		tokens[email] = r.stdout.trim().split(/\s+/).pop();
+		tokens[email] = (await makeStaff(server, { org: slug, email, role, password: PASSWORD })).token;
 	}
 	return tokens;
 }
@@ -89,16 +84,4 @@ export function assertSameDump(after, before, what) {
 	const added = a.filter((line) => !b.includes(line)).slice(0, 10);
 	assert.fail(`${what} changed the database:\n--- removed\n${gone.join('\n')}\n` +
 		`--- added\n${added.join('\n')}`);
-}
-
-// Makes a poll through the API; resolves the poll as the API returns it.
-export async function apiCreatePoll(server, token, body) {
-	const res = await fetch(`${server.url}/api/v1/polls`, {
-		method: 'POST',
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-		body: JSON.stringify(body),
-	});
-	const text = await res.text();
-	assert.equal(res.status, 201, `create poll: ${text}`);
-	return JSON.parse(text);
 }

@@ -17,10 +17,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
+import { createPoll } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 import {
-	apiCreatePoll, assertSameDump, dumpDatabase, fillPattern, isStateChanging, mainMethod,
-	routeTable, setupOrg, signIn,
+	assertSameDump, dumpDatabase, fillPattern, isStateChanging, mainMethod, routeTable, setupOrg,
+	signIn,
 } from './common.mjs';
 
 const EVIL = 'https://evil.example';
@@ -52,7 +53,7 @@ after(async () => {
 
 // A fresh poll for a route to act on: a draft staff may still change, or an open one to vote on.
 async function freshPoll(open) {
-	return apiCreatePoll(server, adminToken, {
+	return createPoll(server.url, adminToken, {
 		question: 'Which day suits you best?',
 		options: ['Monday', 'Friday'],
 		opens_at: open ? null : '2099-01-01T09:00:00Z',

@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
+import { createPoll } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
-import { apiCreatePoll, setupOrg, signIn } from './common.mjs';
+import { setupOrg, signIn } from './common.mjs';
 
 const FORMULAS = [
 	'=1+1',
@@ -34,7 +35,7 @@ before(async () => {
 	token = (await setupOrg(server, 'bury', 'NHS Bury',
 		[{ email: 'analyst@example.org', role: 'analyst' }, { email: 'admin@example.org', role: 'administrator' }]))['admin@example.org'];
 	staff = await signIn(server, 'analyst@example.org');
-	poll = await apiCreatePoll(server, token, { question: '=1+1 Which times suit you?', options: [...FORMULAS, ...PLAIN] });
+	poll = await createPoll(server.url, token, { question: '=1+1 Which times suit you?', options: [...FORMULAS, ...PLAIN] });
 	const vote = await fetch(`${server.url}/api/v1/polls/${poll.id}/votes`, {
 		method: 'POST', headers: { 'Content-Type': 'application/json' },
 		body: JSON.stringify({ options: [poll.options[0].id] }),

@@ -8,8 +8,9 @@ import { chmodSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
+import { createPoll } from '../lib/fixtures.mjs';
 import { makeDataDir, runCli, startServer } from '../lib/server.mjs';
-import { apiCreatePoll, setupOrg, signIn } from './common.mjs';
+import { setupOrg, signIn } from './common.mjs';
 
 const KEY_FILES = ['audit.key', 'cookie.key', 'token.key', 'voter.key'];
 const savedUmask = process.umask();
@@ -40,7 +41,7 @@ async function checkFreshInstallation(label) {
 		const tokens = await setupOrg(server, 'bury', 'NHS Bury',
 			[{ email: 'admin@example.org', role: 'administrator' }]);
 		await signIn(server, 'admin@example.org');
-		const poll = await apiCreatePoll(server, tokens['admin@example.org'],
+		const poll = await createPoll(server.url, tokens['admin@example.org'],
 			{ question: 'Is this private?', options: ['Yes', 'No'] });
 		const vote = await fetch(`${server.url}/api/v1/polls/${poll.id}/votes`, {
 			method: 'POST',

@@ -13,10 +13,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 
+import { createPoll } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 import {
-	apiCreatePoll, assertSameDump, dumpDatabase, fillPattern, mainMethod, routeTable,
-	setupOrg, signIn,
+	assertSameDump, dumpDatabase, fillPattern, mainMethod, routeTable, setupOrg, signIn,
 } from './common.mjs';
 
 const run = promisify(execFile);
@@ -86,10 +86,10 @@ before(async () => {
 		[{ email: 'admin@example.org', role: 'administrator' }]))['admin@example.org'];
 	await setupOrg(server, 'blackpool', 'Blackpool Teaching Hospitals');
 	staff = await signIn(server, 'admin@example.org');
-	openPoll = await apiCreatePoll(server, token, { question: 'Open?', options: ['Yes', 'No'] });
-	draftPoll = await apiCreatePoll(server, token,
+	openPoll = await createPoll(server.url, token, { question: 'Open?', options: ['Yes', 'No'] });
+	draftPoll = await createPoll(server.url, token,
 		{ question: 'Draft?', options: ['Yes', 'No'], opens_at: '2099-01-01T09:00:00Z' });
-	closedPoll = await apiCreatePoll(server, token, { question: 'Closed?', options: ['Yes', 'No'] });
+	closedPoll = await createPoll(server.url, token, { question: 'Closed?', options: ['Yes', 'No'] });
 	// A ballot, so the ballots table has a row a DELETE could take.
 	const v = await fetch(`${server.url}/api/v1/polls/${closedPoll.id}/votes`, {
 		method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -270,7 +270,7 @@ test('the same strings are stored exactly as typed and break nothing', async () 
 	const made = [];
 	for (let i = 0; i < texts.length; i++) {
 		const options = [texts[i], `${texts[i]} (2)`];
-		made.push({ question: texts[i], options, poll: await apiCreatePoll(server, token, { question: texts[i], options }) });
+		made.push({ question: texts[i], options, poll: await createPoll(server.url, token, { question: texts[i], options }) });
 	}
 	for (const m of made) {
 		const res = await fetch(`${server.url}/api/v1/polls/${m.poll.id}`, { headers: { Authorization: `Bearer ${token}` } });

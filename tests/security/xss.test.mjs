@@ -22,8 +22,9 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import { launchBrowser } from '../lib/browser.mjs';
+import { createPoll, makeStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
-import { PASSWORD, apiCreatePoll } from './common.mjs';
+import { PASSWORD } from './common.mjs';
 
 const PAYLOADS = readFileSync(new URL('./xss-payloads.txt', import.meta.url), 'utf8')
 	.split('\n').filter((line) => line !== '');
@@ -170,12 +171,8 @@ before(async () => {
 		assert.equal(r.code, 0, `org ${name}: ${r.stderr}`);
 		orgs.push({ slug, name });
 	}
-	let r = await server.cli(['user', 'add', '--org', 'bury', '--email', EMAIL, '--role', 'administrator'],
-		{ input: `${PASSWORD}\n` });
-	assert.equal(r.code, 0, r.stderr);
-	r = await server.cli(['token', 'create', '--org', 'bury', '--user', EMAIL]);
-	assert.equal(r.code, 0, r.stderr);
-	bearer = r.stdout.trim().split(/\s+/).pop();
+	({ token: bearer } = await makeStaff(server,
+		{ email: EMAIL, role: 'administrator', password: PASSWORD }));
 
 	// Questions and options through the API: every payload is an option of some poll, and
 	// every payload is in some question.
@@ -184,11 +181,11 @@ before(async () => {
 	for (let i = 0; i < Math.max(questions.length, optionSets.length); i++) {
 		const question = questions[i % questions.length];
 		const options = optionSets[i] || ['Yes', 'No'];
-		const poll = await apiCreatePoll(server, bearer, { question, options, show_results: 'after_vote' });
+		const poll = await createPoll(server.url, bearer, { question, options, show_results: 'after_vote' });
 		assert.equal(poll.question, question.trim());
 		if (optionSets[i]) {
 			openPolls.push(poll);
-			draftPolls.push(await apiCreatePoll(server, bearer,
+			draftPolls.push(await createPoll(server.url, bearer,
 				{ question, options, opens_at: '2099-01-01T09:00:00Z' }));
 		}
 	}

@@ -67,3 +67,12 @@ Test(str, hex_values)
 	cr_assert_eq(str_hex_value('g'), -1);
 	cr_assert_eq(str_hex_value('\0'), -1);
 }
+
+Test(str, trim_drops_spaces_and_line_ends_at_both_ends)
+{
+	struct str t = str_trim(str_c(" \t name \r\n"));
+
+	cr_assert(str_eq_c(t, "name"));
+	cr_assert_eq(str_trim(str_c(" \n\t ")).n, 0);
+	cr_assert(str_eq_c(str_trim(str_c("a b")), "a b"), "spaces inside stay");
+}

@@ -8,7 +8,6 @@
  * one this file has no expectation for, fails the test, so a new route
  * cannot go untried. */
 #include <criterion/criterion.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,18 +18,9 @@
 #include "involve/route.h"
 #include "involve/secret.h"
 #include "involve/store.h"
+#include "exchange.h"
 
-#ifndef SOURCE_ROOT
-#error "SOURCE_ROOT must name the repository (tests/meson.build defines it)"
-#endif
-
-#define WAIT_SECONDS 10
-
-static char dir[64];
-static struct store *st;
-static struct keys keys;
-static struct app app;
-static struct org org, other;
+static struct web_fixture fx;
 static const struct actor who = { 0, 0, "test" };
 
 /* ---- who calls ------------------------------------------------------------ */
@@ -102,16 +92,6 @@ expectation_of(const struct route *r)
 
 /* ---- fixtures ----------------------------------------------------------- */
 
-static void
-make_org(const char *slug, const char *name, struct org *o)
-{
-	struct errors e;
-
-	errors_init(&e);
-	cr_assert_eq(org_check(str_c(slug), str_c(name), o, &e), 0);
-	cr_assert_eq(st->ops->org_create(st, &who, o), 0);
-}
-
 /* A new session for caller c, as signing in makes. */
 static void
 start_session(struct caller *c)
@@ -120,12 +100,12 @@ start_session(struct caller *c)
 	char secret[SECRET_TOKEN_MAX];
 
 	cr_assert_eq(secret_token_new("", secret), 0);
-	secret_token_hash(keys.token, secret, strlen(secret), c->session_hash);
+	secret_token_hash(fx.keys.token, secret, strlen(secret), c->session_hash);
 	memset(&sess, 0, sizeof(sess));
 	sess.user_id = c->user_id;
 	sess.expires_at = time(NULL) + 3600;
 	cr_assert_eq(secret_token_new("", sess.csrf), 0);
-	cr_assert_eq(st->ops->session_create(st, c->session_hash, &sess), 0);
+	cr_assert_eq(fx.store->ops->session_create(fx.store, c->session_hash, &sess), 0);
 	snprintf(c->cookie, sizeof(c->cookie), "involve_session=%s", secret);
 	snprintf(c->csrf, sizeof(c->csrf), "%s", sess.csrf);
 }
@@ -137,7 +117,7 @@ keep_session(struct caller *c)
 	struct session sess;
 
 	if ((c->channel & BY_SESSION) &&
-	    st->ops->session_get(st, c->session_hash, time(NULL), &sess) != 0)
+	    fx.store->ops->session_get(fx.store, c->session_hash, time(NULL), &sess) != 0)
 		start_session(c);
 }
 
@@ -153,50 +133,30 @@ make_caller(struct caller *c, int n)
 	if (c->channel == BY_NOTHING)
 		return;
 	memset(&u, 0, sizeof(u));
-	u.org_id = c->other_org ? other.id : org.id;
+	u.org_id = c->other_org ? fx.other.id : fx.org.id;
 	u.role = c->role;
 	snprintf(u.email, sizeof(u.email), "user%d@example.org", n);
 	cr_assert_eq(secret_password_hash("correct-horse-battery-staple", u.password_hash), 0);
-	cr_assert_eq(st->ops->user_create(st, &who, &u), 0);
+	cr_assert_eq(fx.store->ops->user_create(fx.store, &who, &u), 0);
 	c->user_id = u.id;
 
 	start_session(c);
 
 	cr_assert_eq(secret_token_new("inv_", secret), 0);
-	secret_token_hash(keys.token, secret, strlen(secret), hash);
+	secret_token_hash(fx.keys.token, secret, strlen(secret), hash);
 	memset(&t, 0, sizeof(t));
 	t.user_id = u.id;
 	t.org_id = u.org_id;
-	cr_assert_eq(st->ops->token_create(st, &who, hash, &t), 0);
+	cr_assert_eq(fx.store->ops->token_create(fx.store, &who, hash, &t), 0);
 	snprintf(c->bearer, sizeof(c->bearer), "Bearer %s", secret);
 }
 
 static void
 setup(void)
 {
-	struct store_config cfg = { 0 };
-	struct app_config ac = { 0 };
-	struct errors e;
-	char url[128];
 	int i;
 
-	snprintf(dir, sizeof(dir), "/tmp/involve-authz-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	secret_set_cost(SECRET_COST_TEST);
-	errors_init(&e);
-	cr_assert_eq(keys_load(dir, &keys, &e), 0, "keys: %s", e.n ? e.list[0].detail : "");
-	snprintf(url, sizeof(url), "sqlite:%s/involve.db", dir);
-	cfg.url = url;
-	memcpy(cfg.audit_key, keys.audit, sizeof(cfg.audit_key));
-	cr_assert_eq(store_open(&cfg, &st, &e), 0);
-	cr_assert_eq(st->ops->migrate(st), 0);
-	ac.public_url = "http://127.0.0.1:8080";
-	ac.templates_dir = SOURCE_ROOT "/web/templates";
-	ac.static_dir = SOURCE_ROOT "/web/static";
-	cr_assert_eq(app_init(&app, &ac, st, &keys, &e), 0, "app_init: %s",
-	    e.n ? e.list[0].detail : "");
-	make_org("bury", "NHS Bury", &org);
-	make_org("blackpool", "NHS Blackpool", &other);
+	web_fixture_open(&fx, "authz");
 	for (i = 0; i < CALLER_N; i++)
 		make_caller(&callers[i], i);
 }
@@ -204,13 +164,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[128];
-
-	app_free(&app);
-	store_close(st);
-	keys_wipe(&keys);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
+	web_fixture_close(&fx);
 }
 
 TestSuite(authz, .init = setup, .fini = teardown, .timeout = 120);
@@ -233,46 +187,16 @@ make_poll(bool closed, int64_t *first_option)
 	in.show_results = POLL_RESULTS_AFTER_VOTE;
 	in.opens_at = closed ? now - 60 : 0;
 	cr_assert_eq(poll_build(&in, now - 120, &p, &e), 0);
-	p.org_id = org.id;
-	cr_assert_eq(st->ops->poll_create(st, &who, &p), 0);
+	p.org_id = fx.org.id;
+	cr_assert_eq(fx.store->ops->poll_create(fx.store, &who, &p), 0);
 	if (closed)
-		cr_assert_eq(st->ops->poll_act(st, &(struct actor){ org.id, 0, "test" }, p.id,
-		    POLL_ACTION_CLOSE, now), 0);
+		cr_assert_eq(fx.store->ops->poll_act(fx.store, &(struct actor){ fx.org.id, 0, "test" },
+		    p.id, POLL_ACTION_CLOSE, now), 0);
 	*first_option = p.options[0].id;
 	return p.id;
 }
 
 /* ---- requests ----------------------------------------------------------- */
-
-struct exchange {
-	struct http_request req;
-	struct http_response res;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool finished;
-	char path[512];
-	char body[1024];
-};
-
-static void
-exchange_finished(void *arg)
-{
-	struct exchange *x = arg;
-
-	pthread_mutex_lock(&x->lock);
-	x->finished = true;
-	pthread_cond_signal(&x->cond);
-	pthread_mutex_unlock(&x->lock);
-}
-
-static void
-add_header(struct http_request *req, const char *name, const char *value)
-{
-	cr_assert_lt(req->header_n, HTTP_HEADERS_MAX);
-	req->headers[req->header_n].name = str_c(name);
-	req->headers[req->header_n].value = str_c(value);
-	req->header_n++;
-}
 
 /* The route's pattern with its parameters filled in: {id} the poll,
  * {slug} its organisation, {key} a page every site has, {file*} a file. */
@@ -325,22 +249,17 @@ first_method(const struct route *r)
 	return HTTP_GET;
 }
 
-/* Calls route r as caller c, on a fresh poll; returns the exchange. */
+/* Calls route r as caller c, on a fresh poll; returns the exchange, which
+ * the caller frees with exchange_free. */
 static struct exchange *
 call_route(const struct route *r, const struct caller *c)
 {
-	struct exchange *x = calloc(1, sizeof(*x));
-	struct timespec until;
+	struct exchange *x;
+	char path[512];
 	int64_t option, poll = make_poll(r->rule == RULE_ANYONE, &option);
-	int rc;
 
-	cr_assert_not_null(x);
-	pthread_mutex_init(&x->lock, NULL);
-	pthread_cond_init(&x->cond, NULL);
-	fill_pattern(r->pattern, poll, x->path, sizeof(x->path));
-	x->req.method = first_method(r);
-	x->req.path = str_c(x->path);
-	x->req.now = time(NULL);
+	fill_pattern(r->pattern, poll, path, sizeof(path));
+	x = exchange_new(first_method(r), path);
 	/* The one query parameter a route needs (the export's format); the
 	 * others ignore it. */
 	if (x->req.method == HTTP_GET) {
@@ -348,70 +267,41 @@ call_route(const struct route *r, const struct caller *c)
 		x->req.query[0].value = str_c("csv");
 		x->req.query_n = 1;
 	}
-	snprintf(x->req.client_addr, sizeof(x->req.client_addr), "192.0.2.9");
-	add_header(&x->req, "Host", "127.0.0.1:8080");
 	if (c->channel & BY_SESSION)
-		add_header(&x->req, "Cookie", c->cookie);
+		exchange_cookie(x, c->cookie);
 	if (c->channel & BY_TOKEN)
-		add_header(&x->req, "Authorization", c->bearer);
+		exchange_add_header(x, "Authorization", c->bearer);
 	if (r->flags & ROUTE_JSON) {
 		/* A ballot, a new poll or a change, each valid. */
 		if (strstr(r->pattern, "/votes"))
-			snprintf(x->body, sizeof(x->body), "{\"options\":[\"%lld\"]}",
+			exchange_body(x, "application/json", "{\"options\":[\"%lld\"]}",
 			    (long long)option);
 		else if (x->req.method == HTTP_POST)
-			snprintf(x->body, sizeof(x->body), "{\"question\":\"Which day suits you?\","
+			exchange_body(x, "application/json",
+			    "{\"question\":\"Which day suits you?\","
 			    "\"options\":[\"Monday\",\"Friday\"]}");
 		else
-			snprintf(x->body, sizeof(x->body), "{\"question\":\"Which day?\"}");
-		add_header(&x->req, "Content-Type", "application/json");
+			exchange_body(x, "application/json", "{\"question\":\"Which day?\"}");
 	} else if (r->flags & (ROUTE_FORM | ROUTE_PUBLIC_FORM)) {
 		/* Enough for each form to do its work: the CSRF token, a delete's
 		 * confirmation, a vote, a sign-in, a page's text. */
-		snprintf(x->body, sizeof(x->body), "csrf=%s&confirm=yes&options=%lld"
+		exchange_body(x, "application/x-www-form-urlencoded",
+		    "csrf=%s&confirm=yes&options=%lld"
 		    "&email=nobody%%40example.org&password=wrong-password-here&title=Privacy"
 		    "&body=Our+privacy+notice.&question=Which+day%%3F&option=Monday&option=Friday"
 		    "&show_results=after_vote&open=now", c->csrf, (long long)option);
-		add_header(&x->req, "Content-Type", "application/x-www-form-urlencoded");
 	}
-	x->req.body = str_c(x->body);
-	http_response_init(&x->res);
-	x->res.finish = exchange_finished;
-	x->res.finish_ctx = x;
-	rc = app_handle(&app, &x->req, &x->res);
-	if (rc == HTTP_PENDING) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += WAIT_SECONDS;
-		pthread_mutex_lock(&x->lock);
-		while (!x->finished)
-			if (pthread_cond_timedwait(&x->cond, &x->lock, &until) != 0)
-				break;
-		pthread_mutex_unlock(&x->lock);
-		cr_assert(x->finished, "%s %s: the pending response never finished", r->name,
-		    x->path);
-	}
+	exchange_run(x, &fx.app);
 	return x;
 }
 
-static void
-done(struct exchange *x)
-{
-	http_request_free(&x->req);
-	http_response_free(&x->res);
-	pthread_mutex_destroy(&x->lock);
-	pthread_cond_destroy(&x->cond);
-	free(x);
-}
-
+/* The Location header, or "" (for messages) when there is none. */
 static const char *
 location(const struct exchange *x)
 {
-	int i;
+	const char *v = exchange_response_header(x, "Location", "");
 
-	for (i = 0; i < x->res.header_n; i++)
-		if (strcasecmp(x->res.headers[i].name, "Location") == 0)
-			return x->res.headers[i].value;
-	return "";
+	return v ? v : "";
 }
 
 /* A refusal: 401 or 403, or (a browser asking for a staff page without a
@@ -502,25 +392,25 @@ try_route(const struct route *r, struct caller *c, int exp, int *allowed, int *r
 	const char *rule = route_rule_name(r->rule);
 	int status = x->res.status;
 
-	cr_expect_lt(status, 500, "%s %s as %s: status %d", r->name, x->path, c->label, status);
-	cr_expect_neq(status, 405, "%s %s as %s: the test used a wrong method", r->name, x->path,
+	cr_expect_lt(status, 500, "%s %s as %s: status %d", r->name, x->target, c->label, status);
+	cr_expect_neq(status, 405, "%s %s as %s: the test used a wrong method", r->name, x->target,
 	    c->label);
 	if (!may_call(r, c, exp)) {
 		(*refused)++;
 		cr_expect(is_refusal(x), "%s %s (rule %s) as %s: expected a refusal (401, 403 or "
-		    "the sign-in page), got %d %s", r->name, x->path, rule, c->label, status,
+		    "the sign-in page), got %d %s", r->name, x->target, rule, c->label, status,
 		    location(x));
 	} else if (c->other_org && r->rule != RULE_ANYONE && strstr(r->pattern, "{id}")) {
 		(*allowed)++;
 		/* Another organisation's poll is "not found" (docs/api.md). */
 		cr_expect_eq(status, 404, "%s %s as %s: another organisation's poll must be not "
-		    "found, got %d", r->name, x->path, c->label, status);
+		    "found, got %d", r->name, x->target, c->label, status);
 	} else {
 		(*allowed)++;
 		cr_expect(!is_refusal(x), "%s %s (rule %s) as %s: refused with %d %s", r->name,
-		    x->path, rule, c->label, status, location(x));
+		    x->target, rule, c->label, status, location(x));
 	}
-	done(x);
+	exchange_free(x);
 	keep_session(c);
 }
 
@@ -559,20 +449,12 @@ dashboard_with_rule(enum route_rule rule, const struct caller *c)
 	cr_assert_lt(i, n, "no staff.dashboard route");
 	copy = routes[i];
 	copy.rule = rule;
-	x = calloc(1, sizeof(*x));
-	cr_assert_not_null(x);
-	snprintf(x->path, sizeof(x->path), "/staff/");
-	x->req.method = HTTP_GET;
-	x->req.path = str_c(x->path);
-	x->req.now = time(NULL);
+	x = exchange_new(HTTP_GET, "/staff/");
 	x->req.route = &copy; /* as the adapter does once it has routed */
-	add_header(&x->req, "Cookie", c->cookie);
-	http_response_init(&x->res);
-	pthread_mutex_init(&x->lock, NULL);
-	pthread_cond_init(&x->cond, NULL);
-	cr_assert_eq(app_handle(&app, &x->req, &x->res), HTTP_DONE);
+	exchange_cookie(x, c->cookie);
+	cr_assert_eq(exchange_run(x, &fx.app), HTTP_DONE);
 	status = x->res.status;
-	done(x);
+	exchange_free(x);
 	return status;
 }
 

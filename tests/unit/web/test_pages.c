@@ -2,7 +2,6 @@
  * hand-built requests through app_handle, with a real SQLite store in a
  * temporary directory and the repository's own templates, no socket. */
 #include <criterion/criterion.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,71 +12,25 @@
 #include "involve/secret.h"
 #include "involve/site_defaults.h"
 #include "involve/store.h"
+#include "exchange.h"
 
-#ifndef SOURCE_ROOT
-#error "SOURCE_ROOT must name the repository (tests/meson.build defines it)"
-#endif
-
-#define WAIT_SECONDS 10
 #define PASSWORD "correct-horse-battery-staple"
 
-static char dir[64];
-static struct store *st;
-static struct keys keys;
-static struct app app;
-static struct org org, other;
+static struct web_fixture fx;
 static const struct actor who = { 0, 0, "test" };
 
 /* ---- fixtures ----------------------------------------------------------- */
 
 static void
-make_org(const char *slug, const char *name, struct org *o)
-{
-	struct errors e;
-
-	errors_init(&e);
-	cr_assert_eq(org_check(str_c(slug), str_c(name), o, &e), 0);
-	cr_assert_eq(st->ops->org_create(st, &who, o), 0);
-}
-
-static void
 setup(void)
 {
-	struct store_config cfg = { 0 };
-	struct app_config ac = { 0 };
-	struct errors e;
-	char url[128];
-
-	snprintf(dir, sizeof(dir), "/tmp/involve-pages-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	secret_set_cost(SECRET_COST_TEST);
-	errors_init(&e);
-	cr_assert_eq(keys_load(dir, &keys, &e), 0, "keys: %s", e.n ? e.list[0].detail : "");
-	snprintf(url, sizeof(url), "sqlite:%s/involve.db", dir);
-	cfg.url = url;
-	memcpy(cfg.audit_key, keys.audit, sizeof(cfg.audit_key));
-	cr_assert_eq(store_open(&cfg, &st, &e), 0);
-	cr_assert_eq(st->ops->migrate(st), 0);
-	ac.public_url = "http://127.0.0.1:8080";
-	ac.templates_dir = SOURCE_ROOT "/web/templates";
-	ac.static_dir = SOURCE_ROOT "/web/static";
-	ac.vote_rate_limit = 0;
-	cr_assert_eq(app_init(&app, &ac, st, &keys, &e), 0, "app_init: %s",
-	    e.n ? e.list[0].detail : "");
-	make_org("bury", "NHS Bury", &org);
-	make_org("blackpool", "NHS Blackpool", &other);
+	web_fixture_open(&fx, "pages");
 }
 
 static void
 teardown(void)
 {
-	char cmd[128];
-
-	app_free(&app);
-	store_close(st);
-	keys_wipe(&keys);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
+	web_fixture_close(&fx);
 }
 
 TestSuite(pages, .init = setup, .fini = teardown, .timeout = 60);
@@ -106,11 +59,12 @@ make_poll(const struct org *o, const char *question, bool multiple, enum poll_re
 	in.opens_at = state == DRAFT ? 0 : state == SCHEDULED ? now + 86400 : now - 60;
 	cr_assert_eq(poll_build(&in, now - 120, &p, &e), 0);
 	p.org_id = o->id;
-	cr_assert_eq(st->ops->poll_create(st, &who, &p), 0);
+	cr_assert_eq(fx.store->ops->poll_create(fx.store, &who, &p), 0);
 	if (state == CLOSED) {
 		struct actor staff = { o->id, 0, "test" };
 
-		cr_assert_eq(st->ops->poll_act(st, &staff, p.id, POLL_ACTION_CLOSE, now), 0);
+		cr_assert_eq(fx.store->ops->poll_act(fx.store, &staff, p.id, POLL_ACTION_CLOSE,
+		    now), 0);
 	}
 	if (first)
 		*first = p.options[0].id;
@@ -123,136 +77,28 @@ make_user(enum role role, const char *email)
 	struct user u;
 
 	memset(&u, 0, sizeof(u));
-	u.org_id = org.id;
+	u.org_id = fx.org.id;
 	u.role = role;
 	snprintf(u.email, sizeof(u.email), "%s", email);
 	cr_assert_eq(secret_password_hash(PASSWORD, u.password_hash), 0);
-	cr_assert_eq(st->ops->user_create(st, &who, &u), 0);
+	cr_assert_eq(fx.store->ops->user_create(fx.store, &who, &u), 0);
 }
 
 /* ---- requests ----------------------------------------------------------- */
 
-/* One request and its response; the response may finish on the store's
- * writer thread, so the test waits for its finish callback. */
-struct exchange {
-	struct http_request req;
-	struct http_response res;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool finished;
-	int rc;
-	char target[1024];
-	char cookie[512];
-	char body[8192];
-	const char *html; /* the response body, NUL-terminated */
-};
-
-static void
-exchange_finished(void *arg)
-{
-	struct exchange *x = arg;
-
-	pthread_mutex_lock(&x->lock);
-	x->finished = true;
-	pthread_cond_signal(&x->cond);
-	pthread_mutex_unlock(&x->lock);
-}
-
-static void
-add_header(struct http_request *req, const char *name, const char *value)
-{
-	req->headers[req->header_n].name = str_c(name);
-	req->headers[req->header_n].value = str_c(value);
-	req->header_n++;
-}
-
-/* Splits "a=b&c=d" (already decoded for these tests) into req->query. */
-static void
-split_query(struct http_request *req, char *q)
-{
-	char *pair, *save = NULL, *eq;
-
-	for (pair = strtok_r(q, "&", &save); pair; pair = strtok_r(NULL, "&", &save)) {
-		eq = strchr(pair, '=');
-		if (eq)
-			*eq = '\0';
-		req->query[req->query_n].name = str_c(pair);
-		req->query[req->query_n].value = str_c(eq ? eq + 1 : "");
-		req->query_n++;
-	}
-}
-
+/* Runs a request, with a form body when body is given and the cookie
+ * when one is; the caller frees it with exchange_free. */
 static struct exchange *
 call(enum http_method method, const char *target, const char *body, const char *cookie)
 {
-	struct exchange *x = calloc(1, sizeof(*x));
-	struct timespec until;
-	char *q;
+	struct exchange *x = exchange_new(method, target);
 
-	cr_assert_not_null(x);
-	pthread_mutex_init(&x->lock, NULL);
-	pthread_cond_init(&x->cond, NULL);
-	snprintf(x->target, sizeof(x->target), "%s", target);
-	q = strchr(x->target, '?');
-	if (q)
-		*q++ = '\0';
-	x->req.method = method;
-	x->req.path = str_c(x->target);
-	if (q)
-		split_query(&x->req, q);
-	x->req.now = time(NULL);
-	snprintf(x->req.client_addr, sizeof(x->req.client_addr), "192.0.2.7");
-	add_header(&x->req, "Host", "127.0.0.1:8080");
-	if (body != NULL) {
-		snprintf(x->body, sizeof(x->body), "%s", body);
-		x->req.body = str_c(x->body);
-		add_header(&x->req, "Content-Type", "application/x-www-form-urlencoded");
-	}
-	if (cookie != NULL && cookie[0]) {
-		snprintf(x->cookie, sizeof(x->cookie), "%s", cookie);
-		add_header(&x->req, "Cookie", x->cookie);
-	}
-	http_response_init(&x->res);
-	x->res.finish = exchange_finished;
-	x->res.finish_ctx = x;
-	x->rc = app_handle(&app, &x->req, &x->res);
-	if (x->rc == HTTP_PENDING) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += WAIT_SECONDS;
-		pthread_mutex_lock(&x->lock);
-		while (!x->finished)
-			if (pthread_cond_timedwait(&x->cond, &x->lock, &until) != 0)
-				break;
-		pthread_mutex_unlock(&x->lock);
-		cr_assert(x->finished, "the pending response never finished");
-	}
-	x->html = buf_cstr(&x->res.body);
-	if (x->html == NULL)
-		x->html = "";
+	if (body != NULL)
+		exchange_body(x, "application/x-www-form-urlencoded", "%s", body);
+	if (cookie != NULL && cookie[0])
+		exchange_cookie(x, cookie);
+	exchange_run(x, &fx.app);
 	return x;
-}
-
-static void
-done(struct exchange *x)
-{
-	http_request_free(&x->req);
-	http_response_free(&x->res);
-	pthread_mutex_destroy(&x->lock);
-	pthread_cond_destroy(&x->cond);
-	free(x);
-}
-
-/* A response header's value whose text starts with prefix, or NULL. */
-static const char *
-header(const struct exchange *x, const char *name, const char *prefix)
-{
-	int i;
-
-	for (i = 0; i < x->res.header_n; i++)
-		if (strcasecmp(x->res.headers[i].name, name) == 0 &&
-		    strncmp(x->res.headers[i].value, prefix, strlen(prefix)) == 0)
-			return x->res.headers[i].value;
-	return NULL;
 }
 
 /* "name=value" of a Set-Cookie, for sending back. */
@@ -264,7 +110,7 @@ cookie_of(const struct exchange *x, const char *name, char *out, size_t size)
 	size_t n;
 
 	snprintf(prefix, sizeof(prefix), "%s=", name);
-	h = header(x, "Set-Cookie", prefix);
+	h = exchange_response_header(x, "Set-Cookie", prefix);
 	cr_assert_not_null(h, "no %s cookie was set", name);
 	n = strcspn(h, ";");
 	cr_assert_lt(n, size);
@@ -322,7 +168,7 @@ sign_in(const char *email, char *cookie, size_t cookie_size, char *csrf, size_t 
 	x = call(HTTP_POST, "/staff/login", body, NULL);
 	cr_assert_eq(x->res.status, 303, "sign-in failed: %s", x->html);
 	cookie_of(x, "involve_session", cookie, cookie_size);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/staff/", NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
 	v = strstr(x->html, "name=\"csrf\" value=\"");
@@ -332,14 +178,14 @@ sign_in(const char *email, char *cookie, size_t cookie_size, char *csrf, size_t 
 	cr_assert_lt((size_t)(end - v), csrf_size);
 	memcpy(csrf, v, (size_t)(end - v));
 	csrf[end - v] = '\0';
-	done(x);
+	exchange_free(x);
 }
 
 /* ---- the public poll page ----------------------------------------------- */
 
 Test(pages, poll_page_escapes_the_question_and_shows_radios)
 {
-	int64_t first, id = make_poll(&org, "Is <script>alert(1)</script> & co fine?", false,
+	int64_t first, id = make_poll(&fx.org, "Is <script>alert(1)</script> & co fine?", false,
 	    POLL_RESULTS_AFTER_VOTE, OPEN, &first);
 	char path[128], input[64];
 	struct exchange *x;
@@ -362,12 +208,13 @@ Test(pages, poll_page_escapes_the_question_and_shows_radios)
 	assert_contains(x, "Submit answer");
 	assert_contains(x, "<html lang=\"en\">");
 	assert_csp_clean(x);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, multiple_choice_uses_checkboxes)
 {
-	int64_t id = make_poll(&org, "Which services?", true, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
+	int64_t id = make_poll(&fx.org, "Which services?", true, POLL_RESULTS_AFTER_VOTE, OPEN,
+	    NULL);
 	char path[128];
 	struct exchange *x;
 
@@ -376,13 +223,14 @@ Test(pages, multiple_choice_uses_checkboxes)
 	cr_assert_eq(x->res.status, 200);
 	cr_assert_eq(count(x->html, "type=\"checkbox\""), 3);
 	assert_lacks(x, "type=\"radio\"");
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, missing_draft_and_other_organisations_polls_are_not_found)
 {
-	int64_t draft = make_poll(&org, "Draft?", false, POLL_RESULTS_AFTER_VOTE, DRAFT, NULL);
-	int64_t theirs = make_poll(&other, "Theirs?", false, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
+	int64_t draft = make_poll(&fx.org, "Draft?", false, POLL_RESULTS_AFTER_VOTE, DRAFT, NULL);
+	int64_t theirs = make_poll(&fx.other, "Theirs?", false, POLL_RESULTS_AFTER_VOTE, OPEN,
+	    NULL);
 	char path[128];
 	struct exchange *x;
 
@@ -390,26 +238,26 @@ Test(pages, missing_draft_and_other_organisations_polls_are_not_found)
 	x = call(HTTP_GET, path, NULL, NULL);
 	cr_assert_eq(x->res.status, 404);
 	assert_contains(x, "Page not found");
-	done(x);
+	exchange_free(x);
 	snprintf(path, sizeof(path), "/o/bury/polls/%lld", (long long)theirs);
 	x = call(HTTP_GET, path, NULL, NULL);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 	snprintf(path, sizeof(path), "/o/blackpool/polls/%lld", (long long)theirs);
 	x = call(HTTP_GET, path, NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/o/bury/polls/999999", NULL, NULL);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/o/nowhere/polls/1", NULL, NULL);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, scheduled_poll_shows_when_it_opens_instead_of_the_form)
 {
-	int64_t id = make_poll(&org, "Later?", false, POLL_RESULTS_AFTER_VOTE, SCHEDULED, NULL);
+	int64_t id = make_poll(&fx.org, "Later?", false, POLL_RESULTS_AFTER_VOTE, SCHEDULED, NULL);
 	char path[128];
 	struct exchange *x;
 
@@ -419,14 +267,14 @@ Test(pages, scheduled_poll_shows_when_it_opens_instead_of_the_form)
 	assert_contains(x, "This poll opens on");
 	assert_contains(x, "nhsuk-inset-text");
 	assert_lacks(x, "<form action=\"/o/");
-	done(x);
+	exchange_free(x);
 }
 
 /* ---- voting ------------------------------------------------------------- */
 
 Test(pages, a_vote_is_counted_then_a_second_is_refused)
 {
-	int64_t first, id = make_poll(&org, "How satisfied are you?", false,
+	int64_t first, id = make_poll(&fx.org, "How satisfied are you?", false,
 	    POLL_RESULTS_AFTER_VOTE, OPEN, &first);
 	char path[128], body[128], cookie[128], location[160];
 	struct exchange *x;
@@ -437,18 +285,20 @@ Test(pages, a_vote_is_counted_then_a_second_is_refused)
 	cr_assert_eq(x->rc, HTTP_PENDING, "a vote waits for its commit");
 	cr_assert_eq(x->res.status, 303, "status %d: %s", x->res.status, x->html);
 	snprintf(location, sizeof(location), "/o/bury/polls/%lld/results", (long long)id);
-	cr_assert_not_null(header(x, "Location", location));
+	cr_assert_not_null(exchange_response_header(x, "Location", location));
 	cookie_of(x, "involve_voter", cookie, sizeof(cookie));
-	cr_assert_not_null(strstr(header(x, "Set-Cookie", "involve_voter="), "HttpOnly"));
-	done(x);
+	cr_assert_not_null(strstr(exchange_response_header(x, "Set-Cookie", "involve_voter="),
+	    "HttpOnly"));
+	exchange_free(x);
 
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 409, "status %d", x->res.status);
 	assert_contains(x, "nhsuk-error-summary");
 	assert_contains(x, "You have already answered this poll");
 	assert_contains(x, "<title>Error: ");
-	cr_assert_null(header(x, "Set-Cookie", "involve_voter="), "the cookie is kept");
-	done(x);
+	cr_assert_null(exchange_response_header(x, "Set-Cookie", "involve_voter="),
+	    "the cookie is kept");
+	exchange_free(x);
 
 	/* The poll page now says so, with a link to the results. */
 	x = call(HTTP_GET, path, NULL, cookie);
@@ -456,12 +306,12 @@ Test(pages, a_vote_is_counted_then_a_second_is_refused)
 	assert_contains(x, "You have already answered this poll.");
 	assert_contains(x, location);
 	assert_lacks(x, "Submit answer");
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, an_empty_ballot_is_refused_with_a_summary_linking_the_first_option)
 {
-	int64_t first, id = make_poll(&org, "How satisfied?", false, POLL_RESULTS_AFTER_VOTE,
+	int64_t first, id = make_poll(&fx.org, "How satisfied?", false, POLL_RESULTS_AFTER_VOTE,
 	    OPEN, &first);
 	char path[128], link[64], described[64];
 	struct exchange *x;
@@ -477,14 +327,16 @@ Test(pages, an_empty_ballot_is_refused_with_a_summary_linking_the_first_option)
 	assert_contains(x, "nhsuk-form-group--error");
 	snprintf(described, sizeof(described), "option-%lld-error", (long long)first);
 	assert_contains(x, described);
-	cr_assert_null(header(x, "Set-Cookie", "involve_voter="), "nothing counted, no cookie");
+	cr_assert_null(exchange_response_header(x, "Set-Cookie", "involve_voter="),
+	    "nothing counted, no cookie");
 	assert_csp_clean(x);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, a_non_numeric_option_is_refused)
 {
-	int64_t id = make_poll(&org, "How satisfied?", false, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
+	int64_t id = make_poll(&fx.org, "How satisfied?", false, POLL_RESULTS_AFTER_VOTE, OPEN,
+	    NULL);
 	char path[128];
 	struct exchange *x;
 
@@ -492,20 +344,20 @@ Test(pages, a_non_numeric_option_is_refused)
 	x = call(HTTP_POST, path, "options=abc", NULL);
 	cr_assert_eq(x->res.status, 422);
 	assert_contains(x, "Select an answer");
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_POST, path, "options=-3", NULL);
 	cr_assert_eq(x->res.status, 422);
-	done(x);
+	exchange_free(x);
 	/* A number that is not one of this poll's options. */
 	x = call(HTTP_POST, path, "options=987654", NULL);
 	cr_assert_eq(x->res.status, 422);
 	assert_contains(x, "nhsuk-error-summary");
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, two_answers_to_a_single_choice_poll_are_refused_and_kept_checked)
 {
-	int64_t first, id = make_poll(&org, "Pick one", false, POLL_RESULTS_AFTER_VOTE, OPEN,
+	int64_t first, id = make_poll(&fx.org, "Pick one", false, POLL_RESULTS_AFTER_VOTE, OPEN,
 	    &first);
 	char path[128], body[128];
 	struct exchange *x;
@@ -517,12 +369,12 @@ Test(pages, two_answers_to_a_single_choice_poll_are_refused_and_kept_checked)
 	cr_assert_eq(x->res.status, 422);
 	assert_contains(x, "Select only one answer");
 	cr_assert_eq(count(x->html, " checked"), 2, "what was chosen stays chosen");
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, the_honeypot_refuses_robots)
 {
-	int64_t first, id = make_poll(&org, "How satisfied?", false, POLL_RESULTS_AFTER_VOTE,
+	int64_t first, id = make_poll(&fx.org, "How satisfied?", false, POLL_RESULTS_AFTER_VOTE,
 	    OPEN, &first);
 	char path[128], body[128];
 	struct exchange *x;
@@ -534,13 +386,13 @@ Test(pages, the_honeypot_refuses_robots)
 	cr_assert_eq(x->res.status, 422);
 	assert_contains(x, "nhsuk-error-summary");
 	assert_contains(x, "href=\"#website\"");
-	cr_assert_null(header(x, "Set-Cookie", "involve_voter="));
-	done(x);
+	cr_assert_null(exchange_response_header(x, "Set-Cookie", "involve_voter="));
+	exchange_free(x);
 }
 
 Test(pages, a_closed_poll_refuses_votes_with_409)
 {
-	int64_t first, id = make_poll(&org, "Closed?", false, POLL_RESULTS_AFTER_CLOSE, CLOSED,
+	int64_t first, id = make_poll(&fx.org, "Closed?", false, POLL_RESULTS_AFTER_CLOSE, CLOSED,
 	    &first);
 	char path[128], body[64];
 	struct exchange *x;
@@ -552,44 +404,37 @@ Test(pages, a_closed_poll_refuses_votes_with_409)
 	assert_contains(x, "This poll has closed");
 	assert_contains(x, "This poll closed on");
 	assert_lacks(x, "Submit answer");
-	done(x);
+	exchange_free(x);
 	/* And its page shows the notice and the results link, not the form. */
 	x = call(HTTP_GET, path, NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "nhsuk-inset-text");
 	assert_contains(x, "See the results of this poll");
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, a_vote_from_another_site_is_refused)
 {
-	int64_t first, id = make_poll(&org, "Origin?", false, POLL_RESULTS_AFTER_VOTE, OPEN,
+	int64_t first, id = make_poll(&fx.org, "Origin?", false, POLL_RESULTS_AFTER_VOTE, OPEN,
 	    &first);
-	char path[128], body[64];
-	struct exchange *x = calloc(1, sizeof(*x));
+	char path[128];
+	struct exchange *x;
 
 	/* Built by hand: call() sends no Origin. */
 	snprintf(path, sizeof(path), "/o/bury/polls/%lld", (long long)id);
-	snprintf(body, sizeof(body), "options=%lld", (long long)first);
-	x->req.method = HTTP_POST;
-	x->req.path = str_c(path);
-	x->req.now = time(NULL);
-	x->req.body = str_c(body);
-	add_header(&x->req, "Content-Type", "application/x-www-form-urlencoded");
-	add_header(&x->req, "Origin", "https://evil.example");
-	http_response_init(&x->res);
-	cr_assert_eq(app_handle(&app, &x->req, &x->res), HTTP_DONE);
+	x = exchange_new(HTTP_POST, path);
+	exchange_body(x, "application/x-www-form-urlencoded", "options=%lld", (long long)first);
+	exchange_add_header(x, "Origin", "https://evil.example");
+	cr_assert_eq(exchange_run(x, &fx.app), HTTP_DONE);
 	cr_assert_eq(x->res.status, 403);
-	http_request_free(&x->req);
-	http_response_free(&x->res);
-	free(x);
+	exchange_free(x);
 }
 
 /* ---- results ------------------------------------------------------------ */
 
 Test(pages, results_show_counts_percentages_a_chart_and_a_table)
 {
-	int64_t first, id = make_poll(&org, "How satisfied?", false, POLL_RESULTS_AFTER_VOTE,
+	int64_t first, id = make_poll(&fx.org, "How satisfied?", false, POLL_RESULTS_AFTER_VOTE,
 	    OPEN, &first);
 	char path[128], body[64], cookie[128], results[160];
 	struct exchange *x;
@@ -601,7 +446,7 @@ Test(pages, results_show_counts_percentages_a_chart_and_a_table)
 	x = call(HTTP_GET, results, NULL, NULL);
 	cr_assert_eq(x->res.status, 403);
 	assert_contains(x, "You can see the results after you answer the poll.");
-	done(x);
+	exchange_free(x);
 
 	/* Three browsers: two choose the first option, one the second. */
 	for (i = 0; i < 3; i++) {
@@ -610,7 +455,7 @@ Test(pages, results_show_counts_percentages_a_chart_and_a_table)
 		cr_assert_eq(x->res.status, 303);
 		if (i == 0)
 			cookie_of(x, "involve_voter", cookie, sizeof(cookie));
-		done(x);
+		exchange_free(x);
 	}
 	x = call(HTTP_GET, results, NULL, cookie);
 	cr_assert_eq(x->res.status, 200, "status %d: %s", x->res.status, x->html);
@@ -630,12 +475,13 @@ Test(pages, results_show_counts_percentages_a_chart_and_a_table)
 	assert_lacks(x, "more than 100%");
 	cr_assert_eq(count(x->html, "<h1"), 1);
 	assert_csp_clean(x);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, after_close_results_wait_for_the_close_and_multiple_choice_warns)
 {
-	int64_t first, id = make_poll(&org, "Which?", true, POLL_RESULTS_AFTER_CLOSE, OPEN, &first);
+	int64_t first, id = make_poll(&fx.org, "Which?", true, POLL_RESULTS_AFTER_CLOSE, OPEN,
+	    &first);
 	char path[128], body[96], cookie[128], results[160], location[160];
 	struct exchange *x;
 
@@ -646,37 +492,38 @@ Test(pages, after_close_results_wait_for_the_close_and_multiple_choice_warns)
 	x = call(HTTP_POST, path, body, NULL);
 	cr_assert_eq(x->res.status, 303);
 	snprintf(location, sizeof(location), "%s?voted=1", path);
-	cr_assert_not_null(header(x, "Location", location), "results are not visible yet");
+	cr_assert_not_null(exchange_response_header(x, "Location", location),
+	    "results are not visible yet");
 	cookie_of(x, "involve_voter", cookie, sizeof(cookie));
-	done(x);
+	exchange_free(x);
 
 	snprintf(location, sizeof(location), "%s?voted=1", path);
 	x = call(HTTP_GET, location, NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "Thank you, your answer has been counted");
 	assert_contains(x, "The results will be shown when the poll closes.");
-	done(x);
+	exchange_free(x);
 
 	x = call(HTTP_GET, results, NULL, cookie);
 	cr_assert_eq(x->res.status, 403);
 	assert_contains(x, "Results will be shown when the poll closes.");
-	done(x);
+	exchange_free(x);
 
-	cr_assert_eq(st->ops->poll_act(st, &(struct actor){ org.id, 0, "test" }, id,
+	cr_assert_eq(fx.store->ops->poll_act(fx.store, &(struct actor){ fx.org.id, 0, "test" }, id,
 	    POLL_ACTION_CLOSE, time(NULL)), 0);
 	x = call(HTTP_GET, results, NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "1 person answered");
 	assert_contains(x, "100.0%");
 	assert_contains(x, "percentages can add up to more than 100%");
-	done(x);
+	exchange_free(x);
 }
 
 /* ---- embed -------------------------------------------------------------- */
 
 Test(pages, the_embed_is_bare_frameable_and_posts_to_itself)
 {
-	int64_t first, id = make_poll(&org, "Embedded?", false, POLL_RESULTS_AFTER_VOTE, OPEN,
+	int64_t first, id = make_poll(&fx.org, "Embedded?", false, POLL_RESULTS_AFTER_VOTE, OPEN,
 	    &first);
 	char path[128], body[64], cookie[128], location[160];
 	struct exchange *x;
@@ -693,15 +540,15 @@ Test(pages, the_embed_is_bare_frameable_and_posts_to_itself)
 	assert_contains(x, "<main");
 	assert_contains(x, "Submit answer");
 	assert_csp_clean(x);
-	done(x);
+	exchange_free(x);
 
 	snprintf(body, sizeof(body), "options=%lld", (long long)first);
 	x = call(HTTP_POST, path, body, NULL);
 	cr_assert_eq(x->res.status, 303);
 	snprintf(location, sizeof(location), "%s?voted=1", path);
-	cr_assert_not_null(header(x, "Location", location));
+	cr_assert_not_null(exchange_response_header(x, "Location", location));
 	cookie_of(x, "involve_voter", cookie, sizeof(cookie));
-	done(x);
+	exchange_free(x);
 
 	x = call(HTTP_GET, location, NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
@@ -709,7 +556,7 @@ Test(pages, the_embed_is_bare_frameable_and_posts_to_itself)
 	assert_contains(x, "1 person answered");
 	assert_contains(x, "<svg");
 	assert_lacks(x, "nhsuk-header");
-	done(x);
+	exchange_free(x);
 }
 
 /* ---- site pages --------------------------------------------------------- */
@@ -718,14 +565,14 @@ Test(pages, the_index_and_home_list_organisations_and_open_polls)
 {
 	struct exchange *x;
 
-	make_poll(&org, "Open question?", false, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
-	make_poll(&org, "Draft question?", false, POLL_RESULTS_AFTER_VOTE, DRAFT, NULL);
-	make_poll(&org, "Closed question?", false, POLL_RESULTS_AFTER_VOTE, CLOSED, NULL);
+	make_poll(&fx.org, "Open question?", false, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
+	make_poll(&fx.org, "Draft question?", false, POLL_RESULTS_AFTER_VOTE, DRAFT, NULL);
+	make_poll(&fx.org, "Closed question?", false, POLL_RESULTS_AFTER_VOTE, CLOSED, NULL);
 	x = call(HTTP_GET, "/", NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "href=\"/o/bury/\"");
 	assert_contains(x, "NHS Blackpool");
-	done(x);
+	exchange_free(x);
 
 	x = call(HTTP_GET, "/o/bury/", NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
@@ -736,7 +583,7 @@ Test(pages, the_index_and_home_list_organisations_and_open_polls)
 	assert_contains(x, "/o/bury/accessibility");
 	cr_assert_eq(count(x->html, "<h1"), 1);
 	assert_csp_clean(x);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, statements_have_defaults_and_unknown_keys_are_not_found)
@@ -749,33 +596,33 @@ Test(pages, statements_have_defaults_and_unknown_keys_are_not_found)
 	assert_contains(x, "2.2");
 	assert_contains(x, "Equality Advisory and Support Service");
 	assert_contains(x, "contact NHS Bury");
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/o/bury/privacy", NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "public task");
 	assert_contains(x, "data protection officer at NHS Bury");
 	assert_contains(x, "IP address");
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/o/bury/cookies", NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "involve_voter");
 	assert_contains(x, "400 days");
 	assert_contains(x, "involve_session");
 	assert_contains(x, "8 hours");
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/privacy", NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "the organisation that runs this website");
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/o/bury/home", NULL, NULL);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/o/bury/terms", NULL, NULL);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/terms", NULL, NULL);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, an_edited_statement_is_markdown_without_raw_html)
@@ -784,12 +631,12 @@ Test(pages, an_edited_statement_is_markdown_without_raw_html)
 	struct exchange *x;
 
 	memset(&page, 0, sizeof(page));
-	page.org_id = org.id;
+	page.org_id = fx.org.id;
 	snprintf(page.key, sizeof(page.key), "privacy");
 	snprintf(page.title, sizeof(page.title), "Our privacy <b>notice</b>");
 	page.body = strdup("# Big\n\nHello *there*.\n\n<script>alert(1)</script>\n\n"
 	    "[click](javascript:alert(2))\n");
-	cr_assert_eq(st->ops->page_put(st, &who, &page), 0);
+	cr_assert_eq(fx.store->ops->page_put(fx.store, &who, &page), 0);
 	site_page_free(&page);
 	x = call(HTTP_GET, "/o/bury/privacy", NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
@@ -799,7 +646,7 @@ Test(pages, an_edited_statement_is_markdown_without_raw_html)
 	assert_lacks(x, "<script>alert");
 	assert_lacks(x, "javascript:");
 	cr_assert_eq(count(x->html, "<h1"), 1);
-	done(x);
+	exchange_free(x);
 }
 
 Test(site_defaults, escapes_the_name_and_knows_its_keys)
@@ -827,8 +674,8 @@ Test(pages, the_dashboard_needs_a_session)
 	struct exchange *x = call(HTTP_GET, "/staff/", NULL, NULL);
 
 	cr_assert_eq(x->res.status, 303);
-	cr_assert_not_null(header(x, "Location", "/staff/login"));
-	done(x);
+	cr_assert_not_null(exchange_response_header(x, "Location", "/staff/login"));
+	exchange_free(x);
 }
 
 Test(pages, sign_in_refuses_wrong_or_missing_details_with_one_message)
@@ -840,7 +687,7 @@ Test(pages, sign_in_refuses_wrong_or_missing_details_with_one_message)
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "value=\"/staff/polls/new\"");
 	assert_contains(x, "autocomplete=\"current-password\"");
-	done(x);
+	exchange_free(x);
 
 	x = call(HTTP_POST, "/staff/login", "email=admin@example.org&password=wrong-password-1",
 	    NULL);
@@ -848,32 +695,32 @@ Test(pages, sign_in_refuses_wrong_or_missing_details_with_one_message)
 	assert_contains(x, "The email address or password is not correct");
 	assert_contains(x, "href=\"#email\"");
 	assert_contains(x, "value=\"admin@example.org\"");
-	cr_assert_null(header(x, "Set-Cookie", "involve_session="));
-	done(x);
+	cr_assert_null(exchange_response_header(x, "Set-Cookie", "involve_session="));
+	exchange_free(x);
 
 	x = call(HTTP_POST, "/staff/login", "email=nobody@example.org&password=" PASSWORD, NULL);
 	cr_assert_eq(x->res.status, 422);
 	assert_contains(x, "The email address or password is not correct");
-	done(x);
+	exchange_free(x);
 
 	x = call(HTTP_POST, "/staff/login", "email=&password=", NULL);
 	cr_assert_eq(x->res.status, 422);
 	assert_contains(x, "Enter your email address");
 	assert_contains(x, "Enter your password");
 	assert_contains(x, "href=\"#password\"");
-	done(x);
+	exchange_free(x);
 
 	/* Signing in goes to a local next, never to another site. */
 	x = call(HTTP_POST, "/staff/login", "email=ADMIN@example.org&password=" PASSWORD
 	    "&next=/staff/polls/new", NULL);
 	cr_assert_eq(x->res.status, 303);
-	cr_assert_not_null(header(x, "Location", "/staff/polls/new"));
-	done(x);
+	cr_assert_not_null(exchange_response_header(x, "Location", "/staff/polls/new"));
+	exchange_free(x);
 	x = call(HTTP_POST, "/staff/login", "email=admin@example.org&password=" PASSWORD
 	    "&next=//evil.example/", NULL);
 	cr_assert_eq(x->res.status, 303);
-	cr_assert_str_eq(header(x, "Location", "/"), "/staff/");
-	done(x);
+	cr_assert_str_eq(exchange_response_header(x, "Location", "/"), "/staff/");
+	exchange_free(x);
 }
 
 Test(pages, a_staff_post_without_csrf_is_refused)
@@ -887,11 +734,11 @@ Test(pages, a_staff_post_without_csrf_is_refused)
 	    "&show_results=after_vote", cookie);
 	cr_assert_eq(x->res.status, 403);
 	assert_contains(x, "This form has expired");
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_POST, "/staff/polls", "csrf=forged&question=Q&option=A&option=B&open=now"
 	    "&show_results=after_vote", cookie);
 	cr_assert_eq(x->res.status, 403);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, staff_create_a_poll_with_errors_then_without)
@@ -907,7 +754,7 @@ Test(pages, staff_create_a_poll_with_errors_then_without)
 	cr_assert_eq(count(x->html, "name=\"option\""), 10);
 	assert_contains(x, "id=\"opens_at-day\"");
 	assert_csp_clean(x);
-	done(x);
+	exchange_free(x);
 
 	/* No question, one answer then a repeated one in the fourth box, a
 	 * closing date that does not exist. */
@@ -925,14 +772,14 @@ Test(pages, staff_create_a_poll_with_errors_then_without)
 	assert_contains(x, "value=\"Yes\"");
 	assert_contains(x, "value=\"31\"");
 	assert_contains(x, "<title>Error: Create a poll");
-	done(x);
+	exchange_free(x);
 
 	snprintf(body, sizeof(body), "csrf=%s&question=Do+you+like+it%%3F&option=Yes&option=No"
 	    "&option=&show_results=after_close&open=later&multiple=yes", csrf);
 	x = call(HTTP_POST, "/staff/polls", body, cookie);
 	cr_assert_eq(x->res.status, 303, "status %d: %s", x->res.status, x->html);
-	cr_assert_not_null(header(x, "Location", "/staff/polls/"));
-	done(x);
+	cr_assert_not_null(exchange_response_header(x, "Location", "/staff/polls/"));
+	exchange_free(x);
 
 	x = call(HTTP_GET, "/staff/", NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
@@ -940,15 +787,16 @@ Test(pages, staff_create_a_poll_with_errors_then_without)
 	assert_contains(x, "nhsuk-tag--grey\">Draft");
 	assert_contains(x, "Create a poll");
 	assert_lacks(x, "/staff/pages/privacy"); /* an officer does not edit the site */
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, staff_open_close_export_and_delete_a_poll)
 {
 	char cookie[128], csrf[128], body[256], path[128];
-	int64_t first, id = make_poll(&org, "Staff poll?", false, POLL_RESULTS_AFTER_VOTE, DRAFT,
+	int64_t first, id = make_poll(&fx.org, "Staff poll?", false, POLL_RESULTS_AFTER_VOTE, DRAFT,
 	    &first);
-	int64_t theirs = make_poll(&other, "Theirs?", false, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
+	int64_t theirs = make_poll(&fx.other, "Theirs?", false, POLL_RESULTS_AFTER_VOTE, OPEN,
+	    NULL);
 	struct exchange *x;
 
 	make_user(ROLE_ADMIN, "admin@example.org");
@@ -961,81 +809,82 @@ Test(pages, staff_open_close_export_and_delete_a_poll)
 	assert_contains(x, "&lt;iframe src=&quot;http://127.0.0.1:8080/o/bury/polls/");
 	assert_contains(x, "name=\"csrf\"");
 	assert_csp_clean(x);
-	done(x);
+	exchange_free(x);
 
 	snprintf(path, sizeof(path), "/staff/polls/%lld/edit", (long long)id);
 	x = call(HTTP_GET, path, NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "value=\"Very satisfied\"");
-	done(x);
+	exchange_free(x);
 
 	snprintf(path, sizeof(path), "/staff/polls/%lld/open", (long long)id);
 	snprintf(body, sizeof(body), "csrf=%s", csrf);
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 303);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 409, "opening twice");
-	done(x);
+	exchange_free(x);
 
 	/* An open poll cannot be changed. */
 	snprintf(path, sizeof(path), "/staff/polls/%lld/edit", (long long)id);
 	x = call(HTTP_GET, path, NULL, cookie);
 	cr_assert_eq(x->res.status, 409);
-	done(x);
+	exchange_free(x);
 
 	snprintf(path, sizeof(path), "/staff/polls/%lld/export?format=csv", (long long)id);
 	x = call(HTTP_GET, path, NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
-	cr_assert_not_null(header(x, "Content-Disposition", "attachment; filename=\"poll-"));
+	cr_assert_not_null(exchange_response_header(x, "Content-Disposition",
+	    "attachment; filename=\"poll-"));
 	assert_contains(x, "option_id,option,count,percent");
-	done(x);
+	exchange_free(x);
 	snprintf(path, sizeof(path), "/staff/polls/%lld/export?format=json", (long long)id);
 	x = call(HTTP_GET, path, NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
 	cr_assert_str_eq(x->res.content_type, "application/json");
-	done(x);
+	exchange_free(x);
 	snprintf(path, sizeof(path), "/staff/polls/%lld/export?format=xls", (long long)id);
 	x = call(HTTP_GET, path, NULL, cookie);
 	cr_assert_eq(x->res.status, 400);
-	done(x);
+	exchange_free(x);
 
 	/* Another organisation's poll does not exist for these staff. */
 	snprintf(path, sizeof(path), "/staff/polls/%lld", (long long)theirs);
 	x = call(HTTP_GET, path, NULL, cookie);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 	snprintf(path, sizeof(path), "/staff/polls/%lld/close", (long long)theirs);
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 
 	snprintf(path, sizeof(path), "/staff/polls/%lld/close", (long long)id);
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 303);
-	done(x);
+	exchange_free(x);
 
 	/* Deleting needs the box ticked. */
 	snprintf(path, sizeof(path), "/staff/polls/%lld/delete", (long long)id);
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 422);
 	assert_contains(x, "href=\"#confirm\"");
-	done(x);
+	exchange_free(x);
 	snprintf(body, sizeof(body), "csrf=%s&confirm=yes", csrf);
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 303);
-	cr_assert_not_null(header(x, "Location", "/staff/?done=deleted"));
-	done(x);
+	cr_assert_not_null(exchange_response_header(x, "Location", "/staff/?done=deleted"));
+	exchange_free(x);
 	snprintf(path, sizeof(path), "/staff/polls/%lld", (long long)id);
 	x = call(HTTP_GET, path, NULL, cookie);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, a_viewer_may_not_change_polls_or_pages)
 {
 	char cookie[128], csrf[128], body[256], path[128];
-	int64_t id = make_poll(&org, "Viewer?", false, POLL_RESULTS_AFTER_VOTE, DRAFT, NULL);
+	int64_t id = make_poll(&fx.org, "Viewer?", false, POLL_RESULTS_AFTER_VOTE, DRAFT, NULL);
 	struct exchange *x;
 
 	make_user(ROLE_VIEWER, "viewer@example.org");
@@ -1044,17 +893,17 @@ Test(pages, a_viewer_may_not_change_polls_or_pages)
 	snprintf(body, sizeof(body), "csrf=%s", csrf);
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 403);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/staff/polls/new", NULL, cookie);
 	cr_assert_eq(x->res.status, 403);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/staff/pages/privacy", NULL, cookie);
 	cr_assert_eq(x->res.status, 403);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/staff/", NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
 	assert_lacks(x, "/staff/polls/new");
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, an_administrator_edits_a_statement)
@@ -1067,28 +916,28 @@ Test(pages, an_administrator_edits_a_statement)
 	x = call(HTTP_GET, "/staff/pages/cookies", NULL, cookie);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "involve_voter"); /* starts from the default text */
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/staff/pages/terms", NULL, cookie);
 	cr_assert_eq(x->res.status, 404);
-	done(x);
+	exchange_free(x);
 
 	snprintf(body, sizeof(body), "csrf=%s&title=&body=", csrf);
 	x = call(HTTP_POST, "/staff/pages/cookies", body, cookie);
 	cr_assert_eq(x->res.status, 422);
 	assert_contains(x, "href=\"#title\"");
 	assert_contains(x, "href=\"#body\"");
-	done(x);
+	exchange_free(x);
 
 	snprintf(body, sizeof(body), "csrf=%s&title=Our+cookies&body=We+use+*one*+cookie.", csrf);
 	x = call(HTTP_POST, "/staff/pages/cookies", body, cookie);
 	cr_assert_eq(x->res.status, 303, "status %d: %s", x->res.status, x->html);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/o/bury/cookies", NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "Our cookies");
 	assert_contains(x, "We use <em>one</em> cookie.");
 	assert_contains(x, "Last updated:");
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, sign_out_ends_the_session)
@@ -1101,11 +950,11 @@ Test(pages, sign_out_ends_the_session)
 	snprintf(body, sizeof(body), "csrf=%s", csrf);
 	x = call(HTTP_POST, "/staff/logout", body, cookie);
 	cr_assert_eq(x->res.status, 303);
-	cr_assert_not_null(header(x, "Location", "/staff/login"));
-	done(x);
+	cr_assert_not_null(exchange_response_header(x, "Location", "/staff/login"));
+	exchange_free(x);
 	x = call(HTTP_GET, "/staff/", NULL, cookie);
 	cr_assert_eq(x->res.status, 303);
-	done(x);
+	exchange_free(x);
 }
 
 Test(pages, sign_in_works_every_time_after_public_pages)
@@ -1113,16 +962,16 @@ Test(pages, sign_in_works_every_time_after_public_pages)
 	struct exchange *x;
 	int i;
 
-	make_poll(&org, "Open question?", false, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
+	make_poll(&fx.org, "Open question?", false, POLL_RESULTS_AFTER_VOTE, OPEN, NULL);
 	x = call(HTTP_GET, "/", NULL, NULL);
-	done(x);
+	exchange_free(x);
 	x = call(HTTP_GET, "/o/bury/", NULL, NULL);
-	done(x);
+	exchange_free(x);
 	make_user(ROLE_ADMIN, "admin@example.org");
 	for (i = 0; i < 12; i++) {
 		x = call(HTTP_POST, "/staff/login", "email=admin@example.org&password=" PASSWORD,
 		    NULL);
 		cr_assert_eq(x->res.status, 303, "sign-in %d refused", i);
-		done(x);
+		exchange_free(x);
 	}
 }

@@ -1,0 +1,61 @@
+// fixtures.mjs - what many tests set up the same way: an organisation and staff users with API
+// tokens through the `involve` command, and polls through the JSON API.
+//
+//   const { token } = await orgWithStaff(server);    // "bury", o@example.org and a token
+//   const poll = await createPoll(server.url, token, { question: 'Q?', options: ['Yes', 'No'] });
+//
+// `server` is anything with startServer()'s cli(args, options): a server, a cluster, or
+// { cli } for a test that adds arguments of its own to every command.  Each step asserts that
+// it worked, so a test fails at the step that went wrong.
+import assert from 'node:assert/strict';
+
+export const STAFF_PASSWORD = 'a long enough password';
+
+// Organisation `slug`, named `name`.
+export async function createOrg(server, slug = 'bury', name = 'NHS Bury') {
+	const r = await server.cli(['org', 'create', '--slug', slug, '--name', name]);
+	assert.equal(r.code, 0, `org create ${slug}: ${r.stderr}`);
+}
+
+// The last word `involve token create` prints: the token itself.
+export function tokenOf(stdout) {
+	return stdout.trim().split(/\s+/).pop();
+}
+
+// An API token for a staff user that exists already.
+export async function createToken(server, { org = 'bury', email = 'o@example.org' } = {}) {
+	const r = await server.cli(['token', 'create', '--org', org, '--user', email]);
+	assert.equal(r.code, 0, `token create ${email}: ${r.stderr}`);
+	return tokenOf(r.stdout);
+}
+
+// A staff user of organisation `org` (the command's default role unless `role` is given) with
+// `password`, and an API token for them; resolves {email, password, token}.
+export async function makeStaff(server, {
+	org = 'bury', email = 'o@example.org', role, password = STAFF_PASSWORD,
+} = {}) {
+	const r = await server.cli(['user', 'add', '--org', org, '--email', email,
+		...(role === undefined ? [] : ['--role', role])], { input: `${password}\n` });
+	assert.equal(r.code, 0, `user add ${email}: ${r.stderr}`);
+	return { email, password, token: await createToken(server, { org, email }) };
+}
+
+// A new organisation (`slug`, `name`) and one staff user of it, as makeStaff makes them.
+export async function orgWithStaff(server, { slug = 'bury', name = 'NHS Bury', ...staff } = {}) {
+	await createOrg(server, slug, name);
+	return makeStaff(server, { org: slug, ...staff });
+}
+
+// Makes a poll through the API at base (a server's or a node's url) and asserts 201; resolves
+// the poll as the API returns it.  options: timeout (ms) for the request.
+export async function createPoll(base, token, body, { timeout } = {}) {
+	const res = await fetch(`${base}/api/v1/polls`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+		signal: timeout === undefined ? undefined : AbortSignal.timeout(timeout),
+	});
+	const text = await res.text();
+	assert.equal(res.status, 201, `create poll: ${text}`);
+	return JSON.parse(text);
+}
