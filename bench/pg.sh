@@ -21,6 +21,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 involve=${INVOLVE_BIN:-$root/build-release/src/cli/involve}
 duration=${BENCH_DURATION:-10s}
@@ -77,18 +79,13 @@ wait_ready() {
 	return 1
 }
 
-# wrk_value FILE FIELD
+# wrk_value FILE FIELD: wrk_field, requests/s rounded; "bad" counts answers that were not
+# 2xx and socket errors.
 wrk_value() {
 	case "$2" in
-	rps) awk '/^Requests\/sec:/ { printf "%.0f\n", $2 }' "$1" ;;
-	p50 | p99)
-		awk -v q="${2#p}%" '$1 == q {
-			v = $2; unit = v; sub(/[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v);
-			if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000;
-			printf "%.2f\n", v }' "$1"
-		;;
-	ok) awk '$1 == "status" && $2 == "2xx" { n = $3 } END { print n + 0 }' "$1" ;;
-	bad) awk '/Non-2xx or 3xx responses:/ { n = $NF } /Socket errors/ { e = 1 } END { print n + 0 + e }' "$1" ;;
+	rps) wrk_field "$1" rps | awk '{ printf "%.0f\n", $1 }' ;;
+	bad) echo $(($(wrk_field "$1" non2xx) + $([ -z "$(wrk_field "$1" errors)" ] && echo 0 || echo 1))) ;;
+	*) wrk_field "$1" "$2" ;;
 	esac
 }
 
@@ -110,9 +107,6 @@ us_per_vote() {
 		if (n > 0) printf "%.1f\n", t * 1e6 / hz / n; else print "-" }'
 }
 
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "-" }'
-}
 
 # --- PostgreSQL ------------------------------------------------------------------------------
 # Durability stays as shipped; the memory settings are what a server of this size would get.

@@ -26,6 +26,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 involve=${INVOLVE_BIN:-$root/build-release/src/cli/involve}
 duration=${BENCH_DURATION:-10s}
@@ -155,36 +157,21 @@ run_wrk() {
 	sed 's/^/    /' "$tmp/$name.wrk" >&2
 }
 
-# wrk_value NAME FIELD: one figure from a wrk output (latencies in milliseconds), or "-".
+# wrk_value NAME FIELD: one figure of the run NAME (bench/lib.sh's wrk_field), or its server's
+# CPU time per request ("cpu", in microseconds).
 wrk_value() {
 	local file=$tmp/$1.wrk
+	if [ "$2" != cpu ]; then
+		wrk_field "$file" "$2"
+		return 0
+	fi
 	if [ ! -s "$file" ]; then
 		echo "-"
 		return 0
 	fi
-	case "$2" in
-	rps) awk '/^Requests\/sec:/ { print $2 }' "$file" ;;
-	p50 | p99)
-		awk -v q="${2#p}%" '$1 == q {
-			v = $2; unit = v; sub(/[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v);
-			if (unit == "us") v /= 1000; else if (unit == "s") v *= 1000; else if (unit == "m") v *= 60000;
-			printf "%.2f\n", v }' "$file"
-		;;
-	non2xx) awk '/Non-2xx or 3xx responses:/ { print $NF; found = 1 } END { if (!found) print 0 }' "$file" ;;
-	errors) sed -n 's/^ *Socket errors: //p' "$file" ;;
-	ok) awk '$1 == "status" && $2 == "2xx" { n = $3 } END { print n + 0 }' "$file" ;;
-	cpu)
-		# Microseconds of server CPU per request answered.
-		awk -v ticks="$(cat "$tmp/$1.cpu" 2>/dev/null || echo 0)" -v hz="$(getconf CLK_TCK)" \
-			'/requests in/ { n = $1 } END {
-				if (n > 0 && ticks > 0) printf "%.1f\n", ticks * 1e6 / hz / n; else print "-" }' "$file"
-		;;
-	esac
-}
-
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f\n", a / b; else print "-" }'
+	awk -v ticks="$(cat "$tmp/$1.cpu" 2>/dev/null || echo 0)" -v hz="$(getconf CLK_TCK)" \
+		'/requests in/ { n = $1 } END {
+			if (n > 0 && ticks > 0) printf "%.1f\n", ticks * 1e6 / hz / n; else print "-" }' "$file"
 }
 
 # at_least A B: A >= B, as numbers (false when either is not a number).

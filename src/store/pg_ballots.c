@@ -10,10 +10,10 @@
  *      options: a close or an edit on any server waits for this batch, or
  *      this batch sees it;
  *   2. count the attempts per network in rate_count (when limited);
- *   3. insert the ballots that pass, ON CONFLICT DO NOTHING: a ballot that
- *      is not returned was a second vote from that browser;
- *   4. add the batch's counts to the polls and options;
- *   5. commit, then tell each ballot's caller.
+ *   3. insert the ballots that pass, ON CONFLICT DO NOTHING (a ballot that
+ *      is not returned was a second vote from that browser), and add what
+ *      was inserted to the polls' and options' counts, in one statement;
+ *   4. commit, then tell each ballot's caller.
  *
  * A failure rolls the whole batch back and every ballot in it gets the
  * error: nothing is acknowledged that is not committed.
@@ -33,8 +33,6 @@ struct batch_poll {
 	int64_t opens_at, closes_at, closed_at;
 	int option_n;
 	int64_t option_ids[POLL_OPTIONS_MAX];
-	int64_t option_adds[POLL_OPTIONS_MAX];
-	int64_t ballots;
 };
 
 struct batch {
@@ -272,12 +270,12 @@ check_ballots(struct batch *bt)
 	}
 }
 
-/* Step 3. */
+/* Step 3: the ballots and their counts. */
 static int
 insert_ballots(struct pgconn *c, struct batch *bt, struct buf *polls, struct buf *voters,
     struct buf *times, struct buf *choices)
 {
-	char key[2 * PGSTORE_VOTER_KEY + 1], list[POLL_OPTIONS_MAX * 21];
+	char list[POLL_OPTIONS_MAX * 21];
 	struct pgq q = { 0 };
 	PGresult *r;
 	int i, k, n, rc, any = 0;
@@ -291,12 +289,11 @@ insert_ballots(struct pgconn *c, struct batch *bt, struct buf *polls, struct buf
 
 		if (j->rc != 0)
 			continue;
-		secret_hex(j->voter, PGSTORE_VOTER_KEY, key);
 		for (k = 0, n = 0; k < j->ballot.choice_n; k++)
 			n += snprintf(list + n, sizeof(list) - (size_t)n, "%s%lld", k ? "," : "",
 			    (long long)j->ballot.choices[k]);
 		array_int(polls, j->poll_id);
-		array_text(voters, key);
+		array_text(voters, j->voter_hex);
 		array_int(times, j->now);
 		array_text(choices, list);
 		any = 1;
@@ -307,10 +304,18 @@ insert_ballots(struct pgconn *c, struct batch *bt, struct buf *polls, struct buf
 	pgq_text(&q, array_close(voters));
 	pgq_text(&q, array_close(times));
 	pgq_text(&q, array_close(choices));
-	rc = pgconn_run(c, "INSERT INTO ballot (poll_id, voter_hash, cast_at, choices) "
+	/* The counts come from what the insert returns, so a second vote
+	 * adds nothing; the poll rows are locked by step 1 already. */
+	rc = pgconn_run(c, "WITH ins AS (INSERT INTO ballot (poll_id, voter_hash, cast_at, choices) "
 	    "SELECT p, decode(v, 'hex'), t, c FROM unnest($1::bigint[], $2::text[], $3::bigint[], "
 	    "$4::text[]) AS u(p, v, t, c) ON CONFLICT (poll_id, voter_hash) DO NOTHING "
-	    "RETURNING poll_id, encode(voter_hash, 'hex')", &q, &r);
+	    "RETURNING poll_id, voter_hash, choices), "
+	    "options AS (UPDATE poll_option o SET votes = o.votes + x.n FROM (SELECT ch::bigint AS id, "
+	    "count(*) AS n FROM ins, unnest(string_to_array(ins.choices, ',')) AS ch GROUP BY 1) x "
+	    "WHERE o.id = x.id), "
+	    "polls AS (UPDATE poll p SET ballots = p.ballots + x.n FROM (SELECT poll_id, count(*) AS n "
+	    "FROM ins GROUP BY 1) x WHERE p.id = x.poll_id) "
+	    "SELECT poll_id, encode(voter_hash, 'hex') FROM ins", &q, &r);
 	if (rc != 0)
 		return rc;
 	/* Each returned row is the first ballot of the batch with that key;
@@ -324,8 +329,7 @@ insert_ballots(struct pgconn *c, struct batch *bt, struct buf *polls, struct buf
 
 			if (j->rc != 0 || j->written || j->poll_id != poll_id)
 				continue;
-			secret_hex(j->voter, PGSTORE_VOTER_KEY, key);
-			if (strcmp(key, v) == 0) {
+			if (strcmp(j->voter_hex, v) == 0) {
 				j->written = true;
 				break;
 			}
@@ -336,58 +340,6 @@ insert_ballots(struct pgconn *c, struct batch *bt, struct buf *polls, struct buf
 		if (bt->jobs[i]->rc == 0 && !bt->jobs[i]->written)
 			bt->jobs[i]->rc = ERR_DUPLICATE;
 	return 0;
-}
-
-/* Step 4. */
-static int
-add_counts(struct pgconn *c, struct batch *bt, struct buf *ids, struct buf *adds)
-{
-	struct pgq q;
-	int i, k, o, rc, any = 0;
-
-	for (i = 0; i < bt->n; i++) {
-		struct pg_ballot_job *j = bt->jobs[i];
-		struct batch_poll *bp;
-
-		if (!j->written)
-			continue;
-		bp = find_poll(bt, j->poll_id);
-		bp->ballots++;
-		for (k = 0; k < j->ballot.choice_n; k++)
-			for (o = 0; o < bp->option_n; o++)
-				if (bp->option_ids[o] == j->ballot.choices[k])
-					bp->option_adds[o]++;
-	}
-	array_open(ids);
-	array_open(adds);
-	for (i = 0; i < bt->poll_n; i++)
-		for (o = 0; o < bt->polls[i].option_n; o++)
-			if (bt->polls[i].option_adds[o] > 0) {
-				array_int(ids, bt->polls[i].option_ids[o]);
-				array_int(adds, bt->polls[i].option_adds[o]);
-				any = 1;
-			}
-	if (!any)
-		return 0;
-	memset(&q, 0, sizeof(q));
-	pgq_text(&q, array_close(ids));
-	pgq_text(&q, array_close(adds));
-	rc = pgconn_run(c, "UPDATE poll_option o SET votes = o.votes + u.n FROM "
-	    "unnest($1::bigint[], $2::bigint[]) AS u(id, n) WHERE o.id = u.id", &q, NULL);
-	if (rc != 0)
-		return rc;
-	array_open(ids);
-	array_open(adds);
-	for (i = 0; i < bt->poll_n; i++)
-		if (bt->polls[i].ballots > 0) {
-			array_int(ids, bt->polls[i].id);
-			array_int(adds, bt->polls[i].ballots);
-		}
-	memset(&q, 0, sizeof(q));
-	pgq_text(&q, array_close(ids));
-	pgq_text(&q, array_close(adds));
-	return pgconn_run(c, "UPDATE poll p SET ballots = p.ballots + u.n FROM "
-	    "unnest($1::bigint[], $2::bigint[]) AS u(id, n) WHERE p.id = u.id", &q, NULL);
 }
 
 static int
@@ -403,8 +355,6 @@ write_batch(struct pgconn *c, struct batch *bt, struct buf arrays[4])
 		return rc;
 	check_ballots(bt);
 	if ((rc = insert_ballots(c, bt, &arrays[0], &arrays[1], &arrays[2], &arrays[3])) != 0)
-		return rc;
-	if ((rc = add_counts(c, bt, &arrays[0], &arrays[1])) != 0)
 		return rc;
 	return pgconn_run(c, "COMMIT", NULL, NULL);
 }
@@ -528,7 +478,8 @@ pg_ballot_cast(struct store *s, int64_t poll_id, const struct ballot *b,
 	j->poll_id = poll_id;
 	j->now = now;
 	j->ballot = *b;
-	memcpy(j->voter, voter, PGSTORE_VOTER_KEY);
+	/* Here, on the caller's thread, not on the one writer's. */
+	secret_hex(voter, PGSTORE_VOTER_KEY, j->voter_hex);
 	if (limit && limit->limit > 0 && limit->window > 0) {
 		snprintf(j->net, sizeof(j->net), "%s", limit->net);
 		j->limit = limit->limit;

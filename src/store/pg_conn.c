@@ -315,6 +315,19 @@ pgconn_run(struct pgconn *c, const char *sql, const struct pgq *q, PGresult **ou
 	return rc;
 }
 
+int
+pgconn_insert(struct pgconn *c, const char *sql, const struct pgq *q, int64_t *id)
+{
+	PGresult *r;
+	int rc = pgconn_run(c, sql, q, &r);
+
+	if (rc != 0)
+		return rc;
+	*id = PQntuples(r) == 1 ? pg_int(r, 0, 0) : 0;
+	PQclear(r);
+	return *id > 0 ? 0 : ERR_IO;
+}
+
 /* ---- pool --------------------------------------------------------------- */
 
 int

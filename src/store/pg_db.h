@@ -66,6 +66,8 @@ void pgconn_close(struct pgconn *c);
  * ERR_NOTFOUND, disk full -> ERR_FULL, anything else -> ERR_IO (logged).
  */
 int pgconn_run(struct pgconn *c, const char *sql, const struct pgq *q, PGresult **out);
+/* Runs an INSERT ... RETURNING id and gives the new row's id. */
+int pgconn_insert(struct pgconn *c, const char *sql, const struct pgq *q, int64_t *id);
 /* Runs SQL text without parameters or caching (BEGIN, migrations). */
 int pgconn_exec(struct pgconn *c, const char *sql);
 /* Whether the last failure is worth trying again in a new transaction. */

@@ -25,7 +25,6 @@ static int
 insert_options(struct pgconn *c, struct poll *p)
 {
 	struct pgq q;
-	PGresult *r;
 	int i, rc;
 
 	for (i = 0; i < p->option_n; i++) {
@@ -33,12 +32,10 @@ insert_options(struct pgconn *c, struct poll *p)
 		pgq_int(&q, p->id);
 		pgq_int(&q, i);
 		pgq_text(&q, p->options[i].label);
-		rc = pgconn_run(c, "INSERT INTO poll_option (poll_id, position, label) "
-		    "VALUES ($1, $2, $3) RETURNING id", &q, &r);
+		rc = pgconn_insert(c, "INSERT INTO poll_option (poll_id, position, label) "
+		    "VALUES ($1, $2, $3) RETURNING id", &q, &p->options[i].id);
 		if (rc != 0)
 			return rc;
-		p->options[i].id = pg_int(r, 0, 0);
-		PQclear(r);
 	}
 	return 0;
 }
@@ -50,7 +47,6 @@ poll_create_tx(struct pgconn *c, void *arg)
 	struct poll *p = j->poll;
 	struct buf detail = BUF_INIT;
 	struct pgq q = { 0 };
-	PGresult *r;
 	int rc;
 
 	p->created_at = pgstore_now();
@@ -61,13 +57,11 @@ poll_create_tx(struct pgconn *c, void *arg)
 	pgq_int(&q, p->opens_at);
 	pgq_int(&q, p->closes_at);
 	pgq_int(&q, p->created_at);
-	rc = pgconn_run(c, "INSERT INTO poll (org_id, question, multiple, show_results, opens_at, "
+	rc = pgconn_insert(c, "INSERT INTO poll (org_id, question, multiple, show_results, opens_at, "
 	    "closes_at, closed_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING id",
-	    &q, &r);
+	    &q, &p->id);
 	if (rc != 0)
 		return rc;
-	p->id = pg_int(r, 0, 0);
-	PQclear(r);
 	if ((rc = insert_options(c, p)) != 0)
 		return rc;
 	poll_audit_detail(&detail, p);

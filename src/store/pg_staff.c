@@ -22,19 +22,16 @@ org_create_tx(struct pgconn *c, void *arg)
 	struct org_tx *j = arg;
 	struct buf detail = BUF_INIT;
 	struct pgq q = { 0 };
-	PGresult *r;
 	int rc;
 
 	j->org->created_at = pgstore_now();
 	pgq_text(&q, j->org->slug);
 	pgq_text(&q, j->org->name);
 	pgq_int(&q, j->org->created_at);
-	rc = pgconn_run(c, "INSERT INTO org (slug, name, created_at) VALUES ($1, $2, $3) "
-	    "RETURNING id", &q, &r);
+	rc = pgconn_insert(c, "INSERT INTO org (slug, name, created_at) VALUES ($1, $2, $3) "
+	    "RETURNING id", &q, &j->org->id);
 	if (rc != 0)
 		return rc;
-	j->org->id = pg_int(r, 0, 0);
-	PQclear(r);
 	org_audit_detail(&detail, j->org);
 	rc = pgstore_audit(j->ps, c, j->who, "org.create", &detail, "org:%lld", (long long)j->org->id);
 	buf_free(&detail);
@@ -129,7 +126,6 @@ user_create_tx(struct pgconn *c, void *arg)
 	struct user_tx *j = arg;
 	struct buf detail = BUF_INIT;
 	struct pgq q = { 0 };
-	PGresult *r;
 	int rc;
 
 	j->user->created_at = pgstore_now();
@@ -138,12 +134,10 @@ user_create_tx(struct pgconn *c, void *arg)
 	pgq_text(&q, role_name(j->user->role));
 	pgq_text(&q, j->user->password_hash);
 	pgq_int(&q, j->user->created_at);
-	rc = pgconn_run(c, "INSERT INTO staff_user (org_id, email, role, password_hash, created_at) "
-	    "VALUES ($1, $2, $3, $4, $5) RETURNING id", &q, &r);
+	rc = pgconn_insert(c, "INSERT INTO staff_user (org_id, email, role, password_hash, "
+	    "created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id", &q, &j->user->id);
 	if (rc != 0)
 		return rc;
-	j->user->id = pg_int(r, 0, 0);
-	PQclear(r);
 	user_audit_detail(&detail, j->user);
 	rc = pgstore_audit(j->ps, c, j->who, "user.create", &detail, "user:%lld",
 	    (long long)j->user->id);
@@ -319,7 +313,6 @@ token_create_tx(struct pgconn *c, void *arg)
 	struct secret_tx *j = arg;
 	struct buf detail = BUF_INIT;
 	struct pgq q = { 0 };
-	PGresult *r;
 	int rc;
 
 	j->token->created_at = pgstore_now();
@@ -327,12 +320,10 @@ token_create_tx(struct pgconn *c, void *arg)
 	pgq_int(&q, j->token->user_id);
 	pgq_int(&q, j->token->org_id);
 	pgq_int(&q, j->token->created_at);
-	rc = pgconn_run(c, "INSERT INTO api_token (hash, user_id, org_id, created_at) "
-	    "VALUES ($1, $2, $3, $4) RETURNING id", &q, &r);
+	rc = pgconn_insert(c, "INSERT INTO api_token (hash, user_id, org_id, created_at) "
+	    "VALUES ($1, $2, $3, $4) RETURNING id", &q, &j->token->id);
 	if (rc != 0)
 		return rc;
-	j->token->id = pg_int(r, 0, 0);
-	PQclear(r);
 	buf_printf(&detail, "{\"user\":%lld}", (long long)j->token->user_id);
 	rc = pgstore_audit(j->ps, c, j->who, "token.create", &detail, "token:%lld",
 	    (long long)j->token->id);

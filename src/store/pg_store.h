@@ -30,7 +30,7 @@ struct pg_ballot_job {
 	int64_t poll_id;
 	int64_t now;
 	struct ballot ballot;
-	unsigned char voter[PGSTORE_VOTER_KEY];
+	char voter_hex[2 * PGSTORE_VOTER_KEY + 1]; /* the voter key, as the batch's SQL takes it */
 	char net[STORE_NET_SIZE];
 	int limit, window;
 	store_done_fn done;
