@@ -13,9 +13,10 @@ BUILD_DIR := build
 CHECK_DIR := build-check
 RELEASE_DIR := build-release
 
-BUILD_OPTS := -Dbuildtype=debugoptimized
-CHECK_OPTS := -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false
-RELEASE_OPTS := -Dbuildtype=release
+BUILD_OPTS := -Dbuildtype=debugoptimized -Dtests=disabled
+CHECK_OPTS := -Dbuildtype=debugoptimized -Db_sanitize=address,undefined -Db_lundef=false \
+	-Dtests=enabled
+RELEASE_OPTS := -Dbuildtype=release -Dtests=disabled
 
 # Sets up build directory $(1) with options $(2), or applies the options to one set up before.
 # The options last applied are remembered beside it, so an unchanged directory is not

@@ -4,6 +4,8 @@
 #   scripts/install-deps.sh run     compiler, libraries and Node.js for `make run`
 #   scripts/install-deps.sh check   + Criterion, Chromium, PostgreSQL 15, nginx, clang (fuzzing)
 #   scripts/install-deps.sh bench   + wrk
+#   scripts/install-deps.sh list MODE   prints the Debian packages MODE needs beyond `run`'s,
+#                                       one a line, and installs nothing (tests use it)
 #
 # Safe to run again and again: it asks dpkg which Debian packages are missing and only then
 # runs `apt-get update` (once) and `apt-get install` for those, and it runs `npm ci` only when
@@ -12,10 +14,15 @@
 set -euo pipefail
 
 mode=${1:-run}
+list_only=
+if [ "$mode" = list ]; then
+	list_only=1
+	mode=${2:-}
+fi
 case "$mode" in
 run | check | bench) ;;
 *)
-	echo "usage: $0 [run|check|bench]" >&2
+	echo "usage: $0 [run|check|bench] | list [check|bench]" >&2
 	exit 2
 	;;
 esac
@@ -24,6 +31,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsqlite3-dev
 	libsodium-dev libjansson-dev libcmark-dev libpq-dev ca-certificates)
+run_package_n=${#packages[@]}
 # Node.js may come from elsewhere (CI machines have Node 20); Debian's Node 18 is enough.
 # Asking for Debian's npm beside another vendor's node would conflict, so only what is absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
@@ -34,6 +42,11 @@ if [ "$mode" = check ] || [ "$mode" = bench ]; then
 fi
 if [ "$mode" = bench ]; then
 	packages+=(wrk jq)
+fi
+
+if [ -n "$list_only" ]; then
+	printf '%s\n' "${packages[@]:$run_package_n}" | grep -v -x -e nodejs -e npm || true
+	exit 0
 fi
 
 # A package counts as present only when dpkg says it is fully installed ("ii").
@@ -76,11 +89,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	fi
 fi
 
-# Front-end assets and browser-test tools, exactly as package-lock.json pins them.  The stamp
-# is written after a successful `npm ci`, so an interrupted install is redone next time.
+# Front-end packages exactly as package-lock.json pins them: for `run` only the NHS.UK frontend
+# (npm's --omit=dev), for the tests and benchmarks the browser-test tools too.  The stamp says
+# which set is installed; it is written after a successful `npm ci`, so an interrupted install
+# is redone next time, and a full set serves `run` as well.
 stamp="$root/node_modules/.involve-installed"
-if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ]; then
-	echo "install-deps: npm ci"
-	(cd "$root" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
-	touch "$stamp"
+want=full
+[ "$mode" = run ] && want=run
+have=$(cat "$stamp" 2>/dev/null || true)
+if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ] ||
+	{ [ "$want" = full ] && [ "$have" != full ]; }; then
+	omit=()
+	[ "$want" = run ] && omit=(--omit=dev)
+	echo "install-deps: npm ci ${omit[*]}"
+	(cd "$root" && npm ci "${omit[@]}" --no-audit --no-fund --loglevel=error </dev/null)
+	echo "$want" >"$stamp"
 fi
