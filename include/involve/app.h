@@ -15,6 +15,7 @@
 
 #include "involve/http.h"
 #include "involve/keys.h"
+#include "involve/reply.h"
 #include "involve/store.h"
 
 struct tmpl_set;
@@ -59,9 +60,9 @@ const struct route *app_routes(int *n);
  * and handler tests both call this. */
 int app_handle(struct app *app, struct http_request *req, struct http_response *res);
 
-/* Reads a poll for casting a ballot, from a copy at most a moment old
- * (the writer checks again at commit).  0 or the store's error. */
-int app_poll_for_vote(struct app *app, int64_t id, struct poll *out);
+/* Reads a poll for casting a ballot into a, from a copy at most a moment
+ * old (the writer checks again at commit).  0 or the store's error. */
+int app_poll_for_vote(struct app *app, struct arena *a, int64_t id, struct poll **out);
 
 /*
  * Renders template `name` inside the layout into res (status 200 unless
@@ -79,11 +80,5 @@ int page_error(struct http_request *req, struct http_response *res, int status,
 /* Adds "error_summary" and per-field "errors" to ctx from e, and prefixes
  * the title with "Error: ".  field_ids maps error fields to form ids. */
 void page_add_errors(json_t *ctx, const struct errors *e);
-
-/* RFC 9457 problem details with an "errors" list from e (may be NULL). */
-int api_problem(struct http_response *res, int status, const char *title, const char *detail,
-    const struct errors *e);
-/* A JSON body (takes ownership of v). */
-int api_json(struct http_response *res, int status, json_t *v);
 
 #endif

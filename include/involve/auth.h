@@ -28,7 +28,7 @@ struct auth {
 	struct actor actor; /* for the audit log; name points into user */
 };
 
-/* The request's auth (allocated on first use, freed with the request). */
+/* The request's auth (allocated from its arena on first use). */
 struct auth *auth_of(struct http_request *req);
 /* Reads the session cookie: 0 and auth->signed_in, or ERR_NOTFOUND. */
 int auth_from_session(struct http_request *req);

@@ -12,6 +12,7 @@
 #define INVOLVE_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 enum {
 	ERR_OK = 0,
@@ -25,6 +26,12 @@ enum {
 	ERR_DENIED = -8,    /* authenticated but not allowed */
 	ERR_BUSY = -9,      /* shutting down or overloaded; try again */
 	ERR_LIMITED = -10,  /* a rate limit is reached */
+	/* Refusals of a request as it arrived, before any rule is asked: */
+	ERR_MALFORMED = -11,   /* the body cannot be read (bad JSON, a bad form) */
+	ERR_UNSIGNED = -12,    /* no valid credentials (sign in, or a token) */
+	ERR_TOO_LARGE = -13,   /* the body is larger than allowed */
+	ERR_MEDIA_TYPE = -14,  /* the body is of a type not accepted */
+	ERR_METHOD = -15,      /* the address does not take that method */
 };
 
 /* A short, fixed description of a code, for logs. */
@@ -56,5 +63,7 @@ void errors_vadd(struct errors *e, const char *field, const char *fmt, va_list a
 void errors_add_at(struct errors *e, const char *prefix, int index, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static inline int errors_any(const struct errors *e) { return e->n > 0 || e->dropped > 0; }
+/* Whether e holds an error for field. */
+bool errors_has_field(const struct errors *e, const char *field);
 
 #endif

@@ -7,7 +7,8 @@
  *
  * A request and everything reachable from it (headers, body, parsed form,
  * path parameters) lives until the response has been sent; strings point
- * into the request's own storage.
+ * into the request's own storage.  So does its arena (arena.h): whatever a
+ * handler allocates from req->arena is freed with the request, at once.
  */
 #ifndef INVOLVE_HTTP_H
 #define INVOLVE_HTTP_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "involve/arena.h"
 #include "involve/error.h"
 #include "involve/str.h"
 
@@ -59,12 +61,15 @@ struct http_request {
 	int param_n;
 	struct http_pair params[HTTP_PARAMS_MAX]; /* from the route pattern */
 	struct str body;
-	/* Filled by http_form_parse: */
+	/* Filled by http_form_parse (the decoded text is in the arena): */
 	int form_n;
 	struct http_pair form[HTTP_FORM_FIELDS_MAX];
-	char *form_storage;
-	/* Per-request scratch owned by handlers (auth results and the like). */
+	/* Memory that lives as long as the request. */
+	struct arena arena;
+	/* Who is asking (auth.h), once a route's sign-in has run; in the arena. */
 	void *auth;
+	/* A handler's own state while the response waits (see `then`). */
+	void *pending;
 };
 
 /* Looks a header up by name (case-insensitive); false when absent. */
@@ -90,6 +95,8 @@ int http_form_parse(struct http_request *req);
 bool http_form(const struct http_request *req, const char *name, struct str *out);
 /* Every value of a repeated field (checkboxes), up to max. */
 int http_form_all(const struct http_request *req, const char *name, struct str *out, int max);
+/* Frees what the request holds: its arena, and with it the parsed form,
+ * the auth and every handler allocation. */
 void http_request_free(struct http_request *req);
 
 struct http_header_out {
@@ -108,8 +115,15 @@ struct http_response {
 	bool frameable;                /* may be shown in another site's iframe */
 	bool no_store;                 /* Cache-Control: no-store (personal pages) */
 	const char *cache_control;     /* a literal overriding the default */
-	/* For handlers that finish later (a write waiting for its commit):
-	 * the adapter sets these; the handler calls http_response_finish. */
+	/*
+	 * For handlers that finish later (a write waiting for its commit): the
+	 * handler sets `then` and returns HTTP_PENDING; whoever completes the
+	 * work calls http_response_finish (from any thread, doing nothing
+	 * else), and the adapter then calls then(req, res) on one of its own
+	 * threads to fill the response.  finish and finish_ctx are the
+	 * adapter's.
+	 */
+	void (*then)(struct http_request *req, struct http_response *res);
 	void (*finish)(void *ctx);
 	void *finish_ctx;
 };
@@ -130,8 +144,12 @@ void http_response_redirect(struct http_response *res, int status, const char *l
  * ("Lax", "Strict", "None"); max_age < 0 leaves it a session cookie. */
 void http_response_cookie(struct http_response *res, const char *name, const char *value,
     const char *path, long max_age, bool secure, const char *same_site);
-/* Signals that a pending response is complete; safe from any thread. */
+/* Signals that the work a pending response waits for is done; safe from
+ * any thread. */
 void http_response_finish(struct http_response *res);
+/* Fills a pending response once its work is done: calls res->then (once).
+ * The adapter and handler tests call it on their own thread. */
+void http_response_complete(struct http_request *req, struct http_response *res);
 
 const char *http_status_text(int status);
 const char *http_method_name(enum http_method m);

@@ -50,8 +50,6 @@
  * client has in flight (its socket buffers and the network's) when the
  * answer reaches it. */
 #define HTTPD_LINGER_MAX (1024 * 1024)
-/* Body read for a path with no route, before 404. */
-#define HTTPD_BODY_DEFAULT_MAX 1024
 /* At shutdown, the longest wait for pending commits. */
 #define HTTPD_DRAIN_MS 10000
 /* File descriptors kept for things other than connections: the database

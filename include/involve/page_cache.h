@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "involve/http.h"
+#include "involve/poll.h"
 
 #define PAGE_CACHE_TTL_MS 1000
 #define PAGE_CACHE_SLOTS 256
@@ -31,11 +32,11 @@ void page_cache_free(struct page_cache *c);
 bool page_cache_get(struct page_cache *c, struct str path, struct http_response *res);
 /* Keeps a copy of res for path. */
 void page_cache_put(struct page_cache *c, struct str path, const struct http_response *res);
-/* The same for other values derived from the same content (a poll as the
- * vote handler reads it), stored as `size` bytes under a key that is not
- * a path ("poll:12").  get is true only for a fresh entry of that size. */
-bool page_cache_get_value(struct page_cache *c, struct str key, void *out, size_t size);
-void page_cache_put_value(struct page_cache *c, struct str key, const void *value, size_t size);
+/* The same for a poll as the vote handler reads it, under a key that is
+ * not a path ("poll:12"): put keeps a copy; get copies a fresh one into a,
+ * or gives NULL. */
+void page_cache_put_poll(struct page_cache *c, struct str key, const struct poll *p);
+struct poll *page_cache_get_poll(struct page_cache *c, struct str key, struct arena *a);
 /* Forgets every entry (content changed). */
 void page_cache_invalidate(struct page_cache *c);
 

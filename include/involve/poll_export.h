@@ -11,10 +11,11 @@
 #include "involve/poll.h"
 #include "involve/str.h"
 
+/* The counts are the poll's own (options[i].votes, ballots), as the store
+ * reads them. */
 /* Columns: option_id, option, count, percent; then a total row. */
-int poll_export_csv(const struct poll *p, const struct tally *t, struct buf *out);
+int poll_export_csv(const struct poll *p, struct buf *out);
 /* {"poll": {...}, "total": n, "options": [{"id","label","count","percent"}]} */
-int poll_export_json(const struct poll *p, const struct tally *t, const char *url,
-    struct buf *out);
+int poll_export_json(const struct poll *p, const char *url, struct buf *out);
 
 #endif

@@ -14,6 +14,7 @@
 #define INVOLVE_ROUTE_H
 
 #include "involve/http.h"
+#include "involve/input.h"
 #include "involve/org.h"
 
 enum route_flags {
@@ -60,6 +61,9 @@ struct route {
 	unsigned flags;
 	const char *name;     /* for metrics and logs: "api.poll.vote" */
 	enum route_rule rule; /* who may call it */
+	/* The fields it accepts in its body or query (input.h), or NULL for
+	 * none; its handler reads them with input_decode. */
+	const struct input_spec *input;
 };
 
 /* "anyone", "staff", "poll_manage", ...; "none" for RULE_NONE. */

@@ -29,9 +29,6 @@
 #define SECRET_KEY_BYTES 32
 /* An argon2id string with its NUL (crypto_pwhash_STRBYTES). */
 #define SECRET_PWHASH_MAX 128
-/* Staff password policy. */
-#define SECRET_PASSWORD_MIN_CHARS 12
-#define SECRET_PASSWORD_MAX_BYTES 256
 /* "abcd-efgh-jkmn-pqrs-tuvw" and its NUL. */
 #define SECRET_GENERATED_MAX 32
 /* A token: prefix (at most SECRET_TOKEN_PREFIX_MAX bytes) + 43 characters of
@@ -75,15 +72,10 @@ bool secret_password_verify(const char *hash, const char *password);
  * store the new hash. */
 bool secret_password_needs_rehash(const char *hash);
 
-/* The policy for staff passwords: at least SECRET_PASSWORD_MIN_CHARS
- * characters (UTF-8 characters, not bytes), at most
- * SECRET_PASSWORD_MAX_BYTES bytes, valid UTF-8, no control characters.  0,
- * or ERR_INVALID with one error on field "password". */
-int secret_password_check(const char *password, struct errors *e);
-
 /* A random password people can read out and type: five groups of four
  * characters from a 31-character alphabet with no look-alikes (no 0/o,
- * 1/l/i), joined by "-": about 99 bits.  It passes secret_password_check. */
+ * 1/l/i), joined by "-": about 99 bits.  It passes password_check
+ * (password.h). */
 void secret_password_generate(char out[SECRET_GENERATED_MAX]);
 
 /* A new token: prefix ("inv_" for API tokens, "" for sessions) followed by
@@ -95,13 +87,6 @@ int secret_token_new(const char *prefix, char out[SECRET_TOKEN_MAX]);
  * stores and looks tokens up by. */
 void secret_token_hash(const unsigned char key[SECRET_KEY_BYTES], const char *token, size_t len,
     unsigned char out[SECRET_TOKEN_HASH_BYTES]);
-
-/* Lower-case hex of n bytes into out, which holds 2n+1 bytes (NUL-ended). */
-void secret_hex(const unsigned char *in, size_t n, char *out);
-/* Decodes exactly 2n hex digits (either case) from hex[0..len) into the n
- * bytes at out.  0, or ERR_INVALID for any other length or a non-hex byte
- * (out is then zeroed). */
-int secret_unhex(const char *hex, size_t len, unsigned char *out, size_t n);
 
 /* A new signed cookie value: base64url(id || MAC(key, id)) with a fresh
  * random 16-byte id, returned in id_out.  out is NUL-terminated,

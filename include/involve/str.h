@@ -26,10 +26,12 @@ static inline bool str_eq(struct str a, struct str b) { return a.n == b.n && (a.
 static inline bool str_eq_c(struct str a, const char *b) { return str_eq(a, str_c(b)); }
 bool str_starts_with(struct str s, const char *prefix);
 bool str_case_eq_c(struct str a, const char *b);
-/* s without the spaces, tabs and line ends at either end. */
+/* s without the ASCII white space (spaces, tabs, line ends, form feeds) at
+ * either end. */
 struct str str_trim(struct str s);
-/* The value of one hexadecimal digit, or -1. */
-int str_hex_value(char c);
+/* The byte that two hexadecimal digits (either case) at two[0..1] spell:
+ * 0, or -1 when they are not two hex digits. */
+int str_hex_byte(const char *two, unsigned char *out);
 
 struct buf {
 	char *p;

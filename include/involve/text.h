@@ -17,10 +17,15 @@
 /* Returns true when s is valid UTF-8 (no overlongs, surrogates or code
  * points past U+10FFFF). */
 bool text_is_utf8(struct str s);
+/* The length of s's longest valid UTF-8 beginning: s.n when all of it is. */
+size_t text_utf8_prefix(struct str s);
+/* Decodes the character at byte `at` of s into *cp; its length in bytes,
+ * or 0 at the end of s or where the bytes are not valid UTF-8. */
+size_t text_decode(struct str s, size_t at, unsigned *cp);
 /* Number of characters (code points) in valid UTF-8. */
 size_t text_chars(struct str s);
-/* s without leading and trailing ASCII white space. */
-struct str text_trim(struct str s);
+/* Whether cp is one of Unicode's control characters (Cc): C0, DEL, C1. */
+bool text_is_control(unsigned cp);
 
 enum text_flags {
 	TEXT_REQUIRED = 1,  /* empty (after trimming) is an error */

@@ -22,8 +22,10 @@
 
 /*
  * Called once the ballot has committed (rc 0) or failed: ERR_DUPLICATE (this
- * browser has voted), ERR_CONFLICT (not open), ERR_NOTFOUND, ERR_FULL,
- * ERR_IO.  It fills res; the vote module then finishes the response.
+ * browser has voted), ERR_CONFLICT (not open), ERR_INVALID, ERR_NOTFOUND,
+ * ERR_FULL, ERR_IO, ERR_BUSY.  It fills res.  It runs on one of the HTTP
+ * adapter's threads once the writer has handed the result back, never on
+ * the writer's own, so it may take its time (read the poll, render a page).
  */
 typedef void (*vote_reply_fn)(struct http_request *req, struct http_response *res, int rc);
 /* Fills res with a refusal: the status and what is wrong. */

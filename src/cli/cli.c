@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "involve/secret.h"
+#include "involve/num.h"
 #include "cli.h"
 
 void
@@ -134,7 +135,7 @@ cli_env_open(struct cli_common *c, struct cli_env *env)
 		keys_wipe(&env->keys);
 		return CLI_FAIL;
 	}
-	rc = env->store->ops->migrate(env->store);
+	rc = store_migrate(env->store);
 	if (rc != 0) {
 		fprintf(stderr, "involve: database: migrating the schema failed: %s\n", error_name(rc));
 		cli_env_close(env);
@@ -167,9 +168,10 @@ cli_read_line(char *out, size_t size)
 bool
 cli_parse_id(const char *s, long long *out)
 {
-	char *end;
+	int64_t v;
 
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return errno == 0 && *s && *end == '\0' && *out > 0;
+	if (num_id(str_c(s), &v) != 0)
+		return false;
+	*out = v;
+	return true;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "involve/password.h"
 #include "involve/secret.h"
 #include "cli.h"
 
@@ -76,7 +77,7 @@ cmd_org(int argc, char **argv)
 	if (strcmp(action, "list") == 0) {
 		if (cli_env_open(&common, &env) != CLI_OK)
 			return CLI_FAIL;
-		rc = env.store->ops->org_each(env.store, print_org, NULL);
+		rc = store_org_each(env.store, print_org, NULL);
 		cli_env_close(&env);
 		return rc == 0 ? CLI_OK : CLI_FAIL;
 	}
@@ -91,7 +92,7 @@ cmd_org(int argc, char **argv)
 	}
 	if (cli_env_open(&common, &env) != CLI_OK)
 		return CLI_FAIL;
-	rc = env.store->ops->org_create(env.store, &cli_actor, &o);
+	rc = store_org_create(env.store, &cli_actor, &o);
 	cli_env_close(&env);
 	if (rc == ERR_DUPLICATE) {
 		fprintf(stderr, "involve: org create: an organisation with the short name '%s' "
@@ -127,7 +128,7 @@ get_password(char *out, size_t size, bool *generated)
 		*generated = true;
 	}
 	errors_init(&e);
-	if (secret_password_check(out, &e) != 0) {
+	if (password_check(out, &e) != 0) {
 		cli_print_errors("password", &e);
 		return CLI_USAGE;
 	}
@@ -157,7 +158,7 @@ cmd_user(int argc, char **argv)
 	struct errors e;
 	struct user u;
 	struct org o;
-	char password[SECRET_PASSWORD_MAX_BYTES + 2], email[USER_EMAIL_SIZE];
+	char password[PASSWORD_MAX_BYTES + 2], email[USER_EMAIL_SIZE];
 	bool generated, add;
 	int rc;
 
@@ -195,13 +196,13 @@ cmd_user(int argc, char **argv)
 		goto out;
 	}
 	if (add) {
-		if (env.store->ops->org_get_by_slug(env.store, org, &o) != 0) {
+		if (store_org_get_by_slug(env.store, str_c(org), &o) != 0) {
 			fprintf(stderr, "involve: user add: there is no organisation '%s'\n", org);
 			goto out;
 		}
 		u.org_id = o.id;
 		snprintf(u.email, sizeof(u.email), "%s", email);
-		rc = env.store->ops->user_create(env.store, &cli_actor, &u);
+		rc = store_user_create(env.store, &cli_actor, &u);
 		if (rc == ERR_DUPLICATE) {
 			fprintf(stderr, "involve: user add: %s already has an account\n", email);
 			rc = CLI_FAIL;
@@ -210,11 +211,11 @@ cmd_user(int argc, char **argv)
 	} else {
 		struct user existing;
 
-		if (env.store->ops->user_get_by_email(env.store, email, &existing) != 0) {
+		if (store_user_get_by_email(env.store, str_c(email), &existing) != 0) {
 			fprintf(stderr, "involve: user passwd: there is no user %s\n", email);
 			goto out;
 		}
-		rc = env.store->ops->user_set_password(env.store, &cli_actor, existing.id,
+		rc = store_user_set_password(env.store, &cli_actor, existing.id,
 		    u.password_hash);
 	}
 	if (rc != 0) {
@@ -276,11 +277,11 @@ cmd_token(int argc, char **argv)
 	}
 	if (cli_env_open(&common, &env) != CLI_OK)
 		return CLI_FAIL;
-	if (env.store->ops->org_get_by_slug(env.store, org, &o) != 0) {
+	if (store_org_get_by_slug(env.store, str_c(org), &o) != 0) {
 		fprintf(stderr, "involve: token create: there is no organisation '%s'\n", org);
 		goto out;
 	}
-	if (env.store->ops->user_get_by_email(env.store, email, &u) != 0 || u.org_id != o.id) {
+	if (store_user_get_by_email(env.store, str_c(email), &u) != 0 || u.org_id != o.id) {
 		fprintf(stderr, "involve: token create: %s is not a user of '%s'\n", email, org);
 		goto out;
 	}
@@ -290,7 +291,7 @@ cmd_token(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	t.user_id = u.id;
 	t.org_id = o.id;
-	if (env.store->ops->token_create(env.store, &cli_actor, hash, &t) != 0) {
+	if (store_token_create(env.store, &cli_actor, hash, &t) != 0) {
 		fprintf(stderr, "involve: token create: the token could not be saved\n");
 		goto out;
 	}

@@ -169,7 +169,7 @@ migrate_target(const char *url)
 		cli_print_errors("migrate-data: the target database", &e);
 		return CLI_FAIL;
 	}
-	rc = s->ops->migrate(s);
+	rc = store_migrate(s);
 	store_close(s);
 	if (rc != 0) {
 		fprintf(stderr, "involve: migrate-data: creating the target's schema failed: %s\n",

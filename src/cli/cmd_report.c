@@ -27,7 +27,7 @@ cmd_poll(int argc, char **argv)
 	struct cli_common common;
 	struct cli_env env;
 	struct poll *p = NULL;
-	struct tally t;
+	struct arena arena;
 	struct org o;
 	struct buf out = BUF_INIT;
 	long long id;
@@ -52,25 +52,19 @@ cmd_poll(int argc, char **argv)
 		return cli_usage_error("poll", "--format must be csv or json");
 	if (cli_env_open(&common, &env) != CLI_OK)
 		return CLI_FAIL;
-	p = malloc(sizeof(*p));
-	if (p == NULL)
-		goto out;
-	if (env.store->ops->org_get_by_slug(env.store, org, &o) != 0) {
+	arena_init(&arena, NULL, 0);
+	if (store_org_get_by_slug(env.store, str_c(org), &o) != 0) {
 		fprintf(stderr, "involve: poll export: there is no organisation '%s'\n", org);
 		goto out;
 	}
-	if (env.store->ops->poll_get(env.store, id, p) != 0 || p->org_id != o.id) {
+	if (store_poll_get(env.store, &arena, id, &p) != 0 || p->org_id != o.id) {
 		fprintf(stderr, "involve: poll export: '%s' has no poll %lld\n", org, id);
 		goto out;
 	}
-	if (env.store->ops->poll_tally(env.store, id, &t) != 0) {
-		fprintf(stderr, "involve: poll export: reading the results failed\n");
-		goto out;
-	}
 	if (strcmp(format, "csv") == 0)
-		poll_export_csv(p, &t, &out);
+		poll_export_csv(p, &out);
 	else
-		poll_export_json(p, &t, NULL, &out);
+		poll_export_json(p, NULL, &out);
 	if (!buf_ok(&out) || fwrite(out.p, 1, out.n, stdout) != out.n || fflush(stdout) != 0) {
 		fprintf(stderr, "involve: poll export: writing the output failed\n");
 		goto out;
@@ -78,7 +72,7 @@ cmd_poll(int argc, char **argv)
 	rc = CLI_OK;
 out:
 	buf_free(&out);
-	free(p);
+	arena_free(&arena);
 	cli_env_close(&env);
 	return rc;
 }
@@ -133,7 +127,7 @@ cmd_audit(int argc, char **argv)
 	}
 	errors_init(&c->e);
 	audit_verifier_init(&c->v, env.keys.audit);
-	rc = env.store->ops->audit_each(env.store, verify_one, c);
+	rc = store_audit_each(env.store, verify_one, c);
 	if (c->failed) {
 		cli_print_errors("audit verify", &c->e);
 		rc = CLI_FAIL;

@@ -258,7 +258,7 @@ cmd_serve(int argc, char **argv)
 	if (cli_env_open(&common, &env) != CLI_OK)
 		return CLI_FAIL;
 	if (demo) {
-		env.store->ops->org_each(env.store, count_org, &orgs);
+		store_org_each(env.store, count_org, &orgs);
 		if (orgs == 0 && demo_load(&env, demo_file) != 0)
 			goto out;
 	}

@@ -43,18 +43,20 @@ static int
 load_poll(struct cli_env *env, const struct org *o, json_t *jp, struct ballot_wait *w)
 {
 	struct poll_input in;
-	struct poll *p = malloc(sizeof(*p));
+	struct poll poll, *p = &poll;
+	struct arena a;
 	struct errors e;
 	json_t *opts = json_object_get(jp, "options"), *votes = json_object_get(jp, "votes"), *v;
 	unsigned char voter[STORE_HASH_SIZE];
+	/* The demo's poll opened a fortnight ago, as if it had been running. */
+	int64_t opened = (int64_t)time(NULL) - 14 * 24 * 3600;
 	struct ballot b;
 	size_t i;
 	int rc = ERR_INVALID;
 	json_int_t k;
 
-	if (p == NULL)
-		return ERR_NOMEM;
-	memset(&in, 0, sizeof(in));
+	arena_init(&a, NULL, 0);
+	poll_input_defaults(&in);
 	errors_init(&e);
 	in.question = str_c(json_string_value(json_object_get(jp, "question")));
 	json_array_foreach(opts, i, v) {
@@ -65,13 +67,13 @@ load_poll(struct cli_env *env, const struct org *o, json_t *jp, struct ballot_wa
 	in.multiple = json_is_true(json_object_get(jp, "multiple"));
 	poll_results_parse(str_c(json_string_value(json_object_get(jp, "show_results"))),
 	    &in.show_results);
-	in.opens_at = (int64_t)time(NULL) - 14 * 24 * 3600;
-	if (poll_build(&in, (int64_t)time(NULL), p, &e) != 0) {
+	in.opening = POLL_OPEN_NOW;
+	if (poll_build(&in, opened, &a, p, &e) != 0) {
 		cli_print_errors("demo poll", &e);
 		goto out;
 	}
 	p->org_id = o->id;
-	if ((rc = env->store->ops->poll_create(env->store, &demo_actor, p)) != 0)
+	if ((rc = store_poll_create(env->store, &demo_actor, p)) != 0)
 		goto out;
 	json_array_foreach(votes, i, v) {
 		if ((int)i >= p->option_n)
@@ -84,13 +86,13 @@ load_poll(struct cli_env *env, const struct org *o, json_t *jp, struct ballot_wa
 			pthread_mutex_lock(&w->lock);
 			w->pending++;
 			pthread_mutex_unlock(&w->lock);
-			if (env->store->ops->ballot_cast(env->store, p->id, &b, voter, (int64_t)time(NULL),
+			if (store_ballot_cast(env->store, NULL, p->id, &b, voter, (int64_t)time(NULL),
 			    NULL, ballot_done, w) != 0)
 				ballot_done(w, ERR_IO);
 		}
 	}
 out:
-	free(p);
+	arena_free(&a);
 	return rc;
 }
 
@@ -122,16 +124,15 @@ demo_load(struct cli_env *env, const char *demo_path)
 			cli_print_errors("demo", &e);
 			goto out;
 		}
-		if ((rc = env->store->ops->org_create(env->store, &demo_actor, &o)) != 0)
+		if ((rc = store_org_create(env->store, &demo_actor, &o)) != 0)
 			goto fail;
 		json_object_foreach(json_object_get(jo, "pages"), key, page) {
 			memset(&sp, 0, sizeof(sp));
 			sp.org_id = o.id;
-			snprintf(sp.key, sizeof(sp.key), "%s", key);
-			snprintf(sp.title, sizeof(sp.title), "%s",
-			    json_string_value(json_object_get(page, "title")));
-			sp.body = (char *)json_string_value(json_object_get(page, "body"));
-			if ((rc = env->store->ops->page_put(env->store, &demo_actor, &sp)) != 0)
+			sp.key = str_c(key);
+			sp.title = str_c(json_string_value(json_object_get(page, "title")));
+			sp.body = str_c(json_string_value(json_object_get(page, "body")));
+			if ((rc = store_page_put(env->store, &demo_actor, &sp)) != 0)
 				goto fail;
 		}
 		json_array_foreach(json_object_get(jo, "polls"), j, jp) {
@@ -150,8 +151,8 @@ demo_load(struct cli_env *env, const char *demo_path)
 
 	memset(&admin, 0, sizeof(admin));
 	jo = json_object_get(root, "admin");
-	if ((rc = env->store->ops->org_get_by_slug(env->store,
-	    json_string_value(json_object_get(jo, "org")), &o)) != 0)
+	if ((rc = store_org_get_by_slug(env->store,
+	    str_c(json_string_value(json_object_get(jo, "org"))), &o)) != 0)
 		goto fail;
 	admin.org_id = o.id;
 	admin.role = ROLE_ADMIN;
@@ -159,7 +160,7 @@ demo_load(struct cli_env *env, const char *demo_path)
 	    json_string_value(json_object_get(jo, "email")));
 	secret_password_generate(password);
 	if ((rc = secret_password_hash(password, admin.password_hash)) != 0 ||
-	    (rc = env->store->ops->user_create(env->store, &demo_actor, &admin)) != 0)
+	    (rc = store_user_create(env->store, &demo_actor, &admin)) != 0)
 		goto fail;
 	printf("Demo content loaded.\n"
 	    "Sign in at /staff/login as %s with the password (shown once): %s\n",

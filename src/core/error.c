@@ -21,6 +21,11 @@ error_name(int code)
 	case ERR_DENIED: return "not allowed";
 	case ERR_BUSY: return "busy";
 	case ERR_LIMITED: return "limited";
+	case ERR_MALFORMED: return "malformed";
+	case ERR_UNSIGNED: return "not signed in";
+	case ERR_TOO_LARGE: return "too large";
+	case ERR_MEDIA_TYPE: return "unsupported media type";
+	case ERR_METHOD: return "method not allowed";
 	}
 	return "unknown error";
 }
@@ -66,4 +71,15 @@ errors_add_at(struct errors *e, const char *prefix, int index, const char *fmt, 
 	va_start(ap, fmt);
 	errors_vadd(e, field, fmt, ap);
 	va_end(ap);
+}
+
+bool
+errors_has_field(const struct errors *e, const char *field)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->list[i].field, field) == 0)
+			return true;
+	return false;
 }

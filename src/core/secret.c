@@ -5,7 +5,8 @@
  * argon2id for passwords, keyed BLAKE2b for everything the database must be
  * able to look up without holding the secret itself, base64url without
  * padding for anything that travels in a URL, header or cookie, and
- * constant-time comparison wherever a MAC is checked.
+ * constant-time comparison wherever a MAC is checked.  What a password must
+ * be is the domain's rule (password.h), not a choice of cryptography.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -16,7 +17,6 @@
 #include <sodium.h>
 
 #include "involve/secret.h"
-#include "involve/str.h"
 
 static_assert(SECRET_PWHASH_MAX == crypto_pwhash_STRBYTES, "argon2 string size");
 static_assert(SECRET_KEY_BYTES == crypto_generichash_KEYBYTES, "BLAKE2b key size");
@@ -132,98 +132,6 @@ secret_password_needs_rehash(const char *hash)
 	return crypto_pwhash_str_needs_rehash(hash, ops, mem) != 0;
 }
 
-/*
- * Decodes one UTF-8 character at s[0..n) into *cp and returns its length,
- * or 0 when the bytes are not well-formed UTF-8 (overlong forms, UTF-16
- * surrogates and values past U+10FFFF included), per RFC 3629's table.
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, unsigned int *cp)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t len, i;
-	unsigned int v;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		len = 2;
-		v = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		len = 3;
-		v = s[0] & 0x0F;
-		if (s[0] == 0xE0)
-			lo = 0xA0;
-		else if (s[0] == 0xED)
-			hi = 0x9F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		len = 4;
-		v = s[0] & 0x07;
-		if (s[0] == 0xF0)
-			lo = 0x90;
-		else if (s[0] == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (i == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF))
-			return 0;
-		v = (v << 6) | (c & 0x3F);
-	}
-	*cp = v;
-	return len;
-}
-
-int
-secret_password_check(const char *password, struct errors *e)
-{
-	const unsigned char *p = (const unsigned char *)password;
-	size_t n, i, step, chars = 0;
-	unsigned int cp;
-
-	n = password ? strnlen(password, SECRET_PASSWORD_MAX_BYTES + 1) : 0;
-	if (n == 0) {
-		errors_add(e, "password", "Enter a password");
-		return ERR_INVALID;
-	}
-	if (n > SECRET_PASSWORD_MAX_BYTES) {
-		errors_add(e, "password",
-		    "Password must be %d bytes or fewer (letters and numbers are 1 byte, "
-		    "accented letters and symbols 2 to 4)",
-		    SECRET_PASSWORD_MAX_BYTES);
-		return ERR_INVALID;
-	}
-	for (i = 0; i < n; i += step) {
-		step = utf8_decode(p + i, n - i, &cp);
-		if (step == 0) {
-			errors_add(e, "password",
-			    "Password contains something that is not text: type it again");
-			return ERR_INVALID;
-		}
-		/* Unicode's control characters (Cc): C0, DEL and C1. */
-		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
-			errors_add(e, "password",
-			    "Password must not contain tabs, line breaks or other control "
-			    "characters");
-			return ERR_INVALID;
-		}
-		chars++;
-	}
-	if (chars < SECRET_PASSWORD_MIN_CHARS) {
-		errors_add(e, "password", "Password must be %d characters or more",
-		    SECRET_PASSWORD_MIN_CHARS);
-		return ERR_INVALID;
-	}
-	return 0;
-}
-
 void
 secret_password_generate(char out[SECRET_GENERATED_MAX])
 {
@@ -268,40 +176,6 @@ secret_token_hash(const unsigned char key[SECRET_KEY_BYTES], const char *token, 
 	ensure_sodium();
 	crypto_generichash(
 	    out, SECRET_TOKEN_HASH_BYTES, (const unsigned char *)token, len, key, SECRET_KEY_BYTES);
-}
-
-void
-secret_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0x0F];
-	}
-	out[2 * n] = '\0';
-}
-
-int
-secret_unhex(const char *hex, size_t len, unsigned char *out, size_t n)
-{
-	size_t i;
-	int hi, lo;
-
-	if (hex == NULL || n > SIZE_MAX / 2 || len != 2 * n)
-		goto bad;
-	for (i = 0; i < n; i++) {
-		hi = str_hex_value(hex[2 * i]);
-		lo = str_hex_value(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			goto bad;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
-bad:
-	memset(out, 0, n);
-	return ERR_INVALID;
 }
 
 /* The cookie's MAC: keyed BLAKE2b with a 16-byte output (the output length

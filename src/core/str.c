@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "involve/str.h"
 
 bool
@@ -23,27 +25,49 @@ str_case_eq_c(struct str a, const char *b)
 	return a.n == n && strncasecmp(a.p, b, n) == 0;
 }
 
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 struct str
 str_trim(struct str s)
 {
-	while (s.n > 0 && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\n' || s.p[0] == '\r'))
+	while (s.n > 0 && is_space(s.p[0]))
 		s.p++, s.n--;
-	while (s.n > 0 && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\n' ||
-	    s.p[s.n - 1] == '\r'))
+	while (s.n > 0 && is_space(s.p[s.n - 1]))
 		s.n--;
 	return s;
 }
 
+/*
+ * Hexadecimal, both ways, is libsodium's (sodium_bin2hex, sodium_hex2bin):
+ * the one codec in the product, also used for keys and hashes.
+ */
 int
-str_hex_value(char c)
+str_hex_byte(const char *two, unsigned char *out)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	size_t n = 0;
+
+	if (sodium_hex2bin(out, 1, two, 2, NULL, &n, NULL) != 0 || n != 1)
+		return -1;
+	return 0;
+}
+
+/* %XX or \u00XX: one byte's two hexadecimal digits, in upper case where
+ * RFC 3986 asks URLs to have them. */
+static void
+add_hex(struct buf *b, unsigned char c, bool upper)
+{
+	char hex[3];
+	int i;
+
+	sodium_bin2hex(hex, sizeof(hex), &c, 1);
+	for (i = 0; upper && i < 2; i++)
+		if (hex[i] >= 'a' && hex[i] <= 'f')
+			hex[i] = (char)(hex[i] - 'a' + 'A');
+	buf_add(b, hex, 2);
 }
 
 void
@@ -175,7 +199,6 @@ buf_add_html(struct buf *b, struct str s)
 void
 buf_add_url(struct buf *b, struct str s)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t i;
 	unsigned char c;
 
@@ -186,8 +209,7 @@ buf_add_url(struct buf *b, struct str s)
 			buf_addch(b, (char)c);
 		} else {
 			buf_addch(b, '%');
-			buf_addch(b, hex[c >> 4]);
-			buf_addch(b, hex[c & 15]);
+			add_hex(b, c, true);
 		}
 	}
 }
@@ -195,7 +217,6 @@ buf_add_url(struct buf *b, struct str s)
 void
 buf_add_json_string(struct buf *b, struct str s)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i;
 	unsigned char c;
 
@@ -212,8 +233,7 @@ buf_add_json_string(struct buf *b, struct str s)
 			if (c < 0x20 || c == '<' || c == '>' || c == '&') {
 				/* <, > and & escaped too so JSON is safe inside HTML. */
 				buf_add_c(b, "\\u00");
-				buf_addch(b, hex[c >> 4]);
-				buf_addch(b, hex[c & 15]);
+				add_hex(b, c, false);
 			} else {
 				buf_addch(b, (char)c);
 			}

@@ -1,66 +1,53 @@
 /*
  * text.c - UTF-8 validation and the checks applied to typed text.
  *
- * Hand-written because the rules are ours (which control characters are
- * refused, how length is counted) and the decoder is a dozen lines; no
- * Debian library offers exactly "strict UTF-8 plus our field rules".
+ * Characters are decoded by utf8proc (utf8proc_iterate), the one decoder in
+ * the product: it refuses overlong forms, UTF-16 surrogates, code points
+ * past U+10FFFF and sequences cut short.  The rules on top (which control
+ * characters are refused, how length is counted) are ours.
  */
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "involve/text.h"
 
-/* Length of the UTF-8 sequence starting at p (at most n bytes), or 0 when
- * it is not a valid, shortest-form sequence. */
+/* The character at s[0..n) into *cp; its length, or 0 when the bytes are
+ * not a valid, shortest-form UTF-8 sequence. */
 static size_t
-utf8_seq(const unsigned char *p, size_t n, unsigned *cp)
+utf8_next(const char *s, size_t n, unsigned *cp)
 {
-	unsigned c = p[0];
+	utf8proc_int32_t c;
+	utf8proc_ssize_t len;
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		if (n < 2 || (p[1] & 0xc0) != 0x80)
-			return 0;
-		*cp = ((c & 0x1f) << 6) | (p[1] & 0x3f);
-		return 2;
-	}
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
-			return 0;
-		*cp = ((c & 0x0f) << 12) | ((p[1] & 0x3fu) << 6) | (p[2] & 0x3f);
-		if (*cp < 0x800 || (*cp >= 0xd800 && *cp <= 0xdfff))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 ||
-		    (p[3] & 0xc0) != 0x80)
-			return 0;
-		*cp = ((c & 0x07) << 18) | ((p[1] & 0x3fu) << 12) | ((p[2] & 0x3fu) << 6) |
-		    (p[3] & 0x3f);
-		if (*cp < 0x10000 || *cp > 0x10ffff)
-			return 0;
-		return 4;
-	}
-	return 0;
+	len = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
+	if (len <= 0)
+		return 0;
+	*cp = (unsigned)c;
+	return (size_t)len;
+}
+
+size_t
+text_utf8_prefix(struct str s)
+{
+	size_t i = 0, len;
+	unsigned cp;
+
+	while (i < s.n && (len = utf8_next(s.p + i, s.n - i, &cp)) > 0)
+		i += len;
+	return i;
+}
+
+size_t
+text_decode(struct str s, size_t at, unsigned *cp)
+{
+	return at < s.n ? utf8_next(s.p + at, s.n - at, cp) : 0;
 }
 
 bool
 text_is_utf8(struct str s)
 {
-	const unsigned char *p = (const unsigned char *)s.p;
-	size_t i = 0, len;
-	unsigned cp;
-
-	while (i < s.n) {
-		len = utf8_seq(p + i, s.n - i, &cp);
-		if (len == 0)
-			return false;
-		i += len;
-	}
-	return true;
+	return text_utf8_prefix(s) == s.n;
 }
 
 size_t
@@ -74,33 +61,20 @@ text_chars(struct str s)
 	return n;
 }
 
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-struct str
-text_trim(struct str s)
-{
-	while (s.n > 0 && is_space(s.p[0])) {
-		s.p++;
-		s.n--;
-	}
-	while (s.n > 0 && is_space(s.p[s.n - 1]))
-		s.n--;
-	return s;
-}
-
 /* Control characters: C0 (but tab and newlines where allowed), DEL, C1, and
  * the line and paragraph separators that break JSON in some readers. */
+bool
+text_is_control(unsigned cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
 static bool
 is_refused_control(unsigned cp, bool multiline)
 {
 	if (multiline && (cp == '\n' || cp == '\r' || cp == '\t'))
 		return false;
-	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 ||
-	    cp == 0x2029;
+	return text_is_control(cp) || cp == 0x2028 || cp == 0x2029;
 }
 
 static char
@@ -113,14 +87,12 @@ int
 text_check(struct str s, const char *field, const char *label, size_t max_chars,
     unsigned flags, struct str *out, struct errors *e)
 {
-	const unsigned char *p;
 	size_t i = 0, len, chars = 0;
 	unsigned cp;
 
-	s = text_trim(s);
-	p = (const unsigned char *)s.p;
+	s = str_trim(s);
 	while (i < s.n) {
-		len = utf8_seq(p + i, s.n - i, &cp);
+		len = utf8_next(s.p + i, s.n - i, &cp);
 		if (len == 0) {
 			errors_add(e, field, "%c%s contains characters that cannot be read (invalid UTF-8)",
 			    upper(label[0]), label + 1);

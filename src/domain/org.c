@@ -92,7 +92,7 @@ user_email_check(struct str email, char out[USER_EMAIL_SIZE], struct errors *e)
 	size_t i, at = 0, ats = 0;
 	bool dot = false;
 
-	email = text_trim(email);
+	email = str_trim(email);
 	if (email.n == 0) {
 		errors_add(e, "email", "Enter an email address");
 		return ERR_INVALID;

@@ -1,5 +1,6 @@
 /*
- * poll.c - the rules of quick polls (see poll.h).
+ * poll.c - the rules of quick polls (see poll.h): building one from what staff
+ * typed, its state machine, who may see what, and ballots.
  */
 #include <stdio.h>
 #include <string.h>
@@ -55,16 +56,63 @@ poll_results_parse(struct str s, enum poll_results *out)
 	return 0;
 }
 
+void
+poll_input_defaults(struct poll_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->multiple = false;
+	in->show_results = POLL_RESULTS_AFTER_VOTE;
+	in->opening = POLL_OPEN_NOW;
+	in->closes_at = 0;
+}
+
+void
+poll_input_from(struct poll_input *in, const struct poll *p, int64_t now)
+{
+	int i;
+
+	poll_input_defaults(in);
+	in->question = p->question;
+	in->option_n = p->option_n;
+	for (i = 0; i < p->option_n && i <= POLL_OPTIONS_MAX; i++)
+		in->options[i] = p->options[i].label;
+	in->multiple = p->multiple;
+	in->show_results = p->show_results;
+	if (poll_status(p, now) == POLL_DRAFT) {
+		in->opening = POLL_OPEN_LATER;
+	} else {
+		in->opening = POLL_OPEN_AT;
+		in->opens_at = p->opens_at;
+	}
+	in->closes_at = p->closes_at;
+}
+
+/* Whether label is among the first n options already built. */
+static bool
+option_taken(const struct poll *p, struct str label)
+{
+	int i;
+
+	for (i = 0; i < p->option_n; i++)
+		if (str_eq(p->options[i].label, label))
+			return true;
+	return false;
+}
+
 int
-poll_build(const struct poll_input *in, int64_t now, struct poll *out, struct errors *e)
+poll_build(const struct poll_input *in, int64_t now, struct arena *a, struct poll *out,
+    struct errors *e)
 {
 	struct str text;
-	int i, j, before = e->n + e->dropped;
+	int i, before = e->n + e->dropped;
 
 	memset(out, 0, sizeof(*out));
+	out->options = arena_array(a, POLL_OPTIONS_MAX, sizeof(*out->options));
+	if (out->options == NULL)
+		return ERR_NOMEM;
 	if (text_check(in->question, "question", "the question", POLL_QUESTION_MAX_CHARS,
 	    TEXT_REQUIRED, &text, e) == 0)
-		text_copy(out->question, sizeof(out->question), text);
+		out->question = text;
 
 	if (in->option_n < POLL_OPTIONS_MIN)
 		errors_add(e, "options", "Enter at least %d options", POLL_OPTIONS_MIN);
@@ -77,36 +125,136 @@ poll_build(const struct poll_input *in, int64_t now, struct poll *out, struct er
 		if (text_check(in->options[i], field, "the option", POLL_OPTION_MAX_CHARS,
 		    TEXT_REQUIRED, &text, e) != 0)
 			continue;
-		for (j = 0; j < out->option_n; j++) {
-			if (strlen(out->options[j].label) == text.n &&
-			    memcmp(out->options[j].label, text.p, text.n) == 0) {
-				char shown[61];
+		if (option_taken(out, text)) {
+			char shown[61];
 
-				/* At most 60 bytes, cut between characters: the
-				 * message must stay UTF-8 to be shown at all. */
-				text_copy(shown, sizeof(shown), text);
-				errors_add(e, field, "Each option must be different: \"%s\" is given twice",
-				    shown);
-				break;
-			}
-		}
-		if (j < out->option_n)
+			/* At most 60 bytes, cut between characters: the message
+			 * must stay UTF-8 to be shown at all. */
+			text_copy(shown, sizeof(shown), text);
+			errors_add(e, field, "Each option must be different: \"%s\" is given twice",
+			    shown);
 			continue;
-		text_copy(out->options[out->option_n].label, POLL_OPTION_SIZE, text);
-		out->option_n++;
+		}
+		out->options[out->option_n++] = (struct poll_option){ 0, text, 0 };
 	}
 
 	out->multiple = in->multiple;
 	out->show_results = in->show_results;
-	out->opens_at = in->opens_at;
+	switch (in->opening) {
+	case POLL_OPEN_NOW:
+		out->opens_at = now;
+		break;
+	case POLL_OPEN_LATER:
+		out->opens_at = 0;
+		break;
+	case POLL_OPEN_AT:
+		out->opens_at = in->opens_at;
+		if (in->opens_at <= now)
+			errors_add(e, "opens_at", "The opening time must be in the future");
+		break;
+	}
 	out->closes_at = in->closes_at;
 	if (in->closes_at != 0 && in->closes_at <= now)
 		errors_add(e, "closes_at", "The closing time must be in the future");
-	else if (in->closes_at != 0 && in->opens_at != 0 && in->closes_at <= in->opens_at)
+	else if (in->closes_at != 0 && out->opens_at != 0 && in->closes_at <= out->opens_at)
 		errors_add(e, "closes_at", "The closing time must be after the opening time");
 
 	return e->n + e->dropped > before ? ERR_INVALID : 0;
 }
+
+struct poll *
+poll_copy(struct arena *a, const struct poll *p)
+{
+	struct poll *c = arena_alloc(a, sizeof(*c));
+	int i;
+
+	if (c == NULL)
+		return NULL;
+	*c = *p;
+	c->question = arena_str(a, p->question);
+	c->options = arena_array(a, (size_t)(p->option_n > 0 ? p->option_n : 1), sizeof(*c->options));
+	if (c->question.p == NULL || c->options == NULL)
+		return NULL;
+	for (i = 0; i < p->option_n; i++) {
+		c->options[i] = p->options[i];
+		c->options[i].label = arena_str(a, p->options[i].label);
+		if (c->options[i].label.p == NULL)
+			return NULL;
+	}
+	return c;
+}
+
+/* ---- the state machine ------------------------------------------------------- */
+
+bool
+poll_can_edit(const struct poll *p, int64_t now)
+{
+	enum poll_status s = poll_status(p, now);
+
+	return s == POLL_DRAFT || s == POLL_SCHEDULED;
+}
+
+bool
+poll_can_open(const struct poll *p, int64_t now)
+{
+	enum poll_status s = poll_status(p, now);
+
+	return s == POLL_DRAFT || s == POLL_SCHEDULED;
+}
+
+bool
+poll_can_close(const struct poll *p, int64_t now)
+{
+	return poll_status(p, now) == POLL_OPEN;
+}
+
+int
+poll_check_edit(const struct poll *p, int64_t now, struct errors *e)
+{
+	if (poll_can_edit(p, now))
+		return 0;
+	errors_add(e, "poll", "A poll can be changed only before it opens. Create a new poll "
+	    "instead");
+	return ERR_CONFLICT;
+}
+
+int
+poll_check_open(const struct poll *p, int64_t now, struct errors *e)
+{
+	if (poll_can_open(p, now))
+		return 0;
+	errors_add(e, "poll", poll_status(p, now) == POLL_OPEN ? "The poll is already open" :
+	    "The poll has closed");
+	return ERR_CONFLICT;
+}
+
+int
+poll_check_close(const struct poll *p, int64_t now, struct errors *e)
+{
+	if (poll_can_close(p, now))
+		return 0;
+	errors_add(e, "poll", poll_status(p, now) == POLL_CLOSED ? "The poll has closed already" :
+	    "The poll is not open yet");
+	return ERR_CONFLICT;
+}
+
+/* ---- who may see what ----------------------------------------------------------- */
+
+bool
+poll_visible(const struct poll *p, const struct poll_viewer *v, int64_t now)
+{
+	return v->staff || poll_status(p, now) != POLL_DRAFT;
+}
+
+bool
+poll_results_visible(const struct poll *p, const struct poll_viewer *v, int64_t now)
+{
+	if (v->staff || poll_status(p, now) == POLL_CLOSED)
+		return true;
+	return p->show_results == POLL_RESULTS_AFTER_VOTE && v->has_voted;
+}
+
+/* ---- ballots -------------------------------------------------------------------- */
 
 int
 poll_option_index(const struct poll *p, int64_t id)
@@ -157,14 +305,6 @@ poll_check_ballot(const struct poll *p, const struct ballot *b, int64_t now, str
 	return 0;
 }
 
-bool
-poll_results_visible(const struct poll *p, bool has_voted, int64_t now)
-{
-	if (poll_status(p, now) == POLL_CLOSED)
-		return true;
-	return p->show_results == POLL_RESULTS_AFTER_VOTE && has_voted;
-}
-
 int
 poll_percent_tenths(int64_t count, int64_t ballots)
 {
@@ -179,12 +319,12 @@ poll_audit_detail(struct buf *b, const struct poll *p)
 	int i;
 
 	buf_add_c(b, "{\"question\":");
-	buf_add_json_string(b, str_c(p->question));
+	buf_add_json_string(b, p->question);
 	buf_add_c(b, ",\"options\":[");
 	for (i = 0; i < p->option_n; i++) {
 		if (i)
 			buf_addch(b, ',');
-		buf_add_json_string(b, str_c(p->options[i].label));
+		buf_add_json_string(b, p->options[i].label);
 	}
 	buf_printf(b, "],\"multiple\":%s,\"show_results\":\"%s\",\"opens_at\":%lld,\"closes_at\":%lld}",
 	    p->multiple ? "true" : "false", poll_results_name(p->show_results),

@@ -7,17 +7,17 @@
 #include "involve/poll_export.h"
 
 static void
-csv_cell(struct buf *b, const char *s)
+csv_cell(struct buf *b, struct str s)
 {
-	size_t i, n = strlen(s);
+	size_t i;
 
 	buf_addch(b, '"');
-	if (n > 0 && strchr("=+-@\t\r", s[0]))
+	if (s.n > 0 && strchr("=+-@\t\r", s.p[0]))
 		buf_addch(b, '\''); /* neutralise spreadsheet formulas */
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] == '"')
 			buf_addch(b, '"');
-		buf_addch(b, s[i]);
+		buf_addch(b, s.p[i]);
 	}
 	buf_addch(b, '"');
 }
@@ -31,38 +31,39 @@ percent_text(char *out, size_t size, int64_t count, int64_t ballots)
 }
 
 int
-poll_export_csv(const struct poll *p, const struct tally *t, struct buf *out)
+poll_export_csv(const struct poll *p, struct buf *out)
 {
 	char pct[16];
 	int i;
 
 	buf_add_c(out, "option_id,option,count,percent\r\n");
-	for (i = 0; i < p->option_n && i < t->option_n; i++) {
-		percent_text(pct, sizeof(pct), t->counts[i], t->ballots);
+	for (i = 0; i < p->option_n; i++) {
+		percent_text(pct, sizeof(pct), p->options[i].votes, p->ballots);
 		buf_printf(out, "%lld,", (long long)p->options[i].id);
 		csv_cell(out, p->options[i].label);
-		buf_printf(out, ",%lld,%s\r\n", (long long)t->counts[i], pct);
+		buf_printf(out, ",%lld,%s\r\n", (long long)p->options[i].votes, pct);
 	}
-	buf_printf(out, ",\"Total answers\",%lld,\r\n", (long long)t->ballots);
+	buf_printf(out, ",\"Total answers\",%lld,\r\n", (long long)p->ballots);
 	return buf_ok(out) ? 0 : ERR_NOMEM;
 }
 
 int
-poll_export_json(const struct poll *p, const struct tally *t, const char *url, struct buf *out)
+poll_export_json(const struct poll *p, const char *url, struct buf *out)
 {
 	char pct[16];
 	int i;
 
 	buf_printf(out, "{\"poll\":{\"id\":\"%lld\",\"question\":", (long long)p->id);
-	buf_add_json_string(out, str_c(p->question));
+	buf_add_json_string(out, p->question);
 	buf_printf(out, ",\"multiple\":%s,\"url\":", p->multiple ? "true" : "false");
 	buf_add_json_string(out, str_c(url ? url : ""));
-	buf_printf(out, "},\"total\":%lld,\"options\":[", (long long)t->ballots);
-	for (i = 0; i < p->option_n && i < t->option_n; i++) {
-		percent_text(pct, sizeof(pct), t->counts[i], t->ballots);
+	buf_printf(out, "},\"total\":%lld,\"options\":[", (long long)p->ballots);
+	for (i = 0; i < p->option_n; i++) {
+		percent_text(pct, sizeof(pct), p->options[i].votes, p->ballots);
 		buf_printf(out, "%s{\"id\":\"%lld\",\"label\":", i ? "," : "", (long long)p->options[i].id);
-		buf_add_json_string(out, str_c(p->options[i].label));
-		buf_printf(out, ",\"count\":%lld,\"percent\":%s}", (long long)t->counts[i], pct);
+		buf_add_json_string(out, p->options[i].label);
+		buf_printf(out, ",\"count\":%lld,\"percent\":%s}", (long long)p->options[i].votes,
+		    pct);
 	}
 	buf_add_c(out, "]}\n");
 	return buf_ok(out) ? 0 : ERR_NOMEM;

@@ -77,14 +77,12 @@ backup_write(const char *url, const char *path, struct errors *e)
 {
 	char tmp[PATH_MAX];
 	const char *db_path;
-	enum db_kind kind = db_url_kind(url, &db_path);
+	enum db_engine kind;
 	struct stat sb;
 	int fd, rc;
 
-	if (kind == DB_UNKNOWN) {
-		db_url_error(e, "database", url);
+	if (db_url_parse(url, "database", &kind, &db_path, e) != 0)
 		return ERR_INVALID;
-	}
 	/* Checked here to fail before the work; publish() checks again. */
 	if (lstat(path, &sb) == 0) {
 		errors_add(e, "", "%s already exists; a backup never replaces a file", path);
@@ -111,10 +109,10 @@ backup_write(const char *url, const char *path, struct errors *e)
 	return rc;
 }
 
-/* The kind of backup in path, from its first bytes; DB_UNKNOWN with a
+/* The kind of backup in path, from its first bytes; ERR_INVALID with a
  * message when it cannot be read or is neither kind. */
-static enum db_kind
-file_kind(const char *path, struct errors *e)
+static int
+file_kind(const char *path, enum db_engine *out, struct errors *e)
 {
 	char head[16];
 	ssize_t n;
@@ -123,41 +121,42 @@ file_kind(const char *path, struct errors *e)
 
 	if (fd < 0) {
 		errors_add(e, "", "cannot read %s: %s", path, strerror(errno));
-		return DB_UNKNOWN;
+		return ERR_INVALID;
 	}
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		errors_add(e, "", "%s is not a file", path);
 		close(fd);
-		return DB_UNKNOWN;
+		return ERR_INVALID;
 	}
 	n = read(fd, head, sizeof(head));
 	if (n < 0) {
 		errors_add(e, "", "cannot read %s: %s", path, strerror(errno));
 		close(fd);
-		return DB_UNKNOWN;
+		return ERR_INVALID;
 	}
 	close(fd);
-	if (n == (ssize_t)sizeof(head) && memcmp(head, SQLITE_SIGNATURE, 16) == 0)
-		return DB_SQLITE;
-	if (n >= 5 && memcmp(head, PGDUMP_SIGNATURE, 5) == 0)
-		return DB_POSTGRESQL;
+	if (n == (ssize_t)sizeof(head) && memcmp(head, SQLITE_SIGNATURE, 16) == 0) {
+		*out = DB_SQLITE;
+		return 0;
+	}
+	if (n >= 5 && memcmp(head, PGDUMP_SIGNATURE, 5) == 0) {
+		*out = DB_POSTGRESQL;
+		return 0;
+	}
 	errors_add(e, "", "%s is not an involve backup: it is neither a SQLite database "
 	    "nor a pg_dump archive", path);
-	return DB_UNKNOWN;
+	return ERR_INVALID;
 }
 
 int
 backup_restore(const char *url, const char *path, bool force, struct errors *e)
 {
 	const char *db_path;
-	enum db_kind kind = db_url_kind(url, &db_path), file;
+	enum db_engine kind, file;
 
-	if (kind == DB_UNKNOWN) {
-		db_url_error(e, "database", url);
+	if (db_url_parse(url, "database", &kind, &db_path, e) != 0)
 		return ERR_INVALID;
-	}
-	file = file_kind(path, e);
-	if (file == DB_UNKNOWN)
+	if (file_kind(path, &file, e) != 0)
 		return ERR_INVALID;
 	if (file != kind) {
 		errors_add(e, "", "%s is a %s backup: restore it into a %s database (and "

@@ -1,38 +1,72 @@
 /*
- * store.c - picks the store implementation from the database URL.
+ * store.c - opening and closing the store (see store.h): the database
+ * behind it and the keys it holds.  The operations live by area in
+ * staff.c, polls.c, ballots.c, site.c and audit.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "involve/store.h"
-#include "involve/store_pg.h"
-#include "involve/store_sqlite.h"
+#include <sodium.h>
+
+#include "store_priv.h"
+
+int64_t
+store_now(void)
+{
+	return (int64_t)time(NULL);
+}
 
 int
 store_open(const struct store_config *cfg, struct store **out, struct errors *e)
 {
-	const char *url = cfg->url;
+	struct store *s = calloc(1, sizeof(*s));
+	int rc;
 
-	if (strncmp(url, "sqlite:", 7) == 0) {
-		if (url[7] == '\0') {
-			errors_add(e, "database", "the database URL sqlite: needs a file path");
-			return ERR_INVALID;
-		}
-		return store_sqlite_open(url + 7, cfg, out, e);
+	if (s == NULL)
+		return ERR_NOMEM;
+	memcpy(s->audit_key, cfg->audit_key, sizeof(s->audit_key));
+	rc = db_open(cfg->url, cfg->read_connections, &s->db, e);
+	if (rc != 0) {
+		sodium_memzero(s->audit_key, sizeof(s->audit_key));
+		free(s);
+		return rc;
 	}
-	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-		return store_pg_open(url, cfg, out, e);
-	errors_add(e, "database", "unknown kind of database URL: use sqlite:PATH or "
-	    "postgresql://USER@HOST:PORT/DATABASE");
-	return ERR_INVALID;
+	*out = s;
+	return 0;
 }
 
 void
 store_close(struct store *s)
 {
-	if (s)
-		s->ops->close(s);
+	if (s == NULL)
+		return;
+	db_close(s->db);
+	sodium_memzero(s->audit_key, sizeof(s->audit_key));
+	free(s);
+}
+
+int
+store_migrate(struct store *s)
+{
+	return store_migrations_apply(s);
+}
+
+int
+store_ping(struct store *s)
+{
+	struct db_conn *c = db_get(s->db);
+	int rc = db_row(db_prepare(c, "SELECT count(*) FROM schema_migration"));
+
+	db_put(s->db, c);
+	return rc == 0 ? 0 : ERR_IO;
+}
+
+int
+store_is_durable(struct store *s, bool *out)
+{
+	return db_is_durable(s->db, out);
 }
 
 void
@@ -55,11 +89,4 @@ store_url_display(const char *url, char *out, size_t size)
 		return;
 	}
 	snprintf(out, size, "%.*s:***%s", (int)(colon - url), url, at);
-}
-
-void
-site_page_free(struct site_page *p)
-{
-	free(p->body);
-	p->body = NULL;
 }

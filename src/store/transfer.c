@@ -1,7 +1,8 @@
 /*
  * transfer.c - copies every table from one database to another (see
- * transfer.h).  The list of tables and their columns lives here, once;
- * transfer_sqlite.c and transfer_pg.c read and write them.
+ * transfer.h).  The list of tables and their columns is derived from the
+ * migrations at build time (scripts/schema.py); sqlite/transfer.c and
+ * pg/transfer.c read and write them.
  *
  * Before copying, both databases must have exactly the tables and columns
  * of the list: a table or column this version does not know would be left
@@ -15,73 +16,6 @@
 
 #include "involve/transfer.h"
 #include "transfer_db.h"
-
-#define I XFER_INT
-#define T XFER_TEXT
-#define B XFER_BLOB
-
-/* Parents first: a row is written after the rows it refers to.  Each
- * table's primary key is its first key_n columns. */
-const struct xfer_table xfer_tables[] = {
-	{ "org", 1, "id", 4,
-	    { { "id", I }, { "slug", T }, { "name", T }, { "created_at", I } } },
-	{ "staff_user", 1, "id", 6,
-	    { { "id", I }, { "org_id", I }, { "email", T }, { "role", T },
-	      { "password_hash", T }, { "created_at", I } } },
-	{ "session", 1, NULL, 4,
-	    { { "hash", B }, { "user_id", I }, { "csrf", T }, { "expires_at", I } } },
-	{ "api_token", 1, "id", 5,
-	    { { "id", I }, { "hash", B }, { "user_id", I }, { "org_id", I },
-	      { "created_at", I } } },
-	{ "audit_entry", 1, NULL, 10,
-	    { { "seq", I }, { "at", I }, { "org_id", I }, { "user_id", I }, { "actor", T },
-	      { "action", T }, { "target", T }, { "detail", T }, { "prev", B },
-	      { "hash", B } } },
-	{ "site_page", 2, NULL, 5,
-	    { { "org_id", I }, { "key", T }, { "title", T }, { "body", T },
-	      { "updated_at", I } } },
-	{ "poll", 1, "id", 10,
-	    { { "id", I }, { "org_id", I }, { "question", T }, { "multiple", I },
-	      { "show_results", T }, { "opens_at", I }, { "closes_at", I },
-	      { "closed_at", I }, { "created_at", I }, { "ballots", I } } },
-	{ "poll_option", 1, "id", 5,
-	    { { "id", I }, { "poll_id", I }, { "position", I }, { "label", T },
-	      { "votes", I } } },
-	{ "ballot", 1, "id", 5,
-	    { { "id", I }, { "poll_id", I }, { "voter_hash", B }, { "cast_at", I },
-	      { "choices", T } } },
-	{ "rate_count", 2, NULL, 3,
-	    { { "net", T }, { "window_start", I }, { "n", I } } },
-};
-const int xfer_table_n = sizeof(xfer_tables) / sizeof(xfer_tables[0]);
-
-#undef I
-#undef T
-#undef B
-
-enum db_kind
-db_url_kind(const char *url, const char **path)
-{
-	if (strncmp(url, "sqlite:", 7) == 0 && url[7] != '\0') {
-		if (path)
-			*path = url + 7;
-		return DB_SQLITE;
-	}
-	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-		return DB_POSTGRESQL;
-	return DB_UNKNOWN;
-}
-
-void
-db_url_error(struct errors *e, const char *field, const char *url)
-{
-	if (strcmp(url, "sqlite:") == 0)
-		errors_add(e, field, "the database URL sqlite: needs a file path");
-	else
-		/* Not echoed: a URL may hold a password. */
-		errors_add(e, field, "unknown kind of database URL: use sqlite:PATH or "
-		    "postgresql://USER@HOST:PORT/DATABASE");
-}
 
 void
 xfer_error(struct xfer_db *db, const char *fmt, ...)
@@ -153,16 +87,13 @@ xfer_open(const char *url, const char *role, enum xfer_open_mode mode, struct er
 {
 	const char *path;
 
-	switch (db_url_kind(url, &path)) {
-	case DB_SQLITE:
+	enum db_engine engine;
+
+	if (db_url_parse(url, role, &engine, &path, e) != 0)
+		return ERR_INVALID;
+	if (engine == DB_SQLITE)
 		return xfer_sqlite_open(path, role, mode, e, out);
-	case DB_POSTGRESQL:
-		return xfer_pg_open(url, role, e, out);
-	case DB_UNKNOWN:
-		break;
-	}
-	db_url_error(e, role, url);
-	return ERR_INVALID;
+	return xfer_pg_open(url, role, e, out);
 }
 
 /* ---- schema check ------------------------------------------------------- */
@@ -406,12 +337,11 @@ int
 transfer_check_source(const char *url, struct errors *e)
 {
 	struct xfer_db *db = NULL;
+	enum db_engine engine;
 	int rc;
 
-	if (db_url_kind(url, NULL) == DB_UNKNOWN) {
-		db_url_error(e, "from", url);
+	if (db_url_parse(url, "from", &engine, NULL, e) != 0)
 		return ERR_INVALID;
-	}
 	if ((rc = xfer_open(url, "source", XFER_OPEN_EXISTING, e, &db)) != 0)
 		return rc;
 	rc = xfer_check_schema(db);
@@ -424,18 +354,14 @@ transfer_copy(const char *from_url, const char *to_url, struct transfer_report *
     struct errors *e)
 {
 	struct xfer_db *from = NULL, *to = NULL;
+	enum db_engine engine;
 	int rc;
 
 	if (report)
 		memset(report, 0, sizeof(*report));
-	if (db_url_kind(from_url, NULL) == DB_UNKNOWN) {
-		db_url_error(e, "from", from_url);
+	if (db_url_parse(from_url, "from", &engine, NULL, e) != 0 ||
+	    db_url_parse(to_url, "to", &engine, NULL, e) != 0)
 		return ERR_INVALID;
-	}
-	if (db_url_kind(to_url, NULL) == DB_UNKNOWN) {
-		db_url_error(e, "to", to_url);
-		return ERR_INVALID;
-	}
 	if ((rc = xfer_open(from_url, "source", XFER_OPEN_EXISTING, e, &from)) != 0)
 		goto out;
 	if ((rc = xfer_open(to_url, "target", XFER_OPEN_EXISTING, e, &to)) != 0)

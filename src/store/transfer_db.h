@@ -1,10 +1,11 @@
 /*
- * transfer_db.h - internals shared by transfer.c and backup*.c: which kind
- * of database a URL names, the list of tables that hold an installation's
- * data, and one interface for reading and writing whole tables that
- * transfer_sqlite.c and transfer_pg.c implement.
+ * transfer_db.h - internals shared by transfer.c and the backups: the list
+ * of tables that hold an installation's data, and one interface for reading
+ * and writing whole tables that sqlite/transfer.c and pg/transfer.c
+ * implement, each in its engine's fastest way (SQLite's prepared INSERTs,
+ * PostgreSQL's COPY).
  *
- * Not a public header: only src/store/transfer*.c and backup*.c include it.
+ * Not a public header: only src/store includes it.
  */
 #ifndef INVOLVE_TRANSFER_DB_H
 #define INVOLVE_TRANSFER_DB_H
@@ -15,18 +16,7 @@
 
 #include "involve/error.h"
 #include "involve/str.h"
-
-enum db_kind {
-	DB_UNKNOWN,
-	DB_SQLITE,     /* "sqlite:PATH" */
-	DB_POSTGRESQL, /* "postgresql://..." or "postgres://..." */
-};
-
-/* The kind of database url names; for DB_SQLITE, *path (if not NULL) is
- * set to the file's path inside url.  DB_UNKNOWN also for "sqlite:". */
-enum db_kind db_url_kind(const char *url, const char **path);
-/* Adds the error for a URL of no known kind. */
-void db_url_error(struct errors *e, const char *field, const char *url);
+#include "db.h"
 
 /* The migrator's own table: in every database, never copied. */
 #define XFER_MIGRATIONS_TABLE "schema_migration"
@@ -55,7 +45,7 @@ struct xfer_table {
 };
 
 /* Every table that holds data, parents before the tables that refer to
- * them (transfer.c). */
+ * them: derived from the migrations at build time (scripts/schema.py). */
 extern const struct xfer_table xfer_tables[];
 extern const int xfer_table_n;
 

@@ -56,22 +56,6 @@ app_free(struct app *app)
 	app->statics = NULL;
 }
 
-static bool
-is_api(const struct http_request *req)
-{
-	return str_starts_with(req->path, "/api/");
-}
-
-/* Refuses with a page or problem details, as suits the path. */
-static int
-refuse(struct http_request *req, struct http_response *res, int status, const char *title,
-    const char *detail)
-{
-	if (is_api(req))
-		return api_problem(res, status, title, detail, NULL);
-	return page_error(req, res, status, title, detail);
-}
-
 /* The public URL's origin ("https://example.org"), for Origin checks. */
 static bool
 origin_ok(const struct http_request *req)
@@ -140,8 +124,7 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	r = req->route;
 	rc = r ? ROUTE_FOUND : route_find(routes, n, req->method, req->path, req, &r, &allowed);
 	if (rc == ROUTE_NOT_FOUND)
-		return refuse(req, res, 404, "Page not found",
-		    "If you typed the web address, check it is correct.");
+		return reply_error(req, res, ERR_NOTFOUND, NULL);
 	if (rc == ROUTE_BAD_METHOD) {
 		char allow[80] = "";
 		unsigned m;
@@ -154,8 +137,7 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 			}
 		}
 		http_response_header(res, "Allow", allow);
-		return refuse(req, res, 405, "Method not allowed",
-		    "This address does not accept that kind of request.");
+		return reply_error(req, res, ERR_METHOD, NULL);
 	}
 	req->route = r;
 	if (r->flags & ROUTE_FRAMEABLE)
@@ -164,12 +146,10 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	has_body = req->body.n > 0 || req->method == HTTP_POST || req->method == HTTP_PATCH ||
 	    req->method == HTTP_PUT;
 	if (has_body && req->body.n > r->body_max)
-		return refuse(req, res, 413, "Content too large",
-		    "The request body is larger than this address accepts.");
+		return reply_error(req, res, ERR_TOO_LARGE, NULL);
 	if (has_body && req->body.n > 0 && (r->flags & ROUTE_JSON) &&
 	    !http_content_type_is(req, "application/json"))
-		return refuse(req, res, 415, "Unsupported media type",
-		    "Send the body as application/json.");
+		return reply_error_text(req, res, ERR_MEDIA_TYPE, "Send the body as application/json.");
 	/* Before any handler parses it: see json_depth.h. */
 	if (has_body && (r->flags & ROUTE_JSON) &&
 	    !json_depth_within(req->body.p, req->body.n, JSON_DEPTH_MAX)) {
@@ -177,23 +157,23 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 
 		snprintf(detail, sizeof(detail), "Arrays and objects may be nested at most %d "
 		    "levels deep.", JSON_DEPTH_MAX);
-		return refuse(req, res, 400, "JSON nested too deeply", detail);
+		return reply_error_text(req, res, ERR_MALFORMED, detail);
 	}
 	if (has_body && (r->flags & (ROUTE_FORM | ROUTE_PUBLIC_FORM))) {
 		if (!http_content_type_is(req, "application/x-www-form-urlencoded"))
-			return refuse(req, res, 415, "Unsupported media type",
+			return reply_error_text(req, res, ERR_MEDIA_TYPE,
 			    "Send the form as application/x-www-form-urlencoded.");
 		if (http_form_parse(req) != 0)
-			return refuse(req, res, 400, "Bad request", "The form could not be read.");
+			return reply_error_text(req, res, ERR_MALFORMED, "The form could not be read.");
 	}
 
 	if (r->flags & (ROUTE_TOKEN | ROUTE_TOKEN_OPTIONAL)) {
 		rc = auth_from_token(req);
 		if (rc == ERR_DENIED || (rc != 0 && (r->flags & ROUTE_TOKEN))) {
 			http_response_header(res, "WWW-Authenticate", "Bearer");
-			return api_problem(res, 401, "Not authenticated",
-			    rc == ERR_DENIED ? "The bearer token is not valid." :
-			    "Send an API token: Authorization: Bearer <token>.", NULL);
+			return reply_error_text(req, res, ERR_UNSIGNED, rc == ERR_DENIED ?
+			    "The bearer token is not valid." :
+			    "Send an API token: Authorization: Bearer <token>.");
 		}
 	}
 	if (r->flags & ROUTE_STAFF) {
@@ -215,14 +195,10 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	    !auth_csrf_ok(req))
 		return page_error(req, res, 403, "This form has expired",
 		    "Go back, reload the page and try again.");
-	if (!rule_allows(req, r)) {
-		if (is_api(req))
-			return api_problem(res, 403, "Forbidden", "Your role may not do this.", NULL);
-		return page_error(req, res, 403, "You cannot do this", "Your role does not "
-		    "allow it. Ask an administrator of your organisation.");
-	}
+	if (!rule_allows(req, r))
+		return reply_error(req, res, ERR_DENIED, NULL);
 	if ((r->flags & ROUTE_PUBLIC_FORM) && !origin_ok(req))
-		return refuse(req, res, 403, "Forbidden",
+		return reply_error_text(req, res, ERR_DENIED,
 		    "This form can only be sent from this website.");
 	if ((r->flags & ROUTE_CACHEABLE) && is_anonymous_get(req))
 		return handle_cached(r, req, res);
@@ -235,7 +211,7 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 }
 
 int
-app_poll_for_vote(struct app *app, int64_t id, struct poll *out)
+app_poll_for_vote(struct app *app, struct arena *a, int64_t id, struct poll **out)
 {
 	char key[32];
 	struct str k;
@@ -243,11 +219,11 @@ app_poll_for_vote(struct app *app, int64_t id, struct poll *out)
 
 	snprintf(key, sizeof(key), "poll:%lld", (long long)id);
 	k = str_c(key);
-	if (page_cache_get_value(app->pages, k, out, sizeof(*out)))
+	if ((*out = page_cache_get_poll(app->pages, k, a)) != NULL)
 		return 0;
-	rc = app->store->ops->poll_get(app->store, id, out);
+	rc = store_poll_get(app->store, a, id, out);
 	if (rc == 0)
-		page_cache_put_value(app->pages, k, out, sizeof(*out));
+		page_cache_put_poll(app->pages, k, *out);
 	return rc;
 }
 
@@ -304,8 +280,15 @@ page_render_in(struct http_request *req, struct http_response *res, const char *
 	json_t *assets;
 	int rc;
 
-	if (ctx == NULL)
-		return refuse(req, res, 500, "Sorry, there is a problem with the service", "Try again later.");
+	if (ctx == NULL) {
+		/* Out of memory building the page: a plain answer, which needs
+		 * nothing more (an error page would need a context too). */
+		res->status = 503;
+		res->content_type = "text/plain; charset=utf-8";
+		buf_reset(&res->body);
+		buf_add_c(&res->body, "Sorry, there is a problem with the service. Try again later.\n");
+		return HTTP_DONE;
+	}
 	assets = json_object();
 	add_asset(app, assets, "css", "nhsuk/nhsuk-frontend.min.css");
 	add_asset(app, assets, "js", "nhsuk/nhsuk-frontend.min.js");
@@ -385,49 +368,4 @@ page_add_errors(json_t *ctx, const struct errors *e)
 			free(t);
 		}
 	}
-}
-
-/* ---- API ---------------------------------------------------------------- */
-
-int
-api_json(struct http_response *res, int status, json_t *v)
-{
-	char *text;
-
-	res->status = status;
-	res->content_type = "application/json";
-	res->no_store = true;
-	/* Reals (percentages) with at most 10 significant digits: 38.4, not
-	 * 38.399999999999999. */
-	text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(10));
-	json_decref(v);
-	if (text == NULL) {
-		res->status = 500;
-		buf_add_c(&res->body, "{}");
-		return HTTP_DONE;
-	}
-	buf_add_c(&res->body, text);
-	free(text);
-	return HTTP_DONE;
-}
-
-int
-api_problem(struct http_response *res, int status, const char *title, const char *detail,
-    const struct errors *e)
-{
-	json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", title,
-	    "status", status, "detail", detail);
-	json_t *list;
-	int i;
-
-	if (e && errors_any(e)) {
-		list = json_array();
-		for (i = 0; i < e->n; i++)
-			json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->list[i].field,
-			    "detail", e->list[i].detail));
-		json_object_set_new(p, "errors", list);
-	}
-	api_json(res, status, p);
-	res->content_type = "application/problem+json";
-	return HTTP_DONE;
 }

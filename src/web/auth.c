@@ -14,7 +14,7 @@ struct auth *
 auth_of(struct http_request *req)
 {
 	if (req->auth == NULL)
-		req->auth = calloc(1, sizeof(struct auth));
+		req->auth = arena_zalloc(&req->arena, sizeof(struct auth));
 	return req->auth;
 }
 
@@ -29,9 +29,9 @@ auth_set_actor(struct auth *a)
 static int
 load_user(struct app *app, struct auth *a, int64_t user_id)
 {
-	if (app->store->ops->user_get(app->store, user_id, &a->user) != 0)
+	if (store_user_get(app->store, user_id, &a->user) != 0)
 		return ERR_NOTFOUND;
-	if (app->store->ops->org_get(app->store, a->user.org_id, &a->org) != 0)
+	if (store_org_get(app->store, a->user.org_id, &a->org) != 0)
 		return ERR_NOTFOUND;
 	a->signed_in = true;
 	auth_set_actor(a);
@@ -53,7 +53,7 @@ auth_from_session(struct http_request *req)
 	    cookie.n >= SECRET_TOKEN_MAX)
 		return ERR_NOTFOUND;
 	secret_token_hash(app->keys.token, cookie.p, cookie.n, a->session_hash);
-	if (app->store->ops->session_get(app->store, a->session_hash, req->now, &a->session) != 0)
+	if (store_session_get(app->store, a->session_hash, req->now, &a->session) != 0)
 		return ERR_NOTFOUND;
 	return load_user(app, a, a->session.user_id);
 }
@@ -77,7 +77,7 @@ auth_from_token(struct http_request *req)
 	if (token.n == 0 || token.n >= SECRET_TOKEN_MAX)
 		return ERR_DENIED;
 	secret_token_hash(app->keys.token, token.p, token.n, hash);
-	if (app->store->ops->token_get(app->store, hash, &t) != 0)
+	if (store_token_get(app->store, hash, &t) != 0)
 		return ERR_DENIED;
 	if (load_user(app, a, t.user_id) != 0 || a->user.org_id != t.org_id)
 		return ERR_DENIED;
@@ -114,7 +114,7 @@ auth_login(struct http_request *req, struct http_response *res, const char *emai
 
 	if (a == NULL)
 		return ERR_NOMEM;
-	rc = app->store->ops->user_get_by_email(app->store, email, &u);
+	rc = store_user_get_by_email(app->store, str_c(email), &u);
 	if (rc != 0) {
 		char spent[SECRET_PWHASH_MAX];
 
@@ -133,7 +133,7 @@ auth_login(struct http_request *req, struct http_response *res, const char *emai
 	if (secret_token_new("", sess.csrf) != 0)
 		return ERR_IO;
 	secret_token_hash(app->keys.token, token, strlen(token), hash);
-	rc = app->store->ops->session_create(app->store, hash, &sess);
+	rc = store_session_create(app->store, hash, &sess);
 	if (rc != 0)
 		return rc;
 	http_response_cookie(res, AUTH_SESSION_COOKIE, token, "/", AUTH_SESSION_SECONDS,
@@ -150,6 +150,6 @@ auth_logout(struct http_request *req, struct http_response *res)
 	struct auth *a = req->auth;
 
 	if (a && a->signed_in && !a->via_token)
-		app->store->ops->session_delete(app->store, a->session_hash);
+		store_session_delete(app->store, a->session_hash);
 	http_response_cookie(res, AUTH_SESSION_COOKIE, "", "/", 0, app->cfg.secure_cookies, "Lax");
 }

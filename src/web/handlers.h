@@ -6,6 +6,21 @@
 #define INVOLVE_HANDLERS_H
 
 #include "involve/http.h"
+#include "involve/input.h"
+
+/* The fields each route accepts (input.h), declared beside its handler and
+ * named in the route table. */
+extern const struct input_spec api_poll_create_input;
+extern const struct input_spec api_poll_update_input;
+extern const struct input_spec api_poll_vote_input;
+extern const struct input_spec api_poll_list_input;
+extern const struct input_spec poll_vote_input;
+extern const struct input_spec staff_login_input;
+extern const struct input_spec staff_dashboard_input;
+extern const struct input_spec staff_page_input;
+extern const struct input_spec staff_poll_input;
+extern const struct input_spec staff_poll_delete_input;
+extern const struct input_spec staff_poll_export_input;
 
 /* handlers_ops.c: health, readiness, metrics, static files */
 int handle_healthz(struct http_request *req, struct http_response *res);

@@ -23,7 +23,7 @@ handle_readyz(struct http_request *req, struct http_response *res)
 	struct app *app = req->app;
 
 	res->content_type = "text/plain; charset=utf-8";
-	if (!atomic_load(&app->ready) || app->store->ops->ping(app->store) != 0) {
+	if (!atomic_load(&app->ready) || store_ping(app->store) != 0) {
 		res->status = 503;
 		buf_add_c(&res->body, "not ready\n");
 	} else {

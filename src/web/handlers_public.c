@@ -10,11 +10,14 @@
  * the rate limit, the durable write - belongs to vote.c; this file only
  * turns its outcomes into pages.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/input.h"
+#include "involve/num.h"
 #include "involve/route.h"
 #include "involve/site_defaults.h"
 #include "involve/text.h"
@@ -27,28 +30,11 @@
 #define ORG_HOME_POLLS_SCAN 100 /* newest polls looked at for the home page's open ones */
 #define LOCATION_MAX 256
 
-static const char not_found_title[] = "Page not found";
-static const char not_found_text[] = "If you typed the web address, check it is correct.";
-static const char problem_title[] = "Sorry, there is a problem with the service";
-
 /* Whether the request came through the embeddable widget's routes. */
 static bool
 is_embedded(const struct http_request *req)
 {
 	return req->route != NULL && (req->route->flags & ROUTE_FRAMEABLE) != 0;
-}
-
-/* An error page in the layout that suits the request: the site's own, or
- * the bare embed layout inside a partner's iframe. */
-static int
-show_error(struct http_request *req, struct http_response *res, int status, const char *title,
-    const char *message)
-{
-	if (!is_embedded(req))
-		return page_error(req, res, status, title, message);
-	res->status = status;
-	return pages_embed_render(req, res, "error", json_pack("{s:s, s:s, s:i}", "title", title,
-	    "message", message, "status", status));
 }
 
 static int
@@ -64,73 +50,43 @@ render(struct http_request *req, struct http_response *res, const char *page,
 static int
 load_org(struct http_request *req, struct http_response *res, struct org *o)
 {
-	struct store *s = req->app->store;
-	struct str slug = http_param(req, "slug");
-	char name[ORG_SLUG_SIZE];
-	int rc;
+	int rc = store_org_get_by_slug(req->app->store, http_param(req, "slug"), o);
 
-	if (slug.n == 0 || slug.n >= sizeof(name)) {
-		show_error(req, res, 404, not_found_title, not_found_text);
-		return -1;
-	}
-	memcpy(name, slug.p, slug.n);
-	name[slug.n] = '\0';
-	rc = s->ops->org_get_by_slug(s, name, o);
 	if (rc == 0)
 		return 0;
-	if (rc == ERR_NOTFOUND)
-		show_error(req, res, 404, not_found_title, not_found_text);
-	else
-		show_error(req, res, 503, problem_title, "Try again later.");
+	reply_error(req, res, rc, NULL);
 	return -1;
+}
+
+/* The public, and this browser's ballot, as the domain's visibility rules
+ * see them: the public site is the public's, even for staff signed in. */
+static struct poll_viewer
+public_viewer(struct http_request *req, const struct poll *p)
+{
+	return (struct poll_viewer){ .staff = false, .has_voted = vote_has_voted(req, p) };
 }
 
 /*
- * Loads poll {id} of organisation o.  A poll of another organisation and
- * a draft are "not found": neither may be seen through this site.  0, or
- * -1 with res filled.
+ * Loads organisation {slug} and its poll {id} into the request's arena.  A
+ * poll of another organisation, or one the public may not see (a draft),
+ * is "not found".  0, or -1 with res filled.
  */
-static int
-load_poll(struct http_request *req, struct http_response *res, const struct org *o,
-    struct poll *p)
-{
-	struct store *s = req->app->store;
-	int rc;
-
-	rc = s->ops->poll_get(s, http_param_id(req, "id"), p);
-	if (rc == 0 && (p->org_id != o->id || poll_status(p, req->now) == POLL_DRAFT))
-		rc = ERR_NOTFOUND;
-	if (rc == 0)
-		return 0;
-	if (rc == ERR_NOTFOUND)
-		show_error(req, res, 404, not_found_title, not_found_text);
-	else
-		show_error(req, res, 503, problem_title, "Try again later.");
-	return -1;
-}
-
-/* Loads both for a poll route; on failure res is filled.  *out is heap
- * memory (a poll is about 11 KB) that the caller frees. */
 static int
 load_org_poll(struct http_request *req, struct http_response *res, struct org *o,
     struct poll **out)
 {
-	struct poll *p;
+	const struct poll_viewer v = { 0 };
+	int rc;
 
-	*out = NULL;
 	if (load_org(req, res, o) != 0)
 		return -1;
-	p = malloc(sizeof(*p));
-	if (p == NULL) {
-		show_error(req, res, 503, problem_title, "Try again later.");
-		return -1;
-	}
-	if (load_poll(req, res, o, p) != 0) {
-		free(p);
-		return -1;
-	}
-	*out = p;
-	return 0;
+	rc = store_poll_get(req->app->store, &req->arena, http_param_id(req, "id"), out);
+	if (rc == 0 && ((*out)->org_id != o->id || !poll_visible(*out, &v, req->now)))
+		rc = ERR_NOTFOUND;
+	if (rc == 0)
+		return 0;
+	reply_error(req, res, rc, NULL);
+	return -1;
 }
 
 static void
@@ -175,10 +131,10 @@ handle_root(struct http_request *req, struct http_response *res)
 	struct org_list l = { json_array(), 0 };
 	int rc;
 
-	rc = s->ops->org_each(s, org_one, &l);
+	rc = store_org_each(s, org_one, &l);
 	if (rc < 0) {
 		json_decref(l.items);
-		return page_error(req, res, 503, problem_title, "Try again later.");
+		return reply_error(req, res, rc, NULL);
 	}
 	return page_render(req, res, "home", json_pack("{s:s, s:o}", "title",
 	    "Have your say", "orgs", l.items));
@@ -195,35 +151,29 @@ statement(struct http_request *req, struct http_response *res, const struct org 
 {
 	struct store *s = req->app->store;
 	const struct site_default *d = site_default_find(key);
-	struct site_page page;
+	struct site_page page = { 0 };
 	struct buf md = BUF_INIT, html = BUF_INIT;
-	char name[SITE_PAGE_KEY_SIZE];
-	const char *title;
+	json_t *title;
 	json_t *ctx;
 	int rc = ERR_NOTFOUND;
 
-	if (!site_default_is_statement(key) || d == NULL || key.n >= sizeof(name))
-		return page_error(req, res, 404, not_found_title, not_found_text);
-	memcpy(name, key.p, key.n);
-	name[key.n] = '\0';
-	memset(&page, 0, sizeof(page));
+	if (!site_default_is_statement(key) || d == NULL)
+		return reply_error(req, res, ERR_NOTFOUND, NULL);
 	if (o != NULL)
-		rc = s->ops->page_get(s, o->id, name, &page);
-	if (rc != 0 && rc != ERR_NOTFOUND) {
-		site_page_free(&page);
-		return page_error(req, res, 503, problem_title, "Try again later.");
-	}
+		rc = store_page_get(s, &req->arena, o->id, key, &page);
+	if (rc != 0 && rc != ERR_NOTFOUND)
+		return reply_error(req, res, rc, NULL);
 	if (rc == 0) {
-		title = page.title;
-		rc = pages_markdown(page.body, strlen(page.body), &html);
+		title = pages_string(page.title);
+		rc = pages_markdown(page.body.p, page.body.n, &html);
 	} else {
-		title = d->title;
+		title = json_string(d->title);
 		rc = site_default_body(d, o ? o->name : NULL, &md);
 		if (rc == 0)
 			rc = pages_markdown(md.p, md.n, &html);
 	}
-	ctx = rc == 0 && buf_cstr(&html) ? json_pack("{s:s, s:s}", "title", title, "body_html",
-	    buf_cstr(&html)) : NULL;
+	ctx = rc == 0 && buf_cstr(&html) ? json_pack("{s:o, s:s}", "title", title, "body_html",
+	    buf_cstr(&html)) : (json_decref(title), NULL);
 	if (ctx != NULL && o != NULL) {
 		json_object_set_new(ctx, "site", pages_site(o, NULL));
 		if (page.updated_at != 0)
@@ -231,9 +181,8 @@ statement(struct http_request *req, struct http_response *res, const struct org 
 	}
 	buf_free(&md);
 	buf_free(&html);
-	site_page_free(&page);
 	if (ctx == NULL)
-		return page_error(req, res, 503, problem_title, "Try again later.");
+		return reply_error(req, res, ERR_NOMEM, NULL);
 	return page_render(req, res, "statement", ctx);
 }
 
@@ -269,7 +218,7 @@ open_poll_one(void *arg, const struct poll *p)
 	if (poll_status(p, l->now) != POLL_OPEN)
 		return 0;
 	poll_path(l->org, p, "", href, sizeof(href));
-	item = json_pack("{s:s, s:s}", "question", p->question, "href", href);
+	item = json_pack("{s:o, s:s}", "question", pages_string(p->question), "href", href);
 	if (p->closes_at != 0)
 		json_object_set_new(item, "closes", pages_time(p->closes_at));
 	json_array_append_new(l->items, item);
@@ -285,19 +234,17 @@ handle_org_home(struct http_request *req, struct http_response *res)
 	struct site_page page;
 	struct buf md = BUF_INIT, html = BUF_INIT;
 	const struct site_default *d = site_default_find(STR_LIT("home"));
-	const char *title = d->title;
+	struct str title = str_c(d->title);
 	json_t *ctx = NULL;
 	int rc;
 
 	if (load_org(req, res, &o) != 0)
 		return HTTP_DONE;
-	memset(&page, 0, sizeof(page));
-	rc = s->ops->page_get(s, o.id, "home", &page);
+	rc = store_page_get(s, &req->arena, o.id, STR_LIT("home"), &page);
 	if (rc == 0) {
 		title = page.title;
-		rc = pages_markdown(page.body, strlen(page.body), &html);
+		rc = pages_markdown(page.body.p, page.body.n, &html);
 	} else if (rc == ERR_NOTFOUND) {
-		title = d->title;
 		rc = site_default_body(d, o.name, &md);
 		if (rc == 0)
 			rc = pages_markdown(md.p, md.n, &html);
@@ -306,9 +253,9 @@ handle_org_home(struct http_request *req, struct http_response *res)
 	l.now = req->now;
 	l.items = json_array();
 	if (rc == 0)
-		rc = s->ops->poll_each(s, o.id, 0, ORG_HOME_POLLS_SCAN, open_poll_one, &l);
+		rc = store_poll_each(s, &req->arena, o.id, 0, ORG_HOME_POLLS_SCAN, open_poll_one, &l);
 	if (rc == 0 && buf_cstr(&html) != NULL) {
-		ctx = json_pack("{s:s, s:s, s:o, s:O}", "title", title, "intro_html",
+		ctx = json_pack("{s:o, s:s, s:o, s:O}", "title", pages_string(title), "intro_html",
 		    buf_cstr(&html), "site", pages_site(&o, NULL), "polls", l.items);
 		if (ctx != NULL)
 			json_object_set_new(ctx, "org_name", json_string(o.name));
@@ -316,9 +263,8 @@ handle_org_home(struct http_request *req, struct http_response *res)
 	json_decref(l.items);
 	buf_free(&md);
 	buf_free(&html);
-	site_page_free(&page);
 	if (ctx == NULL)
-		return page_error(req, res, 503, problem_title, "Try again later.");
+		return reply_error(req, res, rc < 0 ? rc : ERR_NOMEM, NULL);
 	return page_render(req, res, "org_home", ctx);
 }
 
@@ -334,7 +280,7 @@ form_chose(const struct http_request *req, int64_t id)
 
 	for (i = 0; i < req->form_n; i++)
 		if (str_eq_c(req->form[i].name, "options") &&
-		    pages_parse_id(text_trim(req->form[i].value), &v) == 0 && v == id)
+		    num_id(str_trim(req->form[i].value), &v) == 0 && v == id)
 			return true;
 	return false;
 }
@@ -388,8 +334,9 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 {
 	bool embedded = is_embedded(req);
 	enum poll_status status = poll_status(p, req->now);
-	bool has_voted = vote_has_voted(req, p);
-	bool visible = poll_results_visible(p, has_voted, req->now);
+	struct poll_viewer v = public_viewer(req, p);
+	bool has_voted = v.has_voted;
+	bool visible = poll_results_visible(p, &v, req->now);
 	bool form = status == POLL_OPEN && !has_voted;
 	bool thanks = has_voted && query_is(req, "voted", "1");
 	char path[LOCATION_MAX], first_input[32] = "", notice[160] = "";
@@ -403,13 +350,13 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 		snprintf(id, sizeof(id), "option-%lld", (long long)p->options[i].id);
 		if (i == 0)
 			snprintf(first_input, sizeof(first_input), "%s", id);
-		json_array_append_new(options, json_pack("{s:I, s:s, s:s, s:b}", "id",
-		    (json_int_t)p->options[i].id, "label", p->options[i].label, "input_id", id,
+		json_array_append_new(options, json_pack("{s:I, s:o, s:s, s:b}", "id",
+		    (json_int_t)p->options[i].id, "label", pages_string(p->options[i].label), "input_id", id,
 		    "checked", req->method == HTTP_POST && form_chose(req, p->options[i].id)));
 	}
 	poll_path(o, p, embedded ? "/embed" : "", path, sizeof(path));
-	poll = json_pack("{s:I, s:s, s:b, s:s, s:s}", "id", (json_int_t)p->id, "question",
-	    p->question, "multiple", p->multiple, "hint", p->multiple ?
+	poll = json_pack("{s:I, s:o, s:b, s:s, s:s}", "id", (json_int_t)p->id, "question",
+	    pages_string(p->question), "multiple", p->multiple, "hint", p->multiple ?
 	    "Select all answers that apply." : "Select one answer.", "action", path);
 	poll_path(o, p, "/results", path, sizeof(path));
 	json_object_set_new(poll, "results_url", json_string(path));
@@ -431,8 +378,8 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 			snprintf(notice, sizeof(notice), "This poll is not open yet.");
 	}
 
-	ctx = json_pack("{s:s, s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:s}",
-	    "title", p->question, "site", pages_site(o, NULL), "poll", poll, "options", options,
+	ctx = json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:s}",
+	    "title", pages_string(p->question), "site", pages_site(o, NULL), "poll", poll, "options", options,
 	    "form", form, "thanks", thanks, "voted", has_voted && !thanks && status == POLL_OPEN,
 	    "results_visible", visible, "results_later", has_voted && !visible,
 	    "notice", notice);
@@ -459,13 +406,8 @@ render_poll(struct http_request *req, struct http_response *res, const struct or
 static json_t *
 results_context(struct http_request *req, const struct org *o, const struct poll *p)
 {
-	struct store *s = req->app->store;
-	struct tally t;
 	char path[LOCATION_MAX], when[TIMEFMT_LONDON_MAX], status[160] = "";
-	json_t *ctx;
 
-	if (s->ops->poll_tally(s, p->id, &t) != 0)
-		return NULL;
 	if (poll_status(p, req->now) == POLL_CLOSED) {
 		if (timefmt_london(p->closed_at ? p->closed_at : p->closes_at, when,
 		    sizeof(when)) == 0)
@@ -478,10 +420,9 @@ results_context(struct http_request *req, const struct org *o, const struct poll
 		snprintf(status, sizeof(status), "This poll is still open.");
 	}
 	poll_path(o, p, "", path, sizeof(path));
-	ctx = json_pack("{s:s, s:o, s:{s:s, s:s, s:s}, s:o}", "title", p->question, "site",
-	    pages_site(o, NULL), "poll", "question", p->question, "page_url", path, "status",
-	    status, "results", pages_results(p, &t));
-	return ctx;
+	return json_pack("{s:o, s:o, s:{s:o, s:s, s:s}, s:o}", "title", pages_string(p->question),
+	    "site", pages_site(o, NULL), "poll", "question", pages_string(p->question), "page_url",
+	    path, "status", status, "results", pages_results(p));
 }
 
 int
@@ -492,13 +433,12 @@ handle_poll_page(struct http_request *req, struct http_response *res)
 
 	if (load_org_poll(req, res, &o, &p) != 0)
 		return HTTP_DONE;
-	render_poll(req, res, &o, p, 200, NULL);
-	free(p);
-	return HTTP_DONE;
+	return render_poll(req, res, &o, p, 200, NULL);
 }
 
 /* Shows the poll again with one error, for outcomes learnt after the
- * handler returned (the vote's commit), when only req is left. */
+ * handler returned (the vote's commit): it runs on a connection's thread,
+ * never the writer's, so reading the poll again costs the writer nothing. */
 static void
 show_again(struct http_request *req, struct http_response *res, int status, const char *field,
     const char *message)
@@ -512,7 +452,6 @@ show_again(struct http_request *req, struct http_response *res, int status, cons
 	errors_init(&e);
 	errors_add(&e, field, "%s", message);
 	render_poll(req, res, &o, p, status, &e);
-	free(p);
 }
 
 static void
@@ -525,7 +464,6 @@ vote_refused(struct http_request *req, struct http_response *res, int status,
 	if (load_org_poll(req, res, &o, &p) != 0)
 		return;
 	render_poll(req, res, &o, p, status, e);
-	free(p);
 }
 
 /* After the ballot's commit: 303 to where the voter goes next (suffix of
@@ -549,11 +487,10 @@ vote_replied(struct http_request *req, struct http_response *res, int rc, const 
 		show_again(req, res, 409, "poll", "This poll has closed");
 		break;
 	case ERR_NOTFOUND:
-		show_error(req, res, 404, not_found_title, not_found_text);
+		reply_error(req, res, rc, NULL);
 		break;
 	default:
-		http_response_header(res, "Retry-After", "5");
-		show_error(req, res, 503, problem_title,
+		reply_error_text(req, res, rc,
 		    "Your answer has not been saved. Try again in a few minutes.");
 	}
 }
@@ -578,71 +515,55 @@ reply_to_embed(struct http_request *req, struct http_response *res, int rc)
 	vote_replied(req, res, rc, "/embed?voted=1");
 }
 
-/* Reads the chosen option ids.  0, or ERR_INVALID with an error. */
-static int
-read_ballot(const struct http_request *req, struct ballot *b, struct errors *e)
-{
-	int64_t id;
-	int i;
+/* The vote form: the chosen options, and the honeypot people never see. */
+struct vote_form {
+	struct ballot ballot;
+	struct str trap;
+};
 
-	memset(b, 0, sizeof(*b));
-	for (i = 0; i < req->form_n; i++) {
-		if (!str_eq_c(req->form[i].name, "options"))
-			continue;
-		if (b->choice_n == POLL_OPTIONS_MAX) {
-			errors_add(e, "options", "Select no more than %d answers", POLL_OPTIONS_MAX);
-			return ERR_INVALID;
-		}
-		if (pages_parse_id(text_trim(req->form[i].value), &id) != 0) {
-			errors_add(e, "options", "Select an answer");
-			return ERR_INVALID;
-		}
-		b->choices[b->choice_n++] = id;
-	}
-	return 0;
-}
+static const struct input_field vote_fields[] = {
+	{ "options", INPUT_IDS, 0, offsetof(struct vote_form, ballot.choices),
+	    offsetof(struct vote_form, ballot.choice_n), 0, POLL_OPTIONS_MAX, NULL, "an answer" },
+	{ VOTE_HONEYPOT_FIELD, INPUT_TEXT, 0, offsetof(struct vote_form, trap), 0, 0, 0, NULL,
+	    "nothing" },
+};
+const struct input_spec poll_vote_input = { INPUT_FORM, 2, vote_fields };
 
 static int
 vote(struct http_request *req, struct http_response *res)
 {
 	bool embedded = is_embedded(req);
+	const struct poll_viewer voted = { .staff = false, .has_voted = true };
+	struct vote_form f = { { 0 }, STR_LIT("") };
 	struct org o;
 	struct poll *p;
-	struct ballot b;
 	struct errors e;
-	struct str trap;
 	vote_reply_fn reply;
-	int rc = HTTP_DONE;
 
 	if (load_org_poll(req, res, &o, &p) != 0)
 		return HTTP_DONE;
 	errors_init(&e);
+	if (input_read(req, &f, NULL, &e) != 0) {
+		atomic_fetch_add(&req->app->metrics.votes_refused, 1);
+		return render_poll(req, res, &o, p, 422, &e);
+	}
 	/* People never see the honeypot; a robot filling every field does. */
-	if (http_form(req, VOTE_HONEYPOT_FIELD, &trap) && text_trim(trap).n > 0) {
+	if (str_trim(f.trap).n > 0) {
 		atomic_fetch_add(&req->app->metrics.votes_refused, 1);
 		errors_add(&e, VOTE_HONEYPOT_FIELD,
 		    "Your answer was not sent. Leave the field called \"Leave this field empty\" "
 		    "empty, then try again");
-		render_poll(req, res, &o, p, 422, &e);
-		goto out;
-	}
-	if (read_ballot(req, &b, &e) != 0) {
-		atomic_fetch_add(&req->app->metrics.votes_refused, 1);
-		render_poll(req, res, &o, p, 422, &e);
-		goto out;
+		return render_poll(req, res, &o, p, 422, &e);
 	}
 	/* After this vote the browser has voted: whether it may see the
 	 * results then is known now. */
 	if (embedded)
 		reply = reply_to_embed;
-	else if (poll_results_visible(p, true, req->now))
+	else if (poll_results_visible(p, &voted, req->now))
 		reply = reply_to_results;
 	else
 		reply = reply_to_poll;
-	rc = vote_cast(req, res, p, &b, embedded, reply, vote_refused);
-out:
-	free(p);
-	return rc;
+	return vote_cast(req, res, p, &f.ballot, embedded, reply, vote_refused);
 }
 
 int
@@ -660,6 +581,7 @@ handle_poll_embed_vote(struct http_request *req, struct http_response *res)
 int
 handle_poll_results_page(struct http_request *req, struct http_response *res)
 {
+	struct poll_viewer v;
 	struct org o;
 	struct poll *p;
 	json_t *ctx;
@@ -667,60 +589,49 @@ handle_poll_results_page(struct http_request *req, struct http_response *res)
 
 	if (load_org_poll(req, res, &o, &p) != 0)
 		return HTTP_DONE;
-	if (!poll_results_visible(p, vote_has_voted(req, p), req->now)) {
+	v = public_viewer(req, p);
+	if (!poll_results_visible(p, &v, req->now)) {
 		bool after_vote = p->show_results == POLL_RESULTS_AFTER_VOTE;
 
 		poll_path(&o, p, "", path, sizeof(path));
 		res->status = 403;
-		ctx = json_pack("{s:s, s:o, s:{s:s, s:s}, s:s, s:{s:s}}", "title",
+		ctx = json_pack("{s:s, s:o, s:{s:o, s:s}, s:s, s:{s:s}}", "title",
 		    "Results are not available yet", "site", pages_site(&o, NULL), "poll",
-		    "question", p->question, "page_url", path, "hidden", after_vote ?
+		    "question", pages_string(p->question), "page_url", path, "hidden", after_vote ?
 		    "You can see the results after you answer the poll." :
 		    "Results will be shown when the poll closes.", "back_link", "href", path);
 		if (ctx != NULL && !after_vote && p->closes_at != 0)
 			json_object_set_new(ctx, "closes", pages_time(p->closes_at));
 		if (ctx != NULL && after_vote && poll_is_open(p, req->now))
 			json_object_set_new(ctx, "answer_link", json_true());
-		page_render(req, res, "poll_results", ctx);
-		goto out;
+		return page_render(req, res, "poll_results", ctx);
 	}
 	ctx = results_context(req, &o, p);
-	if (ctx == NULL) {
-		page_error(req, res, 503, problem_title, "Try again later.");
-		goto out;
-	}
+	if (ctx == NULL)
+		return reply_error(req, res, ERR_NOMEM, NULL);
 	json_object_set_new(ctx, "back_link", json_pack("{s:s}", "href",
 	    json_string_value(json_object_get(json_object_get(ctx, "poll"), "page_url"))));
-	page_render(req, res, "poll_results", ctx);
-out:
-	free(p);
-	return HTTP_DONE;
+	return page_render(req, res, "poll_results", ctx);
 }
 
 int
 handle_poll_embed(struct http_request *req, struct http_response *res)
 {
+	struct poll_viewer v;
 	struct org o;
 	struct poll *p;
-	bool has_voted, closed;
+	bool closed;
 	json_t *ctx;
 
 	if (load_org_poll(req, res, &o, &p) != 0)
 		return HTTP_DONE;
-	has_voted = vote_has_voted(req, p);
+	v = public_viewer(req, p);
 	closed = poll_status(p, req->now) == POLL_CLOSED;
-	if ((has_voted || closed) && poll_results_visible(p, has_voted, req->now)) {
-		ctx = results_context(req, &o, p);
-		if (ctx == NULL) {
-			show_error(req, res, 503, problem_title, "Try again later.");
-		} else {
-			json_object_set_new(ctx, "thanks", json_boolean(has_voted &&
-			    query_is(req, "voted", "1")));
-			pages_embed_render(req, res, "embed_results", ctx);
-		}
-	} else {
-		render_poll(req, res, &o, p, 200, NULL);
-	}
-	free(p);
-	return HTTP_DONE;
+	if (!((v.has_voted || closed) && poll_results_visible(p, &v, req->now)))
+		return render_poll(req, res, &o, p, 200, NULL);
+	ctx = results_context(req, &o, p);
+	if (ctx == NULL)
+		return reply_error(req, res, ERR_NOMEM, NULL);
+	json_object_set_new(ctx, "thanks", json_boolean(v.has_voted && query_is(req, "voted", "1")));
+	return pages_embed_render(req, res, "embed_results", ctx);
 }

@@ -11,12 +11,15 @@
  * keep what was typed and carry an NHS.UK error summary whose links
  * reach each field by its id.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/input.h"
+#include "involve/password.h"
 #include "involve/secret.h"
 #include "involve/site_defaults.h"
 #include "involve/text.h"
@@ -24,10 +27,47 @@
 #include "pages.h"
 
 #define STAFF_POLLS_PAGE 50       /* polls on one page of the dashboard */
-#define PAGE_TITLE_MAX_CHARS 100  /* fits SITE_PAGE_TITLE_SIZE in any UTF-8 */
 #define PAGE_BODY_MAX_CHARS 60000
 #define NEXT_MAX 512              /* bytes of a ?next= path after signing in */
 #define PATH_MAX_LEN 256
+
+/* ---- the declared fields -------------------------------------------------------- */
+
+struct login_form {
+	struct str email, password, next;
+};
+
+static const struct input_field login_fields[] = {
+	{ "email", INPUT_TEXT, 0, offsetof(struct login_form, email), 0, 0, 0, NULL,
+	    "your email address" },
+	{ "password", INPUT_TEXT, 0, offsetof(struct login_form, password), 0, 0, 0, NULL,
+	    "your password" },
+	{ "next", INPUT_TEXT, 0, offsetof(struct login_form, next), 0, 0, 0, NULL,
+	    "the page to go to" },
+};
+const struct input_spec staff_login_input = { INPUT_FORM, 3, login_fields };
+
+struct page_fields {
+	struct str title, body;
+};
+
+static const struct input_field page_fields[] = {
+	{ "title", INPUT_TEXT, 0, offsetof(struct page_fields, title), 0, 0, 0, NULL,
+	    "the title" },
+	{ "body", INPUT_TEXT, 0, offsetof(struct page_fields, body), 0, 0, 0, NULL,
+	    "the page's text" },
+};
+const struct input_spec staff_page_input = { INPUT_FORM, 2, page_fields };
+
+struct dashboard_query {
+	int64_t before;
+};
+
+static const struct input_field dashboard_fields[] = {
+	{ "before", INPUT_ID, INPUT_QUERY, offsetof(struct dashboard_query, before), 0, 0, 0, NULL,
+	    "the poll to list from" },
+};
+const struct input_spec staff_dashboard_input = { INPUT_FORM, 1, dashboard_fields };
 
 /* ---- signing in --------------------------------------------------------- */
 
@@ -82,16 +122,17 @@ handle_login_form(struct http_request *req, struct http_response *res)
 int
 handle_login(struct http_request *req, struct http_response *res)
 {
-	struct str email = STR_LIT(""), password = STR_LIT(""), next = STR_LIT("");
-	char address[USER_EMAIL_SIZE], secret[SECRET_PASSWORD_MAX_BYTES + 1];
+	struct login_form f = { STR_LIT(""), STR_LIT(""), STR_LIT("") };
+	char address[USER_EMAIL_SIZE], secret[PASSWORD_MAX_BYTES + 1];
+	struct str email, password, next;
 	struct errors e, ignored;
 	int rc;
 
-	http_form(req, "email", &email);
-	http_form(req, "password", &password);
-	http_form(req, "next", &next);
-	email = text_trim(email);
 	errors_init(&e);
+	input_read(req, &f, NULL, &e); /* text only: nothing to refuse */
+	email = str_trim(f.email);
+	password = f.password;
+	next = f.next;
 	if (email.n == 0)
 		errors_add(&e, "email", "Enter your email address");
 	if (password.n == 0)
@@ -103,7 +144,7 @@ handle_login(struct http_request *req, struct http_response *res)
 	/* A malformed address or an impossible password cannot be anyone's:
 	 * the answer is the same as for a wrong one. */
 	if (user_email_check(email, address, &ignored) != 0 ||
-	    password.n > SECRET_PASSWORD_MAX_BYTES || memchr(password.p, '\0', password.n)) {
+	    password.n > PASSWORD_MAX_BYTES || memchr(password.p, '\0', password.n)) {
 		rc = ERR_DENIED;
 	} else {
 		memcpy(secret, password.p, password.n);
@@ -116,7 +157,7 @@ handle_login(struct http_request *req, struct http_response *res)
 		return login_page(req, res, 422, email, next, &e);
 	}
 	if (rc != 0)
-		return page_error(req, res, 503, PAGES_PROBLEM_TITLE, "You have not been signed in. Try again later.");
+		return reply_error_text(req, res, rc, "You have not been signed in. Try again later.");
 	if (next_is_local(next)) {
 		char to[NEXT_MAX + 1];
 
@@ -155,8 +196,8 @@ dashboard_row(void *arg, const struct poll *p)
 
 	pages_status_tag(poll_status(p, r->now), &label, &cls);
 	snprintf(href, sizeof(href), "/staff/polls/%lld", (long long)p->id);
-	json_array_append_new(r->items, json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}", "question",
-	    p->question, "href", href, "status", label, "tag_class", cls, "ballots",
+	json_array_append_new(r->items, json_pack("{s:o, s:s, s:s, s:s, s:I, s:o}", "question",
+	    pages_string(p->question), "href", href, "status", label, "tag_class", cls, "ballots",
 	    (json_int_t)p->ballots, "created", pages_date(p->created_at)));
 	r->n++;
 	r->last_id = p->id;
@@ -192,29 +233,34 @@ handle_dashboard(struct http_request *req, struct http_response *res)
 	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
 	struct poll_rows r = { req->now, json_array(), 0, 0 };
-	int64_t before = 0;
-	struct str q;
+	struct dashboard_query q = { 0 };
+	struct errors e;
+	struct str done;
 	json_t *ctx;
 	char older[PATH_MAX_LEN];
+	int rc;
 
-	if (http_query(req, "before", &q) && pages_parse_id(q, &before) != 0)
-		before = 0;
-	if (s->ops->poll_each(s, a->user.org_id, before, STAFF_POLLS_PAGE, dashboard_row, &r) != 0) {
+	errors_init(&e);
+	if (input_read(req, &q, NULL, &e) != 0)
+		q.before = 0; /* a spoilt link: the newest polls */
+	rc = store_poll_each(s, &req->arena, a->user.org_id, q.before, STAFF_POLLS_PAGE,
+	    dashboard_row, &r);
+	if (rc != 0) {
 		json_decref(r.items);
-		return page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
+		return reply_error(req, res, rc, NULL);
 	}
 	ctx = json_pack("{s:s, s:o, s:o, s:b, s:b, s:s}", "title", "Polls", "site", pages_staff_site(a),
 	    "polls", r.items, "can_manage", role_allows(a->user.role, PERM_POLL_MANAGE),
 	    "can_edit_site", role_allows(a->user.role, PERM_SITE_EDIT), "org_name", a->org.name);
 	if (ctx == NULL)
-		return page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
+		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (role_allows(a->user.role, PERM_SITE_EDIT))
 		json_object_set_new(ctx, "site_pages", site_page_links());
 	if (r.n == STAFF_POLLS_PAGE && r.last_id > 1) {
 		snprintf(older, sizeof(older), "/staff/?before=%lld", (long long)r.last_id);
 		json_object_set_new(ctx, "older_href", json_string(older));
 	}
-	if (http_query(req, "done", &q) && str_eq_c(q, "deleted"))
+	if (http_query(req, "done", &done) && str_eq_c(done, "deleted"))
 		json_object_set_new(ctx, "done", json_string("The poll and its answers have been deleted."));
 	return page_render(req, res, "staff/dashboard", ctx);
 }
@@ -249,7 +295,7 @@ page_form(struct http_request *req, struct http_response *res, int status,
 	    "body", pages_string(body), "body_max", PAGE_BODY_MAX_CHARS, "back_link", "href",
 	    "/staff/");
 	if (ctx == NULL)
-		return page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
+		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (http_query(req, "done", &done) && str_eq_c(done, "saved"))
 		json_object_set_new(ctx, "done", json_string("The page has been saved."));
 	if (e != NULL && errors_any(e)) {
@@ -273,24 +319,20 @@ handle_staff_page_edit(struct http_request *req, struct http_response *res)
 	int rc;
 
 	if (d == NULL)
-		return pages_not_found(req, res);
-	if (!role_allows(a->user.role, PERM_SITE_EDIT))
-		return pages_forbidden(req, res);
-	memset(&page, 0, sizeof(page));
-	rc = s->ops->page_get(s, a->user.org_id, d->key, &page);
+		return reply_error(req, res, ERR_NOTFOUND, NULL);
+	rc = store_page_get(s, &req->arena, a->user.org_id, str_c(d->key), &page);
 	if (rc == 0) {
-		rc = page_form(req, res, 200, d, str_c(page.title), str_c(page.body), NULL);
+		rc = page_form(req, res, 200, d, page.title, page.body, NULL);
 	} else if (rc == ERR_NOTFOUND) {
 		/* Staff start from the text the site shows until they save. */
 		if (site_default_body(d, a->org.name, &body) != 0 || buf_cstr(&body) == NULL)
-			rc = pages_unavailable(req, res);
+			rc = reply_error(req, res, ERR_NOMEM, NULL);
 		else
 			rc = page_form(req, res, 200, d, str_c(d->title), str_c(buf_cstr(&body)), NULL);
 	} else {
-		rc = page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
+		rc = reply_error(req, res, rc, NULL);
 	}
 	buf_free(&body);
-	site_page_free(&page);
 	return rc;
 }
 
@@ -300,39 +342,29 @@ handle_staff_page_save(struct http_request *req, struct http_response *res)
 	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
 	const struct site_default *d = editable_page(req);
-	struct str title_in = STR_LIT(""), body_in = STR_LIT(""), title, body;
+	struct page_fields f = { STR_LIT(""), STR_LIT("") };
 	struct site_page page;
+	struct str title, body;
 	struct errors e;
 	char to[64];
 	int rc;
 
 	if (d == NULL)
-		return pages_not_found(req, res);
-	if (!role_allows(a->user.role, PERM_SITE_EDIT))
-		return pages_forbidden(req, res);
-	http_form(req, "title", &title_in);
-	http_form(req, "body", &body_in);
+		return reply_error(req, res, ERR_NOTFOUND, NULL);
 	errors_init(&e);
-	text_check(title_in, "title", "the title", PAGE_TITLE_MAX_CHARS, TEXT_REQUIRED, &title, &e);
-	if (text_check(body_in, "body", "the page's text", PAGE_BODY_MAX_CHARS,
+	input_read(req, &f, NULL, &e); /* text only: nothing to refuse */
+	text_check(f.title, "title", "the title", SITE_PAGE_TITLE_MAX_CHARS, TEXT_REQUIRED, &title,
+	    &e);
+	if (text_check(f.body, "body", "the page's text", PAGE_BODY_MAX_CHARS,
 	    TEXT_REQUIRED | TEXT_MULTILINE, &body, &e) == 0 && body.n >= SITE_PAGE_BODY_MAX)
 		errors_add(&e, "body", "The page's text must be shorter than %d bytes",
 		    SITE_PAGE_BODY_MAX);
 	if (errors_any(&e))
-		return page_form(req, res, 422, d, title_in, body_in, &e);
+		return page_form(req, res, 422, d, f.title, f.body, &e);
 
-	memset(&page, 0, sizeof(page));
-	page.org_id = a->user.org_id;
-	snprintf(page.key, sizeof(page.key), "%s", d->key);
-	text_copy(page.title, sizeof(page.title), title);
-	page.body = strndup(body.p, body.n);
-	if (page.body == NULL)
-		return pages_unavailable(req, res);
-	page.updated_at = req->now;
-	rc = s->ops->page_put(s, &a->actor, &page);
-	site_page_free(&page);
-	if (rc != 0)
-		return pages_unavailable(req, res);
+	page = (struct site_page){ a->user.org_id, str_c(d->key), title, body, req->now };
+	if ((rc = store_page_put(s, &a->actor, &page)) != 0)
+		return reply_error(req, res, rc, NULL);
 	snprintf(to, sizeof(to), "/staff/pages/%s?done=saved", d->key);
 	http_response_redirect(res, 303, to);
 	return HTTP_DONE;

@@ -5,9 +5,12 @@
  * delete and export.
  *
  * As for every staff page (see handlers_staff.c), app.c has checked the
- * session and the CSRF token first; the role and the organisation are
- * checked here before any change.
+ * session, the CSRF token and the role (the route's rule) first; the
+ * organisation is checked here, and whether the poll's state allows a
+ * change is the domain's to say (poll_can_edit and the like), again inside
+ * the store's transaction.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,8 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/input.h"
+#include "involve/num.h"
 #include "involve/poll_export.h"
 #include "involve/text.h"
 #include "involve/timefmt.h"
@@ -55,34 +60,55 @@ relink(json_t *ctx, const char *from, const char *to)
 
 /* ---- the poll form ------------------------------------------------------ */
 
-/* A poll's form fields as typed (or as taken from a stored poll).  The
- * strs point into the request or into `text`; do not copy the struct. */
+/* The form's boxes of answers: more than a poll's options, as some are
+ * left empty. */
+#define POLL_FORM_BOXES_MAX (2 * POLL_OPTIONS_MAX)
+
+/* The form as it was sent (decoded by input_read) or as it shows a stored
+ * poll.  The strs point into the request or into `text`. */
 struct poll_form {
 	struct str question;
 	int option_n; /* boxes to show */
-	struct str options[POLL_OPTIONS_MAX + 1];
+	struct str options[POLL_FORM_BOXES_MAX];
 	bool multiple;
-	struct str show_results; /* "after_vote", "after_close" */
-	struct str open;         /* "now", "later", "at" */
+	int show_results; /* enum poll_results, -1 when not chosen */
+	int open;         /* OPEN_NOW, OPEN_LATER, OPEN_AT, -1 when not chosen */
+	int64_t opens_at, closes_at;
+	/* The date boxes as typed, to show again. */
 	struct str opens[DATE_PARTS], closes[DATE_PARTS];
 	char text[2 * DATE_PARTS][8];
 };
 
+static const char *const results_names[] = { "after_vote", "after_close", NULL };
+static const char *const open_names[] = { "now", "later", "at", NULL };
+enum { OPEN_NOW, OPEN_LATER, OPEN_AT };
+
+static const struct input_field poll_form_fields[] = {
+	{ "question", INPUT_TEXT, 0, offsetof(struct poll_form, question), 0, 0, 0, NULL,
+	    "the question" },
+	{ "option", INPUT_TEXTS, 0, offsetof(struct poll_form, options),
+	    offsetof(struct poll_form, option_n), 0, POLL_FORM_BOXES_MAX, NULL, "the answers" },
+	{ "multiple", INPUT_BOOL, 0, offsetof(struct poll_form, multiple), 0, 0, 0, NULL,
+	    "whether more than one answer is allowed" },
+	{ "show_results", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct poll_form, show_results), 0,
+	    0, 0, results_names, "when people can see the results" },
+	{ "open", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct poll_form, open), 0, 0, 0,
+	    open_names, "when the poll opens" },
+	{ "opens_at", INPUT_DATE, 0, offsetof(struct poll_form, opens_at), 0, 0, 0, NULL,
+	    "opening" },
+	{ "closes_at", INPUT_DATE, 0, offsetof(struct poll_form, closes_at), 0, 0, 0, NULL,
+	    "closing" },
+};
+enum { FORM_OPENS_AT = 5, FORM_FIELD_N = 7 };
+const struct input_spec staff_poll_input = { INPUT_FORM, FORM_FIELD_N, poll_form_fields };
+
+/* The date boxes as typed, to show the form again. */
 static void
-form_from_request(const struct http_request *req, struct poll_form *f)
+form_dates_typed(const struct http_request *req, struct poll_form *f)
 {
-	struct str multiple;
 	char name[32];
 	int i;
 
-	memset(f, 0, sizeof(*f));
-	http_form(req, "question", &f->question);
-	f->option_n = http_form_all(req, "option", f->options, POLL_OPTIONS_MAX + 1);
-	if (f->option_n > POLL_OPTIONS_MAX + 1)
-		f->option_n = POLL_OPTIONS_MAX + 1;
-	f->multiple = http_form(req, "multiple", &multiple) && str_eq_c(multiple, "yes");
-	http_form(req, "show_results", &f->show_results);
-	http_form(req, "open", &f->open);
 	for (i = 0; i < DATE_PARTS; i++) {
 		snprintf(name, sizeof(name), "opens_at-%s", date_part_names[i]);
 		http_form(req, name, &f->opens[i]);
@@ -121,83 +147,20 @@ form_from_poll(const struct poll *p, int64_t now, struct poll_form *f)
 	int i;
 
 	memset(f, 0, sizeof(*f));
-	f->question = str_c(p->question);
-	for (i = 0; i < p->option_n; i++)
-		f->options[i] = str_c(p->options[i].label);
-	f->option_n = p->option_n;
+	f->question = p->question;
+	for (i = 0; i < p->option_n && i < POLL_FORM_BOXES_MAX; i++)
+		f->options[i] = p->options[i].label;
+	f->option_n = i;
 	f->multiple = p->multiple;
-	f->show_results = str_c(poll_results_name(p->show_results));
+	f->show_results = (int)p->show_results;
 	if (poll_status(p, now) == POLL_DRAFT) {
-		f->open = STR_LIT("later");
+		f->open = OPEN_LATER;
 	} else {
-		f->open = STR_LIT("at");
+		f->open = OPEN_AT;
 		date_to_fields(p->opens_at, f->opens, f->text);
 	}
 	if (p->closes_at != 0)
 		date_to_fields(p->closes_at, f->closes, f->text + DATE_PARTS);
-}
-
-/* A whole number of at most 4 digits, within [min, max]. */
-static int
-small_number(struct str s, int min, int max, int *out)
-{
-	int v = 0;
-	size_t i;
-
-	s = text_trim(s);
-	if (s.n == 0 || s.n > 4)
-		return ERR_INVALID;
-	for (i = 0; i < s.n; i++) {
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return ERR_INVALID;
-		v = v * 10 + (s.p[i] - '0');
-	}
-	if (v < min || v > max)
-		return ERR_INVALID;
-	*out = v;
-	return 0;
-}
-
-/*
- * Reads a date and time typed as five fields in UK time into *out.  All
- * empty gives 0 when not required.  Errors go on `field` ("opens_at"),
- * naming the date by `what` ("opening").
- */
-static int
-date_parse(const struct str v[DATE_PARTS], const char *field, const char *what, bool required,
-    int64_t *out, struct errors *e)
-{
-	static const int min[DATE_PARTS] = { 1, 1, TIMEFMT_YEAR_MIN, 0, 0 };
-	static const int max[DATE_PARTS] = { 31, 12, TIMEFMT_YEAR_MAX, 23, 59 };
-	int n[DATE_PARTS], i, filled = 0;
-
-	*out = 0;
-	for (i = 0; i < DATE_PARTS; i++)
-		if (text_trim(v[i]).n > 0)
-			filled++;
-	if (filled == 0) {
-		if (!required)
-			return 0;
-		errors_add(e, field, "Enter the %s date and time", what);
-		return ERR_INVALID;
-	}
-	if (filled < DATE_PARTS) {
-		errors_add(e, field, "Enter the %s date and time in full: day, month, year, hour and "
-		    "minute", what);
-		return ERR_INVALID;
-	}
-	for (i = 0; i < DATE_PARTS; i++) {
-		if (small_number(v[i], min[i], max[i], &n[i]) != 0) {
-			errors_add(e, field, "The %s %s must be a number from %d to %d", what,
-			    date_part_names[i], min[i], max[i]);
-			return ERR_INVALID;
-		}
-	}
-	if (timefmt_from_london_fields(n[0], n[1], n[2], n[3], n[4], out) != 0) {
-		errors_add(e, field, "The %s date must be a real date", what);
-		return ERR_INVALID;
-	}
-	return 0;
 }
 
 /*
@@ -206,15 +169,16 @@ date_parse(const struct str v[DATE_PARTS], const char *field, const char *what, 
  * domain's "options[k]" can be shown beside the right box.
  */
 static void
-form_to_input(const struct poll_form *f, int64_t now, struct poll_input *in,
+form_to_input(const struct poll_form *f, const enum input_state *states, struct poll_input *in,
     int map[POLL_OPTIONS_MAX + 1], struct errors *e)
 {
+	static const enum poll_opening openings[] = { POLL_OPEN_NOW, POLL_OPEN_LATER, POLL_OPEN_AT };
 	int i;
 
-	memset(in, 0, sizeof(*in));
+	poll_input_defaults(in);
 	in->question = f->question;
 	for (i = 0; i < f->option_n; i++) {
-		if (text_trim(f->options[i]).n == 0)
+		if (str_trim(f->options[i]).n == 0)
 			continue;
 		if (in->option_n <= POLL_OPTIONS_MAX) {
 			in->options[in->option_n] = f->options[i];
@@ -223,20 +187,17 @@ form_to_input(const struct poll_form *f, int64_t now, struct poll_input *in,
 		in->option_n++;
 	}
 	in->multiple = f->multiple;
-	if (poll_results_parse(f->show_results, &in->show_results) != 0)
-		errors_add(e, "show_results", "Select when people can see the results");
-	if (str_eq_c(f->open, "now")) {
-		in->opens_at = now;
-	} else if (str_eq_c(f->open, "later")) {
-		in->opens_at = 0;
-	} else if (str_eq_c(f->open, "at")) {
-		if (date_parse(f->opens, "opens_at", "opening", true, &in->opens_at, e) == 0 &&
-		    in->opens_at <= now)
-			errors_add(e, "opens_at", "The opening time must be in the future");
-	} else {
-		errors_add(e, "open", "Select when the poll opens");
-	}
-	date_parse(f->closes, "closes_at", "closing", false, &in->closes_at, e);
+	if (f->show_results >= 0)
+		in->show_results = (enum poll_results)f->show_results;
+	if (f->open >= 0)
+		in->opening = openings[f->open];
+	in->opens_at = f->opens_at;
+	/* The opening date is needed only when the poll opens at a set time;
+	 * whether that time is in the future is the domain's rule. */
+	if (f->open == OPEN_AT && states[FORM_OPENS_AT] == INPUT_ABSENT &&
+	    !errors_has_field(e, "opens_at"))
+		errors_add(e, "opens_at", "Enter the opening date and time");
+	in->closes_at = f->closes_at;
 }
 
 /* The context of partials/date_time_input.html for one group of fields. */
@@ -276,10 +237,10 @@ form_context(const struct poll_form *f, const json_t *errors)
 	}
 	form = json_pack("{s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:o, s:o}",
 	    "question", pages_string(f->question), "options", options, "multiple", f->multiple,
-	    "after_vote", str_eq_c(f->show_results, "after_vote"),
-	    "after_close", str_eq_c(f->show_results, "after_close"),
-	    "open_now", str_eq_c(f->open, "now"), "open_later", str_eq_c(f->open, "later"),
-	    "open_at", str_eq_c(f->open, "at"), "opens", date_context("opens_at", f->opens, errors),
+	    "after_vote", f->show_results == POLL_RESULTS_AFTER_VOTE,
+	    "after_close", f->show_results == POLL_RESULTS_AFTER_CLOSE,
+	    "open_now", f->open == OPEN_NOW, "open_later", f->open == OPEN_LATER,
+	    "open_at", f->open == OPEN_AT, "opens", date_context("opens_at", f->opens, errors),
 	    "closes", date_context("closes_at", f->closes, errors));
 	if (form != NULL) {
 		pages_copy_error(form, errors, "question", "question_error");
@@ -290,6 +251,20 @@ form_context(const struct poll_form *f, const json_t *errors)
 		pages_copy_error(form, errors, "closes_at", "closes_error");
 	}
 	return form;
+}
+
+/* k of a field "options[k]", or -1. */
+static int
+option_index_of(const char *field)
+{
+	const char *close = strchr(field, ']');
+	int64_t k;
+
+	if (close == NULL || close[1] != '\0' ||
+	    num_parse((struct str){ field + 8, (size_t)(close - field - 8) }, 0, POLL_OPTIONS_MAX,
+	    &k) != NUM_OK)
+		return -1;
+	return (int)k;
 }
 
 /* Adds e to ctx with the domain's "options[k]" moved to the box it came
@@ -305,7 +280,7 @@ form_errors(json_t *ctx, const struct errors *e, const int *map, int map_n)
 	for (i = 0; i < e->n; i++) {
 		const char *f = e->list[i].field;
 
-		if (sscanf(f, "options[%d]", &k) == 1 && k >= 0)
+		if (strncmp(f, "options[", 8) == 0 && (k = option_index_of(f)) >= 0)
 			snprintf(field, sizeof(field), "options[%d]", k < map_n ? map[k] : k);
 		else
 			snprintf(field, sizeof(field), "%s", f);
@@ -338,7 +313,7 @@ poll_form_page(struct http_request *req, struct http_response *res, int status,
 	    existing ? "Change the poll" : "Create a poll", "site", pages_staff_site(a), "action",
 	    action, "submit", existing ? "Save changes" : "Create poll", "back_link", "href", back);
 	if (ctx == NULL)
-		return page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
+		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (e != NULL && errors_any(e))
 		form_errors(ctx, e, map, map_n);
 	json_object_set_new(ctx, "form", form_context(f, json_object_get(ctx, "errors")));
@@ -346,62 +321,43 @@ poll_form_page(struct http_request *req, struct http_response *res, int status,
 	return page_render(req, res, "staff/poll_form", ctx);
 }
 
-/* Loads poll {id} of the signed-in user's organisation.  0, or -1 with
- * res filled (404 for a missing poll or another organisation's). */
+/* Loads poll {id} of the signed-in user's organisation into the request's
+ * arena.  0, or -1 with res filled (404 for a missing poll or another
+ * organisation's). */
 static int
 load_own_poll(struct http_request *req, struct http_response *res, struct poll **out)
 {
-	struct store *s = req->app->store;
-	struct poll *p = malloc(sizeof(*p));
 	int rc;
 
-	*out = NULL;
-	if (p == NULL) {
-		pages_unavailable(req, res);
-		return -1;
-	}
-	rc = s->ops->poll_get(s, http_param_id(req, "id"), p);
-	if (rc == 0 && p->org_id != pages_staff(req)->user.org_id)
+	rc = store_poll_get(req->app->store, &req->arena, http_param_id(req, "id"), out);
+	if (rc == 0 && (*out)->org_id != pages_staff(req)->user.org_id)
 		rc = ERR_NOTFOUND;
 	if (rc != 0) {
-		if (rc == ERR_NOTFOUND)
-			pages_not_found(req, res);
-		else
-			page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
-		free(p);
+		reply_error(req, res, rc, NULL);
 		return -1;
 	}
-	*out = p;
 	return 0;
 }
 
-/* A poll may be changed while nobody has seen it open: a draft or a
- * scheduled poll without ballots. */
-static bool
-poll_editable(const struct poll *p, int64_t now)
-{
-	enum poll_status st = poll_status(p, now);
-
-	return (st == POLL_DRAFT || st == POLL_SCHEDULED) && p->ballots == 0;
-}
-
+/* A refusal by the domain's state rules: 409 with its reason. */
 static int
-refuse_edit(struct http_request *req, struct http_response *res)
+refuse_change(struct http_request *req, struct http_response *res, const struct errors *e)
 {
-	return page_error(req, res, 409, "This poll cannot be changed",
-	    "A poll cannot be changed once it has opened or has answers. Create a new poll instead.");
+	return reply_error(req, res, ERR_CONFLICT, e);
 }
 
 int
 handle_staff_poll_new(struct http_request *req, struct http_response *res)
 {
+	struct poll_input in;
 	struct poll_form f;
 
-	if (!role_allows(pages_staff(req)->user.role, PERM_POLL_MANAGE))
-		return pages_forbidden(req, res);
+	/* The form starts from the domain's defaults for a new poll. */
+	poll_input_defaults(&in);
 	memset(&f, 0, sizeof(f));
-	f.show_results = STR_LIT("after_vote");
-	f.open = STR_LIT("now");
+	f.show_results = (int)in.show_results;
+	f.open = in.opening == POLL_OPEN_NOW ? OPEN_NOW : OPEN_LATER;
+	f.multiple = in.multiple;
 	return poll_form_page(req, res, 200, &f, NULL, NULL, NULL, 0);
 }
 
@@ -412,86 +368,74 @@ save_poll_form(struct http_request *req, struct http_response *res, const struct
 {
 	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
-	struct poll_form f;
+	enum input_state states[FORM_FIELD_N];
+	struct poll_form f = { .show_results = -1, .open = -1 };
 	struct poll_input in;
-	struct poll *built = malloc(sizeof(*built));
+	struct poll built;
 	struct errors e;
 	int map[POLL_OPTIONS_MAX + 1], rc;
 
-	if (built == NULL)
-		return pages_unavailable(req, res);
-	form_from_request(req, &f);
 	errors_init(&e);
-	form_to_input(&f, req->now, &in, map, &e);
+	rc = input_read(req, &f, states, &e);
+	if (rc == ERR_NOMEM)
+		return reply_error(req, res, rc, NULL);
+	form_dates_typed(req, &f);
+	form_to_input(&f, states, &in, map, &e);
 	/* poll_build runs even after errors in the form, so that every
 	 * problem is listed at once. */
-	rc = poll_build(&in, req->now, built, &e);
-	if (rc != 0 || errors_any(&e)) {
-		poll_form_page(req, res, 422, &f, existing, &e, map,
+	rc = poll_build(&in, req->now, &req->arena, &built, &e);
+	if (rc == ERR_NOMEM)
+		return reply_error(req, res, rc, NULL);
+	if (rc != 0 || errors_any(&e))
+		return poll_form_page(req, res, 422, &f, existing, &e, map,
 		    in.option_n < POLL_OPTIONS_MAX + 1 ? in.option_n : POLL_OPTIONS_MAX + 1);
-		goto out;
-	}
-	built->org_id = a->user.org_id;
+	built.org_id = a->user.org_id;
 	if (existing != NULL) {
-		built->id = existing->id;
-		rc = s->ops->poll_update(s, &a->actor, built);
+		built.id = existing->id;
+		rc = store_poll_update(s, &a->actor, &built, req->now, &e);
 	} else {
-		rc = s->ops->poll_create(s, &a->actor, built);
+		rc = store_poll_create(s, &a->actor, &built);
 	}
-	if (rc == ERR_CONFLICT)
-		refuse_edit(req, res);
-	else if (rc != 0)
-		pages_unavailable(req, res);
-	else
-		redirect_poll(res, built->id, existing ? "?done=updated" : "?done=created");
-out:
-	free(built);
+	if (rc != 0)
+		return reply_error(req, res, rc, &e);
+	redirect_poll(res, built.id, existing ? "?done=updated" : "?done=created");
 	return HTTP_DONE;
 }
 
 int
 handle_staff_poll_create(struct http_request *req, struct http_response *res)
 {
-	if (!role_allows(pages_staff(req)->user.role, PERM_POLL_MANAGE))
-		return pages_forbidden(req, res);
 	return save_poll_form(req, res, NULL);
 }
 
 int
 handle_staff_poll_edit(struct http_request *req, struct http_response *res)
 {
-	struct poll *p;
 	struct poll_form f;
+	struct poll *p;
+	struct errors e;
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	if (!role_allows(pages_staff(req)->user.role, PERM_POLL_MANAGE)) {
-		pages_forbidden(req, res);
-	} else if (!poll_editable(p, req->now)) {
-		refuse_edit(req, res);
-	} else {
-		form_from_poll(p, req->now, &f);
-		poll_form_page(req, res, 200, &f, p, NULL, NULL, 0);
-	}
-	free(p);
-	return HTTP_DONE;
+	errors_init(&e);
+	if (poll_check_edit(p, req->now, &e) != 0)
+		return refuse_change(req, res, &e);
+	form_from_poll(p, req->now, &f);
+	return poll_form_page(req, res, 200, &f, p, NULL, NULL, 0);
 }
 
 int
 handle_staff_poll_update(struct http_request *req, struct http_response *res)
 {
 	struct poll *p;
+	struct errors e;
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	if (!role_allows(pages_staff(req)->user.role, PERM_POLL_MANAGE))
-		pages_forbidden(req, res);
-	else if (!poll_editable(p, req->now))
-		refuse_edit(req, res);
-	else
-		save_poll_form(req, res, p);
-	free(p);
-	return HTTP_DONE;
+	errors_init(&e);
+	if (poll_check_edit(p, req->now, &e) != 0)
+		return refuse_change(req, res, &e);
+	return save_poll_form(req, res, p);
 }
 
 /* ---- one poll ----------------------------------------------------------- */
@@ -515,18 +459,14 @@ static int
 poll_view(struct http_request *req, struct http_response *res, int status, const struct poll *p,
     const struct errors *e)
 {
-	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
 	enum poll_status st = poll_status(p, req->now);
 	const char *label, *cls, *done;
 	char url[PATH_MAX_LEN + 64], embed[PATH_MAX_LEN + 72];
 	struct buf snippet = BUF_INIT;
-	struct tally t;
 	struct str q;
 	json_t *ctx, *poll;
 
-	if (s->ops->poll_tally(s, p->id, &t) != 0)
-		return page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
 	pages_status_tag(st, &label, &cls);
 	snprintf(url, sizeof(url), "%s/o/%s/polls/%lld", req->app->cfg.public_url, a->org.slug,
 	    (long long)p->id);
@@ -534,11 +474,11 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	buf_add_c(&snippet, "<iframe src=\"");
 	buf_add_html(&snippet, str_c(embed));
 	buf_add_c(&snippet, "\" title=\"Poll: ");
-	buf_add_html(&snippet, str_c(p->question));
+	buf_add_html(&snippet, p->question);
 	buf_add_c(&snippet, "\" width=\"100%\" height=\"560\"></iframe>");
-	poll = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
-	    "id", (json_int_t)p->id, "question", p->question, "status", label, "tag_class", cls,
-	    "ballots", (json_int_t)t.ballots,
+	poll = json_pack("{s:I, s:o, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)p->id, "question", pages_string(p->question), "status", label,
+	    "tag_class", cls, "ballots", (json_int_t)p->ballots,
 	    "type", p->multiple ? "More than one answer allowed" : "One answer",
 	    "results_when", p->show_results == POLL_RESULTS_AFTER_VOTE ?
 	    "After people answer, and to everyone once the poll closes" :
@@ -549,17 +489,17 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	    "embed_snippet", json_string(buf_cstr(&snippet) ? buf_cstr(&snippet) : ""));
 	buf_free(&snippet);
 	if (poll == NULL)
-		return page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
-	json_object_set_new(poll, "can_open", json_boolean(st == POLL_DRAFT ||
-	    st == POLL_SCHEDULED));
-	json_object_set_new(poll, "can_close", json_boolean(st == POLL_OPEN));
-	json_object_set_new(poll, "can_edit", json_boolean(poll_editable(p, req->now)));
+		return reply_error(req, res, ERR_NOMEM, NULL);
+	/* What the page offers is what the domain allows now. */
+	json_object_set_new(poll, "can_open", json_boolean(poll_can_open(p, req->now)));
+	json_object_set_new(poll, "can_close", json_boolean(poll_can_close(p, req->now)));
+	json_object_set_new(poll, "can_edit", json_boolean(poll_can_edit(p, req->now)));
 	json_object_set_new(poll, "public", json_boolean(st != POLL_DRAFT));
-	ctx = json_pack("{s:s, s:o, s:o, s:o, s:b, s:{s:s}}", "title", p->question, "site",
-	    pages_staff_site(a), "poll", poll, "results", pages_results(p, &t), "can_manage",
+	ctx = json_pack("{s:o, s:o, s:o, s:o, s:b, s:{s:s}}", "title", pages_string(p->question),
+	    "site", pages_staff_site(a), "poll", poll, "results", pages_results(p), "can_manage",
 	    role_allows(a->user.role, PERM_POLL_MANAGE), "back_link", "href", "/staff/");
 	if (ctx == NULL)
-		return page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
+		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e)) {
@@ -577,122 +517,112 @@ handle_staff_poll_view(struct http_request *req, struct http_response *res)
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	poll_view(req, res, 200, p, NULL);
-	free(p);
-	return HTTP_DONE;
+	return poll_view(req, res, 200, p, NULL);
 }
 
+typedef int (*poll_action_fn)(struct store *s, const struct actor *who, int64_t poll_id,
+    int64_t now, struct errors *e);
+
 static int
-poll_act(struct http_request *req, struct http_response *res, enum poll_action action)
+poll_act(struct http_request *req, struct http_response *res, poll_action_fn act,
+    const char *done)
 {
-	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
 	struct poll *p;
+	struct errors e;
 	int rc;
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	if (!role_allows(a->user.role, PERM_POLL_MANAGE)) {
-		pages_forbidden(req, res);
-		goto out;
-	}
-	rc = s->ops->poll_act(s, &a->actor, p->id, action, req->now);
-	if (rc == 0)
-		redirect_poll(res, p->id, action == POLL_ACTION_OPEN ? "?done=opened" :
-		    "?done=closed");
-	else if (rc == ERR_CONFLICT)
-		page_error(req, res, 409, action == POLL_ACTION_OPEN ? "This poll cannot be opened" :
-		    "This poll cannot be closed", action == POLL_ACTION_OPEN ?
-		    "It is already open or has closed." : "It is not open.");
-	else if (rc == ERR_NOTFOUND)
-		pages_not_found(req, res);
-	else
-		pages_unavailable(req, res);
-out:
-	free(p);
+	errors_init(&e);
+	if ((rc = act(req->app->store, &a->actor, p->id, req->now, &e)) != 0)
+		return reply_error(req, res, rc, &e);
+	redirect_poll(res, p->id, done);
 	return HTTP_DONE;
 }
 
 int
 handle_staff_poll_open(struct http_request *req, struct http_response *res)
 {
-	return poll_act(req, res, POLL_ACTION_OPEN);
+	return poll_act(req, res, store_poll_open, "?done=opened");
 }
 
 int
 handle_staff_poll_close(struct http_request *req, struct http_response *res)
 {
-	return poll_act(req, res, POLL_ACTION_CLOSE);
+	return poll_act(req, res, store_poll_close, "?done=closed");
 }
+
+struct delete_form {
+	bool confirm;
+};
+
+static const struct input_field delete_fields[] = {
+	{ "confirm", INPUT_BOOL, 0, offsetof(struct delete_form, confirm), 0, 0, 0, NULL,
+	    "that the poll is to be deleted" },
+};
+const struct input_spec staff_poll_delete_input = { INPUT_FORM, 1, delete_fields };
 
 int
 handle_staff_poll_delete(struct http_request *req, struct http_response *res)
 {
-	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
+	struct delete_form f = { false };
 	struct poll *p;
-	struct str confirm;
 	struct errors e;
 	int rc;
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	if (!role_allows(a->user.role, PERM_POLL_MANAGE)) {
-		pages_forbidden(req, res);
-		goto out;
-	}
-	if (!http_form(req, "confirm", &confirm) || !str_eq_c(confirm, "yes")) {
-		errors_init(&e);
+	errors_init(&e);
+	input_read(req, &f, NULL, &e);
+	if (!f.confirm) {
 		errors_add(&e, "confirm", "Select \"Yes, delete this poll and its answers\" to delete it");
-		poll_view(req, res, 422, p, &e);
-		goto out;
+		return poll_view(req, res, 422, p, &e);
 	}
-	rc = s->ops->poll_delete(s, &a->actor, p->id);
-	if (rc == 0)
-		http_response_redirect(res, 303, "/staff/?done=deleted");
-	else if (rc == ERR_NOTFOUND)
-		pages_not_found(req, res);
-	else
-		pages_unavailable(req, res);
-out:
-	free(p);
+	if ((rc = store_poll_delete(req->app->store, &a->actor, p->id)) != 0)
+		return reply_error(req, res, rc, NULL);
+	http_response_redirect(res, 303, "/staff/?done=deleted");
 	return HTTP_DONE;
 }
+
+struct export_query {
+	int format;
+};
+
+static const char *const format_names[] = { "csv", "json", NULL };
+enum { FORMAT_CSV, FORMAT_JSON };
+
+static const struct input_field export_fields[] = {
+	{ "format", INPUT_CHOICE, INPUT_QUERY | INPUT_REQUIRED, offsetof(struct export_query, format),
+	    0, 0, 0, format_names, "a file format" },
+};
+const struct input_spec staff_poll_export_input = { INPUT_FORM, 1, export_fields };
 
 int
 handle_staff_poll_export(struct http_request *req, struct http_response *res)
 {
-	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
+	struct export_query q = { -1 };
 	struct poll *p;
-	struct tally t;
-	struct str format = STR_LIT("");
+	struct errors e;
 	char url[PATH_MAX_LEN + 64], disposition[128];
 	bool csv;
 	int rc;
 
-	http_query(req, "format", &format);
-	csv = str_eq_c(format, "csv");
-	if (!csv && !str_eq_c(format, "json"))
-		return page_error(req, res, 400, "Choose a file format",
-		    "Results can be downloaded as CSV (format=csv) or JSON (format=json).");
+	errors_init(&e);
+	if (input_read(req, &q, NULL, &e) != 0)
+		return reply_error_text(req, res, ERR_MALFORMED, "Results can be downloaded as CSV "
+		    "(format=csv) or JSON (format=json).");
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	if (!role_allows(a->user.role, PERM_RESULTS_VIEW)) {
-		pages_forbidden(req, res);
-		goto out;
-	}
-	if (s->ops->poll_tally(s, p->id, &t) != 0) {
-		page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
-		goto out;
-	}
+	csv = q.format == FORMAT_CSV;
 	snprintf(url, sizeof(url), "%s/o/%s/polls/%lld", req->app->cfg.public_url, a->org.slug,
 	    (long long)p->id);
-	rc = csv ? poll_export_csv(p, &t, &res->body) : poll_export_json(p, &t, url, &res->body);
+	rc = csv ? poll_export_csv(p, &res->body) : poll_export_json(p, url, &res->body);
 	if (rc != 0) {
 		buf_reset(&res->body);
-		page_error(req, res, 503, PAGES_PROBLEM_TITLE, "Try again later.");
-		goto out;
+		return reply_error(req, res, rc, NULL);
 	}
 	res->status = 200;
 	res->content_type = csv ? "text/csv; charset=utf-8" : "application/json";
@@ -700,8 +630,5 @@ handle_staff_poll_export(struct http_request *req, struct http_response *res)
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"poll-%lld-results.%s\"",
 	    (long long)p->id, csv ? "csv" : "json");
 	http_response_header(res, "Content-Disposition", disposition);
-out:
-	free(p);
 	return HTTP_DONE;
 }
-

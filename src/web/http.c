@@ -108,19 +108,15 @@ static long
 url_decode(struct str src, char *dst)
 {
 	size_t i, o = 0;
-	int hi, lo;
+	unsigned char c;
 
 	for (i = 0; i < src.n; i++) {
 		if (src.p[i] == '+') {
 			dst[o++] = ' ';
 		} else if (src.p[i] == '%') {
-			if (i + 2 >= src.n)
+			if (i + 2 >= src.n || str_hex_byte(src.p + i + 1, &c) != 0)
 				return -1;
-			hi = str_hex_value(src.p[i + 1]);
-			lo = str_hex_value(src.p[i + 2]);
-			if (hi < 0 || lo < 0)
-				return -1;
-			dst[o++] = (char)(hi * 16 + lo);
+			dst[o++] = (char)c;
 			i += 2;
 		} else {
 			dst[o++] = src.p[i];
@@ -138,8 +134,7 @@ http_form_parse(struct http_request *req)
 	long n;
 
 	req->form_n = 0;
-	free(req->form_storage);
-	req->form_storage = out = malloc(body.n + 1);
+	out = arena_alloc(&req->arena, body.n + 1);
 	if (out == NULL)
 		return ERR_NOMEM;
 	while (i < body.n) {
@@ -206,11 +201,10 @@ http_form_all(const struct http_request *req, const char *name, struct str *out,
 void
 http_request_free(struct http_request *req)
 {
-	free(req->form_storage);
-	req->form_storage = NULL;
 	req->form_n = 0;
-	free(req->auth);
 	req->auth = NULL;
+	req->pending = NULL;
+	arena_free(&req->arena);
 }
 
 void
@@ -278,6 +272,16 @@ http_response_finish(struct http_response *res)
 {
 	if (res->finish)
 		res->finish(res->finish_ctx);
+}
+
+void
+http_response_complete(struct http_request *req, struct http_response *res)
+{
+	void (*then)(struct http_request *, struct http_response *) = res->then;
+
+	res->then = NULL;
+	if (then)
+		then(req, res);
 }
 
 const char *

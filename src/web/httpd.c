@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,9 @@
 
 #include "involve/httpd.h"
 #include "involve/log.h"
+#include "involve/num.h"
 #include "involve/proxy.h"
+#include "involve/reply.h"
 #include "involve/route.h"
 
 struct httpd {
@@ -50,13 +53,18 @@ enum conn_state {
 	CONN_FINISHED,  /* the response is ready to send */
 };
 
-/* How a body over its route's limit is being refused. */
+/* How a body that will not be read is being refused: one over its
+ * route's limit (413), or one sent where no route takes it (404, 405). */
 enum refusal {
 	REFUSAL_NONE,
-	REFUSAL_QUEUED,     /* a 413 is queued with the library */
-	REFUSAL_DISCARDING, /* reading it to the end, then a queued 413 */
-	REFUSAL_ANSWERED,   /* a 413 has been written; lingering, then closing */
+	REFUSAL_QUEUED,     /* the answer is queued with the library */
+	REFUSAL_DISCARDING, /* reading it to the end, then a queued answer */
+	REFUSAL_ANSWERED,   /* the answer has been written; lingering, then closing */
 };
+
+/* The first block of a request's arena lives in its connection's own
+ * memory, so most requests allocate nothing more (arena.h). */
+#define CONN_ARENA_BYTES (4 * 1024)
 
 /* Per-request state, owned by the connection until the request completes. */
 struct conn {
@@ -71,6 +79,7 @@ struct conn {
 	pthread_mutex_t lock;
 	enum conn_state state;
 	struct timespec started;
+	_Alignas(max_align_t) char arena_block[CONN_ARENA_BYTES];
 };
 
 static enum MHD_Result
@@ -231,6 +240,7 @@ conn_new(struct httpd *h, struct MHD_Connection *mhd, const char *url, const cha
 	pthread_mutex_init(&c->lock, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	http_response_init(&c->res);
+	arena_init(&c->req.arena, c->arena_block, sizeof(c->arena_block));
 	c->req.app = h->app;
 	c->req.now = (int64_t)time(NULL);
 	c->req.path = str_c(url);
@@ -241,8 +251,10 @@ conn_new(struct httpd *h, struct MHD_Connection *mhd, const char *url, const cha
 	return c;
 }
 
-/* Routes the request once, for its body limit (a path with no route may
- * send a little, then gets its 404); app_handle uses the route found. */
+/* Routes the request once, for its body limit: a path with no route (or
+ * a method it does not take) accepts no body at all, which is dropped and
+ * answered with the 404 or 405 it is owed; app_handle uses the route
+ * found. */
 static size_t
 body_limit(struct conn *c)
 {
@@ -255,18 +267,35 @@ body_limit(struct conn *c)
 		c->req.route = r;
 		return r->body_max;
 	}
-	return HTTPD_BODY_DEFAULT_MAX;
+	return 0;
 }
 
-/* A proper 413, queued while the library still takes a response: before
+/* The answer to a body that will not be read, into c->res: 413 for one
+ * over its route's limit (problem details, whatever the route: the body was
+ * not a form a person filled in); for one sent where no route takes it,
+ * what the app answers the request without it (404 or 405). */
+static void
+refusal_answer(struct conn *c)
+{
+	http_response_free(&c->res);
+	http_response_init(&c->res);
+	if (c->req.route != NULL) {
+		api_problem(&c->res, 413, "Content too large", "The request body is larger than this "
+		    "address accepts.", NULL);
+		return;
+	}
+	c->req.body = (struct str){ "", 0 };
+	app_handle(c->server->app, &c->req, &c->res);
+}
+
+/* The refusal, queued while the library still takes a response: before
  * the body is read, or once all of it has been. */
 static enum MHD_Result
-reply_too_large(struct conn *c)
+reply_refused(struct conn *c)
 {
 	c->refusal = REFUSAL_QUEUED;
 	c->state = CONN_FINISHED;
-	api_problem(&c->res, 413, "Content too large", "The request body is larger than this "
-	    "address accepts.", NULL);
+	refusal_answer(c);
 	return send_response(c);
 }
 
@@ -290,14 +319,14 @@ answer_early(struct conn *c)
 	c->refusal = REFUSAL_ANSWERED;
 	c->dropped = 0;
 	c->state = CONN_FINISHED;
-	api_problem(&c->res, 413, "Content too large", "The request body is larger than this "
-	    "address accepts.", NULL);
+	refusal_answer(c);
 	info = MHD_get_connection_info(c->mhd, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (info == NULL || !buf_ok(&c->res.body))
 		return MHD_NO;
-	buf_printf(&wire, "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\n"
+	buf_printf(&wire, "HTTP/1.1 %d %s\r\nConnection: close\r\n"
 	    "Content-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
-	    "X-Content-Type-Options: nosniff\r\n\r\n", c->res.content_type, c->res.body.n);
+	    "X-Content-Type-Options: nosniff\r\n\r\n", c->res.status,
+	    http_status_text(c->res.status), c->res.content_type, c->res.body.n);
 	buf_add(&wire, c->res.body.p, c->res.body.n);
 	/* The send buffer of a connection that has only been reading is
 	 * empty, so the answer fits at once. */
@@ -330,7 +359,7 @@ static enum MHD_Result
 drop_body(struct conn *c, size_t *upload_data_size)
 {
 	if (*upload_data_size == 0) /* the whole body has arrived */
-		return c->refusal == REFUSAL_DISCARDING ? reply_too_large(c) : MHD_NO;
+		return c->refusal == REFUSAL_DISCARDING ? reply_refused(c) : MHD_NO;
 	if (body_overdue(c))
 		return MHD_NO;
 	c->dropped += *upload_data_size;
@@ -349,10 +378,10 @@ refuse_declared(struct conn *c, unsigned long long declared)
 	const char *expect;
 
 	/* The client waits for "100 Continue" before sending: it has sent
-	 * nothing, and a queued 413 is all it needs. */
+	 * nothing, and a queued answer is all it needs. */
 	expect = MHD_lookup_connection_value(c->mhd, MHD_HEADER_KIND, "Expect");
 	if (expect && strcasecmp(expect, "100-continue") == 0)
-		return reply_too_large(c);
+		return reply_refused(c);
 	if (declared - c->body_max <= HTTPD_DISCARD_MAX) {
 		c->refusal = REFUSAL_DISCARDING;
 		return MHD_YES;
@@ -367,7 +396,7 @@ on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *m
 	struct httpd *h = cls;
 	struct conn *c = *con_cls;
 	const char *length;
-	unsigned long long declared;
+	int64_t declared;
 	int rc;
 
 	(void)version;
@@ -379,14 +408,22 @@ on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *m
 		c->state = CONN_READING;
 		c->body_max = body_limit(c);
 		length = MHD_lookup_connection_value(mhd, MHD_HEADER_KIND, "Content-Length");
-		if (length && (declared = strtoull(length, NULL, 10)) > c->body_max)
-			return refuse_declared(c, declared);
+		/* The library has checked the header's form; a value past int64
+		 * is simply far too large. */
+		if (length && num_parse_c(length, 0, INT64_MAX, &declared) == NUM_TOO_LARGE)
+			declared = INT64_MAX;
+		if (length && (uint64_t)declared > c->body_max)
+			return refuse_declared(c, (unsigned long long)declared);
 		return MHD_YES;
 	}
 	if (c->refusal != REFUSAL_NONE)
 		return drop_body(c, upload_data_size);
-	if (c->state == CONN_FINISHED)
+	if (c->state == CONN_FINISHED) {
+		/* Resumed: the work the handler waited for is done, and the
+		 * answer is made here, on this pool thread. */
+		http_response_complete(&c->req, &c->res);
 		return send_response(c);
+	}
 	if (*upload_data_size > 0) {
 		if (body_overdue(c)) {
 			log_warn("httpd", "closed a connection whose body took over %u s",
@@ -415,6 +452,7 @@ on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *m
 		pthread_mutex_lock(&c->lock);
 		if (c->state == CONN_FINISHED) {
 			pthread_mutex_unlock(&c->lock);
+			http_response_complete(&c->req, &c->res);
 			return send_response(c);
 		}
 		c->state = CONN_SUSPENDED;
@@ -486,14 +524,14 @@ static size_t
 unescape(void *cls, struct MHD_Connection *mhd, char *s)
 {
 	char *in = s, *out = s;
-	int hi, lo;
+	unsigned char c;
 
 	(void)cls;
 	(void)mhd;
 	while (*in) {
-		if (in[0] == '%' && (hi = str_hex_value(in[1])) >= 0 && (lo = str_hex_value(in[2])) >= 0 &&
-		    (hi | lo) != 0) {
-			*out++ = (char)(hi * 16 + lo);
+		/* in[1] is never read past the NUL: str_hex_byte stops at it. */
+		if (in[0] == '%' && in[1] != '\0' && str_hex_byte(in + 1, &c) == 0 && c != 0) {
+			*out++ = (char)c;
 			in += 3;
 		} else {
 			*out++ = *in++;

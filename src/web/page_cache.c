@@ -20,6 +20,8 @@ struct entry {
 	bool frameable;
 	char *body;
 	size_t body_n;
+	struct arena *kept; /* a poll entry's own memory */
+	const struct poll *poll;
 };
 
 struct page_cache {
@@ -50,6 +52,42 @@ slot_of(struct str path)
 	return (size_t)(h % PAGE_CACHE_SLOTS);
 }
 
+/* Frees what an entry holds; it is then empty. */
+static void
+forget(struct entry *e)
+{
+	free(e->body);
+	e->body = NULL;
+	if (e->kept) {
+		arena_free(e->kept);
+		free(e->kept);
+	}
+	e->kept = NULL;
+	e->poll = NULL;
+}
+
+/* Whether e is a fresh entry for key. */
+static bool
+fresh(const struct page_cache *c, const struct entry *e, struct str key)
+{
+	return e->generation == c->generation && e->path_n == key.n &&
+	    memcmp(e->path, key.p, key.n) == 0 && now_ms() < e->expires_ms;
+}
+
+/* Takes the slot for key, freeing what it held. */
+static struct entry *
+claim(struct page_cache *c, struct str key)
+{
+	struct entry *e = &c->slots[slot_of(key)];
+
+	forget(e);
+	memcpy(e->path, key.p, key.n);
+	e->path_n = key.n;
+	e->generation = c->generation;
+	e->expires_ms = now_ms() + PAGE_CACHE_TTL_MS;
+	return e;
+}
+
 struct page_cache *
 page_cache_new(void)
 {
@@ -68,7 +106,7 @@ page_cache_free(struct page_cache *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < PAGE_CACHE_SLOTS; i++)
-		free(c->slots[i].body);
+		forget(&c->slots[i]);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -83,8 +121,7 @@ page_cache_get(struct page_cache *c, struct str path, struct http_response *res)
 		return false;
 	pthread_mutex_lock(&c->lock);
 	e = &c->slots[slot_of(path)];
-	if (e->body && e->generation == c->generation && e->path_n == path.n &&
-	    memcmp(e->path, path.p, path.n) == 0 && now_ms() < e->expires_ms) {
+	if (e->body && fresh(c, e, path)) {
 		res->status = e->status;
 		res->content_type = e->content_type;
 		res->frameable = e->frameable;
@@ -111,12 +148,7 @@ page_cache_put(struct page_cache *c, struct str path, const struct http_response
 		return;
 	memcpy(copy, res->body.p ? res->body.p : "", res->body.n);
 	pthread_mutex_lock(&c->lock);
-	e = &c->slots[slot_of(path)];
-	free(e->body);
-	memcpy(e->path, path.p, path.n);
-	e->path_n = path.n;
-	e->generation = c->generation;
-	e->expires_ms = now_ms() + PAGE_CACHE_TTL_MS;
+	e = claim(c, path);
 	e->status = res->status;
 	e->content_type = res->content_type;
 	e->frameable = res->frameable;
@@ -125,35 +157,42 @@ page_cache_put(struct page_cache *c, struct str path, const struct http_response
 	pthread_mutex_unlock(&c->lock);
 }
 
-bool
-page_cache_get_value(struct page_cache *c, struct str key, void *out, size_t size)
+void
+page_cache_put_poll(struct page_cache *c, struct str key, const struct poll *p)
 {
+	struct arena *kept;
+	struct poll *copy;
 	struct entry *e;
-	bool hit = false;
 
-	if (c == NULL || key.n >= PAGE_CACHE_PATH_MAX)
-		return false;
-	pthread_mutex_lock(&c->lock);
-	e = &c->slots[slot_of(key)];
-	if (e->body && e->generation == c->generation && e->path_n == key.n &&
-	    memcmp(e->path, key.p, key.n) == 0 && now_ms() < e->expires_ms && e->body_n == size) {
-		memcpy(out, e->body, size);
-		hit = true;
+	if (c == NULL || key.n >= PAGE_CACHE_PATH_MAX || (kept = malloc(sizeof(*kept))) == NULL)
+		return;
+	arena_init(kept, NULL, 0);
+	if ((copy = poll_copy(kept, p)) == NULL) {
+		arena_free(kept);
+		free(kept);
+		return;
 	}
+	pthread_mutex_lock(&c->lock);
+	e = claim(c, key);
+	e->kept = kept;
+	e->poll = copy;
 	pthread_mutex_unlock(&c->lock);
-	return hit;
 }
 
-void
-page_cache_put_value(struct page_cache *c, struct str key, const void *value, size_t size)
+struct poll *
+page_cache_get_poll(struct page_cache *c, struct str key, struct arena *a)
 {
-	struct http_response as_page;
+	struct poll *copy = NULL;
+	struct entry *e;
 
-	/* Kept like a page with no status or type, so both share one table
-	 * and one invalidation. */
-	memset(&as_page, 0, sizeof(as_page));
-	as_page.body = (struct buf){ (char *)value, size, size, false };
-	page_cache_put(c, key, &as_page);
+	if (c == NULL || key.n >= PAGE_CACHE_PATH_MAX)
+		return NULL;
+	pthread_mutex_lock(&c->lock);
+	e = &c->slots[slot_of(key)];
+	if (e->poll && fresh(c, e, key))
+		copy = poll_copy(a, e->poll);
+	pthread_mutex_unlock(&c->lock);
+	return copy;
 }
 
 void

@@ -15,26 +15,6 @@
 #include "involve/tmpl.h"
 #include "pages.h"
 
-#define ID_DIGITS_MAX 18
-
-int
-pages_parse_id(struct str s, int64_t *out)
-{
-	char tmp[ID_DIGITS_MAX + 1];
-	size_t i;
-
-	if (s.n == 0 || s.n > ID_DIGITS_MAX)
-		return ERR_INVALID;
-	for (i = 0; i < s.n; i++)
-		if (s.p[i] < '0' || s.p[i] > '9')
-			return ERR_INVALID;
-	memcpy(tmp, s.p, s.n);
-	tmp[s.n] = '\0';
-	*out = strtoll(tmp, NULL, 10);
-	return *out > 0 ? 0 : ERR_INVALID;
-}
-
-
 json_t *
 pages_string(struct str s)
 {
@@ -75,20 +55,20 @@ pages_site(const struct org *o, const char *home)
 
 /* The first max characters of s (UTF-8), with "…" when cut. */
 static json_t *
-short_label(const char *s, size_t max)
+short_label(struct str s, size_t max)
 {
 	size_t i, chars = 0;
 	struct buf b = BUF_INIT;
 	json_t *v;
 
-	for (i = 0; s[i]; i++) {
+	for (i = 0; i < s.n; i++) {
 		/* Count a character at its first byte, never a continuation byte. */
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++chars > max)
+		if (((unsigned char)s.p[i] & 0xC0) != 0x80 && ++chars > max)
 			break;
 	}
-	if (s[i] == '\0')
-		return json_string(s);
-	buf_add(&b, s, i);
+	if (i == s.n)
+		return pages_string(s);
+	buf_add(&b, s.p, i);
 	buf_add_c(&b, "\xE2\x80\xA6");
 	v = buf_cstr(&b) ? json_string(buf_cstr(&b)) : json_string("");
 	buf_free(&b);
@@ -96,43 +76,45 @@ short_label(const char *s, size_t max)
 }
 
 json_t *
-pages_results(const struct poll *p, const struct tally *t)
+pages_results(const struct poll *p)
 {
 	json_t *rows = json_array(), *v;
 	struct buf label = BUF_INIT;
 	char pct[16], width[24], total[64];
 	int64_t max = 0;
-	int i, n = p->option_n < t->option_n ? p->option_n : t->option_n;
+	int i, n = p->option_n;
 
 	for (i = 0; i < n; i++)
-		if (t->counts[i] > max)
-			max = t->counts[i];
+		if (p->options[i].votes > max)
+			max = p->options[i].votes;
 	buf_add_c(&label, "Bar chart of the answers:");
 	for (i = 0; i < n; i++) {
-		int tenths = poll_percent_tenths(t->counts[i], t->ballots);
+		int tenths = poll_percent_tenths(p->options[i].votes, p->ballots);
 		/* The bar's length in tenths of a unit, rounded half up. */
 		long w = ((long)PAGES_CHART_BAR_WIDTH * tenths + 50) / 100;
 		int y = i * PAGES_CHART_ROW;
 
 		snprintf(pct, sizeof(pct), "%d.%d", tenths / 10, tenths % 10);
 		snprintf(width, sizeof(width), "%ld.%ld", w / 10, w % 10);
-		buf_printf(&label, " %s %s%%%s", p->options[i].label, pct, i + 1 < n ? "," : ".");
-		json_array_append_new(rows, json_pack("{s:s, s:o, s:I, s:s, s:s, s:b, s:i, s:i, s:i}",
-		    "label", p->options[i].label,
+		buf_addch(&label, ' ');
+		buf_add_str(&label, p->options[i].label);
+		buf_printf(&label, " %s%%%s", pct, i + 1 < n ? "," : ".");
+		json_array_append_new(rows, json_pack("{s:o, s:o, s:I, s:s, s:s, s:b, s:i, s:i, s:i}",
+		    "label", pages_string(p->options[i].label),
 		    "short_label", short_label(p->options[i].label, PAGES_CHART_LABEL_CHARS),
-		    "count", (json_int_t)t->counts[i], "percent", pct, "width", width,
-		    "leading", max > 0 && t->counts[i] == max,
+		    "count", (json_int_t)p->options[i].votes, "percent", pct, "width", width,
+		    "leading", max > 0 && p->options[i].votes == max,
 		    "y_label", y + 18, "y_bar", y + 26, "y_value", y + 44));
 	}
-	if (t->ballots == 0)
+	if (p->ballots == 0)
 		snprintf(total, sizeof(total), "No one has answered yet");
-	else if (t->ballots == 1)
+	else if (p->ballots == 1)
 		snprintf(total, sizeof(total), "1 person answered");
 	else
-		snprintf(total, sizeof(total), "%lld people answered", (long long)t->ballots);
+		snprintf(total, sizeof(total), "%lld people answered", (long long)p->ballots);
 	v = json_pack("{s:I, s:s, s:b, s:b, s:{s:i, s:i, s:i, s:s}, s:o}",
-	    "total", (json_int_t)t->ballots, "total_text", total, "multiple", p->multiple,
-	    "empty", t->ballots == 0,
+	    "total", (json_int_t)p->ballots, "total_text", total, "multiple", p->multiple,
+	    "empty", p->ballots == 0,
 	    "chart", "width", PAGES_CHART_WIDTH, "bar_width", PAGES_CHART_BAR_WIDTH,
 	    "height", n * PAGES_CHART_ROW, "label", buf_cstr(&label) ? buf_cstr(&label) : "Results",
 	    "rows", rows);
@@ -180,27 +162,6 @@ pages_embed_render(struct http_request *req, struct http_response *res, const ch
     json_t *ctx)
 {
 	return page_render_in(req, res, "embed_layout", name, ctx);
-}
-
-int
-pages_not_found(struct http_request *req, struct http_response *res)
-{
-	return page_error(req, res, 404, "Page not found",
-	    "If you typed the web address, check it is correct.");
-}
-
-int
-pages_forbidden(struct http_request *req, struct http_response *res)
-{
-	return page_error(req, res, 403, "You cannot do this",
-	    "Your role does not allow it. Ask an administrator of your organisation.");
-}
-
-int
-pages_unavailable(struct http_request *req, struct http_response *res)
-{
-	return page_error(req, res, 503, PAGES_PROBLEM_TITLE,
-	    "Nothing has been changed. Try again later.");
 }
 
 json_t *

@@ -26,10 +26,6 @@
 #define PAGES_CHART_ROW 60
 #define PAGES_CHART_LABEL_CHARS 36 /* longer labels are cut in the chart, not the table */
 
-/* Parses s as a positive decimal id (1 to 18 digits, nothing else).
- * 0, or ERR_INVALID. */
-int pages_parse_id(struct str s, int64_t *out);
-
 /* A template value for text as typed: s itself when it is valid UTF-8,
  * else "" (the field's own check reports the problem).  New reference. */
 json_t *pages_string(struct str s);
@@ -43,14 +39,14 @@ json_t *pages_date(int64_t t);
 json_t *pages_site(const struct org *o, const char *home);
 
 /*
- * The results partial's context for poll p and tally t:
+ * The results partial's context for poll p (its own counts):
  *   {total, total_text, multiple, empty, chart: {height, label},
  *    rows: [{label, short_label, count, percent, width, leading,
  *            y_label, y_bar, y_value}]}
  * Percentages have one decimal ("33.3"); widths are SVG units.  New
  * reference, or NULL when out of memory.
  */
-json_t *pages_results(const struct poll *p, const struct tally *t);
+json_t *pages_results(const struct poll *p);
 
 /*
  * Renders Markdown as HTML into out: CommonMark with raw HTML and
@@ -69,14 +65,10 @@ int pages_embed_render(struct http_request *req, struct http_response *res, cons
     json_t *ctx);
 
 /* Shared by the staff pages (handlers_staff.c, handlers_staff_polls.c). */
-#define PAGES_PROBLEM_TITLE "Sorry, there is a problem with the service"
 struct auth;
 /* The signed-in user's auth; routes marked ROUTE_STAFF guarantee it. */
 static inline struct auth *pages_staff(struct http_request *req) { return req->auth; }
 json_t *pages_staff_site(const struct auth *a);
-int pages_not_found(struct http_request *req, struct http_response *res);
-int pages_forbidden(struct http_request *req, struct http_response *res);
-int pages_unavailable(struct http_request *req, struct http_response *res);
 /* Copies the error for form id `id` (if any) into obj as `key`. */
 void pages_copy_error(json_t *obj, const json_t *errors, const char *id, const char *key);
 /* The NHS.UK tag (label and class) for a poll's status. */

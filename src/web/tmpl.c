@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "involve/text.h"
 #include "involve/tmpl.h"
 
 enum path_kind {
@@ -125,37 +126,10 @@ fail(struct errors *e, const char *file, uint32_t line, const char *fmt, ...)
 static size_t
 utf8_invalid_at(const unsigned char *s, size_t n)
 {
-	size_t i = 0, j, k;
-	uint32_t cp, min;
-	unsigned char c;
+	size_t valid = text_utf8_prefix((struct str){ (const char *)s, n });
+	const unsigned char *nul = memchr(s, '\0', valid);
 
-	while (i < n) {
-		c = s[i];
-		if (c != 0 && c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xE0) == 0xC0) {
-			k = 1, cp = c & 0x1F, min = 0x80;
-		} else if ((c & 0xF0) == 0xE0) {
-			k = 2, cp = c & 0x0F, min = 0x800;
-		} else if ((c & 0xF8) == 0xF0) {
-			k = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return i;
-		}
-		if (n - i <= k)
-			return i;
-		for (j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xC0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + j] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
-		i += k + 1;
-	}
-	return n;
+	return nul ? (size_t)(nul - s) : valid;
 }
 
 static uint32_t

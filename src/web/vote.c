@@ -2,7 +2,6 @@
  * vote.c - casting a ballot for a browser (see vote.h).
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "involve/app.h"
@@ -10,12 +9,13 @@
 #include "involve/secret.h"
 #include "involve/vote.h"
 
-/* Waits for the writer: owned by the store's completion, freed there. */
+/* A vote waiting for the writer, in the request's arena (req->pending). */
 struct pending_vote {
-	struct http_request *req;
+	struct app *app;
 	struct http_response *res;
 	vote_reply_fn reply;
 	vote_refused_fn refused;
+	int rc;
 };
 
 /* The browser's voter id from its signed cookie; false when absent or
@@ -40,7 +40,7 @@ vote_has_voted(struct http_request *req, const struct poll *p)
 	if (!voter_id(req, id))
 		return false;
 	secret_voter_hash(req->app->keys.voter, id, p->id, hash);
-	if (s->ops->ballot_exists(s, p->id, hash, &voted) != 0)
+	if (store_ballot_exists(s, p->id, hash, &voted) != 0)
 		return false;
 	return voted;
 }
@@ -59,23 +59,33 @@ refuse_limited(struct http_request *req, struct http_response *res, vote_refused
 	refused(req, res, 429, &e);
 }
 
+/* On the writer's thread, after the commit: the result, and nothing else
+ * (every durable write waits while this runs). */
 static void
 vote_committed(void *arg, int rc)
 {
 	struct pending_vote *pv = arg;
-	struct app *app = pv->req->app;
+	struct app *app = pv->app;
 
+	pv->rc = rc;
 	atomic_fetch_sub(&app->metrics.pending_writes, 1);
 	if (rc == 0)
 		atomic_fetch_add(&app->metrics.votes_accepted, 1);
 	else
 		atomic_fetch_add(&app->metrics.votes_refused, 1);
-	if (rc == ERR_LIMITED)
-		refuse_limited(pv->req, pv->res, pv->refused);
-	else
-		pv->reply(pv->req, pv->res, rc);
 	http_response_finish(pv->res);
-	free(pv);
+}
+
+/* On a connection's thread once the vote is settled: the answer. */
+static void
+vote_settled(struct http_request *req, struct http_response *res)
+{
+	struct pending_vote *pv = req->pending;
+
+	if (pv->rc == ERR_LIMITED)
+		refuse_limited(req, res, pv->refused);
+	else
+		pv->reply(req, res, pv->rc);
 }
 
 int
@@ -107,22 +117,24 @@ vote_cast(struct http_request *req, struct http_response *res, const struct poll
 		    app->cfg.secure_cookies, cross_site ? "None" : "Lax");
 	}
 	secret_voter_hash(app->keys.voter, id, p->id, hash);
-	pv = malloc(sizeof(*pv));
-	if (pv == NULL)
-		return api_problem(res, 503, "Service unavailable", "Try again in a moment.", NULL);
-	pv->req = req;
-	pv->res = res;
-	pv->reply = reply;
-	pv->refused = refused;
+	pv = arena_alloc(&req->arena, sizeof(*pv));
+	if (pv == NULL) {
+		reply(req, res, ERR_NOMEM);
+		return HTTP_DONE;
+	}
+	*pv = (struct pending_vote){ app, res, reply, refused, 0 };
 	/* Counted by the store with the ballot, so that every server sharing
 	 * the database counts against one limit. */
 	ratelimit_network(req->client_addr, limit.net, sizeof(limit.net));
 	atomic_fetch_add(&app->metrics.pending_writes, 1);
-	rc = app->store->ops->ballot_cast(app->store, p->id, b, hash, req->now, &limit,
+	req->pending = pv;
+	res->then = vote_settled;
+	rc = store_ballot_cast(app->store, &req->arena, p->id, b, hash, req->now, &limit,
 	    vote_committed, pv);
 	if (rc != 0) {
 		atomic_fetch_sub(&app->metrics.pending_writes, 1);
-		free(pv);
+		req->pending = NULL;
+		res->then = NULL;
 		reply(req, res, rc);
 		return HTTP_DONE;
 	}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
-import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
+import { createPoll, orgWithStaff, pollResults } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const PASSWORD = 'a long enough password';
@@ -78,7 +78,7 @@ test('a member of the public answers a poll on a phone without JavaScript', asyn
 	assert.equal(await page.locator('input[type=radio]').count(), 0);
 	await checkAxe(page);
 
-	const results = await (await fetch(`${server.url}/api/v1/polls/${poll.id}/results`)).json();
+	const results = await pollResults(server.url, token, poll.id);
 	assert.equal(results.total, 1);
 	assert.deepEqual(scriptErrors(page), []);
 	await page.context().close();

@@ -32,13 +32,15 @@ test('concurrent staff writes on both nodes keep one unbroken audit chain', asyn
 			return { status: res.status, text };
 		};
 
-		// Each worker creates polls on its node, changes every other one and closes the
-		// rest: three kinds of audited change, all racing for the chain's tail.
+		// Each worker creates polls on its node, changes every other one (scheduled, so it may
+		// still change) and closes the rest (open): three kinds of audited change, all racing
+		// for the chain's tail.
 		const worker = async (node, w) => {
 			const made = [];
 			for (let i = 0; i < POLLS_PER_WORKER; i++) {
 				const created = await call(node.url, 'POST', '/api/v1/polls',
-					{ question: `Node ${node.port} worker ${w} poll ${i}?`, options: ['Yes', 'No'] });
+					{ question: `Node ${node.port} worker ${w} poll ${i}?`, options: ['Yes', 'No'],
+						...(i % 2 === 0 ? { opens_at: '2099-01-01T00:00:00Z' } : {}) });
 				assert.equal(created.status, 201, created.text);
 				const poll = JSON.parse(created.text);
 				made.push(poll.id);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { startCluster } from '../lib/cluster.mjs';
-import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
+import { createPoll, orgWithStaff, pollResults } from '../lib/fixtures.mjs';
 import { psql } from '../lib/pg.mjs';
 import { sleep } from '../lib/server.mjs';
 
@@ -103,7 +103,7 @@ test('kill -9 of one node under a voting load loses no acknowledged vote', async
 			const [votes, rows] = pair.split('=');
 			assert.equal(votes, rows, `an option's counter agrees with its ballots: ${perOption}`);
 		}
-		const results = await (await fetch(`${cluster.url}/api/v1/polls/${poll.id}/results`)).json();
+		const results = await pollResults(cluster.url, token, poll.id);
 		assert.equal(results.total, ballots, 'the surviving node counts every ballot');
 
 		const r = await cluster.cli(['audit', 'verify']);
@@ -112,7 +112,7 @@ test('kill -9 of one node under a voting load loses no acknowledged vote', async
 
 		// A node started again after the crash, on the same database and keys.
 		const again = await cluster.startNode();
-		const fresh = await (await fetch(`${again.url}/api/v1/polls/${poll.id}/results`)).json();
+		const fresh = await pollResults(again.url, token, poll.id);
 		assert.equal(fresh.total, ballots);
 	} finally {
 		await cluster.stop();

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
+import { createPoll, orgWithStaff, pollResults } from '../lib/fixtures.mjs';
 import { pgDatabase, psql } from '../lib/pg.mjs';
 import { startServer } from '../lib/server.mjs';
 
@@ -84,8 +84,7 @@ async function crashCycles(db) {
 
 		db.checkIntact();
 		server = await startServer({ dataDir, args: db.args });
-		const res = await fetch(`${server.url}/api/v1/polls/${poll.id}/results`);
-		const results = await res.json();
+		const results = await pollResults(server.url, token, poll.id);
 		assert.ok(results.total >= acked, `cycle ${cycle}: ${results.total} counted < ${acked} acknowledged`);
 		assert.ok(results.total <= sent, `cycle ${cycle}: ${results.total} counted > ${sent} sent`);
 		const sum = results.options.reduce((s, o) => s + o.count, 0);

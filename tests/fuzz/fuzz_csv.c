@@ -4,8 +4,10 @@
  *
  * Input (text):
  *   OPTIONS TALLIED BALLOTS COUNT...\n   numbers: options in the poll (0 to
- *                                        POLL_OPTIONS_MAX), options in the
- *                                        tally, ballots, then each count
+ *                                        POLL_OPTIONS_MAX), a number kept for
+ *                                        the committed inputs (once the tally's
+ *                                        options; now unused), ballots, then
+ *                                        each option's count
  *   question\n
  *   url\n
  *   label\n ...                          one per option; "\n" written as
@@ -145,15 +147,18 @@ cell_is(struct buf *cell, const char *text)
 	return c != NULL && strcmp(c, text) == 0;
 }
 
+/* Labels and the question as the fuzzer wrote them, NUL-terminated. */
+#define TEXT_SIZE (POLL_OPTION_MAX_CHARS * 4 + 1)
+
 static void
-check_csv(const struct poll *p, const struct tally *t, int rows)
+check_csv(const struct poll *p, int rows)
 {
 	struct buf out = BUF_INIT, cells[5] = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
-	char want[POLL_OPTION_SIZE + 2], num[32];
+	char want[TEXT_SIZE + 2], num[32];
 	const char *at, *end, *label;
 	int i, n, k;
 
-	FUZZ_CHECK(poll_export_csv(p, t, &out) == 0, "the CSV export failed");
+	FUZZ_CHECK(poll_export_csv(p, &out) == 0, "the CSV export failed");
 	at = out.p;
 	end = out.p + out.n;
 	n = csv_record(&at, end, cells, 5);
@@ -163,7 +168,7 @@ check_csv(const struct poll *p, const struct tally *t, int rows)
 		n = csv_record(&at, end, cells, 5);
 		FUZZ_CHECK(n == 4, "row %d does not read back as four cells: %.*s", i,
 		    (int)(end - at), at);
-		label = p->options[i].label;
+		label = p->options[i].label.p;
 		snprintf(want, sizeof(want), "%s%s",
 		    label[0] != '\0' && strchr(FORMULA_STARTS, label[0]) ? "'" : "", label);
 		FUZZ_CHECK(cell_is(&cells[1], want), "row %d's label reads back as \"%s\"", i,
@@ -175,15 +180,15 @@ check_csv(const struct poll *p, const struct tally *t, int rows)
 			    "row %d cell %d starts a formula", i, k);
 		snprintf(num, sizeof(num), "%" PRId64, p->options[i].id);
 		FUZZ_CHECK(cell_is(&cells[0], num), "row %d's id", i);
-		snprintf(num, sizeof(num), "%" PRId64, t->counts[i]);
+		snprintf(num, sizeof(num), "%" PRId64, p->options[i].votes);
 		FUZZ_CHECK(cell_is(&cells[2], num), "row %d's count", i);
-		k = poll_percent_tenths(t->counts[i], t->ballots);
+		k = poll_percent_tenths(p->options[i].votes, p->ballots);
 		FUZZ_CHECK(k >= 0 && k <= 1000, "a percentage of %d tenths", k);
 		snprintf(num, sizeof(num), "%d.%d", k / 10, k % 10);
 		FUZZ_CHECK(cell_is(&cells[3], num), "row %d's percentage", i);
 	}
 	n = csv_record(&at, end, cells, 5);
-	snprintf(num, sizeof(num), "%" PRId64, t->ballots);
+	snprintf(num, sizeof(num), "%" PRId64, p->ballots);
 	FUZZ_CHECK(n == 4 && cell_is(&cells[1], "Total answers") && cell_is(&cells[2], num),
 	    "the total row is wrong");
 	FUZZ_CHECK(at == end, "bytes after the total row");
@@ -193,19 +198,19 @@ check_csv(const struct poll *p, const struct tally *t, int rows)
 }
 
 static void
-check_json(const struct poll *p, const struct tally *t, const char *url, int rows)
+check_json(const struct poll *p, const char *url, int rows)
 {
 	struct buf out = BUF_INIT;
 	json_error_t err;
 	json_t *v, *options, *item;
-	bool utf8 = text_is_utf8(str_c(p->question)) && text_is_utf8(str_c(url));
+	bool utf8 = text_is_utf8(p->question) && text_is_utf8(str_c(url));
 	const char *question;
 	size_t k;
 	int i;
 
 	for (i = 0; i < rows; i++)
-		utf8 = utf8 && text_is_utf8(str_c(p->options[i].label));
-	FUZZ_CHECK(poll_export_json(p, t, url, &out) == 0, "the JSON export failed");
+		utf8 = utf8 && text_is_utf8(p->options[i].label);
+	FUZZ_CHECK(poll_export_json(p, url, &out) == 0, "the JSON export failed");
 	v = json_loadb(out.p, out.n, 0, &err);
 	if (!utf8) {
 		json_decref(v);
@@ -213,9 +218,9 @@ check_json(const struct poll *p, const struct tally *t, const char *url, int row
 		return;
 	}
 	FUZZ_CHECK(v != NULL, "the JSON export does not parse: %s", err.text);
-	FUZZ_CHECK(json_integer_value(json_object_get(v, "total")) == t->ballots, "total");
+	FUZZ_CHECK(json_integer_value(json_object_get(v, "total")) == p->ballots, "total");
 	question = json_string_value(json_object_get(json_object_get(v, "poll"), "question"));
-	FUZZ_CHECK(question != NULL && strcmp(question, p->question) == 0,
+	FUZZ_CHECK(question != NULL && strcmp(question, p->question.p) == 0,
 	    "the question does not read back");
 	options = json_object_get(v, "options");
 	FUZZ_CHECK(json_array_size(options) == (size_t)rows, "%zu options for %d rows",
@@ -223,9 +228,9 @@ check_json(const struct poll *p, const struct tally *t, const char *url, int row
 	json_array_foreach(options, k, item) {
 		const char *label = json_string_value(json_object_get(item, "label"));
 
-		FUZZ_CHECK(label != NULL && strcmp(label, p->options[k].label) == 0,
+		FUZZ_CHECK(label != NULL && strcmp(label, p->options[k].label.p) == 0,
 		    "label %zu does not read back", k);
-		FUZZ_CHECK(json_integer_value(json_object_get(item, "count")) == t->counts[k],
+		FUZZ_CHECK(json_integer_value(json_object_get(item, "count")) == p->options[k].votes,
 		    "count %zu", k);
 	}
 	json_decref(v);
@@ -235,32 +240,34 @@ check_json(const struct poll *p, const struct tally *t, const char *url, int row
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static char question[TEXT_SIZE], labels[POLL_OPTIONS_MAX][TEXT_SIZE];
+	struct poll_option options[POLL_OPTIONS_MAX];
 	struct str s = { (const char *)data, size }, line;
-	struct poll *p = calloc(1, sizeof(*p));
-	struct tally t;
+	struct poll p;
 	char url[512];
 	const char *at;
-	int i, rows;
+	int i;
 
-	FUZZ_CHECK(p != NULL, "out of memory");
-	memset(&t, 0, sizeof(t));
+	memset(&p, 0, sizeof(p));
+	memset(options, 0, sizeof(options));
+	p.options = options;
 	line = next_line(&s);
 	at = line.p;
-	p->option_n = (int)(number(&at, line.p + line.n) % (POLL_OPTIONS_MAX + 1));
-	t.option_n = (int)(number(&at, line.p + line.n) % (POLL_OPTIONS_MAX + 1));
-	t.ballots = number(&at, line.p + line.n);
+	p.option_n = (int)(number(&at, line.p + line.n) % (POLL_OPTIONS_MAX + 1));
+	(void)number(&at, line.p + line.n);
+	p.ballots = number(&at, line.p + line.n);
 	for (i = 0; i < POLL_OPTIONS_MAX; i++)
-		t.counts[i] = number(&at, line.p + line.n) % (t.ballots + 1);
-	p->id = 42;
-	copy_text(p->question, sizeof(p->question), next_line(&s));
+		options[i].votes = number(&at, line.p + line.n) % (p.ballots + 1);
+	p.id = 42;
+	copy_text(question, sizeof(question), next_line(&s));
+	p.question = str_c(question);
 	copy_text(url, sizeof(url), next_line(&s));
-	for (i = 0; i < p->option_n; i++) {
-		p->options[i].id = 1000 + i;
-		copy_text(p->options[i].label, sizeof(p->options[i].label), next_line(&s));
+	for (i = 0; i < p.option_n; i++) {
+		options[i].id = 1000 + i;
+		copy_text(labels[i], sizeof(labels[i]), next_line(&s));
+		options[i].label = str_c(labels[i]);
 	}
-	rows = p->option_n < t.option_n ? p->option_n : t.option_n;
-	check_csv(p, &t, rows);
-	check_json(p, &t, url, rows);
-	free(p);
+	check_csv(&p, p.option_n);
+	check_json(&p, url, p.option_n);
 	return 0;
 }

@@ -60,7 +60,7 @@ make_org(const char *slug, const char *name, struct org *o)
 	errors_init(&e);
 	if ((rc = org_check(str_c(slug), str_c(name), o, &e)) != 0)
 		die("org_check", rc, &e);
-	if ((rc = fx.store->ops->org_create(fx.store, &system_actor, o)) != 0)
+	if ((rc = store_org_create(fx.store, &system_actor, o)) != 0)
 		die("org_create", rc, NULL);
 }
 
@@ -72,13 +72,13 @@ make_poll(enum role_state state, bool multiple)
 	struct actor staff = { fx.org.id, fx.staff.id, "fuzz" };
 	struct poll_input in;
 	struct errors e;
-	struct poll *p = malloc(sizeof(*p));
+	struct poll poll, *p = &poll;
+	struct arena a;
 	int64_t now = time(NULL), id;
 	int rc;
 
-	if (p == NULL)
-		die("malloc", ERR_NOMEM, NULL);
-	memset(&in, 0, sizeof(in));
+	arena_init(&a, NULL, 0);
+	poll_input_defaults(&in);
 	errors_init(&e);
 	in.question = str_c("Is " FUZZ_MARK " access to pharmacy services good?");
 	in.option_n = 3;
@@ -87,17 +87,17 @@ make_poll(enum role_state state, bool multiple)
 	in.options[2] = str_c("Don't know");
 	in.multiple = multiple;
 	in.show_results = multiple ? POLL_RESULTS_AFTER_CLOSE : POLL_RESULTS_AFTER_VOTE;
-	in.opens_at = state == DRAFT ? 0 : state == SCHEDULED ? now + 86400 : now - 60;
-	if ((rc = poll_build(&in, now - 120, p, &e)) != 0)
+	in.opening = state == DRAFT ? POLL_OPEN_LATER : POLL_OPEN_AT;
+	in.opens_at = state == SCHEDULED ? now + 86400 : now - 60;
+	if ((rc = poll_build(&in, now - 120, &a, p, &e)) != 0)
 		die("poll_build", rc, &e);
 	p->org_id = fx.org.id;
-	if ((rc = fx.store->ops->poll_create(fx.store, &staff, p)) != 0)
+	if ((rc = store_poll_create(fx.store, &staff, p)) != 0)
 		die("poll_create", rc, NULL);
-	if (state == CLOSED &&
-	    (rc = fx.store->ops->poll_act(fx.store, &staff, p->id, POLL_ACTION_CLOSE, now)) != 0)
-		die("poll_act", rc, NULL);
+	if (state == CLOSED && (rc = store_poll_close(fx.store, &staff, p->id, now, &e)) != 0)
+		die("poll_close", rc, NULL);
 	id = p->id;
-	free(p);
+	arena_free(&a);
 	return id;
 }
 
@@ -111,7 +111,7 @@ make_session(void)
 	sess.user_id = fx.staff.id;
 	sess.expires_at = (int64_t)time(NULL) + TEN_YEARS;
 	snprintf(sess.csrf, sizeof(sess.csrf), "%s", fx.csrf);
-	if ((rc = fx.store->ops->session_create(fx.store, fx.session_hash, &sess)) != 0)
+	if ((rc = store_session_create(fx.store, fx.session_hash, &sess)) != 0)
 		die("session_create", rc, NULL);
 }
 
@@ -169,7 +169,7 @@ fixture_init(void)
 	memcpy(cfg.audit_key, fx.keys.audit, sizeof(cfg.audit_key));
 	if ((rc = store_open(&cfg, &fx.store, &e)) != 0)
 		die("store_open", rc, &e);
-	if ((rc = fx.store->ops->migrate(fx.store)) != 0)
+	if ((rc = store_migrate(fx.store)) != 0)
 		die("migrate", rc, NULL);
 	ac.public_url = "http://127.0.0.1:8080";
 	ac.templates_dir = SOURCE_ROOT "/web/templates";
@@ -188,7 +188,7 @@ fixture_init(void)
 	snprintf(fx.staff.email, sizeof(fx.staff.email), "admin@example.org");
 	if ((rc = secret_password_hash(FIXTURE_PASSWORD, fx.staff.password_hash)) != 0)
 		die("secret_password_hash", rc, NULL);
-	if ((rc = fx.store->ops->user_create(fx.store, &system_actor, &fx.staff)) != 0)
+	if ((rc = store_user_create(fx.store, &system_actor, &fx.staff)) != 0)
 		die("user_create", rc, NULL);
 
 	snprintf(fx.session, sizeof(fx.session), "%s", SESSION_TOKEN);
@@ -201,48 +201,50 @@ fixture_init(void)
 	memset(&t, 0, sizeof(t));
 	t.user_id = fx.staff.id;
 	t.org_id = fx.org.id;
-	if ((rc = fx.store->ops->token_create(fx.store, &system_actor, hash, &t)) != 0)
+	if ((rc = store_token_create(fx.store, &system_actor, hash, &t)) != 0)
 		die("token_create", rc, NULL);
 
 	secret_cookie_new(fx.keys.cookie, fx.voter, id);
 	fixture_repair();
 }
 
-/* Whether poll `id` still exists in `state`; fills p when it does. */
+/* Whether poll `id` still exists in `state`; reads it into a (*p) when it
+ * does. */
 static bool
-poll_in_state(int64_t id, enum role_state state, struct poll *p)
+poll_in_state(int64_t id, enum role_state state, struct arena *a, struct poll **p)
 {
 	static const enum poll_status want[] = { POLL_DRAFT, POLL_OPEN, POLL_CLOSED,
 		POLL_SCHEDULED };
 
-	return id != 0 && fx.store->ops->poll_get(fx.store, id, p) == 0 &&
-	    poll_status(p, time(NULL)) == want[state] && p->org_id == fx.org.id && p->option_n >= 2;
+	return id != 0 && store_poll_get(fx.store, a, id, p) == 0 &&
+	    poll_status(*p, time(NULL)) == want[state] && (*p)->org_id == fx.org.id &&
+	    (*p)->option_n >= 2;
 }
 
 void
 fixture_repair(void)
 {
 	struct session sess;
-	struct poll *p = malloc(sizeof(*p));
+	struct poll *p = NULL;
+	struct arena a;
 
-	if (p == NULL)
-		die("malloc", ERR_NOMEM, NULL);
-	if (fx.store->ops->session_get(fx.store, fx.session_hash, time(NULL), &sess) != 0)
+	arena_init(&a, NULL, 0);
+	if (store_session_get(fx.store, fx.session_hash, time(NULL), &sess) != 0)
 		make_session();
-	if (!poll_in_state(fx.poll_draft, DRAFT, p))
+	if (!poll_in_state(fx.poll_draft, DRAFT, &a, &p))
 		fx.poll_draft = make_poll(DRAFT, false);
-	if (!poll_in_state(fx.poll_closed, CLOSED, p))
+	if (!poll_in_state(fx.poll_closed, CLOSED, &a, &p))
 		fx.poll_closed = make_poll(CLOSED, false);
-	if (!poll_in_state(fx.poll_scheduled, SCHEDULED, p))
+	if (!poll_in_state(fx.poll_scheduled, SCHEDULED, &a, &p))
 		fx.poll_scheduled = make_poll(SCHEDULED, false);
-	if (!poll_in_state(fx.poll_multi, OPEN, p) || !p->multiple)
+	if (!poll_in_state(fx.poll_multi, OPEN, &a, &p) || !p->multiple)
 		fx.poll_multi = make_poll(OPEN, true);
-	if (!poll_in_state(fx.poll_open, OPEN, p)) {
+	if (!poll_in_state(fx.poll_open, OPEN, &a, &p)) {
 		fx.poll_open = make_poll(OPEN, false);
-		if (!poll_in_state(fx.poll_open, OPEN, p))
+		if (!poll_in_state(fx.poll_open, OPEN, &a, &p))
 			die("the open poll", ERR_CONFLICT, NULL);
 	}
 	fx.option_a = p->options[0].id;
 	fx.option_b = p->options[1].id;
-	free(p);
+	arena_free(&a);
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 
-import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
+import { createPoll, orgWithStaff, pollResults } from '../lib/fixtures.mjs';
 
 export { sleep } from '../lib/server.mjs';
 
@@ -28,11 +28,9 @@ export function vote(server, poll, headers = {}) {
 	});
 }
 
-export async function ballots(server, poll) {
-	const res = await fetch(`${server.url}/api/v1/polls/${poll.id}/results`,
-		{ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-	assert.equal(res.status, 200);
-	return (await res.json()).total;
+// The poll's number of ballots, read as staff (token: of its organisation).
+export async function ballots(server, poll, token) {
+	return (await pollResults(server.url, token, poll.id, { timeout: REQUEST_TIMEOUT_MS })).total;
 }
 
 // A raw connection: everything received is kept in `data`; `closed` resolves when the server

@@ -99,7 +99,7 @@ test('10,000 idle connections and slow clients do not stop others being served',
 	let slow;
 	try {
 		assert.match(server.stderr, /open-file limit \d+/, 'the server logs its open-file limit');
-		const { poll } = await setupPoll(server);
+		const { poll, token } = await setupPoll(server);
 		const opened = await holder.first;
 		assert.deepEqual(opened, { open: IDLE_CONNECTIONS, failed: 0 });
 		slow = startTricklers(server.port, poll);
@@ -108,13 +108,13 @@ test('10,000 idle connections and slow clients do not stop others being served',
 		const page = await fetch(`${server.url}/o/bury/`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 		assert.equal(page.status, 200);
 		assert.match(await page.text(), /NHS Bury/);
-		const before = await ballots(server, poll);
+		const before = await ballots(server, poll, token);
 		const res = await vote(server, poll);
 		assert.equal(res.status, 201, await res.text());
-		assert.equal(await ballots(server, poll), before + 1, 'the vote is counted');
+		assert.equal(await ballots(server, poll, token), before + 1, 'the vote is counted');
 		// A few more, one after another, each as prompt.
 		for (let i = 0; i < 5; i++) assert.equal((await vote(server, poll)).status, 201);
-		assert.equal(await ballots(server, poll), before + 6);
+		assert.equal(await ballots(server, poll, token), before + 6);
 
 		// The idle connections were held, not dropped to make room; the slow ones got nothing.
 		assert.deepEqual(await holder.ask('count'), { open: IDLE_CONNECTIONS });
@@ -153,7 +153,7 @@ test('the per-address connection limit refuses one address, not the others', asy
 test('silent connections and trickled bodies are dropped after the timeouts', async () => {
 	const TIMEOUT_S = 2; // so the body deadline is 4 s
 	const server = await startServer({ args: ['--connection-timeout', String(TIMEOUT_S)] });
-	const { poll } = await setupPoll(server);
+	const { poll, token } = await setupPoll(server);
 	const bound = 5 * TIMEOUT_S * 1000;
 	const idle = rawConnection(server.port);
 	const halfHeaders = rawConnection(server.port);

@@ -73,7 +73,7 @@ test('votes on a full disk get 503 and are not stored; the server recovers', asy
 
 	const server = await startServer({ dataDir });
 	try {
-		const { poll } = await setupPoll(server);
+		const { poll, token } = await setupPoll(server);
 		assert.equal((await vote(server, poll)).status, 201, 'a vote with room is accepted');
 
 		assert.ok(fill(filler) > 0, 'the filler took the free space');
@@ -88,7 +88,7 @@ test('votes on a full disk get 503 and are not stored; the server recovers', asy
 		assert.equal(form.status, 503, 'the form says so too');
 		assert.match(await form.text(), /not been saved/);
 		// Reading still works, and shows only what was acknowledged.
-		assert.equal(await ballots(server, poll), 1, 'no refused vote is counted');
+		assert.equal(await ballots(server, poll, token), 1, 'no refused vote is counted');
 
 		unlinkSync(filler);
 		for (let i = 0; i < 3; i++) {
@@ -96,7 +96,7 @@ test('votes on a full disk get 503 and are not stored; the server recovers', asy
 			assert.equal(res.status, 201, await res.text());
 		}
 		assert.equal((await formVote(server, poll)).status, 303, 'the form works again');
-		assert.equal(await ballots(server, poll), 5);
+		assert.equal(await ballots(server, poll, token), 5);
 	} finally {
 		rmSync(filler, { force: true });
 		await server.stop();

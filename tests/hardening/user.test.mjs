@@ -76,7 +76,7 @@ test('started as root with --user, it runs as that user and can still write', as
 			const res = await vote(server, poll);
 			assert.equal(res.status, 201, await res.text());
 		}
-		assert.equal(await ballots(server, poll), 3);
+		assert.equal(await ballots(server, poll, token), 3);
 	} finally {
 		await server.stop();
 	}

@@ -44,10 +44,12 @@ const pharmacy = {
 	options: ['Very satisfied', 'Fairly satisfied', 'Neither satisfied nor dissatisfied',
 		'Fairly dissatisfied', 'Very dissatisfied', "Don't know"],
 	multiple: false,
-	opens_at: null,
 	closes_at: null,
 	show_results: 'after_vote',
 };
+
+// A time well in the future, as the API writes times.
+const LATER = '2099-01-01T00:00:00Z';
 
 async function createPoll(overrides = {}, auth = token) {
 	const res = await api('POST', '/api/v1/polls', { auth, body: { ...pharmacy, ...overrides } });
@@ -145,6 +147,7 @@ describe('creating polls', () => {
 		['multiple not a boolean', { multiple: 'yes' }, 'multiple'],
 		['bad show_results', { show_results: 'never' }, 'show_results'],
 		['bad opens_at', { opens_at: 'tomorrow' }, 'opens_at'],
+		['opens_at in the past', { opens_at: '2020-01-01T00:00:00Z' }, 'opens_at'],
 		['closes_at in the past', { closes_at: '2020-01-01T00:00:00Z' }, 'closes_at'],
 	];
 	for (const [name, change, field] of invalid) {
@@ -190,17 +193,46 @@ describe('reading, listing, changing', () => {
 		await expectProblem(await api('GET', '/api/v1/polls?cursor=abc', { auth: token }), 400, 'cursor');
 	});
 
-	test('PATCH before the first vote, 409 after', async () => {
-		const p = await createPoll();
+	test('PATCH only before the poll opens: 200 while scheduled, 409 once open, answers or not', async () => {
+		const p = await createPoll({ opens_at: LATER });
 		let res = await api('PATCH', `/api/v1/polls/${p.id}`, { auth: token, body: { question: 'Changed?', options: ['Yes', 'No'] } });
 		assert.equal(res.status, 200);
 		const changed = await json(res);
 		assert.equal(changed.question, 'Changed?');
 		assert.equal(changed.options.length, 2);
+		assert.equal(changed.status, 'scheduled', 'an omitted opens_at is unchanged');
+		assert.equal(changed.opens_at, LATER);
 		await expectProblem(await api('PATCH', `/api/v1/polls/${p.id}`, { auth: token, body: { options: ['Same', 'Same'] } }), 422, 'options[1]');
-		const { res: v } = await vote(p.id, [changed.options[0].id]);
-		assert.equal(v.status, 201);
-		await expectProblem(await api('PATCH', `/api/v1/polls/${p.id}`, { auth: token, body: { question: 'Too late' } }), 409);
+		// Open, with no answers yet: the staff page refuses an edit now, and so does the API.
+		res = await api('POST', `/api/v1/polls/${p.id}/open`, { auth: token });
+		assert.equal(res.status, 200);
+		assert.equal((await json(res)).status, 'open');
+		const problem = await expectProblem(await api('PATCH', `/api/v1/polls/${p.id}`, { auth: token, body: { question: 'Too late' } }), 409);
+		assert.match(problem.detail, /only before it opens/);
+		const open = await createPoll();
+		await expectProblem(await api('PATCH', `/api/v1/polls/${open.id}`, { auth: token, body: { question: 'Too late' } }), 409);
+		assert.equal((await json(await api('GET', `/api/v1/polls/${open.id}`))).question, pharmacy.question, 'unchanged');
+	});
+
+	test('opens_at: omitted is the default, null is not scheduled, a time schedules it', async () => {
+		assert.equal((await createPoll()).status, 'open', 'omitted on create: open now');
+		const draft = await createPoll({ opens_at: null });
+		assert.equal(draft.status, 'draft', 'null on create: not scheduled');
+		assert.equal(draft.opens_at, null);
+		const later = await createPoll({ opens_at: LATER });
+		assert.equal(later.status, 'scheduled');
+		let res = await api('PATCH', `/api/v1/polls/${later.id}`, { auth: token, body: { question: 'Still later?' } });
+		assert.equal((await json(res)).status, 'scheduled', 'omitted on update: unchanged');
+		res = await api('PATCH', `/api/v1/polls/${later.id}`, { auth: token, body: { opens_at: null } });
+		assert.equal((await json(res)).status, 'draft', 'null on update: not scheduled');
+		res = await api('PATCH', `/api/v1/polls/${draft.id}`, { auth: token, body: { opens_at: LATER } });
+		assert.equal((await json(res)).status, 'scheduled');
+		await expectProblem(await api('PATCH', `/api/v1/polls/${draft.id}`, { auth: token, body: { opens_at: '2020-01-01T00:00:00Z' } }), 422, 'opens_at');
+		res = await api('POST', `/api/v1/polls/${draft.id}/open`, { auth: token });
+		const opened = await json(res);
+		assert.equal(opened.status, 'open', 'POST .../open opens now');
+		await expectProblem(await api('POST', `/api/v1/polls/${draft.id}/open`, { auth: token }), 409);
+		await expectProblem(await api('POST', `/api/v1/polls/${later.id}/close`, { auth: token }), 409, undefined);
 	});
 
 	test('close, then DELETE', async () => {
@@ -212,6 +244,16 @@ describe('reading, listing, changing', () => {
 		res = await api('DELETE', `/api/v1/polls/${p.id}`, { auth: token });
 		assert.equal(res.status, 204);
 		await expectProblem(await api('GET', `/api/v1/polls/${p.id}`), 404);
+	});
+
+	test('a body sent where no route takes it is 404, however large', async () => {
+		for (const size of [10, 5000, 200000]) {
+			const res = await api('POST', '/api/v1/no-such-thing', { raw: 'x'.repeat(size), headers: { 'Content-Type': 'application/json' } });
+			assert.equal(res.status, 404, `a body of ${size} bytes`);
+		}
+		const res = await api('POST', '/no/such/page', { raw: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+		assert.equal(res.status, 404);
+		assert.match(await res.text(), /Page not found/);
 	});
 
 	test('wrong method is 405 with Allow', async () => {
@@ -229,7 +271,7 @@ describe('voting', () => {
 		assert.match(res.headers.get('set-cookie'), /involve_voter=.*HttpOnly.*SameSite=Lax/);
 		const again = await vote(p.id, [p.options[2].id], cookie);
 		await expectProblem(again.res, 409);
-		const r = await json(await api('GET', `/api/v1/polls/${p.id}/results`));
+		const r = await json(await api('GET', `/api/v1/polls/${p.id}/results`, { cookie }));
 		assert.equal(r.total, 1);
 		assert.equal(r.options[1].count, 1);
 		assert.equal(r.options[1].percent, 100);
@@ -242,7 +284,7 @@ describe('voting', () => {
 			const { res } = await vote(p.id, choice.map((i) => p.options[i].id));
 			assert.equal(res.status, 201);
 		}
-		const raw = await (await api('GET', `/api/v1/polls/${p.id}/results`)).text();
+		const raw = await (await api('GET', `/api/v1/polls/${p.id}/results`, { auth: token })).text();
 		for (const m of raw.matchAll(/"percent":([0-9.e+-]+)/g)) {
 			assert.match(m[1], /^\d+\.\d$/, `one decimal: ${m[1]}`);
 		}
@@ -260,7 +302,7 @@ describe('voting', () => {
 		await expectProblem((await vote(p.id, [1])).res, 422, 'options[0]');
 		await expectProblem(await api('POST', `/api/v1/polls/${p.id}/votes`, { body: { options: [p.options[0].id], extra: 1 } }), 422, 'extra');
 		await expectProblem(await api('POST', `/api/v1/polls/${p.id}/votes`, { raw: 'options=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415);
-		const r = await json(await api('GET', `/api/v1/polls/${p.id}/results`));
+		const r = await json(await api('GET', `/api/v1/polls/${p.id}/results`, { auth: token }));
 		assert.equal(r.total, 0, 'nothing was counted');
 	});
 
@@ -271,6 +313,34 @@ describe('voting', () => {
 		const p = await createPoll();
 		await api('POST', `/api/v1/polls/${p.id}/close`, { auth: token });
 		await expectProblem((await vote(p.id, [p.options[0].id])).res, 409);
+	});
+
+	test('results after a vote: 403 to a browser that has not voted, 200 to one that has and to staff', async () => {
+		const p = await createPoll({ show_results: 'after_vote' });
+		const { res, cookie } = await vote(p.id, [p.options[0].id]);
+		assert.equal(res.status, 201);
+		await expectProblem(await api('GET', `/api/v1/polls/${p.id}/results`), 403);
+		await expectProblem(await api('GET', `/api/v1/polls/${p.id}/results`, { auth: otherToken }), 403);
+		assert.equal((await json(await api('GET', `/api/v1/polls/${p.id}/results`, { cookie }))).total, 1);
+		assert.equal((await json(await api('GET', `/api/v1/polls/${p.id}/results`, { auth: token }))).total, 1);
+		assert.equal((await json(await api('GET', `/api/v1/polls/${p.id}/results`, { auth: viewerToken }))).total, 1,
+			'any staff of the organisation');
+	});
+
+	test('a poll shows its number of ballots only to those who may see the results', async () => {
+		const hidden = await createPoll({ show_results: 'after_close' });
+		const { cookie } = await vote(hidden.id, [hidden.options[0].id]);
+		for (const who of [{}, { cookie }, { auth: otherToken }]) {
+			const got = await json(await api('GET', `/api/v1/polls/${hidden.id}`, who));
+			assert.equal(got.ballots, undefined, `no count for ${JSON.stringify(Object.keys(who))}`);
+		}
+		assert.equal((await json(await api('GET', `/api/v1/polls/${hidden.id}`, { auth: token }))).ballots, 1);
+		const shown = await createPoll({ show_results: 'after_vote' });
+		const mine = await vote(shown.id, [shown.options[0].id]);
+		assert.equal((await json(await api('GET', `/api/v1/polls/${shown.id}`))).ballots, undefined);
+		assert.equal((await json(await api('GET', `/api/v1/polls/${shown.id}`, { cookie: mine.cookie }))).ballots, 1);
+		const list = await json(await api('GET', '/api/v1/polls', { auth: token }));
+		assert.ok(list.items.every((item) => typeof item.ballots === 'number'), 'staff lists show counts');
 	});
 
 	test('results hidden until close: 403 for the public, 200 for staff', async () => {

@@ -59,3 +59,15 @@ export async function createPoll(base, token, body, { timeout } = {}) {
 	assert.equal(res.status, 201, `create poll: ${text}`);
 	return JSON.parse(text);
 }
+
+// A poll's results through the API as staff of its organisation see them (the public may not
+// see them before voting or before the poll closes); asserts 200.  options: timeout (ms).
+export async function pollResults(base, token, id, { timeout } = {}) {
+	const res = await fetch(`${base}/api/v1/polls/${id}/results`, {
+		headers: { Authorization: `Bearer ${token}` },
+		signal: timeout === undefined ? undefined : AbortSignal.timeout(timeout),
+	});
+	const text = await res.text();
+	assert.equal(res.status, 200, `results: ${text}`);
+	return JSON.parse(text);
+}

@@ -15,7 +15,7 @@ import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
+import { createPoll, orgWithStaff, pollResults } from '../lib/fixtures.mjs';
 import { pgDatabase, psql } from '../lib/pg.mjs';
 import { makeDataDir, runCli, startServer } from '../lib/server.mjs';
 
@@ -182,7 +182,7 @@ test('help texts say what each command does and when to stop the server', async 
 });
 
 test('SQLite: a backup taken while votes arrive is consistent and restores exactly', async () => {
-	const poll = await (await fetch(`${server.url}/api/v1/polls/${pollId}/results`)).json();
+	const poll = await pollResults(server.url, token, pollId);
 	assert.ok(poll.options.length === 2);
 	// Votes keep arriving while the backup is taken.
 	let running = true;
@@ -231,8 +231,9 @@ test('SQLite: a backup taken while votes arrive is consistent and restores exact
 	// The restored installation works: its token and its session are still good.
 	const copy = await startServer({ dataDir: restoredDir });
 	try {
-		let res = await fetch(`${copy.url}/api/v1/polls/${pollId}/results`);
-		assert.equal((await res.json()).total, sqlite(quiet, `SELECT ballots FROM poll WHERE id = ${pollId}`).trim() * 1);
+		assert.equal((await pollResults(copy.url, token, pollId)).total,
+			sqlite(quiet, `SELECT ballots FROM poll WHERE id = ${pollId}`).trim() * 1);
+		let res;
 		await createPoll(copy.url, token, { question: 'After the restore?', options: ['Yes', 'No'] });
 		res = await fetch(`${copy.url}/staff/pages/privacy`, { headers: { Cookie: cookie }, redirect: 'manual' });
 		assert.equal(res.status, 200);

@@ -1,4 +1,5 @@
-/* Tests for secret.c: passwords, the password policy, tokens, cookies. */
+/* Tests for secret.c: password hashes, tokens, cookies (the password policy
+ * is the domain's: tests/unit/domain/test_password.c). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <sodium.h>
 
 #include "involve/error.h"
+#include "involve/password.h"
 #include "involve/secret.h"
 
 static const unsigned char key_a[SECRET_KEY_BYTES] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -31,30 +33,6 @@ is_b64url(const char *s, size_t n)
 		if (s[i] == '\0' || !strchr(b64url, s[i]))
 			return false;
 	return true;
-}
-
-static void
-policy_refuses(const char *password, const char *detail_part)
-{
-	struct errors e;
-
-	errors_init(&e);
-	cr_expect_eq(secret_password_check(password, &e), ERR_INVALID, "accepted \"%s\"",
-	    password ? password : "(null)");
-	cr_assert_eq(e.n, 1);
-	cr_expect_str_eq(e.list[0].field, "password");
-	cr_expect(strstr(e.list[0].detail, detail_part) != NULL, "detail \"%s\" lacks \"%s\"",
-	    e.list[0].detail, detail_part);
-}
-
-static void
-policy_accepts(const char *password)
-{
-	struct errors e;
-
-	errors_init(&e);
-	cr_expect_eq(secret_password_check(password, &e), 0, "refused \"%s\"", password);
-	cr_expect_eq(e.n, 0);
 }
 
 Test(secret, password_round_trip)
@@ -107,50 +85,6 @@ Test(secret, password_needs_rehash_when_cost_changes)
 	cr_expect(secret_password_needs_rehash(hash));
 }
 
-Test(secret, policy_accepts_good_passwords)
-{
-	char max[SECRET_PASSWORD_MAX_BYTES + 1];
-
-	policy_accepts("twelve chars");
-	policy_accepts("correct horse battery staple");
-	/* 12 characters of two bytes each. */
-	policy_accepts("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	               "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9");
-	/* Emoji (four bytes) and CJK (three bytes) are characters like any other. */
-	policy_accepts("\xf0\x9f\x94\x91 \xe5\xaf\x86\xe7\xa0\x81 passw0rd");
-	memset(max, 'x', SECRET_PASSWORD_MAX_BYTES);
-	max[SECRET_PASSWORD_MAX_BYTES] = '\0';
-	policy_accepts(max);
-}
-
-Test(secret, policy_refuses_bad_passwords)
-{
-	char big[SECRET_PASSWORD_MAX_BYTES + 2];
-
-	policy_refuses(NULL, "Enter a password");
-	policy_refuses("", "Enter a password");
-	policy_refuses("eleven char", "12 characters or more");
-	/* 11 characters, 22 bytes: characters are counted, not bytes. */
-	policy_refuses("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	               "\xc3\xa9\xc3\xa9\xc3\xa9",
-	    "12 characters or more");
-	memset(big, 'x', SECRET_PASSWORD_MAX_BYTES + 1);
-	big[SECRET_PASSWORD_MAX_BYTES + 1] = '\0';
-	policy_refuses(big, "256 bytes or fewer");
-	policy_refuses("long enough\tpassword", "control");
-	policy_refuses("long enough password\n", "control");
-	policy_refuses("long enough\x7fpassword", "control");
-	policy_refuses("long enough\xc2\x85password", "control"); /* U+0085, C1 */
-	policy_refuses("long enough \xff password", "not text");
-	policy_refuses("long enough \xc0\xaf password", "not text");         /* overlong "/" */
-	policy_refuses("long enough \xe0\x80\xaf password", "not text");     /* overlong */
-	policy_refuses("long enough \xed\xa0\x80 password", "not text");     /* surrogate */
-	policy_refuses("long enough \xf4\x90\x80\x80 password", "not text"); /* > U+10FFFF */
-	policy_refuses("long enough \xf8\x88\x80\x80\x80 pw", "not text");
-	policy_refuses("long enough password \xe2\x82", "not text"); /* cut short */
-	policy_refuses("long enough \x80 password", "not text");
-}
-
 Test(secret, generated_passwords)
 {
 	char a[SECRET_GENERATED_MAX], b[SECRET_GENERATED_MAX];
@@ -168,7 +102,7 @@ Test(secret, generated_passwords)
 				    "%s", a);
 		}
 		errors_init(&e);
-		cr_assert_eq(secret_password_check(a, &e), 0);
+		cr_assert_eq(password_check(a, &e), 0);
 		secret_password_generate(b);
 		cr_assert_str_neq(a, b);
 	}
@@ -226,27 +160,6 @@ Test(secret, token_hash_is_keyed)
 	cr_expect(memcmp(h1, h2, 32) == 0);
 	cr_expect(memcmp(h1, h3, 32) != 0);
 	cr_expect(memcmp(h1, h4, 32) != 0);
-}
-
-Test(secret, hex_round_trip_and_refusals)
-{
-	unsigned char in[4] = { 0x00, 0x9f, 0xa0, 0xff }, out[4];
-	char hex[9];
-
-	secret_hex(in, 4, hex);
-	cr_expect_str_eq(hex, "009fa0ff");
-	cr_assert_eq(secret_unhex(hex, 8, out, 4), 0);
-	cr_expect(memcmp(in, out, 4) == 0);
-	cr_assert_eq(secret_unhex("009FA0FF", 8, out, 4), 0);
-	cr_expect(memcmp(in, out, 4) == 0);
-	cr_expect_eq(secret_unhex("009fa0f", 7, out, 4), ERR_INVALID);
-	cr_expect_eq(secret_unhex("009fa0ff00", 10, out, 4), ERR_INVALID);
-	cr_expect_eq(secret_unhex("009fa0fg", 8, out, 4), ERR_INVALID);
-	cr_expect_eq(secret_unhex("009f a0f", 8, out, 4), ERR_INVALID);
-	cr_expect_eq(secret_unhex("0x9fa0ff", 8, out, 4), ERR_INVALID);
-	cr_expect_eq(out[1], 0, "out is zeroed on refusal");
-	secret_hex(in, 0, hex);
-	cr_expect_str_eq(hex, "");
 }
 
 Test(secret, cookie_round_trip)

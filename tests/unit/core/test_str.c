@@ -61,11 +61,15 @@ Test(errors, caps_and_counts)
 
 Test(str, hex_values)
 {
-	cr_assert_eq(str_hex_value('0'), 0);
-	cr_assert_eq(str_hex_value('a'), 10);
-	cr_assert_eq(str_hex_value('F'), 15);
-	cr_assert_eq(str_hex_value('g'), -1);
-	cr_assert_eq(str_hex_value('\0'), -1);
+	unsigned char c;
+
+	cr_assert_eq(str_hex_byte("00", &c), 0);
+	cr_assert_eq(c, 0);
+	cr_assert_eq(str_hex_byte("aF", &c), 0);
+	cr_assert_eq(c, 0xaf);
+	cr_assert_eq(str_hex_byte("g0", &c), -1);
+	cr_assert_eq(str_hex_byte("0g", &c), -1);
+	cr_assert_eq(str_hex_byte("0", &c), -1, "one digit and the end");
 }
 
 Test(str, trim_drops_spaces_and_line_ends_at_both_ends)

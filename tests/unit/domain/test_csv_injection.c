@@ -37,30 +37,30 @@ static const struct {
 };
 #define CASE_N ((int)(sizeof(cases) / sizeof(cases[0])))
 
-/* A poll holding `first`..`first + n` of the cases as its options. */
+static struct poll_option options[POLL_OPTIONS_MAX];
+
+/* A poll holding `first`..`first + n` of the cases as its options, option
+ * i with i votes. */
 static void
-fill(struct poll *p, struct tally *t, int first, int n)
+fill(struct poll *p, int first, int n)
 {
 	int i;
 
 	memset(p, 0, sizeof(*p));
-	memset(t, 0, sizeof(*t));
 	p->id = 7;
 	p->option_n = n;
-	t->option_n = n;
+	p->options = options;
 	for (i = 0; i < n; i++) {
-		p->options[i].id = 100 + first + i;
-		snprintf(p->options[i].label, sizeof(p->options[i].label), "%s",
-		    cases[first + i].label);
-		t->counts[i] = i;
-		t->ballots += i;
+		options[i].id = 100 + first + i;
+		options[i].label = str_c(cases[first + i].label);
+		options[i].votes = i;
+		p->ballots += i;
 	}
 }
 
 Test(csv_injection, every_formula_start_is_neutralised_and_plain_text_kept)
 {
 	struct poll p;
-	struct tally t;
 	int first, n, i;
 
 	cr_assert_leq(CASE_N, 2 * POLL_OPTIONS_MAX);
@@ -70,14 +70,14 @@ Test(csv_injection, every_formula_start_is_neutralised_and_plain_text_kept)
 		char want[600];
 
 		n = CASE_N - first < POLL_OPTIONS_MAX ? CASE_N - first : POLL_OPTIONS_MAX;
-		fill(&p, &t, first, n);
-		cr_assert_eq(poll_export_csv(&p, &t, &b), 0);
+		fill(&p, first, n);
+		cr_assert_eq(poll_export_csv(&p, &b), 0);
 		csv = buf_cstr(&b);
 		cr_assert_not_null(csv);
 		for (i = 0; i < n; i++) {
 			snprintf(want, sizeof(want), "\r\n%lld,%s,%lld,",
 			    (long long)p.options[i].id, cases[first + i].cell,
-			    (long long)t.counts[i]);
+			    (long long)p.options[i].votes);
 			row = strstr(csv, want);
 			cr_expect_not_null(row, "label %s: expected the row %s in\n%s",
 			    cases[first + i].label, want + 2, csv);
@@ -92,13 +92,12 @@ Test(csv_injection, every_formula_start_is_neutralised_and_plain_text_kept)
 Test(csv_injection, no_cell_of_the_file_starts_a_formula)
 {
 	struct poll p;
-	struct tally t;
 	struct buf b = BUF_INIT;
 	const char *s;
 	int cells = 0;
 
-	fill(&p, &t, 0, POLL_OPTIONS_MAX < CASE_N ? POLL_OPTIONS_MAX : CASE_N);
-	cr_assert_eq(poll_export_csv(&p, &t, &b), 0);
+	fill(&p, 0, POLL_OPTIONS_MAX < CASE_N ? POLL_OPTIONS_MAX : CASE_N);
+	cr_assert_eq(poll_export_csv(&p, &b), 0);
 	s = buf_cstr(&b);
 	cr_assert_not_null(s);
 	while (*s) {

@@ -26,7 +26,7 @@ make_org(struct web_fixture *fx, const char *slug, const char *name, struct org 
 
 	errors_init(&e);
 	cr_assert_eq(org_check(str_c(slug), str_c(name), o, &e), 0);
-	cr_assert_eq(fx->store->ops->org_create(fx->store, &fixture_actor, o), 0);
+	cr_assert_eq(store_org_create(fx->store, &fixture_actor, o), 0);
 }
 
 void
@@ -48,7 +48,7 @@ web_fixture_open(struct web_fixture *fx, const char *name)
 	cfg.url = url;
 	memcpy(cfg.audit_key, fx->keys.audit, sizeof(cfg.audit_key));
 	cr_assert_eq(store_open(&cfg, &fx->store, &e), 0);
-	cr_assert_eq(fx->store->ops->migrate(fx->store), 0);
+	cr_assert_eq(store_migrate(fx->store), 0);
 	ac.public_url = "http://127.0.0.1:8080";
 	ac.templates_dir = SOURCE_ROOT "/web/templates";
 	ac.static_dir = SOURCE_ROOT "/web/static";

@@ -21,7 +21,8 @@ pending_destroy(struct pending_response *p)
 	pthread_cond_destroy(&p->cond);
 }
 
-/* The response's finish callback: runs on the writer thread. */
+/* The response's finish callback: runs on the writer thread, and only
+ * says that the work is done. */
 static void
 pending_finished(void *arg)
 {
@@ -56,5 +57,9 @@ pending_handle(struct pending_response *p, struct app *app, struct http_request 
 		if (pthread_cond_timedwait(&p->cond, &p->lock, &until) != 0)
 			break;
 	pthread_mutex_unlock(&p->lock);
+	/* As the adapter does once resumed: the answer is made on this
+	 * thread, not the writer's. */
+	if (p->finished)
+		http_response_complete(req, res);
 	return rc;
 }

@@ -2,11 +2,11 @@
  * pending.h - running a request through app_handle as the HTTP adapter
  * does, waiting for a response that finishes later.
  *
- * A handler that waits for a commit (a vote) returns HTTP_PENDING and
- * completes the response on the store's writer thread, through the
- * response's finish callback.  A caller without a socket, a handler test
- * or a fuzz target, must wait for that callback before it reads the
- * response.  Nothing here asserts: each caller decides what a response
+ * A handler that waits for a commit (a vote) returns HTTP_PENDING; the
+ * store's writer calls the response's finish callback once the commit is
+ * done, and the response is then completed (http_response_complete) on the
+ * waiting thread.  A caller without a socket, a handler test or a fuzz
+ * target, must wait for that callback before it reads the response.  Nothing here asserts: each caller decides what a response
  * that never finished means (a failed test, a fuzzing crash), which is
  * why this stays apart from the Criterion helpers in exchange.h.
  */

@@ -105,7 +105,7 @@ start_session(struct caller *c)
 	sess.user_id = c->user_id;
 	sess.expires_at = time(NULL) + 3600;
 	cr_assert_eq(secret_token_new("", sess.csrf), 0);
-	cr_assert_eq(fx.store->ops->session_create(fx.store, c->session_hash, &sess), 0);
+	cr_assert_eq(store_session_create(fx.store, c->session_hash, &sess), 0);
 	snprintf(c->cookie, sizeof(c->cookie), "involve_session=%s", secret);
 	snprintf(c->csrf, sizeof(c->csrf), "%s", sess.csrf);
 }
@@ -117,7 +117,7 @@ keep_session(struct caller *c)
 	struct session sess;
 
 	if ((c->channel & BY_SESSION) &&
-	    fx.store->ops->session_get(fx.store, c->session_hash, time(NULL), &sess) != 0)
+	    store_session_get(fx.store, c->session_hash, time(NULL), &sess) != 0)
 		start_session(c);
 }
 
@@ -137,7 +137,7 @@ make_caller(struct caller *c, int n)
 	u.role = c->role;
 	snprintf(u.email, sizeof(u.email), "user%d@example.org", n);
 	cr_assert_eq(secret_password_hash("correct-horse-battery-staple", u.password_hash), 0);
-	cr_assert_eq(fx.store->ops->user_create(fx.store, &who, &u), 0);
+	cr_assert_eq(store_user_create(fx.store, &who, &u), 0);
 	c->user_id = u.id;
 
 	start_session(c);
@@ -147,7 +147,7 @@ make_caller(struct caller *c, int n)
 	memset(&t, 0, sizeof(t));
 	t.user_id = u.id;
 	t.org_id = u.org_id;
-	cr_assert_eq(fx.store->ops->token_create(fx.store, &who, hash, &t), 0);
+	cr_assert_eq(store_token_create(fx.store, &who, hash, &t), 0);
 	snprintf(c->bearer, sizeof(c->bearer), "Bearer %s", secret);
 }
 
@@ -175,25 +175,31 @@ static int64_t
 make_poll(bool closed, int64_t *first_option)
 {
 	struct poll p;
-	struct poll_input in = { 0 };
+	struct poll_input in;
 	struct errors e;
-	int64_t now = time(NULL);
+	struct arena a;
+	int64_t now = time(NULL), id;
 
 	errors_init(&e);
+	arena_init(&a, NULL, 0);
+	poll_input_defaults(&in);
 	in.question = str_c("How satisfied are you with access to pharmacy services?");
 	in.option_n = 2;
 	in.options[0] = str_c("Satisfied");
 	in.options[1] = str_c("Dissatisfied");
 	in.show_results = POLL_RESULTS_AFTER_VOTE;
-	in.opens_at = closed ? now - 60 : 0;
-	cr_assert_eq(poll_build(&in, now - 120, &p, &e), 0);
+	in.opening = closed ? POLL_OPEN_AT : POLL_OPEN_LATER;
+	in.opens_at = now - 60;
+	cr_assert_eq(poll_build(&in, now - 120, &a, &p, &e), 0);
 	p.org_id = fx.org.id;
-	cr_assert_eq(fx.store->ops->poll_create(fx.store, &who, &p), 0);
+	cr_assert_eq(store_poll_create(fx.store, &who, &p), 0);
 	if (closed)
-		cr_assert_eq(fx.store->ops->poll_act(fx.store, &(struct actor){ fx.org.id, 0, "test" },
-		    p.id, POLL_ACTION_CLOSE, now), 0);
+		cr_assert_eq(store_poll_close(fx.store, &(struct actor){ fx.org.id, 0, "test" },
+		    p.id, now, &e), 0);
 	*first_option = p.options[0].id;
-	return p.id;
+	id = p.id;
+	arena_free(&a);
+	return id;
 }
 
 /* ---- requests ----------------------------------------------------------- */

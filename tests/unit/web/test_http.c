@@ -15,10 +15,10 @@ dummy(struct http_request *req, struct http_response *res)
 }
 
 static const struct route table[] = {
-	{ HTTP_GET, "/o/{slug}/polls/{id}", dummy, 0, 0, "poll", RULE_ANYONE },
-	{ HTTP_POST, "/o/{slug}/polls/{id}", dummy, 10, 0, "vote", RULE_ANYONE },
-	{ HTTP_GET, "/static/{file*}", dummy, 0, 0, "static", RULE_ANYONE },
-	{ HTTP_GET, "/{key}", dummy, 0, 0, "page", RULE_ANYONE },
+	{ HTTP_GET, "/o/{slug}/polls/{id}", dummy, 0, 0, "poll", RULE_ANYONE, NULL },
+	{ HTTP_POST, "/o/{slug}/polls/{id}", dummy, 10, 0, "vote", RULE_ANYONE, NULL },
+	{ HTTP_GET, "/static/{file*}", dummy, 0, 0, "static", RULE_ANYONE, NULL },
+	{ HTTP_GET, "/{key}", dummy, 0, 0, "page", RULE_ANYONE, NULL },
 };
 
 Test(router, matches_typed_parameters)

@@ -44,11 +44,14 @@ make_poll(const struct org *o, const char *question, bool multiple, enum poll_re
     int state, int64_t *first)
 {
 	struct poll p;
-	struct poll_input in = { 0 };
+	struct poll_input in;
 	struct errors e;
-	int64_t now = time(NULL);
+	struct arena a;
+	int64_t now = time(NULL), id;
 
 	errors_init(&e);
+	arena_init(&a, NULL, 0);
+	poll_input_defaults(&in);
 	in.question = str_c(question);
 	in.option_n = 3;
 	in.options[0] = str_c("Very satisfied");
@@ -56,19 +59,22 @@ make_poll(const struct org *o, const char *question, bool multiple, enum poll_re
 	in.options[2] = str_c("Not satisfied");
 	in.multiple = multiple;
 	in.show_results = show;
-	in.opens_at = state == DRAFT ? 0 : state == SCHEDULED ? now + 86400 : now - 60;
-	cr_assert_eq(poll_build(&in, now - 120, &p, &e), 0);
+	in.opening = state == DRAFT ? POLL_OPEN_LATER : POLL_OPEN_AT;
+	in.opens_at = state == SCHEDULED ? now + 86400 : now - 60;
+	/* Built as if a couple of minutes ago, so it can have opened since. */
+	cr_assert_eq(poll_build(&in, now - 120, &a, &p, &e), 0);
 	p.org_id = o->id;
-	cr_assert_eq(fx.store->ops->poll_create(fx.store, &who, &p), 0);
+	cr_assert_eq(store_poll_create(fx.store, &who, &p), 0);
 	if (state == CLOSED) {
 		struct actor staff = { o->id, 0, "test" };
 
-		cr_assert_eq(fx.store->ops->poll_act(fx.store, &staff, p.id, POLL_ACTION_CLOSE,
-		    now), 0);
+		cr_assert_eq(store_poll_close(fx.store, &staff, p.id, now, &e), 0);
 	}
 	if (first)
 		*first = p.options[0].id;
-	return p.id;
+	id = p.id;
+	arena_free(&a);
+	return id;
 }
 
 static void
@@ -81,7 +87,7 @@ make_user(enum role role, const char *email)
 	u.role = role;
 	snprintf(u.email, sizeof(u.email), "%s", email);
 	cr_assert_eq(secret_password_hash(PASSWORD, u.password_hash), 0);
-	cr_assert_eq(fx.store->ops->user_create(fx.store, &who, &u), 0);
+	cr_assert_eq(store_user_create(fx.store, &who, &u), 0);
 }
 
 /* ---- requests ----------------------------------------------------------- */
@@ -509,8 +515,8 @@ Test(pages, after_close_results_wait_for_the_close_and_multiple_choice_warns)
 	assert_contains(x, "Results will be shown when the poll closes.");
 	exchange_free(x);
 
-	cr_assert_eq(fx.store->ops->poll_act(fx.store, &(struct actor){ fx.org.id, 0, "test" }, id,
-	    POLL_ACTION_CLOSE, time(NULL)), 0);
+	cr_assert_eq(store_poll_close(fx.store, &(struct actor){ fx.org.id, 0, "test" }, id,
+	    time(NULL), NULL), 0);
 	x = call(HTTP_GET, results, NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "1 person answered");
@@ -632,12 +638,11 @@ Test(pages, an_edited_statement_is_markdown_without_raw_html)
 
 	memset(&page, 0, sizeof(page));
 	page.org_id = fx.org.id;
-	snprintf(page.key, sizeof(page.key), "privacy");
-	snprintf(page.title, sizeof(page.title), "Our privacy <b>notice</b>");
-	page.body = strdup("# Big\n\nHello *there*.\n\n<script>alert(1)</script>\n\n"
+	page.key = STR_LIT("privacy");
+	page.title = STR_LIT("Our privacy <b>notice</b>");
+	page.body = STR_LIT("# Big\n\nHello *there*.\n\n<script>alert(1)</script>\n\n"
 	    "[click](javascript:alert(2))\n");
-	cr_assert_eq(fx.store->ops->page_put(fx.store, &who, &page), 0);
-	site_page_free(&page);
+	cr_assert_eq(store_page_put(fx.store, &who, &page), 0);
 	x = call(HTTP_GET, "/o/bury/privacy", NULL, NULL);
 	cr_assert_eq(x->res.status, 200);
 	assert_contains(x, "Our privacy &lt;b&gt;notice&lt;/b&gt;");
@@ -878,6 +883,56 @@ Test(pages, staff_open_close_export_and_delete_a_poll)
 	snprintf(path, sizeof(path), "/staff/polls/%lld", (long long)id);
 	x = call(HTTP_GET, path, NULL, cookie);
 	cr_assert_eq(x->res.status, 404);
+	exchange_free(x);
+}
+
+/* The domain's rules hold through the pages as through the API: an open
+ * poll cannot be changed even before anyone answers, the public sees no
+ * count while results are hidden, and staff see it always. */
+Test(pages, the_poll_rules_hold_through_the_pages)
+{
+	char cookie[128], csrf[128], body[512], path[128];
+	int64_t id = make_poll(&fx.org, "Open, no answers?", false, POLL_RESULTS_AFTER_VOTE, OPEN,
+	    NULL);
+	int64_t later = make_poll(&fx.org, "Later?", false, POLL_RESULTS_AFTER_VOTE, SCHEDULED, NULL);
+	struct exchange *x;
+
+	make_user(ROLE_OFFICER, "rules@example.org");
+	sign_in("rules@example.org", cookie, sizeof(cookie), csrf, sizeof(csrf));
+
+	snprintf(path, sizeof(path), "/staff/polls/%lld/edit", (long long)id);
+	snprintf(body, sizeof(body), "csrf=%s&question=Changed%%3F&option=Yes&option=No"
+	    "&show_results=after_vote&open=now", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 409, "an open poll with no answers: %d", x->res.status);
+	assert_contains(x, "can be changed only before it opens");
+	exchange_free(x);
+	snprintf(path, sizeof(path), "/staff/polls/%lld", (long long)id);
+	x = call(HTTP_GET, path, NULL, cookie);
+	assert_contains(x, "Open, no answers?");
+	assert_lacks(x, "Change the poll");
+	exchange_free(x);
+
+	/* A scheduled poll can be changed; a draft cannot be closed. */
+	snprintf(path, sizeof(path), "/staff/polls/%lld/edit", (long long)later);
+	snprintf(body, sizeof(body), "csrf=%s&question=Changed%%3F&option=Yes&option=No"
+	    "&show_results=after_vote&open=later", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 303, "%s", x->html);
+	exchange_free(x);
+	snprintf(path, sizeof(path), "/staff/polls/%lld/close", (long long)later);
+	snprintf(body, sizeof(body), "csrf=%s", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 409);
+	assert_contains(x, "not open yet");
+	exchange_free(x);
+
+	/* The public poll page of an open poll shows no count before voting. */
+	snprintf(body, sizeof(body), "options=%d", 0);
+	snprintf(path, sizeof(path), "/o/bury/polls/%lld/results", (long long)id);
+	x = call(HTTP_GET, path, NULL, NULL);
+	cr_assert_eq(x->res.status, 403);
+	assert_lacks(x, "answered");
 	exchange_free(x);
 }
 

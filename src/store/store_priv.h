@@ -1,0 +1,54 @@
+/*
+ * store_priv.h - what the store's area files (staff.c, polls.c, ballots.c,
+ * site.c, audit.c) share: the store itself and the audit log's writer.
+ *
+ * Adding an area is one file here (its operations, in SQL both engines
+ * accept, through db.h), one migration in data/migrations and its rules in
+ * src/domain; docs/architecture.md walks through one.
+ *
+ * Not a public header: only src/store includes it.
+ */
+#ifndef INVOLVE_STORE_PRIV_H
+#define INVOLVE_STORE_PRIV_H
+
+#include "involve/store.h"
+#include "db.h"
+
+struct store {
+	struct db *db;
+	unsigned char audit_key[32];
+};
+
+/*
+ * Names of the locks (db_lock) that keep work one at a time across app
+ * servers: appending to the audit chain, and migrating.  ("involve" in
+ * ASCII, and one more.)
+ */
+#define STORE_AUDIT_LOCK 0x696e766f6c7665LL
+#define STORE_MIGRATE_LOCK 0x696e766f6c7666LL
+
+/*
+ * Bytes of the voter hash kept with a ballot.  The first 16 of the keyed
+ * hash's 32 are as unguessable and as unlinkable, and a collision between
+ * two browsers on one poll is a chance of 1 in 2^64 per pair; a shorter
+ * key keeps the unique index, which every ballot writes to, smaller.
+ */
+#define STORE_VOTER_KEY 16
+
+int64_t store_now(void);
+
+/*
+ * Appends the audit entry for a staff change inside the change's own
+ * transaction (c is the writer's): `action` ("poll.create"), the target
+ * ("poll:12", from target_fmt) and `detail`, a JSON object's text (NULL for
+ * none).  The chain's tail is read under STORE_AUDIT_LOCK in the same
+ * transaction, so entries never fork, however many servers append.
+ */
+int store_audit_append(struct store *s, struct db_conn *c, const struct actor *who,
+    const char *action, const struct buf *detail, const char *target_fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Applies the migrations (migrate.c). */
+int store_migrations_apply(struct store *s);
+
+#endif
