@@ -67,6 +67,7 @@ bench: bench-deps
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve \
 		bench/$(if $(BENCH_PREVIOUS),compare,run).sh
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/page.sh
+	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/flood.sh
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/pg.sh
 
 # The fuzzing build is clang's, set up by scripts/fuzz.sh (see tests/fuzz/README.md): every
