@@ -77,19 +77,19 @@ build_failed() {
 }
 
 echo "bench: building $previous_name in $prev" >&2
-timeout 120 git worktree add --detach --quiet "$prev" "$previous_commit" \
+limited 120 git worktree add --detach --quiet "$prev" "$previous_commit" \
 	>"$tmp/previous-build.log" 2>&1 || build_failed "git worktree add"
 meson_options=(-Dbuildtype=release)
 if grep -qs "option('tests'" "$prev/meson_options.txt" "$prev/meson.options"; then
 	meson_options+=(-Dtests=disabled)
 fi
-timeout "$BUILD_SECONDS" meson setup "$prev/build-release" "$prev" "${meson_options[@]}" \
+limited "$BUILD_SECONDS" meson setup "$prev/build-release" "$prev" "${meson_options[@]}" \
 	>>"$tmp/previous-build.log" 2>&1 || build_failed "meson setup"
-timeout "$BUILD_SECONDS" ninja -C "$prev/build-release" >>"$tmp/previous-build.log" 2>&1 ||
+limited "$BUILD_SECONDS" ninja -C "$prev/build-release" >>"$tmp/previous-build.log" 2>&1 ||
 	build_failed "the build"
 if [ -x "$prev/scripts/build-static.sh" ]; then
 	ln -s "$root/node_modules" "$prev/node_modules"
-	timeout 120 "$prev/scripts/build-static.sh" >>"$tmp/previous-build.log" 2>&1 ||
+	limited 120 "$prev/scripts/build-static.sh" >>"$tmp/previous-build.log" 2>&1 ||
 		build_failed "scripts/build-static.sh (is node_modules installed here?)"
 fi
 prev_bin=$prev/build-release/src/cli/involve

@@ -47,17 +47,18 @@ bench_begin() {
 
 bench_cleanup() {
 	local hook i
-	for hook in ${bench_exit_hooks[@]+"${bench_exit_hooks[@]}"}; do
-		"$hook" || true
-	done
 	# The last started first: the load generators before the servers they load.
 	for ((i = ${#bench_pids[@]} - 1; i >= 0; i--)); do
 		stop "${bench_pids[i]}"
 	done
+	for hook in ${bench_exit_hooks[@]+"${bench_exit_hooks[@]}"}; do
+		"$hook" || true
+	done
 	[ -z "$tmp" ] || rm -rf "$tmp"
 }
 
-# bench_at_exit FUNCTION: FUNCTION runs on exit, before the tracked processes are stopped.
+# bench_at_exit FUNCTION: FUNCTION runs on exit, once the tracked processes are stopped and
+# before the temporary directory is removed.
 bench_at_exit() {
 	bench_exit_hooks+=("$1")
 }
@@ -88,6 +89,19 @@ stop() {
 	kill -KILL "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
 	untrack "$1"
+}
+
+# limited SECONDS COMMAND...: runs COMMAND with a time limit and returns its status.  It runs
+# in the background and is waited for, so that an interrupt is handled at once (bash runs traps
+# only between foreground commands) and stops it too.
+limited() {
+	local pid status=0
+	timeout --kill-after=5 "$@" &
+	pid=$!
+	track "$pid"
+	wait "$pid" || status=$?
+	untrack "$pid"
+	return "$status"
 }
 
 # require TOOL...: exits when one is missing.
@@ -160,7 +174,7 @@ serve() {
 serve_baseline() {
 	local bin=$1/bench-baseline
 	echo "bench: building $bin" >&2
-	timeout 120 cc -O2 -o "$bin" bench/baseline/baseline.c -lmicrohttpd -lsqlite3 -lpthread
+	limited 120 cc -O2 -o "$bin" bench/baseline/baseline.c -lmicrohttpd -lsqlite3 -lpthread
 	mkdir -p "$tmp/baseline"
 	serve baseline "$root" / "$bin" "{port}" "$tmp/baseline/ballots.db"
 }
