@@ -53,12 +53,12 @@ us_per_vote() {
 # --- PostgreSQL ------------------------------------------------------------------------------
 # Durability stays as shipped; the memory settings are what a server of this size would get.
 PG_CLUSTER_OPTIONS="-c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=15min" \
-	scripts/pg-cluster.sh start "$tmp/pg" >"$tmp/pg.env"
+	limited 120 scripts/pg-cluster.sh start "$tmp/pg" >"$tmp/pg.env"
 pg_url=$(sed -n 's/^INVOLVE_TEST_PG_URL=//p' "$tmp/pg.env")
 pg_server=${pg_url%/*}
 echo "bench: PostgreSQL at $pg_server" >&2
 
-psql -qX "$pg_url" -c 'CREATE TABLE pgb (id bigserial PRIMARY KEY, poll bigint NOT NULL,
+limited 60 psql -qX "$pg_url" -c 'CREATE TABLE pgb (id bigserial PRIMARY KEY, poll bigint NOT NULL,
 	voter bytea NOT NULL, cast_at bigint NOT NULL, UNIQUE (poll, voter))'
 cat >"$tmp/one.sql" <<'SQL'
 INSERT INTO pgb (poll, voter, cast_at) VALUES (1, decode(md5(random()::text), 'hex'), 1);
@@ -68,7 +68,7 @@ INSERT INTO pgb (poll, voter, cast_at)
 SELECT 1, decode(md5(random()::text), 'hex'), 1 FROM generate_series(1, 16);
 SQL
 pgbench_tps() {
-	timeout 120 "$pgbin/pgbench" -n -c "$connections" -j "$threads" -T "$(tr -d s <<<"$duration")" \
+	limited 120 "$pgbin/pgbench" -n -c "$connections" -j "$threads" -T "$(tr -d s <<<"$duration")" \
 		-f "$1" "$pg_url" >"$tmp/$2.pgbench" 2>&1 || { cat "$tmp/$2.pgbench" >&2; return 1; }
 	awk '/^tps = / { printf "%.0f\n", $3 }' "$tmp/$2.pgbench"
 }
@@ -76,7 +76,7 @@ echo "bench: pgbench, one-row inserts" >&2
 tps_one=$(pgbench_tps "$tmp/one.sql" one)
 echo "bench: pgbench, 16-row inserts" >&2
 tps_sixteen=$(pgbench_tps "$tmp/sixteen.sql" sixteen)
-psql -qX "$pg_url" -c 'DROP TABLE pgb'
+limited 60 psql -qX "$pg_url" -c 'DROP TABLE pgb'
 
 # --- SQLite mode ------------------------------------------------------------------------------
 token=$(involve_prepare "$involve" "$tmp/sqlite")
@@ -90,7 +90,7 @@ sqlite_total=$(results_total "$sqlite_url" "$poll")
 stop "$sqlite_pid"
 
 # --- PostgreSQL mode: two servers behind nginx -----------------------------------------------
-psql -qX "$pg_url" -c 'CREATE DATABASE involve_bench'
+limited 60 psql -qX "$pg_url" -c 'CREATE DATABASE involve_bench'
 db_url=$pg_server/involve_bench
 token=$(involve_prepare "$involve" "$tmp/pgdata" --database "$db_url")
 upstreams=
@@ -122,8 +122,8 @@ measure postgresql "$nginx_pid" "$lb_url/" "$poll" "$option"
 cpu_nodes=$(($(cpu_ticks "${node_pids[@]}") - before_nodes))
 cpu_nginx=$(($(cpu_ticks "$nginx_pid") - before_nginx))
 cpu_pg=$(($(cpu_ticks "$postmaster") - before_pg))
-pg_total=$(psql -qAtX "$db_url" -c "SELECT count(*) FROM ballot WHERE poll_id = $poll")
-pg_counter=$(psql -qAtX "$db_url" -c "SELECT ballots FROM poll WHERE id = $poll")
+pg_total=$(limited 60 psql -qAtX "$db_url" -c "SELECT count(*) FROM ballot WHERE poll_id = $poll")
+pg_counter=$(limited 60 psql -qAtX "$db_url" -c "SELECT ballots FROM poll WHERE id = $poll")
 
 # --- checks and report ---------------------------------------------------------------------
 sqlite_ok=$(wrk_value sqlite ok)
