@@ -1,12 +1,20 @@
 -- vote.lua - wrk script: every request is one vote on one poll.
 --
---   wrk -s bench/vote.lua URL -- POLL_ID OPTION_ID
+--   wrk -s bench/vote.lua URL -- POLL_ID OPTION_ID [SLUG COOKIE]
 --
 -- POSTs {"options":["OPTION_ID"]} to /api/v1/polls/POLL_ID/votes.  wrk keeps
 -- no cookies, so each request looks like a new browser and makes a new
--- ballot.  At the end it prints one line "status NNN COUNT" per status code
--- seen, and "status 2xx COUNT" with their sum, which bench/run.sh reads to
--- check that the poll's results count at least every accepted vote.
+-- ballot.
+--
+-- With SLUG and COOKIE it posts the public form instead, as one browser:
+-- options=OPTION_ID to /o/SLUG/polls/POLL_ID with the header
+-- "Cookie: involve_voter=COOKIE".  Once that browser has voted, every such
+-- request reaches the store and is refused there as a second vote (409).
+--
+-- At the end it prints one line "status NNN COUNT" per status code seen, and
+-- "status 2xx COUNT" with their sum, which the bench scripts read to check
+-- that the poll's results count at least every accepted vote, and that a
+-- flood of second votes was refused as it should be.
 
 local threads = {}
 
@@ -17,10 +25,18 @@ end
 function init(args)
 	local poll = args[1] or "1"
 	local option = args[2] or "1"
+	local slug, cookie = args[3], args[4]
 	wrk.method = "POST"
-	wrk.path = "/api/v1/polls/" .. poll .. "/votes"
-	wrk.body = '{"options":["' .. option .. '"]}'
-	wrk.headers["Content-Type"] = "application/json"
+	if slug and cookie then
+		wrk.path = "/o/" .. slug .. "/polls/" .. poll
+		wrk.body = "options=" .. option
+		wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+		wrk.headers["Cookie"] = "involve_voter=" .. cookie
+	else
+		wrk.path = "/api/v1/polls/" .. poll .. "/votes"
+		wrk.body = '{"options":["' .. option .. '"]}'
+		wrk.headers["Content-Type"] = "application/json"
+	end
 	counts = {}
 	request_body = wrk.format()
 end

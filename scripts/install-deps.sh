@@ -3,7 +3,7 @@
 #
 #   scripts/install-deps.sh run     compiler, libraries and Node.js for `make run`
 #   scripts/install-deps.sh check   + Criterion, Chromium, PostgreSQL 15, nginx, clang (fuzzing)
-#   scripts/install-deps.sh bench   + wrk
+#   scripts/install-deps.sh bench   + wrk, jq, and git (bench/compare.sh builds an older revision)
 #   scripts/install-deps.sh list MODE   prints the Debian packages MODE needs beyond `run`'s,
 #                                       one a line, and installs nothing (tests use it)
 #
@@ -41,7 +41,7 @@ if [ "$mode" = check ] || [ "$mode" = bench ]; then
 		postgresql-client-15 nginx-light clang libclang-rt-14-dev)
 fi
 if [ "$mode" = bench ]; then
-	packages+=(wrk jq)
+	packages+=(wrk jq git)
 fi
 
 if [ -n "$list_only" ]; then
