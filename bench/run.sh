@@ -242,7 +242,6 @@ token=$(timeout 30 "$involve" token create --org bench --user "$email" --data "$
 inv_port=
 for _ in 1 2 3; do
 	inv_port=$(free_port)
-	# From the repository root: the server finds web/templates and web/static there.
 	"$involve" serve --data "$data" --listen "127.0.0.1:$inv_port" --vote-rate-limit 0 \
 		--no-access-log >"$tmp/involve.log" 2>&1 &
 	inv_pid=$!
