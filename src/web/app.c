@@ -159,7 +159,7 @@ is_anonymous_get(const struct http_request *req)
 
 /*
  * Whether a response may be compressed: the one place this is decided, for
- * the static files and every other response alike.
+ * the page cache, the static files and every other response alike.
  *
  * The rule, against BREACH: a body that may carry a secret is never
  * compressed.  Compressed, the length of a page that holds a secret (a
@@ -198,7 +198,7 @@ app_encode_response(const struct http_request *req, struct http_response *res)
 	unsigned available;
 
 	if (!may_compress(req, res) || res->content_encoding != NULL || res->vary_encoding)
-		return; /* not to be compressed, or settled already */
+		return; /* not to be compressed, or settled already (a cached page) */
 	if (res->variants != NULL) {
 		available = coding_variants_available(res->variants);
 		if (available == CODING_BIT(CODING_IDENTITY))
@@ -234,15 +234,17 @@ app_encode_response(const struct http_request *req, struct http_response *res)
 static int
 handle_cached(const struct route *r, struct http_request *req, struct http_response *res)
 {
+	struct coding_accept accept;
 	int rc;
 
-	if (page_cache_get(req->app->pages, req->path, res))
+	coding_accept_of(req, &accept);
+	if (page_cache_get(req->app->pages, req->path, &accept, res))
 		return HTTP_DONE;
 	rc = r->handler(req, res);
 	/* Only a plain page: no cookie set, nothing personal. */
 	if (rc == HTTP_DONE && res->status == 200 && res->header_n == 0 && !res->no_store &&
 	    res->static_body == NULL)
-		page_cache_put(req->app->pages, req->path, res);
+		page_cache_put(req->app->pages, req->path, res, may_compress(req, res));
 	return rc;
 }
 

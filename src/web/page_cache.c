@@ -1,13 +1,15 @@
 /*
  * page_cache.c - whole public pages kept for a moment (see page_cache.h).
  * Slots are chosen by a hash of the path; a collision replaces the older
- * page, which costs only a render.
+ * page, which costs only a render.  A page is kept with its compressed
+ * forms, made once when it is put, outside the lock.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "involve/content_coding.h"
 #include "involve/page_cache.h"
 
 struct entry {
@@ -18,8 +20,8 @@ struct entry {
 	int status;
 	const char *content_type; /* a literal, as in struct http_response */
 	bool frameable;
-	char *body;
-	size_t body_n;
+	char *body[CODING_N]; /* [CODING_IDENTITY] always; the others when smaller */
+	size_t body_n[CODING_N];
 };
 
 struct page_cache {
@@ -35,6 +37,18 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+entry_clear(struct entry *e)
+{
+	int k;
+
+	for (k = 0; k < CODING_N; k++) {
+		free(e->body[k]);
+		e->body[k] = NULL;
+		e->body_n[k] = 0;
+	}
 }
 
 static size_t
@@ -68,51 +82,97 @@ page_cache_free(struct page_cache *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < PAGE_CACHE_SLOTS; i++)
-		free(c->slots[i].body);
+		entry_clear(&c->slots[i]);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
 bool
-page_cache_get(struct page_cache *c, struct str path, struct http_response *res)
+page_cache_get(struct page_cache *c, struct str path, const struct coding_accept *accept,
+    struct http_response *res)
 {
+	enum content_coding coding = CODING_IDENTITY;
+	unsigned available = 0;
 	struct entry *e;
 	bool hit = false;
+	int k;
 
 	if (c == NULL || path.n >= PAGE_CACHE_PATH_MAX)
 		return false;
 	pthread_mutex_lock(&c->lock);
 	e = &c->slots[slot_of(path)];
-	if (e->body && e->generation == c->generation && e->path_n == path.n &&
+	if (e->body[CODING_IDENTITY] && e->generation == c->generation && e->path_n == path.n &&
 	    memcmp(e->path, path.p, path.n) == 0 && now_ms() < e->expires_ms) {
+		for (k = 0; k < CODING_N; k++)
+			if (e->body[k])
+				available |= CODING_BIT(k);
+		if (accept)
+			coding = coding_choose(accept, available);
 		res->status = e->status;
 		res->content_type = e->content_type;
 		res->frameable = e->frameable;
-		buf_add(&res->body, e->body, e->body_n);
+		res->content_encoding = coding_name(coding);
+		res->vary_encoding = available != CODING_BIT(CODING_IDENTITY);
+		buf_add(&res->body, e->body[coding], e->body_n[coding]);
 		hit = buf_ok(&res->body);
-		if (!hit)
+		if (!hit) {
 			buf_reset(&res->body);
+			res->content_encoding = NULL;
+			res->vary_encoding = false;
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	return hit;
 }
 
-void
-page_cache_put(struct page_cache *c, struct str path, const struct http_response *res)
+/* Copies of the body in each coding, for an entry: copy[CODING_IDENTITY]
+ * always, the others when compress and smaller.  false when out of memory
+ * (nothing is then left allocated). */
+static bool
+make_copies(const struct http_response *res, bool compress, char *copy[CODING_N],
+    size_t copy_n[CODING_N])
 {
+	struct buf packed;
+	size_t len;
+	int k;
+
+	memset(copy, 0, CODING_N * sizeof(copy[0]));
+	memset(copy_n, 0, CODING_N * sizeof(copy_n[0]));
+	copy[CODING_IDENTITY] = malloc(res->body.n + 1);
+	if (copy[CODING_IDENTITY] == NULL)
+		return false;
+	memcpy(copy[CODING_IDENTITY], res->body.p ? res->body.p : "", res->body.n);
+	copy_n[CODING_IDENTITY] = res->body.n;
+	if (!compress || res->body.n < CODING_MIN_BYTES ||
+	    !coding_type_compressible(res->content_type))
+		return true;
+	for (k = CODING_IDENTITY + 1; k < CODING_N; k++) {
+		packed = BUF_INIT;
+		if (coding_compress((enum content_coding)k, CODING_BEST, res->body.p, res->body.n,
+		        &packed) == 0 && packed.n < res->body.n) {
+			copy[k] = buf_detach(&packed, &len);
+			copy_n[k] = len;
+		}
+		/* A form that failed or gained nothing is simply not kept. */
+		buf_free(&packed);
+	}
+	return true;
+}
+
+void
+page_cache_put(struct page_cache *c, struct str path, const struct http_response *res,
+    bool compress)
+{
+	char *copy[CODING_N];
+	size_t copy_n[CODING_N];
 	struct entry *e;
-	char *copy;
 
 	if (c == NULL || path.n >= PAGE_CACHE_PATH_MAX || res->body.n > PAGE_CACHE_BODY_MAX ||
-	    !buf_ok(&res->body))
+	    !buf_ok(&res->body) || !make_copies(res, compress, copy, copy_n))
 		return;
-	copy = malloc(res->body.n + 1);
-	if (copy == NULL)
-		return;
-	memcpy(copy, res->body.p ? res->body.p : "", res->body.n);
 	pthread_mutex_lock(&c->lock);
 	e = &c->slots[slot_of(path)];
-	free(e->body);
+	entry_clear(e);
 	memcpy(e->path, path.p, path.n);
 	e->path_n = path.n;
 	e->generation = c->generation;
@@ -120,8 +180,8 @@ page_cache_put(struct page_cache *c, struct str path, const struct http_response
 	e->status = res->status;
 	e->content_type = res->content_type;
 	e->frameable = res->frameable;
-	e->body = copy;
-	e->body_n = res->body.n;
+	memcpy(e->body, copy, sizeof(e->body));
+	memcpy(e->body_n, copy_n, sizeof(e->body_n));
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -135,9 +195,10 @@ page_cache_get_value(struct page_cache *c, struct str key, void *out, size_t siz
 		return false;
 	pthread_mutex_lock(&c->lock);
 	e = &c->slots[slot_of(key)];
-	if (e->body && e->generation == c->generation && e->path_n == key.n &&
-	    memcmp(e->path, key.p, key.n) == 0 && now_ms() < e->expires_ms && e->body_n == size) {
-		memcpy(out, e->body, size);
+	if (e->body[CODING_IDENTITY] && e->generation == c->generation && e->path_n == key.n &&
+	    memcmp(e->path, key.p, key.n) == 0 && now_ms() < e->expires_ms &&
+	    e->body_n[CODING_IDENTITY] == size) {
+		memcpy(out, e->body[CODING_IDENTITY], size);
 		hit = true;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -153,7 +214,7 @@ page_cache_put_value(struct page_cache *c, struct str key, const void *value, si
 	 * and one invalidation. */
 	memset(&as_page, 0, sizeof(as_page));
 	as_page.body = (struct buf){ (char *)value, size, size, false };
-	page_cache_put(c, key, &as_page);
+	page_cache_put(c, key, &as_page, false);
 }
 
 void
