@@ -53,7 +53,7 @@ static const char serve_help[] =
     "                          working on them; by default those built in are used\n"
     "  --static DIR            read the static files from DIR (web/static) and serve\n"
     "                          them uncompressed; by default those built in are used\n"
-    "  --demo-file FILE        demo content (default data/demo/demo.json)\n"
+    "  --demo-file FILE        demo content (default: data/demo/demo.json, built in)\n"
     "  --threads N             HTTP threads (default: one per processor)\n"
     "  --no-access-log         do not write a log line per request\n"
     "  --max-connections N     open connections at once (default 16384); the open-file\n"
@@ -162,7 +162,7 @@ cmd_serve(int argc, char **argv)
 	struct app *app = NULL;
 	struct errors e;
 	char public_url[512], shown[512];
-	const char *demo_file = "data/demo/demo.json";
+	const char *demo_file = NULL; /* the built-in copy */
 	bool demo = false;
 	long n;
 	int orgs = 0, rc;

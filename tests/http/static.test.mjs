@@ -1,7 +1,8 @@
 // Static files: content-hashed URLs with long cache lifetimes, and nothing
-// outside the static table reachable, however the path is written.  Pages
-// and static files are built into the program, so it serves them from any
-// working directory; --templates and --static read folders instead.
+// outside the static table reachable, however the path is written.  Pages,
+// static files and the demo content are built into the program, so it serves
+// them from any working directory; --templates and --static read folders
+// instead.
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -75,14 +76,16 @@ async function linkedCss(base, path) {
 	return { html, css: css[1] };
 }
 
-test('the program serves its built-in pages and files from any working directory', async () => {
-	// Neither the working directory nor the data directory holds a web/ folder.
-	const elsewhere = await startOneServer({ cwd: makeDataDir() });
+test('the program serves its built-in pages, files and demo from any working directory', async () => {
+	// Neither the working directory nor the data directory holds web/ or data/.
+	const elsewhere = await startOneServer({ cwd: makeDataDir(), args: ['--demo'] });
 	try {
 		const home = await fetch(`${elsewhere.url}/`);
 		assert.equal(home.status, 200);
 		const { html, css } = await linkedCss(elsewhere.url, '/');
 		assert.match(html, /Have your say/);
+		assert.match(await (await fetch(`${elsewhere.url}/o/bury/`)).text(), /pharmacy services/,
+			'the demo content is built in too');
 		const res = await fetch(elsewhere.url + css);
 		assert.equal(res.status, 200);
 		assert.match(res.headers.get('content-type'), /^text\/css/);
