@@ -44,26 +44,27 @@ bench-deps:
 static:
 	@scripts/build-static.sh
 
+# The static files are built into the program, so they are copied in before ninja runs.
 build: deps
+	@scripts/build-static.sh
 	@$(call meson_dir,$(BUILD_DIR),$(BUILD_OPTS))
 	ninja -C $(BUILD_DIR)
-	@scripts/build-static.sh
 
 run: deps build
 	exec ./build/src/cli/involve serve --data ./var --demo
 
 # A build that does not compile still ends with the closing count, so the failure is counted.
 check: check-deps
+	@scripts/build-static.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 	@$(call meson_dir,$(CHECK_DIR),$(CHECK_OPTS))
 	@ninja -C $(CHECK_DIR) || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-	@scripts/build-static.sh
 	@INVOLVE_BIN=$(CURDIR)/$(CHECK_DIR)/src/cli/involve CHECK_BUILD_DIR=$(CHECK_DIR) \
 		scripts/check.sh
 
 bench: bench-deps
+	@scripts/build-static.sh
 	@$(call meson_dir,$(RELEASE_DIR),$(RELEASE_OPTS))
 	ninja -C $(RELEASE_DIR)
-	@scripts/build-static.sh
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve \
 		bench/$(if $(BENCH_PREVIOUS),compare,run).sh
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/page.sh
@@ -71,7 +72,8 @@ bench: bench-deps
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/pg.sh
 
 # The fuzzing build is clang's, set up by scripts/fuzz.sh (see tests/fuzz/README.md): every
-# committed input once, then each target for FUZZ_SECONDS.
+# committed input once, then each target for FUZZ_SECONDS.  It builds only the fuzz targets,
+# which read web/ from the source tree, so it needs no static files built in.
 FUZZ_SECONDS ?= 300
 
 fuzz: check-deps

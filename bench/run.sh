@@ -50,7 +50,7 @@ base_pid=$server_pid
 base_url=$server_url
 
 token=$(involve_prepare "$involve" "$tmp/involve")
-# From the repository root: the server finds web/templates and web/static there.
+# From the repository root (a build that reads web/ from its working folder finds it).
 serve_involve involve "$involve" "$root" "$tmp/involve"
 inv_pid=$server_pid
 inv_url=$server_url

@@ -3,8 +3,9 @@
 #
 # web/static/ is what the server serves under /static/.  Our own app.css and app.js live there
 # and are committed; web/static/nhsuk/ is made here from the package pinned in
-# package-lock.json and is never committed.  The server hashes file contents itself at start-up,
-# so nothing here renames files or writes a manifest.
+# package-lock.json and is never committed.  It must run before the program is built, which
+# carries these files inside it (the Makefile runs it first).  The server
+# hashes file contents itself at start-up, so nothing here renames files or writes a manifest.
 #
 # Two changes are made to the vendor stylesheet, both so that a page needs nothing but our own
 # origin (the server's Content-Security-Policy allows nothing else):
@@ -30,8 +31,9 @@ for f in nhsuk-frontend.min.css nhsuk-frontend.min.js assets/images/favicon.ico;
 	fi
 done
 
-# Build next to the destination and swap it in, so a running server never sees half a copy.
-tmp="$dest.tmp.$$"
+# Build beside web/static (on the same file system) and swap it in, so nothing ever sees half a
+# copy; not inside web/static, whose time would then change on every run.
+tmp="$root/web/.nhsuk.tmp.$$"
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$tmp"
 mkdir -p "$tmp/assets/images"
@@ -52,6 +54,12 @@ if grep -q -e '@font-face' -e 'url(/assets/' "$tmp/nhsuk-frontend.min.css"; then
 	exit 1
 fi
 
+# The files are built into the program (web/meson.build), which ninja rebuilds when a file or
+# folder under web/static is newer: an unchanged copy is left alone, so running this before
+# every build costs no rebuild.
+if [ -d "$dest" ] && diff -r -q "$tmp" "$dest" >/dev/null 2>&1; then
+	exit 0
+fi
 rm -rf "$dest"
 mv "$tmp" "$dest"
 trap - EXIT

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "involve/embed.h"
 #include "involve/http.h"
 #include "involve/keys.h"
 #include "involve/reply.h"
@@ -24,8 +25,13 @@ struct page_cache;
 
 struct app_config {
 	const char *public_url;      /* "http://127.0.0.1:8080", no trailing slash */
-	const char *templates_dir;   /* web/templates */
-	const char *static_dir;      /* web/static */
+	/* Pages and static files: read from these folders when set (serve
+	 * --templates and --static, for working on them), else taken from the
+	 * built-in lists (web_assets.h), which must outlive the app. */
+	const char *templates_dir;
+	const char *static_dir;
+	const struct embedded_file *templates;
+	const struct embedded_asset *statics;
 	int vote_rate_limit;         /* votes per minute per network; 0 = off */
 	bool secure_cookies;         /* public URL is https */
 };
@@ -59,6 +65,17 @@ const struct route *app_routes(int *n);
 /* Runs the request through routing, limits and the handler.  The adapter
  * and handler tests both call this. */
 int app_handle(struct app *app, struct http_request *req, struct http_response *res);
+
+/*
+ * Settles how a response's body is sent, just before it is (the HTTP
+ * adapter calls this for every response): in the coding the request's
+ * Accept-Encoding prefers, from the static file's forms made when
+ * building, or compressed now when the body is large enough to pay, with
+ * res->content_encoding and res->vary_encoding set to match.  A response
+ * that may carry a secret is never compressed (see may_compress in app.c).
+ * A body that cannot be compressed (out of memory) is sent as it is.
+ */
+void app_encode_response(const struct http_request *req, struct http_response *res);
 
 /* Reads a poll for casting a ballot into a, from a copy at most a moment
  * old (the writer checks again at commit).  0 or the store's error. */

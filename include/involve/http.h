@@ -45,6 +45,7 @@ struct http_pair {
 };
 
 struct app;
+struct coding_variants;
 struct route;
 
 struct http_request {
@@ -115,6 +116,12 @@ struct http_response {
 	bool frameable;                /* may be shown in another site's iframe */
 	bool no_store;                 /* Cache-Control: no-store (personal pages) */
 	const char *cache_control;     /* a literal overriding the default */
+	/* Content coding (content_coding.h), settled by app_encode_response
+	 * just before sending: */
+	const struct coding_variants *variants; /* static_body in other codings,
+	                                         * made in advance, kept alive */
+	const char *content_encoding;  /* "br", "gzip": the body is so encoded */
+	bool vary_encoding;            /* the body depends on Accept-Encoding */
 	/*
 	 * For handlers that finish later (a write waiting for its commit): the
 	 * handler sets `then` and returns HTTP_PENDING; whoever completes the

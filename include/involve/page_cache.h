@@ -18,6 +18,8 @@
 #include "involve/http.h"
 #include "involve/poll.h"
 
+struct coding_accept;
+
 #define PAGE_CACHE_TTL_MS 1000
 #define PAGE_CACHE_SLOTS 256
 #define PAGE_CACHE_PATH_MAX 256
@@ -28,10 +30,16 @@ struct page_cache;
 struct page_cache *page_cache_new(void);
 void page_cache_free(struct page_cache *c);
 /* Fills res (status, type, body) from a fresh entry for path: true on a
- * hit. */
-bool page_cache_get(struct page_cache *c, struct str path, struct http_response *res);
-/* Keeps a copy of res for path. */
-void page_cache_put(struct page_cache *c, struct str path, const struct http_response *res);
+ * hit.  The body is in the coding `accept` prefers (content_coding.h; NULL
+ * for identity) of those kept, with res->content_encoding and
+ * res->vary_encoding set to match. */
+bool page_cache_get(struct page_cache *c, struct str path, const struct coding_accept *accept,
+    struct http_response *res);
+/* Keeps a copy of res for path; with compress, also its gzip and brotli
+ * forms where they pay (the caller decides whether the page may be
+ * compressed at all: see app_encode_response). */
+void page_cache_put(struct page_cache *c, struct str path, const struct http_response *res,
+    bool compress);
 /* The same for a poll as the vote handler reads it, under a key that is
  * not a path ("poll:12"): put keeps a copy; get copies a fresh one into a,
  * or gives NULL. */

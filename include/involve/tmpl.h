@@ -1,10 +1,11 @@
 /*
  * tmpl.h - HTML templates: a small Mustache subset, compiled once at load.
  *
- * Every page is rendered from a set of templates loaded from one directory at
- * start-up.  Loading parses each file once into a node tree; rendering walks
- * the tree against a jansson value and does no parsing, so a busy public page
- * costs little more than the bytes it writes.
+ * Every page is rendered from a set of templates loaded at start-up, from the
+ * copies built into the program (tmpl_set_load_strings; see web_assets.h) or
+ * from a directory.  Loading parses each file once into a node tree;
+ * rendering walks the tree against a jansson value and does no parsing, so a
+ * busy public page costs little more than the bytes it writes.
  *
  * Syntax:
  *   {{name}} {{a.b.c}} {{.}}   value, HTML-escaped (& < > " ')

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "involve/embed.h"
 #include "involve/error.h"
 #include "involve/keys.h"
 #include "involve/store.h"
@@ -86,8 +87,10 @@ int cmd_restore(int argc, char **argv);
 int cmd_migrate_data(int argc, char **argv);
 int cmd_routes(int argc, char **argv); /* not listed in --help */
 
-/* demo.c: fills a new database with the demo content; prints the admin
- * password once. */
+/* demo.c: fills a new database with the demo content from demo_path, or
+ * with the built-in copy when it is NULL; prints the admin password once. */
 int demo_load(struct cli_env *env, const char *demo_path);
+/* data/demo/demo.json as built in (scripts/embed.py); NULL-name ended. */
+extern const struct embedded_file demo_content[];
 
 #endif

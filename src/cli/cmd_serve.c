@@ -6,7 +6,8 @@
  * Started as root with --user, it gives the data directory to that user,
  * opens everything it needs (database, keys, templates, the listening
  * socket, which may be a port below 1024) and then becomes the user for
- * good before serving a single request.
+ * good before serving a single request.  Pages and static files are built
+ * into the program, so it runs from any working directory.
  */
 #include <getopt.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@
 #include "involve/log.h"
 #include "involve/proxy.h"
 #include "involve/secret.h"
+#include "involve/web_assets.h"
 #include "cli.h"
 #include "serve_process.h"
 
@@ -47,9 +49,11 @@ static const char serve_help[] =
     "                          for kiosks and load tests)\n"
     "  --demo                  on first start, fill the database with the demo content\n"
     "                          and print the demo administrator's password\n"
-    "  --templates DIR         page templates (default web/templates)\n"
-    "  --static DIR            static files (default web/static)\n"
-    "  --demo-file FILE        demo content (default data/demo/demo.json)\n"
+    "  --templates DIR         read the page templates from DIR (web/templates), for\n"
+    "                          working on them; by default those built in are used\n"
+    "  --static DIR            read the static files from DIR (web/static) and serve\n"
+    "                          them uncompressed; by default those built in are used\n"
+    "  --demo-file FILE        demo content (default: data/demo/demo.json, built in)\n"
     "  --threads N             HTTP threads (default: one per processor)\n"
     "  --no-access-log         do not write a log line per request\n"
     "  --max-connections N     open connections at once (default 16384); the open-file\n"
@@ -158,7 +162,7 @@ cmd_serve(int argc, char **argv)
 	struct app *app = NULL;
 	struct errors e;
 	char public_url[512], shown[512];
-	const char *demo_file = "data/demo/demo.json";
+	const char *demo_file = NULL; /* the built-in copy */
 	bool demo = false;
 	long n;
 	int orgs = 0, rc;
@@ -169,8 +173,8 @@ cmd_serve(int argc, char **argv)
 	memset(&acfg, 0, sizeof(acfg));
 	memset(&hcfg, 0, sizeof(hcfg));
 	hcfg.listen = SERVE_LISTEN_DEFAULT;
-	acfg.templates_dir = "web/templates";
-	acfg.static_dir = "web/static";
+	acfg.templates = web_templates;
+	acfg.statics = web_static;
 	acfg.vote_rate_limit = SERVE_RATE_DEFAULT;
 	rc = cli_parse("serve", serve_help, argc, argv, 1, opts, &common);
 	if (rc != CLI_OK)

@@ -111,8 +111,13 @@ demo_load(struct cli_env *env, const char *demo_path)
 	size_t i, j;
 	int rc = ERR_INVALID;
 
-	root = json_load_file(demo_path, JSON_REJECT_DUPLICATES, &jerr);
+	if (demo_path)
+		root = json_load_file(demo_path, JSON_REJECT_DUPLICATES, &jerr);
+	else
+		root = json_loadb(demo_content[0].data, demo_content[0].size,
+		    JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
+		demo_path = demo_path ? demo_path : "the built-in demo content";
 		fprintf(stderr, "involve: demo: cannot read %s: %s (line %d)\n", demo_path, jerr.text,
 		    jerr.line);
 		return ERR_IO;

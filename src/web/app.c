@@ -10,11 +10,50 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/content_coding.h"
 #include "involve/json_depth.h"
 #include "involve/page_cache.h"
 #include "involve/route.h"
 #include "involve/static_files.h"
 #include "involve/tmpl.h"
+
+/* The built-in templates ("staff/poll.html" becomes "staff/poll"). */
+static int
+load_templates(const struct embedded_file *list, struct tmpl_set **out, struct errors *e)
+{
+	const char *names[TMPL_SET_MAX], *sources[TMPL_SET_MAX];
+	const struct embedded_file *f;
+	size_t len;
+	int i, n = 0, rc;
+
+	*out = NULL;
+	if (list == NULL) {
+		errors_add(e, "templates", "no templates: neither a folder nor built-in ones");
+		return ERR_INVALID;
+	}
+	for (f = list; f->name != NULL; f++) {
+		len = strlen(f->name);
+		if (len <= 5 || strcmp(f->name + len - 5, ".html") != 0)
+			continue;
+		if (n == TMPL_SET_MAX) {
+			errors_add(e, "templates", "more than %d templates", TMPL_SET_MAX);
+			rc = ERR_INVALID;
+			goto out;
+		}
+		sources[n] = f->data;
+		names[n] = strndup(f->name, len - 5);
+		if (names[n] == NULL) {
+			rc = ERR_NOMEM;
+			goto out;
+		}
+		n++;
+	}
+	rc = tmpl_set_load_strings(names, sources, n, out, e);
+out:
+	for (i = 0; i < n; i++)
+		free((char *)names[i]);
+	return rc;
+}
 
 int
 app_init(struct app *app, const struct app_config *cfg, struct store *store,
@@ -27,10 +66,16 @@ app_init(struct app *app, const struct app_config *cfg, struct store *store,
 	app->store = store;
 	app->keys = *keys;
 	app->cfg.secure_cookies = strncmp(cfg->public_url, "https://", 8) == 0;
-	rc = tmpl_set_load(cfg->templates_dir, &app->templates, e);
+	if (cfg->templates_dir)
+		rc = tmpl_set_load(cfg->templates_dir, &app->templates, e);
+	else
+		rc = load_templates(cfg->templates, &app->templates, e);
 	if (rc != 0)
 		return rc;
-	rc = static_files_load(cfg->static_dir, &app->statics, e);
+	if (cfg->static_dir)
+		rc = static_files_load(cfg->static_dir, &app->statics, e);
+	else
+		rc = static_files_load_embedded(cfg->statics, &app->statics, e);
 	if (rc != 0)
 		goto fail;
 	app->pages = page_cache_new();
@@ -94,18 +139,96 @@ is_anonymous_get(const struct http_request *req)
 	    !http_header(req, "Cookie", &v);
 }
 
+/* ---- content coding ------------------------------------------------------ */
+
+/*
+ * Whether a response may be compressed: the one place this is decided, for
+ * the page cache, the static files and every other response alike.
+ *
+ * The rule, against BREACH: a body that may carry a secret is never
+ * compressed.  Compressed, the length of a page that holds a secret (a
+ * CSRF token) beside text a visitor chose (a form field sent back, a
+ * search) tells someone who can watch the sizes of encrypted replies, and
+ * make the victim's browser ask for pages, whether that text matches the
+ * secret: enough to guess it a character at a time.  So nothing is
+ * compressed that is
+ *  - personal (no_store): every staff page, whose layout holds the CSRF
+ *    token, and every API reply, which may hold a token;
+ *  - for someone signed in, by session or by token: their pages carry
+ *    their CSRF token (the layout's `staff` context);
+ *  - from a route that needs a sign-in or a CSRF token, or anywhere in the
+ *    staff area (the sign-in page too), even when it refuses.
+ * Public pages hold no secret: the voter's cookie travels in a header,
+ * never in the body.
+ */
+static bool
+may_compress(const struct http_request *req, const struct http_response *res)
+{
+	const struct auth *a = req->auth;
+
+	if (res->no_store || (a != NULL && a->signed_in))
+		return false;
+	if (req->route && (req->route->flags & (ROUTE_STAFF | ROUTE_CSRF | ROUTE_TOKEN)))
+		return false;
+	return !str_starts_with(req->path, "/staff/") && !str_eq_c(req->path, "/staff");
+}
+
+void
+app_encode_response(const struct http_request *req, struct http_response *res)
+{
+	struct coding_accept accept;
+	struct buf packed = BUF_INIT;
+	enum content_coding coding;
+	unsigned available;
+
+	if (!may_compress(req, res) || res->content_encoding != NULL || res->vary_encoding)
+		return; /* not to be compressed, or settled already (a cached page) */
+	if (res->variants != NULL) {
+		available = coding_variants_available(res->variants);
+		if (available == CODING_BIT(CODING_IDENTITY))
+			return;
+		res->vary_encoding = true;
+		coding_accept_of(req, &accept);
+		coding = coding_choose(&accept, available);
+		if (coding != CODING_IDENTITY) {
+			res->static_body = res->variants->v[coding].p;
+			res->static_len = res->variants->v[coding].n;
+			res->content_encoding = coding_name(coding);
+		}
+		return;
+	}
+	if (res->static_body != NULL || res->body.n < CODING_MIN_BYTES || !buf_ok(&res->body) ||
+	    !coding_type_compressible(res->content_type))
+		return;
+	res->vary_encoding = true;
+	coding_accept_of(req, &accept);
+	coding = coding_choose(&accept, CODING_BIT(CODING_GZIP) | CODING_BIT(CODING_BR));
+	if (coding == CODING_IDENTITY)
+		return;
+	if (coding_compress(coding, CODING_FAST, res->body.p, res->body.n, &packed) == 0 &&
+	    packed.n < res->body.n) {
+		buf_free(&res->body);
+		res->body = packed;
+		res->content_encoding = coding_name(coding);
+		return;
+	}
+	buf_free(&packed);
+}
+
 static int
 handle_cached(const struct route *r, struct http_request *req, struct http_response *res)
 {
+	struct coding_accept accept;
 	int rc;
 
-	if (page_cache_get(req->app->pages, req->path, res))
+	coding_accept_of(req, &accept);
+	if (page_cache_get(req->app->pages, req->path, &accept, res))
 		return HTTP_DONE;
 	rc = r->handler(req, res);
 	/* Only a plain page: no cookie set, nothing personal. */
 	if (rc == HTTP_DONE && res->status == 200 && res->header_n == 0 && !res->no_store &&
 	    res->static_body == NULL)
-		page_cache_put(req->app->pages, req->path, res);
+		page_cache_put(req->app->pages, req->path, res, may_compress(req, res));
 	return rc;
 }
 

@@ -163,6 +163,7 @@ send_response(struct conn *c)
 	size_t len;
 	int i;
 
+	app_encode_response(&c->req, res);
 	if (res->static_body) {
 		r = MHD_create_response_from_buffer(res->static_len, (void *)res->static_body,
 		    MHD_RESPMEM_PERSISTENT);
@@ -180,6 +181,10 @@ send_response(struct conn *c)
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", res->content_type);
+	if (res->content_encoding)
+		MHD_add_response_header(r, "Content-Encoding", res->content_encoding);
+	if (res->vary_encoding)
+		MHD_add_response_header(r, "Vary", "Accept-Encoding");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
 	if (res->frameable) {

@@ -1,13 +1,15 @@
 /*
  * page_cache.c - whole public pages kept for a moment (see page_cache.h).
  * Slots are chosen by a hash of the path; a collision replaces the older
- * page, which costs only a render.
+ * page, which costs only a render.  A page is kept with its compressed
+ * forms, made once when it is put, outside the lock.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "involve/content_coding.h"
 #include "involve/page_cache.h"
 
 struct entry {
@@ -18,8 +20,8 @@ struct entry {
 	int status;
 	const char *content_type; /* a literal, as in struct http_response */
 	bool frameable;
-	char *body;
-	size_t body_n;
+	char *body[CODING_N]; /* [CODING_IDENTITY] always; the others when smaller */
+	size_t body_n[CODING_N];
 	struct arena *kept; /* a poll entry's own memory */
 	const struct poll *poll;
 };
@@ -39,6 +41,25 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Frees what an entry holds; it is then empty. */
+static void
+entry_clear(struct entry *e)
+{
+	int k;
+
+	for (k = 0; k < CODING_N; k++) {
+		free(e->body[k]);
+		e->body[k] = NULL;
+		e->body_n[k] = 0;
+	}
+	if (e->kept) {
+		arena_free(e->kept);
+		free(e->kept);
+	}
+	e->kept = NULL;
+	e->poll = NULL;
+}
+
 static size_t
 slot_of(struct str path)
 {
@@ -50,20 +71,6 @@ slot_of(struct str path)
 		h *= 1099511628211ULL;
 	}
 	return (size_t)(h % PAGE_CACHE_SLOTS);
-}
-
-/* Frees what an entry holds; it is then empty. */
-static void
-forget(struct entry *e)
-{
-	free(e->body);
-	e->body = NULL;
-	if (e->kept) {
-		arena_free(e->kept);
-		free(e->kept);
-	}
-	e->kept = NULL;
-	e->poll = NULL;
 }
 
 /* Whether e is a fresh entry for key. */
@@ -80,7 +87,7 @@ claim(struct page_cache *c, struct str key)
 {
 	struct entry *e = &c->slots[slot_of(key)];
 
-	forget(e);
+	entry_clear(e);
 	memcpy(e->path, key.p, key.n);
 	e->path_n = key.n;
 	e->generation = c->generation;
@@ -106,54 +113,100 @@ page_cache_free(struct page_cache *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < PAGE_CACHE_SLOTS; i++)
-		forget(&c->slots[i]);
+		entry_clear(&c->slots[i]);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
 bool
-page_cache_get(struct page_cache *c, struct str path, struct http_response *res)
+page_cache_get(struct page_cache *c, struct str path, const struct coding_accept *accept,
+    struct http_response *res)
 {
+	enum content_coding coding = CODING_IDENTITY;
+	unsigned available = 0;
 	struct entry *e;
 	bool hit = false;
+	int k;
 
 	if (c == NULL || path.n >= PAGE_CACHE_PATH_MAX)
 		return false;
 	pthread_mutex_lock(&c->lock);
 	e = &c->slots[slot_of(path)];
-	if (e->body && fresh(c, e, path)) {
+	if (e->body[CODING_IDENTITY] && fresh(c, e, path)) {
+		for (k = 0; k < CODING_N; k++)
+			if (e->body[k])
+				available |= CODING_BIT(k);
+		if (accept)
+			coding = coding_choose(accept, available);
 		res->status = e->status;
 		res->content_type = e->content_type;
 		res->frameable = e->frameable;
-		buf_add(&res->body, e->body, e->body_n);
+		res->content_encoding = coding_name(coding);
+		res->vary_encoding = available != CODING_BIT(CODING_IDENTITY);
+		buf_add(&res->body, e->body[coding], e->body_n[coding]);
 		hit = buf_ok(&res->body);
-		if (!hit)
+		if (!hit) {
 			buf_reset(&res->body);
+			res->content_encoding = NULL;
+			res->vary_encoding = false;
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	return hit;
 }
 
-void
-page_cache_put(struct page_cache *c, struct str path, const struct http_response *res)
+/* Copies of the body in each coding, for an entry: copy[CODING_IDENTITY]
+ * always, the others when compress and smaller.  false when out of memory
+ * (nothing is then left allocated). */
+static bool
+make_copies(const struct http_response *res, bool compress, char *copy[CODING_N],
+    size_t copy_n[CODING_N])
 {
+	struct buf packed;
+	size_t len;
+	int k;
+
+	memset(copy, 0, CODING_N * sizeof(copy[0]));
+	memset(copy_n, 0, CODING_N * sizeof(copy_n[0]));
+	copy[CODING_IDENTITY] = malloc(res->body.n + 1);
+	if (copy[CODING_IDENTITY] == NULL)
+		return false;
+	memcpy(copy[CODING_IDENTITY], res->body.p ? res->body.p : "", res->body.n);
+	copy_n[CODING_IDENTITY] = res->body.n;
+	if (!compress || res->body.n < CODING_MIN_BYTES ||
+	    !coding_type_compressible(res->content_type))
+		return true;
+	for (k = CODING_IDENTITY + 1; k < CODING_N; k++) {
+		packed = BUF_INIT;
+		if (coding_compress((enum content_coding)k, CODING_BEST, res->body.p, res->body.n,
+		        &packed) == 0 && packed.n < res->body.n) {
+			copy[k] = buf_detach(&packed, &len);
+			copy_n[k] = len;
+		}
+		/* A form that failed or gained nothing is simply not kept. */
+		buf_free(&packed);
+	}
+	return true;
+}
+
+void
+page_cache_put(struct page_cache *c, struct str path, const struct http_response *res,
+    bool compress)
+{
+	char *copy[CODING_N];
+	size_t copy_n[CODING_N];
 	struct entry *e;
-	char *copy;
 
 	if (c == NULL || path.n >= PAGE_CACHE_PATH_MAX || res->body.n > PAGE_CACHE_BODY_MAX ||
-	    !buf_ok(&res->body))
+	    !buf_ok(&res->body) || !make_copies(res, compress, copy, copy_n))
 		return;
-	copy = malloc(res->body.n + 1);
-	if (copy == NULL)
-		return;
-	memcpy(copy, res->body.p ? res->body.p : "", res->body.n);
 	pthread_mutex_lock(&c->lock);
 	e = claim(c, path);
 	e->status = res->status;
 	e->content_type = res->content_type;
 	e->frameable = res->frameable;
-	e->body = copy;
-	e->body_n = res->body.n;
+	memcpy(e->body, copy, sizeof(e->body));
+	memcpy(e->body_n, copy_n, sizeof(e->body_n));
 	pthread_mutex_unlock(&c->lock);
 }
 

@@ -1,6 +1,7 @@
 /*
  * static_files.c - in-memory static files with content-hashed URLs (see
- * static_files.h).
+ * static_files.h).  Built-in files are served from the program's own
+ * memory; a folder's are read into the heap.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "involve/content_coding.h"
 #include "involve/static_files.h"
 
 #define HASH_HEX 12
@@ -19,8 +21,8 @@ struct static_file {
 	char *url;         /* "/static/{hash}/{path}" */
 	char hash[HASH_HEX + 1];
 	const char *type;
-	char *data;
-	size_t len;
+	struct coding_variants body; /* the bytes, and their compressed forms if any */
+	char *owned;       /* the bytes when read from a folder; NULL when built in */
 };
 
 struct static_files {
@@ -54,22 +56,56 @@ type_for(const char *path)
 	return NULL; /* other files (source maps, read-mes) are not served */
 }
 
+/* Adds a file whose bytes are `body` (owned: freed with the set, or NULL
+ * when they live elsewhere).  Takes ownership of `owned` even on failure. */
 static int
-load_file(struct static_files *s, const char *full, const char *rel, struct errors *e)
+add_file(struct static_files *s, const char *rel, const char *type,
+    const struct coding_variants *body, char *owned, struct errors *e)
 {
 	struct static_file *f;
 	unsigned char hash[16];
+	int i;
+
+	if (s->n == STATIC_FILES_MAX) {
+		errors_add(e, "static", "more than %d static files", STATIC_FILES_MAX);
+		free(owned);
+		return ERR_INVALID;
+	}
+	if (body->v[CODING_IDENTITY].n > STATIC_FILE_SIZE_MAX) {
+		errors_add(e, "static", "%s is larger than %d bytes", rel, STATIC_FILE_SIZE_MAX);
+		free(owned);
+		return ERR_INVALID;
+	}
+	f = &s->files[s->n];
+	memset(f, 0, sizeof(*f));
+	f->body = *body;
+	f->owned = owned;
+	f->type = type;
+	crypto_generichash(hash, sizeof(hash), (const unsigned char *)body->v[CODING_IDENTITY].p,
+	    body->v[CODING_IDENTITY].n, NULL, 0);
+	for (i = 0; i < HASH_HEX / 2; i++)
+		snprintf(f->hash + i * 2, 3, "%02x", hash[i]);
+	f->path = strdup(rel);
+	if (f->path == NULL || asprintf(&f->url, "/static/%s/%s", f->hash, rel) < 0) {
+		free(f->path);
+		free(owned);
+		return ERR_NOMEM;
+	}
+	s->n++;
+	return 0;
+}
+
+static int
+load_file(struct static_files *s, const char *full, const char *rel, struct errors *e)
+{
+	struct coding_variants body = { 0 };
 	const char *type = type_for(rel);
+	char *data;
 	FILE *fp;
 	long len;
-	int i;
 
 	if (type == NULL)
 		return 0;
-	if (s->n == STATIC_FILES_MAX) {
-		errors_add(e, "static", "more than %d static files", STATIC_FILES_MAX);
-		return ERR_INVALID;
-	}
 	fp = fopen(full, "rb");
 	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (len = ftell(fp)) < 0 ||
 	    len > STATIC_FILE_SIZE_MAX || fseek(fp, 0, SEEK_SET) != 0) {
@@ -78,28 +114,18 @@ load_file(struct static_files *s, const char *full, const char *rel, struct erro
 			fclose(fp);
 		return ERR_IO;
 	}
-	f = &s->files[s->n];
-	f->data = malloc((size_t)len + 1);
-	if (f->data == NULL || fread(f->data, 1, (size_t)len, fp) != (size_t)len) {
-		free(f->data);
+	data = malloc((size_t)len + 1);
+	if (data == NULL || fread(data, 1, (size_t)len, fp) != (size_t)len) {
+		free(data);
 		fclose(fp);
 		errors_add(e, "static", "cannot read %s", full);
 		return ERR_IO;
 	}
 	fclose(fp);
-	f->len = (size_t)len;
-	f->type = type;
-	crypto_generichash(hash, sizeof(hash), (const unsigned char *)f->data, f->len, NULL, 0);
-	for (i = 0; i < HASH_HEX / 2; i++)
-		snprintf(f->hash + i * 2, 3, "%02x", hash[i]);
-	f->path = strdup(rel);
-	if (f->path == NULL || asprintf(&f->url, "/static/%s/%s", f->hash, rel) < 0) {
-		free(f->path);
-		free(f->data);
-		return ERR_NOMEM;
-	}
-	s->n++;
-	return 0;
+	/* Served as it is: compressed forms are made when building, and a
+	 * folder is for working on the files, not for serving the public. */
+	body.v[CODING_IDENTITY] = (struct str){ data, (size_t)len };
+	return add_file(s, rel, type, &body, data, e);
 }
 
 static int
@@ -111,7 +137,7 @@ load_dir(struct static_files *s, const char *dir, const char *prefix, int depth,
 	DIR *dp;
 	int rc = 0;
 
-	if (depth > 8)
+	if (depth > STATIC_DIR_DEPTH_MAX)
 		return 0;
 	dp = opendir(dir);
 	if (dp == NULL) {
@@ -140,26 +166,66 @@ by_path(const void *a, const void *b)
 	return strcmp(((const struct static_file *)a)->path, ((const struct static_file *)b)->path);
 }
 
-int
-static_files_load(const char *dir, struct static_files **out, struct errors *e)
+static int
+new_set(struct static_files **out)
 {
-	struct static_files *s = calloc(1, sizeof(*s));
-	int rc;
-
-	if (s == NULL)
-		return ERR_NOMEM;
-	if (sodium_init() < 0) {
-		free(s);
+	*out = NULL;
+	if (sodium_init() < 0)
 		return ERR_IO;
-	}
-	rc = load_dir(s, dir, "", 0, e);
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : ERR_NOMEM;
+}
+
+/* Sorts s for find() and hands it over, or frees it on failure. */
+static int
+finish_set(struct static_files *s, int rc, struct static_files **out)
+{
 	if (rc != 0) {
 		static_files_free(s);
+		*out = NULL;
 		return rc;
 	}
 	qsort(s->files, (size_t)s->n, sizeof(s->files[0]), by_path);
 	*out = s;
 	return 0;
+}
+
+int
+static_files_load(const char *dir, struct static_files **out, struct errors *e)
+{
+	struct static_files *s;
+	int rc = new_set(&s);
+
+	if (rc != 0)
+		return rc;
+	return finish_set(s, load_dir(s, dir, "", 0, e), out);
+}
+
+int
+static_files_load_embedded(const struct embedded_asset *list, struct static_files **out,
+    struct errors *e)
+{
+	const struct embedded_asset *a;
+	struct coding_variants body;
+	struct static_files *s;
+	const char *type;
+	int rc = new_set(&s);
+
+	if (rc != 0)
+		return rc;
+	for (a = list; rc == 0 && a->name != NULL; a++) {
+		type = type_for(a->name);
+		if (type == NULL)
+			continue;
+		memset(&body, 0, sizeof(body));
+		body.v[CODING_IDENTITY] = (struct str){ a->data, a->size };
+		if (a->gzip)
+			body.v[CODING_GZIP] = (struct str){ a->gzip, a->gzip_size };
+		if (a->br)
+			body.v[CODING_BR] = (struct str){ a->br, a->br_size };
+		rc = add_file(s, a->name, type, &body, NULL, e);
+	}
+	return finish_set(s, rc, out);
 }
 
 void
@@ -172,7 +238,7 @@ static_files_free(struct static_files *s)
 	for (i = 0; i < s->n; i++) {
 		free(s->files[i].path);
 		free(s->files[i].url);
-		free(s->files[i].data);
+		free(s->files[i].owned);
 	}
 	free(s);
 }
@@ -213,8 +279,10 @@ static_files_serve(const struct static_files *s, struct str rest, struct http_re
 		goto missing;
 	res->status = 200;
 	res->content_type = f->type;
-	res->static_body = f->data;
-	res->static_len = f->len;
+	res->static_body = f->body.v[CODING_IDENTITY].p;
+	res->static_len = f->body.v[CODING_IDENTITY].n;
+	if (coding_variants_available(&f->body) != CODING_BIT(CODING_IDENTITY))
+		res->variants = &f->body;
 	res->cache_control = memcmp(rest.p, f->hash, HASH_HEX) == 0 ?
 	    "public, max-age=31536000, immutable" : "public, max-age=86400";
 	return 0;

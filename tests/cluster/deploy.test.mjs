@@ -4,14 +4,16 @@
 // of Debian's nginx.conf.  nginx -t accepts it without a warning; plain HTTP is redirected to
 // the one HTTPS name whatever Host says; TLS is 1.2 or 1.3 with strong ciphers only, and
 // other names are refused at the handshake; the nodes behind it see https (Secure cookies,
-// Strict-Transport-Security); pages are not compressed (BREACH) but static files are, and
-// nginx keeps them; the access log holds no address or query.
+// Strict-Transport-Security); nginx compresses nothing itself, passes on what the app
+// compressed (static files and public pages, never a staff page: BREACH) and keeps each
+// compressed form of a static file apart; the access log holds no address or query.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, test } from 'node:test';
 
 import { NGINX_BIN, nginxPrefix, spawnNginx, startCluster, stopNginx } from '../lib/cluster.mjs';
@@ -142,8 +144,13 @@ test('it serves the nodes over TLS', async () => {
 	}
 	const page = await httpsGet('/o/bury/', { headers: { 'Accept-Encoding': 'gzip' } });
 	assert.equal(page.status, 200);
-	assert.match(page.body.toString(), /NHS Bury/);
-	assert.equal(page.headers['content-encoding'], undefined, 'pages are not compressed (BREACH)');
+	// A public page carries no secret: the app compresses it, and nginx passes that on.
+	assert.equal(page.headers['content-encoding'], 'gzip', 'the public page comes compressed');
+	assert.match(zlib.gunzipSync(page.body).toString(), /NHS Bury/);
+	// The sign-in page is the staff area's: never compressed (BREACH), by nginx neither.
+	const login = await httpsGet('/staff/login', { headers: { 'Accept-Encoding': 'gzip' } });
+	assert.equal(login.status, 200);
+	assert.equal(login.headers['content-encoding'], undefined, 'staff pages are not compressed');
 	assert.equal(page.protocol, 'TLSv1.3');
 	assert.equal(page.headers.server, 'nginx', 'no version number');
 	assert.match(page.headers['strict-transport-security'], /max-age=\d+/, 'the app knows it is served over https');
@@ -213,15 +220,23 @@ test('static files are compressed and kept for a year', async () => {
 	const html = (await httpsGet('/o/bury/')).body.toString();
 	const css = html.match(/href="(\/static\/[0-9a-f]{12}\/nhsuk\/nhsuk-frontend\.min\.css)"/);
 	assert.ok(css, 'the page links the stylesheet by hash');
-	for (let i = 0; i < 2; i++) {
-		const res = await httpsGet(css[1], { headers: { 'Accept-Encoding': 'gzip' } });
-		assert.equal(res.status, 200);
-		assert.equal(res.headers['content-encoding'], 'gzip');
-		assert.match(res.headers['cache-control'], /max-age=31536000, immutable/);
+	// Each form as a browser, an older client and a plain one ask for it.
+	const forms = [['br', 'gzip, deflate, br'], ['gzip', 'gzip'], [undefined, undefined]];
+	for (const [coding, asked] of forms) {
+		for (let i = 0; i < 2; i++) {
+			const res = await httpsGet(css[1], { headers: asked ? { 'Accept-Encoding': asked } : {} });
+			assert.equal(res.status, 200);
+			assert.equal(res.headers['content-encoding'], coding, `${asked}`);
+			assert.match(res.headers.vary, /Accept-Encoding/);
+			assert.match(res.headers['cache-control'], /max-age=31536000, immutable/);
+		}
 	}
-	// Cached by nginx: served while every node is down.
+	// Cached by nginx, each form apart: served while every node is down.
 	for (const node of cluster.nodes) await node.kill9();
-	const res = await httpsGet(css[1]);
-	assert.equal(res.status, 200, 'the stylesheet comes from nginx\'s cache');
-	assert.match(res.headers['content-type'], /^text\/css/);
+	for (const [coding, asked] of forms) {
+		const res = await httpsGet(css[1], { headers: asked ? { 'Accept-Encoding': asked } : {} });
+		assert.equal(res.status, 200, `the stylesheet (${coding}) comes from nginx's cache`);
+		assert.equal(res.headers['content-encoding'], coding);
+		assert.match(res.headers['content-type'], /^text\/css/);
+	}
 });

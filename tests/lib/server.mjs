@@ -2,7 +2,8 @@
 //
 // Each server gets a free loopback port and its own temporary data directory, so tests never
 // share state.  The binary is INVOLVE_BIN (set by `make check` to the sanitizer build), else
-// build-check/src/cli/involve.  It runs from the repository root, so it finds web/.
+// build-check/src/cli/involve.  It runs from the repository root unless options.cwd says
+// otherwise; its pages and static files are built into it.
 //
 //   const server = await startServer();
 //   const res = await fetch(server.url + '/readyz');
@@ -214,7 +215,7 @@ async function startOnce(dataDir, options) {
 	const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir,
 		'--public-url', url, '--vote-rate-limit', '0', ...(options.args || [])];
 	const proc = spawn(INVOLVE_BIN, args, {
-		cwd: ROOT,
+		cwd: options.cwd || ROOT,
 		env: { ...process.env, ...(options.env || {}) },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -234,7 +235,8 @@ async function startOnce(dataDir, options) {
 }
 
 // options: env (extra environment), args (extra arguments to `serve`), dataDir (use this
-// directory instead of a new one; it is not removed).
+// directory instead of a new one; it is not removed), cwd (the working directory to start
+// in; the repository root by default).
 export function startServer(options = {}) {
 	return clusterMode() ? startCluster(options) : startOneServer(options);
 }
