@@ -7,6 +7,8 @@
 #                BENCH_PREVIOUS=REV also builds revision REV and measures it alternately with
 #                this build (bench/compare.sh, in place of bench/run.sh)
 #   make fuzz    the libFuzzer targets of tests/fuzz, FUZZ_SECONDS (300) each, in build-fuzz
+#   make pot     remakes po/involve.pot, the catalogue template, from the marked messages
+#                (then `msgmerge -U po/LANG.po po/involve.pot` brings each language up to date)
 # The C build itself is described by meson.build; this file only chooses build directories.
 
 SHELL := /bin/bash
@@ -30,7 +32,7 @@ meson_dir = if [ ! -f $(1)/build.ninja ]; then \
 		meson configure $(1) $(2); \
 	fi && echo '$(2)' >$(1)/.make-options
 
-.PHONY: deps check-deps bench-deps build static run check bench fuzz clean distclean
+.PHONY: deps check-deps bench-deps build static run check bench fuzz pot clean distclean
 
 deps:
 	@scripts/install-deps.sh run
@@ -80,6 +82,15 @@ fuzz: check-deps
 	@scripts/fuzz.sh build
 	@scripts/fuzz.sh regress
 	@scripts/fuzz.sh run $(FUZZ_SECONDS)
+
+# Every message marked in the templates and the C sources (scripts/po.py says how); a test
+# fails when the committed template is not what this makes.
+# POT names the file written (the test writes elsewhere and compares).
+POT ?= po/involve.pot
+POT_SOURCES = $(sort $(wildcard web/templates/*.html web/templates/*/*.html src/*/*.c src/*/*/*.c))
+
+pot:
+	@scripts/po.py extract $(POT) $(POT_SOURCES)
 
 clean:
 	rm -rf $(BUILD_DIR) $(CHECK_DIR) $(RELEASE_DIR) build-fuzz web/static/nhsuk

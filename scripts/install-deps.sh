@@ -39,9 +39,10 @@ run_package_n=${#packages[@]}
 # Asking for Debian's npm beside another vendor's node would conflict, so only what is absent.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# gettext: msgfmt --check reads the catalogues (po/) in the tests, as translators' tools do.
 if [ "$mode" = check ] || [ "$mode" = bench ]; then
 	packages+=(libcriterion-dev chromium fonts-liberation curl sqlite3 postgresql-15
-		postgresql-client-15 nginx-light clang libclang-rt-14-dev)
+		postgresql-client-15 nginx-light clang libclang-rt-14-dev gettext)
 fi
 if [ "$mode" = bench ]; then
 	packages+=(wrk jq git)

@@ -96,6 +96,6 @@ int page_error(struct http_request *req, struct http_response *res, int status,
     const char *title, const char *message);
 /* Adds "error_summary" and per-field "errors" to ctx from e, and prefixes
  * the title with "Error: ".  field_ids maps error fields to form ids. */
-void page_add_errors(json_t *ctx, const struct errors *e);
+void page_add_errors(const struct http_request *req, json_t *ctx, const struct errors *e);
 
 #endif

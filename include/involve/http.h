@@ -67,6 +67,8 @@ struct http_request {
 	struct http_pair form[HTTP_FORM_FIELDS_MAX];
 	/* Memory that lives as long as the request. */
 	struct arena arena;
+	/* The language the answer is in (i18n.h), chosen by app_handle. */
+	const struct i18n_lang *lang;
 	/* Who is asking (auth.h), once a route's sign-in has run; in the arena. */
 	void *auth;
 	/* A handler's own state while the response waits (see `then`). */
@@ -122,6 +124,8 @@ struct http_response {
 	                                         * made in advance, kept alive */
 	const char *content_encoding;  /* "br", "gzip": the body is so encoded */
 	bool vary_encoding;            /* the body depends on Accept-Encoding */
+	const char *language;          /* a literal: the page's language, when the
+	                                * body depends on the visitor's choice of it */
 	/*
 	 * For handlers that finish later (a write waiting for its commit): the
 	 * handler sets `then` and returns HTTP_PENDING; whoever completes the

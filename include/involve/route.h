@@ -7,7 +7,7 @@
  * nobody checked.  Pattern parameters:
  *   {id}    a positive decimal id of at most 18 digits
  *   {slug}  an organisation's short name (lower-case letters, digits, '-')
- *   {key}   a page key (lower-case letters and '-')
+ *   {key}   a page key or a language code (lower-case letters and '-')
  *   {file*} the rest of the path (static files; checked by their module)
  */
 #ifndef INVOLVE_ROUTE_H

@@ -21,8 +21,10 @@
 
 struct site_default {
 	const char *key;   /* "accessibility", "privacy", "cookies", "home" */
-	const char *title; /* the page's h1 */
-	const char *body;  /* Markdown with SITE_DEFAULT_ORG_MARKER */
+	const char *title; /* the page's h1, in English (i18n_text translates it) */
+	/* Markdown paragraphs with SITE_DEFAULT_ORG_MARKER, in English, NULL
+	 * after the last: one message each in the catalogues. */
+	const char *const *body;
 };
 
 /* The default page for key, or NULL when key has none.  The result is a
@@ -34,12 +36,15 @@ const struct site_default *site_default_find(struct str key);
 bool site_default_is_statement(struct str key);
 
 /*
- * Appends d's body to out with each marker replaced by org_name, escaped
+ * Appends d's body in lang (NULL: English) to out with each marker
+ * replaced by org_name, escaped
  * so that Markdown shows it as typed (a name such as "St *Mary's*" stays
  * plain text).  A NULL org_name reads "the organisation that runs this
  * website" (the installation's own pages).  0, or ERR_NOMEM when out
  * failed to grow.
  */
-int site_default_body(const struct site_default *d, const char *org_name, struct buf *out);
+struct i18n_lang;
+int site_default_body(const struct site_default *d, const char *org_name,
+    const struct i18n_lang *lang, struct buf *out);
 
 #endif

@@ -53,6 +53,17 @@ int timefmt_london(int64_t t, char *out, size_t size);
 /* The date alone, in UK time: "23 November 2026".  Same errors. */
 int timefmt_london_date(int64_t t, char *out, size_t size);
 
+/* t in UK time, in parts, for a language with other words or order than
+ * timefmt_london's.  0, or ERR_INVALID when the year is out of range. */
+struct timefmt_parts {
+	int year;
+	int month; /* 1-12 */
+	int day;   /* 1-31 */
+	int hour;  /* 0-23 */
+	int minute;
+};
+int timefmt_london_parts(int64_t t, struct timefmt_parts *out);
+
 /* Whether UK summer time (BST, UTC+1) is in force at t. */
 bool timefmt_london_is_bst(int64_t t);
 

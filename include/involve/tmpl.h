@@ -19,6 +19,9 @@
  *   {{@index}} {{@number}}     0- and 1-based position in the innermost array
  *   {{#@first}} {{#@last}}     sections true for the first / last element
  *   {{>name}}                  include template `name` with the same context
+ *   {{_ Text to read}}         a message: the text in the reader's language (i18n.h),
+ *                              HTML-escaped; {name} in it is replaced by the value of
+ *                              name (escaped), wherever a translation puts it
  *   {{! comment }}             ignored
  * Names are looked up through the context stack, innermost first, as in
  * Mustache; for a.b.c only the first segment falls back to outer frames.
@@ -43,6 +46,8 @@
 #define TMPL_DEPTH_MAX 16          /* partials included within partials, at render */
 #define TMPL_SET_MAX 1024          /* templates in one set */
 #define TMPL_DIR_DEPTH_MAX 8       /* folder depth below the template directory */
+#define TMPL_MSG_MAX 512           /* bytes of a message's English text */
+#define TMPL_MSG_ARGS_MAX 4        /* placeholders in one message */
 
 /* Opaque: every template of a directory, compiled.  Read-only once loaded,
  * so any number of threads may render from one set at once. */
@@ -85,5 +90,9 @@ bool tmpl_exists(const struct tmpl_set *set, const char *name);
  * On ERR_NOTFOUND and ERR_INVALID out is left as it was.
  */
 int tmpl_render(const struct tmpl_set *set, const char *name, const json_t *ctx, struct buf *out);
+/* The same with the messages in lang (NULL: English). */
+struct i18n_lang;
+int tmpl_render_in(const struct tmpl_set *set, const char *name, const json_t *ctx,
+    const struct i18n_lang *lang, struct buf *out);
 
 #endif

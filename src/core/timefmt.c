@@ -264,6 +264,17 @@ london_fields(int64_t t, struct civil *c)
 }
 
 int
+timefmt_london_parts(int64_t t, struct timefmt_parts *out)
+{
+	struct civil c;
+
+	if (!london_fields(t, &c))
+		return ERR_INVALID;
+	*out = (struct timefmt_parts){ (int)c.year, c.month, c.day, c.hour, c.minute };
+	return 0;
+}
+
+int
 timefmt_london_date(int64_t t, char *out, size_t size)
 {
 	struct civil c;

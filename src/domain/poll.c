@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "involve/i18n.h"
 #include "involve/poll.h"
 #include "involve/text.h"
 
@@ -276,28 +277,29 @@ poll_check_ballot(const struct poll *p, const struct ballot *b, int64_t now, str
 	case POLL_OPEN:
 		break;
 	case POLL_CLOSED:
-		errors_add(e, "poll", "This poll has closed");
+		errors_add(e, "poll", "%s", N_("This poll has closed"));
 		return ERR_CONFLICT;
 	default:
-		errors_add(e, "poll", "This poll is not open yet");
+		errors_add(e, "poll", "%s", N_("This poll is not open yet"));
 		return ERR_CONFLICT;
 	}
 	if (b->choice_n == 0) {
-		errors_add(e, "options", p->multiple ? "Select at least one answer" : "Select an answer");
+		errors_add(e, "options", "%s", p->multiple ? N_("Select at least one answer") :
+		    N_("Select an answer"));
 		return ERR_INVALID;
 	}
 	if (!p->multiple && b->choice_n > 1) {
-		errors_add(e, "options", "Select only one answer");
+		errors_add(e, "options", "%s", N_("Select only one answer"));
 		return ERR_INVALID;
 	}
 	for (i = 0; i < b->choice_n; i++) {
 		if (poll_option_index(p, b->choices[i]) < 0) {
-			errors_add_at(e, "options", i, "This is not one of the poll's answers");
+			errors_add_at(e, "options", i, "%s", N_("This is not one of the poll's answers"));
 			return ERR_INVALID;
 		}
 		for (j = 0; j < i; j++) {
 			if (b->choices[j] == b->choices[i]) {
-				errors_add_at(e, "options", i, "Each answer can be chosen only once");
+				errors_add_at(e, "options", i, "%s", N_("Each answer can be chosen only once"));
 				return ERR_INVALID;
 			}
 		}

@@ -10,6 +10,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/i18n.h"
 #include "involve/content_coding.h"
 #include "involve/json_depth.h"
 #include "involve/page_cache.h"
@@ -130,13 +131,57 @@ rule_allows(const struct http_request *req, const struct route *r)
 }
 
 /* A GET that sends no cookie and no query: it sees what everyone sees. */
+/* Whether every cookie the request sends is the choice of language: the
+ * one cookie that does not make a page personal. */
+static bool
+only_language_cookie(const struct http_request *req)
+{
+	struct str h, item, name;
+	size_t i = 0, start, eq;
+
+	if (!http_header(req, "Cookie", &h))
+		return true;
+	while (i < h.n) {
+		start = i;
+		while (i < h.n && h.p[i] != ';')
+			i++;
+		item = str_trim((struct str){ h.p + start, i - start });
+		i++;
+		for (eq = 0; eq < item.n && item.p[eq] != '='; eq++)
+			;
+		name = (struct str){ item.p, eq };
+		if (item.n > 0 && !str_eq_c(name, I18N_COOKIE))
+			return false;
+	}
+	return true;
+}
+
+/* A GET with no query and no cookie but the language's: it sees what
+ * everyone who reads that language sees. */
 static bool
 is_anonymous_get(const struct http_request *req)
 {
+	return (req->method == HTTP_GET || req->method == HTTP_HEAD) && req->query_n == 0 &&
+	    only_language_cookie(req);
+}
+
+/* The language of the answer: the visitor's choice (its cookie), else the
+ * best fit for Accept-Language, else English. */
+static const struct i18n_lang *
+language_of(const struct http_request *req)
+{
+	const struct i18n_lang *l;
 	struct str v;
 
-	return (req->method == HTTP_GET || req->method == HTTP_HEAD) && req->query_n == 0 &&
-	    !http_header(req, "Cookie", &v);
+	/* The staff pages' words are not in the catalogues yet: saying they
+	 * were Urdu (lang, dir) would only mislead a screen reader. */
+	if (str_starts_with(req->path, "/staff"))
+		return i18n_default();
+	if (http_cookie(req, I18N_COOKIE, &v) && (l = i18n_find(v)) != NULL)
+		return l;
+	if (http_header(req, "Accept-Language", &v))
+		return i18n_negotiate(v);
+	return i18n_default();
 }
 
 /* ---- content coding ------------------------------------------------------ */
@@ -221,14 +266,22 @@ handle_cached(const struct route *r, struct http_request *req, struct http_respo
 	struct coding_accept accept;
 	int rc;
 
+	char key[PAGE_CACHE_PATH_MAX];
+	struct str k;
+
+	/* The same page in each language is another page. */
+	if (req->path.n + 8 >= sizeof(key))
+		return r->handler(req, res);
+	k = (struct str){ key, (size_t)snprintf(key, sizeof(key), "%s:%.*s", req->lang->code,
+	    (int)req->path.n, req->path.p) };
 	coding_accept_of(req, &accept);
-	if (page_cache_get(req->app->pages, req->path, &accept, res))
+	if (page_cache_get(req->app->pages, k, &accept, res))
 		return HTTP_DONE;
 	rc = r->handler(req, res);
 	/* Only a plain page: no cookie set, nothing personal. */
 	if (rc == HTTP_DONE && res->status == 200 && res->header_n == 0 && !res->no_store &&
 	    res->static_body == NULL)
-		page_cache_put(req->app->pages, req->path, res, may_compress(req, res));
+		page_cache_put(req->app->pages, k, res, may_compress(req, res));
 	return rc;
 }
 
@@ -241,6 +294,7 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	bool has_body;
 
 	req->app = app;
+	req->lang = language_of(req);
 	routes = app_routes(&n);
 	/* The adapter may have routed the request already (for its body
 	 * limit); handler tests arrive unrouted. */
@@ -361,17 +415,43 @@ add_asset(struct app *app, json_t *assets, const char *key, const char *path)
 		json_object_set_new(assets, key, json_string(url));
 }
 
+/*
+ * The links to read this page in each other language: each sets the
+ * visitor's choice (handle_language) and comes back here.  Named in their
+ * own language, and marked so (lang), so a screen reader says them right.
+ */
 static json_t *
-footer_links(const json_t *ctx)
+language_links(const struct http_request *req)
+{
+	json_t *links = json_array();
+	struct buf href = BUF_INIT;
+	const struct i18n_lang *l;
+	int i;
+
+	for (i = 0; i < i18n_lang_count(); i++) {
+		l = i18n_lang_at(i);
+		buf_reset(&href);
+		buf_printf(&href, "/language/%s?next=", l->code);
+		buf_add_url(&href, req->path);
+		json_array_append_new(links, json_pack("{s:s, s:s, s:s, s:s, s:b}", "code", l->code,
+		    "name", l->name, "href", buf_cstr(&href) ? buf_cstr(&href) : "/", "dir",
+		    l->rtl ? "rtl" : "ltr", "current", l == req->lang));
+	}
+	buf_free(&href);
+	return links;
+}
+
+static json_t *
+footer_links(const struct http_request *req, const json_t *ctx)
 {
 	const char *slug = json_string_value(json_object_get(json_object_get(ctx, "site"), "slug"));
 	json_t *links = json_array();
 	static const struct {
 		const char *key, *text;
 	} pages[] = {
-		{ "accessibility", "Accessibility statement" },
-		{ "privacy", "Privacy notice" },
-		{ "cookies", "Cookies" },
+		{ "accessibility", N_("Accessibility statement") },
+		{ "privacy", N_("Privacy notice") },
+		{ "cookies", N_("Cookies") },
 	};
 	char href[128];
 	size_t i;
@@ -382,7 +462,7 @@ footer_links(const json_t *ctx)
 		else
 			snprintf(href, sizeof(href), "/%s", pages[i].key);
 		json_array_append_new(links, json_pack("{s:s, s:s}", "href", href, "text",
-		    pages[i].text));
+		    i18n_text(req->lang, pages[i].text)));
 	}
 	return links;
 }
@@ -421,19 +501,22 @@ page_render_in(struct http_request *req, struct http_response *res, const char *
 	add_asset(app, assets, "favicon_svg", "nhsuk/assets/images/favicon.svg");
 	add_asset(app, assets, "apple_touch_icon", "nhsuk/assets/images/nhsuk-icon-180.png");
 	json_object_set_new(ctx, "assets", assets);
-	if (json_object_get(ctx, "lang") == NULL)
-		json_object_set_new(ctx, "lang", json_string("en"));
-	json_object_set_new(ctx, "footer_links", footer_links(ctx));
+	json_object_set_new(ctx, "lang", json_string(req->lang->code));
+	json_object_set_new(ctx, "dir", json_string(req->lang->rtl ? "rtl" : "ltr"));
+	if (!str_starts_with(req->path, "/staff"))
+		json_object_set_new(ctx, "languages", language_links(req));
+	json_object_set_new(ctx, "footer_links", footer_links(req, ctx));
 	if (a && a->signed_in && !a->via_token) {
 		json_object_set_new(ctx, "staff", json_pack("{s:s, s:s, s:s}", "email", a->user.email,
 		    "org_name", a->org.name, "csrf", a->session.csrf));
 		res->no_store = true;
 	}
-	rc = tmpl_render(app->templates, name, ctx, &inner);
+	rc = tmpl_render_in(app->templates, name, ctx, req->lang, &inner);
 	if (rc == 0) {
 		json_object_set_new(ctx, "body", json_stringn(inner.p ? inner.p : "", inner.n));
-		rc = tmpl_render(app->templates, layout, ctx, &res->body);
+		rc = tmpl_render_in(app->templates, layout, ctx, req->lang, &res->body);
 	}
+	res->language = req->lang->code;
 	buf_free(&inner);
 	json_decref(ctx);
 	if (rc != 0) {
@@ -459,26 +542,29 @@ page_error(struct http_request *req, struct http_response *res, int status, cons
 }
 
 void
-page_add_errors(json_t *ctx, const struct errors *e)
+page_add_errors(const struct http_request *req, json_t *ctx, const struct errors *e)
 {
 	json_t *summary = json_array(), *by_field = json_object();
-	const char *title;
+	const char *title, *detail;
 	char id[ERROR_FIELD_MAX];
 	int i;
 
 	for (i = 0; i < e->n; i++) {
 		size_t j;
 
+		/* A message the catalogue has is shown in the reader's language
+		 * (one built with values in it stays in English). */
+		detail = i18n_text(req->lang, e->list[i].detail);
 		/* Form ids cannot hold [ ]: "options[2]" becomes "options-2". */
 		snprintf(id, sizeof(id), "%s", e->list[i].field[0] ? e->list[i].field : "main");
 		for (j = 0; id[j]; j++)
 			if (id[j] == '[' || id[j] == ']' || id[j] == '.')
 				id[j] = id[j] == ']' ? '\0' : '-';
 		json_array_append_new(summary, json_pack("{s:s, s:s}", "field_id", id, "text",
-		    e->list[i].detail));
+		    detail));
 		if (json_object_get(by_field, id) == NULL)
 			json_object_set_new(by_field, id, json_pack("{s:s, s:s}", "id", id, "text",
-			    e->list[i].detail));
+			    detail));
 	}
 	json_object_set_new(ctx, "error_summary", summary);
 	json_object_set_new(ctx, "errors", by_field);
@@ -486,7 +572,7 @@ page_add_errors(json_t *ctx, const struct errors *e)
 	if (title) {
 		char *t = NULL;
 
-		if (asprintf(&t, "Error: %s", title) >= 0) {
+		if (asprintf(&t, i18n_text(req->lang, N_("Error: %s")), title) >= 0) {
 			json_object_set_new(ctx, "title", json_string(t));
 			free(t);
 		}

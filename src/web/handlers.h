@@ -15,6 +15,7 @@ extern const struct input_spec api_poll_update_input;
 extern const struct input_spec api_poll_vote_input;
 extern const struct input_spec api_poll_list_input;
 extern const struct input_spec poll_vote_input;
+extern const struct input_spec language_input;
 extern const struct input_spec staff_login_input;
 extern const struct input_spec staff_dashboard_input;
 extern const struct input_spec staff_page_input;
@@ -49,6 +50,7 @@ int handle_poll_vote_form(struct http_request *req, struct http_response *res);
 int handle_poll_results_page(struct http_request *req, struct http_response *res);
 int handle_poll_embed(struct http_request *req, struct http_response *res);
 int handle_poll_embed_vote(struct http_request *req, struct http_response *res);
+int handle_language(struct http_request *req, struct http_response *res); /* /language/{key} */
 
 /* handlers_staff.c: signed-in staff pages */
 int handle_login_form(struct http_request *req, struct http_response *res);

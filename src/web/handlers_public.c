@@ -137,7 +137,7 @@ handle_root(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, rc, NULL);
 	}
 	return page_render(req, res, "home", json_pack("{s:s, s:o}", "title",
-	    "Have your say", "orgs", l.items));
+	    tr(req, "Have your say"), "orgs", l.items));
 }
 
 /*
@@ -167,8 +167,8 @@ statement(struct http_request *req, struct http_response *res, const struct org 
 		title = pages_string(page.title);
 		rc = pages_markdown(page.body.p, page.body.n, &html);
 	} else {
-		title = json_string(d->title);
-		rc = site_default_body(d, o ? o->name : NULL, &md);
+		title = json_string(tr(req, d->title));
+		rc = site_default_body(d, o ? o->name : NULL, req->lang, &md);
 		if (rc == 0)
 			rc = pages_markdown(md.p, md.n, &html);
 	}
@@ -177,7 +177,7 @@ statement(struct http_request *req, struct http_response *res, const struct org 
 	if (ctx != NULL && o != NULL) {
 		json_object_set_new(ctx, "site", pages_site(o, NULL));
 		if (page.updated_at != 0)
-			json_object_set_new(ctx, "updated", pages_date(page.updated_at));
+			json_object_set_new(ctx, "updated", pages_date(req, page.updated_at));
 	}
 	buf_free(&md);
 	buf_free(&html);
@@ -203,8 +203,8 @@ handle_org_page(struct http_request *req, struct http_response *res)
 }
 
 struct open_polls {
+	const struct http_request *req;
 	const struct org *org;
-	int64_t now;
 	json_t *items;
 };
 
@@ -215,12 +215,12 @@ open_poll_one(void *arg, const struct poll *p)
 	char href[LOCATION_MAX];
 	json_t *item;
 
-	if (poll_status(p, l->now) != POLL_OPEN)
+	if (poll_status(p, l->req->now) != POLL_OPEN)
 		return 0;
 	poll_path(l->org, p, "", href, sizeof(href));
 	item = json_pack("{s:o, s:s}", "question", pages_string(p->question), "href", href);
 	if (p->closes_at != 0)
-		json_object_set_new(item, "closes", pages_time(p->closes_at));
+		json_object_set_new(item, "closes", pages_time(l->req, p->closes_at));
 	json_array_append_new(l->items, item);
 	return 0;
 }
@@ -234,7 +234,7 @@ handle_org_home(struct http_request *req, struct http_response *res)
 	struct site_page page;
 	struct buf md = BUF_INIT, html = BUF_INIT;
 	const struct site_default *d = site_default_find(STR_LIT("home"));
-	struct str title = str_c(d->title);
+	struct str title = str_c(tr(req, d->title));
 	json_t *ctx = NULL;
 	int rc;
 
@@ -245,12 +245,12 @@ handle_org_home(struct http_request *req, struct http_response *res)
 		title = page.title;
 		rc = pages_markdown(page.body.p, page.body.n, &html);
 	} else if (rc == ERR_NOTFOUND) {
-		rc = site_default_body(d, o.name, &md);
+		rc = site_default_body(d, o.name, req->lang, &md);
 		if (rc == 0)
 			rc = pages_markdown(md.p, md.n, &html);
 	}
+	l.req = req;
 	l.org = &o;
-	l.now = req->now;
 	l.items = json_array();
 	if (rc == 0)
 		rc = store_poll_each(s, &req->arena, o.id, 0, ORG_HOME_POLLS_SCAN, open_poll_one, &l);
@@ -292,7 +292,8 @@ form_chose(const struct http_request *req, int64_t id)
  * at (the poll has closed, this browser has answered) is plain text.
  */
 static void
-add_vote_errors(json_t *ctx, const struct errors *e, const char *first_input, bool form_shown)
+add_vote_errors(const struct http_request *req, json_t *ctx, const struct errors *e,
+    const char *first_input, bool form_shown)
 {
 	struct errors mapped;
 	json_t *summary, *item, *err;
@@ -309,7 +310,7 @@ add_vote_errors(json_t *ctx, const struct errors *e, const char *first_input, bo
 			to = first_input;
 		errors_add(&mapped, to, "%s", e->list[k].detail);
 	}
-	page_add_errors(ctx, &mapped);
+	page_add_errors(req, ctx, &mapped);
 	summary = json_object_get(ctx, "error_summary");
 	json_array_foreach(summary, i, item) {
 		const char *id = json_string_value(json_object_get(item, "field_id"));
@@ -339,8 +340,8 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 	bool visible = poll_results_visible(p, &v, req->now);
 	bool form = status == POLL_OPEN && !has_voted;
 	bool thanks = has_voted && query_is(req, "voted", "1");
-	char path[LOCATION_MAX], first_input[32] = "", notice[160] = "";
-	char when[TIMEFMT_LONDON_MAX];
+	char path[LOCATION_MAX], first_input[32] = "", notice[256] = "";
+	char when[PAGES_WHEN_MAX];
 	json_t *ctx, *options = json_array(), *poll;
 	int i;
 
@@ -357,25 +358,25 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 	poll_path(o, p, embedded ? "/embed" : "", path, sizeof(path));
 	poll = json_pack("{s:I, s:o, s:b, s:s, s:s}", "id", (json_int_t)p->id, "question",
 	    pages_string(p->question), "multiple", p->multiple, "hint", p->multiple ?
-	    "Select all answers that apply." : "Select one answer.", "action", path);
+	    tr(req, "Select all answers that apply.") : tr(req, "Select one answer."), "action", path);
 	poll_path(o, p, "/results", path, sizeof(path));
 	json_object_set_new(poll, "results_url", json_string(path));
 	poll_path(o, p, "", path, sizeof(path));
 	json_object_set_new(poll, "page_url", json_string(path));
 	if (status == POLL_OPEN && p->closes_at != 0)
-		json_object_set_new(poll, "closes", pages_time(p->closes_at));
+		json_object_set_new(poll, "closes", pages_time(req, p->closes_at));
 
 	if (status == POLL_CLOSED) {
-		if (timefmt_london(p->closed_at ? p->closed_at : p->closes_at, when,
+		if (pages_when(req, p->closed_at ? p->closed_at : p->closes_at, when,
 		    sizeof(when)) == 0)
-			snprintf(notice, sizeof(notice), "This poll closed on %s.", when);
+			snprintf(notice, sizeof(notice), tr(req, "This poll closed on %s."), when);
 		else
-			snprintf(notice, sizeof(notice), "This poll has closed.");
+			snprintf(notice, sizeof(notice), "%s", tr(req, "This poll has closed."));
 	} else if (status == POLL_SCHEDULED) {
-		if (timefmt_london(p->opens_at, when, sizeof(when)) == 0)
-			snprintf(notice, sizeof(notice), "This poll opens on %s.", when);
+		if (pages_when(req, p->opens_at, when, sizeof(when)) == 0)
+			snprintf(notice, sizeof(notice), tr(req, "This poll opens on %s."), when);
 		else
-			snprintf(notice, sizeof(notice), "This poll is not open yet.");
+			snprintf(notice, sizeof(notice), "%s", tr(req, "This poll is not open yet."));
 	}
 
 	ctx = json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:s}",
@@ -390,7 +391,7 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 		json_object_set_new(ctx, "back_link", json_pack("{s:s}", "href",
 		    json_string_value(json_object_get(json_object_get(ctx, "site"), "home"))));
 	if (e != NULL && errors_any(e))
-		add_vote_errors(ctx, e, first_input, form);
+		add_vote_errors(req, ctx, e, first_input, form);
 	return ctx;
 }
 
@@ -406,23 +407,24 @@ render_poll(struct http_request *req, struct http_response *res, const struct or
 static json_t *
 results_context(struct http_request *req, const struct org *o, const struct poll *p)
 {
-	char path[LOCATION_MAX], when[TIMEFMT_LONDON_MAX], status[160] = "";
+	char path[LOCATION_MAX], when[PAGES_WHEN_MAX], status[256] = "";
 
 	if (poll_status(p, req->now) == POLL_CLOSED) {
-		if (timefmt_london(p->closed_at ? p->closed_at : p->closes_at, when,
+		if (pages_when(req, p->closed_at ? p->closed_at : p->closes_at, when,
 		    sizeof(when)) == 0)
-			snprintf(status, sizeof(status), "This poll closed on %s.", when);
+			snprintf(status, sizeof(status), tr(req, "This poll closed on %s."), when);
 		else
-			snprintf(status, sizeof(status), "This poll has closed.");
-	} else if (p->closes_at != 0 && timefmt_london(p->closes_at, when, sizeof(when)) == 0) {
-		snprintf(status, sizeof(status), "This poll is still open. It closes on %s.", when);
+			snprintf(status, sizeof(status), "%s", tr(req, "This poll has closed."));
+	} else if (p->closes_at != 0 && pages_when(req, p->closes_at, when, sizeof(when)) == 0) {
+		snprintf(status, sizeof(status), tr(req, "This poll is still open. It closes on %s."),
+		    when);
 	} else {
-		snprintf(status, sizeof(status), "This poll is still open.");
+		snprintf(status, sizeof(status), "%s", tr(req, "This poll is still open."));
 	}
 	poll_path(o, p, "", path, sizeof(path));
 	return json_pack("{s:o, s:o, s:{s:o, s:s, s:s}, s:o}", "title", pages_string(p->question),
 	    "site", pages_site(o, NULL), "poll", "question", pages_string(p->question), "page_url",
-	    path, "status", status, "results", pages_results(p));
+	    path, "status", status, "results", pages_results(req, p));
 }
 
 int
@@ -481,17 +483,17 @@ vote_replied(struct http_request *req, struct http_response *res, int rc, const 
 		http_response_redirect(res, 303, location);
 		break;
 	case ERR_DUPLICATE:
-		show_again(req, res, 409, "options", "You have already answered this poll");
+		show_again(req, res, 409, "options", N_("You have already answered this poll"));
 		break;
 	case ERR_CONFLICT:
-		show_again(req, res, 409, "poll", "This poll has closed");
+		show_again(req, res, 409, "poll", N_("This poll has closed"));
 		break;
 	case ERR_NOTFOUND:
 		reply_error(req, res, rc, NULL);
 		break;
 	default:
 		reply_error_text(req, res, rc,
-		    "Your answer has not been saved. Try again in a few minutes.");
+		    tr(req, "Your answer has not been saved. Try again in a few minutes."));
 	}
 }
 
@@ -550,9 +552,8 @@ vote(struct http_request *req, struct http_response *res)
 	/* People never see the honeypot; a robot filling every field does. */
 	if (str_trim(f.trap).n > 0) {
 		atomic_fetch_add(&req->app->metrics.votes_refused, 1);
-		errors_add(&e, VOTE_HONEYPOT_FIELD,
-		    "Your answer was not sent. Leave the field called \"Leave this field empty\" "
-		    "empty, then try again");
+		errors_add(&e, VOTE_HONEYPOT_FIELD, "%s", N_("Your answer was not sent. Leave the "
+		    "field called \"Leave this field empty\" empty, then try again"));
 		return render_poll(req, res, &o, p, 422, &e);
 	}
 	/* After this vote the browser has voted: whether it may see the
@@ -596,12 +597,12 @@ handle_poll_results_page(struct http_request *req, struct http_response *res)
 		poll_path(&o, p, "", path, sizeof(path));
 		res->status = 403;
 		ctx = json_pack("{s:s, s:o, s:{s:o, s:s}, s:s, s:{s:s}}", "title",
-		    "Results are not available yet", "site", pages_site(&o, NULL), "poll",
+		    tr(req, "Results are not available yet"), "site", pages_site(&o, NULL), "poll",
 		    "question", pages_string(p->question), "page_url", path, "hidden", after_vote ?
-		    "You can see the results after you answer the poll." :
-		    "Results will be shown when the poll closes.", "back_link", "href", path);
+		    tr(req, "You can see the results after you answer the poll.") :
+		    tr(req, "Results will be shown when the poll closes."), "back_link", "href", path);
 		if (ctx != NULL && !after_vote && p->closes_at != 0)
-			json_object_set_new(ctx, "closes", pages_time(p->closes_at));
+			json_object_set_new(ctx, "closes", pages_time(req, p->closes_at));
 		if (ctx != NULL && after_vote && poll_is_open(p, req->now))
 			json_object_set_new(ctx, "answer_link", json_true());
 		return page_render(req, res, "poll_results", ctx);
@@ -634,4 +635,44 @@ handle_poll_embed(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	json_object_set_new(ctx, "thanks", json_boolean(v.has_voted && query_is(req, "voted", "1")));
 	return pages_embed_render(req, res, "embed_results", ctx);
+}
+
+/* ---- the visitor's language --------------------------------------------- */
+
+struct language_query {
+	struct str next;
+};
+
+static const struct input_field language_fields[] = {
+	{ "next", INPUT_TEXT, INPUT_QUERY, offsetof(struct language_query, next), 0, 0, 0,
+	    NULL, "the page to go back to" },
+};
+const struct input_spec language_input = { INPUT_FORM, 1, language_fields };
+
+/*
+ * GET /language/{key}?next=/o/bury/polls/1: the link on every page that
+ * chooses a language.  The choice is kept in a cookie set here and only
+ * here (the cookies page lists it), then the visitor goes back to the page
+ * they were on.  A plain link, not a form, so it works from a cached page
+ * and without JavaScript; choosing a language changes nothing but the
+ * visitor's own cookie, so it needs no CSRF token.
+ */
+int
+handle_language(struct http_request *req, struct http_response *res)
+{
+	const struct i18n_lang *l = i18n_find(http_param(req, "key"));
+	struct language_query q = { STR_LIT("") };
+	struct errors e;
+	char *to;
+
+	if (l == NULL)
+		return reply_error(req, res, ERR_NOTFOUND, NULL);
+	errors_init(&e);
+	input_read(req, &q, NULL, &e); /* text only: a bad `next` goes home */
+	to = pages_local_path(q.next) ? arena_strdup(&req->arena, q.next) : NULL;
+	http_response_cookie(res, I18N_COOKIE, l->code, "/", I18N_COOKIE_SECONDS,
+	    req->app->cfg.secure_cookies, "Lax");
+	res->no_store = true;
+	http_response_redirect(res, 303, to ? to : "/");
+	return HTTP_DONE;
 }

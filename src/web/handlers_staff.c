@@ -28,7 +28,6 @@
 
 #define STAFF_POLLS_PAGE 50       /* polls on one page of the dashboard */
 #define PAGE_BODY_MAX_CHARS 60000
-#define NEXT_MAX 512              /* bytes of a ?next= path after signing in */
 #define PATH_MAX_LEN 256
 
 /* ---- the declared fields -------------------------------------------------------- */
@@ -76,17 +75,7 @@ const struct input_spec staff_dashboard_input = { INPUT_FORM, 1, dashboard_field
 static bool
 next_is_local(struct str next)
 {
-	size_t i;
-
-	if (next.n > NEXT_MAX || !str_starts_with(next, "/staff/"))
-		return false;
-	for (i = 0; i < next.n; i++) {
-		unsigned char c = (unsigned char)next.p[i];
-
-		if (c <= 0x20 || c >= 0x7f || c == '\\')
-			return false;
-	}
-	return true;
+	return str_starts_with(next, "/staff/") && pages_local_path(next);
 }
 
 static int
@@ -97,7 +86,7 @@ login_page(struct http_request *req, struct http_response *res, int status, stru
 	    pages_string(email), "next", pages_string(next_is_local(next) ? next : STR_LIT("")));
 
 	if (ctx != NULL && e != NULL && errors_any(e)) {
-		page_add_errors(ctx, e);
+		page_add_errors(req, ctx, e);
 		pages_copy_error(ctx, json_object_get(ctx, "errors"), "email", "email_error");
 		pages_copy_error(ctx, json_object_get(ctx, "errors"), "password", "password_error");
 	}
@@ -159,7 +148,7 @@ handle_login(struct http_request *req, struct http_response *res)
 	if (rc != 0)
 		return reply_error_text(req, res, rc, "You have not been signed in. Try again later.");
 	if (next_is_local(next)) {
-		char to[NEXT_MAX + 1];
+		char to[PAGES_PATH_MAX + 1];
 
 		memcpy(to, next.p, next.n);
 		to[next.n] = '\0';
@@ -181,7 +170,7 @@ handle_logout(struct http_request *req, struct http_response *res)
 /* ---- dashboard ---------------------------------------------------------- */
 
 struct poll_rows {
-	int64_t now;
+	const struct http_request *req;
 	json_t *items;
 	int n;
 	int64_t last_id;
@@ -194,11 +183,11 @@ dashboard_row(void *arg, const struct poll *p)
 	const char *label, *cls;
 	char href[PATH_MAX_LEN];
 
-	pages_status_tag(poll_status(p, r->now), &label, &cls);
+	pages_status_tag(poll_status(p, r->req->now), &label, &cls);
 	snprintf(href, sizeof(href), "/staff/polls/%lld", (long long)p->id);
 	json_array_append_new(r->items, json_pack("{s:o, s:s, s:s, s:s, s:I, s:o}", "question",
 	    pages_string(p->question), "href", href, "status", label, "tag_class", cls, "ballots",
-	    (json_int_t)p->ballots, "created", pages_date(p->created_at)));
+	    (json_int_t)p->ballots, "created", pages_date(r->req, p->created_at)));
 	r->n++;
 	r->last_id = p->id;
 	return 0;
@@ -232,7 +221,7 @@ handle_dashboard(struct http_request *req, struct http_response *res)
 {
 	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
-	struct poll_rows r = { req->now, json_array(), 0, 0 };
+	struct poll_rows r = { req, json_array(), 0, 0 };
 	struct dashboard_query q = { 0 };
 	struct errors e;
 	struct str done;
@@ -299,7 +288,7 @@ page_form(struct http_request *req, struct http_response *res, int status,
 	if (http_query(req, "done", &done) && str_eq_c(done, "saved"))
 		json_object_set_new(ctx, "done", json_string("The page has been saved."));
 	if (e != NULL && errors_any(e)) {
-		page_add_errors(ctx, e);
+		page_add_errors(req, ctx, e);
 		errors = json_object_get(ctx, "errors");
 		pages_copy_error(ctx, errors, "title", "title_error");
 		pages_copy_error(ctx, errors, "body", "body_error");
@@ -325,7 +314,7 @@ handle_staff_page_edit(struct http_request *req, struct http_response *res)
 		rc = page_form(req, res, 200, d, page.title, page.body, NULL);
 	} else if (rc == ERR_NOTFOUND) {
 		/* Staff start from the text the site shows until they save. */
-		if (site_default_body(d, a->org.name, &body) != 0 || buf_cstr(&body) == NULL)
+		if (site_default_body(d, a->org.name, NULL, &body) != 0 || buf_cstr(&body) == NULL)
 			rc = reply_error(req, res, ERR_NOMEM, NULL);
 		else
 			rc = page_form(req, res, 200, d, str_c(d->title), str_c(buf_cstr(&body)), NULL);

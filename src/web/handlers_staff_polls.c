@@ -270,7 +270,8 @@ option_index_of(const char *field)
 /* Adds e to ctx with the domain's "options[k]" moved to the box it came
  * from, and group errors linked to their group's first input. */
 static void
-form_errors(json_t *ctx, const struct errors *e, const int *map, int map_n)
+form_errors(const struct http_request *req, json_t *ctx, const struct errors *e, const int *map,
+    int map_n)
 {
 	struct errors moved;
 	char field[ERROR_FIELD_MAX];
@@ -286,7 +287,7 @@ form_errors(json_t *ctx, const struct errors *e, const int *map, int map_n)
 			snprintf(field, sizeof(field), "%s", f);
 		errors_add(&moved, field, "%s", e->list[i].detail);
 	}
-	page_add_errors(ctx, &moved);
+	page_add_errors(req, ctx, &moved);
 	relink(ctx, "options", "options-0");
 	relink(ctx, "opens_at", "opens_at-day");
 	relink(ctx, "closes_at", "closes_at-day");
@@ -315,7 +316,7 @@ poll_form_page(struct http_request *req, struct http_response *res, int status,
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (e != NULL && errors_any(e))
-		form_errors(ctx, e, map, map_n);
+		form_errors(req, ctx, e, map, map_n);
 	json_object_set_new(ctx, "form", form_context(f, json_object_get(ctx, "errors")));
 	res->status = status;
 	return page_render(req, res, "staff/poll_form", ctx);
@@ -483,9 +484,9 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	    "results_when", p->show_results == POLL_RESULTS_AFTER_VOTE ?
 	    "After people answer, and to everyone once the poll closes" :
 	    "Only once the poll has closed",
-	    "public_url", url, "opens", pages_time(p->opens_at), "closes",
-	    pages_time(p->closed_at ? p->closed_at : p->closes_at),
-	    "created", pages_time(p->created_at),
+	    "public_url", url, "opens", pages_time(req, p->opens_at), "closes",
+	    pages_time(req, p->closed_at ? p->closed_at : p->closes_at),
+	    "created", pages_time(req, p->created_at),
 	    "embed_snippet", json_string(buf_cstr(&snippet) ? buf_cstr(&snippet) : ""));
 	buf_free(&snippet);
 	if (poll == NULL)
@@ -496,14 +497,14 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	json_object_set_new(poll, "can_edit", json_boolean(poll_can_edit(p, req->now)));
 	json_object_set_new(poll, "public", json_boolean(st != POLL_DRAFT));
 	ctx = json_pack("{s:o, s:o, s:o, s:o, s:b, s:{s:s}}", "title", pages_string(p->question),
-	    "site", pages_staff_site(a), "poll", poll, "results", pages_results(p), "can_manage",
+	    "site", pages_staff_site(a), "poll", poll, "results", pages_results(req, p), "can_manage",
 	    role_allows(a->user.role, PERM_POLL_MANAGE), "back_link", "href", "/staff/");
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e)) {
-		page_add_errors(ctx, e);
+		page_add_errors(req, ctx, e);
 		pages_copy_error(ctx, json_object_get(ctx, "errors"), "confirm", "confirm_error");
 	}
 	res->status = status;

@@ -183,8 +183,13 @@ send_response(struct conn *c)
 	MHD_add_response_header(r, "Content-Type", res->content_type);
 	if (res->content_encoding)
 		MHD_add_response_header(r, "Content-Encoding", res->content_encoding);
-	if (res->vary_encoding)
-		MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	/* A page in the visitor's language varies with what chose it. */
+	if (res->language)
+		MHD_add_response_header(r, "Content-Language", res->language);
+	if (res->vary_encoding || res->language)
+		MHD_add_response_header(r, "Vary", res->vary_encoding && res->language ?
+		    "Accept-Encoding, Accept-Language, Cookie" : res->language ?
+		    "Accept-Language, Cookie" : "Accept-Encoding");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
 	if (res->frameable) {

@@ -19,6 +19,7 @@ struct entry {
 	int64_t expires_ms;
 	int status;
 	const char *content_type; /* a literal, as in struct http_response */
+	const char *language;     /* the same */
 	bool frameable;
 	char *body[CODING_N]; /* [CODING_IDENTITY] always; the others when smaller */
 	size_t body_n[CODING_N];
@@ -140,6 +141,7 @@ page_cache_get(struct page_cache *c, struct str path, const struct coding_accept
 			coding = coding_choose(accept, available);
 		res->status = e->status;
 		res->content_type = e->content_type;
+		res->language = e->language;
 		res->frameable = e->frameable;
 		res->content_encoding = coding_name(coding);
 		res->vary_encoding = available != CODING_BIT(CODING_IDENTITY);
@@ -204,6 +206,7 @@ page_cache_put(struct page_cache *c, struct str path, const struct http_response
 	e = claim(c, path);
 	e->status = res->status;
 	e->content_type = res->content_type;
+	e->language = res->language;
 	e->frameable = res->frameable;
 	memcpy(e->body, copy, sizeof(e->body));
 	memcpy(e->body_n, copy_n, sizeof(e->body_n));

@@ -23,22 +23,110 @@ pages_string(struct str s)
 	return json_stringn(s.p, s.n);
 }
 
-json_t *
-pages_time(int64_t t)
+bool
+pages_local_path(struct str s)
 {
-	char text[TIMEFMT_LONDON_MAX];
+	size_t i;
 
-	if (t == 0 || timefmt_london(t, text, sizeof(text)) != 0)
+	if (s.n == 0 || s.n > PAGES_PATH_MAX || s.p[0] != '/' || (s.n > 1 && s.p[1] == '/'))
+		return false;
+	for (i = 0; i < s.n; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if (c <= 0x20 || c >= 0x7f || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+/* The months as dates name them (a language may decline the word there). */
+static const char *const month_names[12] = { N_("January"), N_("February"), N_("March"),
+	N_("April"), N_("May"), N_("June"), N_("July"), N_("August"), N_("September"),
+	N_("October"), N_("November"), N_("December") };
+
+/* pattern with {day}, {month}, {year} and {time} filled in from p, into
+ * out.  0, or ERR_INVALID when it does not fit. */
+static int
+fill_date(const struct http_request *req, const char *pattern, const struct timefmt_parts *p,
+    char *out, size_t size)
+{
+	char value[48];
+	const char *at = pattern, *open, *close;
+	size_t n = 0, len;
+
+	while (*at) {
+		open = strchr(at, '{');
+		close = open ? strchr(open, '}') : NULL;
+		len = open && close ? (size_t)(open - at) : strlen(at);
+		if (n + len >= size)
+			return ERR_INVALID;
+		memcpy(out + n, at, len);
+		n += len;
+		if (!open || !close)
+			break;
+		if (strncmp(open, "{day}", 5) == 0)
+			snprintf(value, sizeof(value), "%d", p->day);
+		else if (strncmp(open, "{month}", 7) == 0)
+			snprintf(value, sizeof(value), "%s", tr(req, month_names[p->month - 1]));
+		else if (strncmp(open, "{year}", 6) == 0)
+			snprintf(value, sizeof(value), "%d", p->year);
+		else if (strncmp(open, "{time}", 6) == 0)
+			snprintf(value, sizeof(value), "%02d:%02d", p->hour, p->minute);
+		else
+			value[0] = '\0';
+		len = strlen(value);
+		if (n + len >= size)
+			return ERR_INVALID;
+		memcpy(out + n, value, len);
+		n += len;
+		at = close + 1;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * English keeps the NHS.UK style of timefmt ("23 November 2026 at
+ * 12:45pm"); another language writes the date in its own order and words,
+ * with the 24-hour clock its readers expect.
+ */
+static int
+when(const struct http_request *req, int64_t t, bool with_time, char *out, size_t size)
+{
+	struct timefmt_parts p;
+
+	if (size > 0)
+		out[0] = '\0';
+	if (req->lang == NULL || req->lang->text == NULL)
+		return with_time ? timefmt_london(t, out, size) : timefmt_london_date(t, out, size);
+	if (timefmt_london_parts(t, &p) != 0)
+		return ERR_INVALID;
+	return fill_date(req, with_time ? tr(req, "{day} {month} {year} at {time}") :
+	    tr(req, "{day} {month} {year}"), &p, out, size);
+}
+
+int
+pages_when(const struct http_request *req, int64_t t, char *out, size_t size)
+{
+	return when(req, t, true, out, size);
+}
+
+json_t *
+pages_time(const struct http_request *req, int64_t t)
+{
+	char text[PAGES_WHEN_MAX];
+
+	if (t == 0 || when(req, t, true, text, sizeof(text)) != 0)
 		return json_string("");
 	return json_string(text);
 }
 
 json_t *
-pages_date(int64_t t)
+pages_date(const struct http_request *req, int64_t t)
 {
-	char text[TIMEFMT_DATE_MAX];
+	char text[PAGES_WHEN_MAX];
 
-	if (t == 0 || timefmt_london_date(t, text, sizeof(text)) != 0)
+	if (t == 0 || when(req, t, false, text, sizeof(text)) != 0)
 		return json_string("");
 	return json_string(text);
 }
@@ -76,7 +164,7 @@ short_label(struct str s, size_t max)
 }
 
 json_t *
-pages_results(const struct poll *p)
+pages_results(const struct http_request *req, const struct poll *p)
 {
 	json_t *rows = json_array(), *v;
 	struct buf label = BUF_INIT;
@@ -87,7 +175,7 @@ pages_results(const struct poll *p)
 	for (i = 0; i < n; i++)
 		if (p->options[i].votes > max)
 			max = p->options[i].votes;
-	buf_add_c(&label, "Bar chart of the answers:");
+	buf_add_c(&label, tr(req, "Bar chart of the answers:"));
 	for (i = 0; i < n; i++) {
 		int tenths = poll_percent_tenths(p->options[i].votes, p->ballots);
 		/* The bar's length in tenths of a unit, rounded half up. */
@@ -107,11 +195,10 @@ pages_results(const struct poll *p)
 		    "y_label", y + 18, "y_bar", y + 26, "y_value", y + 44));
 	}
 	if (p->ballots == 0)
-		snprintf(total, sizeof(total), "No one has answered yet");
-	else if (p->ballots == 1)
-		snprintf(total, sizeof(total), "1 person answered");
+		snprintf(total, sizeof(total), "%s", tr(req, "No one has answered yet"));
 	else
-		snprintf(total, sizeof(total), "%lld people answered", (long long)p->ballots);
+		snprintf(total, sizeof(total), trn(req, "%lld person answered", "%lld people answered",
+		    (unsigned long)p->ballots), (long long)p->ballots);
 	v = json_pack("{s:I, s:s, s:b, s:b, s:{s:i, s:i, s:i, s:s}, s:o}",
 	    "total", (json_int_t)p->ballots, "total_text", total, "multiple", p->multiple,
 	    "empty", p->ballots == 0,

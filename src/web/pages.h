@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "involve/http.h"
+#include "involve/i18n.h"
 #include "involve/org.h"
 #include "involve/poll.h"
 #include "involve/str.h"
@@ -25,14 +26,41 @@
 #define PAGES_CHART_BAR_WIDTH 250 /* the rest holds the percentage */
 #define PAGES_CHART_ROW 60
 #define PAGES_CHART_LABEL_CHARS 36 /* longer labels are cut in the chart, not the table */
+/* The longest path a redirect may name (?next=, the language's way back). */
+#define PAGES_PATH_MAX 512
+/* Enough for a date and time in any language: month names run long. */
+#define PAGES_WHEN_MAX 96
+
+/* A message in the request's language (i18n.h); the English is the
+ * catalogue's key, so it is written where it is used. */
+static inline const char *
+tr(const struct http_request *req, const char *msgid)
+{
+	return i18n_text(req->lang, msgid);
+}
+
+/* The form of a message for n in the request's language. */
+static inline const char *
+trn(const struct http_request *req, const char *one, const char *other, unsigned long n)
+{
+	return i18n_plural(req->lang, one, other, n);
+}
+
+/* Whether s is a path of this site that a redirect may go to: "/..." but
+ * not "//host", with no back-slash, space or control byte. */
+bool pages_local_path(struct str s);
 
 /* A template value for text as typed: s itself when it is valid UTF-8,
  * else "" (the field's own check reports the problem).  New reference. */
 json_t *pages_string(struct str s);
 
-/* t in UK time ("23 November 2026 at 12:45pm"), or "" for 0. */
-json_t *pages_time(int64_t t);
-json_t *pages_date(int64_t t);
+/* t in UK time as the request's language writes it ("23 November 2026 at
+ * 12:45pm"; in another language its words and order, on the 24-hour
+ * clock), or "" for 0. */
+json_t *pages_time(const struct http_request *req, int64_t t);
+json_t *pages_date(const struct http_request *req, int64_t t);
+/* The same into out: 0, or ERR_INVALID (out is then ""). */
+int pages_when(const struct http_request *req, int64_t t, char *out, size_t size);
 
 /* {name, slug, home} for the layout's header and footer; home is the
  * organisation's site unless `home` is given (staff pages). */
@@ -46,7 +74,7 @@ json_t *pages_site(const struct org *o, const char *home);
  * Percentages have one decimal ("33.3"); widths are SVG units.  New
  * reference, or NULL when out of memory.
  */
-json_t *pages_results(const struct poll *p);
+json_t *pages_results(const struct http_request *req, const struct poll *p);
 
 /*
  * Renders Markdown as HTML into out: CommonMark with raw HTML and

@@ -20,41 +20,41 @@ struct failure {
 	const char *page_text;  /* and what the person can do */
 };
 
-#define UNAVAILABLE_TITLE "Sorry, there is a problem with the service"
+#define UNAVAILABLE_TITLE N_("Sorry, there is a problem with the service")
 
 static const struct failure failures[] = {
 	{ ERR_INVALID, 422, "Validation failed", "Some fields are not valid.",
-	    "There is a problem", "Check what you entered and try again." },
+	    N_("There is a problem"), N_("Check what you entered and try again.") },
 	{ ERR_MALFORMED, 400, "Bad request", "The request could not be read.",
-	    "There is a problem", "The form could not be read. Go back and try again." },
+	    N_("There is a problem"), N_("The form could not be read. Go back and try again.") },
 	{ ERR_UNSIGNED, 401, "Not authenticated", "Send an API token: Authorization: Bearer <token>.",
-	    "Your session has ended", "Sign in again, then try once more." },
+	    N_("Your session has ended"), N_("Sign in again, then try once more.") },
 	{ ERR_DENIED, 403, "Forbidden", "Your role may not do this.",
-	    "You cannot do this", "Your role does not allow it. Ask an administrator of your "
-	    "organisation." },
+	    N_("You cannot do this"), N_("Your role does not allow it. Ask an administrator of "
+	    "your organisation.") },
 	{ ERR_NOTFOUND, 404, "Not found", "There is no such thing here.",
-	    "Page not found", "If you typed the web address, check it is correct." },
+	    N_("Page not found"), N_("If you typed the web address, check it is correct.") },
 	{ ERR_METHOD, 405, "Method not allowed", "This address does not accept that method.",
-	    "Method not allowed", "This address does not accept that kind of request." },
+	    N_("Method not allowed"), N_("This address does not accept that kind of request.") },
 	{ ERR_CONFLICT, 409, "Conflict", "This cannot be done in the current state.",
-	    "This cannot be done now", "Go back and check what has changed." },
+	    N_("This cannot be done now"), N_("Go back and check what has changed.") },
 	{ ERR_DUPLICATE, 409, "Conflict", "This has been done already.",
-	    "This has been done already", "Go back and check what has changed." },
+	    N_("This has been done already"), N_("Go back and check what has changed.") },
 	{ ERR_TOO_LARGE, 413, "Content too large", "The request body is larger than this "
-	    "address accepts.", "Content too large", "What was sent is larger than this page "
-	    "accepts." },
+	    "address accepts.", N_("Content too large"), N_("What was sent is larger than this "
+	    "page accepts.") },
 	{ ERR_MEDIA_TYPE, 415, "Unsupported media type", "The body is not of a type this address "
-	    "accepts.", "Unsupported media type", "Send the form from this website." },
+	    "accepts.", N_("Unsupported media type"), N_("Send the form from this website.") },
 	{ ERR_LIMITED, 429, "Too many requests", "Try again in a minute.",
-	    "Too many requests", "Try again in a minute." },
+	    N_("Too many requests"), N_("Try again in a minute.") },
 	{ ERR_BUSY, 503, "Service unavailable", "Try again in a moment.",
-	    UNAVAILABLE_TITLE, "Try again later." },
+	    UNAVAILABLE_TITLE, N_("Try again later.") },
 	{ ERR_IO, 503, "Service unavailable", "Nothing was changed. Try again in a moment.",
-	    UNAVAILABLE_TITLE, "Nothing has been changed. Try again later." },
+	    UNAVAILABLE_TITLE, N_("Nothing has been changed. Try again later.") },
 	{ ERR_FULL, 503, "Service unavailable", "Nothing was changed. Try again later.",
-	    UNAVAILABLE_TITLE, "Nothing has been changed. Try again later." },
+	    UNAVAILABLE_TITLE, N_("Nothing has been changed. Try again later.") },
 	{ ERR_NOMEM, 503, "Service unavailable", "Try again in a moment.",
-	    UNAVAILABLE_TITLE, "Try again later." },
+	    UNAVAILABLE_TITLE, N_("Try again later.") },
 };
 
 static const struct failure *
@@ -85,6 +85,7 @@ reply_error(struct http_request *req, struct http_response *res, int rc, const s
 {
 	const struct failure *f = failure_of(rc);
 	const char *said = e && e->n > 0 ? e->list[0].detail : NULL;
+	const char *title = tr(req, f->page_title), *text = tr(req, f->page_text);
 	char message[ERROR_DETAIL_MAX + 2];
 
 	res->status = f->status;
@@ -92,14 +93,18 @@ reply_error(struct http_request *req, struct http_response *res, int rc, const s
 		http_response_header(res, "Retry-After", "5");
 	if (is_api(req))
 		return api_problem(res, f->status, f->title, said ? said : f->detail, e);
-	/* A sentence on a page ends with a full stop; the domain's do not. */
-	if (said)
+	/* A sentence on a page ends with a full stop; the domain's do not.  A
+	 * message the catalogue has is shown in the reader's language. */
+	if (said && tr(req, said) != said) {
+		snprintf(message, sizeof(message), "%s", tr(req, said)); /* as translated */
+	} else if (said) {
 		snprintf(message, sizeof(message), "%s%s", said,
 		    said[0] && strchr(".?!", said[strlen(said) - 1]) ? "" : ".");
+	}
 	if (req->route && (req->route->flags & ROUTE_FRAMEABLE))
 		return pages_embed_render(req, res, "error", json_pack("{s:s, s:s, s:i}", "title",
-		    f->page_title, "message", said ? message : f->page_text, "status", f->status));
-	return page_error(req, res, f->status, f->page_title, said ? message : f->page_text);
+		    title, "message", said ? message : text, "status", f->status));
+	return page_error(req, res, f->status, title, said ? message : text);
 }
 
 int

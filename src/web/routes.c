@@ -47,6 +47,8 @@ static const struct route routes[] = {
 	/* Public site */
 	{ GET, "/", handle_root, 0, ROUTE_CACHEABLE, "root", RULE_ANYONE, NULL },
 	{ GET, "/{key}", handle_install_page, 0, ROUTE_CACHEABLE, "page", RULE_ANYONE, NULL },
+	{ GET, "/language/{key}", handle_language, 0, 0, "language", RULE_ANYONE,
+	    &language_input },
 	{ GET, "/o/{slug}/", handle_org_home, 0, ROUTE_CACHEABLE, "org.home", RULE_ANYONE, NULL },
 	{ GET, "/o/{slug}/{key}", handle_org_page, 0, ROUTE_CACHEABLE, "org.page", RULE_ANYONE, NULL },
 	{ GET, "/o/{slug}/polls/{id}", handle_poll_page, 0, ROUTE_CACHEABLE, "poll.page",

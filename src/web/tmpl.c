@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "involve/i18n.h"
 #include "involve/text.h"
 #include "involve/tmpl.h"
 
@@ -56,6 +57,7 @@ enum node_kind {
 	NODE_SECTION,  /* {{#name}} */
 	NODE_INVERTED, /* {{^name}} */
 	NODE_PARTIAL,  /* {{>name}} */
+	NODE_MSG,      /* {{_ text}}: a message, in the reader's language */
 };
 
 struct node {
@@ -66,6 +68,9 @@ struct node {
 	                             * Both point into the template's source. */
 	const struct path *path;    /* VAR, RAW, SECTION, INVERTED */
 	const struct tmpl *partial; /* PARTIAL, once linked */
+	int msg;                    /* MSG: its number in the catalogue, or -1; text is
+	                             * the English */
+	const struct path *args[TMPL_MSG_ARGS_MAX]; /* MSG: its {placeholders} */
 };
 
 struct tmpl {
@@ -367,6 +372,63 @@ text_add(struct tmpl *t, const char *p, const char *end, uint32_t line)
 
 /* Compiles t->src into t->nodes.  Returns 0, ERR_INVALID (the first problem
  * is added to l->e and compiling stops) or ERR_NOMEM. */
+/*
+ * A message node: the English text, its number in the catalogue, and each
+ * {placeholder} in it interned as a name to look up when rendering (a
+ * translation may put them in another order, never use others: the
+ * catalogue's check sees to that).
+ */
+static int
+message_add(struct loader *l, struct tmpl *t, struct str text, uint32_t line)
+{
+	const char *p = text.p, *end = text.p + text.n, *open, *close;
+	enum path_kind kind;
+	struct node *nd;
+	char why[160];
+	int segments, k = 0, rc;
+
+	if ((rc = node_add(t, NODE_MSG, line, &nd)) != 0)
+		return rc;
+	nd->text = text;
+	nd->msg = i18n_id(text);
+	while ((open = memchr(p, '{', (size_t)(end - p))) != NULL &&
+	    (close = memchr(open, '}', (size_t)(end - open))) != NULL) {
+		struct str name = { open + 1, (size_t)(close - open - 1) };
+
+		if (k == TMPL_MSG_ARGS_MAX)
+			return fail(l->e, t->file, line, "a message has more than %d placeholders",
+			    TMPL_MSG_ARGS_MAX);
+		if (classify(name, &kind, &segments, why, sizeof(why)) != 0 || kind != PATH_NAME)
+			return fail(l->e, t->file, line, "placeholder {%.*s}: %s", (int)name.n,
+			    name.p, why);
+		/* node_add may have moved the nodes: nd is found again each time. */
+		if ((rc = intern(l, name, kind, segments, &t->nodes[t->n - 1].args[k++])) != 0)
+			return rc;
+		p = close + 1;
+	}
+	return 0;
+}
+
+/* The "}}" that closes the tag whose text starts at body, or NULL.  In a
+ * message ({{_ Closes on {date}}}) a {placeholder} may end just before it,
+ * so placeholders are stepped over whole. */
+static const char *
+tag_end(const char *body, const char *end)
+{
+	const char *p = body, *close;
+
+	if (end - body < 2 || body[0] != '_' || body[1] != ' ')
+		return memmem(body, (size_t)(end - body), "}}", 2);
+	for (p = body + 2; p + 1 < end && *p != '\n'; p++) {
+		if (*p == '{' && (close = memchr(p, '}', (size_t)(end - p))) != NULL &&
+		    memchr(p, '\n', (size_t)(close - p)) == NULL)
+			p = close;
+		else if (p[0] == '}' && p[1] == '}')
+			return p;
+	}
+	return memmem(body, (size_t)(end - body), "}}", 2);
+}
+
 static int
 compile(struct loader *l, struct tmpl *t)
 {
@@ -406,7 +468,7 @@ compile(struct loader *l, struct tmpl *t)
 		} else {
 			sigil = 0;
 			body = tag_open + 2;
-			tag_close = memmem(body, (size_t)(end - body), "}}", 2);
+			tag_close = tag_end(body, end);
 			close_n = 2;
 		}
 		if (tag_close == NULL)
@@ -426,6 +488,16 @@ compile(struct loader *l, struct tmpl *t)
 		}
 		if (sigil == '!')
 			continue; /* comments may be long and span lines */
+		if (sigil == 0 && tag.n > 2 && tag.p[0] == '_' && tag.p[1] == ' ') {
+			if (memchr(body, '\n', (size_t)(tag_close - body)) != NULL ||
+			    tag.n - 2 > TMPL_MSG_MAX)
+				return fail(l->e, t->file, tag_line, "a message {{_ ...}} must be on one "
+				    "line and at most %d bytes", TMPL_MSG_MAX);
+			if ((rc = message_add(l, t, str_trim((struct str){ tag.p + 2, tag.n - 2 }),
+			    tag_line)) != 0)
+				return rc;
+			continue;
+		}
 		if (memchr(body, '\n', (size_t)(tag_close - body)) != NULL)
 			return fail(l->e, t->file, tag_line,
 			    "a tag opened with %s is not closed with %s on the same line",
@@ -928,6 +1000,7 @@ struct render {
 	struct buf *out;
 	int top;   /* frames in use */
 	int depth; /* partials open */
+	const struct i18n_lang *lang;
 	struct frame stack[RENDER_STACK_MAX];
 };
 
@@ -1052,6 +1125,33 @@ put_value(struct render *r, const struct path *path, bool escape)
 	}
 }
 
+/* A message in the reader's language, escaped, its {placeholders}
+ * replaced by their values (escaped too). */
+static void
+put_message(struct render *r, const struct node *nd)
+{
+	const char *tr = i18n_get(r->lang, nd->msg, NULL);
+	struct str text = tr ? str_c(tr) : nd->text;
+	const char *p = text.p, *end = text.p + text.n, *open, *close;
+	int k;
+
+	while ((open = memchr(p, '{', (size_t)(end - p))) != NULL &&
+	    (close = memchr(open, '}', (size_t)(end - open))) != NULL) {
+		struct str name = { open + 1, (size_t)(close - open - 1) };
+
+		buf_add_html(r->out, (struct str){ p, (size_t)(open - p) });
+		for (k = 0; k < TMPL_MSG_ARGS_MAX && nd->args[k]; k++)
+			if (nd->args[k]->len == name.n && memcmp(nd->args[k]->text, name.p, name.n) == 0)
+				break;
+		if (k < TMPL_MSG_ARGS_MAX && nd->args[k])
+			put_value(r, nd->args[k], true);
+		else
+			buf_add_html(r->out, (struct str){ open, (size_t)(close - open + 1) });
+		p = close + 1;
+	}
+	buf_add_html(r->out, (struct str){ p, (size_t)(end - p) });
+}
+
 static int
 push_and_render(struct render *r, const struct node *nodes, uint32_t i, struct frame f)
 {
@@ -1121,6 +1221,10 @@ render_nodes(struct render *r, const struct node *nodes, uint32_t begin, uint32_
 			buf_add(r->out, nd->text.p, nd->text.n);
 			i++;
 			break;
+		case NODE_MSG:
+			put_message(r, nd);
+			i++;
+			break;
 		case NODE_VAR:
 		case NODE_RAW:
 			put_value(r, nd->path, nd->kind == NODE_VAR);
@@ -1150,6 +1254,13 @@ render_nodes(struct render *r, const struct node *nodes, uint32_t begin, uint32_
 int
 tmpl_render(const struct tmpl_set *set, const char *name, const json_t *ctx, struct buf *out)
 {
+	return tmpl_render_in(set, name, ctx, i18n_default(), out);
+}
+
+int
+tmpl_render_in(const struct tmpl_set *set, const char *name, const json_t *ctx,
+    const struct i18n_lang *lang, struct buf *out)
+{
 	const struct tmpl *t;
 	struct render r;
 	size_t start = out->n;
@@ -1159,6 +1270,7 @@ tmpl_render(const struct tmpl_set *set, const char *name, const json_t *ctx, str
 	if (t == NULL)
 		return ERR_NOTFOUND;
 	r.out = out;
+	r.lang = lang;
 	r.depth = 0;
 	r.top = 1;
 	r.stack[0] = (struct frame){ .v = ctx };

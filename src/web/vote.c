@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/i18n.h"
 #include "involve/ratelimit.h"
 #include "involve/secret.h"
 #include "involve/vote.h"
@@ -55,7 +56,8 @@ refuse_limited(struct http_request *req, struct http_response *res, vote_refused
 	errors_init(&e);
 	snprintf(seconds, sizeof(seconds), "%d", ratelimit_retry_after(req->now, RATELIMIT_WINDOW));
 	http_response_header(res, "Retry-After", seconds);
-	errors_add(&e, "", "Too many answers have come from your network. Try again in a minute.");
+	errors_add(&e, "", "%s", N_("Too many answers have come from your network. Try again in a "
+	    "minute."));
 	refused(req, res, 429, &e);
 }
 

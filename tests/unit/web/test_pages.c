@@ -212,7 +212,7 @@ Test(pages, poll_page_escapes_the_question_and_shows_radios)
 	assert_contains(x, "tabindex=\"-1\"");
 	assert_contains(x, "autocomplete=\"off\"");
 	assert_contains(x, "Submit answer");
-	assert_contains(x, "<html lang=\"en\">");
+	assert_contains(x, "<html lang=\"en\" dir=\"ltr\">");
 	assert_csp_clean(x);
 	exchange_free(x);
 }
@@ -663,11 +663,11 @@ Test(site_defaults, escapes_the_name_and_knows_its_keys)
 	cr_assert_null(site_default_find(STR_LIT("terms")));
 	cr_assert(site_default_is_statement(STR_LIT("cookies")));
 	cr_assert_not(site_default_is_statement(STR_LIT("home")));
-	cr_assert_eq(site_default_body(d, "St *Mary's* [x](y)", &b), 0);
+	cr_assert_eq(site_default_body(d, "St *Mary's* [x](y)", NULL, &b), 0);
 	cr_assert_not_null(strstr(buf_cstr(&b), "St \\*Mary\\'s\\* \\[x\\]\\(y\\)"));
 	cr_assert_null(strstr(buf_cstr(&b), "{organisation}"));
 	buf_reset(&b);
-	cr_assert_eq(site_default_body(d, NULL, &b), 0);
+	cr_assert_eq(site_default_body(d, NULL, NULL, &b), 0);
 	cr_assert_not_null(strstr(buf_cstr(&b), "The organisation that runs this website wants"));
 	buf_free(&b);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "involve/error.h"
+#include "involve/i18n.h"
 #include "involve/str.h"
 #include "involve/tmpl.h"
 
@@ -785,4 +786,68 @@ Test(tmpl, folder_depth_is_limited)
 	cr_expect_not_null(
 	    strstr(e.list[0].detail, "folders nest more than 8 deep"), "%s", e.list[0].detail);
 	remove_tree(dir);
+}
+
+/* ---- messages in the reader's language ------------------------------------ */
+
+/* `src` as template "page" rendered in language `code` with ctx json. */
+static char *
+render_in(const char *src, const char *code, const char *json)
+{
+	const char *names[] = { "page" }, *sources[] = { src };
+	struct tmpl_set *set = load(names, sources, 1);
+	struct buf b = BUF_INIT;
+	json_t *ctx = parse(json);
+	char *s;
+
+	cr_assert_eq(tmpl_render_in(set, "page", ctx, i18n_find(str_c(code)), &b), 0);
+	json_decref(ctx);
+	tmpl_set_free(set);
+	s = buf_detach(&b, NULL);
+	cr_assert_not_null(s);
+	return s;
+}
+
+Test(tmpl, messages_show_in_english_with_values_escaped)
+{
+	expect("<b>{{_ Submit answer}}</b>", NULL, "<b>Submit answer</b>");
+	expect("{{_   Submit answer   }}", NULL, "Submit answer");
+	expect("<p>{{_ Closes on {closes}}}</p>", "{\"closes\":\"<1 May>\"}",
+	    "<p>Closes on &lt;1 May&gt;</p>");
+	expect("{{_ This poll closes on {poll.closes}.}}", "{\"poll\":{\"closes\":\"today\"}}",
+	    "This poll closes on today.");
+	expect("{{_ Closes on {closes}}}", "{}", "Closes on ");
+	/* A message no catalogue has shows as written. */
+	expect("{{_ Tom & Jerry}}", NULL, "Tom &amp; Jerry");
+}
+
+Test(tmpl, messages_show_in_the_chosen_language)
+{
+	char *en = render_in("{{_ Submit answer}}", "en", NULL);
+	char *pl = render_in("{{_ Submit answer}}", "pl", NULL);
+	char *ur = render_in("<p>{{_ Last updated: {updated}}}</p>", "ur",
+	    "{\"updated\":\"<x>\"}");
+
+	cr_assert_str_eq(en, "Submit answer");
+	cr_assert_str_eq(pl, i18n_text(i18n_find(STR_LIT("pl")), "Submit answer"));
+	cr_assert_str_neq(pl, "Submit answer");
+	cr_assert_not_null(strstr(ur, "&lt;x&gt;"), "the value is in the translation: %s", ur);
+	cr_assert_null(strstr(ur, "Last updated"), "%s", ur);
+	cr_assert_null(strstr(ur, "{updated}"), "%s", ur);
+	free(en);
+	free(pl);
+	free(ur);
+}
+
+Test(tmpl, refuses_bad_messages)
+{
+	char longer[TMPL_MSG_MAX + 32];
+
+	expect_refused("x\n{{_ Closes on {closes\n}}", "page line 2:", "on one line");
+	expect_refused("{{_ Closes on {a b}}}", "page line 1:", "placeholder {a b}");
+	expect_refused("{{_ {a}{b}{c}{d}{e}}}", "page line 1:", "more than 4 placeholders");
+	memset(longer, 'a', sizeof(longer) - 1);
+	memcpy(longer, "{{_ ", 4);
+	memcpy(longer + sizeof(longer) - 3, "}}", 3);
+	expect_refused(longer, "page line 1:", "at most");
 }
