@@ -142,8 +142,9 @@ test('a language link goes only to a page of this site, and only for our languag
 
 	for (const code of ['xx', 'pl-PL', 'PL', 'pl%00', 'p%C5%82']) {
 		const res = await get(`/language/${code}?next=/`, { 'Accept-Language': 'pl' });
-		assert.equal(res.status, 404, code);
 		assert.equal(res.headers.get('set-cookie'), null, `${code} sets no cookie`);
+		if (code.includes('%00') && res.status === 400) continue; // nginx refuses it first
+		assert.equal(res.status, 404, code);
 		const html = await res.text();
 		assertSays(html, 'pl', 'Page not found');
 	}
