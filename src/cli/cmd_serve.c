@@ -19,6 +19,7 @@
 #include "involve/app.h"
 #include "involve/httpd.h"
 #include "involve/log.h"
+#include "involve/num.h"
 #include "involve/proxy.h"
 #include "involve/secret.h"
 #include "involve/web_assets.h"
@@ -80,13 +81,12 @@ on_signal(int sig)
 	stop_requested = 1;
 }
 
+/* Whether option text s is a whole number in [min, max] (num.h's rules:
+ * "12abc", " 7" and "+3" are not), read into *out. */
 static bool
-parse_count(const char *s, long min, long max, long *out)
+is_number(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-	char *end;
-
-	*out = strtol(s, &end, 10);
-	return *s && *end == '\0' && *out >= min && *out <= max;
+	return num_parse_c(s, min, max, out) == NUM_OK;
 }
 
 /*
@@ -164,7 +164,7 @@ cmd_serve(int argc, char **argv)
 	char public_url[512], shown[512];
 	const char *demo_file = NULL; /* the built-in copy */
 	bool demo = false;
-	long n;
+	int64_t n;
 	int orgs = 0, rc;
 	struct sigaction sa;
 	sigset_t stop_set, old_set;
@@ -192,25 +192,25 @@ cmd_serve(int argc, char **argv)
 	demo = demo_flag != NULL;
 	hcfg.access_log = no_access_log == NULL;
 	if (rate) {
-		if (!parse_count(rate, 0, SERVE_RATE_MAX, &n))
+		if (!is_number(rate, 0, SERVE_RATE_MAX, &n))
 			return cli_usage_error("serve", "--vote-rate-limit must be a whole number "
 			    "from 0 to %d", SERVE_RATE_MAX);
 		acfg.vote_rate_limit = (int)n;
 	}
 	if (threads) {
-		if (!parse_count(threads, 1, 256, &n))
+		if (!is_number(threads, 1, 256, &n))
 			return cli_usage_error("serve", "--threads must be from 1 to 256");
 		hcfg.threads = (int)n;
 	}
 	hcfg.max_connections = HTTPD_CONNECTIONS_DEFAULT;
 	if (max_connections) {
-		if (!parse_count(max_connections, 1, SERVE_CONNECTIONS_MAX, &n))
+		if (!is_number(max_connections, 1, SERVE_CONNECTIONS_MAX, &n))
 			return cli_usage_error("serve", "--max-connections must be from 1 to %d",
 			    SERVE_CONNECTIONS_MAX);
 		hcfg.max_connections = (unsigned)n;
 	}
 	if (timeout) {
-		if (!parse_count(timeout, 1, SERVE_TIMEOUT_MAX, &n))
+		if (!is_number(timeout, 1, SERVE_TIMEOUT_MAX, &n))
 			return cli_usage_error("serve", "--connection-timeout must be from 1 to %d "
 			    "seconds", SERVE_TIMEOUT_MAX);
 		hcfg.timeout_seconds = (unsigned)n;
@@ -226,7 +226,7 @@ cmd_serve(int argc, char **argv)
 	 * address would be a limit on everyone at once. */
 	hcfg.per_ip_max = proxies.n > 0 ? 0 : HTTPD_PER_IP_DEFAULT;
 	if (per_ip) {
-		if (!parse_count(per_ip, 0, SERVE_CONNECTIONS_MAX, &n))
+		if (!is_number(per_ip, 0, SERVE_CONNECTIONS_MAX, &n))
 			return cli_usage_error("serve", "--max-connections-per-ip must be from 0 "
 			    "(no limit) to %d", SERVE_CONNECTIONS_MAX);
 		hcfg.per_ip_max = (unsigned)n;

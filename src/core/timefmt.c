@@ -274,6 +274,19 @@ timefmt_london_parts(int64_t t, struct timefmt_parts *out)
 	return 0;
 }
 
+/* The end of a snprintf of len bytes into out: 0, or ERR_INVALID (out
+ * then "") when it failed or did not fit. */
+static int
+fitted(int len, char *out, size_t size)
+{
+	if (len < 0 || (size_t)len >= size) {
+		if (size > 0)
+			out[0] = '\0';
+		return ERR_INVALID;
+	}
+	return 0;
+}
+
 int
 timefmt_london_date(int64_t t, char *out, size_t size)
 {
@@ -285,12 +298,7 @@ timefmt_london_date(int64_t t, char *out, size_t size)
 	if (!london_fields(t, &c))
 		return ERR_INVALID;
 	len = snprintf(out, size, "%d %s %d", c.day, month_names[c.month - 1], (int)c.year);
-	if (len < 0 || (size_t)len >= size) {
-		if (size > 0)
-			out[0] = '\0';
-		return ERR_INVALID;
-	}
-	return 0;
+	return fitted(len, out, size);
 }
 
 int
@@ -312,12 +320,7 @@ timefmt_london(int64_t t, char *out, size_t size)
 	else
 		len = snprintf(out, size, "%d %s %d at %d:%02d%s", c.day, month_names[c.month - 1],
 		    (int)c.year, hour12, c.minute, ampm);
-	if (len < 0 || (size_t)len >= size) {
-		if (size > 0)
-			out[0] = '\0';
-		return ERR_INVALID;
-	}
-	return 0;
+	return fitted(len, out, size);
 }
 
 int

@@ -87,10 +87,39 @@ db_conn_engine(const struct db_conn *c)
 
 /* ---- statements ---------------------------------------------------------- */
 
+void
+db_conn_init(struct db_conn *c, const struct db_driver *driver)
+{
+	c->driver = driver;
+	c->failed = (struct db_stmt){ driver, "", true };
+}
+
 struct db_stmt *
 db_prepare(struct db_conn *c, const char *sql)
 {
-	return c->driver->prepare(c, sql);
+	struct db_stmt *st;
+	int i;
+
+	for (i = 0; i < c->stmt_n; i++) {
+		if (c->stmts[i]->sql == sql) {
+			c->driver->stmt_reset(c->stmts[i]);
+			return c->stmts[i];
+		}
+	}
+	if (c->stmt_n == DB_STMT_CACHE) {
+		/* More distinct statements than the cache holds: a programming
+		 * error; keep working by replacing the last. */
+		log_error("store", "statement cache full");
+		c->driver->stmt_free(c->stmts[--c->stmt_n]);
+	}
+	st = c->driver->stmt_new(c, sql);
+	if (st == NULL)
+		return &c->failed;
+	st->driver = c->driver;
+	st->sql = sql;
+	st->failed = false;
+	c->stmts[c->stmt_n++] = st;
+	return st;
 }
 
 void
@@ -442,12 +471,20 @@ db_is_durable(struct db *db, bool *out)
 /* ---- opening and closing -------------------------------------------------------- */
 
 static void
+close_conn(struct db_conn *c)
+{
+	while (c->stmt_n > 0)
+		c->driver->stmt_free(c->stmts[--c->stmt_n]);
+	c->driver->close(c);
+}
+
+static void
 close_readers(struct db *db)
 {
 	int i;
 
 	for (i = 0; i < db->reader_n; i++)
-		db->driver->close(db->readers[i]);
+		close_conn(db->readers[i]);
 	free(db->readers);
 	db->readers = NULL;
 	db->reader_n = 0;
@@ -474,7 +511,7 @@ db_open(const char *url, int readers, struct db **out, struct errors *e)
 	if ((rc = db->driver->open(target, true, &conn, e)) != 0)
 		goto fail;
 	if ((rc = writer_start(&db->writer, conn, e)) != 0) {
-		db->driver->close(conn);
+		close_conn(conn);
 		goto fail;
 	}
 	readers = readers > 0 ? readers : DB_READERS_DEFAULT;
@@ -504,7 +541,7 @@ db_close(struct db *db)
 		return;
 	if (db->writer.started) {
 		writer_stop(&db->writer);
-		db->driver->close(db->writer.conn);
+		close_conn(db->writer.conn);
 	}
 	close_readers(db);
 	pthread_mutex_destroy(&db->pool_lock);

@@ -24,8 +24,14 @@ struct db_driver {
 	 * sets the journal mode before any reader opens it).
 	 */
 	int (*open)(const char *target, bool writer, struct db_conn **out, struct errors *e);
+	/* Closes the engine's connection; db.c has freed its statements. */
 	void (*close)(struct db_conn *c);
-	struct db_stmt *(*prepare)(struct db_conn *c, const char *sql);
+	/* A new statement for sql on c, or NULL (logged) when the engine
+	 * refuses it.  db.c fills in the common head and caches it. */
+	struct db_stmt *(*stmt_new)(struct db_conn *c, const char *sql);
+	/* Makes a cached statement ready to be bound and stepped again. */
+	void (*stmt_reset)(struct db_stmt *st);
+	void (*stmt_free)(struct db_stmt *st);
 	void (*bind_int)(struct db_stmt *st, int i, int64_t v);
 	void (*bind_text)(struct db_stmt *st, int i, struct str s);
 	void (*bind_blob)(struct db_stmt *st, int i, const void *p, size_t n);
@@ -52,16 +58,26 @@ struct db_driver {
 	bool (*retryable)(const struct db_conn *c);
 };
 
-/* The common head of every engine's connection and statement. */
+/* The common head of every engine's statement and connection. */
+struct db_stmt {
+	const struct db_driver *driver;
+	const char *sql; /* the cache key: the address of the SQL literal */
+	bool failed;     /* could not be prepared: see db_prepare */
+};
+
 struct db_conn {
 	const struct db_driver *driver;
 	struct db_conn *next_free; /* the pool's */
+	/* The statements prepared on this connection (db.c's cache, for
+	 * both engines alike), and what db_prepare returns when it cannot. */
+	int stmt_n;
+	struct db_stmt *stmts[DB_STMT_CACHE];
+	struct db_stmt failed;
 };
 
-struct db_stmt {
-	const struct db_driver *driver;
-	bool failed; /* could not be prepared: see db_prepare */
-};
+/* Sets up the common head of a new connection: each driver's open calls
+ * it before anything else. */
+void db_conn_init(struct db_conn *c, const struct db_driver *driver);
 
 extern const struct db_driver db_sqlite_driver;
 extern const struct db_driver db_pg_driver;

@@ -568,14 +568,12 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len, st
 {
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *colon = strrchr(listen, ':');
-	char *end;
-	long port;
+	int64_t port;
 	size_t hn;
 
 	if (colon == NULL || colon == listen)
 		goto bad;
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || colon[1] == '\0' || port < 1 || port > 65535)
+	if (num_parse_c(colon + 1, 1, 65535, &port) != NUM_OK)
 		goto bad;
 	hn = (size_t)(colon - listen);
 	if (listen[0] == '[') {

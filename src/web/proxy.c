@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "involve/num.h"
 #include "involve/proxy.h"
 
 /* An address as family and bytes; IPv4-mapped IPv6 (::ffff:a.b.c.d, what
@@ -114,7 +115,7 @@ net_parse(const char *s, size_t n, struct proxy_net *net)
 	const char *slash = memchr(s, '/', n);
 	size_t addr_n = slash ? (size_t)(slash - s) : n;
 	struct ip ip;
-	long prefix;
+	int64_t prefix;
 	int max, i;
 
 	if (!ip_parse(s, addr_n, &ip))
@@ -122,17 +123,10 @@ net_parse(const char *s, size_t n, struct proxy_net *net)
 	max = ip.family == AF_INET ? 32 : 128;
 	prefix = max;
 	if (slash) {
-		const char *p = slash + 1, *end = s + n;
+		struct str digits = { slash + 1, (size_t)(s + n - slash - 1) };
 
-		if (p == end || end - p > 3)
-			return false;
-		prefix = 0;
-		for (; p < end; p++) {
-			if (*p < '0' || *p > '9')
-				return false;
-			prefix = prefix * 10 + (*p - '0');
-		}
-		if (prefix > max)
+		/* At most three digits: "/0008" is not how anyone writes /8. */
+		if (digits.n > 3 || num_parse(digits, 0, max, &prefix) != NUM_OK)
 			return false;
 	}
 	memset(net, 0, sizeof(*net));

@@ -42,7 +42,6 @@
 struct pg_stmt {
 	struct db_stmt base;
 	struct pg_conn *conn;
-	const char *sql;  /* the cache key: the literal's address */
 	char *text;       /* with $n placeholders */
 	int param_n;      /* the largest placeholder number */
 	char name[16];
@@ -60,9 +59,7 @@ struct pg_stmt {
 struct pg_conn {
 	struct db_conn base;
 	PGconn *conn;
-	int stmt_n;
-	struct pg_stmt *stmts[DB_STMT_CACHE];
-	struct pg_stmt failed; /* what db_prepare returns when it cannot */
+	unsigned named;        /* statements named on the server so far */
 	char sqlstate[6];      /* of the last failure, "" when none */
 };
 
@@ -130,10 +127,12 @@ forget_prepared(struct pg_conn *c)
 {
 	int i;
 
-	for (i = 0; i < c->stmt_n; i++) {
-		c->stmts[i]->prepared = false;
-		PQclear(c->stmts[i]->res);
-		c->stmts[i]->res = NULL;
+	for (i = 0; i < c->base.stmt_n; i++) {
+		struct pg_stmt *s = PS(c->base.stmts[i]);
+
+		s->prepared = false;
+		PQclear(s->res);
+		s->res = NULL;
 	}
 }
 
@@ -206,15 +205,9 @@ static void
 pg_close(struct db_conn *conn)
 {
 	struct pg_conn *c = PC(conn);
-	int i;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->stmt_n; i++) {
-		PQclear(c->stmts[i]->res);
-		free(c->stmts[i]->text);
-		free(c->stmts[i]);
-	}
 	if (c->conn)
 		PQfinish(c->conn);
 	free(c);
@@ -233,10 +226,7 @@ pg_open(const char *url, bool writer, struct db_conn **out, struct errors *e)
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return ERR_NOMEM;
-	c->base.driver = &db_pg_driver;
-	c->failed.base.driver = &db_pg_driver;
-	c->failed.base.failed = true;
-	c->failed.conn = c;
+	db_conn_init(&c->base, &db_pg_driver);
 	c->conn = PQconnectdbParams(keys, values, 1);
 	if (c->conn == NULL) {
 		errors_add(e, "database", "out of memory connecting to PostgreSQL");
@@ -333,47 +323,44 @@ clear_params(struct pg_stmt *s)
 }
 
 static struct db_stmt *
-pg_prepare(struct db_conn *conn, const char *sql)
+pg_stmt_new(struct db_conn *conn, const char *sql)
 {
 	struct pg_conn *c = PC(conn);
-	struct pg_stmt *s;
-	int i;
+	struct pg_stmt *s = calloc(1, sizeof(*s));
 
-	for (i = 0; i < c->stmt_n; i++) {
-		s = c->stmts[i];
-		if (s->sql == sql) {
-			PQclear(s->res);
-			s->res = NULL;
-			clear_params(s);
-			return &s->base;
-		}
-	}
-	if (c->stmt_n == DB_STMT_CACHE) {
-		/* More distinct statements than the cache holds: a programming
-		 * error; keep working by replacing the last. */
-		log_error("store", "statement cache full");
-		s = c->stmts[--c->stmt_n];
-		PQclear(s->res);
-		free(s->text);
-		free(s);
-		PQclear(PQexec(c->conn, "DEALLOCATE ALL"));
-		forget_prepared(c);
-	}
-	s = calloc(1, sizeof(*s));
 	if (s == NULL)
-		return &c->failed.base;
+		return NULL;
 	s->text = rewrite(sql, &s->param_n);
 	if (s->text == NULL) {
 		free(s);
-		return &c->failed.base;
+		return NULL;
 	}
-	s->base.driver = &db_pg_driver;
 	s->conn = c;
-	s->sql = sql;
-	snprintf(s->name, sizeof(s->name), "s%d", c->stmt_n);
+	/* A name never used before on this connection, even when a full cache
+	 * dropped a statement the server still holds. */
+	snprintf(s->name, sizeof(s->name), "s%u", c->named++);
 	clear_params(s);
-	c->stmts[c->stmt_n++] = s;
 	return &s->base;
+}
+
+static void
+pg_stmt_reset(struct db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+
+	PQclear(s->res);
+	s->res = NULL;
+	clear_params(s);
+}
+
+static void
+pg_stmt_free(struct db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+
+	PQclear(s->res);
+	free(s->text);
+	free(s);
 }
 
 /* A parameter number the statement has; out-of-range ones are a
@@ -383,7 +370,7 @@ param_ok(struct pg_stmt *s, int i)
 {
 	if (i >= 1 && i <= s->param_n)
 		return true;
-	log_error("store", "no parameter %d in: %.60s", i, s->sql);
+	log_error("store", "no parameter %d in: %.60s", i, s->base.sql);
 	return false;
 }
 
@@ -444,7 +431,7 @@ prepare_on_server(struct pg_stmt *s)
 		s->prepared = false;
 	}
 	r = PQprepare(c->conn, s->name, s->text, s->param_n, s->types);
-	rc = check_result(c, r, s->sql);
+	rc = check_result(c, r, s->base.sql);
 	PQclear(r);
 	if (rc != 0)
 		return rc;
@@ -462,7 +449,7 @@ run_once(struct pg_stmt *s)
 		return rc;
 	s->res = PQexecPrepared(s->conn->conn, s->name, s->param_n, s->values, s->lengths,
 	    s->formats, 1);
-	rc = check_result(s->conn, s->res, s->sql);
+	rc = check_result(s->conn, s->res, s->base.sql);
 	if (rc != 0) {
 		PQclear(s->res);
 		s->res = NULL;
@@ -536,7 +523,7 @@ pg_col_int(struct db_stmt *st, int col)
 	case PG_BOOL:
 		return p[0] != 0;
 	}
-	log_error("store", "column %d is not a whole number: %.60s", col, s->sql);
+	log_error("store", "column %d is not a whole number: %.60s", col, s->base.sql);
 	return 0;
 }
 
@@ -579,12 +566,11 @@ pg_lock(struct db_conn *conn, int64_t key)
 static void
 pg_release(struct db_conn *conn)
 {
-	struct pg_conn *c = PC(conn);
 	int i;
 
-	for (i = 0; i < c->stmt_n; i++) {
-		PQclear(c->stmts[i]->res);
-		c->stmts[i]->res = NULL;
+	for (i = 0; i < conn->stmt_n; i++) {
+		PQclear(PS(conn->stmts[i])->res);
+		PS(conn->stmts[i])->res = NULL;
 	}
 }
 
@@ -619,7 +605,9 @@ const struct db_driver db_pg_driver = {
 	.begin_sql = "BEGIN",
 	.open = pg_open,
 	.close = pg_close,
-	.prepare = pg_prepare,
+	.stmt_new = pg_stmt_new,
+	.stmt_reset = pg_stmt_reset,
+	.stmt_free = pg_stmt_free,
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
 	.bind_blob = pg_bind_blob,

@@ -21,16 +21,12 @@
 struct sq_stmt {
 	struct db_stmt base;
 	struct sq_conn *conn;
-	const char *sql; /* the cache key: the literal's address */
 	sqlite3_stmt *st;
 };
 
 struct sq_conn {
 	struct db_conn base;
 	sqlite3 *db;
-	int stmt_n;
-	struct sq_stmt *stmts[DB_STMT_CACHE];
-	struct sq_stmt failed; /* what db_prepare returns when it cannot */
 };
 
 #define SC(c) ((struct sq_conn *)(c))
@@ -79,14 +75,9 @@ static void
 sq_close(struct db_conn *conn)
 {
 	struct sq_conn *c = SC(conn);
-	int i;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->stmt_n; i++) {
-		sqlite3_finalize(c->stmts[i]->st);
-		free(c->stmts[i]);
-	}
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -101,10 +92,7 @@ sq_open(const char *path, bool writer, struct db_conn **out, struct errors *e)
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return ERR_NOMEM;
-	c->base.driver = &db_sqlite_driver;
-	c->failed.base.driver = &db_sqlite_driver;
-	c->failed.base.failed = true;
-	c->failed.conn = c;
+	db_conn_init(&c->base, &db_sqlite_driver);
 	if (writer) {
 		flags |= SQLITE_OPEN_CREATE;
 		if (sqlite_walbuf_register() != 0) {
@@ -137,25 +125,14 @@ sq_open(const char *path, bool writer, struct db_conn **out, struct errors *e)
 }
 
 static struct db_stmt *
-sq_prepare(struct db_conn *conn, const char *sql)
+sq_stmt_new(struct db_conn *conn, const char *sql)
 {
 	struct sq_conn *c = SC(conn);
-	struct sq_stmt *s;
-	size_t len;
-	int i;
+	struct sq_stmt *s = calloc(1, sizeof(*s));
+	size_t len = strlen(sql);
 
-	for (i = 0; i < c->stmt_n; i++) {
-		s = c->stmts[i];
-		if (s->sql == sql) {
-			sqlite3_reset(s->st);
-			sqlite3_clear_bindings(s->st);
-			return &s->base;
-		}
-	}
-	s = calloc(1, sizeof(*s));
 	if (s == NULL)
-		return &c->failed.base;
-	len = strlen(sql);
+		return NULL;
 	if (len > sizeof(for_update) - 1 &&
 	    strcmp(sql + len - (sizeof(for_update) - 1), for_update) == 0)
 		len -= sizeof(for_update) - 1;
@@ -163,21 +140,24 @@ sq_prepare(struct db_conn *conn, const char *sql)
 	    NULL) != SQLITE_OK) {
 		log_error("sqlite", "prepare failed: %s: %s", sqlite3_errmsg(c->db), sql);
 		free(s);
-		return &c->failed.base;
+		return NULL;
 	}
-	s->base.driver = &db_sqlite_driver;
 	s->conn = c;
-	s->sql = sql;
-	if (c->stmt_n == DB_STMT_CACHE) {
-		/* More distinct statements than the cache holds: a programming
-		 * error; keep working by replacing the last. */
-		log_error("sqlite", "statement cache full");
-		c->stmt_n--;
-		sqlite3_finalize(c->stmts[c->stmt_n]->st);
-		free(c->stmts[c->stmt_n]);
-	}
-	c->stmts[c->stmt_n++] = s;
 	return &s->base;
+}
+
+static void
+sq_stmt_reset(struct db_stmt *st)
+{
+	sqlite3_reset(SS(st)->st);
+	sqlite3_clear_bindings(SS(st)->st);
+}
+
+static void
+sq_stmt_free(struct db_stmt *st)
+{
+	sqlite3_finalize(SS(st)->st);
+	free(SS(st));
 }
 
 static void
@@ -211,7 +191,7 @@ sq_step(struct db_stmt *st)
 	err = map_error(rc);
 	/* Expected outcomes (a second vote, a parent gone) are not logged. */
 	if (err != ERR_DUPLICATE && err != ERR_NOTFOUND)
-		log_error("sqlite", "%s: %.80s", sqlite3_errmsg(s->conn->db), s->sql);
+		log_error("sqlite", "%s: %.80s", sqlite3_errmsg(s->conn->db), s->base.sql);
 	sqlite3_reset(s->st);
 	return err;
 }
@@ -269,12 +249,11 @@ sq_lock(struct db_conn *conn, int64_t key)
 static void
 sq_release(struct db_conn *conn)
 {
-	struct sq_conn *c = SC(conn);
 	int i;
 
-	for (i = 0; i < c->stmt_n; i++)
-		if (sqlite3_stmt_busy(c->stmts[i]->st))
-			sqlite3_reset(c->stmts[i]->st);
+	for (i = 0; i < conn->stmt_n; i++)
+		if (sqlite3_stmt_busy(SS(conn->stmts[i])->st))
+			sqlite3_reset(SS(conn->stmts[i])->st);
 }
 
 static bool
@@ -307,7 +286,9 @@ const struct db_driver db_sqlite_driver = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.open = sq_open,
 	.close = sq_close,
-	.prepare = sq_prepare,
+	.stmt_new = sq_stmt_new,
+	.stmt_reset = sq_stmt_reset,
+	.stmt_free = sq_stmt_free,
 	.bind_int = sq_bind_int,
 	.bind_text = sq_bind_text,
 	.bind_blob = sq_bind_blob,
