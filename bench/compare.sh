@@ -114,6 +114,7 @@ start_involve() {
 		echo "bench: $name: /o/bench/polls/$poll answered $status" >&2
 		exit 1
 	fi
+	printf -v "${name}_token" %s "$token"
 	printf -v "${name}_pid" %s "$server_pid"
 	printf -v "${name}_url" %s "$server_url"
 	read -r "${name}_poll" "${name}_option" <<<"$pair"
@@ -131,6 +132,7 @@ start_involve cur "$involve" "$root"
 		[cur]="$cur_url/ $cur_poll $cur_option")
 	declare -A poll=([prev]=$prev_poll [cur]=$cur_poll)
 	declare -A url=([prev]=$prev_url [cur]=$cur_url)
+	declare -A token=([prev]=$prev_token [cur]=$cur_token)
 	declare -A log=([base]=$tmp/baseline.log [prev]=$tmp/prev.log [cur]=$tmp/cur.log)
 }
 
@@ -165,7 +167,7 @@ for s in prev cur; do
 		n=$(wrk_value "${s}_post_$r" ok)
 		[ "$n" = - ] || accepted[$s]=$((accepted[$s] + n))
 	done
-	total[$s]=$(results_total "${url[$s]}" "${poll[$s]}")
+	total[$s]=$(results_total "${url[$s]}" "${poll[$s]}" "${token[$s]}")
 	if ! at_least "${total[$s]:-x}" "${accepted[$s]}"; then
 		failures+=("$s: the poll's results count ${total[$s]:-nothing} for ${accepted[$s]} accepted votes")
 	fi

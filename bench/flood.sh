@@ -109,7 +109,7 @@ for r in $(seq "$rounds"); do
 		[ "$n" = - ] || accepted=$((accepted + n))
 	done
 done
-total=$(results_total "$inv_url" "$poll")
+total=$(results_total "$inv_url" "$poll" "$token")
 if ! at_least "${total:-x}" "$accepted"; then
 	failures+=("the poll's results count ${total:-nothing} for $accepted accepted votes")
 fi

@@ -231,9 +231,11 @@ make_poll() {
 	jq -r '"\(.id) \(.options[0].id)"' <<<"$reply"
 }
 
-# results_total URL POLL: the poll's results total, or nothing.
+# results_total URL POLL TOKEN: the poll's results total as its organisation's staff see it
+# (the public may not see a poll's results before voting), or nothing.
 results_total() {
-	curl -s --max-time 10 "$1/api/v1/polls/$2/results" | jq -r '.total // empty' 2>/dev/null || true
+	curl -s --max-time 10 -H "Authorization: Bearer $3" "$1/api/v1/polls/$2/results" |
+		jq -r '.total // empty' 2>/dev/null || true
 }
 
 # --- measuring --------------------------------------------------------------------------------

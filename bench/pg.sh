@@ -86,7 +86,7 @@ sqlite_url=$server_url
 pair=$(make_poll "$sqlite_url" "$token")
 read -r poll option <<<"$pair"
 measure sqlite "$sqlite_pid" "$sqlite_url/" "$poll" "$option"
-sqlite_total=$(results_total "$sqlite_url" "$poll")
+sqlite_total=$(results_total "$sqlite_url" "$poll" "$token")
 stop "$sqlite_pid"
 
 # --- PostgreSQL mode: two servers behind nginx -----------------------------------------------

@@ -79,7 +79,7 @@ if alive "$inv_pid" inv_get "$tmp/involve.log"; then
 	measure inv_post "$inv_pid" "$inv_url/" "$poll_id" "$option_id"
 	if alive "$inv_pid" inv_post "$tmp/involve.log"; then
 		inv_rss=$(rss_kib "$inv_pid")
-		total=$(results_total "$inv_url" "$poll_id")
+		total=$(results_total "$inv_url" "$poll_id" "$token")
 	fi
 fi
 stop "$inv_pid"
