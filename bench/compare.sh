@@ -50,10 +50,7 @@ if ! previous_commit=$(git rev-parse --verify --quiet "$BENCH_PREVIOUS^{commit}"
 	echo "bench: BENCH_PREVIOUS=$BENCH_PREVIOUS is not a commit here" >&2
 	exit 2
 fi
-if [ ! -x "$involve" ]; then
-	echo "bench: $involve is not built" >&2
-	exit 1
-fi
+require_involve
 build_dir=$(cd "$(dirname "$involve")/../.." && pwd)
 current_name=$(git describe --always --dirty 2>/dev/null || echo unknown)
 previous_name="$(git rev-parse --short "$previous_commit") ($BENCH_PREVIOUS)"

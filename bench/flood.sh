@@ -32,20 +32,12 @@ flood_connections=${BENCH_FLOOD_CONNECTIONS:-64}
 flood_threads=${BENCH_FLOOD_THREADS:-1}
 
 require wrk curl jq
-if [ ! -x "$involve" ]; then
-	echo "bench: $involve is not built" >&2
-	exit 1
-fi
+require_involve
 
 bench_begin flood
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 
-token=$(involve_prepare "$involve" "$tmp/involve")
-serve_involve involve "$involve" "$root" "$tmp/involve"
-inv_pid=$server_pid
-inv_url=$server_url
-pair=$(make_poll "$inv_url" "$token")
-read -r poll option <<<"$pair"
+start_involve_poll
 form_url=$inv_url/o/bench/polls/$poll
 
 # form_vote [COOKIE]: one vote through the public form; prints the status.  Its headers are

@@ -231,6 +231,27 @@ make_poll() {
 	jq -r '"\(.id) \(.options[0].id)"' <<<"$reply"
 }
 
+# require_involve: exits unless $involve (INVOLVE_BIN) has been built.
+require_involve() {
+	if [ ! -x "$involve" ]; then
+		echo "bench: $involve is not built" >&2
+		exit 1
+	fi
+}
+
+# start_involve_poll: one organisation, its token and one open six-option poll in
+# $tmp/involve, served from the repository root (a build that reads web/ from its working
+# folder finds it there); sets token, inv_pid, inv_url, poll and option.
+start_involve_poll() {
+	local pair
+	token=$(involve_prepare "$involve" "$tmp/involve")
+	serve_involve involve "$involve" "$root" "$tmp/involve"
+	inv_pid=$server_pid
+	inv_url=$server_url
+	pair=$(make_poll "$inv_url" "$token")
+	read -r poll option <<<"$pair"
+}
+
 # results_total URL POLL TOKEN: the poll's results total as its organisation's staff see it
 # (the public may not see a poll's results before voting), or nothing.
 results_total() {

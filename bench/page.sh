@@ -40,21 +40,13 @@ NGINX_WORKERS=2
 NGINX_KEEPALIVE_REQUESTS=1000000
 
 require wrk curl jq nginx cmp
-if [ ! -x "$involve" ]; then
-	echo "bench: $involve is not built" >&2
-	exit 1
-fi
+require_involve
 
 bench_begin page
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 
 # --- involve and its page ---------------------------------------------------------------------
-token=$(involve_prepare "$involve" "$tmp/involve")
-serve_involve involve "$involve" "$root" "$tmp/involve"
-inv_pid=$server_pid
-inv_url=$server_url
-pair=$(make_poll "$inv_url" "$token")
-read -r poll _ <<<"$pair"
+start_involve_poll
 path=/o/bench/polls/$poll
 
 # fetch URL NAME: the response's headers to $tmp/NAME.head, its body to $tmp/NAME.body; prints

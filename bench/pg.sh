@@ -31,7 +31,7 @@ GOAL_VOTES=10000
 GOAL_P99_MS=50
 
 require wrk curl jq nginx psql "$pgbin/pgbench"
-[ -x "$involve" ] || { echo "bench: $involve is not built" >&2; exit 1; }
+require_involve
 
 bench_begin pgbench
 stop_cluster() {

@@ -35,10 +35,7 @@ GOAL_POST_RATIO=0.50
 GOAL_POST_P99_MS=20
 
 require wrk curl jq cc
-if [ ! -x "$involve" ]; then
-	echo "bench: $involve is not built" >&2
-	exit 1
-fi
+require_involve
 build_dir=$(cd "$(dirname "$involve")/../.." && pwd)
 
 bench_begin bench
@@ -49,13 +46,9 @@ serve_baseline "$build_dir"
 base_pid=$server_pid
 base_url=$server_url
 
-token=$(involve_prepare "$involve" "$tmp/involve")
-# From the repository root (a build that reads web/ from its working folder finds it).
-serve_involve involve "$involve" "$root" "$tmp/involve"
-inv_pid=$server_pid
-inv_url=$server_url
-poll=$(make_poll "$inv_url" "$token")
-read -r poll_id option_id <<<"$poll"
+start_involve_poll
+poll_id=$poll
+option_id=$option
 
 # The public page; should it not be served, the poll's JSON stands in for it, and says so.
 get_path=/o/bench/polls/$poll_id

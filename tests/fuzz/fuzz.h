@@ -84,6 +84,10 @@ void fixture_repair(void);
 /* Appends the n bytes at p to out with the "$" words above replaced. */
 void fuzz_expand(struct buf *out, const uint8_t *p, size_t n);
 
+/* One hexadecimal digit's value, or -1: the oracles' own, apart from the
+ * product's decoder, so a bug there cannot hide itself. */
+int fuzz_hexval(char c);
+
 /* One request and its response, with the storage its strings point into. */
 struct fuzz_request {
 	struct http_request req;

@@ -21,20 +21,6 @@
 
 #include "fuzz.h"
 
-/* One hexadecimal digit's value, or -1: the oracle's own, apart from the
- * product's decoder. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -79,12 +65,12 @@ reference_parse(const char *p, size_t n, struct buf *names, struct buf *values, 
 				if (p[k] == '+') {
 					buf_addch(to, ' ');
 				} else if (p[k] == '%') {
-					if (k + 2 >= end || hexval(p[k + 1]) < 0 ||
-					    hexval(p[k + 2]) < 0)
+					if (k + 2 >= end || fuzz_hexval(p[k + 1]) < 0 ||
+					    fuzz_hexval(p[k + 2]) < 0)
 						return -1;
 					buf_addch(to,
-					    (char)(hexval(p[k + 1]) * 16 +
-					        hexval(p[k + 2])));
+					    (char)(fuzz_hexval(p[k + 1]) * 16 +
+					        fuzz_hexval(p[k + 2])));
 					k += 2;
 				} else {
 					buf_addch(to, p[k]);

@@ -10,10 +10,8 @@
 #include "involve/route.h"
 #include "fuzz.h"
 
-/* One hexadecimal digit's value, or -1: the oracle's own, apart from the
- * product's decoder. */
-static int
-hexval(char c)
+int
+fuzz_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -99,8 +97,8 @@ unescape(char *s)
 	int hi, lo;
 
 	while (*in) {
-		if (in[0] == '%' && (hi = hexval(in[1])) >= 0 &&
-		    (lo = hexval(in[2])) >= 0 && (hi | lo) != 0) {
+		if (in[0] == '%' && (hi = fuzz_hexval(in[1])) >= 0 &&
+		    (lo = fuzz_hexval(in[2])) >= 0 && (hi | lo) != 0) {
 			*out++ = (char)(hi * 16 + lo);
 			in += 3;
 		} else {
