@@ -2,9 +2,10 @@
  * secret.h - passwords, tokens and signed cookie values (libsodium).
  *
  * Start-up: call secret_init() once in main, before any thread starts and
- * before anything else here (keys_load calls it too).  Every function below
- * also makes sure libsodium is ready, so a forgotten call is never a
- * weakness, but only secret_init can report that libsodium failed.
+ * before anything else here (keys_load calls it too).  It starts libsodium
+ * and liboath (totp_init, totp.h).  Every function below, in onetime.h and
+ * in totp.h also makes sure they are ready, so a forgotten call is never a
+ * weakness, but only secret_init can report that they failed.
  *
  * What the database holds, and what it never holds:
  * - staff passwords as argon2id strings (secret_password_hash);
@@ -44,8 +45,8 @@
 #define SECRET_COOKIE_MAX 48
 #define SECRET_VOTER_HASH_BYTES 32
 
-/* Prepares libsodium.  0, or ERR_IO when it cannot (no source of
- * randomness); the program must then stop. */
+/* Prepares libsodium and liboath.  0, or ERR_IO when either cannot start
+ * (no source of randomness); the program must then stop. */
 int secret_init(void);
 
 /* How much work a password hash takes.  INTERACTIVE (libsodium's
@@ -73,9 +74,9 @@ bool secret_password_verify(const char *hash, const char *password);
 bool secret_password_needs_rehash(const char *hash);
 
 /* A random password people can read out and type: five groups of four
- * characters from a 31-character alphabet with no look-alikes (no 0/o,
- * 1/l/i), joined by "-": about 99 bits.  It passes password_check
- * (password.h). */
+ * characters from the 31-character alphabet of onetime.h, with no
+ * look-alikes (no 0/o, 1/l/i), joined by "-": about 99 bits.  It passes
+ * password_check (password.h). */
 void secret_password_generate(char out[SECRET_GENERATED_MAX]);
 
 /* A new token: prefix ("inv_" for API tokens, "" for sessions) followed by

@@ -16,7 +16,9 @@
 
 #include <sodium.h>
 
+#include "involve/onetime.h"
 #include "involve/secret.h"
+#include "involve/totp.h"
 
 static_assert(SECRET_PWHASH_MAX == crypto_pwhash_STRBYTES, "argon2 string size");
 static_assert(SECRET_KEY_BYTES == crypto_generichash_KEYBYTES, "BLAKE2b key size");
@@ -31,10 +33,10 @@ static_assert(
 static_assert(SECRET_COOKIE_MAX > SECRET_COOKIE_LEN, "cookie buffer");
 #define COOKIE_MAC_BYTES 16
 
-/* No 0/o, 1/l/i: a password read aloud or from paper is typed right. */
-static const char password_alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
-#define PASSWORD_GROUPS 5
-#define PASSWORD_GROUP_CHARS 4
+/* Five groups of four: "abcd-efgh-jkmn-pqrs-tuvw". */
+#define PASSWORD_CHARS 20
+static_assert(PASSWORD_CHARS + (PASSWORD_CHARS - 1) / 4 + 1 <= SECRET_GENERATED_MAX,
+    "generated password buffer");
 
 static pthread_once_t sodium_once = PTHREAD_ONCE_INIT;
 static int sodium_status;
@@ -63,7 +65,12 @@ int
 secret_init(void)
 {
 	pthread_once(&sodium_once, sodium_start);
-	return sodium_status < 0 ? ERR_IO : 0;
+	if (sodium_status < 0)
+		return ERR_IO;
+	/* Here rather than in main so that every program that starts the
+	 * cryptography (the server, the commands, the fuzz targets) starts
+	 * liboath as well, before its threads. */
+	return totp_init();
 }
 
 void
@@ -135,20 +142,11 @@ secret_password_needs_rehash(const char *hash)
 void
 secret_password_generate(char out[SECRET_GENERATED_MAX])
 {
-	size_t pos = 0;
-	int g, c;
-
-	static_assert(PASSWORD_GROUPS * (PASSWORD_GROUP_CHARS + 1) <= SECRET_GENERATED_MAX,
-	    "generated password buffer");
-	ensure_sodium();
-	for (g = 0; g < PASSWORD_GROUPS; g++) {
-		if (g > 0)
-			out[pos++] = '-';
-		for (c = 0; c < PASSWORD_GROUP_CHARS; c++)
-			out[pos++] =
-			    password_alphabet[randombytes_uniform(sizeof(password_alphabet) - 1)];
-	}
-	out[pos] = '\0';
+	/* A generated password is a long one-time code: the same alphabet
+	 * without look-alikes, the same groups.  It cannot fail: the length
+	 * and the buffer are fixed and checked above. */
+	if (onetime_code_new(PASSWORD_CHARS, out, SECRET_GENERATED_MAX) != 0)
+		abort();
 }
 
 int
