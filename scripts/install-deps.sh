@@ -31,10 +31,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # zlib and brotli compress pages as they are sent; python3-brotli compresses the static files
 # when building (web/meson.build), in the Python that runs meson.  liboath checks the one-time
-# codes of staff's second factor; libqrencode and cairo draw QR codes and printable code sheets.
+# codes of staff's second factor; libqrencode and cairo draw QR codes and printable code sheets,
+# and Pango lays out the sheets' text in any script.
 packages=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsqlite3-dev
 	libsodium-dev libjansson-dev libcmark-dev libpq-dev libutf8proc-dev zlib1g-dev libbrotli-dev python3-brotli
-	liboath-dev libqrencode-dev libcairo2-dev ca-certificates)
+	liboath-dev libqrencode-dev libcairo2-dev libpango1.0-dev ca-certificates)
 run_package_n=${#packages[@]}
 # Node.js may come from elsewhere (CI machines have Node 20); Debian's Node 18 is enough.
 # Asking for Debian's npm beside another vendor's node would conflict, so only what is absent.

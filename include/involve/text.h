@@ -26,6 +26,10 @@ size_t text_decode(struct str s, size_t at, unsigned *cp);
 size_t text_chars(struct str s);
 /* Whether cp is one of Unicode's control characters (Cc): C0, DEL, C1. */
 bool text_is_control(unsigned cp);
+/* Whether s is valid UTF-8 with no control characters, nor the line and
+ * paragraph separators: what text_check lets through without
+ * TEXT_MULTILINE, and text that XML can carry as it stands. */
+bool text_is_plain(struct str s);
 
 enum text_flags {
 	TEXT_REQUIRED = 1,  /* empty (after trimming) is an error */

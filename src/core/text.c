@@ -77,6 +77,21 @@ is_refused_control(unsigned cp, bool multiline)
 	return text_is_control(cp) || cp == 0x2028 || cp == 0x2029;
 }
 
+bool
+text_is_plain(struct str s)
+{
+	size_t i = 0, len;
+	unsigned cp;
+
+	while (i < s.n) {
+		len = utf8_next(s.p + i, s.n - i, &cp);
+		if (len == 0 || is_refused_control(cp, false))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
 static char
 upper(char c)
 {

@@ -14,6 +14,19 @@ Test(text, validates_utf8)
 	cr_assert(!text_is_utf8(str_c("\xff")));
 }
 
+Test(text, plain_is_one_line_of_readable_text)
+{
+	cr_assert(text_is_plain(str_c("")));
+	cr_assert(text_is_plain(
+	    str_c("Bury & Wigan <ICB> \"caf\xc3\xa9\" \xd8\xa7\xd8\xb1\xd8\xaf\xd9\x88")));
+	cr_assert(!text_is_plain(str_c("a\tb")));
+	cr_assert(!text_is_plain(str_c("a\nb")));
+	cr_assert(!text_is_plain(str_c("a\x7f")));
+	cr_assert(!text_is_plain(str_c("a\xc2\x85")));     /* C1: next line */
+	cr_assert(!text_is_plain(str_c("a\xe2\x80\xa8"))); /* line separator */
+	cr_assert(!text_is_plain(str_c("caf\xc3")));       /* cut short */
+}
+
 Test(text, counts_characters)
 {
 	cr_assert_eq(text_chars(str_c("caf\xc3\xa9")), 4);
