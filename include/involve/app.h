@@ -16,6 +16,7 @@
 #include "involve/embed.h"
 #include "involve/http.h"
 #include "involve/keys.h"
+#include "involve/proxy.h"
 #include "involve/reply.h"
 #include "involve/store.h"
 
@@ -34,6 +35,11 @@ struct app_config {
 	const struct embedded_asset *statics;
 	int vote_rate_limit;         /* votes per minute per network; 0 = off */
 	bool secure_cookies;         /* public URL is https */
+	int session_idle;            /* seconds a staff session may sit unused */
+	int hash_slots;              /* passwords hashed at once (auth.h); 0 = one per core but one */
+	/* Who may read /metrics without an administrator's token: clients in
+	 * these networks (NULL: the machine itself, 127.0.0.0/8 and ::1). */
+	const struct proxy_list *metrics_allow;
 };
 
 struct app_metrics {
@@ -51,6 +57,7 @@ struct app {
 	struct page_cache *pages;
 	struct keys keys;
 	struct app_metrics metrics;
+	atomic_int hashing;          /* hashing slots taken (auth.h) */
 	atomic_bool ready;
 };
 
@@ -65,6 +72,15 @@ const struct route *app_routes(int *n);
 /* Runs the request through routing, limits and the handler.  The adapter
  * and handler tests both call this. */
 int app_handle(struct app *app, struct http_request *req, struct http_response *res);
+
+/*
+ * Before a request's body is read: when its route (req->route, found by
+ * the adapter) needs a sign-in the request does not have, fills res with
+ * the refusal and returns true, so no body is read for nobody.
+ * app_handle checks the same again (and the CSRF token, which is in the
+ * body).
+ */
+bool app_refuse_before_body(struct app *app, struct http_request *req, struct http_response *res);
 
 /*
  * Settles how a response's body is sent, just before it is (the HTTP

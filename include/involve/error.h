@@ -32,6 +32,8 @@ enum {
 	ERR_TOO_LARGE = -13,   /* the body is larger than allowed */
 	ERR_MEDIA_TYPE = -14,  /* the body is of a type not accepted */
 	ERR_METHOD = -15,      /* the address does not take that method */
+	ERR_KEY_REUSED = -16,  /* a retry key (Idempotency-Key) came with another request */
+	ERR_CODE_SPENT = -17,  /* a single-use code that does not work: unknown, used or withdrawn */
 };
 
 /* A short, fixed description of a code, for logs. */

@@ -102,6 +102,8 @@ int http_form_all(const struct http_request *req, const char *name, struct str *
  * the auth and every handler allocation. */
 void http_request_free(struct http_request *req);
 
+#define HTTP_FRAME_ANCESTORS_MAX 1024
+
 struct http_header_out {
 	char *name;  /* owned */
 	char *value; /* owned */
@@ -115,7 +117,9 @@ struct http_response {
 	size_t static_len;
 	int header_n;
 	struct http_header_out headers[HTTP_RESPONSE_HEADERS_MAX];
-	bool frameable;                /* may be shown in another site's iframe */
+	bool frameable;                /* may be shown in another site's iframe ... */
+	/* ... of these origins only, separated by spaces ("" = of none) */
+	char frame_ancestors[HTTP_FRAME_ANCESTORS_MAX];
 	bool no_store;                 /* Cache-Control: no-store (personal pages) */
 	const char *cache_control;     /* a literal overriding the default */
 	/* Content coding (content_coding.h), settled by app_encode_response

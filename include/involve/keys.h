@@ -11,11 +11,16 @@
  *   voter.key   keys the hash that refuses a second vote (secret_voter_hash)
  *   token.key   keys the hashes of session and API tokens (secret_token_hash)
  *   audit.key   keys the audit log's hash chain (audit_entry_seal)
+ *   net.key     keys the hashes that count attempts per client address and
+ *               network (secret_net_hash): no address is ever stored
+ *   mfa.key     seals staff's second-factor secrets (secret_seal), so a copy
+ *               of the database cannot make their codes
  *
  * Losing or replacing a key is not harmless: a new cookie or voter key lets
  * everyone vote again in open polls, a new token key signs everyone out and
  * voids every API token, a new audit key makes the existing log fail
- * verification.  So a key of the wrong size or that other users can read is
+ * verification, a new net key restarts the counts of attempts (harmless), a new
+ * mfa key voids every second factor set up (staff then need a reset).  So a key of the wrong size or that other users can read is
  * refused with a message naming the file, never silently replaced.  Every
  * app server behind one PostgreSQL database needs the same keys.
  */
@@ -32,10 +37,12 @@ struct keys {
 	unsigned char voter[KEYS_BYTES];
 	unsigned char token[KEYS_BYTES];
 	unsigned char audit[KEYS_BYTES];
+	unsigned char net[KEYS_BYTES];
+	unsigned char mfa[KEYS_BYTES];
 };
 
 /*
- * Reads the four keys from <data_dir>/keys into out.  On first start it
+ * Reads the keys from <data_dir>/keys into out.  On first start it
  * creates the directory (0700) and any missing key from random bytes; a new
  * key reaches its name only when it is complete and on disk (written to a
  * temporary file, fsynced, then linked into place), so a crash never leaves

@@ -22,6 +22,7 @@
 #define INVOLVE_ONETIME_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "involve/error.h"
 
@@ -62,10 +63,11 @@ int onetime_code_new(int chars, char *out, size_t size);
  * allows and *len is 0. */
 int onetime_code_normalise(const char *in, size_t n, char *out, size_t size, size_t *len);
 
-/* The keyed BLAKE2b-256 of the len bytes of a normalised code: what the
- * database stores and looks codes up by.  Use a different key for each
- * kind of code. */
-void onetime_code_hash(const unsigned char key[ONETIME_KEY_BYTES], const char *normalised,
-    size_t len, unsigned char out[ONETIME_HASH_BYTES]);
+/* What the database stores and looks a code up by: the keyed BLAKE2b-256
+ * (secret_keyed_hash) of its kind ("recovery", "poll-code"), its scope (the
+ * user or the poll it belongs to) and the len bytes of the normalised
+ * code, so a code of one kind or scope never matches another's. */
+void onetime_code_hash(const unsigned char key[ONETIME_KEY_BYTES], const char *kind,
+    int64_t scope, const char *normalised, size_t len, unsigned char out[ONETIME_HASH_BYTES]);
 
 #endif

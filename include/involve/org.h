@@ -21,11 +21,25 @@
 #define USER_EMAIL_SIZE (USER_EMAIL_MAX + 1)
 #define USER_PWHASH_SIZE 128
 
+/* Whom an organisation requires a second factor of; others may set one up. */
+enum mfa_policy {
+	MFA_NONE,
+	MFA_ADMINS, /* the default */
+	MFA_ALL,
+};
+
+/* The sites that may frame an organisation's polls: origins such as
+ * "https://www.example.nhs.uk", one a line, at most ORG_FRAME_ORIGINS_MAX. */
+#define ORG_FRAME_ORIGINS_MAX 10
+#define ORG_FRAME_ORIGINS_SIZE 1024
+
 struct org {
 	int64_t id;
 	char slug[ORG_SLUG_SIZE];
 	char name[ORG_NAME_SIZE];
 	int64_t created_at;
+	enum mfa_policy require_mfa;
+	char frame_origins[ORG_FRAME_ORIGINS_SIZE];
 };
 
 enum role {
@@ -45,6 +59,9 @@ enum permission {
 	PERM_USER_MANAGE,
 };
 
+/* A second factor's secret as stored: sealed with the mfa key (keys.h). */
+#define USER_MFA_SEALED_MAX 64
+
 struct user {
 	int64_t id;
 	int64_t org_id;
@@ -52,12 +69,31 @@ struct user {
 	enum role role;
 	char password_hash[USER_PWHASH_SIZE];
 	int64_t created_at;
+	int64_t disabled_at;  /* 0 = may sign in */
+	int64_t mfa_on;       /* when the second factor was confirmed; 0 = none */
+	int64_t mfa_step;     /* the last time step accepted (a code works once) */
+	unsigned char mfa_secret[USER_MFA_SEALED_MAX]; /* sealed; set up or pending */
+	size_t mfa_secret_n;
 };
 
 const char *role_name(enum role r);       /* "administrator", "engagement_officer", ... */
 const char *role_label(enum role r);      /* "Administrator", "Engagement officer", ... */
 int role_parse(struct str s, enum role *out);
 bool role_allows(enum role r, enum permission p);
+
+const char *mfa_policy_name(enum mfa_policy p); /* "none", "administrators", "all" */
+const char *mfa_policy_label(enum mfa_policy p);
+int mfa_policy_parse(struct str s, enum mfa_policy *out);
+/* Whether the organisation's policy requires a second factor of role r. */
+bool mfa_required(enum mfa_policy p, enum role r);
+
+/*
+ * Checks the list of sites allowed to frame polls (one origin a line,
+ * blank lines ignored): each "https://host[:port]" (or http:// for
+ * localhost), no path, at most ORG_FRAME_ORIGINS_MAX.  Writes them to out
+ * one a line, lower-cased; error on "frame_origins".
+ */
+int org_frame_origins_check(struct str text, char out[ORG_FRAME_ORIGINS_SIZE], struct errors *e);
 
 /* Checks a slug (lower-case letters, digits and single hyphens, 2 to 40
  * characters) and a name; errors on "slug" and "name". */

@@ -34,6 +34,17 @@ enum poll_results {
 	POLL_RESULTS_AFTER_CLOSE, /* only once the poll has closed */
 };
 
+/*
+ * Who may answer.  Anyone: one answer from each browser, with a limit on
+ * answers from one network, so the results are indicative.  With a code:
+ * staff hand out single-use codes (on paper, by letter, at an event); each
+ * works once, and the ballot keeps nothing that links it to its code.
+ */
+enum poll_who {
+	POLL_WHO_ANYONE,
+	POLL_WHO_CODE,
+};
+
 enum poll_status {
 	POLL_DRAFT,     /* no opening time yet: staff will open it */
 	POLL_SCHEDULED, /* opens at opens_at */
@@ -53,6 +64,7 @@ struct poll {
 	struct str question;
 	bool multiple;
 	enum poll_results show_results;
+	enum poll_who who;
 	int64_t opens_at;  /* unix seconds; 0 = not set (draft) */
 	int64_t closes_at; /* unix seconds; 0 = open until closed */
 	int64_t closed_at; /* when staff closed it; 0 = not closed by hand */
@@ -67,6 +79,8 @@ const char *poll_status_name(enum poll_status s);
 bool poll_is_open(const struct poll *p, int64_t now);
 const char *poll_results_name(enum poll_results r);
 int poll_results_parse(struct str s, enum poll_results *out);
+const char *poll_who_name(enum poll_who w); /* "anyone", "code" */
+int poll_who_parse(struct str s, enum poll_who *out);
 /* The JSON object the audit log records for a poll's creation or edit. */
 void poll_audit_detail(struct buf *b, const struct poll *p);
 /* A copy of p whose text and options are in a; NULL when out of memory. */
@@ -90,6 +104,7 @@ struct poll_input {
 	struct str options[POLL_OPTIONS_MAX + 1];
 	bool multiple;
 	enum poll_results show_results;
+	enum poll_who who;
 	enum poll_opening opening;
 	int64_t opens_at;           /* for POLL_OPEN_AT */
 	int64_t closes_at;          /* 0 = until closed */
@@ -145,17 +160,20 @@ bool poll_results_visible(const struct poll *p, const struct poll_viewer *v, int
 
 /* ---- ballots --------------------------------------------------------------------- */
 
-/* A ballot: the option ids chosen. */
+/* A ballot: the option ids chosen, and whether a code came with it (the
+ * store checks the code itself, and uses it up). */
 struct ballot {
 	int choice_n;
 	int64_t choices[POLL_OPTIONS_MAX];
+	bool has_code;
 };
 
 /*
  * Checks that `b` may be cast on `p` at `now`.  Returns ERR_CONFLICT (with
  * an error on "poll") when the poll is not open, ERR_INVALID when the
  * choices are empty, unknown, repeated or too many for a single-choice
- * poll, 0 when the ballot is good.  The store checks again at commit.
+ * poll, or when a poll answered with a code has none (error on "code"), 0
+ * when the ballot is good.  The store checks again at commit.
  */
 int poll_check_ballot(const struct poll *p, const struct ballot *b, int64_t now, struct errors *e);
 

@@ -27,6 +27,8 @@ enum route_flags {
 	ROUTE_TOKEN_OPTIONAL = 1 << 6, /* a bearer token is read when sent */
 	ROUTE_PUBLIC_FORM = 1 << 7,    /* anonymous form: Origin is checked */
 	ROUTE_CACHEABLE = 1 << 8,      /* the same for every visitor without a cookie */
+	ROUTE_SIGNING_IN = 1 << 9,     /* a staff session, which may still await its second factor */
+	ROUTE_SAME_ORIGIN = 1 << 10,   /* anonymous JSON: an Origin sent must be this site's */
 };
 
 /* Body limits, by kind of request. */
@@ -51,6 +53,7 @@ enum route_rule {
 	RULE_POLL_MANAGE,  /* staff whose role has PERM_POLL_MANAGE */
 	RULE_RESULTS_VIEW, /* ... PERM_RESULTS_VIEW */
 	RULE_SITE_EDIT,    /* ... PERM_SITE_EDIT */
+	RULE_USER_MANAGE,  /* ... PERM_USER_MANAGE: staff accounts and the organisation's settings */
 };
 
 struct route {

@@ -94,6 +94,10 @@ void secret_token_hash(const unsigned char key[SECRET_KEY_BYTES], const char *to
  * SECRET_COOKIE_LEN characters. */
 void secret_cookie_new(const unsigned char key[SECRET_KEY_BYTES], char out[SECRET_COOKIE_MAX],
     unsigned char id_out[SECRET_COOKIE_ID_BYTES]);
+/* The signed cookie value of a given id (one derived from a ballot's retry
+ * key, so a retried vote gets the same cookie as the first). */
+void secret_cookie_sign(const unsigned char key[SECRET_KEY_BYTES],
+    const unsigned char id[SECRET_COOKIE_ID_BYTES], char out[SECRET_COOKIE_MAX]);
 /* Checks the len bytes at value (no NUL needed; any bytes, any length).  0
  * with the id in id_out when the value is well formed and its MAC matches;
  * ERR_INVALID otherwise (id_out is then zeroed). */
@@ -105,5 +109,29 @@ int secret_cookie_verify(const unsigned char key[SECRET_KEY_BYTES], const char *
 void secret_voter_hash(const unsigned char key[SECRET_KEY_BYTES],
     const unsigned char id[SECRET_COOKIE_ID_BYTES], int64_t poll_id,
     unsigned char out[SECRET_VOTER_HASH_BYTES]);
+
+/*
+ * A keyed BLAKE2b-256 of (kind, scope, text), for what must be counted or
+ * looked up without being kept: a client address under the net key
+ * (kind "addr", "net"), an email as typed ("email"), a single-use code
+ * under the token key ("poll-code", "recovery").  kind separates uses, so
+ * one use's hashes never match another's; scope is a poll or user id (0
+ * when none).
+ */
+#define SECRET_HASH_BYTES 32
+void secret_keyed_hash(const unsigned char key[SECRET_KEY_BYTES], const char *kind,
+    int64_t scope, const char *text, size_t len, unsigned char out[SECRET_HASH_BYTES]);
+
+/*
+ * Seals n bytes with key (XSalsa20-Poly1305, a fresh random nonce first)
+ * into out: SECRET_SEAL_OVERHEAD more bytes than plain.  secret_open
+ * undoes it, and refuses (ERR_INVALID) anything altered or sealed with
+ * another key.  ERR_INVALID too when out is too small.
+ */
+#define SECRET_SEAL_OVERHEAD 40
+int secret_seal(const unsigned char key[SECRET_KEY_BYTES], const unsigned char *plain, size_t n,
+    unsigned char *out, size_t size, size_t *out_len);
+int secret_open(const unsigned char key[SECRET_KEY_BYTES], const unsigned char *sealed, size_t n,
+    unsigned char *out, size_t size, size_t *out_len);
 
 #endif

@@ -40,6 +40,7 @@
 #include "involve/error.h"
 #include "involve/org.h"
 #include "involve/poll.h"
+#include "involve/signin.h"
 
 struct store;
 
@@ -94,13 +95,40 @@ int store_org_each(struct store *s, store_org_fn fn, void *arg);
 int store_user_create(struct store *s, const struct actor *who, struct user *u);
 int store_user_get(struct store *s, int64_t id, struct user *out);
 int store_user_get_by_email(struct store *s, struct str email, struct user *out);
-/* A new password ends every session of the user.  ERR_NOTFOUND. */
+/* A new password ends every session of the user and revokes their API
+ * tokens.  ERR_NOTFOUND. */
 int store_user_set_password(struct store *s, const struct actor *who, int64_t user_id,
     const char *password_hash);
+
+typedef int (*store_user_fn)(void *arg, const struct user *u);
+/* The organisation's staff, by email, disabled ones too. */
+int store_user_each(struct store *s, int64_t org_id, store_user_fn fn, void *arg);
+/* Changes the role of a user of org_id; their sessions end (they sign in
+ * again with the new role).  ERR_NOTFOUND; ERR_CONFLICT (with the reason in
+ * e) when it would leave the organisation no administrator who can sign in. */
+int store_user_set_role(struct store *s, const struct actor *who, int64_t org_id,
+    int64_t user_id, enum role role, struct errors *e);
+/* Disables (disable true) a user of org_id: they can no longer sign in, and
+ * their sessions and tokens end at once; the account stays for the audit
+ * trail.  Or enables them again.  ERR_NOTFOUND; ERR_CONFLICT (reason in e)
+ * when already so, or for the last administrator who can sign in. */
+int store_user_disable(struct store *s, const struct actor *who, int64_t org_id,
+    int64_t user_id, bool disable, struct errors *e);
+/* Saves an organisation's require_mfa and frame_origins. */
+int store_org_update_settings(struct store *s, const struct actor *who, const struct org *o);
+
+/* Where a session is in signing in (session.mfa). */
+enum session_stage {
+	SESSION_SIGNED_IN = 0,
+	SESSION_NEEDS_CODE = 1,  /* the password was right; the second factor is asked for */
+	SESSION_NEEDS_SETUP = 2, /* ... and one must be set up before anything else */
+};
 
 struct session {
 	int64_t user_id;
 	int64_t expires_at;
+	int64_t last_seen_at;
+	int mfa;                      /* enum session_stage */
 	char csrf[SESSION_CSRF_SIZE]; /* per-session CSRF token, text */
 };
 
@@ -109,20 +137,96 @@ struct api_token {
 	int64_t user_id;
 	int64_t org_id;
 	int64_t created_at;
+	int64_t expires_at;   /* 0 = never */
+	int64_t last_used_at; /* to within a minute; 0 = never used */
+	int64_t revoked_at;   /* 0 = not revoked */
+	char email[USER_EMAIL_SIZE]; /* its user's */
 };
 
-/* Sessions and tokens are found by a keyed hash of their secret; the
- * secret itself is never stored. */
-int store_session_create(struct store *s, const unsigned char hash[STORE_HASH_SIZE],
-    const struct session *sess);
-/* ERR_NOTFOUND when there is none or it has expired by now. */
+/*
+ * Sessions and tokens are found by a keyed hash of their secret; the
+ * secret itself is never stored.  Nothing caches them: a revoked token, a
+ * signed-out session or a disabled account is refused by every app server
+ * from the moment the change commits.
+ */
+/* Starts a session at now; old_hash (NULL for none) is the browser's
+ * session before, which ends in the same transaction.  With who, audited
+ * as a sign-in. */
+int store_session_create(struct store *s, const struct actor *who,
+    const unsigned char hash[STORE_HASH_SIZE], const unsigned char *old_hash,
+    const struct session *sess, int64_t now);
+/* ERR_NOTFOUND when there is none, it has expired by now, it has been idle
+ * `idle` seconds, or its account is disabled. */
 int store_session_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE], int64_t now,
-    struct session *out);
-int store_session_delete(struct store *s, const unsigned char hash[STORE_HASH_SIZE]);
+    int idle, struct session *out);
+/* Records that the session was used at now (at most once a minute). */
+int store_session_touch(struct store *s, const unsigned char hash[STORE_HASH_SIZE],
+    const struct session *sess, int64_t now);
+/* Ends a session; with who, audited as a sign-out. */
+int store_session_delete(struct store *s, const struct actor *who,
+    const unsigned char hash[STORE_HASH_SIZE]);
+/* Sets t->id and t->created_at; t->expires_at is the caller's (0 = never). */
 int store_token_create(struct store *s, const struct actor *who,
     const unsigned char hash[STORE_HASH_SIZE], struct api_token *t);
-int store_token_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE],
+/* ERR_NOTFOUND unless the token exists, is not revoked or expired at now,
+ * and its account is not disabled. */
+int store_token_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE], int64_t now,
     struct api_token *out);
+/* Records that the token was used at now (at most once a minute). */
+int store_token_used(struct store *s, const struct api_token *t, int64_t now);
+typedef int (*store_token_fn)(void *arg, const struct api_token *t);
+/* The organisation's tokens (user_id 0: everyone's), oldest first. */
+int store_token_each(struct store *s, int64_t org_id, int64_t user_id, store_token_fn fn,
+    void *arg);
+/* ERR_NOTFOUND (not the organisation's), ERR_CONFLICT (revoked already). */
+int store_token_revoke(struct store *s, const struct actor *who, int64_t org_id, int64_t id,
+    int64_t now);
+
+/* ---- sign-in throttles (signin.h) ------------------------------------------------ */
+
+/* The latest time until which any of the n counts is at its limit at now,
+ * or 0 when none is. */
+int store_throttle_until(struct store *s, const struct throttle_count *counts, int n,
+    int64_t now, int64_t *until);
+/* Counts a failure in each of the n counts, with the audit entry `action`
+ * on target, and a "signin.throttle" entry when it brings a count to its
+ * limit; *until as store_throttle_until gives after it. */
+int store_throttle_fail(struct store *s, const struct actor *who, const char *action,
+    const char *target, const struct throttle_count *counts, int n, int64_t now,
+    int64_t *until);
+/* Forgets one count (a successful sign-in forgets its email and address's). */
+int store_throttle_forget(struct store *s, const struct throttle_count *count);
+/* Lifts every count with this subject (an administrator's action, audited
+ * on target); *lifted is how many there were. */
+int store_throttle_lift(struct store *s, const struct actor *who, const char *target,
+    const unsigned char subject[SECRET_HASH_BYTES], int *lifted);
+
+/* ---- second factors ------------------------------------------------------------------ */
+
+/* Turns a second factor on: its secret as sealed (n bytes), time step
+ * `step` accepted already (the code that confirmed it), and code_n recovery
+ * codes (their keyed hashes) replacing any before.  ERR_CONFLICT when the
+ * user has one already (reset it first). */
+int store_mfa_enable(struct store *s, const struct actor *who, int64_t user_id,
+    const unsigned char *sealed, size_t n, int64_t step,
+    const unsigned char codes[][SECRET_HASH_BYTES], int code_n, int64_t now);
+/* Accepts time step `step` for the user: ERR_DENIED when it is not newer
+ * than the last accepted (the code has been used), decided atomically. */
+int store_mfa_use_step(struct store *s, int64_t user_id, int64_t step);
+/* Uses up a recovery code: ERR_DENIED when the user has no such code
+ * (never had, or used).  *left is how many remain. */
+int store_mfa_use_recovery(struct store *s, const struct actor *who, int64_t user_id,
+    const unsigned char hash[SECRET_HASH_BYTES], int *left);
+int store_mfa_recovery_left(struct store *s, int64_t user_id, int *left);
+/* Removes a user's second factor and recovery codes and ends their
+ * sessions (org_id 0: whatever the organisation).  ERR_NOTFOUND. */
+int store_mfa_reset(struct store *s, const struct actor *who, int64_t org_id, int64_t user_id);
+
+/* Deletes what has outlived its purpose at now: counts whose window has
+ * passed, ended sessions, replies kept for retries past their day.  The
+ * server calls it every minute; anything that counts also deletes as it
+ * goes. */
+int store_housekeep(struct store *s, int64_t now);
 
 /* ---- polls and ballots ----------------------------------------------------------- */
 
@@ -163,12 +267,29 @@ int store_ballot_exists(struct store *s, int64_t poll_id,
  */
 #define STORE_NET_SIZE 48
 struct vote_limit {
-	char net[STORE_NET_SIZE]; /* "203.0.113.7", "2001:db8:1:2::/64" */
+	/* What is counted: a keyed hash, in hex, of the poll and the network
+	 * (never the address itself: see vote.c). */
+	char net[STORE_NET_SIZE];
 	int limit;                /* ballots per window; 0 = no limit */
-	int window;               /* seconds */
+	int window;               /* seconds; a window's counts are deleted once it has passed */
 };
-/* Windows older than this (seconds) are deleted as new ones start. */
-#define STORE_RATE_KEEP 3600
+
+/*
+ * What may come with a ballot besides its choices, each a keyed hash made
+ * by the caller (secret_keyed_hash): a poll code, used up by the ballot;
+ * and a retry key (the form's ballot key, an API Idempotency-Key) with a
+ * hash of what was asked, so that the same request sent again is answered
+ * as the first was and counts once.  A key is kept STORE_RETRY_KEEP
+ * seconds after its ballot.
+ */
+#define STORE_RETRY_KEEP (24 * 3600)
+struct ballot_claim {
+	bool has_code;
+	unsigned char code[SECRET_HASH_BYTES];
+	bool has_key;
+	unsigned char key[SECRET_HASH_BYTES];
+	unsigned char request[SECRET_HASH_BYTES];
+};
 
 /*
  * Casts a ballot.  Returns at once; `done` is called on the writer's
@@ -176,15 +297,44 @@ struct vote_limit {
  * ERR_DUPLICATE (this voter has voted), ERR_CONFLICT (the poll is not open
  * at commit time), ERR_INVALID (a choice is not the poll's), ERR_LIMITED
  * (limit, which may be NULL, is reached: the attempt still counts),
- * ERR_NOTFOUND, ERR_FULL or ERR_IO.  done must only hand the result on (see
- * db.h): the writer waits while it runs.  What the store keeps of the
- * ballot meanwhile is allocated from a, which must outlive the call to
- * done.  Returns non-zero (and never calls done) only when the ballot could
- * not be queued (ERR_BUSY while shutting down, ERR_NOMEM).
+ * ERR_CODE_SPENT (the claim's code is not one of the poll's codes that
+ * still works), ERR_KEY_REUSED (its retry key came before with another
+ * request), ERR_NOTFOUND, ERR_FULL or ERR_IO.  A request sent again with
+ * its key after it was counted is 0 again, and counts nothing.  claim may
+ * be NULL.  done must only hand the result on (see db.h): the writer waits
+ * while it runs.  What the store keeps of the ballot meanwhile is
+ * allocated from a, which must outlive the call to done.  Returns non-zero
+ * (and never calls done) only when the ballot could not be queued
+ * (ERR_BUSY while shutting down, ERR_NOMEM).
  */
 int store_ballot_cast(struct store *s, struct arena *a, int64_t poll_id, const struct ballot *b,
     const unsigned char voter[STORE_HASH_SIZE], int64_t now, const struct vote_limit *limit,
-    store_done_fn done, void *arg);
+    const struct ballot_claim *claim, store_done_fn done, void *arg);
+
+/* ---- poll codes ------------------------------------------------------------------------ */
+
+struct code_batch {
+	int64_t id;
+	int64_t poll_id;
+	int64_t created_at;
+	int64_t issued;       /* codes made */
+	int64_t used;         /* of them, used to answer */
+	int64_t withdrawn_at; /* 0 = still valid */
+};
+
+/* Keeps n new codes (their keyed hashes) of poll_id, of the actor's
+ * organisation, as one batch; sets *batch_id.  ERR_NOTFOUND; ERR_CONFLICT
+ * (reason in e) when the poll is not answered with codes or has closed. */
+int store_poll_codes_add(struct store *s, const struct actor *who, int64_t poll_id,
+    const unsigned char (*hashes)[SECRET_HASH_BYTES], int n, int64_t now, int64_t *batch_id,
+    struct errors *e);
+typedef int (*store_batch_fn)(void *arg, const struct code_batch *b);
+/* The poll's batches of codes, oldest first. */
+int store_poll_code_batches(struct store *s, int64_t poll_id, store_batch_fn fn, void *arg);
+/* Withdraws a batch of a poll of the actor's organisation: its unused codes
+ * stop working.  ERR_NOTFOUND; ERR_CONFLICT when withdrawn already. */
+int store_poll_codes_withdraw(struct store *s, const struct actor *who, int64_t poll_id,
+    int64_t batch_id, int64_t now);
 
 /* ---- site pages -------------------------------------------------------------------- */
 

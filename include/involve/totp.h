@@ -8,11 +8,10 @@
  * URI (for a QR code) and as base32 in groups (for typing), and is
  * confirmed by one correct code.
  *
- * What the database holds: the secret itself, since a code is computed
- * from it rather than compared with a hash of it, and the last time step
- * accepted, so that a code works once.  A copy of the database therefore
- * lets its holder make codes: the second factor protects against a stolen
- * password, not a stolen database.
+ * What the database holds: the secret, sealed with the mfa key (secret_seal,
+ * keys.h) since a code is computed from it rather than compared with a hash
+ * of it, and the last time step accepted, so that a code works once.  A
+ * copy of the database alone therefore makes no codes.
  *
  * Start-up: secret_init calls totp_init.  All functions are thread-safe.
  * totp_secret_text, totp_secret_display and totp_uri allocate for a moment

@@ -13,6 +13,8 @@
 #include "involve/num.h"
 #include "cli.h"
 
+const struct actor cli_actor = { 0, 0, "cli" };
+
 void
 cli_common_init(struct cli_common *c)
 {

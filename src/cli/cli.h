@@ -74,6 +74,9 @@ bool cli_read_line(char *out, size_t size);
 /* Parses a decimal id; false when not a positive whole number. */
 bool cli_parse_id(const char *s, long long *out);
 
+/* Who changes made from the command line are by, in the audit log. */
+extern const struct actor cli_actor;
+
 /* The subcommands, one file each group. */
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
@@ -81,6 +84,7 @@ int cmd_org(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_poll(int argc, char **argv);
+int cmd_poll_codes(int argc, char **argv); /* cmd_codes.c */
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);

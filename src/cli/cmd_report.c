@@ -11,8 +11,10 @@
 #include "cli.h"
 
 static const char poll_help[] =
-    "Usage: involve poll export --org SLUG --poll ID [--format csv|json]\n\n"
-    "Writes a poll's results to standard output.\n\n" CLI_COMMON_HELP;
+    "Usage: involve poll export --org SLUG --poll ID [--format csv|json]\n"
+    "       involve poll codes --org SLUG --poll ID ... (involve poll codes --help)\n\n"
+    "export writes a poll's results to standard output; codes makes, lists and\n"
+    "withdraws the single-use codes of a poll answered with a code.\n\n" CLI_COMMON_HELP;
 
 int
 cmd_poll(int argc, char **argv)
@@ -37,8 +39,10 @@ cmd_poll(int argc, char **argv)
 		fputs(poll_help, argc < 2 ? stderr : stdout);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
+	if (strcmp(argv[1], "codes") == 0)
+		return cmd_poll_codes(argc, argv);
 	if (strcmp(argv[1], "export") != 0)
-		return cli_usage_error("poll", "unknown action '%s': use export", argv[1]);
+		return cli_usage_error("poll", "unknown action '%s': use export or codes", argv[1]);
 	cli_common_init(&common);
 	rc = cli_parse("poll", poll_help, argc, argv, 2, opts, &common);
 	if (rc != CLI_OK)

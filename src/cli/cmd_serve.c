@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "involve/app.h"
+#include "involve/auth.h"
 #include "involve/httpd.h"
 #include "involve/log.h"
 #include "involve/num.h"
@@ -48,6 +50,12 @@ static const char serve_help[] =
     "                          (default http://ADDR:PORT); https makes cookies Secure\n"
     "  --vote-rate-limit N     answers a minute from one network (default 60; 0 = off,\n"
     "                          for kiosks and load tests)\n"
+    "  --metrics-allow CIDR[,CIDR]\n"
+    "                          the networks /metrics is served to (default: this machine,\n"
+    "                          127.0.0.0/8 and ::1); elsewhere it needs an administrator's\n"
+    "                          API token\n"
+    "  --session-idle MINUTES  sign staff out after this long unused (default 30; a\n"
+    "                          session ends after 8 hours whatever)\n"
     "  --demo                  on first start, fill the database with the demo content\n"
     "                          and print the demo administrator's password\n"
     "  --templates DIR         read the page templates from DIR (web/templates), for\n"
@@ -134,11 +142,13 @@ cmd_serve(int argc, char **argv)
 	const char *listen = NULL, *public_arg = NULL, *rate = NULL, *demo_flag = NULL,
 	    *demo_arg = NULL, *templates = NULL, *statics = NULL, *threads = NULL,
 	    *no_access_log = NULL, *max_connections = NULL, *per_ip = NULL, *timeout = NULL,
-	    *trusted_proxy = NULL, *user = NULL;
+	    *trusted_proxy = NULL, *user = NULL, *session_idle = NULL, *metrics_allow = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", true, &listen },
 		{ "public-url", true, &public_arg },
 		{ "vote-rate-limit", true, &rate },
+		{ "session-idle", true, &session_idle },
+		{ "metrics-allow", true, &metrics_allow },
 		{ "demo", false, &demo_flag },
 		{ "demo-file", true, &demo_arg },
 		{ "templates", true, &templates },
@@ -155,7 +165,7 @@ cmd_serve(int argc, char **argv)
 	struct cli_common common;
 	struct app_config acfg;
 	struct httpd_config hcfg;
-	struct proxy_list proxies;
+	struct proxy_list proxies, metrics_nets;
 	struct serve_user as_user;
 	struct cli_env env;
 	struct httpd *server = NULL;
@@ -197,6 +207,12 @@ cmd_serve(int argc, char **argv)
 			    "from 0 to %d", SERVE_RATE_MAX);
 		acfg.vote_rate_limit = (int)n;
 	}
+	if (session_idle) {
+		if (!is_number(session_idle, 1, AUTH_SESSION_SECONDS / 60, &n))
+			return cli_usage_error("serve", "--session-idle must be a whole number of "
+			    "minutes from 1 to %d", AUTH_SESSION_SECONDS / 60);
+		acfg.session_idle = (int)n * 60;
+	}
 	if (threads) {
 		if (!is_number(threads, 1, 256, &n))
 			return cli_usage_error("serve", "--threads must be from 1 to 256");
@@ -222,6 +238,14 @@ cmd_serve(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	hcfg.trusted_proxies = &proxies;
+	proxy_list_init(&metrics_nets);
+	if (metrics_allow) {
+		if (proxy_list_add(&metrics_nets, metrics_allow, &e) != 0) {
+			cli_print_errors("serve --metrics-allow", &e);
+			return CLI_USAGE;
+		}
+		acfg.metrics_allow = &metrics_nets;
+	}
 	/* Behind a proxy every client has the proxy's address: a limit per
 	 * address would be a limit on everyone at once. */
 	hcfg.per_ip_max = proxies.n > 0 ? 0 : HTTPD_PER_IP_DEFAULT;
@@ -297,8 +321,17 @@ cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	store_url_display(common.database, shown, sizeof(shown));
 	log_info("serve", "listening on %s, database %s", hcfg.listen, shown);
-	while (!stop_requested)
-		sigsuspend(&old_set);
+	/* Every minute, what has outlived its purpose is deleted (counts of
+	 * attempts past their window, ended sessions: store_housekeep); the
+	 * stop signals are blocked here, so sigtimedwait takes them. */
+	while (!stop_requested) {
+		struct timespec minute = { 60, 0 };
+
+		if (sigtimedwait(&stop_set, NULL, &minute) > 0)
+			break;
+		if (store_housekeep(env.store, (int64_t)time(NULL)) != 0)
+			log_warn("serve", "could not delete expired counts and sessions");
+	}
 	log_info("serve", "stopping");
 	atomic_store(&app->ready, false);
 	rc = CLI_OK;

@@ -87,7 +87,7 @@ load_poll(struct cli_env *env, const struct org *o, json_t *jp, struct ballot_wa
 			w->pending++;
 			pthread_mutex_unlock(&w->lock);
 			if (store_ballot_cast(env->store, NULL, p->id, &b, voter, (int64_t)time(NULL),
-			    NULL, ballot_done, w) != 0)
+			    NULL, NULL, ballot_done, w) != 0)
 				ballot_done(w, ERR_IO);
 		}
 	}
@@ -127,6 +127,15 @@ demo_load(struct cli_env *env, const char *demo_path)
 		if (org_check(str_c(json_string_value(json_object_get(jo, "slug"))),
 		    str_c(json_string_value(json_object_get(jo, "name"))), &o, &e) != 0) {
 			cli_print_errors("demo", &e);
+			goto out;
+		}
+		/* The demo's organisations may say whom they require a second
+		 * factor of; otherwise the default (administrators). */
+		if (json_is_string(json_object_get(jo, "require_mfa")) &&
+		    mfa_policy_parse(str_c(json_string_value(json_object_get(jo, "require_mfa"))),
+		    &o.require_mfa) != 0) {
+			fprintf(stderr, "involve: demo: require_mfa must be none, administrators or "
+			    "all\n");
 			goto out;
 		}
 		if ((rc = store_org_create(env->store, &demo_actor, &o)) != 0)

@@ -26,6 +26,8 @@ error_name(int code)
 	case ERR_TOO_LARGE: return "too large";
 	case ERR_MEDIA_TYPE: return "unsupported media type";
 	case ERR_METHOD: return "method not allowed";
+	case ERR_KEY_REUSED: return "key reused";
+	case ERR_CODE_SPENT: return "code not valid";
 	}
 	return "unknown error";
 }

@@ -35,6 +35,8 @@ static const struct {
 	{ "voter.key", offsetof(struct keys, voter) },
 	{ "token.key", offsetof(struct keys, token) },
 	{ "audit.key", offsetof(struct keys, audit) },
+	{ "net.key", offsetof(struct keys, net) },
+	{ "mfa.key", offsetof(struct keys, mfa) },
 };
 
 /* Adds an error on field "keys/<name>". */

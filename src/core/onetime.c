@@ -96,10 +96,8 @@ fail:
 }
 
 void
-onetime_code_hash(const unsigned char key[ONETIME_KEY_BYTES], const char *normalised, size_t len,
-    unsigned char out[ONETIME_HASH_BYTES])
+onetime_code_hash(const unsigned char key[ONETIME_KEY_BYTES], const char *kind, int64_t scope,
+    const char *normalised, size_t len, unsigned char out[ONETIME_HASH_BYTES])
 {
-	ready();
-	crypto_generichash(out, ONETIME_HASH_BYTES, (const unsigned char *)normalised, len, key,
-	    ONETIME_KEY_BYTES);
+	secret_keyed_hash(key, kind, scope, normalised, len, out);
 }

@@ -22,6 +22,8 @@
 
 static_assert(SECRET_PWHASH_MAX == crypto_pwhash_STRBYTES, "argon2 string size");
 static_assert(SECRET_KEY_BYTES == crypto_generichash_KEYBYTES, "BLAKE2b key size");
+static_assert(SECRET_SEAL_OVERHEAD == crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES,
+    "sealed size");
 #define B64URL sodium_base64_VARIANT_URLSAFE_NO_PADDING
 
 static_assert(SECRET_TOKEN_MAX >=
@@ -190,13 +192,21 @@ void
 secret_cookie_new(const unsigned char key[SECRET_KEY_BYTES], char out[SECRET_COOKIE_MAX],
     unsigned char id_out[SECRET_COOKIE_ID_BYTES])
 {
+	ensure_sodium();
+	randombytes_buf(id_out, SECRET_COOKIE_ID_BYTES);
+	secret_cookie_sign(key, id_out, out);
+}
+
+void
+secret_cookie_sign(const unsigned char key[SECRET_KEY_BYTES],
+    const unsigned char id[SECRET_COOKIE_ID_BYTES], char out[SECRET_COOKIE_MAX])
+{
 	unsigned char raw[SECRET_COOKIE_ID_BYTES + COOKIE_MAC_BYTES];
 
 	ensure_sodium();
-	randombytes_buf(raw, SECRET_COOKIE_ID_BYTES);
+	memcpy(raw, id, SECRET_COOKIE_ID_BYTES);
 	cookie_mac(key, raw, raw + SECRET_COOKIE_ID_BYTES);
 	sodium_bin2base64(out, SECRET_COOKIE_MAX, raw, sizeof(raw), B64URL);
-	memcpy(id_out, raw, SECRET_COOKIE_ID_BYTES);
 }
 
 int
@@ -244,4 +254,58 @@ secret_voter_hash(const unsigned char key[SECRET_KEY_BYTES],
 	memcpy(in + 8, id, SECRET_COOKIE_ID_BYTES);
 	ensure_sodium();
 	crypto_generichash(out, SECRET_VOTER_HASH_BYTES, in, sizeof(in), key, SECRET_KEY_BYTES);
+}
+
+void
+secret_keyed_hash(const unsigned char key[SECRET_KEY_BYTES], const char *kind, int64_t scope,
+    const char *text, size_t len, unsigned char out[SECRET_HASH_BYTES])
+{
+	crypto_generichash_state st;
+	unsigned char head[8];
+	uint64_t v = (uint64_t)scope;
+	int i;
+
+	/* kind with its NUL, then scope's 8 bytes, then text: each part ends
+	 * where the next cannot begin, so two inputs never hash alike. */
+	for (i = 7; i >= 0; i--) {
+		head[i] = (unsigned char)(v & 0xFF);
+		v >>= 8;
+	}
+	ensure_sodium();
+	crypto_generichash_init(&st, key, SECRET_KEY_BYTES, SECRET_HASH_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind) + 1);
+	crypto_generichash_update(&st, head, sizeof(head));
+	crypto_generichash_update(&st, (const unsigned char *)text, len);
+	crypto_generichash_final(&st, out, SECRET_HASH_BYTES);
+}
+
+int
+secret_seal(const unsigned char key[SECRET_KEY_BYTES], const unsigned char *plain, size_t n,
+    unsigned char *out, size_t size, size_t *out_len)
+{
+	size_t need = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+
+	if (size < need)
+		return ERR_INVALID;
+	ensure_sodium();
+	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, plain, n, out, key);
+	*out_len = need;
+	return 0;
+}
+
+int
+secret_open(const unsigned char key[SECRET_KEY_BYTES], const unsigned char *sealed, size_t n,
+    unsigned char *out, size_t size, size_t *out_len)
+{
+	size_t over = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+
+	if (n < over || size < n - over)
+		return ERR_INVALID;
+	ensure_sodium();
+	if (crypto_secretbox_open_easy(out, sealed + crypto_secretbox_NONCEBYTES,
+	    n - crypto_secretbox_NONCEBYTES, sealed, key) != 0)
+		return ERR_INVALID;
+	*out_len = n - over;
+	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * org.c - organisation and staff rules (see org.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "involve/org.h"
@@ -58,6 +59,129 @@ role_allows(enum role r, enum permission p)
 	return false;
 }
 
+static const struct {
+	const char *name;
+	const char *label;
+} mfa_policies[] = {
+	[MFA_NONE] = { "none", "Nobody" },
+	[MFA_ADMINS] = { "administrators", "Administrators" },
+	[MFA_ALL] = { "all", "Everyone" },
+};
+
+const char *
+mfa_policy_name(enum mfa_policy p)
+{
+	return (unsigned)p <= MFA_ALL ? mfa_policies[p].name : "administrators";
+}
+
+const char *
+mfa_policy_label(enum mfa_policy p)
+{
+	return (unsigned)p <= MFA_ALL ? mfa_policies[p].label : "Administrators";
+}
+
+int
+mfa_policy_parse(struct str s, enum mfa_policy *out)
+{
+	int i;
+
+	for (i = MFA_NONE; i <= MFA_ALL; i++) {
+		if (str_eq_c(s, mfa_policies[i].name)) {
+			*out = (enum mfa_policy)i;
+			return 0;
+		}
+	}
+	return ERR_INVALID;
+}
+
+bool
+mfa_required(enum mfa_policy p, enum role r)
+{
+	return p == MFA_ALL || (p == MFA_ADMINS && r == ROLE_ADMIN);
+}
+
+/* One origin: scheme, host (letters, digits, '-', '.'), an optional port,
+ * nothing after.  http only for the machine itself, for trying it out. */
+static bool
+origin_ok(struct str o)
+{
+	size_t i, host;
+	bool port = false;
+
+	if (str_starts_with(o, "https://"))
+		host = 8;
+	else if (str_starts_with(o, "http://localhost") || str_starts_with(o, "http://127.0.0.1"))
+		host = 7;
+	else
+		return false;
+	if (o.n == host)
+		return false;
+	for (i = host; i < o.n; i++) {
+		char c = o.p[i];
+
+		if (c == ':' && !port && i > host && i + 1 < o.n)
+			port = true;
+		else if (port ? !(c >= '0' && c <= '9') :
+		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			return false;
+	}
+	return o.p[o.n - 1] != '.';
+}
+
+int
+org_frame_origins_check(struct str text, char out[ORG_FRAME_ORIGINS_SIZE], struct errors *e)
+{
+	struct buf b = BUF_INIT;
+	struct str line;
+	char lower[256];
+	size_t i = 0, start, k;
+	int n = 0, rc = 0;
+
+	while (i < text.n && rc == 0) {
+		start = i;
+		while (i < text.n && text.p[i] != '\n')
+			i++;
+		line = str_trim((struct str){ text.p + start, i - start });
+		i++;
+		while (line.n > 0 && line.p[line.n - 1] == '/')
+			line.n--; /* "https://example.org/" is the same origin */
+		if (line.n == 0)
+			continue;
+		if (line.n >= sizeof(lower)) {
+			errors_add(e, "frame_origins", "Each website's address must be shorter than "
+			    "%zu characters", sizeof(lower));
+			rc = ERR_INVALID;
+			break;
+		}
+		for (k = 0; k < line.n; k++)
+			lower[k] = line.p[k] >= 'A' && line.p[k] <= 'Z' ? (char)(line.p[k] + 32) :
+			    line.p[k];
+		if (!origin_ok((struct str){ lower, line.n })) {
+			errors_add(e, "frame_origins", "Enter each website as its address with no "
+			    "path, one a line, like https://www.example.nhs.uk");
+			rc = ERR_INVALID;
+			break;
+		}
+		if (++n > ORG_FRAME_ORIGINS_MAX) {
+			errors_add(e, "frame_origins", "Enter at most %d websites",
+			    ORG_FRAME_ORIGINS_MAX);
+			rc = ERR_INVALID;
+			break;
+		}
+		if (b.n > 0)
+			buf_addch(&b, '\n');
+		buf_add(&b, lower, line.n);
+	}
+	if (rc == 0 && (!buf_ok(&b) || b.n >= ORG_FRAME_ORIGINS_SIZE)) {
+		errors_add(e, "frame_origins", "The list of websites is too long");
+		rc = ERR_INVALID;
+	}
+	if (rc == 0)
+		snprintf(out, ORG_FRAME_ORIGINS_SIZE, "%.*s", (int)b.n, b.p ? b.p : "");
+	buf_free(&b);
+	return rc;
+}
+
 int
 org_check(struct str slug, struct str name, struct org *out, struct errors *e)
 {
@@ -67,6 +191,7 @@ org_check(struct str slug, struct str name, struct org *out, struct errors *e)
 	bool ok = slug.n >= 2 && slug.n <= ORG_SLUG_MAX_CHARS;
 
 	memset(out, 0, sizeof(*out));
+	out->require_mfa = MFA_ADMINS;
 	for (i = 0; ok && i < slug.n; i++) {
 		char c = slug.p[i];
 

@@ -57,6 +57,24 @@ poll_results_parse(struct str s, enum poll_results *out)
 	return 0;
 }
 
+const char *
+poll_who_name(enum poll_who w)
+{
+	return w == POLL_WHO_CODE ? "code" : "anyone";
+}
+
+int
+poll_who_parse(struct str s, enum poll_who *out)
+{
+	if (str_eq_c(s, "anyone"))
+		*out = POLL_WHO_ANYONE;
+	else if (str_eq_c(s, "code"))
+		*out = POLL_WHO_CODE;
+	else
+		return ERR_INVALID;
+	return 0;
+}
+
 void
 poll_input_defaults(struct poll_input *in)
 {
@@ -79,6 +97,7 @@ poll_input_from(struct poll_input *in, const struct poll *p, int64_t now)
 		in->options[i] = p->options[i].label;
 	in->multiple = p->multiple;
 	in->show_results = p->show_results;
+	in->who = p->who;
 	if (poll_status(p, now) == POLL_DRAFT) {
 		in->opening = POLL_OPEN_LATER;
 	} else {
@@ -141,6 +160,7 @@ poll_build(const struct poll_input *in, int64_t now, struct arena *a, struct pol
 
 	out->multiple = in->multiple;
 	out->show_results = in->show_results;
+	out->who = in->who;
 	switch (in->opening) {
 	case POLL_OPEN_NOW:
 		out->opens_at = now;
@@ -283,6 +303,10 @@ poll_check_ballot(const struct poll *p, const struct ballot *b, int64_t now, str
 		errors_add(e, "poll", "%s", N_("This poll is not open yet"));
 		return ERR_CONFLICT;
 	}
+	if (p->who == POLL_WHO_CODE && !b->has_code) {
+		errors_add(e, "code", "%s", N_("Enter the code from your letter or card"));
+		return ERR_INVALID;
+	}
 	if (b->choice_n == 0) {
 		errors_add(e, "options", "%s", p->multiple ? N_("Select at least one answer") :
 		    N_("Select an answer"));
@@ -328,7 +352,8 @@ poll_audit_detail(struct buf *b, const struct poll *p)
 			buf_addch(b, ',');
 		buf_add_json_string(b, p->options[i].label);
 	}
-	buf_printf(b, "],\"multiple\":%s,\"show_results\":\"%s\",\"opens_at\":%lld,\"closes_at\":%lld}",
-	    p->multiple ? "true" : "false", poll_results_name(p->show_results),
-	    (long long)p->opens_at, (long long)p->closes_at);
+	buf_printf(b, "],\"multiple\":%s,\"show_results\":\"%s\",\"who_can_answer\":\"%s\","
+	    "\"opens_at\":%lld,\"closes_at\":%lld}", p->multiple ? "true" : "false",
+	    poll_results_name(p->show_results), poll_who_name(p->who), (long long)p->opens_at,
+	    (long long)p->closes_at);
 }

@@ -3,7 +3,9 @@
  *
  * What these texts say must stay true of the code: the privacy notice
  * and the cookies page describe the vote cookie (vote.h), the voter hash
- * (secret.h), the access log, the staff session (auth.h) and the
+ * (secret.h), the hour a ballot keeps (ballots.h), the keyed counts of
+ * votes and of sign-in attempts (vote.c, signin.h), retry keys and poll
+ * codes (store.h), the access log, the staff session (auth.h) and the
  * language cookie (i18n.h).  Change them together.
  *
  * Each paragraph is its own message in the catalogues (po/), so that a
@@ -71,20 +73,35 @@ static const char *const privacy_body[] = {
 	N_("You do not give us your name, email address or any other contact details to "
 	    "answer a poll."),
 	N_("When you answer, we store:"),
-	N_("- the answer or answers you chose\n- the date and time you answered\n- a code "
-	    "made from the poll and a random number kept in a cookie on your browser"),
+	N_("- the answer or answers you chose\n- the date and hour you answered, but not the "
+	    "minute\n- a code made from the poll and a random number kept in a cookie on your "
+	    "browser"),
 	N_("The code lets us count one answer from each browser, so that the results are "
 	    "fair. It cannot be turned back into the random number. It does not tell us who "
 	    "you are. It is different in every poll, so your answers to different polls "
 	    "cannot be linked."),
-	N_("We do not store your IP address in our database. To stop one person sending "
-	    "many answers, the website counts the answers from each network for one minute. "
-	    "It keeps this count in its memory only, and never writes it down."),
+	N_("We do not store your IP address. To stop one person sending many answers, the "
+	    "website counts the answers to each poll from each network for one minute. It "
+	    "keeps the count under a code made from the network's address with a secret key, "
+	    "which cannot be turned back into the address, and deletes the count when the "
+	    "minute is over."),
+	N_("If your answer is sent twice, for example because your connection dropped, we "
+	    "count it once. To do this we keep a code made from the form you sent for 24 "
+	    "hours, and then delete it."),
+	N_("Some polls can only be answered with a code that we give you, on a letter or at "
+	    "an event. We keep each code only as another code made from it with a secret key. "
+	    "When you use your code it is deleted, so your answer cannot be linked to your "
+	    "code or to you."),
 	N_("## Our access logs"),
 	N_("Our server keeps a log of the requests it answers, so that we can keep the "
 	    "service working and safe. Each line records only the kind of request, the part "
 	    "of the website it was for, the result and the time. It does not record your IP "
 	    "address, your cookies or your answers."),
+	N_("## When staff sign in"),
+	N_("When our staff sign in, our audit log records the time, the email address used "
+	    "and whether it succeeded. To stop anyone guessing passwords, we count failed "
+	    "attempts for 15 minutes under codes made with a secret key from the email "
+	    "address and the network's address. We never store the address itself."),
 	N_("## Why we can use this information"),
 	N_("The NHS must involve the people and communities it serves when it plans and "
 	    "changes services. Asking for your views is part of that public task. Our "
@@ -126,7 +143,10 @@ static const char *const cookies_body[] = {
 	    "first answer a poll. It expires after 400 days."),
 	"### involve_session",
 	N_("This cookie is only for staff of {organisation}. It keeps them signed in. It "
-	    "is set when they sign in. It expires after 8 hours, or when they sign out."),
+	    "is set when they sign in, and is called __Host-involve_session on a website "
+	    "whose address starts with https. It ends when they sign out, when they have not "
+	    "used the website for 30 minutes (or the time the website is set to), and after "
+	    "8 hours at most."),
 	"### involve_lang",
 	N_("This cookie remembers the language you chose for this website. It is set only "
 	    "when you choose a language with the link at the top of a page. It holds the "

@@ -9,12 +9,16 @@
  *      batches never deadlock) and read what the domain checks a ballot
  *      against: a close or an edit on any server waits for this batch, or
  *      this batch sees it;
- *   2. count each limited ballot's attempt in its network's window, and
+ *   2. claim each retry key: a key counted before answers as it did, and
+ *      goes no further (a key sent with another request is refused);
+ *   3. count each limited ballot's attempt in its network's window, and
  *      refuse those over the limit (they still count);
- *   3. check each ballot with the domain's own rule (poll_check_ballot):
- *      the poll open at its time, the choices its own;
- *   4. insert the ballots that pass; one that is not inserted is a second
- *      vote from that browser; add what was inserted to the counts.
+ *   4. check each ballot with the domain's own rule (poll_check_ballot):
+ *      the poll open at its time, the choices its own; use up its code;
+ *   5. insert the ballots that pass; one that is not inserted is a second
+ *      vote from that browser; add what was inserted to the counts;
+ *   6. let go of the keys of ballots that were refused, so that sending
+ *      them again tries again.
  *
  * Nothing is acknowledged before the commit: each ballot's done is called
  * by the writer afterwards, with its result only.
@@ -66,8 +70,8 @@ load_poll(struct db_conn *c, struct arena *a, int64_t id, struct run_poll *rp)
 	int rc, cap = POLL_OPTIONS_MAX;
 
 	memset(rp, 0, sizeof(*rp));
-	st = db_prepare(c, "SELECT opens_at, closes_at, closed_at, multiple FROM poll "
-	    "WHERE id = ? FOR UPDATE");
+	st = db_prepare(c, "SELECT opens_at, closes_at, closed_at, multiple, who_can_answer "
+	    "FROM poll WHERE id = ? FOR UPDATE");
 	db_bind_int(st, 1, id);
 	if ((rc = db_row(st)) != 0)
 		return rc;
@@ -76,6 +80,8 @@ load_poll(struct db_conn *c, struct arena *a, int64_t id, struct run_poll *rp)
 	p->closes_at = db_col_int(st, 1);
 	p->closed_at = db_col_int(st, 2);
 	p->multiple = db_col_int(st, 3) != 0;
+	if (poll_who_parse(db_col_text(st, 4), &p->who) != 0)
+		p->who = POLL_WHO_CODE;
 	p->options = arena_array(a, (size_t)cap, sizeof(*p->options));
 	rp->adds = arena_zalloc(a, (size_t)cap * sizeof(*rp->adds));
 	if (p->options == NULL || rp->adds == NULL)
@@ -113,7 +119,113 @@ load_polls(struct db_conn *c, struct run *r, struct ballot_job **jobs, int n)
 	return 0;
 }
 
-/* ---- step 2: the networks' windows ---------------------------------------------- */
+/* ---- step 2: retry keys ------------------------------------------------------------ */
+
+/*
+ * Claims each job's retry key, the claim made by inserting it: on
+ * PostgreSQL a second server inserting the same key waits for the first's
+ * commit, then sees its row.  A key already there with the same request is
+ * a retry of a ballot that was counted: answered 0 (replayed), nothing
+ * more is written.  Expired keys are taken again.
+ */
+static int
+claim_keys(struct db_conn *c, struct ballot_job **jobs, int n)
+{
+	struct db_stmt *st;
+	struct str request;
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		struct ballot_job *j = jobs[i];
+
+		if (!j->claim.has_key || j->job.rc != 0)
+			continue;
+		st = db_prepare(c, "DELETE FROM idempotency WHERE key = ? AND expires_at <= ?");
+		db_bind_blob(st, 1, j->claim.key, SECRET_HASH_BYTES);
+		db_bind_int(st, 2, j->now);
+		if ((rc = db_exec(st)) != 0)
+			return rc;
+		st = db_prepare(c, "INSERT INTO idempotency (key, request, status, body, expires_at) "
+		    "VALUES (?, ?, 0, '', ?) ON CONFLICT (key) DO NOTHING RETURNING status");
+		db_bind_blob(st, 1, j->claim.key, SECRET_HASH_BYTES);
+		db_bind_blob(st, 2, j->claim.request, SECRET_HASH_BYTES);
+		db_bind_int(st, 3, j->now + STORE_RETRY_KEEP);
+		rc = db_row(st);
+		if (rc == 0)
+			continue; /* claimed: the ballot goes on */
+		if (rc != ERR_NOTFOUND)
+			return rc;
+		st = db_prepare(c, "SELECT request FROM idempotency WHERE key = ?");
+		db_bind_blob(st, 1, j->claim.key, SECRET_HASH_BYTES);
+		if ((rc = db_row(st)) != 0)
+			return rc == ERR_NOTFOUND ? ERR_IO : rc;
+		request = db_col_blob(st, 0);
+		if (request.n != SECRET_HASH_BYTES ||
+		    memcmp(request.p, j->claim.request, SECRET_HASH_BYTES) != 0) {
+			j->job.rc = ERR_KEY_REUSED;
+			continue;
+		}
+		j->replayed = true;
+		j->job.rc = ERR_DUPLICATE; /* skipped by the later steps; answered 0 */
+	}
+	return 0;
+}
+
+/* Step 6: a refused ballot lets go of its key (claimed in step 2). */
+static int
+release_keys(struct db_conn *c, struct ballot_job **jobs, int n)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		if (!jobs[i]->claim.has_key || jobs[i]->replayed || jobs[i]->job.rc == 0 ||
+		    jobs[i]->job.rc == ERR_KEY_REUSED)
+			continue;
+		st = db_prepare(c, "DELETE FROM idempotency WHERE key = ?");
+		db_bind_blob(st, 1, jobs[i]->claim.key, SECRET_HASH_BYTES);
+		if ((rc = db_exec(st)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Step 4's second half: a ballot with a code uses it up.  The code's row
+ * is deleted, so nothing is left that could link it to the ballot; its
+ * batch counts one more used. */
+static int
+use_codes(struct db_conn *c, struct ballot_job **jobs, int n)
+{
+	struct db_stmt *st;
+	int64_t batch;
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		struct ballot_job *j = jobs[i];
+
+		if (!j->claim.has_code || j->job.rc != 0)
+			continue;
+		st = db_prepare(c, "DELETE FROM poll_code WHERE hash = ? AND poll_id = ? "
+		    "RETURNING batch_id");
+		db_bind_blob(st, 1, j->claim.code, SECRET_HASH_BYTES);
+		db_bind_int(st, 2, j->poll_id);
+		rc = db_row(st);
+		if (rc == ERR_NOTFOUND) {
+			j->job.rc = ERR_CODE_SPENT;
+			continue;
+		}
+		if (rc != 0)
+			return rc;
+		batch = db_col_int(st, 0);
+		st = db_prepare(c, "UPDATE poll_code_batch SET used = used + 1 WHERE id = ?");
+		db_bind_int(st, 1, batch);
+		if ((rc = db_exec(st)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- step 3: the networks' windows ---------------------------------------------- */
 
 static int64_t
 window_start(const struct ballot_job *j)
@@ -189,13 +301,15 @@ limit_networks(struct db_conn *c, struct run *r, struct ballot_job **jobs, int n
 	}
 	if (oldest == 0)
 		return 0;
-	/* Forget windows long past whenever a new one starts. */
+	/* A window's counts are deleted as soon as a later one starts: only
+	 * the current minute's are ever kept (and store_housekeep deletes
+	 * those once it has passed, should no vote come after). */
 	st = db_prepare(c, "DELETE FROM rate_count WHERE window_start < ?");
-	db_bind_int(st, 1, oldest - STORE_RATE_KEEP);
+	db_bind_int(st, 1, oldest);
 	return db_exec(st);
 }
 
-/* ---- step 4: the ballots and their counts ----------------------------------------- */
+/* ---- step 5: the ballots and their counts ----------------------------------------- */
 
 /* "12,15": the choices as the ballot row keeps them. */
 static size_t
@@ -228,7 +342,7 @@ insert_ballots(struct db_conn *c, struct run *r, struct ballot_job **jobs, int n
 		    "VALUES (?, ?, ?, ?) ON CONFLICT (poll_id, voter_hash) DO NOTHING RETURNING id");
 		db_bind_int(st, 1, j->poll_id);
 		db_bind_blob(st, 2, j->voter, STORE_VOTER_KEY);
-		db_bind_int(st, 3, j->now);
+		db_bind_int(st, 3, BALLOT_TIME(j->now));
 		db_bind_text(st, 4, (struct str){ choices, choices_text(&j->ballot, choices,
 		    sizeof(choices)) });
 		rc = db_row(st);
@@ -278,9 +392,13 @@ ballots_run(struct db_conn *c, struct db_job **all, int n)
 	int i, rc;
 
 	arena_init(&r.arena, NULL, 0);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		jobs[i]->written = false;
+		jobs[i]->replayed = false;
+	}
 	if ((rc = load_polls(c, &r, jobs, n)) != 0)
+		goto out;
+	if ((rc = claim_keys(c, jobs, n)) != 0)
 		goto out;
 	if ((rc = limit_networks(c, &r, jobs, n)) != 0)
 		goto out;
@@ -292,8 +410,12 @@ ballots_run(struct db_conn *c, struct db_job **all, int n)
 		jobs[i]->job.rc = rp == NULL ? ERR_NOTFOUND :
 		    poll_check_ballot(&rp->poll, &jobs[i]->ballot, jobs[i]->now, &ignored);
 	}
+	if ((rc = use_codes(c, jobs, n)) != 0)
+		goto out;
 	rc = db_conn_engine(c) == DB_POSTGRESQL ? ballots_insert_pg(c, jobs, n, &r.arena) :
 	    insert_ballots(c, &r, jobs, n);
+	if (rc == 0)
+		rc = release_keys(c, jobs, n);
 out:
 	arena_free(&r.arena);
 	return rc;
@@ -305,7 +427,7 @@ ballot_done(struct db_job *job)
 	struct ballot_job *j = (struct ballot_job *)job;
 	bool on_heap = j->on_heap;
 
-	j->done(j->arg, job->rc);
+	j->done(j->arg, j->replayed ? 0 : job->rc);
 	if (on_heap)
 		free(j);
 }
@@ -315,7 +437,7 @@ static const struct db_job_kind ballot_kind = { "ballot", ballots_run, ballot_do
 int
 store_ballot_cast(struct store *s, struct arena *a, int64_t poll_id, const struct ballot *b,
     const unsigned char voter[STORE_HASH_SIZE], int64_t now, const struct vote_limit *limit,
-    store_done_fn done, void *arg)
+    const struct ballot_claim *claim, store_done_fn done, void *arg)
 {
 	struct ballot_job *j = a ? arena_zalloc(a, sizeof(*j)) : calloc(1, sizeof(*j));
 	int rc;
@@ -334,6 +456,8 @@ store_ballot_cast(struct store *s, struct arena *a, int64_t poll_id, const struc
 		j->limit = limit->limit;
 		j->window = limit->window;
 	}
+	if (claim)
+		j->claim = *claim;
 	j->done = done;
 	j->arg = arg;
 	rc = db_submit(s->db, &j->job);

@@ -18,6 +18,13 @@
 
 /* One ballot on its way to the writer; from the caller's arena, or the
  * heap when it gave none (freed once done has been called). */
+/*
+ * A ballot's time is kept to the hour only: with the second, the time in a
+ * web server's or a proxy's log would link an address to an answer.
+ */
+#define BALLOT_TIME_GRAIN 3600
+#define BALLOT_TIME(now) ((now) - (now) % BALLOT_TIME_GRAIN)
+
 struct ballot_job {
 	struct db_job job;
 	int64_t poll_id;
@@ -26,7 +33,9 @@ struct ballot_job {
 	unsigned char voter[STORE_VOTER_KEY];
 	char net[STORE_NET_SIZE];
 	int limit, window;  /* limit 0: not limited */
+	struct ballot_claim claim;
 	bool written;       /* inserted in this batch */
+	bool replayed;      /* its retry key was counted before: answered 0, written nothing */
 	store_done_fn done;
 	void *arg;
 	bool on_heap;

@@ -20,8 +20,8 @@
 /* ---- reading ------------------------------------------------------------------ */
 
 #define POLL_COLUMNS "p.id, p.org_id, p.question, p.multiple, p.show_results, p.opens_at, " \
-	"p.closes_at, p.closed_at, p.created_at, p.ballots, o.id, o.label, o.votes"
-enum { COL_OPTION_ID = 10 };
+	"p.closes_at, p.closed_at, p.created_at, p.ballots, p.who_can_answer, o.id, o.label, o.votes"
+enum { COL_OPTION_ID = 11 };
 
 /* Options are read into a growing array: a poll has as many as it has. */
 static int
@@ -66,6 +66,8 @@ poll_from_row(struct arena *a, struct db_stmt *st)
 	p->closed_at = db_col_int(st, 7);
 	p->created_at = db_col_int(st, 8);
 	p->ballots = db_col_int(st, 9);
+	if (poll_who_parse(db_col_text(st, 10), &p->who) != 0)
+		p->who = POLL_WHO_CODE; /* unknown: the stricter one */
 	return p->question.p ? p : NULL;
 }
 
@@ -188,7 +190,8 @@ poll_create_fn(struct db_conn *c, void *arg)
 
 	p->created_at = store_now();
 	st = db_prepare(c, "INSERT INTO poll (org_id, question, multiple, show_results, opens_at, "
-	    "closes_at, closed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?) RETURNING id");
+	    "closes_at, closed_at, created_at, who_can_answer) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) "
+	    "RETURNING id");
 	db_bind_int(st, 1, p->org_id);
 	db_bind_text(st, 2, p->question);
 	db_bind_int(st, 3, p->multiple);
@@ -196,6 +199,7 @@ poll_create_fn(struct db_conn *c, void *arg)
 	db_bind_int(st, 5, p->opens_at);
 	db_bind_int(st, 6, p->closes_at);
 	db_bind_int(st, 7, p->created_at);
+	db_bind_text(st, 8, str_c(poll_who_name(p->who)));
 	if ((rc = db_row(st)) != 0)
 		return rc;
 	p->id = db_col_int(st, 0);
@@ -227,8 +231,8 @@ lock_poll(struct db_conn *c, int64_t id, int64_t org_id, struct poll *out)
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT opens_at, closes_at, closed_at, show_results, multiple "
-	    "FROM poll WHERE id = ? AND org_id = ? FOR UPDATE");
+	st = db_prepare(c, "SELECT opens_at, closes_at, closed_at, show_results, multiple, "
+	    "who_can_answer FROM poll WHERE id = ? AND org_id = ? FOR UPDATE");
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, org_id);
 	if ((rc = db_row(st)) != 0)
@@ -242,6 +246,8 @@ lock_poll(struct db_conn *c, int64_t id, int64_t org_id, struct poll *out)
 	if (poll_results_parse(db_col_text(st, 3), &out->show_results) != 0)
 		out->show_results = POLL_RESULTS_AFTER_CLOSE;
 	out->multiple = db_col_int(st, 4) != 0;
+	if (poll_who_parse(db_col_text(st, 5), &out->who) != 0)
+		out->who = POLL_WHO_CODE;
 	return 0;
 }
 
@@ -261,13 +267,14 @@ poll_update_fn(struct db_conn *c, void *arg)
 	if ((rc = poll_check_edit(&now, j->now, &j->e)) != 0)
 		return rc;
 	st = db_prepare(c, "UPDATE poll SET question = ?, multiple = ?, show_results = ?, "
-	    "opens_at = ?, closes_at = ? WHERE id = ?");
+	    "opens_at = ?, closes_at = ?, who_can_answer = ? WHERE id = ?");
 	db_bind_text(st, 1, p->question);
 	db_bind_int(st, 2, p->multiple);
 	db_bind_text(st, 3, str_c(poll_results_name(p->show_results)));
 	db_bind_int(st, 4, p->opens_at);
 	db_bind_int(st, 5, p->closes_at);
-	db_bind_int(st, 6, p->id);
+	db_bind_text(st, 6, str_c(poll_who_name(p->who)));
+	db_bind_int(st, 7, p->id);
 	if ((rc = db_exec(st)) != 0)
 		return rc;
 	/* The options are replaced: a poll that has not opened has no ballots

@@ -26,10 +26,13 @@ org_create_fn(struct db_conn *c, void *arg)
 	int rc;
 
 	j->org->created_at = store_now();
-	st = db_prepare(c, "INSERT INTO org (slug, name, created_at) VALUES (?, ?, ?) RETURNING id");
+	st = db_prepare(c, "INSERT INTO org (slug, name, created_at, require_mfa, frame_origins) "
+	    "VALUES (?, ?, ?, ?, ?) RETURNING id");
 	db_bind_text(st, 1, str_c(j->org->slug));
 	db_bind_text(st, 2, str_c(j->org->name));
 	db_bind_int(st, 3, j->org->created_at);
+	db_bind_text(st, 4, str_c(mfa_policy_name(j->org->require_mfa)));
+	db_bind_text(st, 5, str_c(j->org->frame_origins));
 	if ((rc = db_row(st)) != 0)
 		return rc;
 	j->org->id = db_col_int(st, 0);
@@ -56,7 +59,12 @@ org_from_row(struct db_stmt *st, struct org *o)
 	text_copy(o->slug, sizeof(o->slug), db_col_text(st, 1));
 	text_copy(o->name, sizeof(o->name), db_col_text(st, 2));
 	o->created_at = db_col_int(st, 3);
+	if (mfa_policy_parse(db_col_text(st, 4), &o->require_mfa) != 0)
+		o->require_mfa = MFA_ALL; /* unknown: the strictest */
+	text_copy(o->frame_origins, sizeof(o->frame_origins), db_col_text(st, 5));
 }
+
+#define ORG_COLUMNS "id, slug, name, created_at, require_mfa, frame_origins"
 
 int
 store_org_get(struct store *s, int64_t id, struct org *out)
@@ -65,7 +73,7 @@ store_org_get(struct store *s, int64_t id, struct org *out)
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT id, slug, name, created_at FROM org WHERE id = ?");
+	st = db_prepare(c, "SELECT " ORG_COLUMNS " FROM org WHERE id = ?");
 	db_bind_int(st, 1, id);
 	if ((rc = db_row(st)) == 0)
 		org_from_row(st, out);
@@ -80,7 +88,7 @@ store_org_get_by_slug(struct store *s, struct str slug, struct org *out)
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT id, slug, name, created_at FROM org WHERE slug = ?");
+	st = db_prepare(c, "SELECT " ORG_COLUMNS " FROM org WHERE slug = ?");
 	db_bind_text(st, 1, slug);
 	if ((rc = db_row(st)) == 0)
 		org_from_row(st, out);
@@ -96,7 +104,7 @@ store_org_each(struct store *s, store_org_fn fn, void *arg)
 	struct org o;
 	int rc;
 
-	st = db_prepare(c, "SELECT id, slug, name, created_at FROM org ORDER BY name");
+	st = db_prepare(c, "SELECT " ORG_COLUMNS " FROM org ORDER BY name");
 	while ((rc = db_step(st)) == DB_ROW) {
 		org_from_row(st, &o);
 		if ((rc = fn(arg, &o)) != 0)
@@ -153,6 +161,8 @@ store_user_create(struct store *s, const struct actor *who, struct user *u)
 static void
 user_from_row(struct db_stmt *st, struct user *u)
 {
+	struct str v;
+
 	memset(u, 0, sizeof(*u));
 	u->id = db_col_int(st, 0);
 	u->org_id = db_col_int(st, 1);
@@ -161,7 +171,18 @@ user_from_row(struct db_stmt *st, struct user *u)
 		u->role = ROLE_VIEWER; /* unknown role: least privilege */
 	text_copy(u->password_hash, sizeof(u->password_hash), db_col_text(st, 4));
 	u->created_at = db_col_int(st, 5);
+	u->disabled_at = db_col_int(st, 6);
+	u->mfa_on = db_col_int(st, 7);
+	u->mfa_step = db_col_int(st, 8);
+	v = db_col_blob(st, 9);
+	if (v.n <= sizeof(u->mfa_secret)) {
+		memcpy(u->mfa_secret, v.p, v.n);
+		u->mfa_secret_n = v.n;
+	}
 }
+
+#define USER_COLUMNS "id, org_id, email, role, password_hash, created_at, disabled_at, mfa_on, " \
+	"mfa_step, mfa_secret"
 
 int
 store_user_get(struct store *s, int64_t id, struct user *out)
@@ -170,8 +191,7 @@ store_user_get(struct store *s, int64_t id, struct user *out)
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT id, org_id, email, role, password_hash, created_at "
-	    "FROM staff_user WHERE id = ?");
+	st = db_prepare(c, "SELECT " USER_COLUMNS " FROM staff_user WHERE id = ?");
 	db_bind_int(st, 1, id);
 	if ((rc = db_row(st)) == 0)
 		user_from_row(st, out);
@@ -186,8 +206,7 @@ store_user_get_by_email(struct store *s, struct str email, struct user *out)
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT id, org_id, email, role, password_hash, created_at "
-	    "FROM staff_user WHERE email = ?");
+	st = db_prepare(c, "SELECT " USER_COLUMNS " FROM staff_user WHERE email = ?");
 	db_bind_text(st, 1, email);
 	if ((rc = db_row(st)) == 0)
 		user_from_row(st, out);
@@ -209,10 +228,8 @@ user_password_fn(struct db_conn *c, void *arg)
 		return rc;
 	if (db_changes(st) == 0)
 		return ERR_NOTFOUND;
-	/* A new password ends every session of that user. */
-	st = db_prepare(c, "DELETE FROM session WHERE user_id = ?");
-	db_bind_int(st, 1, j->user_id);
-	if ((rc = db_exec(st)) != 0)
+	/* A new password ends every session and token of that user. */
+	if ((rc = store_user_end_access(c, j->user_id, store_now())) != 0)
 		return rc;
 	return store_audit_append(j->s, c, j->who, "user.password", NULL, "user:%lld",
 	    (long long)j->user_id);
@@ -227,135 +244,223 @@ store_user_set_password(struct store *s, const struct actor *who, int64_t user_i
 	return db_write(s->db, user_password_fn, &j);
 }
 
-/* ---- sessions and tokens ----------------------------------------------------------- */
-
-struct secret_change {
-	struct store *s;
-	const struct actor *who;
-	const unsigned char *hash;
-	const struct session *sess;
-	struct api_token *token;
-};
-
-static int
-session_create_fn(struct db_conn *c, void *arg)
+int
+store_user_end_access(struct db_conn *c, int64_t user_id, int64_t now)
 {
-	struct secret_change *j = arg;
 	struct db_stmt *st;
 	int rc;
 
-	/* Expired sessions are swept whenever a new one starts. */
-	st = db_prepare(c, "DELETE FROM session WHERE expires_at < ?");
-	db_bind_int(st, 1, store_now());
+	st = db_prepare(c, "DELETE FROM session WHERE user_id = ?");
+	db_bind_int(st, 1, user_id);
 	if ((rc = db_exec(st)) != 0)
 		return rc;
-	st = db_prepare(c, "INSERT INTO session (hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)");
-	db_bind_blob(st, 1, j->hash, STORE_HASH_SIZE);
-	db_bind_int(st, 2, j->sess->user_id);
-	db_bind_text(st, 3, str_c(j->sess->csrf));
-	db_bind_int(st, 4, j->sess->expires_at);
+	st = db_prepare(c, "UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0");
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, user_id);
 	return db_exec(st);
 }
 
 int
-store_session_create(struct store *s, const unsigned char hash[STORE_HASH_SIZE],
-    const struct session *sess)
-{
-	struct secret_change j = { .s = s, .hash = hash, .sess = sess };
-
-	return db_write(s->db, session_create_fn, &j);
-}
-
-int
-store_session_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE], int64_t now,
-    struct session *out)
+store_user_each(struct store *s, int64_t org_id, store_user_fn fn, void *arg)
 {
 	struct db_conn *c = db_get(s->db);
 	struct db_stmt *st;
+	struct user u;
 	int rc;
 
-	st = db_prepare(c, "SELECT user_id, csrf, expires_at FROM session "
-	    "WHERE hash = ? AND expires_at > ?");
-	db_bind_blob(st, 1, hash, STORE_HASH_SIZE);
-	db_bind_int(st, 2, now);
-	if ((rc = db_row(st)) == 0) {
-		memset(out, 0, sizeof(*out));
-		out->user_id = db_col_int(st, 0);
-		text_copy(out->csrf, sizeof(out->csrf), db_col_text(st, 1));
-		out->expires_at = db_col_int(st, 2);
+	st = db_prepare(c, "SELECT " USER_COLUMNS " FROM staff_user WHERE org_id = ? ORDER BY email");
+	db_bind_int(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		user_from_row(st, &u);
+		if ((rc = fn(arg, &u)) != 0)
+			break;
 	}
 	db_put(s->db, c);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The user (of org_id) a change is about, read inside the change, and
+ * whether it is the organisation's last administrator who can sign in:
+ * the rule that an organisation is never left without one holds against
+ * two administrators disabling each other at once, because both changes
+ * lock the organisation's row first.
+ */
 static int
-session_delete_fn(struct db_conn *c, void *arg)
+user_for_change(struct db_conn *c, int64_t org_id, int64_t user_id, struct user *u,
+    bool *last_admin)
 {
-	struct secret_change *j = arg;
-	struct db_stmt *st = db_prepare(c, "DELETE FROM session WHERE hash = ?");
-
-	db_bind_blob(st, 1, j->hash, STORE_HASH_SIZE);
-	return db_exec(st);
-}
-
-int
-store_session_delete(struct store *s, const unsigned char hash[STORE_HASH_SIZE])
-{
-	struct secret_change j = { .s = s, .hash = hash };
-
-	return db_write(s->db, session_delete_fn, &j);
-}
-
-static int
-token_create_fn(struct db_conn *c, void *arg)
-{
-	struct secret_change *j = arg;
-	struct buf detail = BUF_INIT;
 	struct db_stmt *st;
 	int rc;
 
-	j->token->created_at = store_now();
-	st = db_prepare(c, "INSERT INTO api_token (hash, user_id, org_id, created_at) "
-	    "VALUES (?, ?, ?, ?) RETURNING id");
-	db_bind_blob(st, 1, j->hash, STORE_HASH_SIZE);
-	db_bind_int(st, 2, j->token->user_id);
-	db_bind_int(st, 3, j->token->org_id);
-	db_bind_int(st, 4, j->token->created_at);
+	st = db_prepare(c, "UPDATE org SET created_at = created_at WHERE id = ?");
+	db_bind_int(st, 1, org_id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	st = db_prepare(c, "SELECT " USER_COLUMNS " FROM staff_user WHERE id = ? AND org_id = ?");
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, org_id);
 	if ((rc = db_row(st)) != 0)
 		return rc;
-	j->token->id = db_col_int(st, 0);
-	buf_printf(&detail, "{\"user\":%lld}", (long long)j->token->user_id);
-	rc = store_audit_append(j->s, c, j->who, "token.create", &detail, "token:%lld",
-	    (long long)j->token->id);
+	user_from_row(st, u);
+	st = db_prepare(c, "SELECT count(*) FROM staff_user WHERE org_id = ? AND role = ? "
+	    "AND disabled_at = 0 AND id <> ?");
+	db_bind_int(st, 1, org_id);
+	db_bind_text(st, 2, str_c(role_name(ROLE_ADMIN)));
+	db_bind_int(st, 3, user_id);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	*last_admin = u->role == ROLE_ADMIN && u->disabled_at == 0 && db_col_int(st, 0) == 0;
+	return 0;
+}
+
+struct user_access {
+	struct store *s;
+	const struct actor *who;
+	int64_t org_id, user_id;
+	enum role role;
+	bool disable;
+	struct errors *e;
+};
+
+static int
+user_role_fn(struct db_conn *c, void *arg)
+{
+	struct user_access *j = arg;
+	struct buf detail = BUF_INIT;
+	struct db_stmt *st;
+	struct user u;
+	bool last_admin;
+	int rc;
+
+	if ((rc = user_for_change(c, j->org_id, j->user_id, &u, &last_admin)) != 0)
+		return rc;
+	if (u.role == j->role)
+		return 0;
+	if (last_admin) {
+		errors_add(j->e, "role", "%s is the organisation's only administrator: make someone "
+		    "else an administrator first", u.email);
+		return ERR_CONFLICT;
+	}
+	st = db_prepare(c, "UPDATE staff_user SET role = ? WHERE id = ?");
+	db_bind_text(st, 1, str_c(role_name(j->role)));
+	db_bind_int(st, 2, j->user_id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	/* A change of privilege starts the user's sessions anew (they sign in
+	 * again); their API tokens carry the new role from now on. */
+	st = db_prepare(c, "DELETE FROM session WHERE user_id = ?");
+	db_bind_int(st, 1, j->user_id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	buf_add_c(&detail, "{\"email\":");
+	buf_add_json_string(&detail, str_c(u.email));
+	buf_printf(&detail, ",\"from\":\"%s\",\"to\":\"%s\"}", role_name(u.role),
+	    role_name(j->role));
+	rc = store_audit_append(j->s, c, j->who, "user.role", &detail, "user:%lld",
+	    (long long)j->user_id);
 	buf_free(&detail);
 	return rc;
 }
 
 int
-store_token_create(struct store *s, const struct actor *who,
-    const unsigned char hash[STORE_HASH_SIZE], struct api_token *t)
+store_user_set_role(struct store *s, const struct actor *who, int64_t org_id, int64_t user_id,
+    enum role role, struct errors *e)
 {
-	struct secret_change j = { .s = s, .who = who, .hash = hash, .token = t };
+	struct user_access j = { .s = s, .who = who, .org_id = org_id, .user_id = user_id,
+		.role = role, .e = e };
 
-	return db_write(s->db, token_create_fn, &j);
+	return db_write(s->db, user_role_fn, &j);
+}
+
+static int
+user_disable_fn(struct db_conn *c, void *arg)
+{
+	struct user_access *j = arg;
+	struct buf detail = BUF_INIT;
+	struct db_stmt *st;
+	struct user u;
+	bool last_admin;
+	int64_t now = store_now();
+	int rc;
+
+	if ((rc = user_for_change(c, j->org_id, j->user_id, &u, &last_admin)) != 0)
+		return rc;
+	if (j->disable && u.disabled_at != 0) {
+		errors_add(j->e, "email", "%s is already disabled", u.email);
+		return ERR_CONFLICT;
+	}
+	if (!j->disable && u.disabled_at == 0) {
+		errors_add(j->e, "email", "%s can already sign in", u.email);
+		return ERR_CONFLICT;
+	}
+	if (j->disable && last_admin) {
+		errors_add(j->e, "email", "%s is the organisation's only administrator: make someone "
+		    "else an administrator first", u.email);
+		return ERR_CONFLICT;
+	}
+	st = db_prepare(c, "UPDATE staff_user SET disabled_at = ? WHERE id = ?");
+	db_bind_int(st, 1, j->disable ? now : 0);
+	db_bind_int(st, 2, j->user_id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	if (j->disable && (rc = store_user_end_access(c, j->user_id, now)) != 0)
+		return rc;
+	buf_add_c(&detail, "{\"email\":");
+	buf_add_json_string(&detail, str_c(u.email));
+	buf_addch(&detail, '}');
+	rc = store_audit_append(j->s, c, j->who, j->disable ? "user.disable" : "user.enable",
+	    &detail, "user:%lld", (long long)j->user_id);
+	buf_free(&detail);
+	return rc;
 }
 
 int
-store_token_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE],
-    struct api_token *out)
+store_user_disable(struct store *s, const struct actor *who, int64_t org_id, int64_t user_id,
+    bool disable, struct errors *e)
 {
-	struct db_conn *c = db_get(s->db);
+	struct user_access j = { .s = s, .who = who, .org_id = org_id, .user_id = user_id,
+		.disable = disable, .e = e };
+
+	return db_write(s->db, user_disable_fn, &j);
+}
+
+struct org_settings_change {
+	struct store *s;
+	const struct actor *who;
+	const struct org *org;
+};
+
+static int
+org_settings_fn(struct db_conn *c, void *arg)
+{
+	struct org_settings_change *j = arg;
+	struct buf detail = BUF_INIT;
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT id, user_id, org_id, created_at FROM api_token WHERE hash = ?");
-	db_bind_blob(st, 1, hash, STORE_HASH_SIZE);
-	if ((rc = db_row(st)) == 0) {
-		out->id = db_col_int(st, 0);
-		out->user_id = db_col_int(st, 1);
-		out->org_id = db_col_int(st, 2);
-		out->created_at = db_col_int(st, 3);
-	}
-	db_put(s->db, c);
+	st = db_prepare(c, "UPDATE org SET require_mfa = ?, frame_origins = ? WHERE id = ?");
+	db_bind_text(st, 1, str_c(mfa_policy_name(j->org->require_mfa)));
+	db_bind_text(st, 2, str_c(j->org->frame_origins));
+	db_bind_int(st, 3, j->org->id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	if (db_changes(st) == 0)
+		return ERR_NOTFOUND;
+	buf_printf(&detail, "{\"require_mfa\":\"%s\",\"frame_origins\":",
+	    mfa_policy_name(j->org->require_mfa));
+	buf_add_json_string(&detail, str_c(j->org->frame_origins));
+	buf_addch(&detail, '}');
+	rc = store_audit_append(j->s, c, j->who, "org.settings", &detail, "org:%lld",
+	    (long long)j->org->id);
+	buf_free(&detail);
 	return rc;
+}
+
+int
+store_org_update_settings(struct store *s, const struct actor *who, const struct org *o)
+{
+	struct org_settings_change j = { s, who, o };
+
+	return db_write(s->db, org_settings_fn, &j);
 }

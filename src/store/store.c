@@ -10,12 +10,43 @@
 
 #include <sodium.h>
 
+#include "involve/ratelimit.h"
 #include "store_priv.h"
 
 int64_t
 store_now(void)
 {
 	return (int64_t)time(NULL);
+}
+
+static int
+housekeep_fn(struct db_conn *c, void *arg)
+{
+	static const char *const sweeps[] = {
+		"DELETE FROM throttle WHERE until_at <= ?",
+		"DELETE FROM rate_count WHERE window_start <= ?",
+		"DELETE FROM session WHERE expires_at <= ?",
+		"DELETE FROM idempotency WHERE expires_at <= ?",
+	};
+	const int64_t *now = arg;
+	struct db_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(sweeps) / sizeof(sweeps[0]); i++) {
+		st = db_prepare(c, sweeps[i]);
+		/* A vote window ends RATELIMIT_WINDOW after it starts. */
+		db_bind_int(st, 1, i == 1 ? *now - RATELIMIT_WINDOW : *now);
+		if ((rc = db_exec(st)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+store_housekeep(struct store *s, int64_t now)
+{
+	return db_write(s->db, housekeep_fn, &now);
 }
 
 int

@@ -48,6 +48,10 @@ int store_audit_append(struct store *s, struct db_conn *c, const struct actor *w
     const char *action, const struct buf *detail, const char *target_fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* Ends every session of a user and revokes their API tokens, inside the
+ * caller's change (a new password, a disabled account). */
+int store_user_end_access(struct db_conn *c, int64_t user_id, int64_t now);
+
 /* Applies the migrations (migrate.c). */
 int store_migrations_apply(struct store *s);
 

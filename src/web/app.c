@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "involve/app.h"
 #include "involve/auth.h"
@@ -17,6 +18,7 @@
 #include "involve/route.h"
 #include "involve/static_files.h"
 #include "involve/tmpl.h"
+#include "involve/vote.h"
 
 /* The built-in templates ("staff/poll.html" becomes "staff/poll"). */
 static int
@@ -67,6 +69,14 @@ app_init(struct app *app, const struct app_config *cfg, struct store *store,
 	app->store = store;
 	app->keys = *keys;
 	app->cfg.secure_cookies = strncmp(cfg->public_url, "https://", 8) == 0;
+	if (app->cfg.session_idle <= 0)
+		app->cfg.session_idle = AUTH_IDLE_DEFAULT;
+	if (app->cfg.hash_slots <= 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		/* One core is always left for everything else. */
+		app->cfg.hash_slots = cores > 1 ? (int)cores - 1 : 1;
+	}
 	if (cfg->templates_dir)
 		rc = tmpl_set_load(cfg->templates_dir, &app->templates, e);
 	else
@@ -204,7 +214,8 @@ language_of(const struct http_request *req)
  *  - from a route that needs a sign-in or a CSRF token, or anywhere in the
  *    staff area (the sign-in page too), even when it refuses.
  * Public pages hold no secret: the voter's cookie travels in a header,
- * never in the body.
+ * never in the body.  A vote form's single-use key (vote.h) is the one
+ * exception: a page holding one is sent no-store, and uncompressed.
  */
 static bool
 may_compress(const struct http_request *req, const struct http_response *res)
@@ -226,6 +237,10 @@ app_encode_response(const struct http_request *req, struct http_response *res)
 	enum content_coding coding;
 	unsigned available;
 
+	/* A vote form's own key, in this copy only (the page cache keeps the
+	 * placeholder); such a page is personal from here on. */
+	if (vote_key_fill(res))
+		res->no_store = true;
 	if (!may_compress(req, res) || res->content_encoding != NULL || res->vary_encoding)
 		return; /* not to be compressed, or settled already (a cached page) */
 	if (res->variants != NULL) {
@@ -281,8 +296,71 @@ handle_cached(const struct route *r, struct http_request *req, struct http_respo
 	/* Only a plain page: no cookie set, nothing personal. */
 	if (rc == HTTP_DONE && res->status == 200 && res->header_n == 0 && !res->no_store &&
 	    res->static_body == NULL)
-		page_cache_put(req->app->pages, k, res, may_compress(req, res));
+		page_cache_put(req->app->pages, k, res, may_compress(req, res) &&
+		    !vote_key_needed(res));
 	return rc;
+}
+
+/* What sign_in answers when the request may go on. */
+#define SIGN_IN_OK (-1)
+
+/*
+ * The sign-in the route's flags ask for: a token, a session (signed in
+ * fully, unless the route is part of signing in).  SIGN_IN_OK, or
+ * HTTP_DONE with the refusal in res.  Needs nothing from the body, so the
+ * server runs it before reading one (app_refuse_before_body).
+ */
+static int
+sign_in(struct http_request *req, struct http_response *res, const struct route *r)
+{
+	enum auth_stage stage;
+	int rc;
+
+	if (r->flags & (ROUTE_TOKEN | ROUTE_TOKEN_OPTIONAL)) {
+		rc = auth_from_token(req);
+		if (rc == ERR_DENIED || (rc != 0 && (r->flags & ROUTE_TOKEN))) {
+			http_response_header(res, "WWW-Authenticate", "Bearer");
+			return reply_error_text(req, res, ERR_UNSIGNED, rc == ERR_DENIED ?
+			    "The bearer token is not valid." :
+			    "Send an API token: Authorization: Bearer <token>.");
+		}
+	}
+	if (r->flags & (ROUTE_STAFF | ROUTE_SIGNING_IN)) {
+		if (auth_from_session(req) != 0) {
+			struct buf to = BUF_INIT;
+
+			if (req->method != HTTP_GET && req->method != HTTP_HEAD)
+				return page_error(req, res, 403, "Your session has ended",
+				    "Sign in again, then try once more.");
+			buf_add_c(&to, "/staff/login?next=");
+			buf_add_url(&to, req->path);
+			http_response_redirect(res, 303, buf_cstr(&to) ? buf_cstr(&to) : "/staff/login");
+			buf_free(&to);
+			return HTTP_DONE;
+		}
+		res->no_store = true;
+		stage = auth_stage(req->auth);
+		if (!(r->flags & ROUTE_SIGNING_IN) && stage != AUTH_FULL) {
+			/* Signed in with the password only: the second factor
+			 * comes first, whatever was asked for. */
+			http_response_redirect(res, 303, stage == AUTH_NEEDS_CODE ?
+			    "/staff/login/code" : "/staff/account/two-step");
+			return HTTP_DONE;
+		}
+	}
+	return SIGN_IN_OK;
+}
+
+bool
+app_refuse_before_body(struct app *app, struct http_request *req, struct http_response *res)
+{
+	const struct route *r = req->route;
+
+	req->app = app;
+	req->lang = language_of(req);
+	if (r == NULL || !(r->flags & (ROUTE_STAFF | ROUTE_SIGNING_IN | ROUTE_TOKEN)))
+		return false;
+	return sign_in(req, res, r) != SIGN_IN_OK;
 }
 
 int
@@ -344,37 +422,15 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 			return reply_error_text(req, res, ERR_MALFORMED, "The form could not be read.");
 	}
 
-	if (r->flags & (ROUTE_TOKEN | ROUTE_TOKEN_OPTIONAL)) {
-		rc = auth_from_token(req);
-		if (rc == ERR_DENIED || (rc != 0 && (r->flags & ROUTE_TOKEN))) {
-			http_response_header(res, "WWW-Authenticate", "Bearer");
-			return reply_error_text(req, res, ERR_UNSIGNED, rc == ERR_DENIED ?
-			    "The bearer token is not valid." :
-			    "Send an API token: Authorization: Bearer <token>.");
-		}
-	}
-	if (r->flags & ROUTE_STAFF) {
-		if (auth_from_session(req) != 0) {
-			struct buf to = BUF_INIT;
-
-			if (req->method != HTTP_GET && req->method != HTTP_HEAD)
-				return page_error(req, res, 403, "Your session has ended",
-				    "Sign in again, then try once more.");
-			buf_add_c(&to, "/staff/login?next=");
-			buf_add_url(&to, req->path);
-			http_response_redirect(res, 303, buf_cstr(&to) ? buf_cstr(&to) : "/staff/login");
-			buf_free(&to);
-			return HTTP_DONE;
-		}
-		res->no_store = true;
-	}
+	if ((rc = sign_in(req, res, r)) != SIGN_IN_OK)
+		return rc;
 	if ((r->flags & ROUTE_CSRF) && req->method != HTTP_GET && req->method != HTTP_HEAD &&
 	    !auth_csrf_ok(req))
 		return page_error(req, res, 403, "This form has expired",
 		    "Go back, reload the page and try again.");
 	if (!rule_allows(req, r))
 		return reply_error(req, res, ERR_DENIED, NULL);
-	if ((r->flags & ROUTE_PUBLIC_FORM) && !origin_ok(req))
+	if ((r->flags & (ROUTE_PUBLIC_FORM | ROUTE_SAME_ORIGIN)) && !origin_ok(req))
 		return reply_error_text(req, res, ERR_DENIED,
 		    "This form can only be sent from this website.");
 	if ((r->flags & ROUTE_CACHEABLE) && is_anonymous_get(req))

@@ -7,6 +7,9 @@
 
 #include "involve/http.h"
 #include "involve/input.h"
+#include "involve/poll.h"
+
+#include <jansson.h>
 
 /* The fields each route accepts (input.h), declared beside its handler and
  * named in the route table. */
@@ -17,6 +20,11 @@ extern const struct input_spec api_poll_list_input;
 extern const struct input_spec poll_vote_input;
 extern const struct input_spec language_input;
 extern const struct input_spec staff_login_input;
+extern const struct input_spec staff_code_input;
+extern const struct input_spec staff_setup_input;
+extern const struct input_spec staff_user_role_input;
+extern const struct input_spec staff_user_action_input;
+extern const struct input_spec staff_settings_input;
 extern const struct input_spec staff_dashboard_input;
 extern const struct input_spec staff_page_input;
 extern const struct input_spec staff_poll_input;
@@ -56,6 +64,31 @@ int handle_language(struct http_request *req, struct http_response *res); /* /la
 int handle_login_form(struct http_request *req, struct http_response *res);
 int handle_login(struct http_request *req, struct http_response *res);
 int handle_logout(struct http_request *req, struct http_response *res);
+int handle_login_code_form(struct http_request *req, struct http_response *res);
+int handle_login_code(struct http_request *req, struct http_response *res);
+int handle_two_step_form(struct http_request *req, struct http_response *res);
+int handle_two_step(struct http_request *req, struct http_response *res);
+
+/* Poll {id} of the signed-in staff's organisation, into the request's arena:
+ * 0, or -1 with res filled (404 for another organisation's). */
+int load_own_poll(struct http_request *req, struct http_response *res, struct poll **out);
+
+/* handlers_staff_codes.c: a poll's single-use codes. */
+extern const struct input_spec staff_codes_input;
+extern const struct input_spec staff_codes_withdraw_input;
+int handle_staff_poll_codes(struct http_request *req, struct http_response *res);
+int handle_staff_poll_codes_withdraw(struct http_request *req, struct http_response *res);
+/* The codes part of a poll's staff page: {batches [...], max}. */
+json_t *staff_codes_context(struct http_request *req, const struct poll *p);
+
+/* handlers_staff_users.c: the organisation's staff and settings. */
+int handle_staff_users(struct http_request *req, struct http_response *res);
+int handle_staff_user(struct http_request *req, struct http_response *res);
+int handle_staff_user_role(struct http_request *req, struct http_response *res);
+int handle_staff_user_confirm(struct http_request *req, struct http_response *res);
+int handle_staff_user_action(struct http_request *req, struct http_response *res);
+int handle_staff_settings_form(struct http_request *req, struct http_response *res);
+int handle_staff_settings(struct http_request *req, struct http_response *res);
 int handle_dashboard(struct http_request *req, struct http_response *res);
 int handle_staff_poll_new(struct http_request *req, struct http_response *res);
 int handle_staff_poll_create(struct http_request *req, struct http_response *res);

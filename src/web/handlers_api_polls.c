@@ -26,6 +26,8 @@
 /* ---- the declared fields ------------------------------------------------------ */
 
 static const char *const results_names[] = { "after_vote", "after_close", NULL };
+static const char *const who_names[] = { "anyone", "code", NULL };
+_Static_assert(POLL_WHO_ANYONE == 0 && POLL_WHO_CODE == 1, "who_names follows enum poll_who");
 _Static_assert(POLL_RESULTS_AFTER_VOTE == 0 && POLL_RESULTS_AFTER_CLOSE == 1,
     "results_names follows enum poll_results");
 _Static_assert(sizeof(enum poll_results) == sizeof(int), "a choice is read as an int");
@@ -43,20 +45,29 @@ _Static_assert(sizeof(enum poll_results) == sizeof(int), "a choice is read as an
 	    NULL, "the opening time" }, \
 	{ "closes_at", INPUT_TIME, INPUT_NULLABLE, offsetof(struct poll_input, closes_at), 0, 0, \
 	    0, NULL, "the closing time" }, \
+	{ "who_can_answer", INPUT_CHOICE, 0, offsetof(struct poll_input, who), 0, 0, 0, \
+	    who_names, "who can answer" }, \
 }
-enum { FIELD_OPENS_AT = 4, FIELD_CLOSES_AT = 5, POLL_FIELD_N = 6 };
+enum { FIELD_OPENS_AT = 4, FIELD_CLOSES_AT = 5, POLL_FIELD_N = 7 };
 
 static const struct input_field poll_create_fields[POLL_FIELD_N] = POLL_FIELDS(INPUT_REQUIRED);
 static const struct input_field poll_update_fields[POLL_FIELD_N] = POLL_FIELDS(0);
 const struct input_spec api_poll_create_input = { INPUT_JSON, POLL_FIELD_N, poll_create_fields };
 const struct input_spec api_poll_update_input = { INPUT_JSON, POLL_FIELD_N, poll_update_fields };
 
-static const struct input_field vote_fields[] = {
-	{ "options", INPUT_IDS, INPUT_REQUIRED, offsetof(struct ballot, choices),
-	    offsetof(struct ballot, choice_n), 0, POLL_OPTIONS_MAX, NULL,
-	    "the chosen option ids as \"options\"" },
+struct api_vote {
+	struct ballot ballot;
+	struct str code;
 };
-const struct input_spec api_poll_vote_input = { INPUT_JSON, 1, vote_fields };
+
+static const struct input_field vote_fields[] = {
+	{ "options", INPUT_IDS, INPUT_REQUIRED, offsetof(struct api_vote, ballot.choices),
+	    offsetof(struct api_vote, ballot.choice_n), 0, POLL_OPTIONS_MAX, NULL,
+	    "the chosen option ids as \"options\"" },
+	{ "code", INPUT_TEXT, 0, offsetof(struct api_vote, code), 0, 0, 0, NULL,
+	    "the poll code" },
+};
+const struct input_spec api_poll_vote_input = { INPUT_JSON, 2, vote_fields };
 
 struct list_query {
 	int64_t limit;
@@ -128,10 +139,10 @@ poll_json(struct http_request *req, const struct poll *p, const struct poll_view
 		snprintf(org.slug, sizeof(org.slug), "-");
 	snprintf(url, sizeof(url), "%s/o/%s/polls/%lld", req->app->cfg.public_url, org.slug,
 	    (long long)p->id);
-	o = json_pack("{s:o, s:o, s:o, s:b, s:s, s:s, s:s}", "id", id_json(p->id), "question",
+	o = json_pack("{s:o, s:o, s:o, s:b, s:s, s:s, s:s, s:s}", "id", id_json(p->id), "question",
 	    str_json(p->question), "options", options, "multiple", p->multiple, "show_results",
-	    poll_results_name(p->show_results), "status", poll_status_name(poll_status(p, req->now)),
-	    "url", url);
+	    poll_results_name(p->show_results), "who_can_answer", poll_who_name(p->who), "status",
+	    poll_status_name(poll_status(p, req->now)), "url", url);
 	if (o == NULL)
 		return NULL;
 	if (poll_results_visible(p, v, req->now))
@@ -396,6 +407,10 @@ vote_replied(struct http_request *req, struct http_response *res, int rc)
 	case ERR_INVALID:
 		reply_error_text(req, res, rc, "An option is not one of the poll's.");
 		break;
+	case ERR_CODE_SPENT:
+	case ERR_KEY_REUSED:
+		reply_error(req, res, rc, NULL);
+		break;
 	default:
 		reply_error_text(req, res, rc, "The answer was not saved. Try again.");
 	}
@@ -405,7 +420,9 @@ int
 handle_api_poll_vote(struct http_request *req, struct http_response *res)
 {
 	struct poll *p;
-	struct ballot b = { 0 };
+	struct api_vote v = { { 0 }, STR_LIT("") };
+	struct vote_extra x = { STR_LIT(""), "idempotency-key", STR_LIT(""), STR_LIT("") };
+	struct str key;
 	struct errors e;
 	int rc;
 
@@ -414,9 +431,20 @@ handle_api_poll_vote(struct http_request *req, struct http_response *res)
 		return reply_error_text(req, res, rc == 0 ? ERR_NOTFOUND : rc,
 		    "There is no such poll.");
 	errors_init(&e);
-	if ((rc = input_read(req, &b, NULL, &e)) != 0)
+	if ((rc = input_read(req, &v, NULL, &e)) != 0)
 		return reply_error(req, res, rc == ERR_INVALID ? ERR_INVALID : rc, &e);
-	return vote_cast(req, res, p, &b, false, vote_replied, vote_refused);
+	if (http_header(req, "Idempotency-Key", &key)) {
+		key = str_trim(key);
+		if (!vote_key_ok("idempotency-key", key))
+			return reply_error_text(req, res, ERR_MALFORMED, "The Idempotency-Key must be 1 "
+			    "to 128 visible characters (a UUID is usual).");
+		/* Kept 24 hours: the same key with the same body answers as the
+		 * first did; with another body it is refused. */
+		x.key = key;
+		x.request = req->body;
+	}
+	x.code = str_trim(v.code);
+	return vote_cast(req, res, p, &v.ballot, &x, false, vote_replied, vote_refused);
 }
 
 int

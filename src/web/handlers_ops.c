@@ -3,8 +3,10 @@
  * liveness, readiness, Prometheus metrics, and the static files.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "involve/app.h"
+#include "involve/auth.h"
 #include "involve/static_files.h"
 #include "handlers.h"
 
@@ -32,11 +34,37 @@ handle_readyz(struct http_request *req, struct http_response *res)
 	return HTTP_DONE;
 }
 
+/* The machine itself, when serve is given no --metrics-allow. */
+static bool
+is_loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
+	    strncmp(addr, "::ffff:127.", 11) == 0;
+}
+
+/* /metrics says how busy the service is and how many votes it takes: for
+ * the networks serve names (--metrics-allow) or an administrator's token. */
+static bool
+metrics_allowed(struct http_request *req)
+{
+	const struct proxy_list *allow = req->app->cfg.metrics_allow;
+	const struct auth *a = req->auth;
+
+	if (a != NULL && a->signed_in && a->via_token && a->user.role == ROLE_ADMIN)
+		return true;
+	return allow != NULL ? proxy_list_contains(allow, req->client_addr) :
+	    is_loopback(req->client_addr);
+}
+
 int
 handle_metrics(struct http_request *req, struct http_response *res)
 {
 	struct app_metrics *m = &req->app->metrics;
 	struct buf *b = &res->body;
+
+	if (!metrics_allowed(req))
+		return reply_error_text(req, res, ERR_DENIED, "Metrics are served to the networks "
+		    "the server allows (serve --metrics-allow) or with an administrator's API token.");
 
 	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	buf_add_c(b, "# HELP involve_http_requests_total Requests completed.\n"

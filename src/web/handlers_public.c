@@ -51,9 +51,20 @@ static int
 load_org(struct http_request *req, struct http_response *res, struct org *o)
 {
 	int rc = store_org_get_by_slug(req->app->store, http_param(req, "slug"), o);
+	size_t i;
 
-	if (rc == 0)
+	if (rc == 0) {
+		/* An embedded page may be framed by the sites the organisation
+		 * lists (one a line there, separated by spaces in the policy). */
+		if (res->frameable) {
+			snprintf(res->frame_ancestors, sizeof(res->frame_ancestors), "%s",
+			    o->frame_origins);
+			for (i = 0; res->frame_ancestors[i]; i++)
+				if (res->frame_ancestors[i] == '\n')
+					res->frame_ancestors[i] = ' ';
+		}
 		return 0;
+	}
 	reply_error(req, res, rc, NULL);
 	return -1;
 }
@@ -306,6 +317,8 @@ add_vote_errors(const struct http_request *req, json_t *ctx, const struct errors
 
 		if (form_shown && strcmp(field, VOTE_HONEYPOT_FIELD) == 0)
 			to = VOTE_HONEYPOT_FIELD;
+		else if (form_shown && strcmp(field, "code") == 0)
+			to = "code";
 		else if (form_shown && strcmp(field, "poll") != 0)
 			to = first_input;
 		errors_add(&mapped, to, "%s", e->list[k].detail);
@@ -321,6 +334,23 @@ add_vote_errors(const struct http_request *req, json_t *ctx, const struct errors
 	err = json_object_get(json_object_get(ctx, "errors"), first_input);
 	if (form_shown && err != NULL)
 		json_object_set(ctx, "options_error", err);
+	err = json_object_get(json_object_get(ctx, "errors"), "code");
+	if (form_shown && err != NULL)
+		json_object_set(ctx, "code_error", err);
+}
+
+/* The code to show in the form: as sent with a refused vote, or from the
+ * link printed as a QR code (?code=). */
+static json_t *
+code_value(struct http_request *req)
+{
+	struct str v = STR_LIT("");
+
+	if (req->method == HTTP_POST)
+		http_form(req, "code", &v);
+	else
+		http_query(req, "code", &v);
+	return pages_string(v.n <= 64 ? str_trim(v) : STR_LIT(""));
 }
 
 /*
@@ -363,6 +393,10 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 	json_object_set_new(poll, "results_url", json_string(path));
 	poll_path(o, p, "", path, sizeof(path));
 	json_object_set_new(poll, "page_url", json_string(path));
+	if (p->who == POLL_WHO_CODE) {
+		json_object_set_new(poll, "with_code", json_true());
+		json_object_set_new(poll, "code_value", code_value(req));
+	}
 	if (status == POLL_OPEN && p->closes_at != 0)
 		json_object_set_new(poll, "closes", pages_time(req, p->closes_at));
 
@@ -387,6 +421,9 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 	if (ctx == NULL)
 		return NULL;
 	json_object_set_new(ctx, "honeypot_id", json_string(VOTE_HONEYPOT_FIELD));
+	/* Each copy of the page sent gets its own key (vote_key_fill). */
+	json_object_set_new(ctx, "ballot_key", json_string(VOTE_KEY_PLACEHOLDER));
+	json_object_set_new(ctx, "ballot_key_field", json_string(VOTE_KEY_FIELD));
 	if (!embedded)
 		json_object_set_new(ctx, "back_link", json_pack("{s:s}", "href",
 		    json_string_value(json_object_get(json_object_get(ctx, "site"), "home"))));
@@ -488,6 +525,14 @@ vote_replied(struct http_request *req, struct http_response *res, int rc, const 
 	case ERR_CONFLICT:
 		show_again(req, res, 409, "poll", N_("This poll has closed"));
 		break;
+	case ERR_CODE_SPENT:
+		show_again(req, res, 422, "code", N_("This code is not valid for this poll, or it "
+		    "has been used. Check the code on your letter or card"));
+		break;
+	case ERR_KEY_REUSED:
+		show_again(req, res, 422, "options", N_("This form was sent before with other "
+		    "answers. Choose your answer again and send it"));
+		break;
 	case ERR_NOTFOUND:
 		reply_error(req, res, rc, NULL);
 		break;
@@ -517,26 +562,50 @@ reply_to_embed(struct http_request *req, struct http_response *res, int rc)
 	vote_replied(req, res, rc, "/embed?voted=1");
 }
 
-/* The vote form: the chosen options, and the honeypot people never see. */
+/* The vote form: the chosen options, the code (polls answered with one),
+ * the form's single-use ballot key, and the honeypot people never see. */
 struct vote_form {
 	struct ballot ballot;
-	struct str trap;
+	struct str code, key, trap;
 };
 
 static const struct input_field vote_fields[] = {
 	{ "options", INPUT_IDS, 0, offsetof(struct vote_form, ballot.choices),
 	    offsetof(struct vote_form, ballot.choice_n), 0, POLL_OPTIONS_MAX, NULL, "an answer" },
+	{ "code", INPUT_TEXT, 0, offsetof(struct vote_form, code), 0, 0, 0, NULL, "your code" },
+	{ VOTE_KEY_FIELD, INPUT_TEXT, 0, offsetof(struct vote_form, key), 0, 0, 0, NULL,
+	    "the form's key" },
 	{ VOTE_HONEYPOT_FIELD, INPUT_TEXT, 0, offsetof(struct vote_form, trap), 0, 0, 0, NULL,
 	    "nothing" },
 };
-const struct input_spec poll_vote_input = { INPUT_FORM, 2, vote_fields };
+const struct input_spec poll_vote_input = { INPUT_FORM, 4, vote_fields };
+
+/* What the retry key of a form vote is sent with: its choices and code, in
+ * the order the form gave them. */
+static struct str
+form_request(struct http_request *req, const struct vote_form *f)
+{
+	struct buf b = BUF_INIT;
+	struct str out;
+	int i;
+
+	for (i = 0; i < f->ballot.choice_n; i++)
+		buf_printf(&b, "%lld,", (long long)f->ballot.choices[i]);
+	buf_add_c(&b, "|");
+	buf_add(&b, f->code.p, f->code.n);
+	out = buf_ok(&b) ? arena_str(&req->arena, (struct str){ b.p ? b.p : "", b.n }) :
+	    (struct str){ "", 0 };
+	buf_free(&b);
+	return out;
+}
 
 static int
 vote(struct http_request *req, struct http_response *res)
 {
 	bool embedded = is_embedded(req);
 	const struct poll_viewer voted = { .staff = false, .has_voted = true };
-	struct vote_form f = { { 0 }, STR_LIT("") };
+	struct vote_form f = { { 0 }, STR_LIT(""), STR_LIT(""), STR_LIT("") };
+	struct vote_extra x = { STR_LIT(""), "ballot-key", STR_LIT(""), STR_LIT("") };
 	struct org o;
 	struct poll *p;
 	struct errors e;
@@ -564,7 +633,14 @@ vote(struct http_request *req, struct http_response *res)
 		reply = reply_to_results;
 	else
 		reply = reply_to_poll;
-	return vote_cast(req, res, p, &f.ballot, embedded, reply, vote_refused);
+	x.code = str_trim(f.code);
+	/* A form from before ballot keys, or a key not of our making: the
+	 * vote counts, without the retry's protection. */
+	if (vote_key_ok("ballot-key", f.key)) {
+		x.key = f.key;
+		x.request = form_request(req, &f);
+	}
+	return vote_cast(req, res, p, &f.ballot, &x, embedded, reply, vote_refused);
 }
 
 int

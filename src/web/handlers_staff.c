@@ -1,7 +1,8 @@
 /*
- * handlers_staff.c - the signed-in staff pages: signing in and out, the
- * dashboard of an organisation's polls and editing the site's pages (a
- * poll's own pages are in handlers_staff_polls.c).
+ * handlers_staff.c - the signed-in staff pages: the dashboard of an
+ * organisation's polls and editing the site's pages (a poll's own pages
+ * are in handlers_staff_polls.c, signing in in handlers_signin.c, the
+ * organisation's staff and settings in handlers_staff_users.c).
  *
  * Routes marked ROUTE_STAFF reach these handlers only with a session
  * (req->auth is filled), and their POSTs only with the session's CSRF
@@ -32,20 +33,6 @@
 
 /* ---- the declared fields -------------------------------------------------------- */
 
-struct login_form {
-	struct str email, password, next;
-};
-
-static const struct input_field login_fields[] = {
-	{ "email", INPUT_TEXT, 0, offsetof(struct login_form, email), 0, 0, 0, NULL,
-	    "your email address" },
-	{ "password", INPUT_TEXT, 0, offsetof(struct login_form, password), 0, 0, 0, NULL,
-	    "your password" },
-	{ "next", INPUT_TEXT, 0, offsetof(struct login_form, next), 0, 0, 0, NULL,
-	    "the page to go to" },
-};
-const struct input_spec staff_login_input = { INPUT_FORM, 3, login_fields };
-
 struct page_fields {
 	struct str title, body;
 };
@@ -67,105 +54,6 @@ static const struct input_field dashboard_fields[] = {
 	    "the poll to list from" },
 };
 const struct input_spec staff_dashboard_input = { INPUT_FORM, 1, dashboard_fields };
-
-/* ---- signing in --------------------------------------------------------- */
-
-/* Whether next is a path of the staff pages, safe to redirect to: no
- * other host ("//evil"), no back-slashes, spaces or control bytes. */
-static bool
-next_is_local(struct str next)
-{
-	return str_starts_with(next, "/staff/") && pages_local_path(next);
-}
-
-static int
-login_page(struct http_request *req, struct http_response *res, int status, struct str email,
-    struct str next, const struct errors *e)
-{
-	json_t *ctx = json_pack("{s:s, s:o, s:o}", "title", "Sign in", "email",
-	    pages_string(email), "next", pages_string(next_is_local(next) ? next : STR_LIT("")));
-
-	if (ctx != NULL && e != NULL && errors_any(e)) {
-		page_add_errors(req, ctx, e);
-		pages_copy_error(ctx, json_object_get(ctx, "errors"), "email", "email_error");
-		pages_copy_error(ctx, json_object_get(ctx, "errors"), "password", "password_error");
-	}
-	res->status = status;
-	res->no_store = true;
-	return page_render(req, res, "staff/login", ctx);
-}
-
-int
-handle_login_form(struct http_request *req, struct http_response *res)
-{
-	struct str next = STR_LIT("");
-
-	if (auth_from_session(req) == 0) {
-		http_response_redirect(res, 303, "/staff/");
-		return HTTP_DONE;
-	}
-	http_query(req, "next", &next);
-	return login_page(req, res, 200, STR_LIT(""), next, NULL);
-}
-
-int
-handle_login(struct http_request *req, struct http_response *res)
-{
-	struct login_form f = { STR_LIT(""), STR_LIT(""), STR_LIT("") };
-	char address[USER_EMAIL_SIZE], secret[PASSWORD_MAX_BYTES + 1];
-	struct str email, password, next;
-	struct errors e, ignored;
-	int rc;
-
-	errors_init(&e);
-	input_read(req, &f, NULL, &e); /* text only: nothing to refuse */
-	email = str_trim(f.email);
-	password = f.password;
-	next = f.next;
-	if (email.n == 0)
-		errors_add(&e, "email", "Enter your email address");
-	if (password.n == 0)
-		errors_add(&e, "password", "Enter your password");
-	if (errors_any(&e))
-		return login_page(req, res, 422, email, next, &e);
-
-	errors_init(&ignored);
-	/* A malformed address or an impossible password cannot be anyone's:
-	 * the answer is the same as for a wrong one. */
-	if (user_email_check(email, address, &ignored) != 0 ||
-	    password.n > PASSWORD_MAX_BYTES || memchr(password.p, '\0', password.n)) {
-		rc = ERR_DENIED;
-	} else {
-		memcpy(secret, password.p, password.n);
-		secret[password.n] = '\0';
-		rc = auth_login(req, res, address, secret);
-		explicit_bzero(secret, sizeof(secret));
-	}
-	if (rc == ERR_DENIED) {
-		errors_add(&e, "email", "The email address or password is not correct");
-		return login_page(req, res, 422, email, next, &e);
-	}
-	if (rc != 0)
-		return reply_error_text(req, res, rc, "You have not been signed in. Try again later.");
-	if (next_is_local(next)) {
-		char to[PAGES_PATH_MAX + 1];
-
-		memcpy(to, next.p, next.n);
-		to[next.n] = '\0';
-		http_response_redirect(res, 303, to);
-	} else {
-		http_response_redirect(res, 303, "/staff/");
-	}
-	return HTTP_DONE;
-}
-
-int
-handle_logout(struct http_request *req, struct http_response *res)
-{
-	auth_logout(req, res);
-	http_response_redirect(res, 303, "/staff/login");
-	return HTTP_DONE;
-}
 
 /* ---- dashboard ---------------------------------------------------------- */
 

@@ -73,6 +73,7 @@ struct poll_form {
 	bool multiple;
 	int show_results; /* enum poll_results, -1 when not chosen */
 	int open;         /* OPEN_NOW, OPEN_LATER, OPEN_AT, -1 when not chosen */
+	int who;          /* enum poll_who, -1 when not chosen (anyone) */
 	int64_t opens_at, closes_at;
 	/* The date boxes as typed, to show again. */
 	struct str opens[DATE_PARTS], closes[DATE_PARTS];
@@ -81,6 +82,7 @@ struct poll_form {
 
 static const char *const results_names[] = { "after_vote", "after_close", NULL };
 static const char *const open_names[] = { "now", "later", "at", NULL };
+static const char *const who_names[] = { "anyone", "code", NULL };
 enum { OPEN_NOW, OPEN_LATER, OPEN_AT };
 
 static const struct input_field poll_form_fields[] = {
@@ -98,8 +100,10 @@ static const struct input_field poll_form_fields[] = {
 	    "opening" },
 	{ "closes_at", INPUT_DATE, 0, offsetof(struct poll_form, closes_at), 0, 0, 0, NULL,
 	    "closing" },
+	{ "who_can_answer", INPUT_CHOICE, 0, offsetof(struct poll_form, who), 0, 0, 0, who_names,
+	    "who can answer" },
 };
-enum { FORM_OPENS_AT = 5, FORM_FIELD_N = 7 };
+enum { FORM_OPENS_AT = 5, FORM_FIELD_N = 8 };
 const struct input_spec staff_poll_input = { INPUT_FORM, FORM_FIELD_N, poll_form_fields };
 
 /* The date boxes as typed, to show the form again. */
@@ -153,6 +157,7 @@ form_from_poll(const struct poll *p, int64_t now, struct poll_form *f)
 	f->option_n = i;
 	f->multiple = p->multiple;
 	f->show_results = (int)p->show_results;
+	f->who = (int)p->who;
 	if (poll_status(p, now) == POLL_DRAFT) {
 		f->open = OPEN_LATER;
 	} else {
@@ -189,6 +194,8 @@ form_to_input(const struct poll_form *f, const enum input_state *states, struct 
 	in->multiple = f->multiple;
 	if (f->show_results >= 0)
 		in->show_results = (enum poll_results)f->show_results;
+	if (f->who >= 0)
+		in->who = (enum poll_who)f->who;
 	if (f->open >= 0)
 		in->opening = openings[f->open];
 	in->opens_at = f->opens_at;
@@ -235,8 +242,9 @@ form_context(const struct poll_form *f, const json_t *errors)
 		pages_copy_error(box, errors, id, "error");
 		json_array_append_new(options, box);
 	}
-	form = json_pack("{s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:o, s:o}",
+	form = json_pack("{s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:o, s:o}",
 	    "question", pages_string(f->question), "options", options, "multiple", f->multiple,
+	    "with_code", f->who == POLL_WHO_CODE,
 	    "after_vote", f->show_results == POLL_RESULTS_AFTER_VOTE,
 	    "after_close", f->show_results == POLL_RESULTS_AFTER_CLOSE,
 	    "open_now", f->open == OPEN_NOW, "open_later", f->open == OPEN_LATER,
@@ -325,7 +333,7 @@ poll_form_page(struct http_request *req, struct http_response *res, int status,
 /* Loads poll {id} of the signed-in user's organisation into the request's
  * arena.  0, or -1 with res filled (404 for a missing poll or another
  * organisation's). */
-static int
+int
 load_own_poll(struct http_request *req, struct http_response *res, struct poll **out)
 {
 	int rc;
@@ -370,7 +378,7 @@ save_poll_form(struct http_request *req, struct http_response *res, const struct
 	struct store *s = req->app->store;
 	struct auth *a = pages_staff(req);
 	enum input_state states[FORM_FIELD_N];
-	struct poll_form f = { .show_results = -1, .open = -1 };
+	struct poll_form f = { .show_results = -1, .open = -1, .who = -1 };
 	struct poll_input in;
 	struct poll built;
 	struct errors e;
@@ -452,7 +460,27 @@ done_text(struct str done)
 		return "The poll is open.";
 	if (str_eq_c(done, "closed"))
 		return "The poll is closed.";
+	if (str_eq_c(done, "withdrawn"))
+		return "The batch of codes has been withdrawn: its unused codes no longer work.";
 	return NULL;
+}
+
+/* The sites allowed to frame the organisation's polls, as a list. */
+static json_t *
+frame_origins_list(const char *lines)
+{
+	json_t *list = json_array();
+	const char *p = lines, *end;
+
+	while (*p) {
+		end = strchr(p, '\n');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end > p)
+			json_array_append_new(list, json_stringn(p, (size_t)(end - p)));
+		p = *end ? end + 1 : end;
+	}
+	return list;
 }
 
 /* The staff page of poll p, with e (may be NULL) from a refused delete. */
@@ -477,10 +505,12 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	buf_add_c(&snippet, "\" title=\"Poll: ");
 	buf_add_html(&snippet, p->question);
 	buf_add_c(&snippet, "\" width=\"100%\" height=\"560\"></iframe>");
-	poll = json_pack("{s:I, s:o, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+	poll = json_pack("{s:I, s:o, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)p->id, "question", pages_string(p->question), "status", label,
 	    "tag_class", cls, "ballots", (json_int_t)p->ballots,
 	    "type", p->multiple ? "More than one answer allowed" : "One answer",
+	    "who", p->who == POLL_WHO_CODE ? "Only people with a code, once each" :
+	    "Anyone, once from each browser",
 	    "results_when", p->show_results == POLL_RESULTS_AFTER_VOTE ?
 	    "After people answer, and to everyone once the poll closes" :
 	    "Only once the poll has closed",
@@ -503,6 +533,9 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
+	json_object_set_new(ctx, "frame_origins", frame_origins_list(a->org.frame_origins));
+	if (p->who == POLL_WHO_CODE)
+		json_object_set_new(ctx, "codes", staff_codes_context(req, p));
 	if (e != NULL && errors_any(e)) {
 		page_add_errors(req, ctx, e);
 		pages_copy_error(ctx, json_object_get(ctx, "errors"), "confirm", "confirm_error");

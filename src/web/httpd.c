@@ -75,6 +75,7 @@ struct conn {
 	struct buf body;
 	size_t body_max;
 	enum refusal refusal;
+	bool refusal_made;          /* c->res holds the refusal already (no sign-in) */
 	unsigned long long dropped; /* body bytes read and dropped since refusing */
 	pthread_mutex_t lock;
 	enum conn_state state;
@@ -159,6 +160,7 @@ send_response(struct conn *c)
 	struct http_response *res = &c->res;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
+	char csp[HTTP_FRAME_ANCESTORS_MAX + 256];
 	char *body;
 	size_t len;
 	int i;
@@ -192,18 +194,15 @@ send_response(struct conn *c)
 		    "Accept-Language, Cookie" : "Accept-Encoding");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
-	if (res->frameable) {
-		MHD_add_response_header(r, "Content-Security-Policy",
-		    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-		    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-		    "form-action 'self'; frame-ancestors *");
-	} else {
-		MHD_add_response_header(r, "Content-Security-Policy",
-		    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-		    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-		    "form-action 'self'; frame-ancestors 'none'");
+	/* A frameable page (the embedded poll) may be framed only by the
+	 * sites its organisation lists; by none when it lists none. */
+	snprintf(csp, sizeof(csp), "default-src 'self'; script-src 'self'; style-src 'self'; "
+	    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+	    "base-uri 'none'; form-action 'self'; frame-ancestors %s",
+	    res->frameable && res->frame_ancestors[0] ? res->frame_ancestors : "'none'");
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	if (!res->frameable || !res->frame_ancestors[0])
 		MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	}
 	if (c->server->app->cfg.secure_cookies)
 		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
 	if (res->cache_control)
@@ -287,6 +286,8 @@ body_limit(struct conn *c)
 static void
 refusal_answer(struct conn *c)
 {
+	if (c->refusal_made)
+		return;
 	http_response_free(&c->res);
 	http_response_init(&c->res);
 	if (c->req.route != NULL) {
@@ -325,6 +326,7 @@ answer_early(struct conn *c)
 {
 	const union MHD_ConnectionInfo *info;
 	struct buf wire = BUF_INIT;
+	int i;
 
 	c->refusal = REFUSAL_ANSWERED;
 	c->dropped = 0;
@@ -335,8 +337,11 @@ answer_early(struct conn *c)
 		return MHD_NO;
 	buf_printf(&wire, "HTTP/1.1 %d %s\r\nConnection: close\r\n"
 	    "Content-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
-	    "X-Content-Type-Options: nosniff\r\n\r\n", c->res.status,
+	    "X-Content-Type-Options: nosniff\r\n", c->res.status,
 	    http_status_text(c->res.status), c->res.content_type, c->res.body.n);
+	for (i = 0; i < c->res.header_n; i++)
+		buf_printf(&wire, "%s: %s\r\n", c->res.headers[i].name, c->res.headers[i].value);
+	buf_add_c(&wire, "\r\n");
 	buf_add(&wire, c->res.body.p, c->res.body.n);
 	/* The send buffer of a connection that has only been reading is
 	 * empty, so the answer fits at once. */
@@ -399,6 +404,32 @@ refuse_declared(struct conn *c, unsigned long long declared)
 	return answer_early(c);
 }
 
+/*
+ * A request with a body for a route that needs a sign-in it does not
+ * have: refused before a byte of the body is kept (app_refuse_before_body
+ * made the answer), as early as a body too large.
+ */
+static enum MHD_Result
+refuse_unsigned(struct conn *c)
+{
+	const char *expect;
+
+	c->refusal_made = true;
+	expect = MHD_lookup_connection_value(c->mhd, MHD_HEADER_KIND, "Expect");
+	if (expect && strcasecmp(expect, "100-continue") == 0)
+		return reply_refused(c);
+	return answer_early(c);
+}
+
+/* Whether a body follows the headers. */
+static bool
+body_coming(struct MHD_Connection *mhd, const char *length, int64_t declared)
+{
+	if (length != NULL)
+		return declared > 0;
+	return MHD_lookup_connection_value(mhd, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -406,7 +437,7 @@ on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *m
 	struct httpd *h = cls;
 	struct conn *c = *con_cls;
 	const char *length;
-	int64_t declared;
+	int64_t declared = 0;
 	int rc;
 
 	(void)version;
@@ -424,6 +455,9 @@ on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *m
 			declared = INT64_MAX;
 		if (length && (uint64_t)declared > c->body_max)
 			return refuse_declared(c, (unsigned long long)declared);
+		if (body_coming(mhd, length, length ? declared : 0) &&
+		    app_refuse_before_body(h->app, &c->req, &c->res))
+			return refuse_unsigned(c);
 		return MHD_YES;
 	}
 	if (c->refusal != REFUSAL_NONE)

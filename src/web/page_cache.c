@@ -21,6 +21,7 @@ struct entry {
 	const char *content_type; /* a literal, as in struct http_response */
 	const char *language;     /* the same */
 	bool frameable;
+	char frame_ancestors[HTTP_FRAME_ANCESTORS_MAX];
 	char *body[CODING_N]; /* [CODING_IDENTITY] always; the others when smaller */
 	size_t body_n[CODING_N];
 	struct arena *kept; /* a poll entry's own memory */
@@ -143,6 +144,7 @@ page_cache_get(struct page_cache *c, struct str path, const struct coding_accept
 		res->content_type = e->content_type;
 		res->language = e->language;
 		res->frameable = e->frameable;
+		memcpy(res->frame_ancestors, e->frame_ancestors, sizeof(res->frame_ancestors));
 		res->content_encoding = coding_name(coding);
 		res->vary_encoding = available != CODING_BIT(CODING_IDENTITY);
 		buf_add(&res->body, e->body[coding], e->body_n[coding]);
@@ -208,6 +210,7 @@ page_cache_put(struct page_cache *c, struct str path, const struct http_response
 	e->content_type = res->content_type;
 	e->language = res->language;
 	e->frameable = res->frameable;
+	memcpy(e->frame_ancestors, res->frame_ancestors, sizeof(e->frame_ancestors));
 	memcpy(e->body, copy, sizeof(e->body));
 	memcpy(e->body_n, copy_n, sizeof(e->body_n));
 	pthread_mutex_unlock(&c->lock);

@@ -25,6 +25,12 @@ struct failure {
 static const struct failure failures[] = {
 	{ ERR_INVALID, 422, "Validation failed", "Some fields are not valid.",
 	    N_("There is a problem"), N_("Check what you entered and try again.") },
+	{ ERR_KEY_REUSED, 422, "Idempotency key reused", "This Idempotency-Key was sent before "
+	    "with another request. Use a new key for a new request.", N_("There is a problem"),
+	    N_("Go back, reload the page and try again.") },
+	{ ERR_CODE_SPENT, 422, "Code not valid", "The code is not one of this poll's, or it has "
+	    "been used or withdrawn.", N_("There is a problem"), N_("The code is not valid, or "
+	    "it has been used. Check it and try again.") },
 	{ ERR_MALFORMED, 400, "Bad request", "The request could not be read.",
 	    N_("There is a problem"), N_("The form could not be read. Go back and try again.") },
 	{ ERR_UNSIGNED, 401, "Not authenticated", "Send an API token: Authorization: Bearer <token>.",

@@ -19,7 +19,7 @@ static const struct route routes[] = {
 	/* Operations */
 	{ GET, "/healthz", handle_healthz, 0, 0, "healthz", RULE_ANYONE, NULL },
 	{ GET, "/readyz", handle_readyz, 0, 0, "readyz", RULE_ANYONE, NULL },
-	{ GET, "/metrics", handle_metrics, 0, 0, "metrics", RULE_ANYONE, NULL },
+	{ GET, "/metrics", handle_metrics, 0, ROUTE_TOKEN_OPTIONAL, "metrics", RULE_ANYONE, NULL },
 	{ GET, "/static/{file*}", handle_static, 0, 0, "static", RULE_ANYONE, NULL },
 
 	/* JSON API */
@@ -39,7 +39,8 @@ static const struct route routes[] = {
 	    "api.poll.open", RULE_POLL_MANAGE, NULL },
 	{ HTTP_POST, "/api/v1/polls/{id}/close", handle_api_poll_close, 0, ROUTE_TOKEN,
 	    "api.poll.close", RULE_POLL_MANAGE, NULL },
-	{ HTTP_POST, "/api/v1/polls/{id}/votes", handle_api_poll_vote, ROUTE_BODY_VOTE, ROUTE_JSON,
+	{ HTTP_POST, "/api/v1/polls/{id}/votes", handle_api_poll_vote, ROUTE_BODY_VOTE,
+	    ROUTE_JSON | ROUTE_SAME_ORIGIN,
 	    "api.poll.vote", RULE_ANYONE, &api_poll_vote_input },
 	{ GET, "/api/v1/polls/{id}/results", handle_api_poll_results, 0, ROUTE_TOKEN_OPTIONAL,
 	    "api.poll.results", RULE_ANYONE, NULL },
@@ -66,8 +67,35 @@ static const struct route routes[] = {
 	{ GET, "/staff/login", handle_login_form, 0, 0, "staff.login.form", RULE_ANYONE, NULL },
 	{ HTTP_POST, "/staff/login", handle_login, ROUTE_BODY_FORM, ROUTE_PUBLIC_FORM, "staff.login",
 	    RULE_ANYONE, &staff_login_input },
+	{ GET, "/staff/login/code", handle_login_code_form, 0, ROUTE_SIGNING_IN,
+	    "staff.login.code.form", RULE_STAFF, NULL },
+	{ HTTP_POST, "/staff/login/code", handle_login_code, ROUTE_BODY_FORM,
+	    ROUTE_FORM | ROUTE_SIGNING_IN | ROUTE_CSRF, "staff.login.code", RULE_STAFF,
+	    &staff_code_input },
 	{ HTTP_POST, "/staff/logout", handle_logout, ROUTE_BODY_FORM,
-	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.logout", RULE_STAFF, NULL },
+	    ROUTE_FORM | ROUTE_SIGNING_IN | ROUTE_CSRF, "staff.logout", RULE_STAFF, NULL },
+	{ GET, "/staff/account/two-step", handle_two_step_form, 0, ROUTE_SIGNING_IN,
+	    "staff.two_step.form", RULE_STAFF, NULL },
+	{ HTTP_POST, "/staff/account/two-step", handle_two_step, ROUTE_BODY_FORM,
+	    ROUTE_FORM | ROUTE_SIGNING_IN | ROUTE_CSRF, "staff.two_step", RULE_STAFF,
+	    &staff_setup_input },
+	{ GET, "/staff/users", handle_staff_users, 0, ROUTE_STAFF, "staff.users", RULE_USER_MANAGE,
+	    NULL },
+	{ GET, "/staff/users/{id}", handle_staff_user, 0, ROUTE_STAFF, "staff.user",
+	    RULE_USER_MANAGE, NULL },
+	{ HTTP_POST, "/staff/users/{id}/role", handle_staff_user_role, ROUTE_BODY_FORM,
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.user.role", RULE_USER_MANAGE,
+	    &staff_user_role_input },
+	{ GET, "/staff/users/{id}/{key}", handle_staff_user_confirm, 0, ROUTE_STAFF,
+	    "staff.user.confirm", RULE_USER_MANAGE, NULL },
+	{ HTTP_POST, "/staff/users/{id}/{key}", handle_staff_user_action, ROUTE_BODY_FORM,
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.user.action", RULE_USER_MANAGE,
+	    &staff_user_action_input },
+	{ GET, "/staff/settings", handle_staff_settings_form, 0, ROUTE_STAFF, "staff.settings.form",
+	    RULE_USER_MANAGE, NULL },
+	{ HTTP_POST, "/staff/settings", handle_staff_settings, ROUTE_BODY_FORM,
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.settings", RULE_USER_MANAGE,
+	    &staff_settings_input },
 	{ GET, "/staff/", handle_dashboard, 0, ROUTE_STAFF, "staff.dashboard", RULE_STAFF,
 	    &staff_dashboard_input },
 	{ GET, "/staff/polls/new", handle_staff_poll_new, 0, ROUTE_STAFF, "staff.poll.new",
@@ -89,6 +117,12 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/staff/polls/{id}/delete", handle_staff_poll_delete, ROUTE_BODY_FORM,
 	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.delete", RULE_POLL_MANAGE,
 	    &staff_poll_delete_input },
+	{ HTTP_POST, "/staff/polls/{id}/codes", handle_staff_poll_codes, ROUTE_BODY_FORM,
+	    ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.codes", RULE_POLL_MANAGE,
+	    &staff_codes_input },
+	{ HTTP_POST, "/staff/polls/{id}/codes/withdraw", handle_staff_poll_codes_withdraw,
+	    ROUTE_BODY_FORM, ROUTE_FORM | ROUTE_STAFF | ROUTE_CSRF, "staff.poll.codes.withdraw",
+	    RULE_POLL_MANAGE, &staff_codes_withdraw_input },
 	{ GET, "/staff/polls/{id}/export", handle_staff_poll_export, 0, ROUTE_STAFF,
 	    "staff.poll.export", RULE_RESULTS_VIEW, &staff_poll_export_input },
 	{ GET, "/staff/pages/{key}", handle_staff_page_edit, 0, ROUTE_STAFF, "staff.page.edit",
@@ -121,6 +155,8 @@ route_rule_name(enum route_rule rule)
 		return "results_view";
 	case RULE_SITE_EDIT:
 		return "site_edit";
+	case RULE_USER_MANAGE:
+		return "user_manage";
 	}
 	return "none";
 }
@@ -141,6 +177,8 @@ route_rule_allows(enum route_rule rule, bool signed_in, enum role role)
 		return signed_in && role_allows(role, PERM_RESULTS_VIEW);
 	case RULE_SITE_EDIT:
 		return signed_in && role_allows(role, PERM_SITE_EDIT);
+	case RULE_USER_MANAGE:
+		return signed_in && role_allows(role, PERM_USER_MANAGE);
 	}
 	return false;
 }

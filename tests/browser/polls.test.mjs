@@ -97,9 +97,29 @@ test('the statement pages, the embed widget and a missing page pass axe', async 
 	const res = await page.goto(`${server.url}/o/bury/polls/999999`);
 	assert.equal(res.status(), 404);
 	await checkAxe(page);
-	// The embed answers inside an iframe on another site: it may be framed.
-	const embed = await fetch(`${server.url}/o/bury/polls/${poll.id}/embed`);
-	assert.match(embed.headers.get('content-security-policy'), /frame-ancestors \*/);
+	// The embed answers inside an iframe on the sites the organisation lists, and no others:
+	// none until it lists one.
+	let embed = await fetch(`${server.url}/o/bury/polls/${poll.id}/embed`);
+	assert.match(embed.headers.get('content-security-policy'), /frame-ancestors 'none'/);
+	assert.equal(embed.headers.get('x-frame-options'), 'DENY');
+	const u = await server.cli(['org', 'update', '--slug', 'bury', '--require-mfa', 'none']);
+	assert.equal(u.code, 0, u.stderr);
+	await page.goto(`${server.url}/staff/login`);
+	await page.fill('#email', 'officer@example.org');
+	await page.fill('#password', PASSWORD);
+	await page.click('form[action="/staff/login"] button');
+	await page.goto(`${server.url}/staff/settings`);
+	await checkAxe(page);
+	await page.fill('#frame_origins', 'https://www.example.nhs.uk/\nhttps://partner.example.org');
+	await page.click('form[action="/staff/settings"] button');
+	assert.equal(new URL(page.url()).pathname, '/staff/users');
+	embed = await fetch(`${server.url}/o/bury/polls/${poll.id}/embed`);
+	assert.match(embed.headers.get('content-security-policy'),
+		/frame-ancestors https:\/\/www\.example\.nhs\.uk https:\/\/partner\.example\.org;?$/);
+	assert.equal(embed.headers.get('x-frame-options'), null);
+	// The poll page itself is never framed.
+	const own = await fetch(`${server.url}/o/bury/polls/${poll.id}`);
+	assert.match(own.headers.get('content-security-policy'), /frame-ancestors 'none'/);
 	assert.deepEqual(scriptErrors(page), []);
 	await page.context().close();
 });

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "involve/auth.h"
 #include "involve/log.h"
 #include "involve/secret.h"
 #include "fuzz.h"
@@ -60,6 +61,7 @@ make_org(const char *slug, const char *name, struct org *o)
 	errors_init(&e);
 	if ((rc = org_check(str_c(slug), str_c(name), o, &e)) != 0)
 		die("org_check", rc, &e);
+	o->require_mfa = MFA_NONE; /* the fuzzed staff pages, not the second factor */
 	if ((rc = store_org_create(fx.store, &system_actor, o)) != 0)
 		die("org_create", rc, NULL);
 }
@@ -111,7 +113,7 @@ make_session(void)
 	sess.user_id = fx.staff.id;
 	sess.expires_at = (int64_t)time(NULL) + TEN_YEARS;
 	snprintf(sess.csrf, sizeof(sess.csrf), "%s", fx.csrf);
-	if ((rc = store_session_create(fx.store, fx.session_hash, &sess)) != 0)
+	if ((rc = store_session_create(fx.store, NULL, fx.session_hash, NULL, &sess, time(NULL))) != 0)
 		die("session_create", rc, NULL);
 }
 
@@ -229,7 +231,7 @@ fixture_repair(void)
 	struct arena a;
 
 	arena_init(&a, NULL, 0);
-	if (store_session_get(fx.store, fx.session_hash, time(NULL), &sess) != 0)
+	if (store_session_get(fx.store, fx.session_hash, time(NULL), AUTH_IDLE_DEFAULT, &sess) != 0)
 		make_session();
 	if (!poll_in_state(fx.poll_draft, DRAFT, &a, &p))
 		fx.poll_draft = make_poll(DRAFT, false);

@@ -11,10 +11,14 @@ import assert from 'node:assert/strict';
 
 export const STAFF_PASSWORD = 'a long enough password';
 
-// Organisation `slug`, named `name`.
-export async function createOrg(server, slug = 'bury', name = 'NHS Bury') {
+// Organisation `slug`, named `name`.  Whom it requires two-step verification of is
+// `requireMfa`: 'none' unless a test is about second factors (a new organisation's own default
+// is 'administrators').
+export async function createOrg(server, slug = 'bury', name = 'NHS Bury', requireMfa = 'none') {
 	const r = await server.cli(['org', 'create', '--slug', slug, '--name', name]);
 	assert.equal(r.code, 0, `org create ${slug}: ${r.stderr}`);
+	const u = await server.cli(['org', 'update', '--slug', slug, '--require-mfa', requireMfa]);
+	assert.equal(u.code, 0, `org update ${slug}: ${u.stderr}`);
 }
 
 // The last word `involve token create` prints: the token itself.

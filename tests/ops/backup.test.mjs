@@ -18,6 +18,7 @@ import { after, before, test } from 'node:test';
 import { createPoll, orgWithStaff, pollResults } from '../lib/fixtures.mjs';
 import { pgDatabase, psql } from '../lib/pg.mjs';
 import { makeDataDir, runCli, startServer } from '../lib/server.mjs';
+import { secretFromPage, totpCode } from '../lib/totp.mjs';
 
 const PASSWORD = 'a long enough password';
 const PAGE_BODY = 'Tabs\there, lines\r\nand more,\nback\\slashes \\N, quotes \' " and Ünïcødé 🏥 中文.';
@@ -94,9 +95,10 @@ function migrations(dump) {
 
 function assertContent(dump) {
 	const d = data(dump);
-	assert.equal(Object.keys(d).length, 10, `tables: ${Object.keys(d)}`);
+	assert.equal(Object.keys(d).length, 15, `tables: ${Object.keys(d)}`);
 	for (const [table, min] of Object.entries({ org: 5, staff_user: 2, session: 1, api_token: 1,
-		audit_entry: 12, site_page: 5, poll: 2, poll_option: 8, ballot: 190, rate_count: 1 })) {
+		audit_entry: 12, site_page: 5, poll: 2, poll_option: 8, ballot: 190, rate_count: 1,
+		throttle: 1, recovery_code: 10, poll_code_batch: 1, poll_code: 3, idempotency: 1 })) {
 		assert.ok(d[table].rows.length >= min, `${table}: ${d[table].rows.length} rows, expected ${min}+`);
 	}
 }
@@ -166,6 +168,37 @@ before(async () => {
 		{ question: 'Which days suit you? ✓', options: ['Monday', 'Tuesday'] });
 	pollId = poll.id;
 	for (let i = 0; i < 5; i++) assert.equal(await vote(poll, i), 201);
+
+	// Every other table gets rows too: a vote sent with a retry key, a poll answered with codes
+	// and a batch of them, a failed sign-in's counts, a second factor's recovery codes.
+	res = await fetch(`${server.url}/api/v1/polls/${poll.id}/votes`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'backup-key-1' },
+		body: JSON.stringify({ options: [poll.options[0].id] }),
+	});
+	assert.equal(res.status, 201);
+	const coded = await createPoll(server.url, token,
+		{ question: 'With a code?', options: ['Yes', 'No'], who_can_answer: 'code' });
+	await ok(cli(['poll', 'codes', '--org', 'leeds', '--poll', coded.id, '--count', '4']));
+	res = await fetch(`${server.url}/staff/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email: 'nobody@example.org', password: 'not the password' }),
+	});
+	assert.equal(res.status, 422);
+	res = await fetch(`${server.url}/staff/account/two-step`, { headers: { Cookie: cookie } });
+	const setup = await res.text();
+	const offer = /name="setup" value="([^"]+)"/.exec(setup)[1];
+	const csrf2 = /name="csrf" value="([^"]+)"/.exec(setup)[1];
+	res = await fetch(`${server.url}/staff/account/two-step`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ csrf: csrf2, setup: offer, code: totpCode(secretFromPage(setup)) }),
+	});
+	assert.equal(res.status, 200, 'two-step verification turned on');
+	cookie = res.headers.get('set-cookie').split(';')[0];
 });
 
 after(async () => {

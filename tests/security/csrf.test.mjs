@@ -21,7 +21,7 @@ import { createPoll } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 import {
 	assertSameDump, dumpDatabase, fillPattern, isStateChanging, mainMethod, routeTable, setupOrg,
-	signIn,
+	signIn, sqlValue,
 } from './common.mjs';
 
 const EVIL = 'https://evil.example';
@@ -52,11 +52,12 @@ after(async () => {
 });
 
 // A fresh poll for a route to act on: a draft staff may still change, or an open one to vote on.
-async function freshPoll(open) {
+async function freshPoll(open, withCodes = false) {
 	return createPoll(server.url, adminToken, {
 		question: 'Which day suits you best?',
 		options: ['Monday', 'Friday'],
 		...(open ? {} : { opens_at: '2099-01-01T09:00:00Z' }),
+		...(withCodes ? { who_can_answer: 'code' } : {}),
 	});
 }
 
@@ -69,7 +70,7 @@ async function request(method, path, { headers = {}, body } = {}) {
 }
 
 // The staff form fields any of the staff forms needs to succeed.
-function staffForm(csrf) {
+function staffForm(csrf, batch) {
 	const f = new URLSearchParams();
 	if (csrf !== undefined) f.set('csrf', csrf);
 	f.set('confirm', 'yes');
@@ -80,7 +81,22 @@ function staffForm(csrf) {
 	f.append('option', 'Thursday');
 	f.set('show_results', 'after_vote');
 	f.set('open', 'now');
+	f.set('role', 'engagement_officer');
+	f.set('require_mfa', 'none');
+	f.set('count', '2');
+	f.set('format', 'csv');
+	if (batch !== undefined) f.set('batch', String(batch));
 	return f.toString();
+}
+
+// The latest batch of codes in the database (for withdrawing one).
+async function latestBatch() {
+	return Number(await sqlValue(server.dataDir, 'SELECT max(id) FROM poll_code_batch'));
+}
+
+// The id of a staff user, from the database.
+async function userId(email) {
+	return Number(await sqlValue(server.dataDir, `SELECT id FROM staff_user WHERE email = '${email}'`));
 }
 
 function mutate(token) {
@@ -119,9 +135,23 @@ test('every state-changing route refuses a forged cross-site request', async () 
 		const flags = route.flags;
 		// Votes and closing need an open poll; changes and opening a draft.
 		const needsOpen = /vote|close/.test(route.name);
-		const poll = route.pattern.includes('{id}') ? await freshPoll(needsOpen) : null;
+		const onUser = route.pattern.startsWith('/staff/users/');
+		const withCodes = /codes/.test(route.name);
+		const poll = route.pattern.includes('{id}') && !onUser ?
+			await freshPoll(needsOpen, withCodes) : null;
 		const slug = 'bury';
-		const path = fillPattern(route.pattern, { id: poll?.id ?? '1', slug, key: 'privacy', file: 'app.css' });
+		const id = onUser ? await userId('officer@example.org') : poll?.id ?? '1';
+		const path = fillPattern(route.pattern, { id, slug, key: onUser ? 'unblock' : 'privacy', file: 'app.css' });
+		// Withdrawing needs a batch to withdraw: one is made with the right token first.
+		let batch;
+		if (route.name === 'staff.poll.codes.withdraw') {
+			const made = await request('POST', `/staff/polls/${poll.id}/codes`, {
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: session.cookie },
+				body: staffForm(session.csrf),
+			});
+			assert.equal(made.status, 200, `codes for ${route.name}: ${made.text.slice(0, 200)}`);
+			batch = await latestBatch();
+		}
 		tried++;
 
 		if (flags.includes('csrf')) {
@@ -142,9 +172,13 @@ test('every state-changing route refuses a forged cross-site request', async () 
 				{ what: 'with the token in a header, not the form', headers: { ...cookie, 'X-CSRF-Token': session.csrf }, body: staffForm() },
 				{ what: 'with the token but no session', headers: form, body: staffForm(session.csrf) },
 				{ what: 'from another site', headers: { ...cookie, Origin: EVIL }, body: staffForm(otherUser.csrf) },
-			].map((a) => ({ method, path, status: 403, ...a })));
-			const ok = await request(method, path, { headers: cookie, body: staffForm(session.csrf) });
-			assert.equal(ok.status, 303, `${route.name} with the right token: ${ok.status} ${ok.text.slice(0, 300)}`);
+			].map((a) => ({ method, path, status: 403, body: staffForm(undefined, batch), ...a })));
+			const ok = await request(method, path, { headers: cookie, body: staffForm(session.csrf, batch) });
+			// Through the check, each route answers as it does: a download of codes (200), a
+			// second factor's code that is not right (422), a redirect (303) for the rest.
+			const expected = route.name === 'staff.poll.codes' ? 200 :
+				route.name === 'staff.two_step' ? 422 : 303;
+			assert.equal(ok.status, expected, `${route.name} with the right token: ${ok.status} ${ok.text.slice(0, 300)}`);
 			if (route.name === 'staff.logout') session = await signIn(server, 'admin@example.org');
 		} else if (flags.includes('token')) {
 			const json = route.flags.includes('json');

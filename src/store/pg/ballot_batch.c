@@ -121,7 +121,7 @@ ballots_insert_pg(struct db_conn *c, struct ballot_job **jobs, int n, struct are
 			    (long long)j->ballot.choices[k]);
 		array_int(&polls, j->poll_id);
 		array_text(&voters, hex[i]);
-		array_int(&times, j->now);
+		array_int(&times, BALLOT_TIME(j->now));
 		array_text(&choices, list);
 		any = 1;
 	}

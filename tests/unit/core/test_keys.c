@@ -14,7 +14,9 @@
 #include "involve/error.h"
 #include "involve/keys.h"
 
-static const char *const names[] = { "cookie.key", "voter.key", "token.key", "audit.key" };
+static const char *const names[] = { "cookie.key", "voter.key", "token.key", "audit.key", "net.key",
+	"mfa.key" };
+#define KEY_N ((int)(sizeof(names) / sizeof(names[0])))
 
 static char data_dir[64];
 static char keys_dir[96];
@@ -108,18 +110,20 @@ Test(keys, first_start_creates_private_files)
 	cr_assert_eq(stat(keys_dir, &st), 0);
 	cr_expect(S_ISDIR(st.st_mode));
 	cr_expect_eq(st.st_mode & 07777, 0700, "dir mode %o", st.st_mode & 07777);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < (size_t)KEY_N; i++) {
 		key_path(path, sizeof(path), names[i]);
 		cr_assert_eq(stat(path, &st), 0, "%s", path);
 		cr_expect(S_ISREG(st.st_mode));
 		cr_expect_eq(st.st_mode & 07777, 0600, "%s mode %o", names[i], st.st_mode & 07777);
 		cr_expect_eq(st.st_size, 32);
 	}
-	cr_expect_eq(count_entries(keys_dir), 4, "no temporary files left behind");
+	cr_expect_eq(count_entries(keys_dir), KEY_N, "no temporary files left behind");
 	cr_expect(memcmp(k.cookie, zero.cookie, 32) != 0);
 	cr_expect(memcmp(k.cookie, k.voter, 32) != 0);
 	cr_expect(memcmp(k.voter, k.token, 32) != 0);
 	cr_expect(memcmp(k.token, k.audit, 32) != 0);
+	cr_expect(memcmp(k.audit, k.net, 32) != 0);
+	cr_expect(memcmp(k.net, k.mfa, 32) != 0);
 	keys_wipe(&k);
 	cr_expect(memcmp(&k, &zero, sizeof(k)) == 0);
 }
@@ -137,7 +141,7 @@ Test(keys, modes_do_not_depend_on_a_strict_umask)
 	load_ok(&a);
 	cr_assert_eq(stat(keys_dir, &st), 0);
 	cr_expect_eq(st.st_mode & 07777, 0700, "dir mode %o", st.st_mode & 07777);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < (size_t)KEY_N; i++) {
 		key_path(path, sizeof(path), names[i]);
 		cr_assert_eq(stat(path, &st), 0, "%s", path);
 		cr_expect_eq(st.st_mode & 07777, 0600, "%s mode %o", names[i], st.st_mode & 07777);
@@ -206,7 +210,7 @@ Test(keys, processes_starting_together_agree)
 	}
 	load_ok(&theirs);
 	cr_expect(memcmp(&mine, &theirs, sizeof(mine)) == 0);
-	cr_expect_eq(count_entries(keys_dir), 4);
+	cr_expect_eq(count_entries(keys_dir), KEY_N);
 }
 
 Test(keys, a_missing_key_is_made_and_the_others_kept)
@@ -237,7 +241,7 @@ Test(keys, a_stale_temporary_file_does_not_block)
 	fputs("short", f);
 	fclose(f);
 	load_ok(&k);
-	cr_expect_eq(count_entries(keys_dir), 4);
+	cr_expect_eq(count_entries(keys_dir), KEY_N);
 }
 
 Test(keys, truncated_key_is_refused)

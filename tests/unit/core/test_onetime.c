@@ -273,14 +273,18 @@ Test(onetime, hash_is_of_the_normalised_code_and_keyed)
 
 	cr_assert_eq(normalise("abcd-efgh-jk", a, &alen), 0);
 	cr_assert_eq(normalise("ABCD EFGH JK", b, &blen), 0);
-	onetime_code_hash(key_a, a, alen, h1);
-	onetime_code_hash(key_a, b, blen, h2);
+	onetime_code_hash(key_a, "recovery", 7, a, alen, h1);
+	onetime_code_hash(key_a, "recovery", 7, b, blen, h2);
 	cr_expect(memcmp(h1, h2, sizeof(h1)) == 0, "the same code however typed");
-	onetime_code_hash(key_b, a, alen, h3);
+	onetime_code_hash(key_b, "recovery", 7, a, alen, h3);
 	cr_expect(memcmp(h1, h3, sizeof(h1)) != 0, "another key");
 	cr_assert_eq(normalise("abcd-efgh-jm", b, &blen), 0);
-	onetime_code_hash(key_a, b, blen, h4);
+	onetime_code_hash(key_a, "recovery", 7, b, blen, h4);
 	cr_expect(memcmp(h1, h4, sizeof(h1)) != 0, "another code");
-	onetime_code_hash(key_a, a, alen - 1, h4);
+	onetime_code_hash(key_a, "recovery", 7, a, alen - 1, h4);
 	cr_expect(memcmp(h1, h4, sizeof(h1)) != 0, "a shorter code");
+	onetime_code_hash(key_a, "recovery", 8, a, alen, h4);
+	cr_expect(memcmp(h1, h4, sizeof(h1)) != 0, "another user's");
+	onetime_code_hash(key_a, "poll-code", 7, a, alen, h4);
+	cr_expect(memcmp(h1, h4, sizeof(h1)) != 0, "another kind of code");
 }

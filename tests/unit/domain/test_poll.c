@@ -248,28 +248,45 @@ open_poll(bool multiple)
 Test(poll_ballot, checks_choices)
 {
 	struct poll p = open_poll(false);
-	struct ballot b = { 1, { 11 } };
+	struct ballot b = { 1, { 11 }, false };
 	struct errors e;
 
 	errors_init(&e);
 	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), 0);
 	b.choice_n = 0;
 	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), ERR_INVALID);
-	b = (struct ballot){ 2, { 10, 11 } };
+	b = (struct ballot){ 2, { 10, 11 }, false };
 	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), ERR_INVALID);
-	b = (struct ballot){ 1, { 99 } };
+	b = (struct ballot){ 1, { 99 }, false };
 	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), ERR_INVALID);
 	p = open_poll(true);
-	b = (struct ballot){ 2, { 10, 12 } };
+	b = (struct ballot){ 2, { 10, 12 }, false };
 	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), 0);
-	b = (struct ballot){ 2, { 10, 10 } };
+	b = (struct ballot){ 2, { 10, 10 }, false };
 	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), ERR_INVALID);
 	p.closed_at = 3;
-	b = (struct ballot){ 1, { 10 } };
+	b = (struct ballot){ 1, { 10 }, false };
 	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), ERR_CONFLICT);
 	p.closed_at = 0;
 	p.opens_at = 0;
 	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), ERR_CONFLICT);
+}
+
+Test(poll_ballot, a_poll_answered_with_a_code_needs_one)
+{
+	struct poll p = open_poll(false);
+	struct ballot b = { 1, { 11 }, false };
+	struct errors e;
+
+	p.who = POLL_WHO_CODE;
+	errors_init(&e);
+	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), ERR_INVALID);
+	cr_assert_str_eq(e.list[0].field, "code");
+	b.has_code = true;
+	errors_init(&e);
+	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), 0);
+	p.who = POLL_WHO_ANYONE;
+	cr_assert_eq(poll_check_ballot(&p, &b, 5, &e), 0, "a code given to an open poll is ignored");
 }
 
 Test(poll_rules, who_sees_the_poll_and_its_results)

@@ -7,9 +7,7 @@
  * audit chain, with one store and with two sharing the database.
  */
 #include <criterion/criterion.h>
-#include <libpq-fe.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,133 +15,9 @@
 #include <sodium.h>
 
 #include "involve/store.h"
+#include "fixture.h"
 
-static char dir[64], url[512], path[96], pg_admin[400], pg_name[32];
-static bool pg;
-static struct store *st;
-static struct arena arena; /* each test's reads */
-static const unsigned char key[32] = { 7 };
-static const struct actor who = { 0, 0, "test" };
-
-/* Runs SQL on the server's own database (to create and drop ours). */
-static void
-pg_admin_exec(const char *sql)
-{
-	PGconn *c = PQconnectdb(pg_admin);
-	PGresult *r;
-
-	cr_assert_eq(PQstatus(c), CONNECTION_OK, "cannot reach %s: %s", pg_admin, PQerrorMessage(c));
-	r = PQexec(c, sql);
-	cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-}
-
-/* Runs SQL behind the store's back, as someone with the database would. */
-static void
-raw_exec(const char *sql)
-{
-	if (pg) {
-		PGconn *c = PQconnectdb(url);
-		PGresult *r = PQexec(c, sql);
-
-		cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
-		PQclear(r);
-		PQfinish(c);
-	} else {
-		sqlite3 *db;
-
-		cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sql);
-		sqlite3_close(db);
-	}
-}
-
-static struct store *
-open_store(void)
-{
-	struct store_config cfg = { 0 };
-	struct store *s = NULL;
-	struct errors e;
-	int rc;
-
-	cfg.url = url;
-	memcpy(cfg.audit_key, key, 32);
-	errors_init(&e);
-	rc = store_open(&cfg, &s, &e);
-	cr_assert_eq(rc, 0, "store_open(%s): %s", url, e.n ? e.list[0].detail : "?");
-	cr_assert_eq(store_migrate(s), 0);
-	return s;
-}
-
-static void
-setup(void)
-{
-	const char *kind = getenv("INVOLVE_TEST_STORE"), *base;
-	unsigned char rnd[6];
-	char *slash;
-
-	cr_assert_not_null(kind, "INVOLVE_TEST_STORE must be sqlite or postgresql");
-	pg = strcmp(kind, "postgresql") == 0;
-	if (pg) {
-		base = getenv("INVOLVE_TEST_PG_URL");
-		cr_assert_not_null(base, "INVOLVE_TEST_PG_URL must name a PostgreSQL server");
-		cr_assert_lt(strlen(base), sizeof(pg_admin) - 40);
-		/* The same server, database "postgres" for creating ours. */
-		snprintf(pg_admin, sizeof(pg_admin), "%s", base);
-		slash = strrchr(pg_admin, '/');
-		cr_assert_not_null(slash);
-		snprintf(slash + 1, sizeof(pg_admin) - (size_t)(slash + 1 - pg_admin), "postgres");
-		randombytes_buf(rnd, sizeof(rnd));
-		snprintf(pg_name, sizeof(pg_name), "s_%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2],
-		    rnd[3], rnd[4], rnd[5]);
-		snprintf(url, sizeof(url), "%.*s/%s", (int)(strrchr(base, '/') - base), base, pg_name);
-		{
-			char sql[64];
-
-			snprintf(sql, sizeof(sql), "CREATE DATABASE %s", pg_name);
-			pg_admin_exec(sql);
-		}
-	} else {
-		cr_assert_str_eq(kind, "sqlite");
-		snprintf(dir, sizeof(dir), "/tmp/involve-store-XXXXXX");
-		cr_assert_not_null(mkdtemp(dir));
-		snprintf(path, sizeof(path), "%s/involve.db", dir);
-		snprintf(url, sizeof(url), "sqlite:%s", path);
-	}
-	st = open_store();
-	arena_init(&arena, NULL, 0);
-}
-
-static void
-teardown(void)
-{
-	char cmd[400];
-
-	store_close(st);
-	arena_free(&arena);
-	if (pg) {
-		snprintf(cmd, sizeof(cmd), "DROP DATABASE %s WITH (FORCE)", pg_name);
-		pg_admin_exec(cmd);
-	} else {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		cr_assert_eq(system(cmd), 0);
-	}
-}
-
-TestSuite(store, .init = setup, .fini = teardown);
-
-static int64_t
-make_org(const char *slug)
-{
-	struct org o;
-	struct errors e;
-
-	errors_init(&e);
-	cr_assert_eq(org_check(str_c(slug), str_c("NHS Test"), &o, &e), 0);
-	cr_assert_eq(store_org_create(st, &who, &o), 0);
-	return o.id;
-}
+TestSuite(store, .init = store_fixture_setup, .fini = store_fixture_teardown);
 
 static int64_t
 make_poll(int64_t org, bool open)
@@ -230,13 +104,13 @@ cast_done(void *arg, int rc)
 static void
 cast(struct wait *w, int64_t poll, int64_t option, unsigned char voter_byte)
 {
-	struct ballot b = { 1, { option } };
+	struct ballot b = { 1, { option }, false };
 	unsigned char voter[32] = { voter_byte };
 
 	pthread_mutex_lock(&w->lock);
 	w->pending++;
 	pthread_mutex_unlock(&w->lock);
-	cr_assert_eq(store_ballot_cast(st, NULL, poll, &b, voter, 2000, NULL, cast_done, w), 0);
+	cr_assert_eq(store_ballot_cast(st, NULL, poll, &b, voter, 2000, NULL, NULL, cast_done, w), 0);
 }
 
 static void
@@ -299,12 +173,12 @@ Test(store, a_large_batch_commits)
 		memset(voter, 0, sizeof(voter));
 		memcpy(voter, &i, sizeof(i));
 		voter[31] = (unsigned char)(i * 7);
-		b = (struct ballot){ 1, { p->options[i % 2].id } };
+		b = (struct ballot){ 1, { p->options[i % 2].id }, false };
 		pthread_mutex_lock(&w.lock);
 		w.pending++;
 		pthread_mutex_unlock(&w.lock);
 		/* From an arena, as a request's ballot is. */
-		cr_assert_eq(store_ballot_cast(st, &arena, p->id, &b, voter, 2000, NULL, cast_done,
+		cr_assert_eq(store_ballot_cast(st, &arena, p->id, &b, voter, 2000, NULL, NULL, cast_done,
 		    &w), 0);
 	}
 	wait_all(&w);
@@ -413,7 +287,7 @@ static void
 cast_from(struct store *s, struct wait *w, int64_t poll, int64_t option, int voter_n,
     const char *net, int limit, int64_t now)
 {
-	struct ballot b = { 1, { option } };
+	struct ballot b = { 1, { option }, false };
 	struct vote_limit lim = { .limit = limit, .window = 60 };
 	unsigned char voter[32] = { 0 };
 
@@ -423,7 +297,7 @@ cast_from(struct store *s, struct wait *w, int64_t poll, int64_t option, int vot
 	pthread_mutex_lock(&w->lock);
 	w->pending++;
 	pthread_mutex_unlock(&w->lock);
-	cr_assert_eq(store_ballot_cast(s, NULL, poll, &b, voter, now, &lim, cast_done, w), 0);
+	cr_assert_eq(store_ballot_cast(s, NULL, poll, &b, voter, now, &lim, NULL, cast_done, w), 0);
 }
 
 Test(store, votes_per_network_are_limited)
@@ -483,27 +357,33 @@ Test(store, staff_sessions_tokens_and_pages)
 	sess.user_id = u.id;
 	sess.expires_at = 5000;
 	snprintf(sess.csrf, sizeof(sess.csrf), "csrf-token");
-	cr_assert_eq(store_session_create(st, h1, &sess), 0);
-	cr_assert_eq(store_session_get(st, h1, 4000, &out), 0);
+	cr_assert_eq(store_session_create(st, NULL, h1, NULL, &sess, 3000), 0);
+	cr_assert_eq(store_session_get(st, h1, 4000, 3600, &out), 0);
 	cr_assert_str_eq(out.csrf, "csrf-token");
-	cr_assert_eq(store_session_get(st, h1, 6000, &out), ERR_NOTFOUND, "expired");
-	cr_assert_eq(store_session_get(st, h2, 4000, &out), ERR_NOTFOUND);
+	cr_assert_eq(out.last_seen_at, 3000);
+	cr_assert_eq(store_session_get(st, h1, 4000, 600, &out), ERR_NOTFOUND, "idle too long");
+	cr_assert_eq(store_session_get(st, h1, 6000, 100000, &out), ERR_NOTFOUND, "expired");
+	cr_assert_eq(store_session_get(st, h2, 4000, 3600, &out), ERR_NOTFOUND);
+	/* Used again: the idle time starts again. */
+	cr_assert_eq(store_session_touch(st, h1, &out, 3900), 0);
+	cr_assert_eq(store_session_get(st, h1, 4400, 600, &out), 0);
+	cr_assert_eq(out.last_seen_at, 3900);
 	/* A new password ends the user's sessions. */
 	cr_assert_eq(store_user_set_password(st, &who, u.id, "$argon2id$new"), 0);
-	cr_assert_eq(store_session_get(st, h1, 4000, &out), ERR_NOTFOUND);
+	cr_assert_eq(store_session_get(st, h1, 4000, 3600, &out), ERR_NOTFOUND);
 	cr_assert_eq(store_user_set_password(st, &who, u.id + 100, "x"), ERR_NOTFOUND);
 	sess.expires_at = (int64_t)time(NULL) + 3600;
-	cr_assert_eq(store_session_create(st, h2, &sess), 0);
-	cr_assert_eq(store_session_delete(st, h2), 0);
-	cr_assert_eq(store_session_get(st, h2, 4000, &out), ERR_NOTFOUND);
+	cr_assert_eq(store_session_create(st, NULL, h2, NULL, &sess, 3000), 0);
+	cr_assert_eq(store_session_delete(st, &who, h2), 0);
+	cr_assert_eq(store_session_get(st, h2, 4000, 3600, &out), ERR_NOTFOUND);
 
 	tok.user_id = u.id;
 	tok.org_id = org;
 	cr_assert_eq(store_token_create(st, &who, h1, &tok), 0);
-	cr_assert_eq(store_token_get(st, h1, &tout), 0);
+	cr_assert_eq(store_token_get(st, h1, 4000, &tout), 0);
 	cr_assert_eq(tout.id, tok.id);
 	cr_assert_eq(tout.org_id, org);
-	cr_assert_eq(store_token_get(st, h2, &tout), ERR_NOTFOUND);
+	cr_assert_eq(store_token_get(st, h2, 4000, &tout), ERR_NOTFOUND);
 
 	page.org_id = org;
 	page.key = STR_LIT("accessibility");

@@ -168,7 +168,8 @@ sqlite_count(const char *url, const char *sql)
 }
 
 static const char *const tables[] = { "org", "staff_user", "session", "api_token",
-	"audit_entry", "site_page", "poll", "poll_option", "ballot", "rate_count" };
+	"audit_entry", "site_page", "poll", "poll_option", "ballot", "rate_count", "throttle",
+	"recovery_code", "poll_code_batch", "poll_code", "idempotency" };
 #define TABLE_N (sizeof(tables) / sizeof(tables[0]))
 
 static int64_t

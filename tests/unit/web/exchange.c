@@ -18,6 +18,7 @@
 #endif
 
 static const struct actor fixture_actor = { 0, 0, "test" };
+static struct proxy_list metrics_nets;
 
 static void
 make_org(struct web_fixture *fx, const char *slug, const char *name, struct org *o)
@@ -26,6 +27,9 @@ make_org(struct web_fixture *fx, const char *slug, const char *name, struct org 
 
 	errors_init(&e);
 	cr_assert_eq(org_check(str_c(slug), str_c(name), o, &e), 0);
+	/* These handler tests are about rules and pages, not second factors
+	 * (test_signin.c has those): nobody is asked for one. */
+	o->require_mfa = MFA_NONE;
 	cr_assert_eq(store_org_create(fx->store, &fixture_actor, o), 0);
 }
 
@@ -53,6 +57,11 @@ web_fixture_open(struct web_fixture *fx, const char *name)
 	ac.templates_dir = SOURCE_ROOT "/web/templates";
 	ac.static_dir = SOURCE_ROOT "/web/static";
 	ac.vote_rate_limit = 0; /* tests vote many times from one address */
+	/* Requests come from 192.0.2.7 (exchange_new): a network allowed to
+	 * read /metrics, like the machine itself in a real installation. */
+	proxy_list_init(&metrics_nets);
+	cr_assert_eq(proxy_list_add(&metrics_nets, "192.0.2.0/24", &e), 0);
+	ac.metrics_allow = &metrics_nets;
 	cr_assert_eq(app_init(&fx->app, &ac, fx->store, &fx->keys, &e), 0, "app_init: %s",
 	    e.n ? e.list[0].detail : "");
 	make_org(fx, "bury", "NHS Bury", &fx->org);

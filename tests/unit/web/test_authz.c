@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "involve/app.h"
+#include "involve/auth.h"
 #include "involve/keys.h"
 #include "involve/route.h"
 #include "involve/secret.h"
@@ -76,6 +77,7 @@ static const struct {
 	{ "poll_manage", false, { true, true, false, false, false } },
 	{ "results_view", false, { true, true, true, true, true } },
 	{ "site_edit", false, { true, false, false, false, false } },
+	{ "user_manage", false, { true, false, false, false, false } },
 };
 
 static int
@@ -105,7 +107,7 @@ start_session(struct caller *c)
 	sess.user_id = c->user_id;
 	sess.expires_at = time(NULL) + 3600;
 	cr_assert_eq(secret_token_new("", sess.csrf), 0);
-	cr_assert_eq(store_session_create(fx.store, c->session_hash, &sess), 0);
+	cr_assert_eq(store_session_create(fx.store, NULL, c->session_hash, NULL, &sess, time(NULL)), 0);
 	snprintf(c->cookie, sizeof(c->cookie), "involve_session=%s", secret);
 	snprintf(c->csrf, sizeof(c->csrf), "%s", sess.csrf);
 }
@@ -117,7 +119,7 @@ keep_session(struct caller *c)
 	struct session sess;
 
 	if ((c->channel & BY_SESSION) &&
-	    store_session_get(fx.store, c->session_hash, time(NULL), &sess) != 0)
+	    store_session_get(fx.store, c->session_hash, time(NULL), AUTH_IDLE_DEFAULT, &sess) != 0)
 		start_session(c);
 }
 
@@ -331,7 +333,7 @@ may_call(const struct route *r, const struct caller *c, int exp)
 		return true;
 	if (c->channel == BY_NOTHING)
 		return false;
-	if ((r->flags & ROUTE_STAFF) && !by_session)
+	if ((r->flags & (ROUTE_STAFF | ROUTE_SIGNING_IN)) && !by_session)
 		return false;
 	if ((r->flags & ROUTE_TOKEN) && !by_token)
 		return false;
@@ -358,11 +360,12 @@ Test(authz, every_route_declares_who_may_call_it)
 		/* A rule naming staff needs a route that signs staff in, and a
 		 * route that demands a sign-in is not for anyone. */
 		if (r->rule != RULE_ANYONE)
-			cr_expect(r->flags & (ROUTE_STAFF | ROUTE_TOKEN), "route %s has rule "
-			    "\"%s\" but signs nobody in (ROUTE_STAFF or ROUTE_TOKEN)", r->name,
+			cr_expect(r->flags & (ROUTE_STAFF | ROUTE_SIGNING_IN | ROUTE_TOKEN), "route %s "
+			    "has rule \"%s\" but signs nobody in (ROUTE_STAFF, ROUTE_SIGNING_IN or "
+			    "ROUTE_TOKEN)", r->name,
 			    route_rule_name(r->rule));
 		else
-			cr_expect(!(r->flags & (ROUTE_STAFF | ROUTE_TOKEN)), "route %s demands a "
+			cr_expect(!(r->flags & (ROUTE_STAFF | ROUTE_SIGNING_IN | ROUTE_TOKEN)), "route %s demands a "
 			    "sign-in but its rule is \"anyone\"", r->name);
 	}
 }

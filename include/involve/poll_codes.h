@@ -1,0 +1,43 @@
+/*
+ * poll_codes.h - issuing the single-use codes of a poll answered with a
+ * code, and drawing them for print or a mail merge; shared by the staff
+ * pages and `involve poll codes`.
+ *
+ * A code is made once (onetime.h), handed out once and kept only as a
+ * keyed hash with the token key: whoever has the database cannot answer
+ * with it, and once used it is deleted (store.h).
+ */
+#ifndef INVOLVE_POLL_CODES_H
+#define INVOLVE_POLL_CODES_H
+
+#include "involve/arena.h"
+#include "involve/keys.h"
+#include "involve/onetime.h"
+#include "involve/store.h"
+
+/* The most codes one batch holds: a sheet's worth. */
+#define POLL_CODES_BATCH_MAX 10000
+
+enum poll_codes_format { POLL_CODES_CSV, POLL_CODES_PDF, POLL_CODES_SVG };
+
+/* "csv", "pdf", "svg" to a format: 0 or ERR_INVALID. */
+int poll_codes_format_parse(const char *name, enum poll_codes_format *out);
+/* The media type of a format's file ("text/csv; charset=utf-8", ...). */
+const char *poll_codes_media_type(enum poll_codes_format f);
+
+/*
+ * Makes n codes for poll p (of the actor's organisation) and keeps their
+ * hashes as one batch: *codes (n display forms, in a) and *batch_id.
+ * ERR_INVALID (in e) for n outside 1..POLL_CODES_BATCH_MAX; the store's
+ * errors otherwise (ERR_CONFLICT with the reason in e).
+ */
+int poll_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
+    const struct poll *p, int n, int64_t now, struct arena *a, const char ***codes,
+    int64_t *batch_id, struct errors *e);
+
+/* Draws the codes as a file in format f: each with its link, the poll's
+ * public address and "?code=", as a QR code on the printed forms. */
+int poll_codes_draw(enum poll_codes_format f, const char *org_name, const struct poll *p,
+    const char *poll_url, const char *const *codes, int n, struct buf *out);
+
+#endif
