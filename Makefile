@@ -3,7 +3,8 @@
 #   make run     build and serve a demo on http://127.0.0.1:8080 (data kept in ./var)
 #   make check   every test once, in an AddressSanitizer + UndefinedBehaviorSanitizer build
 #   make bench   the benchmarks, in a release build (SQLite; the poll page against nginx;
-#                votes under a flood of refused ones; PostgreSQL behind nginx);
+#                votes under a flood of refused ones; /healthz and votes under a flood
+#                of wrong passwords; PostgreSQL behind nginx);
 #                BENCH_PREVIOUS=REV also builds revision REV and measures it alternately with
 #                this build (bench/compare.sh, in place of bench/run.sh)
 #   make fuzz    the libFuzzer targets of tests/fuzz, FUZZ_SECONDS (300) each, in build-fuzz
@@ -71,6 +72,7 @@ bench: bench-deps
 		bench/$(if $(BENCH_PREVIOUS),compare,run).sh
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/page.sh
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/flood.sh
+	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/signin.sh
 	INVOLVE_BIN=$(CURDIR)/$(RELEASE_DIR)/src/cli/involve bench/pg.sh
 
 # The fuzzing build is clang's, set up by scripts/fuzz.sh (see tests/fuzz/README.md): every

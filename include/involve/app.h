@@ -23,6 +23,7 @@
 struct tmpl_set;
 struct static_files;
 struct page_cache;
+struct hasher;
 
 struct app_config {
 	const char *public_url;      /* "http://127.0.0.1:8080", no trailing slash */
@@ -36,7 +37,7 @@ struct app_config {
 	int vote_rate_limit;         /* votes per minute per network; 0 = off */
 	bool secure_cookies;         /* public URL is https */
 	int session_idle;            /* seconds a staff session may sit unused */
-	int hash_slots;              /* passwords hashed at once (auth.h); 0 = one per core but one */
+	int hash_slots;              /* passwords checked at once (hasher.h); 0 = one per core but one */
 	/* Who may read /metrics without an administrator's token: clients in
 	 * these networks (NULL: the machine itself, 127.0.0.0/8 and ::1). */
 	const struct proxy_list *metrics_allow;
@@ -57,7 +58,7 @@ struct app {
 	struct page_cache *pages;
 	struct keys keys;
 	struct app_metrics metrics;
-	atomic_int hashing;          /* hashing slots taken (auth.h) */
+	struct hasher *hasher;       /* password checks (hasher.h) */
 	atomic_bool ready;
 };
 

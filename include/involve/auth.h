@@ -12,9 +12,9 @@
  *  1. the attempt's counts (signin.h) are read; a throttled attempt is
  *     refused before any password is hashed (ERR_LIMITED, with the time it
  *     lapses);
- *  2. the password is checked in one of a few hashing slots (argon2 takes
- *     64 MiB and most of a core: unbounded, six clients would starve the
- *     server); none free is ERR_BUSY;
+ *  2. the password is checked on the hasher's own threads (hasher.h: argon2
+ *     takes 64 MiB and most of a core; on the server's threads, six clients
+ *     would starve every other request); its queue full is ERR_BUSY;
  *  3. a wrong password, a disabled or unknown account is one answer
  *     (ERR_DENIED), counted, and audited;
  *  4. a session starts under a new id: signed in, or waiting for the
@@ -39,6 +39,8 @@
 /* A session waiting for its second factor lasts this long. */
 #define AUTH_PENDING_SECONDS (10 * 60)
 
+struct login_attempt;
+
 struct auth {
 	bool signed_in;   /* by session or token (a session may still await its second factor) */
 	bool via_token;
@@ -47,6 +49,7 @@ struct auth {
 	struct session session;
 	unsigned char session_hash[STORE_HASH_SIZE];
 	struct actor actor; /* for the audit log; name points into user */
+	struct login_attempt *attempt; /* a sign-in waiting for its password check */
 };
 
 /* What a session may do now: everything, or only its second factor. */
@@ -75,13 +78,19 @@ int auth_from_token(struct http_request *req);
 bool auth_csrf_ok(struct http_request *req);
 
 /*
- * Checks email and password (see the steps above); on success starts a
- * session and sets its cookie on res.  0; ERR_DENIED for a wrong email or
- * password (one answer for both, in the same time); ERR_LIMITED with
- * *until when throttled; ERR_BUSY when no hashing slot is free.
+ * Signs in with email and password (see the steps above), in two halves.
+ * auth_login_start checks the throttle and queues the password check
+ * (hasher.h): HTTP_PENDING, when the caller sets res->then and returns
+ * HTTP_PENDING; ERR_LIMITED with *until when throttled; ERR_BUSY when the
+ * hasher's queue is full.  Once the check is done, res->then calls
+ * auth_login_finish: 0 with a session started and its cookie set on res;
+ * ERR_DENIED for a wrong email or password (one answer for both, in the
+ * same time), counted; ERR_LIMITED with *until when that failure reached
+ * a limit is not said: the next attempt learns it.
  */
-int auth_login(struct http_request *req, struct http_response *res, struct str email,
-    const char *password, int64_t *until);
+int auth_login_start(struct http_request *req, struct http_response *res, struct str email,
+    struct str password, int64_t *until);
+int auth_login_finish(struct http_request *req, struct http_response *res, int64_t *until);
 /* The second factor of a session waiting for it: a code from the app
  * (used once) or a recovery code.  On success the session starts again,
  * signed in, under a new id.  ERR_MALFORMED, ERR_DENIED (counted like a
@@ -94,10 +103,5 @@ int auth_renew(struct http_request *req, struct http_response *res, enum session
 void auth_logout(struct http_request *req, struct http_response *res);
 /* Fills auth->actor from user; call after signing in. */
 void auth_set_actor(struct auth *a);
-
-/* One of the few password-hashing slots, or false when all are taken (the
- * caller answers 503 with Retry-After). */
-bool auth_hash_slot_take(struct app *app);
-void auth_hash_slot_give(struct app *app);
 
 #endif

@@ -13,6 +13,7 @@
 #include "involve/auth.h"
 #include "involve/i18n.h"
 #include "involve/content_coding.h"
+#include "involve/hasher.h"
 #include "involve/json_depth.h"
 #include "involve/page_cache.h"
 #include "involve/route.h"
@@ -94,6 +95,9 @@ app_init(struct app *app, const struct app_config *cfg, struct store *store,
 		rc = ERR_NOMEM;
 		goto fail;
 	}
+	/* A few checks may wait their turn; more are refused (503). */
+	if ((rc = hasher_start(app->cfg.hash_slots, 2 * app->cfg.hash_slots, &app->hasher)) != 0)
+		goto fail;
 	atomic_store(&app->ready, true);
 	return 0;
 fail:
@@ -107,6 +111,8 @@ app_free(struct app *app)
 	tmpl_set_free(app->templates);
 	static_files_free(app->statics);
 	page_cache_free(app->pages);
+	hasher_stop(app->hasher);
+	app->hasher = NULL;
 	app->pages = NULL;
 	app->templates = NULL;
 	app->statics = NULL;

@@ -9,6 +9,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/hasher.h"
 #include "involve/onetime.h"
 #include "involve/secret.h"
 #include "involve/signin.h"
@@ -136,25 +137,6 @@ auth_csrf_ok(struct http_request *req)
 	return n > 0 && sent.n == n && sodium_memcmp(sent.p, a->session.csrf, n) == 0;
 }
 
-/* ---- hashing slots ----------------------------------------------------------- */
-
-bool
-auth_hash_slot_take(struct app *app)
-{
-	int n = atomic_load(&app->hashing);
-
-	while (n < app->cfg.hash_slots)
-		if (atomic_compare_exchange_weak(&app->hashing, &n, n + 1))
-			return true;
-	return false;
-}
-
-void
-auth_hash_slot_give(struct app *app)
-{
-	atomic_fetch_sub(&app->hashing, 1);
-}
-
 /* ---- signing in -------------------------------------------------------------- */
 
 /* A new session for user u at stage, replacing the browser's session (if
@@ -224,61 +206,105 @@ attempt_actor(const struct user *u, bool known, struct str typed, char *buf, siz
 		snprintf(target, target_size, "signin");
 }
 
+/* A sign-in between its two halves: what the first found out, and the
+ * password check under way on the hasher's threads. */
+struct login_attempt {
+	struct hash_job job;
+	struct http_response *res;
+	struct throttle_count counts[SIGNIN_COUNTS];
+	struct user user;
+	bool known;
+	struct str email;
+};
+
+/* On a hasher thread, once the password is checked: wake the connection. */
+static void
+login_checked(struct hash_job *j)
+{
+	struct login_attempt *at = j->arg;
+
+	http_response_finish(at->res);
+}
+
 int
-auth_login(struct http_request *req, struct http_response *res, struct str email,
-    const char *password, int64_t *until)
+auth_login_start(struct http_request *req, struct http_response *res, struct str email,
+    struct str password, int64_t *until)
 {
 	struct app *app = req->app;
-	struct throttle_count counts[SIGNIN_COUNTS];
-	char typed[USER_EMAIL_SIZE], target[32], key[USER_EMAIL_SIZE];
-	struct actor who;
-	struct user u;
+	struct auth *a = auth_of(req);
+	struct login_attempt *at;
+	char key[USER_EMAIL_SIZE];
 	struct str e;
-	bool known, ok;
+	int rc;
+
+	*until = 0;
+	if (a == NULL || (at = arena_zalloc(&req->arena, sizeof(*at))) == NULL)
+		return ERR_NOMEM;
+	signin_counts(app->keys.net, email, req->client_addr, at->counts);
+	if ((rc = store_throttle_until(app->store, at->counts, SIGNIN_COUNTS, req->now,
+	    until)) != 0)
+		return rc;
+	if (*until > req->now)
+		return ERR_LIMITED; /* before any hashing: a throttled attempt costs little */
+	if (hasher_full(app->hasher))
+		return ERR_BUSY;
+	e = signin_email_key(email, key, sizeof(key) - 1);
+	at->known = store_user_get_by_email(app->store, e, &at->user) == 0;
+	at->email = arena_str(&req->arena, email);
+	if (at->known)
+		memcpy(at->job.stored, at->user.password_hash, sizeof(at->job.stored));
+	if (password.n > HASHER_PASSWORD_MAX)
+		password.n = HASHER_PASSWORD_MAX;
+	memcpy(at->job.password, password.p, password.n);
+	at->job.password[password.n] = '\0';
+	at->job.done = login_checked;
+	at->job.arg = at;
+	at->res = res;
+	a->attempt = at;
+	if (hasher_submit(app->hasher, &at->job) != 0) {
+		sodium_memzero(at->job.password, sizeof(at->job.password));
+		a->attempt = NULL;
+		return ERR_BUSY;
+	}
+	return HTTP_PENDING;
+}
+
+int
+auth_login_finish(struct http_request *req, struct http_response *res, int64_t *until)
+{
+	struct app *app = req->app;
+	struct auth *a = auth_of(req);
+	struct login_attempt *at = a ? a->attempt : NULL;
+	char typed[USER_EMAIL_SIZE], target[32];
 	enum session_stage stage;
+	struct actor who;
 	struct org org;
 	int rc;
 
 	*until = 0;
-	signin_counts(app->keys.net, email, req->client_addr, counts);
-	if ((rc = store_throttle_until(app->store, counts, SIGNIN_COUNTS, req->now, until)) != 0)
-		return rc;
-	if (*until > req->now)
-		return ERR_LIMITED;
-	if (!auth_hash_slot_take(app))
-		return ERR_BUSY;
-	e = signin_email_key(email, key, sizeof(key) - 1);
-	known = store_user_get_by_email(app->store, e, &u) == 0;
-	if (known) {
-		ok = secret_password_verify(u.password_hash, password);
-	} else {
-		char spent[SECRET_PWHASH_MAX];
-
-		/* Spend the time a real check takes, so timing does not tell
-		 * whether the address has an account. */
-		secret_password_hash(password, spent);
-		ok = false;
-	}
-	auth_hash_slot_give(app);
-	attempt_actor(&u, known, email, typed, sizeof(typed), &who, target, sizeof(target));
-	if (!ok || u.disabled_at != 0) {
-		rc = store_throttle_fail(app->store, &who, "signin.fail", target, counts,
+	if (at == NULL)
+		return ERR_IO;
+	a->attempt = NULL;
+	attempt_actor(&at->user, at->known, at->email, typed, sizeof(typed), &who, target,
+	    sizeof(target));
+	if (!at->job.ok || at->user.disabled_at != 0) {
+		rc = store_throttle_fail(app->store, &who, "signin.fail", target, at->counts,
 		    SIGNIN_COUNTS, req->now, until);
 		return rc != 0 ? rc : ERR_DENIED;
 	}
 	/* Right: this email from this address starts afresh (the email's
 	 * and the address's own counts still lapse only by time). */
-	store_throttle_forget(app->store, &counts[SIGNIN_COUNT_PAIR]);
-	if (store_org_get(app->store, u.org_id, &org) != 0)
+	store_throttle_forget(app->store, &at->counts[SIGNIN_COUNT_PAIR]);
+	if (store_org_get(app->store, at->user.org_id, &org) != 0)
 		return ERR_NOTFOUND;
-	if (u.mfa_on != 0)
+	if (at->user.mfa_on != 0)
 		stage = SESSION_NEEDS_CODE;
-	else if (mfa_required(org.require_mfa, u.role))
+	else if (mfa_required(org.require_mfa, at->user.role))
 		stage = SESSION_NEEDS_SETUP;
 	else
 		stage = SESSION_SIGNED_IN;
-	who.name = u.email;
-	return session_start(req, res, &u, stage, &who);
+	who.name = at->user.email;
+	return session_start(req, res, &at->user, stage, &who);
 }
 
 int

@@ -143,36 +143,14 @@ handle_login_form(struct http_request *req, struct http_response *res)
 	return login_page(req, res, 200, STR_LIT(""), next, NULL);
 }
 
-int
-handle_login(struct http_request *req, struct http_response *res)
+/* The answer to a sign-in, once settled: where to go, or the form again. */
+static int
+login_answer(struct http_request *req, struct http_response *res, int rc, int64_t until,
+    struct str email, struct str next)
 {
-	struct login_form f = { STR_LIT(""), STR_LIT(""), STR_LIT("") };
-	char secret[PASSWORD_MAX_BYTES + 1];
-	struct str email, password, next;
 	struct errors e;
-	int64_t until = 0;
-	int rc;
 
 	errors_init(&e);
-	input_read(req, &f, NULL, &e); /* text only: nothing to refuse */
-	email = str_trim(f.email);
-	password = f.password;
-	next = f.next;
-	if (email.n == 0)
-		errors_add(&e, "email", "Enter your email address");
-	if (password.n == 0)
-		errors_add(&e, "password", "Enter your password");
-	if (errors_any(&e))
-		return login_page(req, res, 422, email, next, &e);
-
-	/* An impossible password cannot be anyone's: it is checked (and
-	 * counted) as a wrong one, cut to what can be hashed. */
-	if (password.n > PASSWORD_MAX_BYTES)
-		password.n = PASSWORD_MAX_BYTES;
-	memcpy(secret, password.p, password.n);
-	secret[password.n] = '\0';
-	rc = auth_login(req, res, email, secret, &until);
-	sodium_memzero(secret, sizeof(secret));
 	switch (rc) {
 	case 0:
 		if (auth_stage(req->auth) == AUTH_NEEDS_CODE) {
@@ -201,6 +179,56 @@ handle_login(struct http_request *req, struct http_response *res)
 	default:
 		return reply_error_text(req, res, rc, "You have not been signed in. Try again later.");
 	}
+}
+
+/* The form as sent, read again when the password check is done. */
+static void
+read_login_form(struct http_request *req, struct login_form *f)
+{
+	struct errors ignored;
+
+	*f = (struct login_form){ STR_LIT(""), STR_LIT(""), STR_LIT("") };
+	errors_init(&ignored);
+	input_read(req, f, NULL, &ignored); /* text only: nothing to refuse */
+	f->email = str_trim(f->email);
+}
+
+/* On a connection's thread once the password has been checked. */
+static void
+login_settled(struct http_request *req, struct http_response *res)
+{
+	struct login_form f;
+	int64_t until = 0;
+	int rc = auth_login_finish(req, res, &until);
+
+	read_login_form(req, &f);
+	login_answer(req, res, rc, until, f.email, f.next);
+}
+
+int
+handle_login(struct http_request *req, struct http_response *res)
+{
+	struct login_form f;
+	struct errors e;
+	int64_t until = 0;
+	int rc;
+
+	errors_init(&e);
+	read_login_form(req, &f);
+	if (f.email.n == 0)
+		errors_add(&e, "email", "Enter your email address");
+	if (f.password.n == 0)
+		errors_add(&e, "password", "Enter your password");
+	if (errors_any(&e))
+		return login_page(req, res, 422, f.email, f.next, &e);
+	/* A password longer than any allowed cannot be anyone's: it is checked
+	 * (and counted) as a wrong one, cut to what is hashed. */
+	rc = auth_login_start(req, res, f.email, f.password, &until);
+	if (rc == HTTP_PENDING) {
+		res->then = login_settled;
+		return HTTP_PENDING;
+	}
+	return login_answer(req, res, rc, until, f.email, f.next);
 }
 
 int

@@ -199,9 +199,9 @@ pages_results(const struct http_request *req, const struct poll *p)
 	else
 		snprintf(total, sizeof(total), trn(req, "%lld person answered", "%lld people answered",
 		    (unsigned long)p->ballots), (long long)p->ballots);
-	v = json_pack("{s:I, s:s, s:b, s:b, s:{s:i, s:i, s:i, s:s}, s:o}",
+	v = json_pack("{s:I, s:s, s:b, s:b, s:b, s:{s:i, s:i, s:i, s:s}, s:o}",
 	    "total", (json_int_t)p->ballots, "total_text", total, "multiple", p->multiple,
-	    "empty", p->ballots == 0,
+	    "empty", p->ballots == 0, "with_code", p->who == POLL_WHO_CODE,
 	    "chart", "width", PAGES_CHART_WIDTH, "bar_width", PAGES_CHART_BAR_WIDTH,
 	    "height", n * PAGES_CHART_ROW, "label", buf_cstr(&label) ? buf_cstr(&label) : "Results",
 	    "rows", rows);

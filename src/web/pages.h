@@ -68,7 +68,7 @@ json_t *pages_site(const struct org *o, const char *home);
 
 /*
  * The results partial's context for poll p (its own counts):
- *   {total, total_text, multiple, empty, chart: {height, label},
+ *   {total, total_text, multiple, empty, with_code, chart: {height, label},
  *    rows: [{label, short_label, count, percent, width, leading,
  *            y_label, y_bar, y_value}]}
  * Percentages have one decimal ("33.3"); widths are SVG units.  New
