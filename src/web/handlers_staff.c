@@ -126,9 +126,11 @@ handle_dashboard(struct http_request *req, struct http_response *res)
 		json_decref(r.items);
 		return reply_error(req, res, rc, NULL);
 	}
-	ctx = json_pack("{s:s, s:o, s:o, s:b, s:b, s:s}", "title", "Polls", "site", pages_staff_site(a),
-	    "polls", r.items, "can_manage", role_allows(a->user.role, PERM_POLL_MANAGE),
-	    "can_edit_site", role_allows(a->user.role, PERM_SITE_EDIT), "org_name", a->org.name);
+	ctx = json_pack("{s:s, s:o, s:o, s:b, s:b, s:b, s:s}", "title", "Polls", "site",
+	    pages_staff_site(a), "polls", r.items, "can_manage",
+	    role_allows(a->user.role, PERM_POLL_MANAGE), "can_edit_site",
+	    role_allows(a->user.role, PERM_SITE_EDIT), "can_manage_users",
+	    role_allows(a->user.role, PERM_USER_MANAGE), "org_name", a->org.name);
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (role_allows(a->user.role, PERM_SITE_EDIT))
