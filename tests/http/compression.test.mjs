@@ -16,6 +16,7 @@ const YEAR = /max-age=31536000, immutable/;
 
 let server;
 let poll;
+let closedPoll; // no vote form: a public page with nothing personal in it
 let assets; // the hashed static URLs the poll page links
 
 before(async () => {
@@ -26,6 +27,10 @@ before(async () => {
 		options: ['Very satisfied', 'Fairly satisfied', 'Neither satisfied nor dissatisfied',
 			'Fairly dissatisfied', 'Very dissatisfied', "Don't know"],
 	});
+	closedPoll = await createPoll(server.url, token, { question: 'Closed?', options: ['Yes', 'No'] });
+	const closed = await fetch(`${server.url}/api/v1/polls/${closedPoll.id}/close`,
+		{ method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+	assert.equal(closed.status, 200);
 	const html = (await request(`/o/bury/polls/${poll.id}`)).body.toString();
 	assets = [...html.matchAll(/(?:href|src)="(\/static\/[0-9a-f]{12}\/[^"]+)"/g)].map((m) => m[1]);
 	assert.ok(assets.some((a) => a.endsWith('/nhsuk-frontend.min.css')), 'the page links the CSS');
@@ -196,10 +201,11 @@ test('HEAD gives the headers GET would, without the body', async () => {
 });
 
 test('public pages, cached or made per request, come compressed and decode to the page', async () => {
-	// The poll page and the home pages are kept in the cache; with a query the poll page is
-	// made for each request; the 404 is an error page.
-	for (const [path, status] of [[`/o/bury/polls/${poll.id}`, 200], ['/o/bury/', 200], ['/', 200],
-		[`/o/bury/polls/${poll.id}?from=link`, 200], ['/o/bury/polls/999999', 404]]) {
+	// A closed poll's page and the home pages are kept in the cache; with a query a page is made
+	// for each request; the 404 is an error page.  (An open poll's page carries its vote form's
+	// own key, and is never compressed: below.)
+	for (const [path, status] of [[`/o/bury/polls/${closedPoll.id}`, 200], ['/o/bury/', 200],
+		['/', 200], [`/o/bury/polls/${closedPoll.id}?from=link`, 200], ['/o/bury/polls/999999', 404]]) {
 		// Asked twice in a row, so one answer likely comes from the cache and one was made.
 		const first = await withCoding(path, 'br, gzip');
 		const second = await withCoding(path, 'gzip, deflate, br');
@@ -255,6 +261,15 @@ test('nothing that may carry a secret is compressed: staff pages, the sign-in, t
 		if (decode(res).toString().includes(csrf)) {
 			assert.equal(res.headers['content-encoding'], undefined, `${path} carries the token`);
 		}
+	}
+	// An open poll's page: each copy's vote form has its own single-use key, so it is sent
+	// no-store and never compressed, cached or not.
+	for (const path of [`/o/bury/polls/${poll.id}`, `/o/bury/polls/${poll.id}?from=link`]) {
+		const res = await withCoding(path, asked);
+		assert.equal(res.status, 200, path);
+		assert.match(res.body.toString(), /name="ballot_key" value="[A-Za-z0-9_-]{43}"/, path);
+		assert.equal(res.headers['content-encoding'], undefined, `${path} is not compressed`);
+		assert.equal(res.headers['cache-control'], 'no-store', path);
 	}
 	// The sign-in page and an API reply, with or without a session.
 	for (const headers of [{}, { Cookie: cookie }]) {

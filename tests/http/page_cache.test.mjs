@@ -26,7 +26,11 @@ after(async () => {
 	await server.stop();
 });
 
-const page = async (path, headers = {}, base = server.url) => (await fetch(base + path, { headers })).text();
+// A page as fetched, with its vote form's single-use key taken out: each copy sent has its own
+// (the cache keeps the rest of the page), so copies are compared without it.
+const BALLOT_KEY = /name="ballot_key" value="([^"]*)"/;
+const page = async (path, headers = {}, base = server.url) =>
+	(await fetch(base + path, { headers })).text().then((t) => t.replace(BALLOT_KEY, 'name="ballot_key" value=""'));
 
 // The page at base + path once it passes check; a node that did not make a change may serve
 // its cached copy for the cache's lifetime, so it is given ten of them.
@@ -46,6 +50,10 @@ test('a staff change shows on the cached page at once', async () => {
 	const first = await page(path, {}, home.url);
 	assert.match(first, /type="radio"/);
 	assert.equal(await page(path, {}, home.url), first, 'the same page for the next visitor');
+	const keys = await Promise.all([1, 2].map(async () =>
+		BALLOT_KEY.exec(await (await fetch(home.url + path)).text())[1]));
+	assert.match(keys[0], /^[A-Za-z0-9_-]{43}$/, 'each copy has a ballot key');
+	assert.notEqual(keys[0], keys[1], 'each copy its own');
 	assert.match(await page('/o/bury/', {}, home.url), /Cached question\?/);
 	for (const node of others) {
 		assert.equal(await page(path, {}, node.url), first, `node ${node.url} has the page too`);
