@@ -159,9 +159,11 @@ int store_session_create(struct store *s, const struct actor *who,
  * `idle` seconds, or its account is disabled. */
 int store_session_get(struct store *s, const unsigned char hash[STORE_HASH_SIZE], int64_t now,
     int idle, struct session *out);
-/* Records that the session was used at now (at most once a minute). */
+/* Records that the session was used at now: at most once a minute, and
+ * often enough that a session in use never looks idle for `idle` seconds
+ * (the idle timeout store_session_get is given). */
 int store_session_touch(struct store *s, const unsigned char hash[STORE_HASH_SIZE],
-    const struct session *sess, int64_t now);
+    const struct session *sess, int64_t now, int idle);
 /* Ends a session; with who, audited as a sign-out. */
 int store_session_delete(struct store *s, const struct actor *who,
     const unsigned char hash[STORE_HASH_SIZE]);

@@ -240,10 +240,11 @@ cmd_serve(int argc, char **argv)
 	hcfg.trusted_proxies = &proxies;
 	proxy_list_init(&metrics_nets);
 	if (metrics_allow) {
-		if (proxy_list_add(&metrics_nets, metrics_allow, &e) != 0) {
-			cli_print_errors("serve --metrics-allow", &e);
-			return CLI_USAGE;
-		}
+		/* proxy_list_add names the field "trusted-proxy", its usual
+		 * option: the message names the option that was given. */
+		if (proxy_list_add(&metrics_nets, metrics_allow, &e) != 0)
+			return cli_usage_error("serve", "--metrics-allow: %s",
+			    e.n > 0 ? e.list[0].detail : "not a list of networks");
 		acfg.metrics_allow = &metrics_nets;
 	}
 	/* Behind a proxy every client has the proxy's address: a limit per

@@ -15,7 +15,8 @@
 
 /* last_seen_at is written at most this often (seconds): a session's idle
  * timeout is then exact to within a minute, and a busy page does not cost
- * a write per request. */
+ * a write per request.  A short idle timeout has its session written more
+ * often (store_session_touch). */
 #define SESSION_TOUCH_EVERY 60
 
 struct secret_change {
@@ -125,11 +126,17 @@ session_touch_fn(struct db_conn *c, void *arg)
 
 int
 store_session_touch(struct store *s, const unsigned char hash[STORE_HASH_SIZE],
-    const struct session *sess, int64_t now)
+    const struct session *sess, int64_t now, int idle)
 {
 	struct secret_change j = { .s = s, .hash = hash, .now = now };
+	/* last_seen_at lags the last use by up to `every` seconds, so `every`
+	 * must be well inside the idle timeout: written once a minute, a
+	 * session with a one-minute timeout would end a minute after signing
+	 * in however busy it was.  A quarter of the timeout, when that is
+	 * under a minute, ends an unused session at most that much early. */
+	int every = idle / 4 < SESSION_TOUCH_EVERY ? idle / 4 : SESSION_TOUCH_EVERY;
 
-	if (now - sess->last_seen_at < SESSION_TOUCH_EVERY)
+	if (now - sess->last_seen_at < every)
 		return 0;
 	return db_write(s->db, session_touch_fn, &j);
 }

@@ -73,7 +73,8 @@ auth_from_session(struct http_request *req)
 	}
 	/* Used now: the idle timeout starts again.  A failure to record it
 	 * costs the session at most a minute of its idle time. */
-	store_session_touch(app->store, a->session_hash, &a->session, req->now);
+	store_session_touch(app->store, a->session_hash, &a->session, req->now,
+	    app->cfg.session_idle);
 	return 0;
 }
 

@@ -26,6 +26,13 @@ export function tokenOf(stdout) {
 	return stdout.trim().split(/\s+/).pop();
 }
 
+// The id `involve token create` prints ("API token 7 for ..."), as `token revoke --id` takes it.
+export function tokenIdOf(stdout) {
+	const m = /API token (\d+) for/.exec(stdout);
+	assert.ok(m, `token create printed its id: ${stdout}`);
+	return m[1];
+}
+
 // An API token for a staff user that exists already.
 export async function createToken(server, { org = 'bury', email = 'o@example.org' } = {}) {
 	const r = await server.cli(['token', 'create', '--org', org, '--user', email]);

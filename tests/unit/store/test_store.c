@@ -365,9 +365,18 @@ Test(store, staff_sessions_tokens_and_pages)
 	cr_assert_eq(store_session_get(st, h1, 6000, 100000, &out), ERR_NOTFOUND, "expired");
 	cr_assert_eq(store_session_get(st, h2, 4000, 3600, &out), ERR_NOTFOUND);
 	/* Used again: the idle time starts again. */
-	cr_assert_eq(store_session_touch(st, h1, &out, 3900), 0);
+	cr_assert_eq(store_session_touch(st, h1, &out, 3900, 600), 0);
 	cr_assert_eq(store_session_get(st, h1, 4400, 600, &out), 0);
 	cr_assert_eq(out.last_seen_at, 3900);
+	/* Written at most once a minute ... */
+	cr_assert_eq(store_session_touch(st, h1, &out, 3950, 600), 0);
+	cr_assert_eq(store_session_get(st, h1, 3960, 600, &out), 0);
+	cr_assert_eq(out.last_seen_at, 3900);
+	/* ... but within a quarter of a short idle timeout: in use, a session
+	 * with a one-minute timeout does not end a minute after its last write. */
+	cr_assert_eq(store_session_touch(st, h1, &out, 3920, 60), 0);
+	cr_assert_eq(store_session_get(st, h1, 3970, 60, &out), 0);
+	cr_assert_eq(out.last_seen_at, 3920);
 	/* A new password ends the user's sessions. */
 	cr_assert_eq(store_user_set_password(st, &who, u.id, "$argon2id$new"), 0);
 	cr_assert_eq(store_session_get(st, h1, 4000, 3600, &out), ERR_NOTFOUND);
