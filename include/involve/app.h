@@ -112,7 +112,9 @@ int page_render_in(struct http_request *req, struct http_response *res, const ch
 int page_error(struct http_request *req, struct http_response *res, int status,
     const char *title, const char *message);
 /* Adds "error_summary" and per-field "errors" to ctx from e, and prefixes
- * the title with "Error: ".  field_ids maps error fields to form ids. */
+ * the title with "Error: ".  An error's field is the id of the form field
+ * its summary entry links to ("options[2]" becomes "options-2"); one with
+ * field "" is about no one field, and its entry is plain text. */
 void page_add_errors(const struct http_request *req, json_t *ctx, const struct errors *e);
 
 #endif

@@ -617,8 +617,15 @@ page_add_errors(const struct http_request *req, json_t *ctx, const struct errors
 		/* A message the catalogue has is shown in the reader's language
 		 * (one built with values in it stays in English). */
 		detail = i18n_text(req->lang, e->list[i].detail);
+		/* An error about no one field (too many attempts, a rule the
+		 * whole change breaks) is plain text in the summary: a link
+		 * needs a field on the page to lead to. */
+		if (e->list[i].field[0] == '\0') {
+			json_array_append_new(summary, json_pack("{s:s}", "text", detail));
+			continue;
+		}
 		/* Form ids cannot hold [ ]: "options[2]" becomes "options-2". */
-		snprintf(id, sizeof(id), "%s", e->list[i].field[0] ? e->list[i].field : "main");
+		snprintf(id, sizeof(id), "%s", e->list[i].field);
 		for (j = 0; id[j]; j++)
 			if (id[j] == '[' || id[j] == ']' || id[j] == '.')
 				id[j] = id[j] == ']' ? '\0' : '-';

@@ -307,8 +307,7 @@ add_vote_errors(const struct http_request *req, json_t *ctx, const struct errors
     const char *first_input, bool form_shown)
 {
 	struct errors mapped;
-	json_t *summary, *item, *err;
-	size_t i;
+	json_t *err;
 	int k;
 
 	errors_init(&mapped);
@@ -324,13 +323,6 @@ add_vote_errors(const struct http_request *req, json_t *ctx, const struct errors
 		errors_add(&mapped, to, "%s", e->list[k].detail);
 	}
 	page_add_errors(req, ctx, &mapped);
-	summary = json_object_get(ctx, "error_summary");
-	json_array_foreach(summary, i, item) {
-		const char *id = json_string_value(json_object_get(item, "field_id"));
-
-		if (id != NULL && strcmp(id, "main") == 0)
-			json_object_del(item, "field_id");
-	}
 	err = json_object_get(json_object_get(ctx, "errors"), first_input);
 	if (form_shown && err != NULL)
 		json_object_set(ctx, "options_error", err);

@@ -138,6 +138,24 @@ done_text(struct str done)
 	return NULL;
 }
 
+/*
+ * e as the page can show it, in shown: the store names the account's
+ * "email" in its refusals (the last administrator, already disabled), but
+ * these pages have no such field to link to.  An error of any field but
+ * keep (NULL: the page has none) is about the change as a whole, plain
+ * text in the error summary rather than a link that leads nowhere.
+ */
+static void
+errors_for_page(const struct errors *e, const char *keep, struct errors *shown)
+{
+	int i;
+
+	*shown = *e;
+	for (i = 0; i < shown->n; i++)
+		if (keep == NULL || strcmp(shown->list[i].field, keep) != 0)
+			shown->list[i].field[0] = '\0';
+}
+
 static int
 user_page(struct http_request *req, struct http_response *res, int status, const struct user *u,
     const struct errors *e)
@@ -163,7 +181,10 @@ user_page(struct http_request *req, struct http_response *res, int status, const
 	if (http_query(req, "done", &done) && (text = done_text(done)) != NULL)
 		json_object_set_new(ctx, "done", json_string(text));
 	if (e != NULL && errors_any(e)) {
-		page_add_errors(req, ctx, e);
+		struct errors shown;
+
+		errors_for_page(e, "role", &shown);
+		page_add_errors(req, ctx, &shown);
 		pages_copy_error(ctx, json_object_get(ctx, "errors"), "role", "role_error");
 	}
 	res->status = status;
@@ -262,8 +283,12 @@ confirm_page(struct http_request *req, struct http_response *res, int status,
 	    actions[act].question, "site", pages_staff_site(a), "email", u->email, "explain",
 	    actions[act].explain, "action", action, "button", actions[act].button, "cancel", back,
 	    "back_link", "href", back);
-	if (ctx != NULL && e != NULL && errors_any(e))
-		page_add_errors(req, ctx, e);
+	if (ctx != NULL && e != NULL && errors_any(e)) {
+		struct errors shown;
+
+		errors_for_page(e, NULL, &shown);
+		page_add_errors(req, ctx, &shown);
+	}
 	res->status = status;
 	return page_render(req, res, "staff/user_confirm", ctx);
 }

@@ -10,6 +10,9 @@
 //   await checkAxe(page);                          // throws listing every violation
 //   assert.deepEqual(page.consoleErrors, []);
 //   await browser.close();
+//
+//   const off = await newPage(browser, { javaScriptEnabled: false });  // JavaScript off
+//   await checkAxe(off);                           // checked through a twin (see axeTwin)
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -48,16 +51,19 @@ export async function launchBrowser(options = {}) {
 // console errors and uncaught page errors (where CSP violations show up) and sub-resources
 // that failed to load; a page that is itself an error (404, 422) adds nothing there.
 // options.blockScripts: the page's scripts are not fetched, to see the page as a browser
-// without JavaScript does (Chromium's own javaScriptEnabled: false also stops axe from
-// running).  Other options go to browser.newContext (viewport, ...).
+// without JavaScript does.  options.javaScriptEnabled: false turns JavaScript off in Chromium
+// itself, as a person who has switched it off has it; checkAxe then checks such a page through
+// a twin (axeTwin below), since axe cannot run where scripts are off.  Other options go to
+// browser.newContext (viewport, ...).
 export async function newPage(browser, options = {}) {
 	const { blockScripts, ...contextOptions } = options;
-	const context = await browser.newContext({
-		viewport: { width: 1024, height: 768 },
-		...contextOptions,
-	});
+	const settings = { viewport: { width: 1024, height: 768 }, ...contextOptions };
+	const context = await browser.newContext(settings);
 	const page = await context.newPage();
 	page.consoleErrors = [];
+	if (settings.javaScriptEnabled === false) {
+		page.twinSettings = { ...settings, javaScriptEnabled: true };
+	}
 	if (blockScripts) {
 		await page.route('**/*', (route) => route.request().resourceType() === 'script' ?
 			route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }) :
@@ -82,17 +88,53 @@ export async function newPage(browser, options = {}) {
 		const why = req.failure()?.errorText || 'failed';
 		// Leaving a page cancels what it was still loading (ERR_ABORTED): not a fault.
 		if (req.isNavigationRequest() || why === 'net::ERR_ABORTED') return;
+		// With JavaScript off, Chromium refuses to fetch scripts at all (a modulepreload too,
+		// reported as "csp"): what the page is for a person who has switched it off.
+		if (page.twinSettings && req.resourceType() === 'script') return;
 		page.consoleErrors.push(`${why} ${req.url()}`);
 	});
 	return page;
 }
 
+// axe is itself a script, and in a page with JavaScript off its timers never fire, so it never
+// finishes.  Such a page is checked through its twin: a page in a context of its own with the
+// same settings but JavaScript on for axe alone, given the same URL and, for it, the document
+// exactly as it stands in the original (page.content(): whatever the server sent, as Chromium
+// built it with scripts off).  None of the page's scripts run in the twin (its policy allows
+// none: axe comes in through the DevTools protocol, as in any page), as none ran in the
+// original, and its stylesheets, images and fonts come from the server as the original's did,
+// so axe sees what the person sees.  The twin ends with the original's context.
+async function axeTwin(page) {
+	if (!page.twin) {
+		const context = await page.context().browser().newContext(page.twinSettings);
+		const twin = await context.newPage();
+		await twin.route('**/*', (route) => {
+			const req = route.request();
+			if (req.isNavigationRequest() && req.frame() === twin.mainFrame()) {
+				return route.fulfill({
+					status: 200,
+					contentType: 'text/html; charset=utf-8',
+					headers: { 'Content-Security-Policy': "script-src 'none'" },
+					body: twin.document,
+				});
+			}
+			return route.continue();
+		});
+		page.context().once('close', () => context.close().catch(() => {}));
+		page.twin = twin;
+	}
+	page.twin.document = await page.content();
+	await page.twin.goto(page.url().replace(/#.*/, ''));
+	return page.twin;
+}
+
 // Runs axe on the page as it is now.  Resolves with axe's results when there is no
 // violation; otherwise throws an Error whose message lists each rule broken and where.
 // options.exclude: selectors to leave out; options.disableRules: rule ids to switch off
-// (say why beside the call).
+// (say why beside the call).  A page with JavaScript off is checked through its twin.
 export async function checkAxe(page, options = {}) {
-	let builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
+	const target = page.twinSettings ? await axeTwin(page) : page;
+	let builder = new AxeBuilder({ page: target }).withTags(AXE_TAGS);
 	for (const selector of options.exclude || []) builder = builder.exclude(selector);
 	if (options.disableRules && options.disableRules.length) {
 		builder = builder.disableRules(options.disableRules);
