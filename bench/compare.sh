@@ -80,15 +80,16 @@ meson_options=(-Dbuildtype=release)
 if grep -qs "option('tests'" "$prev/meson_options.txt" "$prev/meson.options"; then
 	meson_options+=(-Dtests=disabled)
 fi
-limited "$BUILD_SECONDS" meson setup "$prev/build-release" "$prev" "${meson_options[@]}" \
-	>>"$tmp/previous-build.log" 2>&1 || build_failed "meson setup"
-limited "$BUILD_SECONDS" ninja -C "$prev/build-release" >>"$tmp/previous-build.log" 2>&1 ||
-	build_failed "the build"
+# The static files first: a build that carries them inside it reads them while building.
 if [ -x "$prev/scripts/build-static.sh" ]; then
 	ln -s "$root/node_modules" "$prev/node_modules"
 	limited 120 "$prev/scripts/build-static.sh" >>"$tmp/previous-build.log" 2>&1 ||
 		build_failed "scripts/build-static.sh (is node_modules installed here?)"
 fi
+limited "$BUILD_SECONDS" meson setup "$prev/build-release" "$prev" "${meson_options[@]}" \
+	>>"$tmp/previous-build.log" 2>&1 || build_failed "meson setup"
+limited "$BUILD_SECONDS" ninja -C "$prev/build-release" >>"$tmp/previous-build.log" 2>&1 ||
+	build_failed "the build"
 prev_bin=$prev/build-release/src/cli/involve
 
 # --- the servers: the baseline, then each involve with its own organisation and poll -----------
