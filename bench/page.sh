@@ -59,10 +59,15 @@ if [ "$status" != 200 ]; then
 	echo "bench: $path answered $status" >&2
 	exit 1
 fi
-# Anonymous visitors all get the same page; a second fetch shows it.
+# Anonymous visitors all get the same page but for the vote form's own single-use key (each
+# copy sent has its own, written into the cached page); a second fetch shows it, and nginx
+# serves the first copy, key and all: the same number of bytes.
 fetch "$inv_url$path" involve2 >/dev/null
-cmp -s "$tmp/involve.body" "$tmp/involve2.body" ||
-	failures+=("involve's page changed between two fetches: nginx serves the first")
+without_key() {
+	sed -E 's/name="ballot_key" value="[^"]*"/name="ballot_key" value=""/' "$1"
+}
+cmp -s <(without_key "$tmp/involve.body") <(without_key "$tmp/involve2.body") ||
+	failures+=("involve's page changed between two fetches (beyond its ballot key): nginx serves the first")
 
 # --- nginx, serving those bytes at the same path ----------------------------------------------
 mkdir -p "$tmp/nginx/html${path%/*}"
