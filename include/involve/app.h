@@ -24,6 +24,7 @@ struct tmpl_set;
 struct static_files;
 struct page_cache;
 struct hasher;
+struct delayer;
 
 struct app_config {
 	const char *public_url;      /* "http://127.0.0.1:8080", no trailing slash */
@@ -41,6 +42,9 @@ struct app_config {
 	/* Who may read /metrics without an administrator's token: clients in
 	 * these networks (NULL: the machine itself, 127.0.0.0/8 and ::1). */
 	const struct proxy_list *metrics_allow;
+	/* Milliseconds before a throttled or busy sign-in is answered (delay.h);
+	 * 0 = at once. */
+	int refusal_delay_ms;
 };
 
 struct app_metrics {
@@ -59,6 +63,7 @@ struct app {
 	struct keys keys;
 	struct app_metrics metrics;
 	struct hasher *hasher;       /* password checks (hasher.h) */
+	struct delayer *delayer;     /* refusals answered after a pause (delay.h) */
 	atomic_bool ready;
 };
 

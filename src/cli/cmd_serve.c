@@ -37,6 +37,9 @@
 /* Bounds on --connection-timeout: an hour of silence is already far more
  * than any client needs. */
 #define SERVE_TIMEOUT_MAX 3600
+/* A refused sign-in's pause: a second by default; at most a minute. */
+#define SERVE_REFUSAL_DELAY_DEFAULT 1000
+#define SERVE_REFUSAL_DELAY_MAX 60000
 
 static const char serve_help[] =
     "Usage: involve serve [OPTIONS]\n\n"
@@ -54,6 +57,8 @@ static const char serve_help[] =
     "                          the networks /metrics is served to (default: this machine,\n"
     "                          127.0.0.0/8 and ::1); elsewhere it needs an administrator's\n"
     "                          API token\n"
+    "  --refusal-delay MS      answer a throttled or busy sign-in after MS milliseconds\n"
+    "                          (default 1000; 0 = at once): who asks too often waits\n"
     "  --session-idle MINUTES  sign staff out after this long unused (default 30; a\n"
     "                          session ends after 8 hours whatever)\n"
     "  --demo                  on first start, fill the database with the demo content\n"
@@ -142,13 +147,14 @@ cmd_serve(int argc, char **argv)
 	const char *listen = NULL, *public_arg = NULL, *rate = NULL, *demo_flag = NULL,
 	    *demo_arg = NULL, *templates = NULL, *statics = NULL, *threads = NULL,
 	    *no_access_log = NULL, *max_connections = NULL, *per_ip = NULL, *timeout = NULL,
-	    *trusted_proxy = NULL, *user = NULL, *session_idle = NULL, *metrics_allow = NULL;
+	    *trusted_proxy = NULL, *user = NULL, *session_idle = NULL, *metrics_allow = NULL, *refusal_delay = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", true, &listen },
 		{ "public-url", true, &public_arg },
 		{ "vote-rate-limit", true, &rate },
 		{ "session-idle", true, &session_idle },
 		{ "metrics-allow", true, &metrics_allow },
+		{ "refusal-delay", true, &refusal_delay },
 		{ "demo", false, &demo_flag },
 		{ "demo-file", true, &demo_arg },
 		{ "templates", true, &templates },
@@ -206,6 +212,13 @@ cmd_serve(int argc, char **argv)
 			return cli_usage_error("serve", "--vote-rate-limit must be a whole number "
 			    "from 0 to %d", SERVE_RATE_MAX);
 		acfg.vote_rate_limit = (int)n;
+	}
+	acfg.refusal_delay_ms = SERVE_REFUSAL_DELAY_DEFAULT;
+	if (refusal_delay) {
+		if (!is_number(refusal_delay, 0, SERVE_REFUSAL_DELAY_MAX, &n))
+			return cli_usage_error("serve", "--refusal-delay must be a whole number of "
+			    "milliseconds from 0 to %d", SERVE_REFUSAL_DELAY_MAX);
+		acfg.refusal_delay_ms = (int)n;
 	}
 	if (session_idle) {
 		if (!is_number(session_idle, 1, AUTH_SESSION_SECONDS / 60, &n))

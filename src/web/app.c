@@ -13,6 +13,7 @@
 #include "involve/auth.h"
 #include "involve/i18n.h"
 #include "involve/content_coding.h"
+#include "involve/delay.h"
 #include "involve/hasher.h"
 #include "involve/json_depth.h"
 #include "involve/page_cache.h"
@@ -98,6 +99,8 @@ app_init(struct app *app, const struct app_config *cfg, struct store *store,
 	/* A few checks may wait their turn; more are refused (503). */
 	if ((rc = hasher_start(app->cfg.hash_slots, 2 * app->cfg.hash_slots, &app->hasher)) != 0)
 		goto fail;
+	if ((rc = delayer_start(&app->delayer)) != 0)
+		goto fail;
 	atomic_store(&app->ready, true);
 	return 0;
 fail:
@@ -111,7 +114,9 @@ app_free(struct app *app)
 	tmpl_set_free(app->templates);
 	static_files_free(app->statics);
 	page_cache_free(app->pages);
+	delayer_stop(app->delayer);
 	hasher_stop(app->hasher);
+	app->delayer = NULL;
 	app->hasher = NULL;
 	app->pages = NULL;
 	app->templates = NULL;

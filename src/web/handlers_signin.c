@@ -16,6 +16,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/delay.h"
 #include "involve/input.h"
 #include "involve/onetime.h"
 #include "involve/password.h"
@@ -193,6 +194,49 @@ read_login_form(struct http_request *req, struct login_form *f)
 	f->email = str_trim(f->email);
 }
 
+/*
+ * A throttled or busy sign-in, answered after serve's refusal delay
+ * (delay.h): the client that asks too often waits, and costs a suspended
+ * connection meanwhile rather than the machine's time.
+ */
+struct refusal {
+	int rc;
+	int64_t until;
+	void (*answer)(struct http_request *req, struct http_response *res);
+};
+
+/* Queues res to be finished after the delay, its answer given by
+ * `answer` then: true, or false when it must be answered now. */
+static bool
+refuse_later(struct http_request *req, struct http_response *res, int rc, int64_t until,
+    void (*answer)(struct http_request *, struct http_response *))
+{
+	struct refusal *r;
+
+	if (req->app->cfg.refusal_delay_ms <= 0 || req->app->delayer == NULL ||
+	    (r = arena_alloc(&req->arena, sizeof(*r))) == NULL)
+		return false;
+	*r = (struct refusal){ rc, until, answer };
+	req->pending = r;
+	res->then = answer;
+	if (delayer_add(req->app->delayer, res, req->app->cfg.refusal_delay_ms) != 0) {
+		req->pending = NULL;
+		res->then = NULL;
+		return false;
+	}
+	return true;
+}
+
+static void
+login_refused(struct http_request *req, struct http_response *res)
+{
+	struct refusal *r = req->pending;
+	struct login_form f;
+
+	read_login_form(req, &f);
+	login_answer(req, res, r->rc, r->until, f.email, f.next);
+}
+
 /* On a connection's thread once the password has been checked. */
 static void
 login_settled(struct http_request *req, struct http_response *res)
@@ -228,6 +272,8 @@ handle_login(struct http_request *req, struct http_response *res)
 		res->then = login_settled;
 		return HTTP_PENDING;
 	}
+	if ((rc == ERR_LIMITED || rc == ERR_BUSY) && refuse_later(req, res, rc, until, login_refused))
+		return HTTP_PENDING;
 	return login_answer(req, res, rc, until, f.email, f.next);
 }
 

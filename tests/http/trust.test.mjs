@@ -77,7 +77,9 @@ describe('the sign-in throttle', () => {
 	let throttledPage;     // the 429 page of the known email
 
 	before(async () => {
-		server = await startServer();
+		// Refusals answered at once, so that their time shows whether a password was hashed
+		// (the pause serve gives them by default is tried below).
+		server = await startServer({ args: ['--refusal-delay', '0'] });
 		q = sqlOf(server);
 		await orgWithStaff(server, { email: EMAIL });
 		await makeStaff(server, { email: 'known@example.org' });
@@ -117,6 +119,38 @@ describe('the sign-in throttle', () => {
 		// costs a page.
 		assert.ok(median(throttled) < median(wrongTimes) / 2,
 			`throttled ${throttled.map(Math.round)} ms, wrong passwords ${wrongTimes.map(Math.round)} ms`);
+	});
+
+	test('by default a refused attempt is answered after a pause, which holds no thread', async () => {
+		const paused = await startServer({ args: ['--refusal-delay', '700'] });
+		try {
+			await orgWithStaff(paused, { email: EMAIL });
+			for (let i = 1; i <= 5; i++) {
+				assert.equal((await attemptSignIn(paused.url, EMAIL, `wrong ${i}`)).status, 422);
+			}
+			// Ten throttled attempts at once: each answered after the pause, together.
+			const started = Date.now();
+			const all = await Promise.all(Array.from({ length: 10 },
+				() => attemptSignIn(paused.url, EMAIL, 'wrong again')));
+			const took = Date.now() - started;
+			for (const r of all) {
+				assert.equal(r.status, 429);
+				assert.ok(r.ms >= 650, `answered after the pause: ${Math.round(r.ms)} ms`);
+				assert.match(r.text, /too many attempts to sign in/);
+			}
+			assert.ok(took < 5000, `the ten waited side by side, not in turn: ${took} ms`);
+			// Meanwhile the server answers everyone else at once.
+			const t = Date.now();
+			assert.equal((await fetch(`${paused.url}/healthz`)).status, 200);
+			assert.ok(Date.now() - t < 500, 'healthz is not held up');
+		} finally {
+			await paused.stop();
+		}
+		for (const bad of ['-1', 'abc', '60001', '']) {
+			const r = await runCli(makeDataDir(), ['serve', '--refusal-delay', bad]);
+			assert.equal(r.code, 2, `--refusal-delay ${JSON.stringify(bad)}: ${r.stderr}`);
+			assert.match(r.stderr, /--refusal-delay must be a whole number of milliseconds/);
+		}
 	});
 
 	test('an unknown email gets the same answers as a known one', async () => {
