@@ -12,6 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { ok, refused } from '../lib/commands.mjs';
 import { ENGINES, sqlOf, sqliteFile, startOn } from '../lib/database.mjs';
 import {
 	createOrg, createPoll, makeStaff, orgWithStaff, pollResults, STAFF_PASSWORD, tokenIdOf, tokenOf,
@@ -27,22 +28,6 @@ const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 // ---- small helpers -----------------------------------------------------------------------------
 
-// A command that must succeed; resolves its result.
-async function ok(promise) {
-	const r = await promise;
-	assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-	return r;
-}
-
-// A command that must fail with exit status `code` and a message matching `message` (and no
-// sanitizer report); resolves its result.
-async function refused(promise, code, message) {
-	const r = await promise;
-	assert.equal(r.code, code, `expected exit ${code}, got ${r.code}\n${r.stdout}\n${r.stderr}`);
-	assert.match(r.stderr, message);
-	assert.doesNotMatch(r.stderr, /AddressSanitizer|runtime error/);
-	return r;
-}
 
 // The status of GET /api/v1/polls (a token's own organisation's polls) with a token.
 async function tokenStatus(base, token) {

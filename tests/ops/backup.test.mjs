@@ -15,6 +15,7 @@ import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { ok, refused } from '../lib/commands.mjs';
 import { createPoll, orgWithStaff, pollResults } from '../lib/fixtures.mjs';
 import { pgDatabase, psql } from '../lib/pg.mjs';
 import { makeDataDir, runCli, startServer } from '../lib/server.mjs';
@@ -103,20 +104,6 @@ function assertContent(dump) {
 	}
 }
 
-async function ok(promise) {
-	const r = await promise;
-	assert.equal(r.code, 0, `exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-	return r;
-}
-
-// A command that must fail: exit status `code` and a message matching `message`.
-async function refused(promise, code, message) {
-	const r = await promise;
-	assert.equal(r.code, code, `expected exit ${code}, got ${r.code}\n${r.stdout}\n${r.stderr}`);
-	assert.match(r.stderr, message);
-	assert.doesNotMatch(r.stderr, /AddressSanitizer|runtime error/);
-	return r;
-}
 
 const cli = (args, options) => runCli(dataDir, args, options);
 const mode = (file) => statSync(file).mode & 0o777;
