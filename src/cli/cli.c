@@ -38,6 +38,10 @@ cli_parse(const char *cmd, const char *usage, int argc, char **argv, int first,
 	for (i = 0; opts && opts[i].name && n < CLI_OPTS_MAX; i++, n++)
 		long_opts[n] = (struct option){ opts[i].name,
 			opts[i].has_arg ? required_argument : no_argument, NULL, 256 + i };
+	if (opts && opts[i].name) {
+		fprintf(stderr, "involve %s: declares more than %d options\n", cmd, CLI_OPTS_MAX);
+		return CLI_FAIL;
+	}
 	long_opts[n++] = (struct option){ "data", required_argument, NULL, 'd' };
 	long_opts[n++] = (struct option){ "database", required_argument, NULL, 'D' };
 	long_opts[n++] = (struct option){ "help", no_argument, NULL, 'h' };

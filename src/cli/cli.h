@@ -49,7 +49,9 @@ struct cli_opt {
     "                      postgresql://USER@HOST:PORT/NAME (a password is best kept in\n" \
     "                      ~/.pgpass or the file PGPASSFILE names, not in the URL)\n"
 
-#define CLI_OPTS_MAX 16
+/* The most options one command declares (cli_parse refuses to run with more,
+ * rather than leave one out). */
+#define CLI_OPTS_MAX 32
 #define CLI_HELP (-1)
 
 /* Whether an argument asks for help. */

@@ -114,7 +114,7 @@ collect_trusted_proxies(int argc, char **argv, const struct cli_opt *opts,
 	struct option long_opts[CLI_OPTS_MAX + 4];
 	int i, n = 0, opt, index, wanted = -1;
 
-	for (i = 0; opts[i].name && n < CLI_OPTS_MAX; i++, n++) {
+	for (i = 0; opts[i].name && n < CLI_OPTS_MAX; i++, n++) { /* cli_parse checked the count */
 		long_opts[n] = (struct option){ opts[i].name,
 			opts[i].has_arg ? required_argument : no_argument, NULL, 256 + i };
 		if (strcmp(opts[i].name, "trusted-proxy") == 0)
