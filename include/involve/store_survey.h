@@ -1,0 +1,178 @@
+/*
+ * store_survey.h - the store's surveys and their responses (see store.h
+ * for what every store function promises: durability, rules checked
+ * inside the change's transaction, audit, memory).
+ *
+ * The store keeps a survey's definition as the canonical JSON text the
+ * domain wrote (survey.h) and never reads it: whether a change keeps the
+ * answers already given meaningful is the caller's question to the domain
+ * (survey_def_check_change), and the store only makes sure that the
+ * survey it asked about is the one it changes (the version) and that a
+ * change the domain called breaking finds no responses.
+ *
+ * Results are kept as counts (table survey_tally), added to by each
+ * submission in its own transaction and taken away by a withdrawal, so
+ * reading the results never scans the responses.  What a response counts
+ * is the domain's (survey_answers_tally); the store adds what it is given.
+ */
+#ifndef INVOLVE_STORE_SURVEY_H
+#define INVOLVE_STORE_SURVEY_H
+
+#include "involve/store.h"
+#include "involve/survey.h"
+#include "involve/survey_answers.h"
+
+/* ---- surveys --------------------------------------------------------------------------- */
+
+typedef int (*store_survey_fn)(void *arg, const struct survey *sv);
+
+/* Keeps a new survey (title, who, times, definition, next_option_id of
+ * sv) as version 1, with its first entry in the version history; sets
+ * sv->id, sv->created_at, sv->updated_at and sv->version. */
+int store_survey_create(struct store *s, const struct actor *who, struct survey *sv);
+/* The survey in a, with its count of responses.  ERR_NOTFOUND. */
+int store_survey_get(struct store *s, struct arena *a, int64_t id, struct survey **out);
+/* Surveys of an organisation, newest first, with id < before_id (0: from
+ * the newest), at most limit (at most STORE_LIST_MAX), read into a. */
+int store_survey_each(struct store *s, struct arena *a, int64_t org_id, int64_t before_id,
+    int limit, store_survey_fn fn, void *arg);
+/*
+ * Replaces title, who, times, definition and next_option_id of survey
+ * sv->id (of organisation sv->org_id) when it is still at version
+ * `expected_version`, survey_check_edit allows it at now, and, for a
+ * `breaking` change, it has no responses (partial ones included).  The
+ * version goes up by one and the new one joins the history.  Sets
+ * sv->version and sv->updated_at.  ERR_NOTFOUND; ERR_CONFLICT with the
+ * reason in e (field "survey"; "version" when someone else changed it
+ * meanwhile).
+ */
+int store_survey_update(struct store *s, const struct actor *who, struct survey *sv,
+    int expected_version, bool breaking, int64_t now, struct errors *e);
+/* Opens (survey_check_open) or closes (survey_check_close) a survey of
+ * the actor's organisation.  ERR_NOTFOUND, ERR_CONFLICT. */
+int store_survey_open(struct store *s, const struct actor *who, int64_t survey_id, int64_t now,
+    struct errors *e);
+int store_survey_close(struct store *s, const struct actor *who, int64_t survey_id, int64_t now,
+    struct errors *e);
+/* Deletes a survey of the actor's organisation with its responses,
+ * counts and history. */
+int store_survey_delete(struct store *s, const struct actor *who, int64_t survey_id);
+
+struct survey_version {
+	int version;
+	struct str title;
+	struct str definition;
+	int64_t changed_at;
+	struct str changed_by; /* the actor's name */
+};
+typedef int (*store_survey_version_fn)(void *arg, const struct survey_version *v);
+/* The survey's versions, newest first, read into a. */
+int store_survey_versions(struct store *s, struct arena *a, int64_t survey_id,
+    store_survey_version_fn fn, void *arg);
+
+/* ---- responses --------------------------------------------------------------------------- */
+
+enum response_state {
+	RESPONSE_PARTIAL,   /* begun, kept for resuming */
+	RESPONSE_SUBMITTED,
+	RESPONSE_WITHDRAWN, /* by the respondent; its answers are gone */
+};
+const char *response_state_name(enum response_state st); /* "partial", ... */
+
+struct survey_response {
+	int64_t id;
+	int64_t survey_id;
+	enum survey_channel channel;
+	enum response_state state;
+	int version;          /* of the definition it answered */
+	struct str answers;   /* survey_answers_write's text; "" once withdrawn */
+	struct str page;      /* partial: the key of the page to go on from */
+	int64_t created_at;
+	int64_t updated_at;
+	int64_t submitted_at; /* 0 while partial */
+	int64_t entered_by;   /* the staff user who keyed it in; 0: the respondent */
+};
+
+/* A response's private link (to resume, and to withdraw) is a random
+ * token the respondent holds; the store keeps only its keyed hash. */
+struct response_submit {
+	int64_t survey_id;
+	int version;
+	enum survey_channel channel;
+	struct str answers;          /* survey_answers_write's text */
+	int tally_n;
+	const struct survey_tally_item *tally; /* survey_answers_tally's items */
+	int64_t entered_by;          /* staff keying it in; 0: the respondent, who
+	                              * may answer only while the survey is open */
+	bool has_respondent;         /* one response per browser */
+	unsigned char respondent[STORE_HASH_SIZE];
+	bool has_link;               /* the private link: a partial response with
+	                              * this link becomes the submitted one */
+	unsigned char link[STORE_HASH_SIZE];
+	int64_t now;
+};
+
+/*
+ * Submits a response.  Returns at once; done is called on the writer's
+ * thread once its transaction has committed (0, with *id set), or with
+ * ERR_DUPLICATE (this respondent has a submitted response, or the link's
+ * response is submitted already), ERR_CONFLICT (the survey is not open at
+ * commit time; staff may key responses into an open or closed survey),
+ * ERR_NOTFOUND, ERR_FULL or ERR_IO.  The tally items are added in the same
+ * transaction.  r and what it points to are copied into a, which must
+ * outlive the call to done.  Returns non-zero (never calling done) only
+ * when it could not be queued (ERR_BUSY, ERR_NOMEM).
+ */
+int store_response_submit(struct store *s, struct arena *a, const struct response_submit *r,
+    int64_t *id, store_done_fn done, void *arg);
+/* store_response_submit, waiting for the commit: for the command line and
+ * for tests. */
+int store_response_submit_wait(struct store *s, const struct response_submit *r, int64_t *id);
+
+/*
+ * Keeps a partial response under its link: creates it, or replaces the
+ * answers and page of the partial response that has the link.  ERR_CONFLICT
+ * when the link's response is no longer partial or the survey is not open;
+ * ERR_DUPLICATE when the respondent has submitted a response already.
+ */
+int store_response_save(struct store *s, int64_t survey_id, int version,
+    const unsigned char link[STORE_HASH_SIZE], const unsigned char *respondent,
+    struct str answers, struct str page, int64_t now, int64_t *id);
+/* The response that has this link, in a.  ERR_NOTFOUND. */
+int store_response_by_link(struct store *s, struct arena *a, int64_t survey_id,
+    const unsigned char link[STORE_HASH_SIZE], struct survey_response **out);
+/* A response by id, in a.  ERR_NOTFOUND. */
+int store_response_get(struct store *s, struct arena *a, int64_t survey_id, int64_t id,
+    struct survey_response **out);
+/*
+ * The respondent withdraws the submitted response that has the link,
+ * while the survey is open: its answers are deleted and its tally items
+ * (the caller's survey_answers_tally of them) taken away.  ERR_NOTFOUND;
+ * ERR_CONFLICT when it is not submitted or the survey has closed.
+ */
+int store_response_withdraw(struct store *s, int64_t survey_id,
+    const unsigned char link[STORE_HASH_SIZE], const struct survey_tally_item *tally,
+    int tally_n, int64_t now);
+/*
+ * Staff correct a response they keyed in (entered_by not 0): the answers
+ * are replaced, the old items taken away and the new ones added, and the
+ * change is audited with both versions.  ERR_NOTFOUND; ERR_DENIED for a
+ * response the respondent gave.
+ */
+int store_response_correct(struct store *s, const struct actor *who, int64_t survey_id,
+    int64_t id, struct str answers, const struct survey_tally_item *old_tally, int old_n,
+    const struct survey_tally_item *new_tally, int new_n, int64_t now);
+
+typedef int (*store_response_fn)(void *arg, const struct survey_response *r);
+/* Submitted responses of a survey in id order, with id > after_id, at
+ * most limit (0: all), streamed: each row lives only during its call.
+ * A return of non-zero from fn stops the walk and is returned. */
+int store_response_each(struct store *s, int64_t survey_id, int64_t after_id, int64_t limit,
+    store_response_fn fn, void *arg);
+
+/* The survey's counts (survey_answers_tally's items as summed), each row
+ * living only during its call. */
+typedef int (*store_tally_fn)(void *arg, const struct survey_tally_item *item);
+int store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, void *arg);
+
+#endif
