@@ -130,6 +130,20 @@ db_bind_int(struct db_stmt *st, int i, int64_t v)
 }
 
 void
+db_bind_double(struct db_stmt *st, int i, double v)
+{
+	if (!st->failed)
+		st->driver->bind_double(st, i, v);
+}
+
+void
+db_bind_null(struct db_stmt *st, int i)
+{
+	if (!st->failed)
+		st->driver->bind_null(st, i);
+}
+
+void
 db_bind_text(struct db_stmt *st, int i, struct str s)
 {
 	if (!st->failed)
@@ -175,6 +189,12 @@ int64_t
 db_col_int(struct db_stmt *st, int col)
 {
 	return st->driver->col_int(st, col);
+}
+
+double
+db_col_double(struct db_stmt *st, int col)
+{
+	return st->driver->col_double(st, col);
 }
 
 struct str

@@ -91,8 +91,11 @@ enum {
 struct db_stmt *db_prepare(struct db_conn *c, const char *sql);
 
 /* Parameters are numbered from 1.  Text and bytes are borrowed: they must
- * stay unchanged until the statement is stepped for the last time. */
+ * stay unchanged until the statement is stepped for the last time.  A
+ * parameter bound with db_bind_null (or not bound at all) is NULL. */
 void db_bind_int(struct db_stmt *st, int i, int64_t v);
+void db_bind_double(struct db_stmt *st, int i, double v);
+void db_bind_null(struct db_stmt *st, int i);
 void db_bind_text(struct db_stmt *st, int i, struct str s);
 void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
 
@@ -109,8 +112,10 @@ int64_t db_changes(struct db_stmt *st);
 
 /* Columns of the current row, numbered from 0.  Text and bytes stay valid
  * until the statement steps again or is prepared again; text is
- * NUL-terminated.  A NULL reads as 0 or "". */
+ * NUL-terminated.  A NULL reads as 0 or "".  db_col_double reads a
+ * DOUBLE PRECISION column (or a whole number, converted). */
 int64_t db_col_int(struct db_stmt *st, int col);
+double db_col_double(struct db_stmt *st, int col);
 struct str db_col_text(struct db_stmt *st, int col);
 struct str db_col_blob(struct db_stmt *st, int col);
 bool db_col_null(struct db_stmt *st, int col);
