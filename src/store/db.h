@@ -13,7 +13,8 @@
  *   - db_write: run a function in a transaction, returning once it is
  *     committed (durable) or rolled back;
  *   - db_submit: hand a job to the group-commit writer, which commits many
- *     jobs in one transaction and calls each back once it is durable.
+ *     jobs in one transaction and calls each back once it is durable; a
+ *     kind of job may run each of its jobs under a savepoint (db_savepoint).
  *
  * SQL both engines accept is the rule (SQLite 3.40 knows RETURNING and
  * ON CONFLICT).  Two small differences are the drivers' to absorb:
@@ -186,6 +187,18 @@ struct db_job {
 	int rc;
 	struct db_job *next; /* the writer's */
 };
+
+/* Whether rc is a failure of the database (ERR_IO, ERR_FULL, ERR_BUSY,
+ * ERR_NOMEM), which fails a whole batch, rather than a refusal of one job. */
+bool db_failed(int rc);
+
+/*
+ * For a kind's run: runs fn(c, arg) under a savepoint of the batch's
+ * transaction, so that a job fn refuses (any result that is not 0 and not
+ * db_failed) leaves nothing written while the batch goes on.  Returns fn's
+ * result; a database failure is the batch's to return.
+ */
+int db_savepoint(struct db_conn *c, db_fn fn, void *arg);
 
 /* Whether the writer's connection commits durably (see driver.h). */
 int db_is_durable(struct db *db, bool *out);
