@@ -3,9 +3,10 @@
  *
  * One store, whatever the database: store_open picks the engine from a URL
  * ("sqlite:PATH" or "postgresql://..."), and each area (organisations and
- * staff, polls and ballots, site pages, the audit log) is written once
- * against the database interface in src/store/db.h.  The web and CLI layers
- * never see SQL or know which database is underneath.
+ * staff, polls and ballots, site pages, the audit log here; surveys and
+ * their responses in store_survey.h) is written once against the database
+ * interface in src/store/db.h.  The web and CLI layers never see SQL or
+ * know which database is underneath.
  *
  * Durability: a write returns (or calls its completion) only after its
  * transaction has committed to disk.  Writes from many requests are

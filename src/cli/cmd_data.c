@@ -224,6 +224,6 @@ cmd_migrate_data(int argc, char **argv)
 		total += report.tables[i].rows;
 	printf("Copied %lld rows:\n", (long long)total);
 	for (i = 0; i < report.n; i++)
-		printf("  %-12s %lld\n", report.tables[i].table, (long long)report.tables[i].rows);
+		printf("  %-16s %lld\n", report.tables[i].table, (long long)report.tables[i].rows);
 	return CLI_OK;
 }

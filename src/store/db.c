@@ -15,8 +15,8 @@
  *
  * Consecutive jobs of one kind are handed to their kind together, so a kind
  * can write a whole run with a few statements (ballots do).  db_write's
- * jobs run one at a time, each under a savepoint, so one that fails is
- * undone alone.
+ * jobs run one at a time, each under a savepoint (db_savepoint), so one
+ * that fails is undone alone.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -130,6 +130,20 @@ db_bind_int(struct db_stmt *st, int i, int64_t v)
 }
 
 void
+db_bind_double(struct db_stmt *st, int i, double v)
+{
+	if (!st->failed)
+		st->driver->bind_double(st, i, v);
+}
+
+void
+db_bind_null(struct db_stmt *st, int i)
+{
+	if (!st->failed)
+		st->driver->bind_null(st, i);
+}
+
+void
 db_bind_text(struct db_stmt *st, int i, struct str s)
 {
 	if (!st->failed)
@@ -175,6 +189,12 @@ int64_t
 db_col_int(struct db_stmt *st, int col)
 {
 	return st->driver->col_int(st, col);
+}
+
+double
+db_col_double(struct db_stmt *st, int col)
+{
+	return st->driver->col_double(st, col);
 }
 
 struct str
@@ -400,6 +420,34 @@ struct call_job {
 	bool finished;
 };
 
+bool
+db_failed(int rc)
+{
+	return rc == ERR_IO || rc == ERR_FULL || rc == ERR_BUSY || rc == ERR_NOMEM;
+}
+
+int
+db_savepoint(struct db_conn *c, db_fn fn, void *arg)
+{
+	int rc;
+
+	/* A statement left in the middle of its rows (an INSERT ... RETURNING
+	 * read once, a row locked with db_row) would keep the savepoint from
+	 * opening or ending. */
+	c->driver->release(c);
+	if ((rc = run_sql(c, "SAVEPOINT job")) != 0)
+		return rc;
+	rc = fn(c, arg);
+	c->driver->release(c);
+	if (db_failed(rc))
+		return rc; /* the database failed: the whole batch goes */
+	if (rc != 0 && run_sql(c, "ROLLBACK TO job") != 0)
+		return ERR_IO;
+	if (run_sql(c, "RELEASE job") != 0)
+		return ERR_IO;
+	return rc;
+}
+
 static int
 call_run(struct db_conn *c, struct db_job **jobs, int n)
 {
@@ -408,19 +456,10 @@ call_run(struct db_conn *c, struct db_job **jobs, int n)
 
 	for (i = 0; i < n; i++) {
 		j = (struct call_job *)jobs[i];
-		if ((rc = run_sql(c, "SAVEPOINT job")) != 0)
+		rc = db_savepoint(c, j->fn, j->arg);
+		if (db_failed(rc))
 			return rc;
-		rc = j->fn(c, j->arg);
-		/* A statement left in the middle of its rows (an INSERT ...
-		 * RETURNING read once) would keep the savepoint from ending. */
-		c->driver->release(c);
-		if (rc == ERR_IO || rc == ERR_FULL || rc == ERR_BUSY || rc == ERR_NOMEM)
-			return rc; /* the database failed: the whole batch goes */
 		j->job.rc = rc;
-		if (rc != 0 && run_sql(c, "ROLLBACK TO job") != 0)
-			return ERR_IO;
-		if (run_sql(c, "RELEASE job") != 0)
-			return ERR_IO;
 	}
 	return 0;
 }

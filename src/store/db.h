@@ -13,7 +13,8 @@
  *   - db_write: run a function in a transaction, returning once it is
  *     committed (durable) or rolled back;
  *   - db_submit: hand a job to the group-commit writer, which commits many
- *     jobs in one transaction and calls each back once it is durable.
+ *     jobs in one transaction and calls each back once it is durable; a
+ *     kind of job may run each of its jobs under a savepoint (db_savepoint).
  *
  * SQL both engines accept is the rule (SQLite 3.40 knows RETURNING and
  * ON CONFLICT).  Two small differences are the drivers' to absorb:
@@ -91,8 +92,11 @@ enum {
 struct db_stmt *db_prepare(struct db_conn *c, const char *sql);
 
 /* Parameters are numbered from 1.  Text and bytes are borrowed: they must
- * stay unchanged until the statement is stepped for the last time. */
+ * stay unchanged until the statement is stepped for the last time.  A
+ * parameter bound with db_bind_null (or not bound at all) is NULL. */
 void db_bind_int(struct db_stmt *st, int i, int64_t v);
+void db_bind_double(struct db_stmt *st, int i, double v);
+void db_bind_null(struct db_stmt *st, int i);
 void db_bind_text(struct db_stmt *st, int i, struct str s);
 void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
 
@@ -109,8 +113,10 @@ int64_t db_changes(struct db_stmt *st);
 
 /* Columns of the current row, numbered from 0.  Text and bytes stay valid
  * until the statement steps again or is prepared again; text is
- * NUL-terminated.  A NULL reads as 0 or "". */
+ * NUL-terminated.  A NULL reads as 0 or "".  db_col_double reads a
+ * DOUBLE PRECISION column (or a whole number, converted). */
 int64_t db_col_int(struct db_stmt *st, int col);
+double db_col_double(struct db_stmt *st, int col);
 struct str db_col_text(struct db_stmt *st, int col);
 struct str db_col_blob(struct db_stmt *st, int col);
 bool db_col_null(struct db_stmt *st, int col);
@@ -181,6 +187,18 @@ struct db_job {
 	int rc;
 	struct db_job *next; /* the writer's */
 };
+
+/* Whether rc is a failure of the database (ERR_IO, ERR_FULL, ERR_BUSY,
+ * ERR_NOMEM), which fails a whole batch, rather than a refusal of one job. */
+bool db_failed(int rc);
+
+/*
+ * For a kind's run: runs fn(c, arg) under a savepoint of the batch's
+ * transaction, so that a job fn refuses (any result that is not 0 and not
+ * db_failed) leaves nothing written while the batch goes on.  Returns fn's
+ * result; a database failure is the batch's to return.
+ */
+int db_savepoint(struct db_conn *c, db_fn fn, void *arg);
 
 /* Whether the writer's connection commits durably (see driver.h). */
 int db_is_durable(struct db *db, bool *out);

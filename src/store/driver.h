@@ -33,11 +33,14 @@ struct db_driver {
 	void (*stmt_reset)(struct db_stmt *st);
 	void (*stmt_free)(struct db_stmt *st);
 	void (*bind_int)(struct db_stmt *st, int i, int64_t v);
+	void (*bind_double)(struct db_stmt *st, int i, double v);
+	void (*bind_null)(struct db_stmt *st, int i);
 	void (*bind_text)(struct db_stmt *st, int i, struct str s);
 	void (*bind_blob)(struct db_stmt *st, int i, const void *p, size_t n);
 	int (*step)(struct db_stmt *st);
 	int64_t (*changes)(struct db_stmt *st);
 	int64_t (*col_int)(struct db_stmt *st, int col);
+	double (*col_double)(struct db_stmt *st, int col);
 	struct str (*col_text)(struct db_stmt *st, int col);
 	struct str (*col_blob)(struct db_stmt *st, int col);
 	bool (*col_null)(struct db_stmt *st, int col);

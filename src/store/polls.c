@@ -292,16 +292,6 @@ poll_update_fn(struct db_conn *c, void *arg)
 	return rc;
 }
 
-/* Hands the domain's reason for a refusal to the caller. */
-static void
-pass_errors(const struct errors *from, struct errors *to)
-{
-	int i;
-
-	for (i = 0; to && i < from->n; i++)
-		errors_add(to, from->list[i].field, "%s", from->list[i].detail);
-}
-
 int
 store_poll_update(struct store *s, const struct actor *who, const struct poll *p, int64_t now,
     struct errors *e)
@@ -311,7 +301,7 @@ store_poll_update(struct store *s, const struct actor *who, const struct poll *p
 
 	errors_init(&j.e);
 	rc = db_write(s->db, poll_update_fn, &j);
-	pass_errors(&j.e, e);
+	store_errors_pass(&j.e, e);
 	return rc;
 }
 
@@ -359,7 +349,7 @@ poll_transition(struct store *s, const struct actor *who, int64_t poll_id, int64
 
 	errors_init(&j.e);
 	rc = db_write(s->db, poll_transition_fn, &j);
-	pass_errors(&j.e, e);
+	store_errors_pass(&j.e, e);
 	return rc;
 }
 

@@ -1,7 +1,7 @@
 /*
  * store.c - opening and closing the store (see store.h): the database
  * behind it and the keys it holds.  The operations live by area in
- * staff.c, polls.c, ballots.c, site.c and audit.c.
+ * staff.c, polls.c, ballots.c, surveys.c, responses.c, site.c and audit.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,15 @@ int64_t
 store_now(void)
 {
 	return (int64_t)time(NULL);
+}
+
+void
+store_errors_pass(const struct errors *from, struct errors *to)
+{
+	int i;
+
+	for (i = 0; to && i < from->n; i++)
+		errors_add(to, from->list[i].field, "%s", from->list[i].detail);
 }
 
 static int

@@ -1,6 +1,7 @@
 /*
  * store_priv.h - what the store's area files (staff.c, polls.c, ballots.c,
- * site.c, audit.c) share: the store itself and the audit log's writer.
+ * surveys.c, responses.c, site.c, audit.c) share: the store itself, the
+ * audit log's writer and the lock every change of a survey takes.
  *
  * Adding an area is one file here (its operations, in SQL both engines
  * accept, through db.h), one migration in data/migrations and its rules in
@@ -51,6 +52,21 @@ int store_audit_append(struct store *s, struct db_conn *c, const struct actor *w
 /* Ends every session of a user and revokes their API tokens, inside the
  * caller's change (a new password, a disabled account). */
 int store_user_end_access(struct db_conn *c, int64_t user_id, int64_t now);
+
+/* Hands the domain's reasons for a refusal, gathered inside a change's
+ * transaction, to the caller's errors (which may be NULL). */
+void store_errors_pass(const struct errors *from, struct errors *to);
+
+/*
+ * Locks survey id for a change inside the caller's transaction (c is the
+ * writer's), the row every change of the survey and of its responses locks
+ * first, and reads what the state rules look at into *out: the times,
+ * version, organisation and count of responses, no text.  ERR_NOTFOUND when
+ * there is none, or it is not org_id's (STORE_ANY_ORG: whoever's).
+ */
+#define STORE_ANY_ORG (-1)
+struct survey;
+int store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out);
 
 /* Applies the migrations (migrate.c). */
 int store_migrations_apply(struct store *s);

@@ -77,6 +77,8 @@ xfer_type_name(enum xfer_type type)
 		return "text";
 	case XFER_BLOB:
 		return "bytes";
+	case XFER_REAL:
+		return "a real number";
 	}
 	return "?";
 }

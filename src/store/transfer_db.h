@@ -26,9 +26,10 @@ enum xfer_type {
 	XFER_INT,  /* INTEGER / BIGINT: a 64-bit whole number */
 	XFER_TEXT, /* TEXT: UTF-8 bytes */
 	XFER_BLOB, /* BLOB / BYTEA: bytes */
+	XFER_REAL, /* DOUBLE PRECISION: a 64-bit IEEE 754 number */
 };
 
-#define XFER_COLUMNS_MAX 12
+#define XFER_COLUMNS_MAX 16
 
 struct xfer_column {
 	const char *name;
@@ -54,6 +55,7 @@ extern const int xfer_table_n;
 struct xfer_value {
 	bool null;
 	int64_t i;
+	double d;
 	const unsigned char *p;
 	size_t n;
 };
@@ -133,7 +135,7 @@ void xfer_sql_ident(struct buf *b, const char *name);
 void xfer_sql_columns(struct buf *b, const struct xfer_table *t, int n);
 /* "SELECT <columns> FROM <t> ORDER BY <key>" into b. */
 void xfer_sql_select(struct buf *b, const struct xfer_table *t);
-/* "a whole number", "text", "bytes": for messages. */
+/* "a whole number", "text", "bytes", "a real number": for messages. */
 const char *xfer_type_name(enum xfer_type type);
 
 #endif

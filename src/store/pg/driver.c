@@ -38,6 +38,8 @@
 #define PG_INT2 21
 #define PG_INT4 23
 #define PG_TEXT 25
+#define PG_FLOAT4 700
+#define PG_FLOAT8 701
 
 struct pg_stmt {
 	struct db_stmt base;
@@ -51,7 +53,7 @@ struct pg_stmt {
 	const char *values[DB_PARAMS_MAX];
 	int lengths[DB_PARAMS_MAX];
 	int formats[DB_PARAMS_MAX];
-	uint64_t ints[DB_PARAMS_MAX]; /* int8 values, big-endian */
+	uint64_t ints[DB_PARAMS_MAX]; /* int8 and float8 values, big-endian */
 	PGresult *res;
 	int row, row_n;
 };
@@ -388,6 +390,35 @@ pg_bind_int(struct db_stmt *st, int i, int64_t v)
 }
 
 static void
+pg_bind_double(struct db_stmt *st, int i, double v)
+{
+	struct pg_stmt *s = PS(st);
+	uint64_t bits;
+
+	if (!param_ok(s, i--))
+		return;
+	/* float8's binary form: the IEEE 754 bits, most significant first. */
+	memcpy(&bits, &v, 8);
+	s->ints[i] = htobe64(bits);
+	s->types[i] = PG_FLOAT8;
+	s->values[i] = (const char *)&s->ints[i];
+	s->lengths[i] = 8;
+}
+
+/* A NULL leaves the type to the server (0): see prepare_on_server. */
+static void
+pg_bind_null(struct db_stmt *st, int i)
+{
+	struct pg_stmt *s = PS(st);
+
+	if (!param_ok(s, i--))
+		return;
+	s->types[i] = 0;
+	s->values[i] = NULL;
+	s->lengths[i] = 0;
+}
+
+static void
 pg_bind_text(struct db_stmt *st, int i, struct str v)
 {
 	struct pg_stmt *s = PS(st);
@@ -419,8 +450,13 @@ prepare_on_server(struct pg_stmt *s)
 	struct pg_conn *c = s->conn;
 	char sql[32];
 	PGresult *r;
-	int rc;
+	int rc, i;
 
+	/* A NULL fits whatever type the statement was prepared with, so a
+	 * parameter that is sometimes NULL does not prepare it again. */
+	for (i = 0; s->prepared && i < s->param_n; i++)
+		if (s->types[i] == 0 && s->values[i] == NULL)
+			s->types[i] = s->prepared_types[i];
 	if (s->prepared && memcmp(s->prepared_types, s->types,
 	    (size_t)s->param_n * sizeof(Oid)) == 0)
 		return 0;
@@ -527,6 +563,34 @@ pg_col_int(struct db_stmt *st, int col)
 	return 0;
 }
 
+static double
+pg_col_double(struct db_stmt *st, int col)
+{
+	struct pg_stmt *s = PS(st);
+	const char *p;
+	uint64_t u64;
+	uint32_t u32;
+	double d;
+	float f;
+
+	if (pg_col_null(st, col))
+		return 0;
+	p = PQgetvalue(s->res, s->row, col);
+	switch (PQftype(s->res, col)) {
+	case PG_FLOAT8:
+		memcpy(&u64, p, 8);
+		u64 = be64toh(u64);
+		memcpy(&d, &u64, 8);
+		return d;
+	case PG_FLOAT4:
+		memcpy(&u32, p, 4);
+		u32 = be32toh(u32);
+		memcpy(&f, &u32, 4);
+		return f;
+	}
+	return (double)pg_col_int(st, col);
+}
+
 static struct str
 pg_col_text(struct db_stmt *st, int col)
 {
@@ -609,11 +673,14 @@ const struct db_driver db_pg_driver = {
 	.stmt_reset = pg_stmt_reset,
 	.stmt_free = pg_stmt_free,
 	.bind_int = pg_bind_int,
+	.bind_double = pg_bind_double,
+	.bind_null = pg_bind_null,
 	.bind_text = pg_bind_text,
 	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.changes = pg_changes,
 	.col_int = pg_col_int,
+	.col_double = pg_col_double,
 	.col_text = pg_col_text,
 	.col_blob = pg_col_blob,
 	.col_null = pg_col_null,

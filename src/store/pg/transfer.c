@@ -26,6 +26,7 @@
 #define PG_INT2 21
 #define PG_INT4 23
 #define PG_TEXT 25
+#define PG_FLOAT8 701
 #define PG_VARCHAR 1043
 
 /* COPY data is handed to libpq in pieces of about this size. */
@@ -180,6 +181,8 @@ type_fits(enum xfer_type want, Oid type)
 		return type == PG_TEXT || type == PG_VARCHAR;
 	case XFER_BLOB:
 		return type == PG_BYTEA;
+	case XFER_REAL:
+		return type == PG_FLOAT8;
 	}
 	return false;
 }
@@ -209,6 +212,20 @@ get_int(const char *p, int len, int64_t *out)
 	return false;
 }
 
+/* A float8 in binary form: its IEEE 754 bits, most significant first. */
+static bool
+get_double(const char *p, int len, double *out)
+{
+	uint64_t u64;
+
+	if (len != 8)
+		return false;
+	memcpy(&u64, p, 8);
+	u64 = be64toh(u64);
+	memcpy(out, &u64, 8);
+	return true;
+}
+
 static int
 read_row(struct pg_xfer *x, const struct xfer_table *t, const PGresult *r, int64_t n,
     xfer_row_fn fn, void *arg)
@@ -223,6 +240,12 @@ read_row(struct pg_xfer *x, const struct xfer_table *t, const PGresult *r, int64
 		} else if (t->columns[i].type == XFER_INT) {
 			if (!get_int(PQgetvalue(r, 0, i), PQgetlength(r, 0, i), &row[i].i)) {
 				xfer_error(&x->base, "table %s, row %lld: column %s is not a whole "
+				    "number", t->name, (long long)n, t->columns[i].name);
+				return ERR_INVALID;
+			}
+		} else if (t->columns[i].type == XFER_REAL) {
+			if (!get_double(PQgetvalue(r, 0, i), PQgetlength(r, 0, i), &row[i].d)) {
+				xfer_error(&x->base, "table %s, row %lld: column %s is not a real "
 				    "number", t->name, (long long)n, t->columns[i].name);
 				return ERR_INVALID;
 			}
@@ -378,6 +401,9 @@ px_write_row(struct xfer_db *d, const struct xfer_value *row)
 			buf_add_c(&x->out, "\\N");
 		else if (t->columns[i].type == XFER_INT)
 			buf_printf(&x->out, "%lld", (long long)row[i].i);
+		else if (t->columns[i].type == XFER_REAL)
+			/* 17 significant digits read back as the same double. */
+			buf_printf(&x->out, "%.17g", row[i].d);
 		else if (t->columns[i].type == XFER_BLOB)
 			add_bytes(&x->out, &row[i]);
 		else if ((rc = add_text(x, &row[i], t->columns[i].name)) != 0)

@@ -167,6 +167,18 @@ sq_bind_int(struct db_stmt *st, int i, int64_t v)
 }
 
 static void
+sq_bind_double(struct db_stmt *st, int i, double v)
+{
+	sqlite3_bind_double(SS(st)->st, i, v);
+}
+
+static void
+sq_bind_null(struct db_stmt *st, int i)
+{
+	sqlite3_bind_null(SS(st)->st, i);
+}
+
+static void
 sq_bind_text(struct db_stmt *st, int i, struct str s)
 {
 	sqlite3_bind_text(SS(st)->st, i, s.p ? s.p : "", (int)s.n, SQLITE_STATIC);
@@ -206,6 +218,12 @@ static int64_t
 sq_col_int(struct db_stmt *st, int col)
 {
 	return sqlite3_column_int64(SS(st)->st, col);
+}
+
+static double
+sq_col_double(struct db_stmt *st, int col)
+{
+	return sqlite3_column_double(SS(st)->st, col);
 }
 
 static struct str
@@ -290,11 +308,14 @@ const struct db_driver db_sqlite_driver = {
 	.stmt_reset = sq_stmt_reset,
 	.stmt_free = sq_stmt_free,
 	.bind_int = sq_bind_int,
+	.bind_double = sq_bind_double,
+	.bind_null = sq_bind_null,
 	.bind_text = sq_bind_text,
 	.bind_blob = sq_bind_blob,
 	.step = sq_step,
 	.changes = sq_changes,
 	.col_int = sq_col_int,
+	.col_double = sq_col_double,
 	.col_text = sq_col_text,
 	.col_blob = sq_col_blob,
 	.col_null = sq_col_null,

@@ -165,6 +165,10 @@ get_value(struct sqlite_xfer *x, sqlite3_stmt *st, const struct xfer_table *t, i
 		v->n = (size_t)sqlite3_column_bytes(st, i);
 		return v->p || v->n == 0 ? 0 : ERR_NOMEM;
 	}
+	if (want == XFER_REAL && type == SQLITE_FLOAT) {
+		v->d = sqlite3_column_double(st, i);
+		return 0;
+	}
 	if (want == XFER_BLOB && type == SQLITE_BLOB) {
 		v->p = sqlite3_column_blob(st, i);
 		v->n = (size_t)sqlite3_column_bytes(st, i);
@@ -245,6 +249,8 @@ sx_write_row(struct xfer_db *d, const struct xfer_value *row)
 			rc = sqlite3_bind_null(st, i + 1);
 		else if (t->columns[i].type == XFER_INT)
 			rc = sqlite3_bind_int64(st, i + 1, v->i);
+		else if (t->columns[i].type == XFER_REAL)
+			rc = sqlite3_bind_double(st, i + 1, v->d);
 		else if (t->columns[i].type == XFER_TEXT)
 			rc = sqlite3_bind_text64(st, i + 1, v->n ? (const char *)v->p : "", v->n,
 			    SQLITE_TRANSIENT, SQLITE_UTF8);

@@ -55,6 +55,34 @@ raw_exec(const char *sql)
 	}
 }
 
+int64_t
+raw_count(const char *sql)
+{
+	int64_t n;
+
+	if (pg) {
+		PGconn *c = PQconnectdb(url);
+		PGresult *r = PQexec(c, sql);
+
+		cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
+		cr_assert_eq(PQntuples(r), 1, "%s", sql);
+		n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+		sqlite3_stmt *q;
+
+		cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+		cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK, "%s", sql);
+		cr_assert_eq(sqlite3_step(q), SQLITE_ROW, "%s", sql);
+		n = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+	}
+	return n;
+}
+
 struct store *
 open_store(void)
 {

@@ -23,6 +23,8 @@ void store_fixture_setup(void);
 void store_fixture_teardown(void);
 /* Runs SQL behind the store's back, as someone with the database would. */
 void raw_exec(const char *sql);
+/* The whole number sql's one row holds, read behind the store's back. */
+int64_t raw_count(const char *sql);
 /* Another store on the same database (a second app server). */
 struct store *open_store(void);
 /* A new organisation with this slug; its id. */

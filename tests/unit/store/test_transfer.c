@@ -169,7 +169,8 @@ sqlite_count(const char *url, const char *sql)
 
 static const char *const tables[] = { "org", "staff_user", "session", "api_token",
 	"audit_entry", "site_page", "poll", "poll_option", "ballot", "rate_count", "throttle",
-	"recovery_code", "poll_code_batch", "poll_code", "idempotency" };
+	"recovery_code", "poll_code_batch", "poll_code", "idempotency", "survey", "survey_version",
+	"survey_response", "survey_tally" };
 #define TABLE_N (sizeof(tables) / sizeof(tables[0]))
 
 static int64_t
@@ -274,7 +275,23 @@ fill_hard_values(const char *url)
 	    "INSERT INTO ballot (id, poll_id, voter_hash, cast_at, choices) "
 	    "SELECT n * 3, 2, randomblob(16), n, '10' FROM b;"
 	    "INSERT INTO rate_count (net, window_start, n) VALUES "
-	    "('192.0.2.0/24', 9223372036854775807, -9223372036854775808), ('2001:db8::/48', 0, 1);");
+	    "('192.0.2.0/24', 9223372036854775807, -9223372036854775808), ('2001:db8::/48', 0, 1);"
+	    "INSERT INTO survey (id, org_id, title, who, created_at, updated_at, version, "
+	    "definition, next_option_id, responses) VALUES (4, 1, 'Your visit', 'anyone', 1, 2, 3, "
+	    "'[{\"key\":\"p1\",\"questions\":[]}]', 9, 2);"
+	    "INSERT INTO survey_version (survey_id, version, title, definition, changed_at, "
+	    "changed_by) VALUES (4, 1, 'Your visit', '[]', 1, 'a@example.org');"
+	    "INSERT INTO survey_response (id, survey_id, channel, state, version, answers, "
+	    "created_at, updated_at, submitted_at, entered_by, respondent, link) VALUES "
+	    "(1, 4, 'online', 'submitted', 1, '{\"answers\":{}}', 3600, 3600, 3600, 0, "
+	    "randomblob(32), randomblob(32)), "
+	    "(2, 4, 'paper', 'submitted', 1, '{}', 7200, 7200, 7200, 3, NULL, NULL);"
+	    /* Real numbers that a decimal form easily rounds: each must come back
+	     * bit for bit, a whole one (kept by SQLite as an integer on disk) too. */
+	    "INSERT INTO survey_tally (survey_id, question, row_key, value, n, total) VALUES "
+	    "(4, '', '', '', 2, 0.1), (4, 'score', '', '', 2, 3.0), (4, 'big', '', '', 1, 1e308), "
+	    "(4, 'tiny', '', '', 1, 4.9406564584124654e-324), (4, 'third', '', '', 3, 1.0 / 3), "
+	    "(4, 'minus', 'r', 'v', -1, -2.5);");
 	/* Every byte value in one hash, and a body of several COPY pieces with
 	 * escapes throughout. */
 	p = hex;
@@ -351,11 +368,19 @@ Test(transfer, values_survive_sqlite_to_postgresql_and_back_exactly)
 	assert_pg_value(pg, "SELECT length(hash) FROM session WHERE expires_at = 2", "256");
 	assert_pg_value(pg, "SELECT length(hash) FROM session WHERE expires_at = 3", "0");
 	assert_pg_value(pg, "SELECT position FROM poll_option WHERE id = 11", "-2147483648");
+	assert_pg_value(pg, "SELECT total FROM survey_tally WHERE question = ''", "0.1");
+	assert_pg_value(pg, "SELECT total FROM survey_tally WHERE question = 'big'", "1e+308");
+	assert_pg_value(pg, "SELECT total FROM survey_tally WHERE question = 'tiny'", "5e-324");
+	assert_pg_value(pg, "SELECT total = 1::float8 / 3 FROM survey_tally WHERE question = 'third'",
+	    "t");
+	assert_pg_value(pg, "SELECT count(*) FROM survey_response WHERE respondent IS NULL", "1");
 	cr_assert_eq(transfer_copy(pg, back, &r, &e), 0, "%s", first_error(&e));
 	assert_same_sqlite(src, back);
 	assert_same_sqlite(back, src);
 	cr_assert_gt(sqlite_count(src, "SELECT length(CAST(body AS BLOB)) FROM site_page "
 	    "WHERE key = 'home'"), 3 * 65536);
+	cr_assert_eq(sqlite_count(back, "SELECT count(*) FROM survey_tally "
+	    "WHERE typeof(total) = 'real'"), 6);
 }
 
 Test(transfer, postgresql_ids_continue_after_the_copied_ones)
@@ -416,11 +441,11 @@ Test(transfer, refuses_tables_and_columns_it_does_not_know)
 
 	new_sqlite(src, sizeof(src), "src.db", true);
 	new_sqlite(dst, sizeof(dst), "dst.db", true);
-	sqlite_exec(src, "CREATE TABLE survey (id INTEGER PRIMARY KEY)");
+	sqlite_exec(src, "CREATE TABLE meeting (id INTEGER PRIMARY KEY)");
 	errors_init(&e);
 	cr_assert_eq(transfer_copy(src, dst, NULL, &e), ERR_INVALID);
-	cr_assert(strstr(first_error(&e), "table survey") != NULL, "%s", first_error(&e));
-	sqlite_exec(src, "DROP TABLE survey; ALTER TABLE poll ADD COLUMN colour TEXT");
+	cr_assert(strstr(first_error(&e), "table meeting") != NULL, "%s", first_error(&e));
+	sqlite_exec(src, "DROP TABLE meeting; ALTER TABLE poll ADD COLUMN colour TEXT");
 	errors_init(&e);
 	cr_assert_eq(transfer_copy(src, dst, NULL, &e), ERR_INVALID);
 	cr_assert(strstr(first_error(&e), "column colour") != NULL, "%s", first_error(&e));
@@ -445,6 +470,17 @@ Test(transfer, a_value_that_cannot_move_exactly_stops_the_copy)
 	cr_assert(strstr(first_error(&e), "table org, row 1: column created_at holds text") !=
 	    NULL, "%s", first_error(&e));
 	assert_pg_value(pg, "SELECT count(*) FROM org", "0");
+	/* Nor text in a real number's column. */
+	sqlite_exec(src, "UPDATE org SET created_at = 1; "
+	    "INSERT INTO survey (id, org_id, title, who, created_at, updated_at, version, "
+	    "definition, next_option_id) VALUES (4, 1, 'Your visit', 'anyone', 1, 1, 1, '[]', 1); "
+	    "INSERT INTO survey_tally (survey_id, question, row_key, value, n, total) "
+	    "VALUES (4, '', '', '', 1, 'many')");
+	errors_init(&e);
+	cr_assert_eq(transfer_copy(src, pg, NULL, &e), ERR_INVALID);
+	cr_assert(strstr(first_error(&e), "column total holds text where a real number belongs") !=
+	    NULL, "%s", first_error(&e));
+	assert_pg_value(pg, "SELECT count(*) FROM survey", "0");
 }
 
 Test(transfer, a_failure_half_way_leaves_the_target_empty)
@@ -458,8 +494,8 @@ Test(transfer, a_failure_half_way_leaves_the_target_empty)
 	new_pg(pg, sizeof(pg), true);
 	/* The last table holds bytes that are not UTF-8: PostgreSQL refuses
 	 * them after every other table has been written. */
-	sqlite_exec(src, "INSERT INTO rate_count (net, window_start, n) "
-	    "VALUES (CAST(X'C328' AS TEXT), 5, 5)");
+	sqlite_exec(src, "INSERT INTO survey_tally (survey_id, question, row_key, value, n, total) "
+	    "VALUES (4, CAST(X'C328' AS TEXT), '', '', 5, 5)");
 	errors_init(&e);
 	cr_assert_eq(transfer_copy(src, pg, NULL, &e), ERR_IO);
 	cr_assert(strstr(first_error(&e), "UTF8") != NULL, "%s", first_error(&e));
@@ -470,7 +506,7 @@ Test(transfer, a_failure_half_way_leaves_the_target_empty)
 		assert_pg_value(pg, sql, "0");
 	}
 	/* A NUL inside text, which PostgreSQL text cannot hold, is named. */
-	sqlite_exec(src, "DELETE FROM rate_count WHERE window_start = 5; "
+	sqlite_exec(src, "DELETE FROM survey_tally WHERE n = 5; "
 	    "UPDATE org SET name = CAST(X'4100420043' AS TEXT) WHERE id = 1");
 	errors_init(&e);
 	cr_assert_eq(transfer_copy(src, pg, NULL, &e), ERR_INVALID);

@@ -1,0 +1,866 @@
+/*
+ * responses.c - survey responses (store_survey.h): submitted through the
+ * group-commit writer, kept partial for resuming, withdrawn by the
+ * respondent, corrected by staff; and the counts the results are read from.
+ *
+ * A submission is a job for the writer (db_submit), as a ballot is.  A run
+ * of them is written in the batch's transaction:
+ *
+ *   1. lock each survey of the run (FOR UPDATE, in id order, so two
+ *      servers' batches never deadlock) and read its state: a close or an
+ *      edit on any server waits for this batch, or this batch sees it;
+ *   2. each response under a savepoint of its own (db_savepoint), so one
+ *      that is refused leaves nothing written: check the survey's state at
+ *      the response's time; find the partial response it completes (the
+ *      one with its link, else its browser's); refuse a second submitted
+ *      response from one browser; write it, add its tally items (an upsert
+ *      each) and count it in the survey's row; and audit one staff keyed
+ *      in, as their change.
+ *
+ * Saving, withdrawing and correcting are each a db_write that locks the
+ * survey's row first too, so what each checks before it writes still holds
+ * when it commits, whatever other servers do meanwhile.
+ *
+ * One browser, one response: respondent (the caller's keyed hash of the
+ * browser's cookie) is unique per survey among partial and submitted
+ * responses (data/migrations/004_surveys.sql), and cleared when a response
+ * is withdrawn, so that the browser may answer again.
+ *
+ * A response's times are kept to the hour only, as a ballot's are: to the
+ * second, the time in a web server's or a proxy's log would link an address
+ * to the answers.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "involve/store_survey.h"
+#include "involve/text.h"
+#include "store_priv.h"
+
+#define RESPONSE_TIME_GRAIN 3600
+#define RESPONSE_TIME(now) ((now) - (now) % RESPONSE_TIME_GRAIN)
+
+/* What the audit log keeps of a corrected response's answers, old and new
+ * each: its detail holds AUDIT_DETAIL_MAX bytes in all. */
+#define RESPONSE_AUDIT_ANSWERS_MAX ((AUDIT_DETAIL_MAX - 100) / 2)
+
+static const char *const state_names[] = { "partial", "submitted", "withdrawn" };
+#define STATE_N (sizeof(state_names) / sizeof(state_names[0]))
+
+const char *
+response_state_name(enum response_state st)
+{
+	return (unsigned)st < STATE_N ? state_names[st] : "partial";
+}
+
+static enum response_state
+state_parse(struct str s)
+{
+	size_t i;
+
+	for (i = 0; i < STATE_N; i++)
+		if (str_eq_c(s, state_names[i]))
+			return (enum response_state)i;
+	return RESPONSE_WITHDRAWN; /* unknown: the one that shows no answers */
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+#define RESPONSE_COLUMNS "id, survey_id, channel, state, version, answers, page, created_at, " \
+	"updated_at, submitted_at, entered_by"
+
+/* The current row's response, its text in the statement (valid until it
+ * steps again). */
+static void
+response_from_row(struct db_stmt *st, struct survey_response *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = db_col_int(st, 0);
+	r->survey_id = db_col_int(st, 1);
+	if (survey_channel_parse(db_col_text(st, 2), &r->channel) != 0)
+		r->channel = SURVEY_ONLINE;
+	r->state = state_parse(db_col_text(st, 3));
+	r->version = (int)db_col_int(st, 4);
+	r->answers = db_col_text(st, 5);
+	r->page = db_col_text(st, 6);
+	r->created_at = db_col_int(st, 7);
+	r->updated_at = db_col_int(st, 8);
+	r->submitted_at = db_col_int(st, 9);
+	r->entered_by = db_col_int(st, 10);
+}
+
+/* The one row st finds, copied into a. */
+static int
+read_response(struct db_stmt *st, struct arena *a, struct survey_response **out)
+{
+	struct survey_response *r;
+	int rc;
+
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	if ((r = arena_alloc(a, sizeof(*r))) == NULL)
+		return ERR_NOMEM;
+	response_from_row(st, r);
+	r->answers = arena_str(a, r->answers);
+	r->page = arena_str(a, r->page);
+	if (r->answers.p == NULL || r->page.p == NULL)
+		return ERR_NOMEM;
+	*out = r;
+	return 0;
+}
+
+int
+store_response_get(struct store *s, struct arena *a, int64_t survey_id, int64_t id,
+    struct survey_response **out)
+{
+	struct db_conn *c = db_get(s->db);
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "SELECT " RESPONSE_COLUMNS " FROM survey_response "
+	    "WHERE id = ? AND survey_id = ?");
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, survey_id);
+	rc = read_response(st, a, out);
+	db_put(s->db, c);
+	return rc;
+}
+
+int
+store_response_by_link(struct store *s, struct arena *a, int64_t survey_id,
+    const unsigned char link[STORE_HASH_SIZE], struct survey_response **out)
+{
+	struct db_conn *c = db_get(s->db);
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "SELECT " RESPONSE_COLUMNS " FROM survey_response "
+	    "WHERE link = ? AND survey_id = ?");
+	db_bind_blob(st, 1, link, STORE_HASH_SIZE);
+	db_bind_int(st, 2, survey_id);
+	rc = read_response(st, a, out);
+	db_put(s->db, c);
+	return rc;
+}
+
+int
+store_response_each(struct store *s, int64_t survey_id, int64_t after_id, int64_t limit,
+    store_response_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	struct survey_response r;
+	struct db_stmt *st;
+	int rc, stop = 0;
+
+	st = db_prepare(c, "SELECT " RESPONSE_COLUMNS " FROM survey_response "
+	    "WHERE survey_id = ? AND state = 'submitted' AND id > ? ORDER BY id LIMIT ?");
+	db_bind_int(st, 1, survey_id);
+	db_bind_int(st, 2, after_id);
+	db_bind_int(st, 3, limit > 0 ? limit : INT64_MAX);
+	while ((rc = db_step(st)) == DB_ROW) {
+		response_from_row(st, &r);
+		if ((stop = fn(arg, &r)) != 0)
+			break;
+	}
+	db_put(s->db, c);
+	return stop != 0 ? stop : rc < 0 ? rc : 0;
+}
+
+int
+store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	struct survey_tally_item item;
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "SELECT question, row_key, value, n, total FROM survey_tally "
+	    "WHERE survey_id = ? ORDER BY question, row_key, value");
+	db_bind_int(st, 1, survey_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		item.question = db_col_text(st, 0);
+		item.row = db_col_text(st, 1);
+		item.value = db_col_text(st, 2);
+		item.n = db_col_int(st, 3);
+		item.total = db_col_double(st, 4);
+		if ((rc = fn(arg, &item)) != 0)
+			break;
+	}
+	db_put(s->db, c);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- what every change shares ---------------------------------------------------- */
+
+/*
+ * Adds (sign 1) or takes away (sign -1) the items from the survey's counts.
+ * Counts that reach nothing are deleted, so a withdrawal leaves the counts
+ * as they were before the response came.
+ */
+static int
+add_tally(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *items, int n,
+    int sign)
+{
+	struct db_stmt *st;
+	int i, rc;
+
+	for (i = 0; i < n; i++) {
+		st = db_prepare(c, "INSERT INTO survey_tally (survey_id, question, row_key, value, n, "
+		    "total) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (survey_id, question, row_key, value) "
+		    "DO UPDATE SET n = survey_tally.n + excluded.n, "
+		    "total = survey_tally.total + excluded.total");
+		db_bind_int(st, 1, survey_id);
+		db_bind_text(st, 2, items[i].question);
+		db_bind_text(st, 3, items[i].row);
+		db_bind_text(st, 4, items[i].value);
+		db_bind_int(st, 5, sign * items[i].n);
+		db_bind_double(st, 6, sign * items[i].total);
+		if ((rc = db_exec(st)) != 0)
+			return rc;
+	}
+	if (sign > 0 || n == 0)
+		return 0;
+	st = db_prepare(c, "DELETE FROM survey_tally WHERE survey_id = ? AND n <= 0");
+	db_bind_int(st, 1, survey_id);
+	return db_exec(st);
+}
+
+/* The survey's count of responses goes up or down by one. */
+static int
+count_response(struct db_conn *c, int64_t survey_id, int by)
+{
+	struct db_stmt *st;
+
+	st = db_prepare(c, "UPDATE survey SET responses = responses + ? WHERE id = ?");
+	db_bind_int(st, 1, by);
+	db_bind_int(st, 2, survey_id);
+	return db_exec(st);
+}
+
+/* A response found by its link or its browser; id 0 when there is none. */
+struct found {
+	int64_t id;
+	enum response_state state;
+};
+
+static int
+find(struct db_stmt *st, struct found *out)
+{
+	int rc = db_row(st);
+
+	memset(out, 0, sizeof(*out));
+	if (rc == 0) {
+		out->id = db_col_int(st, 0);
+		out->state = state_parse(db_col_text(st, 1));
+	}
+	return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+static int
+find_by_link(struct db_conn *c, int64_t survey_id, const unsigned char *link, struct found *out)
+{
+	struct db_stmt *st;
+
+	memset(out, 0, sizeof(*out));
+	if (link == NULL)
+		return 0;
+	st = db_prepare(c, "SELECT id, state FROM survey_response WHERE link = ? AND survey_id = ?");
+	db_bind_blob(st, 1, link, STORE_HASH_SIZE);
+	db_bind_int(st, 2, survey_id);
+	return find(st, out);
+}
+
+static int
+find_by_respondent(struct db_conn *c, int64_t survey_id, const unsigned char *respondent,
+    struct found *out)
+{
+	struct db_stmt *st;
+
+	memset(out, 0, sizeof(*out));
+	if (respondent == NULL)
+		return 0;
+	st = db_prepare(c, "SELECT id, state FROM survey_response "
+	    "WHERE survey_id = ? AND respondent = ?");
+	db_bind_int(st, 1, survey_id);
+	db_bind_blob(st, 2, respondent, STORE_HASH_SIZE);
+	return find(st, out);
+}
+
+/* Binds a hash, or NULL when there is none. */
+static void
+bind_hash(struct db_stmt *st, int i, const unsigned char *hash)
+{
+	if (hash)
+		db_bind_blob(st, i, hash, STORE_HASH_SIZE);
+	else
+		db_bind_null(st, i);
+}
+
+static int
+delete_response(struct db_conn *c, int64_t id)
+{
+	struct db_stmt *st;
+
+	st = db_prepare(c, "DELETE FROM survey_response WHERE id = ?");
+	db_bind_int(st, 1, id);
+	return db_exec(st);
+}
+
+/* ---- submitting -------------------------------------------------------------------- */
+
+struct response_job {
+	struct db_job job;
+	struct store *s;
+	struct response_submit r; /* its text and items copied into the caller's arena */
+	const struct survey *sv;  /* the run's lock of its survey; NULL: there is none */
+	int64_t id;               /* the response written */
+	int64_t *out;
+	store_done_fn done;
+	void *arg;
+};
+
+/* The surveys of a run, locked and read by step 1. */
+struct run {
+	struct arena arena;
+	struct survey *surveys;
+	int survey_n;
+};
+
+static int
+cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Step 1. */
+static int
+lock_surveys(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
+{
+	int64_t *ids = arena_array(&r->arena, (size_t)n, sizeof(*ids));
+	int i, k, rc;
+
+	r->surveys = arena_array(&r->arena, (size_t)n, sizeof(*r->surveys));
+	if (ids == NULL || r->surveys == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < n; i++)
+		ids[i] = jobs[i]->r.survey_id;
+	qsort(ids, (size_t)n, sizeof(*ids), cmp_int64);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && ids[i] == ids[i - 1])
+			continue;
+		rc = store_survey_lock(c, ids[i], STORE_ANY_ORG, &r->surveys[r->survey_n]);
+		if (rc == ERR_NOTFOUND)
+			continue; /* deleted: its responses are refused */
+		if (rc != 0)
+			return rc;
+		r->survey_n++;
+	}
+	for (i = 0; i < n; i++) {
+		jobs[i]->sv = NULL;
+		for (k = 0; k < r->survey_n; k++)
+			if (r->surveys[k].id == jobs[i]->r.survey_id)
+				jobs[i]->sv = &r->surveys[k];
+	}
+	return 0;
+}
+
+/* Whether the survey takes a response at now: the respondent's only while
+ * it is open; staff key paper and phone responses in after it closes too. */
+static int
+check_taking(const struct survey *sv, bool staff, int64_t now)
+{
+	enum poll_status st = survey_status(sv, now);
+
+	return st == POLL_OPEN || (staff && st == POLL_CLOSED) ? 0 : ERR_CONFLICT;
+}
+
+/* The partial response `id` becomes the submitted one. */
+static int
+complete(struct db_conn *c, const struct response_submit *r, int64_t id)
+{
+	struct db_stmt *st;
+
+	st = db_prepare(c, "UPDATE survey_response SET channel = ?, state = 'submitted', "
+	    "version = ?, answers = ?, page = '', updated_at = ?, submitted_at = ?, "
+	    "entered_by = ?, respondent = COALESCE(?, respondent), link = COALESCE(?, link) "
+	    "WHERE id = ?");
+	db_bind_text(st, 1, str_c(survey_channel_name(r->channel)));
+	db_bind_int(st, 2, r->version);
+	db_bind_text(st, 3, r->answers);
+	db_bind_int(st, 4, RESPONSE_TIME(r->now));
+	db_bind_int(st, 5, RESPONSE_TIME(r->now));
+	db_bind_int(st, 6, r->entered_by);
+	bind_hash(st, 7, r->has_respondent ? r->respondent : NULL);
+	bind_hash(st, 8, r->has_link ? r->link : NULL);
+	db_bind_int(st, 9, id);
+	return db_exec(st);
+}
+
+/* A new submitted response; ERR_DUPLICATE when its link is another's. */
+static int
+insert_submitted(struct db_conn *c, const struct response_submit *r, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "INSERT INTO survey_response (survey_id, channel, state, version, "
+	    "answers, page, created_at, updated_at, submitted_at, entered_by, respondent, link) "
+	    "VALUES (?, ?, 'submitted', ?, ?, '', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+	    "RETURNING id");
+	db_bind_int(st, 1, r->survey_id);
+	db_bind_text(st, 2, str_c(survey_channel_name(r->channel)));
+	db_bind_int(st, 3, r->version);
+	db_bind_text(st, 4, r->answers);
+	db_bind_int(st, 5, RESPONSE_TIME(r->now));
+	db_bind_int(st, 6, RESPONSE_TIME(r->now));
+	db_bind_int(st, 7, RESPONSE_TIME(r->now));
+	db_bind_int(st, 8, r->entered_by);
+	bind_hash(st, 9, r->has_respondent ? r->respondent : NULL);
+	bind_hash(st, 10, r->has_link ? r->link : NULL);
+	rc = db_row(st);
+	if (rc == 0)
+		*id = db_col_int(st, 0);
+	return rc == ERR_NOTFOUND ? ERR_DUPLICATE : rc;
+}
+
+/* A response staff keyed in is their change, audited as theirs in its own
+ * transaction.  ERR_NOTFOUND when they are not staff of the survey's
+ * organisation. */
+static int
+audit_entered(struct db_conn *c, const struct response_job *j)
+{
+	char email[USER_EMAIL_SIZE];
+	struct buf detail = BUF_INIT;
+	struct actor who;
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "SELECT email FROM staff_user WHERE id = ? AND org_id = ?");
+	db_bind_int(st, 1, j->r.entered_by);
+	db_bind_int(st, 2, j->sv->org_id);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	text_copy(email, sizeof(email), db_col_text(st, 0));
+	who = (struct actor){ j->sv->org_id, j->r.entered_by, email };
+	buf_printf(&detail, "{\"survey\":%lld,\"channel\":\"%s\"}", (long long)j->r.survey_id,
+	    survey_channel_name(j->r.channel));
+	rc = store_audit_append(j->s, c, &who, "response.enter", &detail, "response:%lld",
+	    (long long)j->id);
+	buf_free(&detail);
+	return rc;
+}
+
+/* Step 2, for one response, under its savepoint. */
+static int
+submit_one(struct db_conn *c, void *arg)
+{
+	struct response_job *j = arg;
+	const struct response_submit *r = &j->r;
+	struct found mine, linked;
+	int rc;
+
+	if (j->sv == NULL)
+		return ERR_NOTFOUND;
+	if ((rc = check_taking(j->sv, r->entered_by != 0, r->now)) != 0)
+		return rc;
+	if ((rc = find_by_respondent(c, r->survey_id, r->has_respondent ? r->respondent : NULL,
+	    &mine)) != 0)
+		return rc;
+	if (mine.id != 0 && mine.state == RESPONSE_SUBMITTED)
+		return ERR_DUPLICATE;
+	if ((rc = find_by_link(c, r->survey_id, r->has_link ? r->link : NULL, &linked)) != 0)
+		return rc;
+	if (linked.id != 0 && linked.state != RESPONSE_PARTIAL)
+		return ERR_DUPLICATE;
+	/* The link's response takes the browser's place: its other partial
+	 * response goes. */
+	if (linked.id != 0 && mine.id != 0 && mine.id != linked.id &&
+	    (rc = delete_response(c, mine.id)) != 0)
+		return rc;
+	j->id = linked.id != 0 ? linked.id : mine.id;
+	rc = j->id != 0 ? complete(c, r, j->id) : insert_submitted(c, r, &j->id);
+	if (rc != 0)
+		return rc;
+	if ((rc = add_tally(c, r->survey_id, r->tally, r->tally_n, 1)) != 0)
+		return rc;
+	if ((rc = count_response(c, r->survey_id, 1)) != 0)
+		return rc;
+	return r->entered_by != 0 ? audit_entered(c, j) : 0;
+}
+
+static int
+responses_run(struct db_conn *c, struct db_job **all, int n)
+{
+	struct response_job **jobs = (struct response_job **)all;
+	struct run r = { 0 };
+	int i, rc;
+
+	arena_init(&r.arena, NULL, 0);
+	rc = lock_surveys(c, &r, jobs, n);
+	for (i = 0; i < n && rc == 0; i++) {
+		jobs[i]->id = 0;
+		rc = db_savepoint(c, submit_one, jobs[i]);
+		jobs[i]->job.rc = rc;
+		if (!db_failed(rc))
+			rc = 0;
+	}
+	arena_free(&r.arena);
+	return rc;
+}
+
+static void
+response_done(struct db_job *job)
+{
+	struct response_job *j = (struct response_job *)job;
+
+	if (job->rc == 0 && j->out)
+		*j->out = j->id;
+	j->done(j->arg, job->rc);
+}
+
+static const struct db_job_kind response_kind = { "response", responses_run, response_done };
+
+/* r's text and items, copied into a. */
+static int
+copy_submit(struct arena *a, const struct response_submit *from, struct response_submit *to)
+{
+	struct survey_tally_item *items;
+	int i;
+
+	*to = *from;
+	to->answers = arena_str(a, from->answers);
+	items = arena_array(a, (size_t)(from->tally_n > 0 ? from->tally_n : 1), sizeof(*items));
+	if (to->answers.p == NULL || items == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < from->tally_n; i++) {
+		items[i] = from->tally[i];
+		items[i].question = arena_str(a, from->tally[i].question);
+		items[i].row = arena_str(a, from->tally[i].row);
+		items[i].value = arena_str(a, from->tally[i].value);
+		if (!items[i].question.p || !items[i].row.p || !items[i].value.p)
+			return ERR_NOMEM;
+	}
+	to->tally = items;
+	to->tally_n = from->tally_n > 0 ? from->tally_n : 0;
+	return 0;
+}
+
+int
+store_response_submit(struct store *s, struct arena *a, const struct response_submit *r,
+    int64_t *id, store_done_fn done, void *arg)
+{
+	struct response_job *j = arena_zalloc(a, sizeof(*j));
+	int rc;
+
+	if (j == NULL)
+		return ERR_NOMEM;
+	if ((rc = copy_submit(a, r, &j->r)) != 0)
+		return rc;
+	j->job.kind = &response_kind;
+	j->s = s;
+	j->out = id;
+	j->done = done;
+	j->arg = arg;
+	return db_submit(s->db, &j->job);
+}
+
+/* A submission's result, waited for. */
+struct waiter {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool finished;
+	int rc;
+};
+
+static void
+wake(void *arg, int rc)
+{
+	struct waiter *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	w->rc = rc;
+	w->finished = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int
+store_response_submit_wait(struct store *s, const struct response_submit *r, int64_t *id)
+{
+	struct waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0 };
+	struct arena a;
+	int rc;
+
+	arena_init(&a, NULL, 0);
+	rc = store_response_submit(s, &a, r, id, wake, &w);
+	if (rc == 0) {
+		pthread_mutex_lock(&w.lock);
+		while (!w.finished)
+			pthread_cond_wait(&w.cond, &w.lock);
+		pthread_mutex_unlock(&w.lock);
+		rc = w.rc;
+	}
+	arena_free(&a);
+	pthread_mutex_destroy(&w.lock);
+	pthread_cond_destroy(&w.cond);
+	return rc;
+}
+
+/* ---- saving, withdrawing, correcting ------------------------------------------------ */
+
+struct response_change {
+	struct store *s;
+	const struct actor *who;
+	int64_t survey_id;
+	int64_t id;
+	int version;
+	const unsigned char *link;
+	const unsigned char *respondent;
+	struct str answers;
+	struct str page;
+	const struct survey_tally_item *old_tally, *new_tally;
+	int old_n, new_n;
+	int64_t now;
+};
+
+/* Saves into the partial response `id`, which takes the link; and the
+ * browser, when it has no other response (saving never deletes one).
+ * ERR_CONFLICT when the link is another survey's response's. */
+static int
+save_into(struct db_conn *c, const struct response_change *j, int64_t id, bool browser)
+{
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "UPDATE survey_response SET version = ?, answers = ?, page = ?, "
+	    "updated_at = ?, respondent = COALESCE(?, respondent), link = ? WHERE id = ?");
+	db_bind_int(st, 1, j->version);
+	db_bind_text(st, 2, j->answers);
+	db_bind_text(st, 3, j->page);
+	db_bind_int(st, 4, RESPONSE_TIME(j->now));
+	bind_hash(st, 5, browser ? j->respondent : NULL);
+	db_bind_blob(st, 6, j->link, STORE_HASH_SIZE);
+	db_bind_int(st, 7, id);
+	rc = db_exec(st);
+	/* The browser's uniqueness was checked under the survey's lock: a
+	 * duplicate can only be the link. */
+	return rc == ERR_DUPLICATE ? ERR_CONFLICT : rc;
+}
+
+/* A new partial response; ERR_CONFLICT when its link is another's. */
+static int
+insert_partial(struct db_conn *c, const struct response_change *j, int64_t *id)
+{
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "INSERT INTO survey_response (survey_id, channel, state, version, "
+	    "answers, page, created_at, updated_at, respondent, link) "
+	    "VALUES (?, 'online', 'partial', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+	    "RETURNING id");
+	db_bind_int(st, 1, j->survey_id);
+	db_bind_int(st, 2, j->version);
+	db_bind_text(st, 3, j->answers);
+	db_bind_text(st, 4, j->page);
+	db_bind_int(st, 5, RESPONSE_TIME(j->now));
+	db_bind_int(st, 6, RESPONSE_TIME(j->now));
+	bind_hash(st, 7, j->respondent);
+	db_bind_blob(st, 8, j->link, STORE_HASH_SIZE);
+	rc = db_row(st);
+	if (rc == 0)
+		*id = db_col_int(st, 0);
+	return rc == ERR_NOTFOUND ? ERR_CONFLICT : rc;
+}
+
+static int
+save_fn(struct db_conn *c, void *arg)
+{
+	struct response_change *j = arg;
+	struct found mine, linked;
+	struct survey sv;
+	int rc;
+
+	if ((rc = store_survey_lock(c, j->survey_id, STORE_ANY_ORG, &sv)) != 0)
+		return rc;
+	if (!survey_is_open(&sv, j->now))
+		return ERR_CONFLICT;
+	if ((rc = find_by_respondent(c, j->survey_id, j->respondent, &mine)) != 0)
+		return rc;
+	if (mine.id != 0 && mine.state == RESPONSE_SUBMITTED)
+		return ERR_DUPLICATE;
+	if ((rc = find_by_link(c, j->survey_id, j->link, &linked)) != 0)
+		return rc;
+	if (linked.id != 0 && linked.state != RESPONSE_PARTIAL)
+		return ERR_CONFLICT;
+	if (linked.id != 0) {
+		j->id = linked.id;
+		return save_into(c, j, linked.id, mine.id == 0 || mine.id == linked.id);
+	}
+	/* A new link from a browser that has a partial response: the browser
+	 * goes on with it, under the new link. */
+	if (mine.id != 0) {
+		j->id = mine.id;
+		return save_into(c, j, mine.id, true);
+	}
+	return insert_partial(c, j, &j->id);
+}
+
+int
+store_response_save(struct store *s, int64_t survey_id, int version,
+    const unsigned char link[STORE_HASH_SIZE], const unsigned char *respondent,
+    struct str answers, struct str page, int64_t now, int64_t *id)
+{
+	struct response_change j = { .s = s, .survey_id = survey_id, .version = version,
+		.link = link, .respondent = respondent, .answers = answers, .page = page,
+		.now = now };
+	int rc;
+
+	rc = db_write(s->db, save_fn, &j);
+	if (rc == 0 && id)
+		*id = j.id;
+	return rc;
+}
+
+static int
+withdraw_fn(struct db_conn *c, void *arg)
+{
+	struct response_change *j = arg;
+	struct found linked;
+	struct db_stmt *st;
+	struct survey sv;
+	int rc;
+
+	if ((rc = store_survey_lock(c, j->survey_id, STORE_ANY_ORG, &sv)) != 0)
+		return rc;
+	if ((rc = find_by_link(c, j->survey_id, j->link, &linked)) != 0)
+		return rc;
+	if (linked.id == 0)
+		return ERR_NOTFOUND;
+	if (linked.state != RESPONSE_SUBMITTED || !survey_is_open(&sv, j->now))
+		return ERR_CONFLICT;
+	st = db_prepare(c, "UPDATE survey_response SET state = 'withdrawn', answers = '', "
+	    "page = '', respondent = NULL, updated_at = ? WHERE id = ?");
+	db_bind_int(st, 1, RESPONSE_TIME(j->now));
+	db_bind_int(st, 2, linked.id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0)
+		return rc;
+	return count_response(c, j->survey_id, -1);
+}
+
+int
+store_response_withdraw(struct store *s, int64_t survey_id,
+    const unsigned char link[STORE_HASH_SIZE], const struct survey_tally_item *tally,
+    int tally_n, int64_t now)
+{
+	struct response_change j = { .s = s, .survey_id = survey_id, .link = link,
+		.old_tally = tally, .old_n = tally_n, .now = now };
+
+	return db_write(s->db, withdraw_fn, &j);
+}
+
+/*
+ * Appends text to b as a JSON string of at most max bytes: when the whole
+ * would not fit, it is cut at a character boundary (the audit log's detail
+ * has a fixed size, and must stay JSON).  Returns whether all of it went in.
+ */
+static bool
+add_json_cut(struct buf *b, struct str text, size_t max)
+{
+	struct buf quoted = BUF_INIT;
+	struct str cut = text;
+	size_t n;
+
+	for (;;) {
+		buf_reset(&quoted);
+		buf_add_json_string(&quoted, cut);
+		if (!buf_ok(&quoted) || quoted.n <= max || cut.n == 0)
+			break;
+		/* As much text as fits if the rest quotes as densely, and at
+		 * least one byte less each time. */
+		n = (size_t)((double)cut.n * (double)max / (double)quoted.n);
+		cut.n = text_utf8_prefix((struct str){ cut.p, n < cut.n ? n : cut.n - 1 });
+	}
+	buf_add(b, quoted.p, quoted.n);
+	buf_free(&quoted);
+	return cut.n == text.n;
+}
+
+/* {"survey":12,"old":"...","new":"..."}: both versions of the answers. */
+static void
+correct_detail(struct buf *b, int64_t survey_id, struct str old, struct str next)
+{
+	bool whole;
+
+	buf_printf(b, "{\"survey\":%lld,\"old\":", (long long)survey_id);
+	whole = add_json_cut(b, old, RESPONSE_AUDIT_ANSWERS_MAX);
+	buf_add_c(b, ",\"new\":");
+	whole = add_json_cut(b, next, RESPONSE_AUDIT_ANSWERS_MAX) && whole;
+	buf_add_c(b, whole ? "}" : ",\"cut\":true}");
+}
+
+/* Reads the response to correct and the audit detail of its correction. */
+static int
+read_correction(struct db_conn *c, const struct response_change *j, struct buf *detail)
+{
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "SELECT entered_by, state, answers FROM survey_response "
+	    "WHERE id = ? AND survey_id = ?");
+	db_bind_int(st, 1, j->id);
+	db_bind_int(st, 2, j->survey_id);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	if (db_col_int(st, 0) == 0)
+		return ERR_DENIED; /* the respondent's own answers are theirs */
+	if (state_parse(db_col_text(st, 1)) != RESPONSE_SUBMITTED)
+		return ERR_CONFLICT;
+	correct_detail(detail, j->survey_id, db_col_text(st, 2), j->answers);
+	return buf_ok(detail) ? 0 : ERR_NOMEM;
+}
+
+static int
+correct_fn(struct db_conn *c, void *arg)
+{
+	struct response_change *j = arg;
+	struct buf detail = BUF_INIT;
+	struct db_stmt *st;
+	struct survey sv;
+	int rc;
+
+	if ((rc = store_survey_lock(c, j->survey_id, j->who->org_id, &sv)) != 0)
+		goto out;
+	if ((rc = read_correction(c, j, &detail)) != 0)
+		goto out;
+	st = db_prepare(c, "UPDATE survey_response SET answers = ?, updated_at = ? WHERE id = ?");
+	db_bind_text(st, 1, j->answers);
+	db_bind_int(st, 2, RESPONSE_TIME(j->now));
+	db_bind_int(st, 3, j->id);
+	if ((rc = db_exec(st)) != 0)
+		goto out;
+	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0 ||
+	    (rc = add_tally(c, j->survey_id, j->new_tally, j->new_n, 1)) != 0)
+		goto out;
+	rc = store_audit_append(j->s, c, j->who, "response.correct", &detail, "response:%lld",
+	    (long long)j->id);
+out:
+	buf_free(&detail);
+	return rc;
+}
+
+int
+store_response_correct(struct store *s, const struct actor *who, int64_t survey_id,
+    int64_t id, struct str answers, const struct survey_tally_item *old_tally, int old_n,
+    const struct survey_tally_item *new_tally, int new_n, int64_t now)
+{
+	struct response_change j = { .s = s, .who = who, .survey_id = survey_id, .id = id,
+		.answers = answers, .old_tally = old_tally, .old_n = old_n,
+		.new_tally = new_tally, .new_n = new_n, .now = now };
+
+	return db_write(s->db, correct_fn, &j);
+}

@@ -1,0 +1,952 @@
+/*
+ * The store's surveys and responses (store_survey.h), on both databases:
+ * surveys kept by version, with their history and the refusals (another's
+ * copy, a breaking change once answered, a closed survey); opening,
+ * closing and deleting; responses submitted once per browser through the
+ * writer, keyed in by staff, kept partial and resumed by their link,
+ * withdrawn with their counts, corrected by staff with an audit entry; and
+ * the counts the results are read from, summed over many submissions, some
+ * in one batch.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "involve/store_survey.h"
+#include "fixture.h"
+
+TestSuite(surveys, .init = store_fixture_setup, .fini = store_fixture_teardown);
+
+/* A time in 2027, not on the hour: responses keep theirs to the hour. */
+#define NOW 1800001234LL
+#define HOUR_OF(t) ((t) - (t) % 3600)
+
+#define DEF_V1 "[{\"key\":\"p1\",\"questions\":[{\"key\":\"visit\",\"type\":\"single\"}]}]"
+#define DEF_V2 "[{\"key\":\"p1\",\"questions\":[{\"key\":\"visit\",\"type\":\"single\"},"\
+	"{\"key\":\"score\",\"type\":\"rating\"}]}]"
+
+enum survey_state_for_test { DRAFT, SCHEDULED, OPEN };
+
+#define S(text) { text, sizeof(text) - 1 }
+
+/* What one response answering "yes", 4 and "agree" counts. */
+static const struct survey_tally_item yes_items[] = {
+	{ S(""), S(""), S(""), 1, 0 },
+	{ S("visit"), S(""), S(""), 1, 0 },
+	{ S("visit"), S(""), S("yes"), 1, 0 },
+	{ S("score"), S(""), S(""), 1, 4 },
+	{ S("score"), S(""), S("4"), 1, 0 },
+	{ S("care"), S("nurses"), S("agree"), 1, 0 },
+};
+#define YES_N ((int)(sizeof(yes_items) / sizeof(yes_items[0])))
+
+/* ... and one answering "no" and 2.5. */
+static const struct survey_tally_item no_items[] = {
+	{ S(""), S(""), S(""), 1, 0 },
+	{ S("visit"), S(""), S(""), 1, 0 },
+	{ S("visit"), S(""), S("no"), 1, 0 },
+	{ S("score"), S(""), S(""), 1, 2.5 },
+};
+#define NO_N ((int)(sizeof(no_items) / sizeof(no_items[0])))
+
+static struct actor
+staff_of(int64_t org)
+{
+	return (struct actor){ org, 0, "officer@example.org" };
+}
+
+/* A member of staff of org, who keys in paper responses. */
+static int64_t
+make_clerk(int64_t org, const char *email)
+{
+	struct user u;
+
+	memset(&u, 0, sizeof(u));
+	u.org_id = org;
+	u.role = ROLE_OFFICER;
+	snprintf(u.email, sizeof(u.email), "%s", email);
+	snprintf(u.password_hash, sizeof(u.password_hash), "$argon2id$test");
+	cr_assert_eq(store_user_create(st, &who, &u), 0);
+	return u.id;
+}
+
+static int64_t
+make_survey(int64_t org, enum survey_state_for_test state)
+{
+	struct survey sv;
+	struct actor a = staff_of(org);
+
+	memset(&sv, 0, sizeof(sv));
+	sv.org_id = org;
+	sv.title = str_c("Your visit to the clinic");
+	sv.who = POLL_WHO_ANYONE;
+	sv.opens_at = state == DRAFT ? 0 : state == SCHEDULED ? NOW + 3600 : NOW - 3600;
+	sv.definition = str_c(DEF_V1);
+	sv.next_option_id = 3;
+	cr_assert_eq(store_survey_create(st, &a, &sv), 0);
+	cr_assert_gt(sv.id, 0);
+	cr_assert_eq(sv.version, 1);
+	return sv.id;
+}
+
+static struct survey *
+get_survey(int64_t id)
+{
+	struct survey *sv = NULL;
+
+	cr_assert_eq(store_survey_get(st, &arena, id, &sv), 0, "survey %lld", (long long)id);
+	return sv;
+}
+
+static struct survey_response *
+get_response(int64_t survey, int64_t id)
+{
+	struct survey_response *r = NULL;
+
+	cr_assert_eq(store_response_get(st, &arena, survey, id, &r), 0);
+	return r;
+}
+
+/* A browser's (respondent) or a link's hash: n's bytes, told apart. */
+static void
+hash_of(int n, int kind, unsigned char out[STORE_HASH_SIZE])
+{
+	memset(out, n, STORE_HASH_SIZE);
+	out[0] = (unsigned char)kind;
+}
+
+/* A submission: browser and link 0 for none. */
+static struct response_submit
+response(int64_t survey, int browser, int link, int64_t entered_by,
+    const struct survey_tally_item *items, int item_n, const char *answers)
+{
+	struct response_submit r;
+
+	memset(&r, 0, sizeof(r));
+	r.survey_id = survey;
+	r.version = 1;
+	r.channel = entered_by ? SURVEY_PAPER : SURVEY_ONLINE;
+	r.answers = str_c(answers);
+	r.tally = items;
+	r.tally_n = item_n;
+	r.entered_by = entered_by;
+	r.has_respondent = browser != 0;
+	if (browser)
+		hash_of(browser, 'r', r.respondent);
+	r.has_link = link != 0;
+	if (link)
+		hash_of(link, 'l', r.link);
+	r.now = NOW;
+	return r;
+}
+
+static int
+submit(int64_t survey, int browser, int link, int64_t entered_by,
+    const struct survey_tally_item *items, int item_n, int64_t *id)
+{
+	struct response_submit r = response(survey, browser, link, entered_by, items, item_n,
+	    "{\"answers\":{\"visit\":\"yes\"},\"other\":{}}");
+	int64_t ignored;
+
+	return store_response_submit_wait(st, &r, id ? id : &ignored);
+}
+
+static int
+save(int64_t survey, int browser, int link, const char *answers, const char *page, int64_t now,
+    int64_t *id)
+{
+	unsigned char l[STORE_HASH_SIZE], b[STORE_HASH_SIZE];
+	int64_t ignored;
+
+	hash_of(link, 'l', l);
+	hash_of(browser, 'r', b);
+	return store_response_save(st, survey, 1, l, browser ? b : NULL, str_c(answers),
+	    str_c(page), now, id ? id : &ignored);
+}
+
+static int
+withdraw(int64_t survey, int link, const struct survey_tally_item *items, int item_n,
+    int64_t now)
+{
+	unsigned char l[STORE_HASH_SIZE];
+
+	hash_of(link, 'l', l);
+	return store_response_withdraw(st, survey, l, items, item_n, now);
+}
+
+static struct survey_response *
+by_link(int64_t survey, int link)
+{
+	unsigned char l[STORE_HASH_SIZE];
+	struct survey_response *r = NULL;
+	int rc;
+
+	hash_of(link, 'l', l);
+	rc = store_response_by_link(st, &arena, survey, l, &r);
+	cr_assert(rc == 0 || rc == ERR_NOTFOUND, "by_link: %d", rc);
+	return rc == 0 ? r : NULL;
+}
+
+/* ---- reading the counts ------------------------------------------------------------- */
+
+struct tally_find {
+	const char *question, *row, *value;
+	int64_t n;
+	double total;
+	int rows; /* every row the walk saw */
+};
+
+static int
+tally_find(void *arg, const struct survey_tally_item *item)
+{
+	struct tally_find *f = arg;
+
+	f->rows++;
+	if (str_eq_c(item->question, f->question) && str_eq_c(item->row, f->row) &&
+	    str_eq_c(item->value, f->value)) {
+		f->n = item->n;
+		f->total = item->total;
+	}
+	return 0;
+}
+
+static struct tally_find
+tally(int64_t survey, const char *question, const char *row, const char *value)
+{
+	struct tally_find f = { question, row, value, 0, 0, 0 };
+
+	cr_assert_eq(store_survey_tally(st, survey, tally_find, &f), 0);
+	return f;
+}
+
+/* ---- the audit log ---------------------------------------------------------------------- */
+
+struct find_action {
+	const char *action;
+	int n;
+	char detail[AUDIT_DETAIL_MAX];
+	char target[AUDIT_TARGET_MAX];
+};
+
+static int
+find_action(void *arg, const struct audit_entry *e)
+{
+	struct find_action *f = arg;
+
+	if (strcmp(e->action, f->action) == 0) {
+		f->n++;
+		memcpy(f->detail, e->detail, sizeof(f->detail));
+		memcpy(f->target, e->target, sizeof(f->target));
+	}
+	return 0;
+}
+
+/* How many entries have this action; the last one's detail into f. */
+static int
+audited(const char *action, struct find_action *f)
+{
+	struct find_action mine;
+
+	if (f == NULL)
+		f = &mine;
+	memset(f, 0, sizeof(*f));
+	f->action = action;
+	cr_assert_eq(store_audit_each(st, find_action, f), 0);
+	return f->n;
+}
+
+/* ---- surveys ----------------------------------------------------------------------------- */
+
+struct collect {
+	int n;
+	int64_t ids[16];
+	int versions[16];
+	char titles[16][64];
+	int stop_after; /* 0: never */
+};
+
+static int
+collect_survey(void *arg, const struct survey *sv)
+{
+	struct collect *c = arg;
+
+	cr_assert_lt(c->n, 16);
+	c->ids[c->n++] = sv->id;
+	return 0;
+}
+
+Test(surveys, are_created_read_listed_and_updated_at_their_version)
+{
+	int64_t org = make_org("bury"), other = make_org("leeds"), a, b;
+	struct actor staff = staff_of(org);
+	struct collect list = { 0 };
+	struct survey *sv, edit;
+	struct errors e;
+
+	a = make_survey(org, DRAFT);
+	b = make_survey(org, OPEN);
+	make_survey(other, OPEN);
+	sv = get_survey(b);
+	cr_assert_eq(sv->org_id, org);
+	cr_assert(str_eq_c(sv->title, "Your visit to the clinic"));
+	cr_assert(str_eq_c(sv->definition, DEF_V1));
+	cr_assert_eq(sv->who, POLL_WHO_ANYONE);
+	cr_assert_eq(sv->opens_at, NOW - 3600);
+	cr_assert_eq(sv->closes_at, 0);
+	cr_assert_eq(sv->closed_at, 0);
+	cr_assert_eq(sv->version, 1);
+	cr_assert_eq(sv->next_option_id, 3);
+	cr_assert_eq(sv->responses, 0);
+	cr_assert_gt(sv->created_at, 0);
+	cr_assert_eq(sv->updated_at, sv->created_at);
+
+	/* Newest first, in pages. */
+	cr_assert_eq(store_survey_each(st, &arena, org, 0, 50, collect_survey, &list), 0);
+	cr_assert_eq(list.n, 2);
+	cr_assert_eq(list.ids[0], b);
+	cr_assert_eq(list.ids[1], a);
+	list.n = 0;
+	cr_assert_eq(store_survey_each(st, &arena, org, b, 50, collect_survey, &list), 0);
+	cr_assert_eq(list.n, 1);
+	cr_assert_eq(list.ids[0], a);
+	list.n = 0;
+	cr_assert_eq(store_survey_each(st, &arena, org, 0, 1, collect_survey, &list), 0);
+	cr_assert_eq(list.n, 1);
+
+	/* An edit at the version it was read at. */
+	edit = *get_survey(a);
+	edit.title = str_c("Your stay on the ward");
+	edit.definition = str_c(DEF_V2);
+	edit.next_option_id = 5;
+	edit.who = POLL_WHO_CODE;
+	edit.closes_at = NOW + 86400;
+	errors_init(&e);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 1, false, NOW, &e), 0);
+	cr_assert_eq(edit.version, 2);
+	sv = get_survey(a);
+	cr_assert(str_eq_c(sv->title, "Your stay on the ward"));
+	cr_assert(str_eq_c(sv->definition, DEF_V2));
+	cr_assert_eq(sv->next_option_id, 5);
+	cr_assert_eq(sv->who, POLL_WHO_CODE);
+	cr_assert_eq(sv->closes_at, NOW + 86400);
+	cr_assert_eq(sv->version, 2);
+	cr_assert_geq(sv->updated_at, sv->created_at);
+
+	/* Someone else's copy, read at version 1, is refused. */
+	edit.title = str_c("Stale");
+	errors_init(&e);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 1, false, NOW, &e), ERR_CONFLICT);
+	cr_assert(errors_has_field(&e, "version"));
+	cr_assert(str_eq_c(get_survey(a)->title, "Your stay on the ward"));
+	/* Another organisation's survey is not found. */
+	edit.org_id = other;
+	errors_init(&e);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 2, false, NOW, &e), ERR_NOTFOUND);
+	edit.id = a + 1000;
+	edit.org_id = org;
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 2, false, NOW, &e), ERR_NOTFOUND);
+	cr_assert_eq(store_survey_get(st, &arena, a + 1000, &sv), ERR_NOTFOUND);
+
+	cr_assert_eq(audited("survey.create", NULL), 3);
+	cr_assert_eq(audited("survey.update", NULL), 1);
+}
+
+static int
+collect_version(void *arg, const struct survey_version *v)
+{
+	struct collect *c = arg;
+
+	cr_assert_lt(c->n, 16);
+	cr_assert(str_eq_c(v->changed_by, "officer@example.org"));
+	cr_assert_gt(v->changed_at, 0);
+	cr_assert(str_eq_c(v->definition, v->version == 1 ? DEF_V1 : DEF_V2));
+	c->versions[c->n] = v->version;
+	snprintf(c->titles[c->n], sizeof(c->titles[0]), "%.*s", (int)v->title.n, v->title.p);
+	c->n++;
+	return 0;
+}
+
+Test(surveys, keep_every_version_in_their_history)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, DRAFT);
+	struct actor staff = staff_of(org);
+	struct collect hist = { 0 };
+	struct survey edit;
+	struct errors e;
+
+	edit = *get_survey(id);
+	edit.title = str_c("Second");
+	edit.definition = str_c(DEF_V2);
+	errors_init(&e);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 1, false, NOW, &e), 0);
+	edit.title = str_c("Third");
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 2, false, NOW, &e), 0);
+	/* Opening is a change too: a form read before it cannot be saved over it. */
+	cr_assert_eq(store_survey_open(st, &staff, id, NOW, &e), 0);
+	cr_assert_eq(get_survey(id)->version, 4);
+	edit.title = str_c("Fourth");
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 3, false, NOW, &e), ERR_CONFLICT);
+
+	cr_assert_eq(store_survey_versions(st, &arena, id, collect_version, &hist), 0);
+	cr_assert_eq(hist.n, 4);
+	cr_assert_eq(hist.versions[0], 4);
+	cr_assert_eq(hist.versions[3], 1);
+	cr_assert_str_eq(hist.titles[0], "Third");
+	cr_assert_str_eq(hist.titles[1], "Third");
+	cr_assert_str_eq(hist.titles[2], "Second");
+	cr_assert_str_eq(hist.titles[3], "Your visit to the clinic");
+}
+
+Test(surveys, refuse_a_breaking_change_once_answered_and_any_once_closed)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN);
+	struct actor staff = staff_of(org);
+	struct survey edit;
+	struct errors e;
+
+	/* No responses yet: a breaking change is taken. */
+	edit = *get_survey(id);
+	edit.definition = str_c(DEF_V2);
+	errors_init(&e);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 1, true, NOW, &e), 0);
+	/* A partial response counts as an answer. */
+	cr_assert_eq(save(id, 1, 1, "{}", "p1", NOW, NULL), 0);
+	errors_init(&e);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 2, true, NOW, &e), ERR_CONFLICT);
+	cr_assert(errors_has_field(&e, "survey"));
+	cr_assert_eq(get_survey(id)->version, 2);
+	/* A change that keeps the answers meaningful is still taken. */
+	edit.title = str_c("Wording fixed");
+	errors_init(&e);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 2, false, NOW, &e), 0);
+	/* Once closed, nothing is. */
+	cr_assert_eq(store_survey_close(st, &staff, id, NOW, &e), 0);
+	edit.title = str_c("Too late");
+	errors_init(&e);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 4, false, NOW, &e), ERR_CONFLICT);
+	cr_assert(errors_has_field(&e, "survey"));
+}
+
+Test(surveys, open_close_and_delete_by_the_rules)
+{
+	int64_t org = make_org("bury"), other = make_org("leeds"), id = make_survey(org, DRAFT);
+	struct actor staff = staff_of(org), outsider = staff_of(other);
+	struct survey *sv;
+	struct errors e;
+
+	errors_init(&e);
+	cr_assert_eq(store_survey_close(st, &staff, id, NOW, &e), ERR_CONFLICT);
+	cr_assert(errors_has_field(&e, "survey"));
+	cr_assert_eq(store_survey_open(st, &outsider, id, NOW, NULL), ERR_NOTFOUND);
+	cr_assert_eq(store_survey_open(st, &staff, id, NOW, NULL), 0);
+	sv = get_survey(id);
+	cr_assert_eq(sv->opens_at, NOW);
+	cr_assert(survey_is_open(sv, NOW));
+	cr_assert_eq(store_survey_open(st, &staff, id, NOW + 1, NULL), ERR_CONFLICT);
+	cr_assert_eq(store_survey_close(st, &outsider, id, NOW + 1, NULL), ERR_NOTFOUND);
+	cr_assert_eq(store_survey_close(st, &staff, id, NOW + 2, NULL), 0);
+	sv = get_survey(id);
+	cr_assert_eq(sv->closed_at, NOW + 2);
+	cr_assert_eq(survey_status(sv, NOW + 3), POLL_CLOSED);
+	cr_assert_eq(store_survey_close(st, &staff, id, NOW + 3, NULL), ERR_CONFLICT);
+	cr_assert_eq(store_survey_open(st, &staff, id, NOW + 3, NULL), ERR_CONFLICT);
+
+	/* A scheduled survey may be opened early. */
+	{
+		int64_t later = make_survey(org, SCHEDULED);
+
+		cr_assert_eq(store_survey_open(st, &staff, later, NOW, NULL), 0);
+		cr_assert_eq(get_survey(later)->opens_at, NOW);
+	}
+
+	cr_assert_eq(store_survey_delete(st, &outsider, id), ERR_NOTFOUND);
+	cr_assert_eq(store_survey_delete(st, &staff, id), 0);
+	cr_assert_eq(store_survey_get(st, &arena, id, &sv), ERR_NOTFOUND);
+	cr_assert_eq(store_survey_delete(st, &staff, id), ERR_NOTFOUND);
+	cr_assert_eq(audited("survey.open", NULL), 2);
+	cr_assert_eq(audited("survey.close", NULL), 1);
+	{
+		struct find_action f;
+
+		cr_assert_eq(audited("survey.delete", &f), 1);
+		cr_assert(strstr(f.detail, "Your visit to the clinic") != NULL, "%s", f.detail);
+	}
+}
+
+/* ---- responses ----------------------------------------------------------------------------- */
+
+Test(surveys, take_one_submitted_response_per_browser)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), first = 0, second = 0;
+	struct survey_response *r;
+
+	cr_assert_eq(submit(id, 1, 0, 0, yes_items, YES_N, &first), 0);
+	cr_assert_gt(first, 0);
+	cr_assert_eq(get_survey(id)->responses, 1);
+	cr_assert_eq(submit(id, 1, 0, 0, no_items, NO_N, NULL), ERR_DUPLICATE);
+	cr_assert_eq(get_survey(id)->responses, 1);
+	cr_assert_eq(tally(id, "visit", "", "no").n, 0, "a refused response counts nothing");
+	cr_assert_eq(tally(id, "", "", "").n, 1);
+	cr_assert_eq(submit(id, 2, 0, 0, no_items, NO_N, &second), 0);
+	cr_assert_gt(second, first);
+	cr_assert_eq(get_survey(id)->responses, 2);
+
+	r = get_response(id, first);
+	cr_assert_eq(r->id, first);
+	cr_assert_eq(r->survey_id, id);
+	cr_assert_eq(r->state, RESPONSE_SUBMITTED);
+	cr_assert_eq(r->channel, SURVEY_ONLINE);
+	cr_assert_eq(r->version, 1);
+	cr_assert(str_eq_c(r->answers, "{\"answers\":{\"visit\":\"yes\"},\"other\":{}}"));
+	cr_assert_eq(r->page.n, 0);
+	cr_assert_eq(r->entered_by, 0);
+	cr_assert_eq(r->submitted_at, HOUR_OF(NOW), "kept to the hour");
+	cr_assert_eq(r->created_at, HOUR_OF(NOW));
+	cr_assert_str_eq(response_state_name(r->state), "submitted");
+	cr_assert_str_eq(response_state_name(RESPONSE_PARTIAL), "partial");
+	cr_assert_str_eq(response_state_name(RESPONSE_WITHDRAWN), "withdrawn");
+	/* Another survey's response is not found through this one. */
+	{
+		int64_t elsewhere = make_survey(org, OPEN);
+
+		cr_assert_eq(store_response_get(st, &arena, elsewhere, first, &r), ERR_NOTFOUND);
+		/* The same browser answers another survey. */
+		cr_assert_eq(submit(elsewhere, 1, 0, 0, yes_items, YES_N, NULL), 0);
+	}
+}
+
+Test(surveys, take_the_publics_responses_while_open_and_staffs_once_closed_too)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, DRAFT), keyed = 0;
+	int64_t clerk = make_clerk(org, "clerk@example.org");
+	int64_t outsider = make_clerk(make_org("leeds"), "clerk@leeds.example.org");
+	struct actor staff = staff_of(org);
+	struct survey_response *r;
+	struct find_action f;
+
+	cr_assert_eq(submit(id, 1, 0, 0, yes_items, YES_N, NULL), ERR_CONFLICT);
+	cr_assert_eq(submit(id, 0, 0, clerk, yes_items, YES_N, NULL), ERR_CONFLICT,
+	    "not before it opens, even by staff");
+	cr_assert_eq(submit(id + 1000, 1, 0, 0, yes_items, YES_N, NULL), ERR_NOTFOUND);
+	cr_assert_eq(store_survey_open(st, &staff, id, NOW - 10, NULL), 0);
+	cr_assert_eq(store_survey_close(st, &staff, id, NOW - 5, NULL), 0);
+	cr_assert_eq(submit(id, 1, 0, 0, yes_items, YES_N, NULL), ERR_CONFLICT);
+	/* Paper forms that came in late are keyed in after the close. */
+	cr_assert_eq(submit(id, 0, 0, clerk, yes_items, YES_N, &keyed), 0);
+	cr_assert_eq(submit(id, 0, 0, clerk, no_items, NO_N, NULL), 0, "staff key in many");
+	r = get_response(id, keyed);
+	cr_assert_eq(r->entered_by, clerk);
+	cr_assert_eq(r->channel, SURVEY_PAPER);
+	/* Keying one in is a change by staff: audited as theirs.  Another
+	 * organisation's staff do not find the survey. */
+	cr_assert_eq(audited("response.enter", &f), 2);
+	cr_assert(strstr(f.detail, "\"channel\":\"paper\"") != NULL, "%s", f.detail);
+	cr_assert_eq(submit(id, 0, 0, outsider, yes_items, YES_N, NULL), ERR_NOTFOUND);
+	cr_assert_eq(audited("response.enter", NULL), 2);
+	cr_assert_eq(get_survey(id)->responses, 2);
+	cr_assert_eq(tally(id, "", "", "").n, 2, "a refusal after writing leaves nothing");
+	/* A survey that closes by its time closes for the public at that time. */
+	{
+		int64_t timed = make_survey(org, OPEN);
+		struct survey edit = *get_survey(timed);
+		struct response_submit late = response(timed, 3, 0, 0, yes_items, YES_N, "{}");
+		int64_t ignored;
+
+		edit.closes_at = NOW;
+		cr_assert_eq(store_survey_update(st, &staff, &edit, 1, false, NOW - 1, NULL), 0);
+		cr_assert_eq(store_response_submit_wait(st, &late, &ignored), ERR_CONFLICT);
+		late.now = NOW - 1;
+		cr_assert_eq(store_response_submit_wait(st, &late, &ignored), 0);
+	}
+}
+
+Test(surveys, save_a_partial_response_and_submit_it_through_its_link)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), saved = 0, again = 0, done = 0;
+	struct survey_response *r;
+
+	cr_assert_eq(save(id, 1, 1, "{\"answers\":{\"visit\":\"yes\"}}", "p2", NOW, &saved), 0);
+	r = by_link(id, 1);
+	cr_assert_not_null(r);
+	cr_assert_eq(r->id, saved);
+	cr_assert_eq(r->state, RESPONSE_PARTIAL);
+	cr_assert(str_eq_c(r->page, "p2"));
+	cr_assert_eq(r->submitted_at, 0);
+	cr_assert_eq(get_survey(id)->responses, 0, "a partial response is not counted");
+	cr_assert_eq(tally(id, "", "", "").rows, 0);
+
+	/* Resumed and saved again: the same response. */
+	cr_assert_eq(save(id, 1, 1, "{\"answers\":{\"visit\":\"no\"}}", "p3", NOW + 60, &again), 0);
+	cr_assert_eq(again, saved);
+	r = by_link(id, 1);
+	cr_assert(str_eq_c(r->answers, "{\"answers\":{\"visit\":\"no\"}}"));
+	cr_assert(str_eq_c(r->page, "p3"));
+
+	/* Submitted through the link, it becomes the submitted one. */
+	cr_assert_eq(submit(id, 1, 1, 0, yes_items, YES_N, &done), 0);
+	cr_assert_eq(done, saved);
+	r = get_response(id, saved);
+	cr_assert_eq(r->state, RESPONSE_SUBMITTED);
+	cr_assert_eq(r->page.n, 0);
+	cr_assert_eq(r->submitted_at, HOUR_OF(NOW));
+	cr_assert(str_eq_c(r->answers, "{\"answers\":{\"visit\":\"yes\"},\"other\":{}}"));
+	cr_assert_eq(get_survey(id)->responses, 1);
+	cr_assert_eq(tally(id, "", "", "").n, 1);
+
+	/* Once submitted, neither the link nor the browser submits or saves again. */
+	cr_assert_eq(submit(id, 0, 1, 0, yes_items, YES_N, NULL), ERR_DUPLICATE);
+	cr_assert_eq(submit(id, 1, 0, 0, yes_items, YES_N, NULL), ERR_DUPLICATE);
+	cr_assert_eq(save(id, 1, 1, "{}", "p1", NOW, NULL), ERR_DUPLICATE);
+	cr_assert_eq(save(id, 0, 1, "{}", "p1", NOW, NULL), ERR_CONFLICT);
+	cr_assert_eq(get_survey(id)->responses, 1);
+	cr_assert_eq(tally(id, "", "", "").n, 1);
+}
+
+Test(surveys, resume_a_browsers_partial_response_and_only_while_open)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), first = 0, next = 0, other = 0;
+	struct actor staff = staff_of(org);
+
+	cr_assert_eq(save(id, 1, 1, "{}", "p1", NOW, &first), 0);
+	/* The browser lost its link and starts again: it goes on with its
+	 * response, under the new link. */
+	cr_assert_eq(save(id, 1, 2, "{\"answers\":{}}", "p2", NOW, &next), 0);
+	cr_assert_eq(next, first);
+	cr_assert_null(by_link(id, 1));
+	cr_assert_not_null(by_link(id, 2));
+	/* No browser known (cookies refused): the link alone. */
+	cr_assert_eq(save(id, 0, 3, "{}", "p1", NOW, &other), 0);
+	cr_assert_neq(other, first);
+	/* A second link in the same browser: both are kept while partial; the
+	 * one submitted takes the browser's place and the other goes. */
+	cr_assert_eq(save(id, 1, 3, "{}", "p2", NOW, NULL), 0);
+	cr_assert_eq(submit(id, 1, 3, 0, yes_items, YES_N, NULL), 0);
+	cr_assert_null(by_link(id, 2));
+	cr_assert_eq(by_link(id, 3)->state, RESPONSE_SUBMITTED);
+	cr_assert_eq(get_survey(id)->responses, 1);
+	/* Not while the survey is closed, nor for one that is not there. */
+	cr_assert_eq(store_survey_close(st, &staff, id, NOW, NULL), 0);
+	cr_assert_eq(save(id, 4, 4, "{}", "p1", NOW + 1, NULL), ERR_CONFLICT);
+	cr_assert_eq(save(id + 1000, 4, 4, "{}", "p1", NOW, NULL), ERR_NOTFOUND);
+	cr_assert_null(by_link(id, 4));
+}
+
+Test(surveys, withdraw_a_response_and_its_counts_with_it)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), gone = 0;
+	struct actor staff = staff_of(org);
+	struct survey_response *r;
+	struct tally_find f;
+
+	cr_assert_eq(submit(id, 1, 1, 0, yes_items, YES_N, &gone), 0);
+	cr_assert_eq(submit(id, 2, 2, 0, no_items, NO_N, NULL), 0);
+	cr_assert_eq(tally(id, "", "", "").n, 2);
+	cr_assert_eq(tally(id, "score", "", "").total, 6.5);
+
+	cr_assert_eq(withdraw(id, 1, yes_items, YES_N, NOW + 60), 0);
+	r = get_response(id, gone);
+	cr_assert_eq(r->state, RESPONSE_WITHDRAWN);
+	cr_assert_eq(r->answers.n, 0, "its answers are deleted");
+	cr_assert_eq(get_survey(id)->responses, 1);
+	/* The counts are the other response's alone. */
+	f = tally(id, "score", "", "");
+	cr_assert_eq(f.n, 1);
+	cr_assert_eq(f.total, 2.5);
+	cr_assert_eq(f.rows, NO_N, "counts that reach nothing are gone");
+	cr_assert_eq(tally(id, "visit", "", "yes").n, 0);
+	cr_assert_eq(tally(id, "visit", "", "no").n, 1);
+
+	cr_assert_eq(withdraw(id, 1, yes_items, YES_N, NOW + 60), ERR_CONFLICT);
+	cr_assert_eq(withdraw(id, 9, yes_items, YES_N, NOW + 60), ERR_NOTFOUND);
+	/* A partial response is not withdrawn, but abandoned. */
+	cr_assert_eq(save(id, 3, 3, "{}", "p1", NOW, NULL), 0);
+	cr_assert_eq(withdraw(id, 3, yes_items, YES_N, NOW + 60), ERR_CONFLICT);
+	/* The browser may answer again. */
+	cr_assert_eq(submit(id, 1, 0, 0, no_items, NO_N, NULL), 0);
+	cr_assert_eq(get_survey(id)->responses, 2);
+	/* Not once the survey has closed. */
+	cr_assert_eq(store_survey_close(st, &staff, id, NOW + 100, NULL), 0);
+	cr_assert_eq(withdraw(id, 2, no_items, NO_N, NOW + 200), ERR_CONFLICT);
+	cr_assert_eq(get_survey(id)->responses, 2);
+	cr_assert_eq(tally(id, "", "", "").n, 2);
+}
+
+Test(surveys, correct_what_staff_keyed_in_with_an_audit_entry)
+{
+	int64_t org = make_org("bury"), other = make_org("leeds"), id = make_survey(org, OPEN);
+	int64_t keyed = 0, own = 0, clerk = make_clerk(org, "clerk@example.org");
+	struct actor staff = staff_of(org), outsider = staff_of(other);
+	struct str fixed = str_c("{\"answers\":{\"visit\":\"no\"},\"other\":{}}");
+	struct find_action f;
+	json_t *detail;
+
+	cr_assert_eq(submit(id, 0, 0, clerk, yes_items, YES_N, &keyed), 0);
+	cr_assert_eq(submit(id, 1, 0, 0, yes_items, YES_N, &own), 0);
+	cr_assert_eq(store_response_correct(st, &staff, id, keyed, fixed, yes_items, YES_N,
+	    no_items, NO_N, NOW), 0);
+	cr_assert(str_eq(get_response(id, keyed)->answers, fixed));
+	cr_assert_eq(tally(id, "visit", "", "yes").n, 1, "the respondent's own still counts");
+	cr_assert_eq(tally(id, "visit", "", "no").n, 1);
+	cr_assert_eq(tally(id, "score", "", "").total, 6.5);
+	cr_assert_eq(tally(id, "", "", "").n, 2);
+	cr_assert_eq(get_survey(id)->responses, 2);
+
+	cr_assert_eq(audited("response.correct", &f), 1);
+	detail = json_loads(f.detail, 0, NULL);
+	cr_assert_not_null(detail, "%s", f.detail);
+	cr_assert_str_eq(json_string_value(json_object_get(detail, "old")),
+	    "{\"answers\":{\"visit\":\"yes\"},\"other\":{}}");
+	cr_assert_str_eq(json_string_value(json_object_get(detail, "new")), fixed.p);
+	cr_assert_eq(json_integer_value(json_object_get(detail, "survey")), id);
+	json_decref(detail);
+
+	/* The respondent's own answers are theirs alone. */
+	cr_assert_eq(store_response_correct(st, &staff, id, own, fixed, yes_items, YES_N,
+	    no_items, NO_N, NOW), ERR_DENIED);
+	cr_assert_eq(store_response_correct(st, &outsider, id, keyed, fixed, no_items, NO_N,
+	    yes_items, YES_N, NOW), ERR_NOTFOUND);
+	cr_assert_eq(store_response_correct(st, &staff, id, keyed + 1000, fixed, no_items, NO_N,
+	    yes_items, YES_N, NOW), ERR_NOTFOUND);
+	cr_assert_eq(audited("response.correct", NULL), 1);
+	cr_assert_eq(tally(id, "visit", "", "no").n, 1, "refusals change no count");
+}
+
+Test(surveys, audit_long_corrections_cut_to_valid_json)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), keyed = 0;
+	int64_t clerk = make_clerk(org, "clerk@example.org");
+	struct actor staff = staff_of(org);
+	static char long_answers[12000];
+	struct find_action f;
+	json_t *detail;
+	size_t i, n = 0;
+
+	n += (size_t)snprintf(long_answers, sizeof(long_answers), "{\"answers\":{\"note\":\"");
+	for (i = 0; n + 8 < sizeof(long_answers); i++)
+		n += (size_t)snprintf(long_answers + n, sizeof(long_answers) - n, "%s",
+		    i % 3 == 0 ? "\xc3\xa9" : i % 3 == 1 ? "\\\"" : "a");
+	snprintf(long_answers + n, sizeof(long_answers) - n, "\"}}");
+	cr_assert_eq(submit(id, 0, 0, clerk, yes_items, YES_N, &keyed), 0);
+	cr_assert_eq(store_response_correct(st, &staff, id, keyed, str_c(long_answers), yes_items,
+	    YES_N, no_items, NO_N, NOW), 0);
+	cr_assert(str_eq_c(get_response(id, keyed)->answers, long_answers), "kept whole");
+	cr_assert_eq(audited("response.correct", &f), 1);
+	cr_assert_lt(strlen(f.detail), AUDIT_DETAIL_MAX - 1);
+	detail = json_loads(f.detail, 0, NULL);
+	cr_assert_not_null(detail, "the detail is JSON: %.200s", f.detail);
+	cr_assert(json_is_true(json_object_get(detail, "cut")));
+	cr_assert_gt(strlen(json_string_value(json_object_get(detail, "new"))), 500);
+	json_decref(detail);
+}
+
+/* ---- walking the responses, and the counts ----------------------------------------------- */
+
+struct walk {
+	int n;
+	int64_t ids[16];
+	int stop_at; /* the call that returns 7; 0: none */
+};
+
+static int
+walk_response(void *arg, const struct survey_response *r)
+{
+	struct walk *w = arg;
+
+	cr_assert_lt(w->n, 16);
+	cr_assert_eq(r->state, RESPONSE_SUBMITTED);
+	cr_assert_gt(r->answers.n, 0);
+	w->ids[w->n++] = r->id;
+	return w->n == w->stop_at ? 7 : 0;
+}
+
+Test(surveys, walk_the_submitted_responses_in_id_order)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), ids[5];
+	struct walk w = { 0 };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		cr_assert_eq(submit(id, i + 1, i + 1, 0, yes_items, YES_N, &ids[i]), 0);
+	cr_assert_eq(save(id, 9, 9, "{}", "p1", NOW, NULL), 0);
+	cr_assert_eq(withdraw(id, 3, yes_items, YES_N, NOW), 0);
+	cr_assert_eq(submit(make_survey(org, OPEN), 1, 0, 0, yes_items, YES_N, NULL), 0);
+
+	cr_assert_eq(store_response_each(st, id, 0, 0, walk_response, &w), 0);
+	cr_assert_eq(w.n, 4, "partial, withdrawn and other surveys' responses are left out");
+	cr_assert_eq(w.ids[0], ids[0]);
+	cr_assert_eq(w.ids[1], ids[1]);
+	cr_assert_eq(w.ids[2], ids[3]);
+	cr_assert_eq(w.ids[3], ids[4]);
+	/* In pages, after the last id seen. */
+	memset(&w, 0, sizeof(w));
+	cr_assert_eq(store_response_each(st, id, ids[1], 2, walk_response, &w), 0);
+	cr_assert_eq(w.n, 2);
+	cr_assert_eq(w.ids[0], ids[3]);
+	cr_assert_eq(w.ids[1], ids[4]);
+	memset(&w, 0, sizeof(w));
+	cr_assert_eq(store_response_each(st, id, ids[4], 2, walk_response, &w), 0);
+	cr_assert_eq(w.n, 0);
+	/* The walk stops where fn says, with what it said. */
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 2;
+	cr_assert_eq(store_response_each(st, id, 0, 0, walk_response, &w), 7);
+	cr_assert_eq(w.n, 2);
+}
+
+/* Many submissions in flight at once, so that the writer takes several in
+ * one batch. */
+struct flight {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int left;
+	int ok, duplicate, other;
+};
+
+static void
+landed(void *arg, int rc)
+{
+	struct flight *f = arg;
+
+	pthread_mutex_lock(&f->lock);
+	if (rc == 0)
+		f->ok++;
+	else if (rc == ERR_DUPLICATE)
+		f->duplicate++;
+	else
+		f->other++;
+	f->left--;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+}
+
+#define FLIGHT_N 40
+
+Test(surveys, sum_the_counts_of_many_submissions_some_in_one_batch)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), ids[FLIGHT_N];
+	struct flight f = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, FLIGHT_N, 0, 0,
+		0 };
+	struct response_submit r;
+	struct tally_find t;
+	int i;
+
+	/* Browsers 1..30 once each, and 10 of them a second time: in whatever
+	 * batches the writer makes, each browser counts once. */
+	for (i = 0; i < FLIGHT_N; i++) {
+		r = response(id, i < 30 ? i + 1 : i - 29, 0, 0, i % 2 ? no_items : yes_items,
+		    i % 2 ? NO_N : YES_N, "{\"answers\":{}}");
+		cr_assert_eq(store_response_submit(st, &arena, &r, &ids[i], landed, &f), 0);
+	}
+	pthread_mutex_lock(&f.lock);
+	while (f.left > 0)
+		pthread_cond_wait(&f.cond, &f.lock);
+	pthread_mutex_unlock(&f.lock);
+	cr_assert_eq(f.ok, 30);
+	cr_assert_eq(f.duplicate, 10);
+	cr_assert_eq(f.other, 0);
+	cr_assert_eq(get_survey(id)->responses, 30);
+
+	/* The first 30: 15 "yes" (4) and 15 "no" (2.5). */
+	t = tally(id, "", "", "");
+	cr_assert_eq(t.n, 30);
+	t = tally(id, "score", "", "");
+	cr_assert_eq(t.n, 30);
+	cr_assert_eq(t.total, 15 * 4 + 15 * 2.5);
+	cr_assert_eq(tally(id, "visit", "", "yes").n, 15);
+	cr_assert_eq(tally(id, "visit", "", "no").n, 15);
+	cr_assert_eq(tally(id, "care", "nurses", "agree").n, 15);
+	cr_assert_eq(tally(id, "score", "", "4").n, 15);
+	cr_assert_eq(t.rows, YES_N + 1, "one row per item: the items of yes, and no's value");
+}
+
+/* Two app servers submit the same browser's response at once: one counts. */
+struct racer {
+	struct store *s;
+	int64_t survey;
+	int rc;
+};
+
+static void *
+race(void *arg)
+{
+	struct racer *x = arg;
+	struct response_submit r = response(x->survey, 5, 0, 0, yes_items, YES_N, "{}");
+	int64_t id;
+
+	x->rc = store_response_submit_wait(x->s, &r, &id);
+	return NULL;
+}
+
+Test(surveys, count_one_browser_once_across_two_servers)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN);
+	struct racer a = { st, id, 1 }, b = { open_store(), id, 1 };
+	pthread_t ta, tb;
+
+	cr_assert_eq(pthread_create(&ta, NULL, race, &a), 0);
+	cr_assert_eq(pthread_create(&tb, NULL, race, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	store_close(b.s);
+	cr_assert((a.rc == 0 && b.rc == ERR_DUPLICATE) || (a.rc == ERR_DUPLICATE && b.rc == 0),
+	    "%d, %d", a.rc, b.rc);
+	cr_assert_eq(get_survey(id)->responses, 1);
+	cr_assert_eq(tally(id, "", "", "").n, 1);
+}
+
+static int
+count_version(void *arg, const struct survey_version *v)
+{
+	(void)v;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+count_response(void *arg, const struct survey_response *r)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+Test(surveys, leave_no_rows_once_deleted)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), kept = make_survey(org, OPEN);
+	int64_t response = 0;
+	struct actor staff = staff_of(org);
+	struct survey_response *r;
+	struct survey edit;
+	int versions = 0, responses = 0;
+
+	edit = *get_survey(id);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 1, false, NOW, NULL), 0);
+	cr_assert_eq(submit(id, 1, 1, 0, yes_items, YES_N, &response), 0);
+	cr_assert_eq(save(id, 2, 2, "{}", "p1", NOW, NULL), 0);
+	cr_assert_eq(submit(kept, 1, 3, 0, yes_items, YES_N, NULL), 0);
+
+	cr_assert_eq(store_survey_delete(st, &staff, id), 0);
+	cr_assert_eq(store_survey_versions(st, &arena, id, count_version, &versions), 0);
+	cr_assert_eq(versions, 0);
+	cr_assert_eq(store_response_each(st, id, 0, 0, count_response, &responses), 0);
+	cr_assert_eq(responses, 0);
+	cr_assert_eq(store_response_get(st, &arena, id, response, &r), ERR_NOTFOUND);
+	cr_assert_null(by_link(id, 2));
+	cr_assert_eq(tally(id, "", "", "").rows, 0);
+	/* Nothing of it is left anywhere: what the tables hold is the other's. */
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey"), 1);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_version"), 1);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response"), 1);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_tally"), YES_N);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_tally WHERE survey_id <> "
+	    "(SELECT id FROM survey)"), 0);
+	cr_assert_eq(store_survey_versions(st, &arena, kept, count_version, &versions), 0);
+	cr_assert_eq(versions, 1);
+	cr_assert_eq(store_response_each(st, kept, 0, 0, count_response, &responses), 0);
+	cr_assert_eq(responses, 1);
+	cr_assert_eq(tally(kept, "", "", "").n, 1);
+	/* The browser and link of the deleted survey's responses are free. */
+	cr_assert_eq(submit(kept, 2, 2, 0, yes_items, YES_N, NULL), 0);
+}
