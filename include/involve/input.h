@@ -35,7 +35,13 @@ enum input_type {
 	INPUT_TIME,   /* int64_t unix seconds: an RFC 3339 JSON string */
 	INPUT_DATE,   /* int64_t unix seconds: five form fields NAME-day, -month, -year, -hour,
 	               * -minute, in UK time */
+	INPUT_JSON_TEXT, /* struct str: any JSON value of the type named by min (an
+	                  * INPUT_JSON_* below), written back as compact JSON text in the
+	                  * request's arena, for the domain to read (a survey's pages); JSON only */
 };
+
+/* What an INPUT_JSON_TEXT field must be: its min. */
+enum { INPUT_JSON_ANY, INPUT_JSON_ARRAY, INPUT_JSON_OBJECT };
 
 enum input_flags {
 	INPUT_REQUIRED = 1, /* absent is an error */

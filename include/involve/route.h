@@ -8,6 +8,8 @@
  *   {id}    a positive decimal id of at most 18 digits
  *   {slug}  an organisation's short name (lower-case letters, digits, '-')
  *   {key}   a page key or a language code (lower-case letters and '-')
+ *   {page}  a survey page's number, 1 to 999
+ *   {link}  a private link's secret: 43 characters of base64url
  *   {file*} the rest of the path (static files; checked by their module)
  */
 #ifndef INVOLVE_ROUTE_H
@@ -37,6 +39,8 @@ enum route_flags {
 #define ROUTE_BODY_FORM (64 * 1024)
 #define ROUTE_BODY_JSON (64 * 1024)
 #define ROUTE_BODY_PAGE (128 * 1024)
+#define ROUTE_BODY_SURVEY (1024 * 1024 + 4096) /* a definition of up to 1 MiB, and the rest */
+#define ROUTE_BODY_RESPONSE (256 * 1024)       /* a survey's answers, long text and all */
 
 /*
  * Who may call a route, checked by app_handle after the sign-in its flags

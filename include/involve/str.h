@@ -54,6 +54,10 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_add_html(struct buf *b, struct str s);
 /* Percent-encodes s for a URL path segment or query value. */
 void buf_add_url(struct buf *b, struct str s);
+/* Appends s as one quoted CSV cell; a cell a spreadsheet would run as a
+ * formula (starting with =, +, -, @, tab or carriage return) gets an
+ * apostrophe first. */
+void buf_add_csv_cell(struct buf *b, struct str s);
 /* Appends s as a JSON string literal, quotes included. */
 void buf_add_json_string(struct buf *b, struct str s);
 /* NUL-terminates (without counting the NUL) and returns the bytes, or NULL

@@ -183,6 +183,14 @@ int survey_row_index(const struct survey_question *q, struct str value);
 int survey_def_check_change(const struct survey_def *old, const struct survey_def *next,
     struct errors *e);
 
+/* After a change read without option ids (JSON that gave options as
+ * text), gives each option of `next` that `old` has too (same question
+ * key, same value) its old id, so ids stay as they were. */
+void survey_def_adopt_ids(struct survey_def *next, const struct survey_def *old);
+
+/* Whether s is a real date written YYYY-MM-DD. */
+bool survey_date_valid(struct str s);
+
 /* ---- the survey record and its state ----------------------------------------------- */
 
 struct survey {

@@ -58,8 +58,8 @@ int survey_answers_init(const struct survey_def *d, struct arena *a, struct surv
  * that exists, a number in range, a real date, a valid postcode, a
  * ranking without repeats, a grid row that exists, text within its
  * length, valid UTF-8.  An unknown key is an error too.  Does not check
- * the path or required answers (survey_answers_check).  Errors are under
- * "answers.KEY" (field names the question's key); ERR_INVALID.
+ * the path or required answers (survey_answers_check).  Each error's field
+ * is the question's key, as a form's field is; ERR_INVALID.
  */
 int survey_answers_from_json(const struct survey_def *d, const json_t *answers,
     const json_t *other, struct arena *a, struct survey_answers *out, struct errors *e);
@@ -102,8 +102,8 @@ int survey_next_page(const struct survey_def *d, int page, const struct survey_a
 
 /*
  * Checks a complete response: every answer is to a question on its path,
- * and every required question on its path is answered.  Errors under
- * "answers.KEY": "This question was skipped ..." or "Answer ...".
+ * and every required question on its path is answered.  Errors under the
+ * question's key: "This question was skipped ..." or "Choose an answer".
  * ERR_INVALID.  With `page` >= 0 only that page's questions are checked
  * (a page of the form, before going on).
  */
@@ -124,7 +124,8 @@ void survey_answers_prune(const struct survey_def *d, struct survey_answers *ans
  *                                     of its ranks), or rating v given
  *   question q,   row r,   value v:   grid row r answered with v
  * Text, postcode and date answers count only as answered.  fn is called
- * per item; withdrawing a response subtracts the same items.
+ * per item, whose text lives only during the call; withdrawing a response
+ * subtracts the same items.
  */
 struct survey_tally_item {
 	struct str question;

@@ -266,3 +266,19 @@ buf_detach(struct buf *b, size_t *len)
 	*b = BUF_INIT;
 	return p;
 }
+
+void
+buf_add_csv_cell(struct buf *b, struct str s)
+{
+	size_t i;
+
+	buf_addch(b, '"');
+	if (s.n > 0 && strchr("=+-@\t\r", s.p[0]))
+		buf_addch(b, '\''); /* neutralise spreadsheet formulas */
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] == '"')
+			buf_addch(b, '"');
+		buf_addch(b, s.p[i]);
+	}
+	buf_addch(b, '"');
+}

@@ -7,22 +7,6 @@
 #include "involve/poll_export.h"
 
 static void
-csv_cell(struct buf *b, struct str s)
-{
-	size_t i;
-
-	buf_addch(b, '"');
-	if (s.n > 0 && strchr("=+-@\t\r", s.p[0]))
-		buf_addch(b, '\''); /* neutralise spreadsheet formulas */
-	for (i = 0; i < s.n; i++) {
-		if (s.p[i] == '"')
-			buf_addch(b, '"');
-		buf_addch(b, s.p[i]);
-	}
-	buf_addch(b, '"');
-}
-
-static void
 percent_text(char *out, size_t size, int64_t count, int64_t ballots)
 {
 	int tenths = poll_percent_tenths(count, ballots);
@@ -40,7 +24,7 @@ poll_export_csv(const struct poll *p, struct buf *out)
 	for (i = 0; i < p->option_n; i++) {
 		percent_text(pct, sizeof(pct), p->options[i].votes, p->ballots);
 		buf_printf(out, "%lld,", (long long)p->options[i].id);
-		csv_cell(out, p->options[i].label);
+		buf_add_csv_cell(out, p->options[i].label);
 		buf_printf(out, ",%lld,%s\r\n", (long long)p->options[i].votes, pct);
 	}
 	buf_printf(out, ",\"Total answers\",%lld,\r\n", (long long)p->ballots);

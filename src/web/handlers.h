@@ -17,6 +17,12 @@ extern const struct input_spec api_poll_create_input;
 extern const struct input_spec api_poll_update_input;
 extern const struct input_spec api_poll_vote_input;
 extern const struct input_spec api_poll_list_input;
+extern const struct input_spec api_survey_create_input;
+extern const struct input_spec api_survey_update_input;
+extern const struct input_spec api_survey_response_input;
+extern const struct input_spec api_survey_list_input;
+extern const struct input_spec api_survey_crosstab_input;
+extern const struct input_spec api_survey_export_input;
 extern const struct input_spec poll_vote_input;
 extern const struct input_spec language_input;
 extern const struct input_spec staff_login_input;
@@ -47,6 +53,31 @@ int handle_api_poll_open(struct http_request *req, struct http_response *res);
 int handle_api_poll_close(struct http_request *req, struct http_response *res);
 int handle_api_poll_vote(struct http_request *req, struct http_response *res);
 int handle_api_poll_results(struct http_request *req, struct http_response *res);
+
+/* handlers_api_surveys.c: the JSON API for surveys */
+int handle_api_surveys_create(struct http_request *req, struct http_response *res);
+int handle_api_surveys_list(struct http_request *req, struct http_response *res);
+int handle_api_survey_get(struct http_request *req, struct http_response *res);
+int handle_api_survey_update(struct http_request *req, struct http_response *res);
+int handle_api_survey_delete(struct http_request *req, struct http_response *res);
+int handle_api_survey_open(struct http_request *req, struct http_response *res);
+int handle_api_survey_close(struct http_request *req, struct http_response *res);
+int handle_api_survey_respond(struct http_request *req, struct http_response *res);
+int handle_api_survey_results(struct http_request *req, struct http_response *res);
+int handle_api_survey_crosstab(struct http_request *req, struct http_response *res);
+int handle_api_survey_export(struct http_request *req, struct http_response *res);
+
+/* handlers_survey_public.c: answering a survey on the organisation's site */
+int handle_survey_start_page(struct http_request *req, struct http_response *res);
+int handle_survey_start(struct http_request *req, struct http_response *res);
+int handle_survey_resume(struct http_request *req, struct http_response *res);
+int handle_survey_page(struct http_request *req, struct http_response *res);
+int handle_survey_page_save(struct http_request *req, struct http_response *res);
+int handle_survey_check(struct http_request *req, struct http_response *res);
+int handle_survey_submit(struct http_request *req, struct http_response *res);
+int handle_survey_done(struct http_request *req, struct http_response *res);
+int handle_survey_withdraw_form(struct http_request *req, struct http_response *res);
+int handle_survey_withdraw(struct http_request *req, struct http_response *res);
 
 /* handlers_public.c: the public site of each organisation */
 int handle_root(struct http_request *req, struct http_response *res);

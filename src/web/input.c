@@ -3,6 +3,7 @@
  * with jansson, forms and query strings from the request's own parse.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -126,6 +127,27 @@ json_list(struct arena *a, const struct input_field *f, const json_t *v, void *t
 	return rc;
 }
 
+/* INPUT_JSON_TEXT: the value as compact text, kept in the arena. */
+static int
+json_value_text(struct arena *a, const struct input_field *f, const json_t *v, struct str *out,
+    struct errors *e)
+{
+	char *text;
+
+	if ((f->min == INPUT_JSON_ARRAY && !json_is_array(v)) ||
+	    (f->min == INPUT_JSON_OBJECT && !json_is_object(v))) {
+		refuse(e, f->name, "Must be %s", f->min == INPUT_JSON_ARRAY ? "an array" :
+		    "an object");
+		return ERR_INVALID;
+	}
+	text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+	if (text == NULL)
+		return ERR_NOMEM;
+	*out = arena_str(a, str_c(text));
+	free(text);
+	return out->p != NULL ? 0 : ERR_NOMEM;
+}
+
 static int
 json_field(struct arena *a, const struct input_field *f, const json_t *v, void *target,
     struct errors *e)
@@ -177,6 +199,8 @@ json_field(struct arena *a, const struct input_field *f, const json_t *v, void *
 		return ERR_INVALID;
 	case INPUT_DATE:
 		break; /* a form's; never declared for JSON */
+	case INPUT_JSON_TEXT:
+		return json_value_text(a, f, v, AT(target, f, struct str), e);
 	}
 	refuse(e, f->name, "Must be %s", f->type == INPUT_BOOL ? "true or false" : "a string");
 	return ERR_INVALID;

@@ -22,6 +22,28 @@ param_ok(struct str kind, struct str v)
 				return false;
 		return true;
 	}
+	if (str_eq_c(kind, "page")) {
+		/* A survey's page, by its number: 1 to 999. */
+		if (v.n > 3 || v.p[0] == '0')
+			return false;
+		for (i = 0; i < v.n; i++)
+			if (v.p[i] < '0' || v.p[i] > '9')
+				return false;
+		return true;
+	}
+	if (str_eq_c(kind, "link")) {
+		/* A private link's secret: 43 characters of base64url. */
+		if (v.n != 43)
+			return false;
+		for (i = 0; i < v.n; i++) {
+			char c = v.p[i];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '-' || c == '_'))
+				return false;
+		}
+		return true;
+	}
 	if (str_eq_c(kind, "slug") || str_eq_c(kind, "key")) {
 		if (v.n > 40)
 			return false;

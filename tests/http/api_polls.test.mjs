@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { apiClient, expectProblem, json } from '../lib/api.mjs';
 import { makeStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 
 let server;
+let api;
 let token;
 let otherToken;
 let viewerToken;
@@ -15,28 +17,6 @@ async function setupOrg(slug, email, role = 'engagement_officer') {
 	const r = await server.cli(['org', 'create', '--slug', slug, '--name', `NHS ${slug}`]);
 	if (r.code !== 0 && !/already exists/.test(r.stderr)) throw new Error(r.stderr);
 	return (await makeStaff(server, { org: slug, email, role })).token;
-}
-
-function api(method, path, { body, auth, headers = {}, cookie, raw } = {}) {
-	const h = { ...headers };
-	if (auth) h.Authorization = `Bearer ${auth}`;
-	if (cookie) h.Cookie = cookie;
-	let payload;
-	if (raw !== undefined) payload = raw;
-	else if (body !== undefined) {
-		payload = JSON.stringify(body);
-		h['Content-Type'] ??= 'application/json';
-	}
-	return fetch(server.url + path, { method, headers: h, body: payload, redirect: 'manual' });
-}
-
-async function json(res) {
-	const text = await res.text();
-	try {
-		return JSON.parse(text);
-	} catch {
-		throw new Error(`not JSON (${res.status}): ${text.slice(0, 200)}`);
-	}
 }
 
 const pharmacy = {
@@ -63,21 +43,9 @@ async function vote(id, options, cookie) {
 	return { res, cookie: setCookie ? setCookie.split(';')[0] : cookie };
 }
 
-async function expectProblem(res, status, field) {
-	assert.equal(res.status, status);
-	assert.match(res.headers.get('content-type'), /^application\/problem\+json/);
-	const p = await json(res);
-	assert.equal(p.status, status);
-	assert.ok(p.title && p.detail, 'problem has title and detail');
-	if (field) {
-		assert.ok(Array.isArray(p.errors), 'problem lists errors');
-		assert.ok(p.errors.some((e) => e.field === field), `an error on ${field}: ${JSON.stringify(p.errors)}`);
-	}
-	return p;
-}
-
 before(async () => {
 	server = await startServer();
+	api = apiClient(server);
 	token = await setupOrg('bury', 'officer@example.org');
 	otherToken = await setupOrg('bolton', 'officer@bolton.example.org');
 	viewerToken = await setupOrg('bury', 'viewer@example.org', 'viewer');

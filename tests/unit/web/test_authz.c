@@ -207,7 +207,8 @@ make_poll(bool closed, int64_t *first_option)
 /* ---- requests ----------------------------------------------------------- */
 
 /* The route's pattern with its parameters filled in: {id} the poll,
- * {slug} its organisation, {key} a page every site has, {file*} a file. */
+ * {slug} its organisation, {key} a page every site has, {file*} a file, {page} the
+ * first page, {link} a private link that leads nowhere. */
 static void
 fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 {
@@ -233,6 +234,11 @@ fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 			value = "privacy";
 		} else if (strncmp(p, "{file*}", 7) == 0) {
 			value = "app.css";
+		} else if (strncmp(p, "{page}", 6) == 0) {
+			value = "1";
+		} else if (strncmp(p, "{link}", 6) == 0) {
+			/* A private link of the right shape that leads nowhere. */
+			value = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 		} else {
 			cr_assert_fail("%s: a parameter this test cannot fill: %.*s", pattern,
 			    (int)(end - p + 1), p);

@@ -1,0 +1,931 @@
+/*
+ * survey_answers.c - answers read, checked against the path, written and
+ * counted (survey_answers.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "involve/postcode.h"
+#include "involve/survey_answers.h"
+#include "involve/text.h"
+
+int
+survey_answers_init(const struct survey_def *d, struct arena *a, struct survey_answers *out)
+{
+	out->n = d->question_n;
+	out->a = arena_array(a, d->question_n + 1, sizeof(*out->a));
+	if (out->a == NULL)
+		return ERR_NOMEM;
+	memset(out->a, 0, (d->question_n + 1) * sizeof(*out->a));
+	return 0;
+}
+
+/* An error on question q's key. */
+static void
+answer_error(struct errors *e, const struct survey_question *q, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void
+answer_error(struct errors *e, const struct survey_question *q, const char *fmt, ...)
+{
+	char field[ERROR_FIELD_MAX];
+	va_list ap;
+
+	snprintf(field, sizeof(field), "%.*s", (int)q->key.n, q->key.p);
+	va_start(ap, fmt);
+	errors_vadd(e, field, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- reading one answer, whatever door it came through -------------------------------- */
+
+/* The option of q whose value is v, with an error naming it when none. */
+static int
+option_of(const struct survey_question *q, struct str v, struct errors *e)
+{
+	int k = survey_option_index(q, v);
+
+	if (k < 0)
+		answer_error(e, q, "'%.*s' is not one of the options", (int)(v.n > 60 ? 60 : v.n),
+		    v.p);
+	return k;
+}
+
+static int
+set_choices(const struct survey_question *q, const struct str *values, int n, struct arena *a,
+    struct survey_answer *ans, struct errors *e)
+{
+	int i, j, k, bad = 0;
+
+	if (n > q->option_n) {
+		answer_error(e, q, "There are only %d options to choose from", q->option_n);
+		return ERR_INVALID;
+	}
+	if ((ans->choices = arena_array(a, n + 1, sizeof(int))) == NULL)
+		return ERR_NOMEM;
+	ans->choice_n = 0;
+	for (i = 0; i < n; i++) {
+		if ((k = option_of(q, values[i], e)) < 0) {
+			bad = 1;
+			continue;
+		}
+		for (j = 0; j < ans->choice_n; j++)
+			if (ans->choices[j] == k) {
+				answer_error(e, q, q->type == SQ_RANKING ? "Each option can be ranked "
+				    "only once" : "Each option can be chosen only once");
+				return ERR_INVALID;
+			}
+		ans->choices[ans->choice_n++] = k;
+	}
+	if (bad)
+		return ERR_INVALID;
+	if (q->type == SQ_MULTIPLE && ans->choice_n > 0) {
+		if (q->has_min && ans->choice_n < q->min) {
+			answer_error(e, q, "Choose at least %d options", (int)q->min);
+			return ERR_INVALID;
+		}
+		if (q->has_max && ans->choice_n > q->max) {
+			answer_error(e, q, "Choose at most %d options", (int)q->max);
+			return ERR_INVALID;
+		}
+	}
+	ans->given = ans->choice_n > 0;
+	return 0;
+}
+
+static int
+set_number(const struct survey_question *q, double v, struct survey_answer *ans,
+    struct errors *e)
+{
+	if (!isfinite(v)) {
+		answer_error(e, q, "Enter a number");
+		return ERR_INVALID;
+	}
+	if (q->type == SQ_RATING && v != floor(v)) {
+		answer_error(e, q, "Choose a whole number from %g to %g", q->min, q->max);
+		return ERR_INVALID;
+	}
+	if ((q->has_min && v < q->min) || (q->has_max && v > q->max)) {
+		if (q->has_min && q->has_max)
+			answer_error(e, q, "Enter a number from %g to %g", q->min, q->max);
+		else if (q->has_min)
+			answer_error(e, q, "Enter a number of %g or more", q->min);
+		else
+			answer_error(e, q, "Enter a number of %g or less", q->max);
+		return ERR_INVALID;
+	}
+	ans->number = v;
+	ans->given = true;
+	return 0;
+}
+
+/* A number as text: digits with an optional sign, point and decimals. */
+static int
+parse_number(struct str s, double *out)
+{
+	char text[40], *end;
+
+	s = str_trim(s);
+	if (s.n == 0 || s.n >= sizeof(text))
+		return -1;
+	memcpy(text, s.p, s.n);
+	text[s.n] = '\0';
+	for (size_t i = 0; i < s.n; i++)
+		if (!((text[i] >= '0' && text[i] <= '9') || text[i] == '.' ||
+		    (i == 0 && (text[i] == '-' || text[i] == '+'))))
+			return -1;
+	*out = strtod(text, &end);
+	return *end == '\0' && isfinite(*out) ? 0 : -1;
+}
+
+static int
+set_text(const struct survey_question *q, struct str s, struct arena *a,
+    struct survey_answer *ans, struct errors *e)
+{
+	char field[ERROR_FIELD_MAX], pc[POSTCODE_MAX];
+	struct str t;
+	size_t max = q->type == SQ_LONG_TEXT ? SURVEY_ANSWER_LONG_TEXT_MAX_CHARS :
+	    SURVEY_ANSWER_TEXT_MAX_CHARS;
+
+	snprintf(field, sizeof(field), "%.*s", (int)q->key.n, q->key.p);
+	if (text_check(s, field, "your answer", max, q->type == SQ_LONG_TEXT ? TEXT_MULTILINE : 0,
+	    &t, e) != 0)
+		return ERR_INVALID;
+	if (t.n == 0)
+		return 0;
+	if (q->type == SQ_POSTCODE) {
+		if (postcode_normalise(t, pc) != 0) {
+			answer_error(e, q, "Enter a real postcode, like BB1 7DJ");
+			return ERR_INVALID;
+		}
+		t = str_c(pc);
+	} else if (q->type == SQ_DATE) {
+		if (!survey_date_valid(t)) {
+			answer_error(e, q, "Enter a real date");
+			return ERR_INVALID;
+		}
+		if (q->has_min && memcmp(t.p, q->min_date.p, 10) < 0) {
+			answer_error(e, q, "The date must be on or after %.*s", 10, q->min_date.p);
+			return ERR_INVALID;
+		}
+		if (q->has_max && memcmp(t.p, q->max_date.p, 10) > 0) {
+			answer_error(e, q, "The date must be on or before %.*s", 10, q->max_date.p);
+			return ERR_INVALID;
+		}
+	}
+	ans->text = arena_str(a, t);
+	if (ans->text.p == NULL)
+		return ERR_NOMEM;
+	ans->given = true;
+	return 0;
+}
+
+static int
+set_other(const struct survey_question *q, struct str other, struct arena *a,
+    struct survey_answer *ans, struct errors *e)
+{
+	char field[ERROR_FIELD_MAX];
+	bool chosen = false;
+	struct str t;
+	int i;
+
+	for (i = 0; i < ans->choice_n; i++)
+		if (q->options[ans->choices[i]].other)
+			chosen = true;
+	snprintf(field, sizeof(field), "%.*s", (int)q->key.n, q->key.p);
+	if (text_check(other, field, "what 'other' is", SURVEY_OTHER_MAX_CHARS, 0, &t, e) != 0)
+		return ERR_INVALID;
+	if (chosen && t.n == 0) {
+		answer_error(e, q, "Say what 'other' is");
+		return ERR_INVALID;
+	}
+	if (!chosen && t.n > 0) {
+		answer_error(e, q, "Choose 'other' to say something else");
+		return ERR_INVALID;
+	}
+	ans->other = arena_str(a, t);
+	return t.n > 0 && ans->other.p == NULL ? ERR_NOMEM : 0;
+}
+
+/* ---- from JSON ----------------------------------------------------------------------- */
+
+static int
+json_text(const json_t *v, struct str *out)
+{
+	if (!json_is_string(v))
+		return -1;
+	*out = (struct str){ json_string_value(v), json_string_length(v) };
+	return 0;
+}
+
+static int
+answer_from_json(const struct survey_question *q, const json_t *v, struct arena *a,
+    struct survey_answer *ans, struct errors *e)
+{
+	struct str values[SURVEY_OPTIONS_MAX], s;
+	const char *name;
+	json_t *item;
+	size_t i;
+	int k, n = 0;
+
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+		if (json_text(v, &s) != 0) {
+			answer_error(e, q, "Give one option's value as text");
+			return ERR_INVALID;
+		}
+		return set_choices(q, &s, 1, a, ans, e);
+	case SQ_MULTIPLE:
+	case SQ_RANKING:
+		if (!json_is_array(v)) {
+			answer_error(e, q, "Give a list of option values");
+			return ERR_INVALID;
+		}
+		if (json_array_size(v) > (size_t)q->option_n) {
+			answer_error(e, q, "There are only %d options", q->option_n);
+			return ERR_INVALID;
+		}
+		json_array_foreach(v, i, item)
+			if (json_text(item, &values[n++]) != 0) {
+				answer_error(e, q, "Give each option's value as text");
+				return ERR_INVALID;
+			}
+		return set_choices(q, values, n, a, ans, e);
+	case SQ_RATING:
+	case SQ_NUMBER:
+		if (!json_is_number(v)) {
+			answer_error(e, q, "Give a number");
+			return ERR_INVALID;
+		}
+		return set_number(q, json_number_value(v), ans, e);
+	case SQ_DATE:
+	case SQ_POSTCODE:
+	case SQ_TEXT:
+	case SQ_LONG_TEXT:
+		if (json_text(v, &s) != 0) {
+			answer_error(e, q, "Give the answer as text");
+			return ERR_INVALID;
+		}
+		return set_text(q, s, a, ans, e);
+	case SQ_GRID:
+		if (!json_is_object(v)) {
+			answer_error(e, q, "Give an object of each row's value and its answer");
+			return ERR_INVALID;
+		}
+		if ((ans->grid = arena_array(a, q->row_n, sizeof(int))) == NULL)
+			return ERR_NOMEM;
+		for (k = 0; k < q->row_n; k++)
+			ans->grid[k] = -1;
+		json_object_foreach((json_t *)v, name, item) {
+			int row = survey_row_index(q, str_c(name)), opt;
+
+			if (row < 0) {
+				answer_error(e, q, "There is no row '%.60s'", name);
+				return ERR_INVALID;
+			}
+			if (json_is_null(item))
+				continue;
+			if (json_text(item, &s) != 0 || (opt = option_of(q, s, e)) < 0) {
+				if (!json_is_string(item))
+					answer_error(e, q, "Give each row's answer as an option's value");
+				return ERR_INVALID;
+			}
+			ans->grid[row] = opt;
+			ans->given = true;
+		}
+		return 0;
+	case SQ_INFO:
+	default:
+		answer_error(e, q, "This is information, not a question: it takes no answer");
+		return ERR_INVALID;
+	}
+}
+
+int
+survey_answers_from_json(const struct survey_def *d, const json_t *answers,
+    const json_t *other, struct arena *a, struct survey_answers *out, struct errors *e)
+{
+	const char *key;
+	json_t *v;
+	int rc, bad = 0, q;
+
+	if ((rc = survey_answers_init(d, a, out)) != 0)
+		return rc;
+	if (!json_is_object(answers)) {
+		errors_add(e, "answers", "Give the answers as an object of question keys and "
+		    "answers");
+		return ERR_INVALID;
+	}
+	json_object_foreach((json_t *)answers, key, v) {
+		q = survey_question_index(d, str_c(key));
+		if (q < 0) {
+			char field[ERROR_FIELD_MAX];
+
+			snprintf(field, sizeof(field), "%.40s", key);
+			errors_add(e, field, "The survey has no question '%.40s'", key);
+			bad = 1;
+			continue;
+		}
+		if (json_is_null(v))
+			continue;
+		rc = answer_from_json(&d->questions[q], v, a, &out->a[q], e);
+		if (rc == ERR_NOMEM)
+			return rc;
+		if (rc != 0)
+			bad = 1;
+	}
+	if (other != NULL && !json_is_null(other)) {
+		if (!json_is_object(other)) {
+			errors_add(e, "other", "Give 'other' as an object of question keys and text");
+			return ERR_INVALID;
+		}
+		json_object_foreach((json_t *)other, key, v) {
+			struct str s;
+
+			q = survey_question_index(d, str_c(key));
+			if (q < 0 || json_text(v, &s) != 0) {
+				char field[ERROR_FIELD_MAX];
+
+				snprintf(field, sizeof(field), "%.40s", key);
+				errors_add(e, field, q < 0 ? "The survey has no question '%.40s'" :
+				    "Give what 'other' is as text", key);
+				bad = 1;
+				continue;
+			}
+			if (!survey_qtype_has_options(d->questions[q].type) ||
+			    d->questions[q].type == SQ_GRID) {
+				answer_error(e, &d->questions[q], "This question has no 'other' option");
+				bad = 1;
+				continue;
+			}
+			rc = set_other(&d->questions[q], s, a, &out->a[q], e);
+			if (rc == ERR_NOMEM)
+				return rc;
+			if (rc != 0)
+				bad = 1;
+		}
+	}
+	/* A chosen "other" with no text at all. */
+	for (q = 0; q < d->question_n && !bad; q++)
+		if (out->a[q].choice_n > 0 && out->a[q].other.n == 0 &&
+		    set_other(&d->questions[q], (struct str){ "", 0 }, a, &out->a[q], e) != 0)
+			bad = 1;
+	return bad ? ERR_INVALID : 0;
+}
+
+int
+survey_answers_parse(const struct survey_def *d, struct str text, struct arena *a,
+    struct survey_answers *out, struct errors *e)
+{
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	if (text.n == 0)
+		return survey_answers_init(d, a, out);
+	root = json_loadb(text.p, text.n, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		errors_add(e, "answers", "The answers are not JSON: %s", jerr.text);
+		return ERR_INVALID;
+	}
+	rc = survey_answers_from_json(d, json_object_get(root, "answers"),
+	    json_object_get(root, "other"), a, out, e);
+	json_decref(root);
+	return rc;
+}
+
+/* ---- from a form ------------------------------------------------------------------------ */
+
+int
+survey_answer_from_form(const struct survey_def *d, int question, const struct str *values,
+    int value_n, struct str other, struct arena *a, struct survey_answers *ans,
+    struct errors *e)
+{
+	const struct survey_question *q = &d->questions[question];
+	struct survey_answer *an = &ans->a[question];
+	struct str given[SURVEY_OPTIONS_MAX];
+	double v;
+	int i, n = 0, rc;
+
+	memset(an, 0, sizeof(*an));
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+	case SQ_MULTIPLE:
+		for (i = 0; i < value_n && n < SURVEY_OPTIONS_MAX; i++)
+			if (str_trim(values[i]).n > 0)
+				given[n++] = str_trim(values[i]);
+		if (q->type != SQ_MULTIPLE && n > 1) {
+			answer_error(e, q, "Choose one answer");
+			return ERR_INVALID;
+		}
+		if ((rc = set_choices(q, given, n, a, an, e)) != 0)
+			return rc;
+		return set_other(q, other, a, an, e);
+	case SQ_RANKING:
+		/* values[i] is the rank given to option i ("" for none): the
+		 * answer lists the options by rank. */
+		{
+			int order[SURVEY_OPTIONS_MAX], ranks[SURVEY_OPTIONS_MAX], k;
+
+			for (i = 0; i < value_n && i < q->option_n; i++) {
+				struct str t = str_trim(values[i]);
+
+				if (t.n == 0)
+					continue;
+				if (parse_number(t, &v) != 0 || v != floor(v) || v < 1 ||
+				    v > q->option_n) {
+					answer_error(e, q, "Rank with whole numbers from 1 to %d",
+					    q->option_n);
+					return ERR_INVALID;
+				}
+				for (k = 0; k < n; k++)
+					if (ranks[k] == (int)v) {
+						answer_error(e, q, "Give each rank only once");
+						return ERR_INVALID;
+					}
+				ranks[n] = (int)v;
+				order[n++] = i;
+			}
+			/* Sort by rank (few options: insertion sort). */
+			for (i = 1; i < n; i++)
+				for (k = i; k > 0 && ranks[k - 1] > ranks[k]; k--) {
+					int t = ranks[k]; ranks[k] = ranks[k - 1]; ranks[k - 1] = t;
+					t = order[k]; order[k] = order[k - 1]; order[k - 1] = t;
+				}
+			for (i = 0; i < n; i++)
+				given[i] = q->options[order[i]].value;
+			return set_choices(q, given, n, a, an, e);
+		}
+	case SQ_RATING:
+	case SQ_NUMBER:
+		if (value_n < 1 || str_trim(values[0]).n == 0)
+			return 0;
+		if (parse_number(values[0], &v) != 0) {
+			answer_error(e, q, "Enter a number, like 12 or 3.5");
+			return ERR_INVALID;
+		}
+		return set_number(q, v, an, e);
+	case SQ_DATE: {
+		/* day, month, year */
+		char text[16];
+		double dd, mm, yy;
+
+		if (value_n < 3)
+			return 0;
+		if (str_trim(values[0]).n == 0 && str_trim(values[1]).n == 0 &&
+		    str_trim(values[2]).n == 0)
+			return 0;
+		if (parse_number(values[0], &dd) != 0 || parse_number(values[1], &mm) != 0 ||
+		    parse_number(values[2], &yy) != 0 || yy < 1000 || yy > 9999 || dd < 1 ||
+		    dd > 31 || mm < 1 || mm > 12) {
+			answer_error(e, q, "Enter a real date, with a day, a month and a year");
+			return ERR_INVALID;
+		}
+		snprintf(text, sizeof(text), "%04d-%02d-%02d", (int)yy, (int)mm, (int)dd);
+		return set_text(q, str_c(text), a, an, e);
+	}
+	case SQ_POSTCODE:
+	case SQ_TEXT:
+	case SQ_LONG_TEXT:
+		if (value_n < 1)
+			return 0;
+		return set_text(q, values[0], a, an, e);
+	case SQ_GRID:
+		if ((an->grid = arena_array(a, q->row_n, sizeof(int))) == NULL)
+			return ERR_NOMEM;
+		for (i = 0; i < q->row_n; i++) {
+			struct str t = i < value_n ? str_trim(values[i]) : (struct str){ "", 0 };
+			int k;
+
+			an->grid[i] = -1;
+			if (t.n == 0)
+				continue;
+			if ((k = option_of(q, t, e)) < 0)
+				return ERR_INVALID;
+			an->grid[i] = k;
+			an->given = true;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- conditions and the path ---------------------------------------------------------- */
+
+/* Conditions judged on the answers shown so far: `on` masks the rest
+ * (NULL: every answer counts). */
+static bool
+holds(const struct survey_def *d, const struct survey_cond *c, const struct survey_answers *ans,
+    const bool *on)
+{
+	const struct survey_question *q;
+	const struct survey_answer *an;
+	int i, k;
+
+	switch (c->op) {
+	case SC_ALL:
+		for (i = 0; i < c->term_n; i++)
+			if (!holds(d, &c->terms[i], ans, on))
+				return false;
+		return true;
+	case SC_ANY:
+		for (i = 0; i < c->term_n; i++)
+			if (holds(d, &c->terms[i], ans, on))
+				return true;
+		return false;
+	default:
+		break;
+	}
+	q = &d->questions[c->question];
+	an = &ans->a[c->question];
+	if (!an->given || (on != NULL && !on[c->question]))
+		return c->op == SC_NOT_EQUALS;
+	if (q->type == SQ_NUMBER || q->type == SQ_RATING) {
+		switch (c->op) {
+		case SC_EQUALS: return an->number == c->number;
+		case SC_NOT_EQUALS: return an->number != c->number;
+		case SC_LESS_THAN: return an->number < c->number;
+		case SC_GREATER_THAN: return an->number > c->number;
+		default: return false;
+		}
+	}
+	if (survey_qtype_has_options(q->type)) {
+		k = survey_option_index(q, c->value);
+		switch (c->op) {
+		case SC_EQUALS:
+			return an->choice_n == 1 && an->choices[0] == k;
+		case SC_NOT_EQUALS:
+			return !(an->choice_n == 1 && an->choices[0] == k);
+		case SC_INCLUDES:
+			for (i = 0; i < an->choice_n; i++)
+				if (an->choices[i] == k)
+					return true;
+			return false;
+		default:
+			return false;
+		}
+	}
+	/* Text, postcode and date (YYYY-MM-DD orders as text). */
+	switch (c->op) {
+	case SC_EQUALS: return str_eq(an->text, c->value);
+	case SC_NOT_EQUALS: return !str_eq(an->text, c->value);
+	case SC_LESS_THAN:
+	case SC_GREATER_THAN: {
+		int cmp = memcmp(an->text.p, c->value.p, an->text.n < c->value.n ? an->text.n :
+		    c->value.n);
+
+		if (cmp == 0)
+			cmp = (an->text.n > c->value.n) - (an->text.n < c->value.n);
+		return c->op == SC_LESS_THAN ? cmp < 0 : cmp > 0;
+	}
+	default:
+		return false;
+	}
+}
+
+bool
+survey_cond_holds(const struct survey_def *d, const struct survey_cond *c,
+    const struct survey_answers *ans)
+{
+	return holds(d, c, ans, NULL);
+}
+
+static int
+next_page(const struct survey_def *d, int page, const struct survey_answers *ans,
+    const bool *on)
+{
+	const struct survey_page *p = &d->pages[page];
+	int i;
+
+	for (i = 0; i < p->rule_n; i++)
+		if (p->rules[i].when == NULL || holds(d, p->rules[i].when, ans, on))
+			return p->rules[i].go_to;
+	return page + 1 < d->page_n ? page + 1 : SURVEY_END;
+}
+
+void
+survey_path(const struct survey_def *d, const struct survey_answers *ans, bool *on,
+    int *pages, int *page_n)
+{
+	int page = 0, i;
+
+	memset(on, 0, d->question_n * sizeof(*on));
+	*page_n = 0;
+	/* Rules only go forward, so this ends within page_n steps. */
+	while (page != SURVEY_END && page < d->page_n && *page_n < d->page_n) {
+		const struct survey_page *p = &d->pages[page];
+
+		pages[(*page_n)++] = page;
+		for (i = p->first; i < p->first + p->question_n; i++)
+			on[i] = d->questions[i].show_if == NULL ||
+			    holds(d, d->questions[i].show_if, ans, on);
+		page = next_page(d, page, ans, on);
+	}
+}
+
+int
+survey_next_page(const struct survey_def *d, int page, const struct survey_answers *ans)
+{
+	bool on[SURVEY_QUESTIONS_MAX];
+	int pages[SURVEY_PAGES_MAX], n;
+
+	survey_path(d, ans, on, pages, &n);
+	return next_page(d, page, ans, on);
+}
+
+static const char *
+missing_message(const struct survey_question *q)
+{
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+		return "Choose an answer";
+	case SQ_MULTIPLE:
+		return "Choose at least one answer";
+	case SQ_RANKING:
+		return "Rank at least one option";
+	case SQ_GRID:
+		return "Answer every row";
+	case SQ_RATING:
+		return "Choose a rating";
+	case SQ_NUMBER:
+		return "Enter a number";
+	case SQ_DATE:
+		return "Enter a date";
+	case SQ_POSTCODE:
+		return "Enter a postcode";
+	default:
+		return "Enter an answer";
+	}
+}
+
+int
+survey_answers_check(const struct survey_def *d, const struct survey_answers *ans, int page,
+    struct errors *e)
+{
+	bool on[SURVEY_QUESTIONS_MAX];
+	int pages[SURVEY_PAGES_MAX], n, i, r, rc = 0;
+
+	survey_path(d, ans, on, pages, &n);
+	for (i = 0; i < d->question_n; i++) {
+		const struct survey_question *q = &d->questions[i];
+		const struct survey_answer *an = &ans->a[i];
+
+		if (page >= 0 && q->page != page)
+			continue;
+		if (an->given && !on[i]) {
+			answer_error(e, q, "This question was skipped, so it cannot be answered");
+			rc = ERR_INVALID;
+			continue;
+		}
+		if (!on[i] || !q->required)
+			continue;
+		if (!an->given) {
+			answer_error(e, q, "%s", missing_message(q));
+			rc = ERR_INVALID;
+		} else if (q->type == SQ_GRID) {
+			for (r = 0; r < q->row_n; r++)
+				if (an->grid[r] < 0) {
+					answer_error(e, q, "Answer every row");
+					rc = ERR_INVALID;
+					break;
+				}
+		}
+	}
+	return rc;
+}
+
+void
+survey_answers_prune(const struct survey_def *d, struct survey_answers *ans)
+{
+	bool on[SURVEY_QUESTIONS_MAX];
+	int pages[SURVEY_PAGES_MAX], n, i;
+
+	survey_path(d, ans, on, pages, &n);
+	for (i = 0; i < d->question_n; i++)
+		if (!on[i])
+			memset(&ans->a[i], 0, sizeof(ans->a[i]));
+}
+
+/* ---- writing ----------------------------------------------------------------------------- */
+
+static json_t *
+str_json(struct str s)
+{
+	return json_stringn(s.p ? s.p : "", s.n);
+}
+
+static json_t *
+number_json(double v)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+static json_t *
+answer_json(const struct survey_question *q, const struct survey_answer *an)
+{
+	json_t *list;
+	int i;
+
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+		return str_json(q->options[an->choices[0]].value);
+	case SQ_MULTIPLE:
+	case SQ_RANKING:
+		list = json_array();
+		for (i = 0; i < an->choice_n; i++)
+			json_array_append_new(list, str_json(q->options[an->choices[i]].value));
+		return list;
+	case SQ_RATING:
+	case SQ_NUMBER:
+		return number_json(an->number);
+	case SQ_GRID:
+		list = json_object();
+		for (i = 0; i < q->row_n; i++)
+			if (an->grid[i] >= 0)
+				json_object_setn_new(list, q->rows[i].value.p, q->rows[i].value.n,
+				    str_json(q->options[an->grid[i]].value));
+		return list;
+	default:
+		return str_json(an->text);
+	}
+}
+
+json_t *
+survey_answers_to_json(const struct survey_def *d, const struct survey_answers *ans)
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; o != NULL && i < d->question_n && i < ans->n; i++)
+		if (ans->a[i].given)
+			json_object_setn_new(o, d->questions[i].key.p, d->questions[i].key.n,
+			    answer_json(&d->questions[i], &ans->a[i]));
+	return o;
+}
+
+void
+survey_answers_write(const struct survey_def *d, const struct survey_answers *ans,
+    struct buf *b)
+{
+	json_t *root, *other = json_object();
+	char *text;
+	int i;
+
+	for (i = 0; i < d->question_n && i < ans->n; i++)
+		if (ans->a[i].given && ans->a[i].other.n > 0)
+			json_object_setn_new(other, d->questions[i].key.p, d->questions[i].key.n,
+			    str_json(ans->a[i].other));
+	root = json_pack("{s:o, s:o}", "answers", survey_answers_to_json(d, ans), "other", other);
+	text = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(root);
+	if (text == NULL) {
+		b->failed = true;
+		return;
+	}
+	buf_add_c(b, text);
+	free(text);
+}
+
+/* ---- counting ---------------------------------------------------------------------------- */
+
+static int
+item(survey_tally_fn fn, void *arg, struct str question, struct str row, struct str value,
+    double total)
+{
+	struct survey_tally_item it = { question, row, value, 1, total };
+
+	return fn(arg, &it);
+}
+
+int
+survey_answers_tally(const struct survey_def *d, const struct survey_answers *ans,
+    survey_tally_fn fn, void *arg)
+{
+	static const struct str none = { "", 0 };
+	char number[32];
+	int i, j, rc;
+
+	if ((rc = item(fn, arg, none, none, none, 0)) != 0)
+		return rc;
+	for (i = 0; i < d->question_n && i < ans->n; i++) {
+		const struct survey_question *q = &d->questions[i];
+		const struct survey_answer *an = &ans->a[i];
+		double total = 0;
+
+		if (!an->given)
+			continue;
+		if (q->type == SQ_NUMBER || q->type == SQ_RATING)
+			total = an->number;
+		if ((rc = item(fn, arg, q->key, none, none, total)) != 0)
+			return rc;
+		switch (q->type) {
+		case SQ_SINGLE:
+		case SQ_LIKERT:
+		case SQ_FFT:
+		case SQ_MULTIPLE:
+		case SQ_RANKING:
+			for (j = 0; j < an->choice_n; j++)
+				if ((rc = item(fn, arg, q->key, none, q->options[an->choices[j]].value,
+				    q->type == SQ_RANKING ? j + 1 : 0)) != 0)
+					return rc;
+			break;
+		case SQ_RATING:
+			snprintf(number, sizeof(number), "%d", (int)an->number);
+			if ((rc = item(fn, arg, q->key, none, str_c(number), 0)) != 0)
+				return rc;
+			break;
+		case SQ_GRID:
+			for (j = 0; j < q->row_n; j++)
+				if (an->grid[j] >= 0 && (rc = item(fn, arg, q->key, q->rows[j].value,
+				    q->options[an->grid[j]].value, 0)) != 0)
+					return rc;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ---- for people ---------------------------------------------------------------------------- */
+
+static const char *const month_names[] = {
+	"January", "February", "March", "April", "May", "June", "July", "August", "September",
+	"October", "November", "December",
+};
+
+void
+survey_answer_display(const struct survey_def *d, int question,
+    const struct survey_answers *ans, struct buf *b)
+{
+	const struct survey_question *q = &d->questions[question];
+	const struct survey_answer *an = &ans->a[question];
+	char number[40];
+	bool first;
+	int i;
+
+	if (!an->given)
+		return;
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+	case SQ_MULTIPLE:
+	case SQ_RANKING:
+		for (i = 0; i < an->choice_n; i++) {
+			const struct survey_option *o = &q->options[an->choices[i]];
+
+			if (i > 0)
+				buf_add_c(b, "; ");
+			if (q->type == SQ_RANKING)
+				buf_printf(b, "%d. ", i + 1);
+			buf_add_str(b, o->label);
+			if (o->other && an->other.n > 0) {
+				buf_add_c(b, ": ");
+				buf_add_str(b, an->other);
+			}
+		}
+		break;
+	case SQ_RATING:
+	case SQ_NUMBER:
+		snprintf(number, sizeof(number), "%.10g", an->number);
+		buf_add_c(b, number);
+		break;
+	case SQ_GRID:
+		for (i = 0, first = true; i < q->row_n; i++) {
+			if (an->grid[i] < 0)
+				continue;
+			if (!first)
+				buf_add_c(b, "; ");
+			first = false;
+			buf_add_str(b, q->rows[i].label);
+			buf_add_c(b, ": ");
+			buf_add_str(b, q->options[an->grid[i]].label);
+		}
+		break;
+	case SQ_DATE: {
+		/* Checked YYYY-MM-DD (survey_date_valid). */
+		const char *t = an->text.p;
+		int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+		int m = (t[5] - '0') * 10 + (t[6] - '0'), dd = (t[8] - '0') * 10 + (t[9] - '0');
+
+		buf_printf(b, "%d %s %d", dd, month_names[(m - 1) % 12], y);
+		break;
+	}
+	default:
+		buf_add_str(b, an->text);
+		break;
+	}
+}

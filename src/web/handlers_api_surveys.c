@@ -1,0 +1,873 @@
+/*
+ * handlers_api_surveys.c - the JSON API for surveys (/api/v1/surveys):
+ * the survey itself, its responses, results, cross-tabulations and
+ * exports.
+ *
+ * A survey's scalar fields are declared and decoded as a poll's are; its
+ * "pages" arrive as JSON text (INPUT_JSON_TEXT) for the domain to read
+ * and check (survey_def_from_json), so every rule about what makes a
+ * survey is stated once, in src/domain/survey_def.c.  A change to a
+ * survey that has responses is checked by the domain
+ * (survey_def_check_change) and the store refuses a breaking one if a
+ * response arrived meanwhile.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "involve/app.h"
+#include "involve/auth.h"
+#include "involve/respond.h"
+#include "involve/store_survey.h"
+#include "involve/survey_export.h"
+#include "involve/survey_results.h"
+#include "involve/timefmt.h"
+#include "handlers.h"
+
+#define API_LIST_DEFAULT 20
+#define API_LIST_MAX 100
+
+/* ---- the declared fields ------------------------------------------------------ */
+
+/* A survey as the API's body gives it. */
+struct survey_body {
+	struct str title;
+	struct str pages;    /* JSON text of the "pages" array */
+	int64_t opens_at;
+	int64_t closes_at;
+	int who;             /* enum poll_who */
+};
+
+static const char *const who_names[] = { "anyone", "code", NULL };
+static const char *const channel_names[] = { "online", "paper", "phone", "event", NULL };
+_Static_assert(SURVEY_ONLINE == 0 && SURVEY_EVENT == 3, "channel_names follows the enum");
+
+#define SURVEY_FIELDS(REQ) { \
+	{ "title", INPUT_TEXT, REQ, offsetof(struct survey_body, title), 0, 0, 0, NULL, \
+	    "the title" }, \
+	{ "pages", INPUT_JSON_TEXT, REQ, offsetof(struct survey_body, pages), 0, \
+	    INPUT_JSON_ARRAY, 0, NULL, "the pages" }, \
+	{ "opens_at", INPUT_TIME, INPUT_NULLABLE, offsetof(struct survey_body, opens_at), 0, 0, \
+	    0, NULL, "the opening time" }, \
+	{ "closes_at", INPUT_TIME, INPUT_NULLABLE, offsetof(struct survey_body, closes_at), 0, \
+	    0, 0, NULL, "the closing time" }, \
+	{ "who_can_answer", INPUT_CHOICE, 0, offsetof(struct survey_body, who), 0, 0, 0, \
+	    who_names, "who can answer" }, \
+}
+enum { F_TITLE, F_PAGES, F_OPENS_AT, F_CLOSES_AT, F_WHO, SURVEY_FIELD_N };
+
+static const struct input_field create_fields[SURVEY_FIELD_N] = SURVEY_FIELDS(INPUT_REQUIRED);
+static const struct input_field update_fields[SURVEY_FIELD_N] = SURVEY_FIELDS(0);
+const struct input_spec api_survey_create_input = { INPUT_JSON, SURVEY_FIELD_N, create_fields };
+const struct input_spec api_survey_update_input = { INPUT_JSON, SURVEY_FIELD_N, update_fields };
+
+struct response_body {
+	struct str answers;  /* JSON text of the "answers" object */
+	struct str other;    /* of the "other" object; empty: none */
+	int channel;
+};
+
+static const struct input_field response_fields[] = {
+	{ "answers", INPUT_JSON_TEXT, INPUT_REQUIRED, offsetof(struct response_body, answers), 0,
+	    INPUT_JSON_OBJECT, 0, NULL, "the answers" },
+	{ "other", INPUT_JSON_TEXT, INPUT_NULLABLE, offsetof(struct response_body, other), 0,
+	    INPUT_JSON_OBJECT, 0, NULL, "what 'other' is, by question" },
+	{ "channel", INPUT_CHOICE, 0, offsetof(struct response_body, channel), 0, 0, 0,
+	    channel_names, "how the response arrived" },
+};
+const struct input_spec api_survey_response_input = { INPUT_JSON, 3, response_fields };
+
+struct list_query {
+	int64_t limit;
+	int64_t cursor;
+};
+
+static const struct input_field list_fields[] = {
+	{ "limit", INPUT_NUMBER, INPUT_QUERY, offsetof(struct list_query, limit), 0, 1,
+	    API_LIST_MAX, NULL, "the number of surveys" },
+	{ "cursor", INPUT_ID, INPUT_QUERY, offsetof(struct list_query, cursor), 0, 0, 0, NULL,
+	    "a cursor from a previous page's next_cursor" },
+};
+const struct input_spec api_survey_list_input = { INPUT_FORM, 2, list_fields };
+
+struct crosstab_query {
+	struct str row, col;
+};
+
+static const struct input_field crosstab_fields[] = {
+	{ "row", INPUT_TEXT, INPUT_QUERY | INPUT_REQUIRED, offsetof(struct crosstab_query, row),
+	    0, 0, 0, NULL, "the question for the rows (a key, channel or week)" },
+	{ "col", INPUT_TEXT, INPUT_QUERY | INPUT_REQUIRED, offsetof(struct crosstab_query, col),
+	    0, 0, 0, NULL, "the question for the columns (a key, channel or week)" },
+};
+const struct input_spec api_survey_crosstab_input = { INPUT_FORM, 2, crosstab_fields };
+
+static const char *const format_names[] = { "csv", "json", NULL };
+enum { FORMAT_CSV, FORMAT_JSON };
+struct export_query {
+	int format;
+};
+
+static const struct input_field export_fields[] = {
+	{ "format", INPUT_CHOICE, INPUT_QUERY, offsetof(struct export_query, format), 0, 0, 0,
+	    format_names, "the format" },
+};
+const struct input_spec api_survey_export_input = { INPUT_FORM, 1, export_fields };
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static json_t *
+time_or_null(int64_t t)
+{
+	char text[TIMEFMT_RFC3339_MAX];
+
+	if (t == 0 || timefmt_rfc3339(t, text) != 0)
+		return json_null();
+	return json_string(text);
+}
+
+static json_t *
+str_json(struct str s)
+{
+	return json_stringn(s.p ? s.p : "", s.n);
+}
+
+static json_t *
+id_json(int64_t id)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)id);
+	return json_string(text);
+}
+
+static bool
+is_staff_of(const struct http_request *req, int64_t org_id)
+{
+	const struct auth *a = req->auth;
+
+	return a != NULL && a->signed_in && a->user.org_id == org_id;
+}
+
+/* The survey as the API shows it: the number of responses to its staff. */
+static json_t *
+survey_json(struct http_request *req, const struct survey *sv, const struct survey_def *d)
+{
+	struct org org;
+	char url[512];
+	json_t *o;
+
+	if (store_org_get(req->app->store, sv->org_id, &org) != 0)
+		snprintf(org.slug, sizeof(org.slug), "-");
+	snprintf(url, sizeof(url), "%s/o/%s/surveys/%lld", req->app->cfg.public_url, org.slug,
+	    (long long)sv->id);
+	o = json_pack("{s:o, s:o, s:s, s:s, s:s, s:i}", "id", id_json(sv->id), "title",
+	    str_json(sv->title), "status", poll_status_name(survey_status(sv, req->now)),
+	    "who_can_answer", poll_who_name(sv->who), "url", url, "version", sv->version);
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "opens_at", time_or_null(sv->opens_at));
+	json_object_set_new(o, "closes_at", time_or_null(sv->closes_at));
+	json_object_set_new(o, "created_at", time_or_null(sv->created_at));
+	json_object_set_new(o, "updated_at", time_or_null(sv->updated_at));
+	if (is_staff_of(req, sv->org_id))
+		json_object_set_new(o, "responses", json_integer(sv->responses));
+	json_object_set_new(o, "pages", survey_def_to_json(d));
+	return o;
+}
+
+static int
+reply_survey(struct http_request *req, struct http_response *res, int status,
+    const struct survey *sv, const struct survey_def *d)
+{
+	json_t *o = survey_json(req, sv, d);
+
+	if (o == NULL)
+		return reply_error(req, res, ERR_NOMEM, NULL);
+	return api_json(res, status, o);
+}
+
+/*
+ * Loads survey {id} and its definition as the asker may see them: 404 for
+ * one missing, of another organisation (own: staff routes), or a draft
+ * the public may not see.
+ */
+static int
+load_survey(struct http_request *req, struct http_response *res, bool own, struct survey **sv,
+    struct survey_def *d)
+{
+	struct errors e;
+	int rc;
+
+	rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), sv);
+	if (rc == 0 && own && !is_staff_of(req, (*sv)->org_id))
+		rc = ERR_NOTFOUND;
+	if (rc == 0 && !own && !is_staff_of(req, (*sv)->org_id) &&
+	    survey_status(*sv, req->now) == POLL_DRAFT)
+		rc = ERR_NOTFOUND;
+	errors_init(&e);
+	if (rc == 0 && survey_def_parse((*sv)->definition, &req->arena, d, &e) != 0)
+		rc = ERR_IO; /* the store holds only what the domain wrote */
+	if (rc != 0) {
+		reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such survey." :
+		    "Try again in a moment.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Opening and closing times as JSON says them (see the poll API):
+ * opens_at omitted on create is now, null a draft. */
+static void
+times_of(const struct survey_body *b, const enum input_state *st, bool create,
+    struct survey *sv, bool *opens_now, int64_t now)
+{
+	*opens_now = false;
+	if (st[F_OPENS_AT] == INPUT_NULL)
+		sv->opens_at = 0;
+	else if (st[F_OPENS_AT] == INPUT_GIVEN)
+		sv->opens_at = b->opens_at;
+	else if (create) {
+		sv->opens_at = now;
+		*opens_now = true;
+	}
+	if (st[F_CLOSES_AT] == INPUT_NULL)
+		sv->closes_at = 0;
+	else if (st[F_CLOSES_AT] == INPUT_GIVEN)
+		sv->closes_at = b->closes_at;
+}
+
+/* ---- the survey --------------------------------------------------------------------- */
+
+int
+handle_api_surveys_create(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	enum input_state st[SURVEY_FIELD_N] = { 0 };
+	struct survey_body b = { .who = POLL_WHO_ANYONE };
+	struct survey sv = { 0 };
+	struct survey_def d;
+	struct buf text = BUF_INIT;
+	struct errors e;
+	char location[64];
+	bool opens_now;
+	int64_t next_id = 1;
+	int rc;
+
+	errors_init(&e);
+	rc = input_read(req, &b, st, &e);
+	if (rc == ERR_MALFORMED || rc == ERR_NOMEM)
+		return reply_error(req, res, rc, &e);
+	if (st[F_TITLE] == INPUT_GIVEN)
+		survey_title_check(b.title, &e);
+	if (st[F_PAGES] == INPUT_GIVEN) {
+		struct errors de;
+
+		errors_init(&de);
+		rc = survey_def_parse(b.pages, &req->arena, &d, &de);
+		if (rc == ERR_NOMEM)
+			return reply_error(req, res, rc, NULL);
+		for (int i = 0; i < de.n; i++)
+			errors_add(&e, de.list[i].field, "%s", de.list[i].detail);
+		e.dropped += de.dropped;
+		next_id = d.next_option_id;
+	}
+	times_of(&b, st, true, &sv, &opens_now, req->now);
+	survey_times_check(sv.opens_at, sv.closes_at, opens_now, req->now, &e);
+	if (errors_any(&e))
+		return reply_error(req, res, ERR_INVALID, &e);
+	sv.org_id = a->user.org_id;
+	sv.title = str_trim(b.title);
+	sv.who = (enum poll_who)b.who;
+	sv.next_option_id = next_id;
+	survey_def_write(&d, &text);
+	if (!buf_ok(&text)) {
+		buf_free(&text);
+		return reply_error(req, res, ERR_NOMEM, NULL);
+	}
+	sv.definition = arena_str(&req->arena, (struct str){ text.p, text.n });
+	buf_free(&text);
+	if ((rc = store_survey_create(req->app->store, &a->actor, &sv)) != 0)
+		return reply_error_text(req, res, rc, "The survey could not be saved. Try again.");
+	snprintf(location, sizeof(location), "/api/v1/surveys/%lld", (long long)sv.id);
+	http_response_header(res, "Location", location);
+	return reply_survey(req, res, 201, &sv, &d);
+}
+
+struct list_ctx {
+	struct http_request *req;
+	json_t *items;
+	int64_t last_id;
+	int n;
+	int rc;
+};
+
+static int
+list_one(void *arg, const struct survey *sv)
+{
+	struct list_ctx *c = arg;
+	struct survey_def d;
+	struct errors e;
+
+	errors_init(&e);
+	if (survey_def_parse(sv->definition, &c->req->arena, &d, &e) != 0)
+		return c->rc = ERR_IO;
+	json_array_append_new(c->items, survey_json(c->req, sv, &d));
+	c->last_id = sv->id;
+	c->n++;
+	return 0;
+}
+
+int
+handle_api_surveys_list(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	struct list_query q = { API_LIST_DEFAULT, 0 };
+	struct list_ctx c = { req, NULL, 0, 0, 0 };
+	struct errors e;
+	json_t *v;
+	int rc;
+
+	errors_init(&e);
+	if (input_read(req, &q, NULL, &e) != 0)
+		return reply_error(req, res, ERR_MALFORMED, &e);
+	c.items = json_array();
+	rc = store_survey_each(req->app->store, &req->arena, a->user.org_id, q.cursor,
+	    (int)q.limit, list_one, &c);
+	if (rc != 0 || c.rc != 0) {
+		json_decref(c.items);
+		return reply_error(req, res, rc ? rc : c.rc, NULL);
+	}
+	v = json_pack("{s:o}", "items", c.items);
+	json_object_set_new(v, "next_cursor", c.n == q.limit && c.last_id > 1 ?
+	    id_json(c.last_id) : json_null());
+	return api_json(res, 200, v);
+}
+
+int
+handle_api_survey_get(struct http_request *req, struct http_response *res)
+{
+	struct survey *sv;
+	struct survey_def d;
+
+	if (load_survey(req, res, false, &sv, &d) != 0)
+		return HTTP_DONE;
+	return reply_survey(req, res, 200, sv, &d);
+}
+
+int
+handle_api_survey_update(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	enum input_state st[SURVEY_FIELD_N] = { 0 };
+	struct survey_body b;
+	struct survey *sv, next;
+	struct survey_def d, nd;
+	struct errors e, change;
+	struct buf text = BUF_INIT;
+	enum poll_status status;
+	bool opens_now, breaking = false;
+	int rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	errors_init(&e);
+	errors_init(&change);
+	if ((rc = survey_check_edit(sv, req->now, &e)) != 0)
+		return reply_error(req, res, rc, &e);
+	b = (struct survey_body){ sv->title, { NULL, 0 }, sv->opens_at, sv->closes_at, sv->who };
+	rc = input_read(req, &b, st, &e);
+	if (rc == ERR_MALFORMED || rc == ERR_NOMEM)
+		return reply_error(req, res, rc, &e);
+	next = *sv;
+	nd = d;
+	status = survey_status(sv, req->now);
+	if (st[F_TITLE] == INPUT_GIVEN)
+		survey_title_check(b.title, &e);
+	if (st[F_PAGES] == INPUT_GIVEN) {
+		int64_t next_id = sv->next_option_id;
+		json_error_t jerr;
+		json_t *pages = json_loadb(b.pages.p, b.pages.n, 0, &jerr);
+
+		rc = pages ? survey_def_from_json(pages, &next_id, &req->arena, &nd, &e) : ERR_NOMEM;
+		json_decref(pages);
+		if (rc == ERR_NOMEM)
+			return reply_error(req, res, rc, NULL);
+		if (rc == 0) {
+			survey_def_adopt_ids(&nd, &d);
+			next.next_option_id = next_id;
+			breaking = survey_def_check_change(&d, &nd, &change) != 0;
+		}
+	}
+	if (st[F_OPENS_AT] != INPUT_ABSENT && (status == POLL_OPEN || status == POLL_CLOSED) &&
+	    (st[F_OPENS_AT] == INPUT_NULL || b.opens_at != sv->opens_at))
+		errors_add(&e, "opens_at", "The survey has opened: its opening time cannot change");
+	times_of(&b, st, false, &next, &opens_now, req->now);
+	if (st[F_OPENS_AT] == INPUT_GIVEN && status != POLL_OPEN)
+		survey_times_check(next.opens_at, next.closes_at, false, req->now, &e);
+	else if (st[F_CLOSES_AT] == INPUT_GIVEN)
+		survey_times_check(0, next.closes_at, true, req->now, &e);
+	if (errors_any(&e))
+		return reply_error(req, res, ERR_INVALID, &e);
+	next.title = str_trim(b.title);
+	next.who = (enum poll_who)b.who;
+	survey_def_write(&nd, &text);
+	if (!buf_ok(&text)) {
+		buf_free(&text);
+		return reply_error(req, res, ERR_NOMEM, NULL);
+	}
+	next.definition = arena_str(&req->arena, (struct str){ text.p, text.n });
+	buf_free(&text);
+	rc = store_survey_update(req->app->store, &a->actor, &next, sv->version, breaking, req->now,
+	    &e);
+	if (rc == ERR_CONFLICT && breaking) {
+		/* Say which changes would lose the meaning of answers given. */
+		for (int i = 0; i < change.n; i++)
+			errors_add(&e, change.list[i].field, "%s", change.list[i].detail);
+		return reply_error(req, res, rc, &e);
+	}
+	if (rc != 0)
+		return reply_error(req, res, rc, &e);
+	if ((rc = store_survey_get(req->app->store, &req->arena, next.id, &sv)) != 0)
+		return reply_error(req, res, rc, NULL);
+	return reply_survey(req, res, 200, sv, &nd);
+}
+
+typedef int (*survey_action_fn)(struct store *s, const struct actor *who, int64_t id,
+    int64_t now, struct errors *e);
+
+static int
+survey_action(struct http_request *req, struct http_response *res, survey_action_fn act)
+{
+	struct auth *a = req->auth;
+	struct survey *sv;
+	struct survey_def d;
+	struct errors e;
+	int rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	errors_init(&e);
+	if ((rc = act(req->app->store, &a->actor, sv->id, req->now, &e)) != 0)
+		return reply_error(req, res, rc, &e);
+	if ((rc = store_survey_get(req->app->store, &req->arena, sv->id, &sv)) != 0)
+		return reply_error(req, res, rc, NULL);
+	return reply_survey(req, res, 200, sv, &d);
+}
+
+int
+handle_api_survey_open(struct http_request *req, struct http_response *res)
+{
+	return survey_action(req, res, store_survey_open);
+}
+
+int
+handle_api_survey_close(struct http_request *req, struct http_response *res)
+{
+	return survey_action(req, res, store_survey_close);
+}
+
+int
+handle_api_survey_delete(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	struct survey *sv;
+	struct survey_def d;
+	int rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	if ((rc = store_survey_delete(req->app->store, &a->actor, sv->id)) != 0)
+		return reply_error(req, res, rc, NULL);
+	res->status = 204;
+	return HTTP_DONE;
+}
+
+/* ---- responses ---------------------------------------------------------------------- */
+
+static void
+response_replied(struct http_request *req, struct http_response *res, int rc, int64_t id)
+{
+	switch (rc) {
+	case 0:
+		res->status = 201;
+		res->content_type = "application/json";
+		res->no_store = true;
+		buf_printf(&res->body, "{\"status\":\"submitted\",\"id\":\"%lld\"}", (long long)id);
+		break;
+	case ERR_DUPLICATE:
+		reply_error_text(req, res, rc, "This browser has already answered this survey.");
+		break;
+	case ERR_CONFLICT:
+		reply_error_text(req, res, rc, "This survey is not open.");
+		break;
+	case ERR_NOTFOUND:
+		reply_error_text(req, res, rc, "There is no such survey.");
+		break;
+	default:
+		reply_error_text(req, res, rc, "The response was not saved. Try again.");
+	}
+}
+
+/*
+ * Reads and checks a response body's answers against d: every problem
+ * under its question's key.  0, ERR_INVALID (e filled) or ERR_NOMEM.
+ */
+static int
+read_answers(struct http_request *req, const struct survey_def *d, struct str answers,
+    struct str other, struct survey_answers *ans, struct errors *e)
+{
+	json_error_t jerr;
+	json_t *ja, *jo = NULL;
+	int rc;
+
+	ja = json_loadb(answers.p, answers.n, 0, &jerr);
+	if (other.n > 0)
+		jo = json_loadb(other.p, other.n, 0, &jerr);
+	if (ja == NULL || (other.n > 0 && jo == NULL)) {
+		json_decref(ja);
+		json_decref(jo);
+		return ERR_NOMEM; /* text input_decode wrote from JSON */
+	}
+	rc = survey_answers_from_json(d, ja, jo, &req->arena, ans, e);
+	json_decref(ja);
+	json_decref(jo);
+	if (rc == ERR_NOMEM)
+		return rc;
+	/* The path is judged on what was readable, so both kinds of
+	 * problem come back at once. */
+	if (survey_answers_check(d, ans, -1, e) != 0 || rc != 0)
+		return ERR_INVALID;
+	return 0;
+}
+
+int
+handle_api_survey_respond(struct http_request *req, struct http_response *res)
+{
+	struct response_body b = { { NULL, 0 }, { NULL, 0 }, SURVEY_ONLINE };
+	struct respond_args args = { 0 };
+	struct survey_answers ans;
+	struct survey *sv;
+	struct survey_def d;
+	struct errors e;
+	bool staff;
+	int rc;
+
+	if (load_survey(req, res, false, &sv, &d) != 0)
+		return HTTP_DONE;
+	errors_init(&e);
+	rc = input_read(req, &b, NULL, &e);
+	if (rc == ERR_MALFORMED || rc == ERR_NOMEM)
+		return reply_error(req, res, rc, &e);
+	if (rc != 0)
+		return reply_error(req, res, ERR_INVALID, &e);
+	staff = is_staff_of(req, sv->org_id);
+	if (!staff && b.channel != SURVEY_ONLINE) {
+		errors_add(&e, "channel", "Only the survey's staff can key in responses that came "
+		    "on paper, by phone or at an event");
+		return reply_error(req, res, ERR_INVALID, &e);
+	}
+	if (!staff && !survey_is_open(sv, req->now))
+		return reply_error_text(req, res, ERR_CONFLICT, survey_status(sv, req->now) ==
+		    POLL_CLOSED ? "This survey has closed." : "This survey is not open yet.");
+	if (!staff && sv->who == POLL_WHO_CODE) {
+		errors_add(&e, "code", "This survey is answered with an invitation code: use the "
+		    "link or the code on your invitation");
+		return reply_error(req, res, ERR_INVALID, &e);
+	}
+	if ((rc = read_answers(req, &d, b.answers, b.other, &ans, &e)) != 0)
+		return reply_error(req, res, rc, &e);
+	args.sv = sv;
+	args.def = &d;
+	args.ans = &ans;
+	args.channel = (enum survey_channel)b.channel;
+	args.entered_by = staff ? ((struct auth *)req->auth)->user.id : 0;
+	args.one_per_browser = !staff;
+	return respond_submit(req, res, &args, response_replied);
+}
+
+/* ---- results -------------------------------------------------------------------------- */
+
+static json_t *
+percent_json(int64_t count, int64_t of)
+{
+	return json_real(poll_percent_tenths(count, of) / 10.0);
+}
+
+static json_t *
+option_counts(const struct survey_question *q, const int64_t *counts, int64_t of,
+    const double *rank_total)
+{
+	json_t *list = json_array();
+	int i;
+
+	for (i = 0; i < q->option_n; i++) {
+		json_t *o = json_pack("{s:o, s:o, s:o, s:I, s:o}", "id", id_json(q->options[i].id),
+		    "value", str_json(q->options[i].value), "label", str_json(q->options[i].label),
+		    "count", (json_int_t)counts[i], "percent", percent_json(counts[i], of));
+
+		if (rank_total != NULL)
+			json_object_set_new(o, "mean_rank", counts[i] > 0 ?
+			    json_real(rank_total[i] / counts[i]) : json_null());
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
+static json_t *
+question_result(const struct survey_question *q, const struct survey_qresult *r)
+{
+	json_t *o = json_pack("{s:o, s:s, s:o, s:I}", "key", str_json(q->key), "type",
+	    survey_qtype_name(q->type), "text", str_json(q->text), "answered",
+	    (json_int_t)r->answered);
+	json_t *list;
+	int i;
+
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_MULTIPLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+		json_object_set_new(o, "options", option_counts(q, r->options, r->answered, NULL));
+		break;
+	case SQ_RANKING:
+		json_object_set_new(o, "options", option_counts(q, r->options, r->answered,
+		    r->rank_total));
+		break;
+	case SQ_RATING:
+		list = json_array();
+		for (i = 0; i < r->points; i++) {
+			char v[16];
+
+			snprintf(v, sizeof(v), "%d", (int)q->min + i);
+			json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:o}", "value", v,
+			    "label", v, "count", (json_int_t)r->ratings[i], "percent",
+			    percent_json(r->ratings[i], r->answered)));
+		}
+		json_object_set_new(o, "options", list);
+		/* fall through */
+	case SQ_NUMBER:
+		json_object_set_new(o, "mean", r->answered > 0 ? json_real(r->total / r->answered) :
+		    json_null());
+		break;
+	case SQ_GRID:
+		list = json_array();
+		for (i = 0; i < q->row_n; i++)
+			json_array_append_new(list, json_pack("{s:o, s:o, s:I, s:o}", "value",
+			    str_json(q->rows[i].value), "label", str_json(q->rows[i].label),
+			    "answered", (json_int_t)r->rows[i], "options", option_counts(q,
+			    &r->grid[i * q->option_n], r->rows[i], NULL)));
+		json_object_set_new(o, "rows", list);
+		break;
+	default:
+		break;
+	}
+	return o;
+}
+
+struct results_ctx {
+	const struct survey_def *d;
+	struct survey_results *r;
+};
+
+static int
+results_add(void *arg, const struct survey_tally_item *it)
+{
+	struct results_ctx *c = arg;
+
+	survey_results_add(c->d, c->r, it);
+	return 0;
+}
+
+int
+handle_api_survey_results(struct http_request *req, struct http_response *res)
+{
+	struct survey *sv;
+	struct survey_def d;
+	struct survey_results r;
+	struct results_ctx c = { &d, &r };
+	json_t *questions;
+	int i, rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	if ((rc = survey_results_init(&d, &req->arena, &r)) != 0 ||
+	    (rc = store_survey_tally(req->app->store, sv->id, results_add, &c)) != 0)
+		return reply_error(req, res, rc, NULL);
+	questions = json_array();
+	for (i = 0; i < d.question_n; i++)
+		if (d.questions[i].type != SQ_INFO)
+			json_array_append_new(questions, question_result(&d.questions[i], &r.q[i]));
+	return api_json(res, 200, json_pack("{s:o, s:I, s:o}", "survey", id_json(sv->id),
+	    "responses", (json_int_t)r.responses, "questions", questions));
+}
+
+/* ---- walking the responses: cross-tabulation and export ------------------------------ */
+
+struct walk_ctx {
+	struct http_request *req;
+	const struct survey_def *d;
+	struct crosstab *x;
+	struct buf *out;
+	json_t *rows;
+	struct arena scratch;  /* one response's answers, reset after each */
+};
+
+/* A response's answers, read into the walk's scratch arena. */
+static int
+walk_answers(struct walk_ctx *w, const struct survey_response *r, struct survey_answers *ans)
+{
+	struct errors e;
+
+	arena_reset(&w->scratch);
+	errors_init(&e);
+	/* Answers kept under an earlier version may name what a later one
+	 * renamed; read what still fits rather than lose the response. */
+	if (survey_answers_parse(w->d, r->answers, &w->scratch, ans, &e) == ERR_NOMEM)
+		return ERR_NOMEM;
+	return 0;
+}
+
+static int
+crosstab_one(void *arg, const struct survey_response *r)
+{
+	struct walk_ctx *w = arg;
+	struct survey_answers ans;
+	int rc;
+
+	if ((rc = walk_answers(w, r, &ans)) != 0)
+		return rc;
+	crosstab_add(w->d, w->x, &ans, r->channel, r->submitted_at);
+	return 0;
+}
+
+static json_t *
+axis_json(const struct survey_def *d, const struct crosstab_axis *ax)
+{
+	struct buf b = BUF_INIT;
+	json_t *list = json_array();
+	int i;
+
+	for (i = 0; i < ax->value_n; i++) {
+		buf_reset(&b);
+		crosstab_value(d, ax, i, &b);
+		json_array_append_new(list, json_stringn(b.p ? b.p : "", b.n));
+	}
+	buf_free(&b);
+	return list;
+}
+
+int
+handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
+{
+	struct crosstab_query q = { { NULL, 0 }, { NULL, 0 } };
+	struct walk_ctx w = { .req = req };
+	struct crosstab x;
+	struct survey *sv;
+	struct survey_def d;
+	struct errors e;
+	json_t *cells;
+	int i, j, rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	errors_init(&e);
+	if ((rc = input_read(req, &q, NULL, &e)) != 0)
+		return reply_error(req, res, ERR_INVALID, &e);
+	crosstab_axis_of(&d, q.row, "row", sv->created_at, req->now, &x.row, &e);
+	crosstab_axis_of(&d, q.col, "col", sv->created_at, req->now, &x.col, &e);
+	if (errors_any(&e))
+		return reply_error(req, res, ERR_INVALID, &e);
+	if (crosstab_init(&x, &req->arena) != 0)
+		return reply_error(req, res, ERR_NOMEM, NULL);
+	w.d = &d;
+	w.x = &x;
+	arena_init(&w.scratch, NULL, 0);
+	rc = store_response_each(req->app->store, sv->id, 0, 0, crosstab_one, &w);
+	arena_free(&w.scratch);
+	if (rc != 0)
+		return reply_error(req, res, rc, NULL);
+	cells = json_array();
+	for (i = 0; i < x.row.value_n; i++) {
+		json_t *row = json_array();
+
+		for (j = 0; j < x.col.value_n; j++)
+			json_array_append_new(row, json_integer(x.cells[i * x.col.value_n + j]));
+		json_array_append_new(cells, row);
+	}
+	return api_json(res, 200, json_pack("{s:o, s:o, s:o}", "rows", axis_json(&d, &x.row),
+	    "cols", axis_json(&d, &x.col), "cells", cells));
+}
+
+static int
+export_csv_one(void *arg, const struct survey_response *r)
+{
+	struct walk_ctx *w = arg;
+	struct survey_export_meta m = { r->id, r->submitted_at, r->channel };
+	struct survey_answers ans;
+	int rc;
+
+	if ((rc = walk_answers(w, r, &ans)) != 0)
+		return rc;
+	survey_export_csv_row(w->d, &m, &ans, w->out);
+	return buf_ok(w->out) ? 0 : ERR_NOMEM;
+}
+
+static int
+export_json_one(void *arg, const struct survey_response *r)
+{
+	struct walk_ctx *w = arg;
+	struct survey_export_meta m = { r->id, r->submitted_at, r->channel };
+	struct survey_answers ans;
+	int rc;
+
+	if ((rc = walk_answers(w, r, &ans)) != 0)
+		return rc;
+	json_array_append_new(w->rows, survey_export_json_row(w->d, &m, &ans));
+	return 0;
+}
+
+int
+handle_api_survey_export(struct http_request *req, struct http_response *res)
+{
+	struct export_query q = { FORMAT_CSV };
+	struct walk_ctx w = { .req = req };
+	struct survey *sv;
+	struct survey_def d;
+	struct errors e;
+	char disposition[96];
+	int rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	errors_init(&e);
+	if (input_read(req, &q, NULL, &e) != 0)
+		return reply_error(req, res, ERR_INVALID, &e);
+	w.d = &d;
+	arena_init(&w.scratch, NULL, 0);
+	if (q.format == FORMAT_CSV) {
+		w.out = &res->body;
+		survey_export_csv_header(&d, &res->body);
+		rc = store_response_each(req->app->store, sv->id, 0, 0, export_csv_one, &w);
+	} else {
+		w.rows = json_array();
+		rc = store_response_each(req->app->store, sv->id, 0, 0, export_json_one, &w);
+	}
+	arena_free(&w.scratch);
+	if (rc != 0) {
+		json_decref(w.rows);
+		buf_reset(&res->body);
+		return reply_error(req, res, rc, NULL);
+	}
+	res->no_store = true;
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"survey-%lld.%s\"",
+	    (long long)sv->id, format_names[q.format]);
+	http_response_header(res, "Content-Disposition", disposition);
+	if (q.format == FORMAT_JSON) {
+		return api_json(res, 200, json_pack("{s:o, s:o}", "survey", id_json(sv->id),
+		    "responses", w.rows));
+	}
+	res->status = 200;
+	res->content_type = "text/csv; charset=utf-8";
+	return HTTP_DONE;
+}

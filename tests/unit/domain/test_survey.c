@@ -1,0 +1,484 @@
+/* Tests for survey_def.c and survey_answers.c: definitions read, refused
+ * and written back; answers checked against options, ranges and the
+ * path; the counts a response adds. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "involve/survey.h"
+#include "involve/survey_answers.h"
+
+static struct arena arena;
+
+static void
+setup(void)
+{
+	arena_init(&arena, NULL, 0);
+}
+
+static void
+teardown(void)
+{
+	arena_free(&arena);
+}
+
+TestSuite(survey_def, .init = setup, .fini = teardown);
+TestSuite(survey_answers, .init = setup, .fini = teardown);
+
+/* The strategy consultation of the demo, cut short: a choice that decides
+ * the path, a condition on a rating, a grid, and a page skipped to. */
+static const char *const strategy =
+    "[{\"key\": \"about\", \"title\": \"About you\", \"questions\": ["
+    "  {\"key\": \"q1\", \"type\": \"single\", \"text\": \"Do you work for the trust?\","
+    "   \"required\": true, \"options\": [\"Yes\", \"No\"]},"
+    "  {\"key\": \"q2\", \"type\": \"rating\", \"text\": \"How well do we listen?\"},"
+    "  {\"key\": \"q3\", \"type\": \"text\", \"text\": \"Why so high?\","
+    "   \"show_if\": {\"question\": \"q2\", \"greater_than\": 3}}],"
+    " \"next\": [{\"if\": {\"question\": \"q1\", \"equals\": \"No\"}, \"go_to\": \"else\"}]},"
+    "{\"key\": \"staff\", \"title\": \"Working here\", \"questions\": ["
+    "  {\"key\": \"q4\", \"type\": \"grid\", \"text\": \"How much do you agree?\", \"required\": true,"
+    "   \"rows\": [\"I feel valued\", {\"value\": \"grow\", \"label\": \"I can grow\"}],"
+    "   \"options\": [\"Agree\", \"Disagree\"]},"
+    "  {\"key\": \"q5\", \"type\": \"multiple\", \"text\": \"Which priorities matter most?\","
+    "   \"options\": [\"Grow our own\", \"Investing in our community\","
+    "                 {\"value\": \"other\", \"label\": \"Something else\", \"other\": true}],"
+    "   \"max\": 2}]},"
+    "{\"key\": \"else\", \"title\": \"Anything else\", \"questions\": ["
+    "  {\"key\": \"q6\", \"type\": \"fft\", \"required\": true},"
+    "  {\"key\": \"q7\", \"type\": \"postcode\", \"text\": \"Your postcode\"},"
+    "  {\"key\": \"q8\", \"type\": \"date\", \"text\": \"When did you visit?\", \"min\": \"2026-01-01\"},"
+    "  {\"key\": \"q9\", \"type\": \"ranking\", \"text\": \"Rank these\", \"options\": [\"a\", \"b\", \"c\"]},"
+    "  {\"key\": \"q10\", \"type\": \"number\", \"text\": \"How many visits?\", \"min\": 0, \"max\": 100},"
+    "  {\"key\": \"info\", \"type\": \"info\", \"text\": \"Thank you.\"}]}]";
+
+static int
+parse(const char *text, struct survey_def *d, struct errors *e)
+{
+	errors_init(e);
+	return survey_def_parse(str_c(text), &arena, d, e);
+}
+
+static struct survey_def
+strategy_def(void)
+{
+	struct survey_def d;
+	struct errors e;
+	int rc = parse(strategy, &d, &e);
+
+	cr_assert_eq(rc, 0, "%s: %s", e.n ? e.list[0].field : "", e.n ? e.list[0].detail : "");
+	return d;
+}
+
+/* A definition with one change to `strategy`'s text, expected refused
+ * with an error on `field`. */
+static void
+expect_refused(const char *text, const char *field)
+{
+	struct survey_def d;
+	struct errors e;
+	int rc = parse(text, &d, &e);
+	int i;
+	bool found = false;
+
+	cr_assert_eq(rc, ERR_INVALID, "accepted: %s", text);
+	for (i = 0; i < e.n; i++)
+		if (strcmp(e.list[i].field, field) == 0)
+			found = true;
+	cr_assert(found, "no error on %s (first: %s: %s)", field, e.n ? e.list[0].field : "-",
+	    e.n ? e.list[0].detail : "-");
+}
+
+Test(survey_def, reads_pages_questions_options_and_rules)
+{
+	struct survey_def d = strategy_def();
+
+	cr_assert_eq(d.page_n, 3);
+	cr_assert_eq(d.question_n, 11);
+	cr_assert_eq(d.pages[0].question_n, 3);
+	cr_assert_eq(d.pages[0].rule_n, 1);
+	cr_assert_eq(d.pages[0].rules[0].go_to, 2);
+	cr_assert_eq(d.questions[3].type, SQ_GRID);
+	cr_assert_eq(d.questions[3].row_n, 2);
+	cr_assert(str_eq_c(d.questions[3].rows[1].label, "I can grow"));
+	cr_assert(str_eq_c(d.questions[3].rows[0].value, "I feel valued"));
+	/* Ratings go 1..5 unless told; the FFT question has its six answers
+	 * and its own wording. */
+	cr_assert_eq(d.questions[1].min, 1);
+	cr_assert_eq(d.questions[1].max, 5);
+	cr_assert_eq(d.questions[5].option_n, 6);
+	cr_assert(str_eq_c(d.questions[5].options[5].label, "Don't know"));
+	cr_assert(str_eq_c(d.questions[5].text, "Overall, how was your experience of our service?"));
+	cr_assert(d.questions[4].options[2].other);
+	cr_assert_not_null(d.questions[2].show_if);
+	cr_assert_eq(d.questions[2].show_if->op, SC_GREATER_THAN);
+}
+
+Test(survey_def, options_get_ids_unique_in_the_survey_and_kept_when_read_back)
+{
+	struct survey_def d = strategy_def(), again;
+	struct buf b = BUF_INIT;
+	struct errors e;
+	int q, o, n = 0;
+
+	for (q = 0; q < d.question_n; q++)
+		for (o = 0; o < d.questions[q].option_n; o++) {
+			cr_assert_gt(d.questions[q].options[o].id, 0);
+			n++;
+		}
+	cr_assert_eq(d.next_option_id, n + 1);
+	survey_def_write(&d, &b);
+	cr_assert(buf_ok(&b));
+	cr_assert_eq(parse(buf_cstr(&b), &again, &e), 0);
+	cr_assert_eq(again.question_n, d.question_n);
+	for (q = 0; q < d.question_n; q++)
+		for (o = 0; o < d.questions[q].option_n; o++)
+			cr_assert_eq(again.questions[q].options[o].id, d.questions[q].options[o].id);
+	cr_assert_eq(again.pages[0].rules[0].go_to, 2);
+	cr_assert_not_null(again.questions[2].show_if);
+	cr_assert_eq(again.questions[2].show_if->number, 3);
+	buf_free(&b);
+}
+
+Test(survey_def, refuses_what_is_not_a_survey)
+{
+	expect_refused("{}", "pages");
+	expect_refused("[]", "pages");
+	expect_refused("[{\"key\": \"p\", \"questions\": []}]", "pages[0].questions");
+	expect_refused("[{\"key\": \"1p\", \"questions\": [{\"key\": \"q1\", \"type\": \"text\", "
+	    "\"text\": \"Q\"}]}]", "pages[0].key");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"essay\", "
+	    "\"text\": \"Q\"}]}]", "pages[0].questions[0].type");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"single\", "
+	    "\"text\": \"Q\", \"options\": [\"Yes\"]}]}]", "pages[0].questions[0].options");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"single\", "
+	    "\"text\": \"Q\", \"options\": [\"Yes\", \"Yes\"]}]}]",
+	    "pages[0].questions[0].options[1]");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"text\", "
+	    "\"text\": \"Q\"}, {\"key\": \"Q1\", \"type\": \"text\", \"text\": \"R\"}]}]",
+	    "pages[0].questions[1].key");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"text\", "
+	    "\"text\": \"\"}]}]", "pages[0].questions[0].text");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"text\", "
+	    "\"text\": \"Q\", \"colour\": \"red\"}]}]", "pages[0].questions[0].colour");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"grid\", "
+	    "\"text\": \"Q\", \"options\": [\"a\", \"b\"]}]}]", "pages[0].questions[0].rows");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"number\", "
+	    "\"text\": \"Q\", \"min\": 5, \"max\": 1}]}]", "pages[0].questions[0].max");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"info\", "
+	    "\"text\": \"Q\", \"required\": true}]}]", "pages[0].questions[0].required");
+	expect_refused("[{\"key\": \"p\", \"questions\": [{\"key\": \"q1\", \"type\": \"date\", "
+	    "\"text\": \"Q\", \"min\": \"2026-02-30\"}]}]", "pages[0].questions[0].min");
+}
+
+Test(survey_def, refuses_rules_that_point_nowhere_or_loop)
+{
+	static const char *const nowhere =
+	    "[{\"key\": \"a\", \"questions\": [{\"key\": \"q1\", \"type\": \"single\", "
+	    "\"text\": \"Q\", \"options\": [\"Yes\", \"No\"]}], "
+	    "\"next\": [{\"if\": {\"question\": \"q1\", \"equals\": \"No\"}, \"go_to\": \"zz\"}]},"
+	    "{\"key\": \"b\", \"questions\": [{\"key\": \"q2\", \"type\": \"text\", \"text\": \"R\"}]}]";
+	static const char *const loop =
+	    "[{\"key\": \"a\", \"questions\": [{\"key\": \"q1\", \"type\": \"single\", "
+	    "\"text\": \"Q\", \"options\": [\"Yes\", \"No\"]}]},"
+	    "{\"key\": \"b\", \"questions\": [{\"key\": \"q2\", \"type\": \"text\", \"text\": \"R\"}],"
+	    " \"next\": [{\"go_to\": \"a\"}]}]";
+	static const char *const self =
+	    "[{\"key\": \"a\", \"questions\": [{\"key\": \"q1\", \"type\": \"text\", \"text\": \"Q\"}],"
+	    " \"next\": [{\"go_to\": \"a\"}]}]";
+
+	expect_refused(nowhere, "pages[0].next[0].go_to");
+	expect_refused(loop, "pages[1].next[0].go_to");
+	expect_refused(self, "pages[0].next[0].go_to");
+}
+
+Test(survey_def, refuses_conditions_on_later_or_unknown_questions_and_wrong_values)
+{
+	/* q1 names q2, which comes after it. */
+	expect_refused("[{\"key\": \"a\", \"questions\": [{\"key\": \"q1\", \"type\": \"text\", "
+	    "\"text\": \"Q\", \"show_if\": {\"question\": \"q2\", \"equals\": \"x\"}}, "
+	    "{\"key\": \"q2\", \"type\": \"text\", \"text\": \"R\"}]}]",
+	    "pages[0].questions[0].show_if.question");
+	/* An option that does not exist. */
+	expect_refused("[{\"key\": \"a\", \"questions\": [{\"key\": \"q1\", \"type\": \"single\", "
+	    "\"text\": \"Q\", \"options\": [\"Yes\", \"No\"]}, {\"key\": \"q2\", \"type\": \"text\", "
+	    "\"text\": \"R\", \"show_if\": {\"question\": \"q1\", \"equals\": \"Maybe\"}}]}]",
+	    "pages[0].questions[1].show_if.equals");
+	/* greater_than on a choice. */
+	expect_refused("[{\"key\": \"a\", \"questions\": [{\"key\": \"q1\", \"type\": \"single\", "
+	    "\"text\": \"Q\", \"options\": [\"Yes\", \"No\"]}, {\"key\": \"q2\", \"type\": \"text\", "
+	    "\"text\": \"R\", \"show_if\": {\"question\": \"q1\", \"greater_than\": \"Yes\"}}]}]",
+	    "pages[0].questions[1].show_if.greater_than");
+	/* Two comparisons in one. */
+	expect_refused("[{\"key\": \"a\", \"questions\": [{\"key\": \"q1\", \"type\": \"number\", "
+	    "\"text\": \"Q\"}, {\"key\": \"q2\", \"type\": \"text\", \"text\": \"R\", \"show_if\": "
+	    "{\"question\": \"q1\", \"equals\": 1, \"less_than\": 4}}]}]",
+	    "pages[0].questions[1].show_if");
+}
+
+static struct survey_answers
+answers(const struct survey_def *d, const char *json, int *rc, struct errors *e)
+{
+	struct survey_answers ans;
+	json_error_t jerr;
+	json_t *root = json_loads(json, 0, &jerr);
+
+	cr_assert_not_null(root, "%s", jerr.text);
+	errors_init(e);
+	*rc = survey_answers_from_json(d, json_object_get(root, "answers"),
+	    json_object_get(root, "other"), &arena, &ans, e);
+	if (*rc == 0)
+		*rc = survey_answers_check(d, &ans, -1, e);
+	json_decref(root);
+	return ans;
+}
+
+static void
+expect_answer_refused(const struct survey_def *d, const char *json, const char *field)
+{
+	struct errors e;
+	int rc, i;
+	bool found = false;
+
+	answers(d, json, &rc, &e);
+	cr_assert_eq(rc, ERR_INVALID, "accepted: %s", json);
+	for (i = 0; i < e.n; i++)
+		if (strcmp(e.list[i].field, field) == 0)
+			found = true;
+	cr_assert(found, "no error on %s for %s (first: %s: %s)", field, json,
+	    e.n ? e.list[0].field : "-", e.n ? e.list[0].detail : "-");
+}
+
+Test(survey_answers, a_full_response_is_accepted_and_written_canonically)
+{
+	struct survey_def d = strategy_def();
+	struct buf b = BUF_INIT;
+	struct errors e;
+	int rc;
+	struct survey_answers ans = answers(&d, "{\"answers\": {\"q1\": \"Yes\", \"q2\": 4, "
+	    "\"q3\": \" Good team \", \"q4\": {\"I feel valued\": \"Agree\", \"grow\": \"Disagree\"}, "
+	    "\"q5\": [\"Grow our own\", \"other\"], \"q6\": \"Very good\", \"q7\": \"bb17dj\", "
+	    "\"q8\": \"2026-03-04\", \"q9\": [\"c\", \"a\"], \"q10\": 2.5}, "
+	    "\"other\": {\"q5\": \"Parking\"}}", &rc, &e);
+
+	cr_assert_eq(rc, 0, "%s: %s", e.n ? e.list[0].field : "", e.n ? e.list[0].detail : "");
+	cr_assert(str_eq_c(ans.a[2].text, "Good team"));
+	cr_assert(str_eq_c(ans.a[6].text, "BB1 7DJ"));
+	survey_answers_write(&d, &ans, &b);
+	cr_assert_str_eq(buf_cstr(&b), "{\"answers\":{\"q1\":\"Yes\",\"q2\":4,\"q3\":\"Good team\","
+	    "\"q4\":{\"I feel valued\":\"Agree\",\"grow\":\"Disagree\"},\"q5\":[\"Grow our own\","
+	    "\"other\"],\"q6\":\"Very good\",\"q7\":\"BB1 7DJ\",\"q8\":\"2026-03-04\",\"q9\":[\"c\","
+	    "\"a\"],\"q10\":2.5},\"other\":{\"q5\":\"Parking\"}}");
+	/* Read back, it is the same response. */
+	{
+		struct survey_answers again;
+		struct buf b2 = BUF_INIT;
+
+		errors_init(&e);
+		cr_assert_eq(survey_answers_parse(&d, (struct str){ b.p, b.n }, &arena, &again, &e), 0);
+		survey_answers_write(&d, &again, &b2);
+		cr_assert_str_eq(buf_cstr(&b2), buf_cstr(&b));
+		buf_free(&b2);
+	}
+	buf_free(&b);
+}
+
+Test(survey_answers, bad_answers_are_refused_under_their_key)
+{
+	struct survey_def d = strategy_def();
+
+	/* Out of range, not an option, repeats, unknown rows, bad postcode and date. */
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"Yes\", \"q2\": 9, \"q4\": {\"I feel "
+	    "valued\": \"Agree\", \"grow\": \"Agree\"}, \"q6\": \"Good\"}}", "q2");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"Maybe\", \"q6\": \"Good\"}}", "q1");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\", "
+	    "\"q9\": [\"a\", \"a\"]}}", "q9");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"Yes\", \"q4\": {\"I feel valued\": "
+	    "\"Agree\", \"pay\": \"Agree\"}, \"q6\": \"Good\"}}", "q4");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\", "
+	    "\"q7\": \"BB1 7D\"}}", "q7");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\", "
+	    "\"q8\": \"2026-02-30\"}}", "q8");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\", "
+	    "\"q8\": \"2025-12-31\"}}", "q8");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\", "
+	    "\"q10\": 101}}", "q10");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\", "
+	    "\"q10\": \"ten\"}}", "q10");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\", "
+	    "\"info\": \"hello\"}}", "info");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\", "
+	    "\"zz\": \"hello\"}}", "zz");
+	/* More than max choices; other chosen without saying what; other text
+	 * without other. */
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"Yes\", \"q4\": {\"I feel valued\": "
+	    "\"Agree\", \"grow\": \"Agree\"}, \"q5\": [\"Grow our own\", \"Investing in our "
+	    "community\", \"other\"], \"q6\": \"Good\"}, \"other\": {\"q5\": \"x\"}}", "q5");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"Yes\", \"q4\": {\"I feel valued\": "
+	    "\"Agree\", \"grow\": \"Agree\"}, \"q5\": [\"other\"], \"q6\": \"Good\"}}", "q5");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"Yes\", \"q4\": {\"I feel valued\": "
+	    "\"Agree\", \"grow\": \"Agree\"}, \"q5\": [\"Grow our own\"], \"q6\": \"Good\"}, "
+	    "\"other\": {\"q5\": \"x\"}}", "q5");
+}
+
+Test(survey_answers, skip_logic_decides_what_may_and_must_be_answered)
+{
+	struct survey_def d = strategy_def();
+	struct errors e;
+	int rc;
+
+	/* q1 No skips the staff page: q4 (required) is not asked, and an
+	 * answer to it is refused. */
+	answers(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\"}}", &rc, &e);
+	cr_assert_eq(rc, 0);
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q4\": {\"grow\": \"Agree\"}, "
+	    "\"q6\": \"Good\"}}", "q4");
+	/* q1 Yes: the grid is required, every row of it. */
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"Yes\", \"q6\": \"Good\"}}", "q4");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"Yes\", \"q4\": {\"grow\": \"Agree\"}, "
+	    "\"q6\": \"Good\"}}", "q4");
+	/* q3 is shown only when q2 > 3. */
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\", \"q2\": 3, \"q3\": \"hm\", "
+	    "\"q6\": \"Good\"}}", "q3");
+	answers(&d, "{\"answers\": {\"q1\": \"No\", \"q2\": 5, \"q3\": \"hm\", \"q6\": \"Good\"}}",
+	    &rc, &e);
+	cr_assert_eq(rc, 0);
+	/* Missing required answers. */
+	expect_answer_refused(&d, "{\"answers\": {\"q6\": \"Good\"}}", "q1");
+	expect_answer_refused(&d, "{\"answers\": {\"q1\": \"No\"}}", "q6");
+}
+
+Test(survey_answers, the_path_visits_pages_in_order_with_skips)
+{
+	struct survey_def d = strategy_def();
+	bool on[SURVEY_QUESTIONS_MAX];
+	int pages[SURVEY_PAGES_MAX], n, rc;
+	struct errors e;
+	struct survey_answers ans = answers(&d, "{\"answers\": {\"q1\": \"No\", \"q6\": \"Good\"}}",
+	    &rc, &e);
+
+	survey_path(&d, &ans, on, pages, &n);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(pages[0], 0);
+	cr_assert_eq(pages[1], 2);
+	cr_assert_eq(survey_next_page(&d, 0, &ans), 2);
+	cr_assert_eq(survey_next_page(&d, 2, &ans), SURVEY_END);
+	cr_assert_not(on[2]); /* q3: q2 not answered */
+	cr_assert_not(on[3]);
+	cr_assert(on[5]);
+}
+
+struct tally_seen {
+	int n;
+	char items[40][80];
+};
+
+static int
+collect(void *arg, const struct survey_tally_item *it)
+{
+	struct tally_seen *s = arg;
+
+	snprintf(s->items[s->n++], 80, "%.*s|%.*s|%.*s|%lld|%g", (int)it->question.n,
+	    it->question.p, (int)it->row.n, it->row.p, (int)it->value.n, it->value.p,
+	    (long long)it->n, it->total);
+	return 0;
+}
+
+Test(survey_answers, tally_counts_responses_answers_options_and_rows)
+{
+	struct survey_def d = strategy_def();
+	struct tally_seen seen = { 0 };
+	struct errors e;
+	int rc;
+	struct survey_answers ans = answers(&d, "{\"answers\": {\"q1\": \"Yes\", \"q2\": 4, "
+	    "\"q4\": {\"grow\": \"Agree\", \"I feel valued\": \"Disagree\"}, \"q6\": \"Good\", "
+	    "\"q9\": [\"b\", \"a\"], \"q10\": 7}}", &rc, &e);
+
+	cr_assert_eq(rc, 0, "%s", e.n ? e.list[0].detail : "");
+	cr_assert_eq(survey_answers_tally(&d, &ans, collect, &seen), 0);
+	cr_assert_str_eq(seen.items[0], "|||1|0");
+	cr_assert_str_eq(seen.items[1], "q1|||1|0");
+	cr_assert_str_eq(seen.items[2], "q1||Yes|1|0");
+	cr_assert_str_eq(seen.items[3], "q2|||1|4");
+	cr_assert_str_eq(seen.items[4], "q2||4|1|0");
+	cr_assert_str_eq(seen.items[5], "q4|||1|0");
+	cr_assert_str_eq(seen.items[6], "q4|I feel valued|Disagree|1|0");
+	cr_assert_str_eq(seen.items[7], "q4|grow|Agree|1|0");
+	cr_assert_str_eq(seen.items[8], "q6|||1|0");
+	cr_assert_str_eq(seen.items[9], "q6||Good|1|0");
+	cr_assert_str_eq(seen.items[10], "q9|||1|0");
+	cr_assert_str_eq(seen.items[11], "q9||b|1|1");
+	cr_assert_str_eq(seen.items[12], "q9||a|1|2");
+	cr_assert_str_eq(seen.items[13], "q10|||1|7");
+	cr_assert_eq(seen.n, 14);
+}
+
+Test(survey_answers, form_values_are_read_as_people_type_them)
+{
+	struct survey_def d = strategy_def();
+	struct survey_answers ans;
+	struct errors e;
+	struct str date[3] = { STR_LIT(" 4"), STR_LIT("3"), STR_LIT("2026") };
+	struct str ranks[3] = { STR_LIT("2"), STR_LIT(""), STR_LIT("1") };
+	struct str bad_ranks[3] = { STR_LIT("1"), STR_LIT("1"), STR_LIT("") };
+	struct str number = STR_LIT("12");
+	struct buf b = BUF_INIT;
+
+	cr_assert_eq(survey_answers_init(&d, &arena, &ans), 0);
+	errors_init(&e);
+	cr_assert_eq(survey_answer_from_form(&d, 7, date, 3, (struct str){ 0 }, &arena, &ans, &e),
+	    0);
+	cr_assert(str_eq_c(ans.a[7].text, "2026-03-04"));
+	survey_answer_display(&d, 7, &ans, &b);
+	cr_assert_str_eq(buf_cstr(&b), "4 March 2026");
+	cr_assert_eq(survey_answer_from_form(&d, 8, ranks, 3, (struct str){ 0 }, &arena, &ans, &e),
+	    0);
+	cr_assert_eq(ans.a[8].choice_n, 2);
+	cr_assert_eq(ans.a[8].choices[0], 2);
+	cr_assert_eq(ans.a[8].choices[1], 0);
+	cr_assert_eq(survey_answer_from_form(&d, 8, bad_ranks, 3, (struct str){ 0 }, &arena, &ans,
+	    &e), ERR_INVALID);
+	cr_assert_eq(survey_answer_from_form(&d, 9, &number, 1, (struct str){ 0 }, &arena, &ans,
+	    &e), 0);
+	cr_assert_eq(ans.a[9].number, 12);
+	buf_free(&b);
+}
+
+Test(survey_def, a_change_with_responses_keeps_every_answer_meaningful)
+{
+	struct survey_def old = strategy_def(), next;
+	struct errors e;
+
+	/* Wording and a new optional question: fine. */
+	cr_assert_eq(parse("[{\"key\": \"about\", \"questions\": [{\"key\": \"q1\", \"type\": "
+	    "\"single\", \"text\": \"Are you staff?\", \"required\": true, \"options\": [\"Yes\", "
+	    "\"No\", \"Not sure\"]}, {\"key\": \"q2\", \"type\": \"rating\", \"text\": \"Listen?\"}, "
+	    "{\"key\": \"q3\", \"type\": \"text\", \"text\": \"Why?\"}, {\"key\": \"new\", \"type\": "
+	    "\"text\", \"text\": \"New\"}]}, {\"key\": \"staff\", \"questions\": [{\"key\": \"q4\", "
+	    "\"type\": \"grid\", \"text\": \"Agree?\", \"rows\": [\"I feel valued\", \"grow\"], "
+	    "\"options\": [\"Agree\", \"Disagree\"], \"required\": true}, {\"key\": \"q5\", "
+	    "\"type\": \"multiple\", \"text\": \"Which?\", \"options\": [\"Grow our own\", "
+	    "\"Investing in our community\", \"other\"]}]}, {\"key\": \"else\", \"questions\": ["
+	    "{\"key\": \"q6\", \"type\": \"fft\", \"required\": true}, {\"key\": \"q7\", \"type\": "
+	    "\"postcode\", \"text\": \"P\"}, {\"key\": \"q8\", \"type\": \"date\", \"text\": \"D\"}, "
+	    "{\"key\": \"q9\", \"type\": \"ranking\", \"text\": \"R\", \"options\": [\"a\", \"b\", "
+	    "\"c\"]}, {\"key\": \"q10\", \"type\": \"number\", \"text\": \"N\", \"min\": 0, "
+	    "\"max\": 200}, {\"key\": \"info\", \"type\": \"info\", \"text\": \"Thanks\"}]}]",
+	    &next, &e), 0, "%s", e.n ? e.list[0].detail : "");
+	errors_init(&e);
+	cr_assert_eq(survey_def_check_change(&old, &next, &e), 0, "%s: %s",
+	    e.n ? e.list[0].field : "", e.n ? e.list[0].detail : "");
+	survey_def_adopt_ids(&next, &old);
+	cr_assert_eq(next.questions[0].options[1].id, old.questions[0].options[1].id);
+
+	/* A question removed, an option's value changed, a type changed, a
+	 * new required question: each refused under its key. */
+	cr_assert_eq(parse("[{\"key\": \"about\", \"questions\": [{\"key\": \"q1\", \"type\": "
+	    "\"single\", \"text\": \"Q\", \"options\": [\"Yes\", \"Nope\"]}, {\"key\": \"q2\", "
+	    "\"type\": \"number\", \"text\": \"L\"}, {\"key\": \"n2\", \"type\": \"text\", \"text\": "
+	    "\"N\", \"required\": true}]}]", &next, &e), 0);
+	errors_init(&e);
+	cr_assert_eq(survey_def_check_change(&old, &next, &e), ERR_CONFLICT);
+	cr_assert(errors_has_field(&e, "q1"));
+	cr_assert(errors_has_field(&e, "q2"));
+	cr_assert(errors_has_field(&e, "q3"));
+	cr_assert(errors_has_field(&e, "n2"));
+}
