@@ -40,6 +40,7 @@ struct org {
 	int64_t created_at;
 	enum mfa_policy require_mfa;
 	char frame_origins[ORG_FRAME_ORIGINS_SIZE];
+	int suppress_below;   /* published counts under this are hidden (suppress.h) */
 };
 
 enum role {

@@ -42,6 +42,27 @@ void survey_results_add(const struct survey_def *d, struct survey_results *r,
     const struct survey_tally_item *it);
 
 /*
+ * What published results must hide (suppress.h), question by question:
+ * everything when fewer than `below` responded or answered it; else the
+ * option (rating point, grid cell) counts under it, and with them, where
+ * the counts add up to a total shown beside them (one answer each: single,
+ * likert, fft, rating, each row of a grid), enough others that none can be
+ * worked out.  Multiple choice and ranking counts add up to no total, so
+ * only their small counts are hidden.
+ */
+struct survey_qhidden {
+	bool all;            /* the question's counts, its total and mean */
+	bool *options;       /* per option (ratings: per point) */
+	bool *grid;          /* grid: [row * option_n + option] */
+};
+struct survey_hidden {
+	bool responses;      /* the number of responses */
+	struct survey_qhidden *q;
+};
+int survey_results_suppress(const struct survey_def *d, const struct survey_results *r,
+    int64_t below, struct arena *a, struct survey_hidden *out);
+
+/*
  * What a cross-tabulation counts on each side: a question with a fixed
  * set of answers (single, likert, fft, multiple, rating), the channel, or
  * the week a response was submitted (ISO 8601 weeks, "2026-W49", from the

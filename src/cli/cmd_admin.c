@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "involve/num.h"
+#include "involve/suppress.h"
 #include "cli.h"
 
 
@@ -45,32 +47,43 @@ print_org(void *arg, const struct org *o)
 static const char org_help[] =
     "Usage: involve org create --slug SLUG --name NAME\n"
     "       involve org list\n"
-    "       involve org update --slug SLUG --require-mfa WHO\n\n"
+    "       involve org update --slug SLUG [--require-mfa WHO] [--suppress-below N]\n\n"
     "  --slug SLUG         short name used in addresses: /o/SLUG/\n"
     "  --name NAME         the organisation's name\n"
     "  --require-mfa WHO   whose sign-in needs two-step verification: none,\n"
     "                      administrators (the default for a new organisation) or all\n"
+    "  --suppress-below N  published results show counts under N as \"fewer than N\"\n"
+    "                      (10 for a new organisation; 0 publishes every count)\n"
     CLI_COMMON_HELP;
 
 /* involve org update: the organisation's settings the command line sets. */
 static int
-org_update(struct cli_common *common, const char *slug, const char *who)
+org_update(struct cli_common *common, const char *slug, const char *who, const char *below)
 {
 	struct cli_env env;
 	struct org o;
-	enum mfa_policy p;
+	enum mfa_policy p = MFA_ADMINS;
+	int64_t n = 0;
 	int rc;
 
-	if (slug == NULL || who == NULL)
-		return cli_usage_error("org", "update needs --slug and --require-mfa");
-	if (mfa_policy_parse(str_c(who), &p) != 0)
+	if (slug == NULL || (who == NULL && below == NULL))
+		return cli_usage_error("org", "update needs --slug and --require-mfa or "
+		    "--suppress-below");
+	if (who != NULL && mfa_policy_parse(str_c(who), &p) != 0)
 		return cli_usage_error("org", "--require-mfa must be none, administrators or all, "
 		    "not '%s'", who);
+	if (below != NULL && num_parse(str_c(below), SUPPRESS_BELOW_MIN, SUPPRESS_BELOW_MAX,
+	    &n) != NUM_OK)
+		return cli_usage_error("org", "--suppress-below must be a whole number from %d to "
+		    "%d, not '%s'", SUPPRESS_BELOW_MIN, SUPPRESS_BELOW_MAX, below);
 	if (cli_env_open(common, &env) != CLI_OK)
 		return CLI_FAIL;
 	rc = store_org_get_by_slug(env.store, str_c(slug), &o);
 	if (rc == 0) {
-		o.require_mfa = p;
+		if (who != NULL)
+			o.require_mfa = p;
+		if (below != NULL)
+			o.suppress_below = (int)n;
 		rc = store_org_update_settings(env.store, &cli_actor, &o);
 	}
 	cli_env_close(&env);
@@ -82,19 +95,23 @@ org_update(struct cli_common *common, const char *slug, const char *who)
 		fprintf(stderr, "involve: org update: %s\n", error_name(rc));
 		return CLI_FAIL;
 	}
-	printf("Two-step verification is now required of %s at %s.\n",
-	    p == MFA_NONE ? "nobody" : p == MFA_ALL ? "all staff" : "administrators", slug);
+	if (who != NULL)
+		printf("Two-step verification is now required of %s at %s.\n",
+		    p == MFA_NONE ? "nobody" : p == MFA_ALL ? "all staff" : "administrators", slug);
+	if (below != NULL)
+		printf("Published results at %s now hide counts under %lld.\n", slug, (long long)n);
 	return CLI_OK;
 }
 
 int
 cmd_org(int argc, char **argv)
 {
-	const char *slug = NULL, *name = NULL, *require_mfa = NULL, *action;
+	const char *slug = NULL, *name = NULL, *require_mfa = NULL, *suppress = NULL, *action;
 	const struct cli_opt opts[] = {
 		{ "slug", true, &slug },
 		{ "name", true, &name },
 		{ "require-mfa", true, &require_mfa },
+		{ "suppress-below", true, &suppress },
 		{ NULL, false, NULL },
 	};
 	struct cli_common common;
@@ -120,7 +137,7 @@ cmd_org(int argc, char **argv)
 		return rc == 0 ? CLI_OK : CLI_FAIL;
 	}
 	if (strcmp(action, "update") == 0)
-		return org_update(&common, slug, require_mfa);
+		return org_update(&common, slug, require_mfa, suppress);
 	if (strcmp(action, "create") != 0)
 		return cli_usage_error("org", "unknown action '%s': use create, list or update",
 		    action);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "involve/org.h"
+#include "involve/suppress.h"
 #include "involve/text.h"
 
 static const struct {
@@ -192,6 +193,7 @@ org_check(struct str slug, struct str name, struct org *out, struct errors *e)
 
 	memset(out, 0, sizeof(*out));
 	out->require_mfa = MFA_ADMINS;
+	out->suppress_below = SUPPRESS_BELOW_DEFAULT;
 	for (i = 0; ok && i < slug.n; i++) {
 		char c = slug.p[i];
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "involve/suppress.h"
 #include "involve/survey_results.h"
 
 int
@@ -101,6 +102,65 @@ survey_results_add(const struct survey_def *d, struct survey_results *res,
 	}
 	r->options[k] += it->n;
 	r->rank_total[k] += it->total;
+}
+
+/* ---- what published results hide ----------------------------------------------------- */
+
+static int
+suppress_question(const struct survey_question *q, const struct survey_qresult *r,
+    int64_t below, struct arena *a, struct survey_qhidden *h)
+{
+	int n = q->type == SQ_RATING ? r->points : q->option_n, i;
+	bool totals = q->type != SQ_MULTIPLE && q->type != SQ_RANKING, row_hidden;
+
+	if (n > 0 && (h->options = arena_zalloc(a, n * sizeof(*h->options))) == NULL)
+		return ERR_NOMEM;
+	if (q->type == SQ_GRID) {
+		if ((h->grid = arena_zalloc(a, (size_t)q->row_n * n * sizeof(*h->grid))) == NULL)
+			return ERR_NOMEM;
+		for (i = 0; i < q->row_n; i++) {
+			suppress_table(&r->grid[i * n], 1, n, &r->rows[i], NULL, below,
+			    &h->grid[i * n], &row_hidden, NULL);
+			/* A row too small to publish hides all of it. */
+			if (row_hidden)
+				memset(&h->grid[i * n], 1, n * sizeof(*h->grid));
+		}
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	suppress_table(q->type == SQ_RATING ? r->ratings : r->options, 1, n,
+	    totals ? &r->answered : NULL, NULL, below, h->options, &row_hidden, NULL);
+	return 0;
+}
+
+int
+survey_results_suppress(const struct survey_def *d, const struct survey_results *r,
+    int64_t below, struct arena *a, struct survey_hidden *out)
+{
+	int i, rc;
+
+	out->responses = suppress_count(r->responses, below);
+	if ((out->q = arena_zalloc(a, (d->question_n + 1) * sizeof(*out->q))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < d->question_n; i++) {
+		struct survey_qhidden *h = &out->q[i];
+
+		if ((rc = suppress_question(&d->questions[i], &r->q[i], below, a, h)) != 0)
+			return rc;
+		h->all = out->responses || suppress_count(r->q[i].answered, below);
+		if (h->all) {
+			int n = d->questions[i].type == SQ_RATING ? r->q[i].points :
+			    d->questions[i].option_n;
+
+			if (h->options != NULL)
+				memset(h->options, 1, n * sizeof(*h->options));
+			if (h->grid != NULL)
+				memset(h->grid, 1, (size_t)d->questions[i].row_n * n *
+				    sizeof(*h->grid));
+		}
+	}
+	return 0;
 }
 
 /* ---- cross-tabulation ------------------------------------------------------------------- */

@@ -26,13 +26,14 @@ org_create_fn(struct db_conn *c, void *arg)
 	int rc;
 
 	j->org->created_at = store_now();
-	st = db_prepare(c, "INSERT INTO org (slug, name, created_at, require_mfa, frame_origins) "
-	    "VALUES (?, ?, ?, ?, ?) RETURNING id");
+	st = db_prepare(c, "INSERT INTO org (slug, name, created_at, require_mfa, frame_origins, "
+	    "suppress_below) VALUES (?, ?, ?, ?, ?, ?) RETURNING id");
 	db_bind_text(st, 1, str_c(j->org->slug));
 	db_bind_text(st, 2, str_c(j->org->name));
 	db_bind_int(st, 3, j->org->created_at);
 	db_bind_text(st, 4, str_c(mfa_policy_name(j->org->require_mfa)));
 	db_bind_text(st, 5, str_c(j->org->frame_origins));
+	db_bind_int(st, 6, j->org->suppress_below);
 	if ((rc = db_row(st)) != 0)
 		return rc;
 	j->org->id = db_col_int(st, 0);
@@ -62,9 +63,10 @@ org_from_row(struct db_stmt *st, struct org *o)
 	if (mfa_policy_parse(db_col_text(st, 4), &o->require_mfa) != 0)
 		o->require_mfa = MFA_ALL; /* unknown: the strictest */
 	text_copy(o->frame_origins, sizeof(o->frame_origins), db_col_text(st, 5));
+	o->suppress_below = (int)db_col_int(st, 6);
 }
 
-#define ORG_COLUMNS "id, slug, name, created_at, require_mfa, frame_origins"
+#define ORG_COLUMNS "id, slug, name, created_at, require_mfa, frame_origins, suppress_below"
 
 int
 store_org_get(struct store *s, int64_t id, struct org *out)
@@ -439,10 +441,12 @@ org_settings_fn(struct db_conn *c, void *arg)
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "UPDATE org SET require_mfa = ?, frame_origins = ? WHERE id = ?");
+	st = db_prepare(c, "UPDATE org SET require_mfa = ?, frame_origins = ?, suppress_below = ? "
+	    "WHERE id = ?");
 	db_bind_text(st, 1, str_c(mfa_policy_name(j->org->require_mfa)));
 	db_bind_text(st, 2, str_c(j->org->frame_origins));
-	db_bind_int(st, 3, j->org->id);
+	db_bind_int(st, 3, j->org->suppress_below);
+	db_bind_int(st, 4, j->org->id);
 	if ((rc = db_exec(st)) != 0)
 		return rc;
 	if (db_changes(st) == 0)
@@ -450,7 +454,7 @@ org_settings_fn(struct db_conn *c, void *arg)
 	buf_printf(&detail, "{\"require_mfa\":\"%s\",\"frame_origins\":",
 	    mfa_policy_name(j->org->require_mfa));
 	buf_add_json_string(&detail, str_c(j->org->frame_origins));
-	buf_addch(&detail, '}');
+	buf_printf(&detail, ",\"suppress_below\":%d}", j->org->suppress_below);
 	rc = store_audit_append(j->s, c, j->who, "org.settings", &detail, "org:%lld",
 	    (long long)j->org->id);
 	buf_free(&detail);

@@ -19,6 +19,7 @@
 #include "involve/auth.h"
 #include "involve/respond.h"
 #include "involve/store_survey.h"
+#include "involve/suppress.h"
 #include "involve/survey_export.h"
 #include "involve/survey_results.h"
 #include "involve/timefmt.h"
@@ -588,26 +589,71 @@ handle_api_survey_respond(struct http_request *req, struct http_response *res)
 
 /* ---- results -------------------------------------------------------------------------- */
 
-static json_t *
-percent_json(int64_t count, int64_t of)
+/*
+ * Who may see a survey's results, and how: its own staff always, the
+ * public once it has closed; every count under the organisation's
+ * threshold hidden (suppress.h) except for analysts and administrators.
+ * 0 with *below set (0: nothing hidden), or -1 with res filled.
+ */
+static int
+results_access(struct http_request *req, struct http_response *res, const struct survey *sv,
+    int64_t *below)
 {
+	const struct auth *a = req->auth;
+	struct org org;
+
+	if (store_org_get(req->app->store, sv->org_id, &org) != 0) {
+		reply_error(req, res, ERR_IO, NULL);
+		return -1;
+	}
+	*below = org.suppress_below;
+	if (is_staff_of(req, sv->org_id)) {
+		if (suppress_exempt(a->user.role))
+			*below = 0;
+		return 0;
+	}
+	if (survey_status(sv, req->now) == POLL_CLOSED)
+		return 0;
+	reply_error_text(req, res, ERR_DENIED, "The results are published when the survey closes.");
+	return -1;
+}
+
+/* A count, or null and "suppressed" when it is hidden. */
+static void
+set_count(json_t *o, const char *name, int64_t n, bool hidden)
+{
+	if (hidden) {
+		json_object_set_new(o, name, json_null());
+		json_object_set_new(o, "suppressed", json_true());
+	} else {
+		json_object_set_new(o, name, json_integer(n));
+	}
+}
+
+static json_t *
+percent_json(int64_t count, int64_t of, bool hidden)
+{
+	if (hidden)
+		return json_null();
 	return json_real(poll_percent_tenths(count, of) / 10.0);
 }
 
 static json_t *
 option_counts(const struct survey_question *q, const int64_t *counts, int64_t of,
-    const double *rank_total)
+    const double *rank_total, const bool *hidden)
 {
 	json_t *list = json_array();
 	int i;
 
 	for (i = 0; i < q->option_n; i++) {
-		json_t *o = json_pack("{s:o, s:o, s:o, s:I, s:o}", "id", id_json(q->options[i].id),
-		    "value", str_json(q->options[i].value), "label", str_json(q->options[i].label),
-		    "count", (json_int_t)counts[i], "percent", percent_json(counts[i], of));
+		bool h = hidden != NULL && hidden[i];
+		json_t *o = json_pack("{s:o, s:o, s:o}", "id", id_json(q->options[i].id), "value",
+		    str_json(q->options[i].value), "label", str_json(q->options[i].label));
 
+		set_count(o, "count", counts[i], h);
+		json_object_set_new(o, "percent", percent_json(counts[i], of, h));
 		if (rank_total != NULL)
-			json_object_set_new(o, "mean_rank", counts[i] > 0 ?
+			json_object_set_new(o, "mean_rank", counts[i] > 0 && !h ?
 			    json_real(rank_total[i] / counts[i]) : json_null());
 		json_array_append_new(list, o);
 	}
@@ -615,48 +661,58 @@ option_counts(const struct survey_question *q, const int64_t *counts, int64_t of
 }
 
 static json_t *
-question_result(const struct survey_question *q, const struct survey_qresult *r)
+question_result(const struct survey_question *q, const struct survey_qresult *r,
+    const struct survey_qhidden *h)
 {
-	json_t *o = json_pack("{s:o, s:s, s:o, s:I}", "key", str_json(q->key), "type",
-	    survey_qtype_name(q->type), "text", str_json(q->text), "answered",
-	    (json_int_t)r->answered);
+	json_t *o = json_pack("{s:o, s:s, s:o}", "key", str_json(q->key), "type",
+	    survey_qtype_name(q->type), "text", str_json(q->text));
 	json_t *list;
 	int i;
 
+	set_count(o, "answered", r->answered, h->all);
 	switch (q->type) {
 	case SQ_SINGLE:
 	case SQ_MULTIPLE:
 	case SQ_LIKERT:
 	case SQ_FFT:
-		json_object_set_new(o, "options", option_counts(q, r->options, r->answered, NULL));
+		json_object_set_new(o, "options", option_counts(q, r->options, r->answered, NULL,
+		    h->options));
 		break;
 	case SQ_RANKING:
 		json_object_set_new(o, "options", option_counts(q, r->options, r->answered,
-		    r->rank_total));
+		    r->rank_total, h->options));
 		break;
 	case SQ_RATING:
 		list = json_array();
 		for (i = 0; i < r->points; i++) {
 			char v[16];
+			json_t *p;
 
 			snprintf(v, sizeof(v), "%d", (int)q->min + i);
-			json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:o}", "value", v,
-			    "label", v, "count", (json_int_t)r->ratings[i], "percent",
-			    percent_json(r->ratings[i], r->answered)));
+			p = json_pack("{s:s, s:s}", "value", v, "label", v);
+			set_count(p, "count", r->ratings[i], h->options[i]);
+			json_object_set_new(p, "percent", percent_json(r->ratings[i], r->answered,
+			    h->options[i]));
+			json_array_append_new(list, p);
 		}
 		json_object_set_new(o, "options", list);
 		/* fall through */
 	case SQ_NUMBER:
-		json_object_set_new(o, "mean", r->answered > 0 ? json_real(r->total / r->answered) :
-		    json_null());
+		json_object_set_new(o, "mean", r->answered > 0 && !h->all ?
+		    json_real(r->total / r->answered) : json_null());
 		break;
 	case SQ_GRID:
 		list = json_array();
-		for (i = 0; i < q->row_n; i++)
-			json_array_append_new(list, json_pack("{s:o, s:o, s:I, s:o}", "value",
-			    str_json(q->rows[i].value), "label", str_json(q->rows[i].label),
-			    "answered", (json_int_t)r->rows[i], "options", option_counts(q,
-			    &r->grid[i * q->option_n], r->rows[i], NULL)));
+		for (i = 0; i < q->row_n; i++) {
+			const bool *cells = &h->grid[i * q->option_n];
+			json_t *row = json_pack("{s:o, s:o}", "value", str_json(q->rows[i].value),
+			    "label", str_json(q->rows[i].label));
+
+			set_count(row, "answered", r->rows[i], h->all);
+			json_object_set_new(row, "options", option_counts(q,
+			    &r->grid[i * q->option_n], r->rows[i], NULL, cells));
+			json_array_append_new(list, row);
+		}
 		json_object_set_new(o, "rows", list);
 		break;
 	default:
@@ -685,21 +741,27 @@ handle_api_survey_results(struct http_request *req, struct http_response *res)
 	struct survey *sv;
 	struct survey_def d;
 	struct survey_results r;
+	struct survey_hidden hidden;
 	struct results_ctx c = { &d, &r };
-	json_t *questions;
+	json_t *questions, *o;
+	int64_t below;
 	int i, rc;
 
-	if (load_survey(req, res, true, &sv, &d) != 0)
+	if (load_survey(req, res, false, &sv, &d) != 0 || results_access(req, res, sv, &below) != 0)
 		return HTTP_DONE;
 	if ((rc = survey_results_init(&d, &req->arena, &r)) != 0 ||
-	    (rc = store_survey_tally(req->app->store, sv->id, results_add, &c)) != 0)
+	    (rc = store_survey_tally(req->app->store, sv->id, results_add, &c)) != 0 ||
+	    (rc = survey_results_suppress(&d, &r, below, &req->arena, &hidden)) != 0)
 		return reply_error(req, res, rc, NULL);
 	questions = json_array();
 	for (i = 0; i < d.question_n; i++)
 		if (d.questions[i].type != SQ_INFO)
-			json_array_append_new(questions, question_result(&d.questions[i], &r.q[i]));
-	return api_json(res, 200, json_pack("{s:o, s:I, s:o}", "survey", id_json(sv->id),
-	    "responses", (json_int_t)r.responses, "questions", questions));
+			json_array_append_new(questions, question_result(&d.questions[i], &r.q[i],
+			    &hidden.q[i]));
+	o = json_pack("{s:o, s:o, s:I}", "survey", id_json(sv->id), "questions", questions,
+	    "suppress_below", (json_int_t)below);
+	set_count(o, "responses", r.responses, hidden.responses);
+	return api_json(res, 200, o);
 }
 
 /* ---- walking the responses: cross-tabulation and export ------------------------------ */
@@ -757,6 +819,31 @@ axis_json(const struct survey_def *d, const struct crosstab_axis *ax)
 	return list;
 }
 
+/*
+ * The cells a cross-tab must hide: every line's total can be had from the
+ * question results, so both rows and columns count as shown.  In the
+ * request's arena; NULL when out of memory.
+ */
+static bool *
+crosstab_suppress(struct http_request *req, const struct crosstab *x, int64_t below)
+{
+	int rows = x->row.value_n, cols = x->col.value_n, i, j;
+	int64_t *rt = arena_zalloc(&req->arena, (rows + 1) * sizeof(*rt));
+	int64_t *ct = arena_zalloc(&req->arena, (cols + 1) * sizeof(*ct));
+	bool *rh = arena_zalloc(&req->arena, rows + 1), *ch = arena_zalloc(&req->arena, cols + 1);
+	bool *hidden = arena_zalloc(&req->arena, (size_t)rows * cols + 1);
+
+	if (rt == NULL || ct == NULL || rh == NULL || ch == NULL || hidden == NULL)
+		return NULL;
+	for (i = 0; i < rows; i++)
+		for (j = 0; j < cols; j++) {
+			rt[i] += x->cells[i * cols + j];
+			ct[j] += x->cells[i * cols + j];
+		}
+	suppress_table(x->cells, rows, cols, rt, ct, below, hidden, rh, ch);
+	return hidden;
+}
+
 int
 handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 {
@@ -767,9 +854,11 @@ handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 	struct survey_def d;
 	struct errors e;
 	json_t *cells;
+	bool *hidden;
+	int64_t below;
 	int i, j, rc;
 
-	if (load_survey(req, res, true, &sv, &d) != 0)
+	if (load_survey(req, res, true, &sv, &d) != 0 || results_access(req, res, sv, &below) != 0)
 		return HTTP_DONE;
 	errors_init(&e);
 	if ((rc = input_read(req, &q, NULL, &e)) != 0)
@@ -787,16 +876,22 @@ handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 	arena_free(&w.scratch);
 	if (rc != 0)
 		return reply_error(req, res, rc, NULL);
+	if ((hidden = crosstab_suppress(req, &x, below)) == NULL)
+		return reply_error(req, res, ERR_NOMEM, NULL);
 	cells = json_array();
 	for (i = 0; i < x.row.value_n; i++) {
 		json_t *row = json_array();
 
-		for (j = 0; j < x.col.value_n; j++)
-			json_array_append_new(row, json_integer(x.cells[i * x.col.value_n + j]));
+		for (j = 0; j < x.col.value_n; j++) {
+			int at = i * x.col.value_n + j;
+
+			json_array_append_new(row, hidden[at] ? json_null() :
+			    json_integer(x.cells[at]));
+		}
 		json_array_append_new(cells, row);
 	}
-	return api_json(res, 200, json_pack("{s:o, s:o, s:o}", "rows", axis_json(&d, &x.row),
-	    "cols", axis_json(&d, &x.col), "cells", cells));
+	return api_json(res, 200, json_pack("{s:o, s:o, s:o, s:I}", "rows", axis_json(&d, &x.row),
+	    "cols", axis_json(&d, &x.col), "cells", cells, "suppress_below", (json_int_t)below));
 }
 
 static int
@@ -840,6 +935,10 @@ handle_api_survey_export(struct http_request *req, struct http_response *res)
 
 	if (load_survey(req, res, true, &sv, &d) != 0)
 		return HTTP_DONE;
+	/* Each response as given is the least suppressed figure of all. */
+	if (!suppress_exempt(((struct auth *)req->auth)->user.role))
+		return reply_error_text(req, res, ERR_DENIED, "Only analysts and administrators can "
+		    "download the responses themselves.");
 	errors_init(&e);
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/suppress.h"
 #include "involve/auth.h"
 #include "involve/input.h"
 #include "involve/signin.h"
@@ -51,6 +52,7 @@ static const char *const mfa_choices[] = { "none", "administrators", "all", NULL
 struct settings_form {
 	int require_mfa;
 	struct str frame_origins;
+	int64_t suppress_below;
 };
 
 static const struct input_field settings_fields[] = {
@@ -58,8 +60,11 @@ static const struct input_field settings_fields[] = {
 	    0, 0, 0, mfa_choices, "whom two-step verification is required of" },
 	{ "frame_origins", INPUT_TEXT, 0, offsetof(struct settings_form, frame_origins), 0, 0, 0,
 	    NULL, "the websites" },
+	{ "suppress_below", INPUT_NUMBER, 0, offsetof(struct settings_form,
+	    suppress_below), 0, SUPPRESS_BELOW_MIN, SUPPRESS_BELOW_MAX, NULL,
+	    "the smallest count published" },
 };
-const struct input_spec staff_settings_input = { INPUT_FORM, 2, settings_fields };
+const struct input_spec staff_settings_input = { INPUT_FORM, 3, settings_fields };
 
 /* ---- the list -------------------------------------------------------------------- */
 
@@ -360,7 +365,7 @@ handle_staff_user_action(struct http_request *req, struct http_response *res)
 
 static int
 settings_page(struct http_request *req, struct http_response *res, int status, int require_mfa,
-    struct str origins, const struct errors *e)
+    struct str origins, int64_t suppress_below, const struct errors *e)
 {
 	struct auth *a = pages_staff(req);
 	json_t *ctx, *choices = json_array();
@@ -372,8 +377,11 @@ settings_page(struct http_request *req, struct http_response *res, int status, i
 	ctx = json_pack("{s:s, s:o, s:o, s:o, s:{s:s}}", "title", "Settings", "site",
 	    pages_staff_site(a), "mfa_choices", choices, "frame_origins", pages_string(origins),
 	    "back_link", "href", "/staff/users");
+	json_object_set_new(ctx, "suppress_below", json_integer(suppress_below));
 	if (ctx != NULL && e != NULL && errors_any(e)) {
 		page_add_errors(req, ctx, e);
+		pages_copy_error(ctx, json_object_get(ctx, "errors"), "suppress_below",
+		    "suppress_error");
 		pages_copy_error(ctx, json_object_get(ctx, "errors"), "require_mfa", "mfa_error");
 		pages_copy_error(ctx, json_object_get(ctx, "errors"), "frame_origins",
 		    "origins_error");
@@ -388,14 +396,14 @@ handle_staff_settings_form(struct http_request *req, struct http_response *res)
 	struct auth *a = pages_staff(req);
 
 	return settings_page(req, res, 200, (int)a->org.require_mfa, str_c(a->org.frame_origins),
-	    NULL);
+	    a->org.suppress_below, NULL);
 }
 
 int
 handle_staff_settings(struct http_request *req, struct http_response *res)
 {
 	struct auth *a = pages_staff(req);
-	struct settings_form f = { (int)a->org.require_mfa, STR_LIT("") };
+	struct settings_form f = { (int)a->org.require_mfa, STR_LIT(""), a->org.suppress_below };
 	struct org o = a->org;
 	struct errors e;
 	int rc;
@@ -404,8 +412,10 @@ handle_staff_settings(struct http_request *req, struct http_response *res)
 	input_read(req, &f, NULL, &e);
 	org_frame_origins_check(f.frame_origins, o.frame_origins, &e);
 	if (errors_any(&e))
-		return settings_page(req, res, 422, f.require_mfa, f.frame_origins, &e);
+		return settings_page(req, res, 422, f.require_mfa, f.frame_origins, f.suppress_below,
+		    &e);
 	o.require_mfa = (enum mfa_policy)f.require_mfa;
+	o.suppress_below = (int)f.suppress_below;
 	if ((rc = store_org_update_settings(req->app->store, &a->actor, &o)) != 0)
 		return reply_error(req, res, rc, NULL);
 	http_response_redirect(res, 303, "/staff/users?done=settings");

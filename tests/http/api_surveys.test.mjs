@@ -282,7 +282,7 @@ describe('results, cross-tabulation and export', () => {
 	});
 
 	test('results count responses, options with percentages, grid rows, means and ranks', async () => {
-		const r = await json(await api('GET', `/api/v1/surveys/${s.id}/results`, { auth: token }));
+		const r = await json(await api('GET', `/api/v1/surveys/${s.id}/results`, { auth: analystToken }));
 		assert.equal(r.responses, 4);
 		const q = Object.fromEntries(r.questions.map((x) => [x.key, x]));
 		assert.equal(q.q1.answered, 4);
@@ -301,25 +301,66 @@ describe('results, cross-tabulation and export', () => {
 		assert.ok(!('thanks' in q), 'information text has no results');
 	});
 
-	test('results are for staff who may see them', async () => {
-		assert.equal((await api('GET', `/api/v1/surveys/${s.id}/results`)).status, 401);
-		assert.equal((await api('GET', `/api/v1/surveys/${s.id}/results`, { auth: otherToken })).status, 404);
-		assert.equal((await api('GET', `/api/v1/surveys/${s.id}/results`, { auth: analystToken })).status, 200);
+	test('results are for staff, and for everyone once closed; small counts are hidden but from analysts', async () => {
+		// The public: not while the survey is open.
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/results`), 403);
+		assert.equal((await api('GET', `/api/v1/surveys/${s.id}/results`, { auth: otherToken })).status, 403);
+		// An engagement officer sees 4 responses as "fewer than 10", and every count with them.
+		const r = await json(await api('GET', `/api/v1/surveys/${s.id}/results`, { auth: token }));
+		assert.equal(r.suppress_below, 10);
+		assert.equal(r.responses, null);
+		assert.equal(r.suppressed, true);
+		const q1 = r.questions.find((x) => x.key === 'q1');
+		assert.equal(q1.answered, null);
+		assert.ok(q1.options.every((o) => o.count === null && o.percent === null && o.suppressed));
+		assert.equal(r.questions.find((x) => x.key === 'q2').mean, null);
+		const x = await json(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1&col=q6`, { auth: token }));
+		assert.ok(x.cells.flat().every((n) => n === null));
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/export?format=csv`, { auth: token }), 403);
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/export?format=csv`, { auth: viewerToken }), 403);
+	});
+
+	test('with enough responses only the small counts are hidden, and one more so none can be worked out', async () => {
+		const big = await createSurvey();
+		const answers = [...Array(12).fill('Very good'), ...Array(11).fill('Good'), ...Array(3).fill('Poor')];
+		for (const [i, a] of answers.entries()) {
+			// Three say they work here: q1 has 23 No and 3 Yes.
+			const body = i < 3 ? { q1: 'Yes', q4: { 'I feel valued': 'Agree', grow: 'Agree' }, q6: a } :
+				{ q1: 'No', q6: a };
+			const r = await respond(big.id, { answers: body });
+			assert.equal(r.res.status, 201);
+		}
+		await api('POST', `/api/v1/surveys/${big.id}/close`, { auth: token });
+		const pub = await json(await api('GET', `/api/v1/surveys/${big.id}/results`));
+		assert.equal(pub.responses, 26);
+		const q6 = Object.fromEntries(pub.questions.find((q) => q.key === 'q6').options.map((o) => [o.value, o.count]));
+		assert.equal(q6['Very good'], 12);
+		assert.equal(q6.Good, 11);
+		assert.equal(q6.Poor, null);
+		// 26 answered q1: Yes (3) is hidden, and No with it, else 26 - 23 would give it away.
+		const q1 = pub.questions.find((q) => q.key === 'q1');
+		assert.equal(q1.answered, 26);
+		assert.deepEqual(q1.options.map((o) => o.count), [null, null]);
+		// The grid had 3 answers: all of it hidden.
+		const q4 = pub.questions.find((q) => q.key === 'q4');
+		assert.equal(q4.answered, null);
+		const exact = await json(await api('GET', `/api/v1/surveys/${big.id}/results`, { auth: analystToken }));
+		assert.equal(exact.questions.find((q) => q.key === 'q6').options.find((o) => o.value === 'Poor').count, 3);
 	});
 
 	test('a cross-tab of two questions, and by channel and week', async () => {
-		let x = await json(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1&col=q6`, { auth: token }));
+		let x = await json(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1&col=q6`, { auth: analystToken }));
 		assert.deepEqual(x.rows, ['Yes', 'No']);
 		assert.equal(x.cols.length, 6);
 		const good = x.cols.indexOf('Good');
 		assert.equal(x.cells[0][good], 1);
 		assert.equal(x.cells[1][good], 1);
 		assert.equal(x.cells[1][x.cols.indexOf('Very poor')], 1);
-		x = await json(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=channel&col=q1`, { auth: token }));
+		x = await json(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=channel&col=q1`, { auth: analystToken }));
 		assert.deepEqual(x.rows, ['online', 'paper', 'phone', 'event']);
 		assert.deepEqual(x.cells[0], [2, 1]);
 		assert.deepEqual(x.cells[3], [0, 1]);
-		x = await json(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1&col=week`, { auth: token }));
+		x = await json(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1&col=week`, { auth: analystToken }));
 		assert.equal(x.cols.length, 1);
 		assert.match(x.cols[0], /^\d{4}-W\d{2}$/);
 		assert.deepEqual(x.cells, [[2], [2]]);
@@ -329,7 +370,7 @@ describe('results, cross-tabulation and export', () => {
 	});
 
 	test('CSV export: one row per response, labelled, formula-safe', async () => {
-		const res = await api('GET', `/api/v1/surveys/${s.id}/export?format=csv`, { auth: token });
+		const res = await api('GET', `/api/v1/surveys/${s.id}/export?format=csv`, { auth: analystToken });
 		assert.equal(res.status, 200);
 		assert.match(res.headers.get('content-type'), /^text\/csv/);
 		assert.match(res.headers.get('content-disposition'), /attachment; filename="survey-\d+\.csv"/);
@@ -342,7 +383,7 @@ describe('results, cross-tabulation and export', () => {
 	});
 
 	test('JSON export holds the answers as the API takes them', async () => {
-		const res = await api('GET', `/api/v1/surveys/${s.id}/export?format=json`, { auth: token });
+		const res = await api('GET', `/api/v1/surveys/${s.id}/export?format=json`, { auth: analystToken });
 		assert.equal(res.status, 200);
 		const body = await json(res);
 		assert.equal(body.responses.length, 4);
@@ -350,7 +391,7 @@ describe('results, cross-tabulation and export', () => {
 		assert.equal(body.responses[0].answers.q7, 'FY1 1NA');
 		assert.deepEqual(body.responses[0].other, { q5: 'Parking' });
 		assert.equal(body.responses[3].channel, 'event');
-		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/export?format=pdf`, { auth: token }), 422, 'format');
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/export?format=pdf`, { auth: analystToken }), 422, 'format');
 	});
 });
 
