@@ -79,6 +79,10 @@ int handle_survey_done(struct http_request *req, struct http_response *res);
 int handle_survey_withdraw_form(struct http_request *req, struct http_response *res);
 int handle_survey_withdraw(struct http_request *req, struct http_response *res);
 
+/* handlers_have_your_say.c: what an organisation asks and has asked the public */
+int handle_have_your_say(struct http_request *req, struct http_response *res);
+int handle_survey_results_page(struct http_request *req, struct http_response *res);
+
 /* handlers_public.c: the public site of each organisation */
 int handle_root(struct http_request *req, struct http_response *res);
 int handle_org_home(struct http_request *req, struct http_response *res);

@@ -142,8 +142,8 @@ pages_site(const struct org *o, const char *home)
 }
 
 /* The first max characters of s (UTF-8), with "…" when cut. */
-static json_t *
-short_label(struct str s, size_t max)
+json_t *
+pages_short_label(struct str s, size_t max)
 {
 	size_t i, chars = 0;
 	struct buf b = BUF_INIT;
@@ -189,7 +189,7 @@ pages_results(const struct http_request *req, const struct poll *p)
 		buf_printf(&label, " %s%%%s", pct, i + 1 < n ? "," : ".");
 		json_array_append_new(rows, json_pack("{s:o, s:o, s:I, s:s, s:s, s:b, s:i, s:i, s:i}",
 		    "label", pages_string(p->options[i].label),
-		    "short_label", short_label(p->options[i].label, PAGES_CHART_LABEL_CHARS),
+		    "short_label", pages_short_label(p->options[i].label, PAGES_CHART_LABEL_CHARS),
 		    "count", (json_int_t)p->options[i].votes, "percent", pct, "width", width,
 		    "leading", max > 0 && p->options[i].votes == max,
 		    "y_label", y + 18, "y_bar", y + 26, "y_value", y + 44));

@@ -66,6 +66,9 @@ int pages_when(const struct http_request *req, int64_t t, char *out, size_t size
  * organisation's site unless `home` is given (staff pages). */
 json_t *pages_site(const struct org *o, const char *home);
 
+/* s cut to at most max characters, with an ellipsis when cut: a chart's
+ * label.  New reference. */
+json_t *pages_short_label(struct str s, size_t max);
 /*
  * The results partial's context for poll p (its own counts):
  *   {total, total_text, multiple, empty, with_code, chart: {height, label},

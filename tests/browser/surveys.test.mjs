@@ -198,3 +198,43 @@ test('a wrong link, a closed survey and a draft each say so', async () => {
 	assert.equal(res.status(), 404);
 	await page.context().close();
 });
+
+test('"Have your say" lists what is open and what has closed; results are published with small counts hidden', async () => {
+	const open = await createSurvey();
+	const closed = await createSurvey();
+	for (let i = 0; i < 12; i++) {
+		const res = await api('POST', `/api/v1/surveys/${closed.id}/responses`, { body: { answers: {
+			staff: 'No', listen: i < 10 ? 4 : 2, fft: i < 11 ? 'Very good' : 'Poor' } } });
+		assert.equal(res.status, 201, await res.clone().text());
+	}
+	await api('POST', `/api/v1/surveys/${closed.id}/close`, { auth: token });
+	const page = await newPage(browser, PHONE);
+
+	await page.goto(`${server.url}/o/blackpool/`);
+	await page.getByRole('link', { name: /Have your say/ }).click();
+	assert.equal(new URL(page.url()).pathname, '/o/blackpool/have-your-say');
+	await check(page);
+	const main = page.locator('main');
+	assert.equal(await main.locator(`a[href="/o/blackpool/surveys/${open.id}"]`).count(), 1,
+		'the open survey is listed');
+	assert.equal(await main.locator(`a[href="/o/blackpool/surveys/${closed.id}"]`).count(), 0,
+		'the closed one is not offered to answer');
+	await main.locator(`a[href="/o/blackpool/surveys/${closed.id}/results"]`).click();
+	assert.equal(new URL(page.url()).pathname, `/o/blackpool/surveys/${closed.id}/results`);
+	await check(page);
+	const text = await main.innerText();
+	assert.match(text, /Responses: 12/);
+	// 11 Very good and 1 Poor: Poor and the answers no one gave are under 10.
+	const fft = page.locator('section', { has: page.getByRole('heading', { name: /Overall, how was your experience/ }) });
+	assert.match(await fft.locator('table').innerText(), /Very good\s+11\s+91\.7%/);
+	assert.match(await fft.locator('table').innerText(), /Poor\s+fewer than 10/);
+	// The chart says its numbers to a screen reader.  All 12 said No: Yes (0) is hidden, and
+	// No with it, since 12 of 12 would give Yes away.
+	const desc = await page.locator('svg desc').first().textContent();
+	assert.equal(desc, 'Yes: fewer than 10; No: fewer than 10.');
+	assert.equal(await page.locator('svg title', { hasText: /Overall, how was your experience/ }).count(), 1);
+	// The open survey's results are not published yet.
+	const res = await page.goto(`${server.url}/o/blackpool/surveys/${open.id}/results`);
+	assert.equal(res.status(), 403);
+	await page.context().close();
+});

@@ -1,0 +1,135 @@
+/*
+ * handlers_have_your_say.c - an organisation's "Have your say" page: the
+ * polls and surveys open now, and those that have closed with a link to
+ * their results; and a closed survey's published results.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "involve/app.h"
+#include "involve/store_survey.h"
+#include "handlers.h"
+#include "pages.h"
+#include "survey_report.h"
+
+/* How many of each kind the page looks through, newest first. */
+#define HAVE_YOUR_SAY_SCAN 100
+
+struct listing {
+	const struct http_request *req;
+	const struct org *org;
+	json_t *open, *closed;
+};
+
+/* An engagement as the page lists it. */
+static void
+add_item(struct listing *l, enum poll_status st, struct str title, const char *kind,
+    const char *href, const char *results_href, int64_t closes_at, int64_t closed_at)
+{
+	json_t *item;
+
+	if (st != POLL_OPEN && st != POLL_CLOSED)
+		return;
+	item = json_pack("{s:o, s:s, s:s}", "title", pages_string(title), "kind", kind, "href",
+	    href);
+	if (st == POLL_OPEN) {
+		if (closes_at != 0)
+			json_object_set_new(item, "closes", pages_time(l->req, closes_at));
+		json_array_append_new(l->open, item);
+		return;
+	}
+	json_object_set_new(item, "results_href", json_string(results_href));
+	json_object_set_new(item, "closed", pages_date(l->req, closed_at));
+	json_array_append_new(l->closed, item);
+}
+
+static int
+poll_one(void *arg, const struct poll *p)
+{
+	struct listing *l = arg;
+	char href[160], results[176];
+
+	snprintf(href, sizeof(href), "/o/%s/polls/%lld", l->org->slug, (long long)p->id);
+	snprintf(results, sizeof(results), "%s/results", href);
+	add_item(l, poll_status(p, l->req->now), p->question, tr(l->req, "Poll"), href, results,
+	    p->closes_at, p->closed_at ? p->closed_at : p->closes_at);
+	return 0;
+}
+
+static int
+survey_one(void *arg, const struct survey *sv)
+{
+	struct listing *l = arg;
+	char href[160], results[176];
+
+	snprintf(href, sizeof(href), "/o/%s/surveys/%lld", l->org->slug, (long long)sv->id);
+	snprintf(results, sizeof(results), "%s/results", href);
+	add_item(l, survey_status(sv, l->req->now), sv->title, tr(l->req, "Survey"), href,
+	    results, sv->closes_at, sv->closed_at ? sv->closed_at : sv->closes_at);
+	return 0;
+}
+
+int
+handle_have_your_say(struct http_request *req, struct http_response *res)
+{
+	struct listing l = { req, NULL, NULL, NULL };
+	struct org o;
+	json_t *ctx;
+	int rc;
+
+	if ((rc = store_org_get_by_slug(req->app->store, http_param(req, "slug"), &o)) != 0)
+		return reply_error(req, res, rc, NULL);
+	l.org = &o;
+	l.open = json_array();
+	l.closed = json_array();
+	rc = store_survey_each(req->app->store, &req->arena, o.id, 0, HAVE_YOUR_SAY_SCAN,
+	    survey_one, &l);
+	if (rc == 0)
+		rc = store_poll_each(req->app->store, &req->arena, o.id, 0, HAVE_YOUR_SAY_SCAN,
+		    poll_one, &l);
+	if (rc != 0) {
+		json_decref(l.open);
+		json_decref(l.closed);
+		return reply_error(req, res, rc, NULL);
+	}
+	ctx = json_pack("{s:s, s:o, s:o, s:o, s:s}", "title", tr(req, "Have your say"), "site",
+	    pages_site(&o, NULL), "open", l.open, "closed", l.closed, "org_name", o.name);
+	return page_render(req, res, "have_your_say", ctx);
+}
+
+int
+handle_survey_results_page(struct http_request *req, struct http_response *res)
+{
+	struct survey *sv;
+	struct survey_def d;
+	struct errors e;
+	struct org o;
+	char when[PAGES_WHEN_MAX], closed[256];
+	json_t *ctx, *report;
+	int rc;
+
+	rc = store_org_get_by_slug(req->app->store, http_param(req, "slug"), &o);
+	if (rc == 0)
+		rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), &sv);
+	if (rc == 0 && (sv->org_id != o.id || survey_status(sv, req->now) == POLL_DRAFT))
+		rc = ERR_NOTFOUND;
+	errors_init(&e);
+	if (rc == 0 && survey_def_parse(sv->definition, &req->arena, &d, &e) != 0)
+		rc = ERR_IO;
+	if (rc != 0)
+		return reply_error(req, res, rc, NULL);
+	if (survey_status(sv, req->now) != POLL_CLOSED)
+		return page_error(req, res, 403, tr(req, "The results are not published yet"),
+		    tr(req, "The results are published here when the survey closes."));
+	/* The public always sees the suppressed figures, whoever they are. */
+	if ((report = survey_report(req, sv, &d, o.suppress_below, &rc)) == NULL)
+		return reply_error(req, res, rc ? rc : ERR_NOMEM, NULL);
+	if (pages_when(req, sv->closed_at ? sv->closed_at : sv->closes_at, when, sizeof(when)) == 0)
+		snprintf(closed, sizeof(closed), tr(req, "This survey closed on %s."), when);
+	else
+		snprintf(closed, sizeof(closed), "%s", tr(req, "This survey has closed."));
+	ctx = json_pack("{s:o, s:o, s:{s:o}, s:s, s:b, s:o}", "title", pages_string(sv->title),
+	    "site", pages_site(&o, NULL), "survey", "title", pages_string(sv->title),
+	    "closed_text", closed, "indicative", sv->who == POLL_WHO_ANYONE, "report", report);
+	return page_render(req, res, "survey_results", ctx);
+}
