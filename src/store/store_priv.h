@@ -1,6 +1,7 @@
 /*
  * store_priv.h - what the store's area files (staff.c, polls.c, ballots.c,
- * site.c, audit.c) share: the store itself and the audit log's writer.
+ * site.c, audit.c, outbox.c) share: the store itself, the audit log's
+ * writer, and the outbox for a change that sends mail.
  *
  * Adding an area is one file here (its operations, in SQL both engines
  * accept, through db.h), one migration in data/migrations and its rules in
@@ -51,6 +52,19 @@ int store_audit_append(struct store *s, struct db_conn *c, const struct actor *w
 /* Ends every session of a user and revokes their API tokens, inside the
  * caller's change (a new password, a disabled account). */
 int store_user_end_access(struct db_conn *c, int64_t user_id, int64_t now);
+
+/*
+ * Queues a message inside the caller's own change (c is the writer's), for
+ * an area whose change sends mail (a response's link to resume a survey):
+ * the message is queued if and only if the change commits.  Not audited
+ * apart from the caller's change.  Sets *id.  ERR_INVALID when the sealed
+ * address is empty or too long (outbox.c).
+ */
+struct outbox_new;
+int store_outbox_add_tx(struct db_conn *c, const struct outbox_new *m, int64_t *id);
+/* The outbox's part of store_housekeep (store_outbox_purge's work) inside
+ * its transaction; *purged may be NULL. */
+int store_outbox_sweep(struct db_conn *c, int64_t now, int *purged);
 
 /* Applies the migrations (migrate.c). */
 int store_migrations_apply(struct store *s);

@@ -28,7 +28,7 @@ enum xfer_type {
 	XFER_BLOB, /* BLOB / BYTEA: bytes */
 };
 
-#define XFER_COLUMNS_MAX 12
+#define XFER_COLUMNS_MAX 16
 
 struct xfer_column {
 	const char *name;

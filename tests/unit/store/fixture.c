@@ -55,6 +55,35 @@ raw_exec(const char *sql)
 	}
 }
 
+long long
+raw_int(const char *sql)
+{
+	long long v = 0;
+
+	if (pg) {
+		PGconn *c = PQconnectdb(url);
+		PGresult *r = PQexec(c, sql);
+
+		cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
+		cr_assert_gt(PQntuples(r), 0, "%s: no row", sql);
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+		PQfinish(c);
+	} else {
+		sqlite3 *db;
+		sqlite3_stmt *q;
+
+		cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 10000);
+		cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK, "%s", sql);
+		cr_assert_eq(sqlite3_step(q), SQLITE_ROW, "%s: no row", sql);
+		v = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+	}
+	return v;
+}
+
 struct store *
 open_store(void)
 {

@@ -23,6 +23,9 @@ void store_fixture_setup(void);
 void store_fixture_teardown(void);
 /* Runs SQL behind the store's back, as someone with the database would. */
 void raw_exec(const char *sql);
+/* The first column of the first row of a query run behind the store's
+ * back, as a whole number. */
+long long raw_int(const char *sql);
 /* Another store on the same database (a second app server). */
 struct store *open_store(void);
 /* A new organisation with this slug; its id. */

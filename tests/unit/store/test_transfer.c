@@ -169,7 +169,7 @@ sqlite_count(const char *url, const char *sql)
 
 static const char *const tables[] = { "org", "staff_user", "session", "api_token",
 	"audit_entry", "site_page", "poll", "poll_option", "ballot", "rate_count", "throttle",
-	"recovery_code", "poll_code_batch", "poll_code", "idempotency" };
+	"recovery_code", "poll_code_batch", "poll_code", "idempotency", "outbox" };
 #define TABLE_N (sizeof(tables) / sizeof(tables[0]))
 
 static int64_t
@@ -274,7 +274,12 @@ fill_hard_values(const char *url)
 	    "INSERT INTO ballot (id, poll_id, voter_hash, cast_at, choices) "
 	    "SELECT n * 3, 2, randomblob(16), n, '10' FROM b;"
 	    "INSERT INTO rate_count (net, window_start, n) VALUES "
-	    "('192.0.2.0/24', 9223372036854775807, -9223372036854775808), ('2001:db8::/48', 0, 1);");
+	    "('192.0.2.0/24', 9223372036854775807, -9223372036854775808), ('2001:db8::/48', 0, 1);"
+	    "INSERT INTO outbox (id, org_id, kind, recipient, subject, body, state, created_at, "
+	    "attempts, next_attempt_at, last_attempt_at, lease_owner, lease_until, sent_at, "
+	    "last_error) VALUES (4, 1, 'resume-link', X'00FF0A0D5C', 'Wyniki są ✓', "
+	    "'Line\r\n.\nback\\slash \\N', 'unknown', 1, 2147483647, 3, 4, 'host/1/ab', "
+	    "9223372036854775807, 0, 'no answer\tto the end');");
 	/* Every byte value in one hash, and a body of several COPY pieces with
 	 * escapes throughout. */
 	p = hex;
