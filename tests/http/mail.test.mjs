@@ -88,6 +88,9 @@ for (const engine of ENGINES) {
 				'and the body, which may carry a private link');
 			assert.equal(q('SELECT subject FROM outbox'), subject);
 
+			const metrics = await (await fetch(`${server.url}/metrics`)).text();
+			assert.match(metrics, /^involve_mail_messages\{state="sent"\} 1$/m);
+			assert.match(metrics, /^involve_mail_messages\{state="unknown"\} 0$/m);
 			const list = await ok(server.cli(['mail', 'list', '--org', 'bury']));
 			assert.match(list.stdout, /^\d+\tbury\tcli\tsent\t1\t\S+\t-\t\S+\t$/m);
 			assert.doesNotMatch(list.stdout, /Resident/i, 'the list never shows an address');
