@@ -31,6 +31,7 @@ struct mail_worker_config {
 	struct store *store;
 	const unsigned char *key; /* keys.mail: opens addresses, names Message-IDs */
 	const char *smtp_url;     /* smtp_url_check'd */
+	const char *smtp_password; /* smtp_config's password; NULL: none */
 	const char *from;         /* the sender's address, mail_address_check'd */
 	int interval;             /* seconds between looks; 0: MAIL_INTERVAL_DEFAULT */
 	int retry_first;          /* the first pause before another attempt;

@@ -28,6 +28,7 @@
 #ifndef INVOLVE_SMTP_H
 #define INVOLVE_SMTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "involve/error.h"
@@ -59,6 +60,10 @@ struct smtp_config {
 	 * or smtps://HOST[:PORT] (TLS from the start).  Certificates are
 	 * verified. */
 	const char *url;
+	/* The password of the URL's user when it is kept out of the URL (serve
+	 * --smtp-password-file), which then also requires STARTTLS; NULL: none,
+	 * or the URL's own. */
+	const char *password;
 	const char *from;  /* the envelope sender, an address */
 	int timeout;       /* seconds for the whole message; 0: SMTP_TIMEOUT_DEFAULT */
 };
@@ -71,6 +76,9 @@ void smtp_global_cleanup(void);
  * "smtp-url" when it is not (the URL is not echoed: it may hold a
  * password). */
 int smtp_url_check(const char *url, struct errors *e);
+
+/* Whether the URL names a user (smtp://USER@HOST...). */
+bool smtp_url_has_user(const char *url);
 
 /*
  * Sends `message` (the whole text: headers, blank line, body, every line

@@ -9,13 +9,19 @@
  * good before serving a single request.  Pages and static files are built
  * into the program, so it runs from any working directory.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "involve/app.h"
 #include "involve/auth.h"
@@ -45,6 +51,8 @@
 #define SERVE_REFUSAL_DELAY_MAX 60000
 /* The longest first pause before mail is tried again: a day. */
 #define SERVE_MAIL_BACKOFF_MAX 86400
+/* The longest SMTP password --smtp-password-file may hold. */
+#define SERVE_SMTP_PASSWORD_MAX 256
 
 static const char serve_help[] =
     "Usage: involve serve [OPTIONS]\n\n"
@@ -93,6 +101,10 @@ static const char serve_help[] =
     "                          smtp://HOST:PORT (STARTTLS when offered),\n"
     "                          smtp://USER:PASSWORD@HOST:587 (STARTTLS required) or\n"
     "                          smtps://HOST:465; without it mail waits in the outbox\n"
+    "  --smtp-password-file FILE\n"
+    "                          the password of the user in --smtp-url\n"
+    "                          (smtp://USER@HOST:587), read from FILE (its first line;\n"
+    "                          only its owner may read it), so no URL carries it\n"
     "  --mail-from ADDRESS     the address mail is sent from (needed with --smtp-url)\n"
     "  --mail-interval S       look for mail to send every S seconds (default 5)\n"
     "  --mail-backoff S        wait S seconds before trying again a message the server\n"
@@ -147,6 +159,50 @@ collect_trusted_proxies(int argc, char **argv, const struct cli_opt *opts,
 	return 0;
 }
 
+/*
+ * Reads the SMTP password from the first line of path into out: a file only
+ * its owner may read or write, as for keys and ~/.pgpass.  Prints what is
+ * wrong and returns false otherwise.
+ */
+static bool
+read_password_file(const char *path, char *out, size_t size)
+{
+	struct stat st;
+	ssize_t n;
+	char *nl;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "involve serve: --smtp-password-file: cannot read %s: %s\n", path,
+		    strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
+		fprintf(stderr, "involve serve: --smtp-password-file: %s must be a file only its "
+		    "owner may read (chmod 600)\n", path);
+		close(fd);
+		return false;
+	}
+	n = read(fd, out, size - 1);
+	close(fd);
+	if (n < 0) {
+		fprintf(stderr, "involve serve: --smtp-password-file: cannot read %s: %s\n", path,
+		    strerror(errno));
+		return false;
+	}
+	out[n] = '\0';
+	if ((nl = strpbrk(out, "\r\n")) != NULL)
+		*nl = '\0';
+	if (out[0] == '\0' || (nl == NULL && (size_t)n == size - 1)) {
+		fprintf(stderr, "involve serve: --smtp-password-file: %s must hold a password of at "
+		    "most %zu bytes on its first line\n", path, size - 2);
+		sodium_memzero(out, size);
+		return false;
+	}
+	return true;
+}
+
 static int
 count_org(void *arg, const struct org *o)
 {
@@ -163,7 +219,7 @@ cmd_serve(int argc, char **argv)
 	    *no_access_log = NULL, *max_connections = NULL, *per_ip = NULL, *timeout = NULL,
 	    *trusted_proxy = NULL, *user = NULL, *session_idle = NULL, *metrics_allow = NULL,
 	    *refusal_delay = NULL, *smtp_url = NULL, *mail_from = NULL, *mail_interval = NULL,
-	    *mail_backoff = NULL;
+	    *mail_backoff = NULL, *smtp_password_file = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", true, &listen },
 		{ "public-url", true, &public_arg },
@@ -183,6 +239,7 @@ cmd_serve(int argc, char **argv)
 		{ "trusted-proxy", true, &trusted_proxy },
 		{ "user", true, &user },
 		{ "smtp-url", true, &smtp_url },
+		{ "smtp-password-file", true, &smtp_password_file },
 		{ "mail-from", true, &mail_from },
 		{ "mail-interval", true, &mail_interval },
 		{ "mail-backoff", true, &mail_backoff },
@@ -199,7 +256,7 @@ cmd_serve(int argc, char **argv)
 	struct httpd *server = NULL;
 	struct app *app = NULL;
 	struct errors e;
-	char public_url[512], shown[512];
+	char public_url[512], shown[512], smtp_password[SERVE_SMTP_PASSWORD_MAX + 2] = "";
 	const char *demo_file = NULL; /* the built-in copy */
 	bool demo = false, curl_started = false;
 	int64_t n;
@@ -303,6 +360,11 @@ cmd_serve(int argc, char **argv)
 		mcfg.smtp_url = smtp_url;
 		mcfg.from = mail_from;
 	}
+	if (smtp_password_file) {
+		if (smtp_url == NULL || !smtp_url_has_user(smtp_url))
+			return cli_usage_error("serve", "--smtp-password-file needs a user name in "
+			    "--smtp-url (smtp://USER@HOST:587)");
+	}
 	if (mail_interval) {
 		if (!is_number(mail_interval, 1, MAIL_INTERVAL_MAX, &n))
 			return cli_usage_error("serve", "--mail-interval must be a whole number of "
@@ -343,10 +405,17 @@ cmd_serve(int argc, char **argv)
 	 * memory files it creates the owner of the database file. */
 	if (user && !serve_user_own_data(&as_user, common.data_dir))
 		return CLI_FAIL;
-	/* libcurl starts before any thread does. */
+	/* Read while still root with --user, as the keys are.  libcurl starts
+	 * before any thread does. */
+	if (smtp_password_file) {
+		if (!read_password_file(smtp_password_file, smtp_password, sizeof(smtp_password)))
+			return CLI_FAIL;
+		mcfg.smtp_password = smtp_password;
+	}
 	if (mcfg.smtp_url) {
 		if (smtp_global_init() != 0) {
 			fprintf(stderr, "involve serve: cannot start libcurl for SMTP\n");
+			sodium_memzero(smtp_password, sizeof(smtp_password));
 			return CLI_FAIL;
 		}
 		curl_started = true;
@@ -426,5 +495,6 @@ out:
 	cli_env_close(&env);
 	if (curl_started)
 		smtp_global_cleanup();
+	sodium_memzero(smtp_password, sizeof(smtp_password));
 	return rc;
 }

@@ -86,9 +86,8 @@ smtp_url_check(const char *url, struct errors *e)
 	return rc;
 }
 
-/* Whether the URL names a user: then its password must not go in clear. */
-static bool
-url_has_user(const char *url)
+bool
+smtp_url_has_user(const char *url)
 {
 	CURLU *u = curl_url();
 	char *user = NULL;
@@ -238,8 +237,11 @@ smtp_send(const struct smtp_config *cfg, const char *to, const char *message, si
 	}
 	curl_easy_setopt(h, CURLOPT_URL, cfg->url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(h, CURLOPT_USE_SSL, url_has_user(cfg->url) ? (long)CURLUSESSL_ALL :
-	    (long)CURLUSESSL_TRY);
+	/* A password never goes in clear: with one, STARTTLS is required. */
+	curl_easy_setopt(h, CURLOPT_USE_SSL, cfg->password || smtp_url_has_user(cfg->url) ?
+	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
+	if (cfg->password)
+		curl_easy_setopt(h, CURLOPT_PASSWORD, cfg->password);
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);

@@ -164,7 +164,8 @@ static int
 send_one(const struct mail_worker_config *cfg, const char *owner, const struct outbox_message *m,
     struct buf *text, bool *handled)
 {
-	struct smtp_config smtp = { cfg->smtp_url, cfg->from, cfg->timeout };
+	struct smtp_config smtp = { .url = cfg->smtp_url, .password = cfg->smtp_password,
+		.from = cfg->from, .timeout = cfg->timeout };
 	unsigned char to[MAIL_ADDRESS_MAX + 1];
 	char why[OUTBOX_ERROR_MAX + 1] = "";
 	struct smtp_result r;

@@ -9,7 +9,7 @@
 // Each test names its database (database.mjs), so in cluster mode (INVOLVE_TEST_CLUSTER=1) they
 // run as they do otherwise; tests/cluster/mail.test.mjs has two servers on one database.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -150,6 +150,41 @@ test('the command refuses a bad address, a line break and an empty subject, and 
 	const r = await refused(cli(['serve', '--smtp-url', 'ftp://user:hunter2@example.org',
 		'--mail-from', FROM]), 2, /smtp-url/);
 	assert.doesNotMatch(r.stderr, /hunter2/, 'a password in the URL is never echoed');
+	const passwordFile = path.join(dataDir, 'smtp-password');
+	writeFileSync(passwordFile, 'hunter2\n', { mode: 0o644 });
+	await refused(cli(['serve', '--smtp-url', 'smtp://127.0.0.1:25', '--mail-from', FROM,
+		'--smtp-password-file', passwordFile]), 2, /needs a user name in --smtp-url/);
+	await refused(cli(['serve', '--smtp-url', 'smtp://mailer@127.0.0.1:25', '--mail-from', FROM,
+		'--smtp-password-file', passwordFile]), 1, /only its owner may read \(chmod 600\)/);
+	await refused(cli(['serve', '--smtp-url', 'smtp://mailer@127.0.0.1:25', '--mail-from', FROM,
+		'--smtp-password-file', `${passwordFile}.missing`]), 1, /cannot read/);
+});
+
+test('a password for the SMTP server never goes over a connection without TLS', async () => {
+	// aiosmtpd here offers no STARTTLS: with a password, nothing is sent.
+	const smtp = await startSmtp();
+	const dataDir = makeDataDir();
+	const passwordFile = path.join(dataDir, 'smtp-password');
+	writeFileSync(passwordFile, 'hunter2\n', { mode: 0o600 });
+	const server = await startOn('sqlite', {
+		dataDir,
+		args: ['--smtp-url', `smtp://mailer@127.0.0.1:${smtp.port}`, '--smtp-password-file',
+			passwordFile, '--mail-from', FROM, '--mail-interval', '1'],
+	});
+	try {
+		await createOrg(server);
+		await ok(send(server));
+		const q = sqlOf(server);
+		await waitUntil(() => q('SELECT attempts FROM outbox') === '1' &&
+			q('SELECT state FROM outbox') === 'queued', () => q('SELECT state, attempts FROM outbox'));
+		assert.match(q('SELECT last_error FROM outbox'), /could not hand the message/);
+		assert.equal(smtp.messages().length, 0);
+		assert.deepEqual(smtp.authAttempts(), [], 'no sign-in was tried without TLS');
+		assert.doesNotMatch(server.stderr, /hunter2/);
+	} finally {
+		await server.stop();
+		await smtp.stop();
+	}
 });
 
 test('with the SMTP server down a message is tried again after pauses that double, and arrives once it is up', async () => {

@@ -12,6 +12,8 @@
 // before the wait).  Each message is what
 // smtp_server.py writes: mail_from, rcpt_tos, raw, headers (lower-case names, decoded),
 // content_type, charset, transfer_encoding, body (decoded, line ends as sent), defects.
+// authAttempts() lists the sign-ins a client tried (the server offers AUTH without TLS and
+// refuses them all).
 // Python is INVOLVE_TEST_PYTHON, else /usr/bin/python3 (Debian's, which has aiosmtpd).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -72,6 +74,12 @@ export async function startSmtp(options = {}) {
 		url: `smtp://127.0.0.1:${port}`,
 		dir,
 		messages,
+		// The sign-ins tried, one line each ("PLAIN user"): the server offers AUTH without TLS
+		// and refuses every one.
+		authAttempts() {
+			const file = path.join(path.dirname(dir), 'auth.log');
+			return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+		},
 		// Resolves the messages once at least n have arrived; throws after ms.
 		async waitFor(n, ms = WAIT_MS) {
 			const deadline = Date.now() + ms;

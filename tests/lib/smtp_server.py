@@ -10,7 +10,10 @@ reads from it (the headers decoded, the body decoded from its transfer encoding 
 --delay waits MS milliseconds before taking each message, so that a test can have several
 senders compete; --hang takes a message whose subject contains "[hang]" at once but waits
 SECONDS before replying, so that a test can stop the sender while it waits for the reply to
-the message's end.  Prints "ready" on standard output once it listens; stops on SIGTERM or SIGINT.
+the message's end.  It offers AUTH without TLS (and no STARTTLS) and refuses every attempt, writing each to
+DIR/../auth.log (mechanism and user), so that a test can see whether a client ever sent a
+password in clear.  Prints "ready" on standard output once it listens; stops on SIGTERM or
+SIGINT.
 """
 import argparse
 import asyncio
@@ -23,6 +26,7 @@ from email import policy
 from email.parser import BytesParser
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Keeper:
@@ -71,6 +75,19 @@ class Keeper:
         return '250 Message accepted for delivery'
 
 
+class AuthLog:
+    """Refuses every sign-in, and notes that one was tried."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        login = getattr(auth_data, 'login', b'') or b''
+        with open(self.path, 'a', encoding='utf-8') as f:
+            f.write('%s %s\n' % (mechanism, login.decode('utf-8', errors='replace')))
+        return AuthResult(success=False, handled=False)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--port', type=int, required=True)
@@ -80,7 +97,9 @@ def main():
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     controller = Controller(Keeper(a.dir, a.delay, a.hang), hostname='127.0.0.1', port=a.port,
-                            decode_data=False)
+                            decode_data=False, auth_require_tls=False,
+                            authenticator=AuthLog(os.path.join(os.path.dirname(a.dir),
+                                                               'auth.log')))
     controller.start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

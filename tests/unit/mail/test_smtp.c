@@ -34,7 +34,8 @@ static int
 send_to(struct fake_script script, struct smtp_result *out)
 {
 	struct fake_smtp *f = fake_start(script);
-	struct smtp_config cfg = { fake_url(f), "noreply@example.org", 3 };
+	struct smtp_config cfg = { .url = fake_url(f), .from = "noreply@example.org",
+		.timeout = 3 };
 	int n;
 
 	smtp_send(&cfg, "a@example.org", message, strlen(message), out);
@@ -46,7 +47,8 @@ send_to(struct fake_script script, struct smtp_result *out)
 Test(smtp, a_message_taken_is_sent_as_it_was_given)
 {
 	struct fake_smtp *f = fake_start(FAKE_TAKES);
-	struct smtp_config cfg = { fake_url(f), "noreply@example.org", 3 };
+	struct smtp_config cfg = { .url = fake_url(f), .from = "noreply@example.org",
+		.timeout = 3 };
 	struct smtp_result r;
 
 	smtp_send(&cfg, "a@example.org", message, strlen(message), &r);
@@ -61,7 +63,7 @@ Test(smtp, a_message_taken_is_sent_as_it_was_given)
 
 Test(smtp, no_server_is_tried_again)
 {
-	struct smtp_config cfg = { NULL, "noreply@example.org", 3 };
+	struct smtp_config cfg = { .from = "noreply@example.org", .timeout = 3 };
 	struct smtp_result r;
 	char url[64];
 
