@@ -15,12 +15,17 @@
  *               network (secret_net_hash): no address is ever stored
  *   mfa.key     seals staff's second-factor secrets (secret_seal), so a copy
  *               of the database cannot make their codes
+ *   mail.key    seals the addresses of mail waiting in the outbox
+ *               (secret_seal), so a copy of the database holds none, and
+ *               names each message's Message-ID
  *
  * Losing or replacing a key is not harmless: a new cookie or voter key lets
  * everyone vote again in open polls, a new token key signs everyone out and
  * voids every API token, a new audit key makes the existing log fail
- * verification, a new net key restarts the counts of attempts (harmless), a new
- * mfa key voids every second factor set up (staff then need a reset).  So a key of the wrong size or that other users can read is
+ * verification, a new net key restarts the counts of attempts (harmless), a
+ * new mfa key voids every second factor set up (staff then need a reset), a
+ * new mail key makes the mail waiting in the outbox undeliverable (it
+ * fails).  So a key of the wrong size or that other users can read is
  * refused with a message naming the file, never silently replaced.  Every
  * app server behind one PostgreSQL database needs the same keys.
  */
@@ -39,6 +44,7 @@ struct keys {
 	unsigned char audit[KEYS_BYTES];
 	unsigned char net[KEYS_BYTES];
 	unsigned char mfa[KEYS_BYTES];
+	unsigned char mail[KEYS_BYTES];
 };
 
 /*

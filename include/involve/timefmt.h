@@ -34,6 +34,13 @@
  * out of range (out is then ""). */
 int timefmt_rfc3339(int64_t t, char out[TIMEFMT_RFC3339_MAX]);
 
+/* "Mon, 23 Nov 2026 12:45:00 +0000" and its NUL. */
+#define TIMEFMT_RFC5322_MAX 32
+/* Writes t as an email's Date (RFC 5322 section 3.3), in UTC, with English
+ * day and month names whatever the locale.  0, or ERR_INVALID when the
+ * year is out of range (out is then ""). */
+int timefmt_rfc5322(int64_t t, char out[TIMEFMT_RFC5322_MAX]);
+
 /*
  * Parses the n bytes at s (no NUL needed) as an RFC 3339 date-time:
  * "YYYY-MM-DDTHH:MM:SS", optional fractional seconds (".123", dropped, not

@@ -9,21 +9,30 @@
  * good before serving a single request.  Pages and static files are built
  * into the program, so it runs from any working directory.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "involve/app.h"
 #include "involve/auth.h"
 #include "involve/httpd.h"
 #include "involve/log.h"
+#include "involve/mail.h"
+#include "involve/mail_worker.h"
 #include "involve/num.h"
 #include "involve/proxy.h"
 #include "involve/secret.h"
+#include "involve/smtp.h"
 #include "involve/web_assets.h"
 #include "cli.h"
 #include "serve_process.h"
@@ -40,6 +49,10 @@
 /* A refused sign-in's pause: a second by default; at most a minute. */
 #define SERVE_REFUSAL_DELAY_DEFAULT 1000
 #define SERVE_REFUSAL_DELAY_MAX 60000
+/* The longest first pause before mail is tried again: a day. */
+#define SERVE_MAIL_BACKOFF_MAX 86400
+/* The longest SMTP password --smtp-password-file may hold. */
+#define SERVE_SMTP_PASSWORD_MAX 256
 
 static const char serve_help[] =
     "Usage: involve serve [OPTIONS]\n\n"
@@ -83,7 +96,20 @@ static const char serve_help[] =
     "                          or IPv6; repeat it or separate several with commas\n"
     "                          (an empty value names none)\n"
     "  --user NAME             started as root: give the data directory to NAME, open\n"
-    "                          the database, keys and socket, then run as NAME\n";
+    "                          the database, keys and socket, then run as NAME\n"
+    "  --smtp-url URL          send the outbox's mail through this SMTP server:\n"
+    "                          smtp://HOST:PORT (STARTTLS when offered),\n"
+    "                          smtp://USER:PASSWORD@HOST:587 (STARTTLS required) or\n"
+    "                          smtps://HOST:465; without it mail waits in the outbox\n"
+    "  --smtp-password-file FILE\n"
+    "                          the password of the user in --smtp-url\n"
+    "                          (smtp://USER@HOST:587), read from FILE (its first line;\n"
+    "                          only its owner may read it), so no URL carries it\n"
+    "  --mail-from ADDRESS     the address mail is sent from (needed with --smtp-url)\n"
+    "  --mail-interval S       look for mail to send every S seconds (default 5)\n"
+    "  --mail-backoff S        wait S seconds before trying again a message the server\n"
+    "                          could not take, doubling each time, 6 attempts at most\n"
+    "                          (default 60)\n";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -133,6 +159,50 @@ collect_trusted_proxies(int argc, char **argv, const struct cli_opt *opts,
 	return 0;
 }
 
+/*
+ * Reads the SMTP password from the first line of path into out: a file only
+ * its owner may read or write, as for keys and ~/.pgpass.  Prints what is
+ * wrong and returns false otherwise.
+ */
+static bool
+read_password_file(const char *path, char *out, size_t size)
+{
+	struct stat st;
+	ssize_t n;
+	char *nl;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "involve serve: --smtp-password-file: cannot read %s: %s\n", path,
+		    strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
+		fprintf(stderr, "involve serve: --smtp-password-file: %s must be a file only its "
+		    "owner may read (chmod 600)\n", path);
+		close(fd);
+		return false;
+	}
+	n = read(fd, out, size - 1);
+	close(fd);
+	if (n < 0) {
+		fprintf(stderr, "involve serve: --smtp-password-file: cannot read %s: %s\n", path,
+		    strerror(errno));
+		return false;
+	}
+	out[n] = '\0';
+	if ((nl = strpbrk(out, "\r\n")) != NULL)
+		*nl = '\0';
+	if (out[0] == '\0' || (nl == NULL && (size_t)n == size - 1)) {
+		fprintf(stderr, "involve serve: --smtp-password-file: %s must hold a password of at "
+		    "most %zu bytes on its first line\n", path, size - 2);
+		sodium_memzero(out, size);
+		return false;
+	}
+	return true;
+}
+
 static int
 count_org(void *arg, const struct org *o)
 {
@@ -147,7 +217,9 @@ cmd_serve(int argc, char **argv)
 	const char *listen = NULL, *public_arg = NULL, *rate = NULL, *demo_flag = NULL,
 	    *demo_arg = NULL, *templates = NULL, *statics = NULL, *threads = NULL,
 	    *no_access_log = NULL, *max_connections = NULL, *per_ip = NULL, *timeout = NULL,
-	    *trusted_proxy = NULL, *user = NULL, *session_idle = NULL, *metrics_allow = NULL, *refusal_delay = NULL;
+	    *trusted_proxy = NULL, *user = NULL, *session_idle = NULL, *metrics_allow = NULL,
+	    *refusal_delay = NULL, *smtp_url = NULL, *mail_from = NULL, *mail_interval = NULL,
+	    *mail_backoff = NULL, *smtp_password_file = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", true, &listen },
 		{ "public-url", true, &public_arg },
@@ -166,6 +238,11 @@ cmd_serve(int argc, char **argv)
 		{ "connection-timeout", true, &timeout },
 		{ "trusted-proxy", true, &trusted_proxy },
 		{ "user", true, &user },
+		{ "smtp-url", true, &smtp_url },
+		{ "smtp-password-file", true, &smtp_password_file },
+		{ "mail-from", true, &mail_from },
+		{ "mail-interval", true, &mail_interval },
+		{ "mail-backoff", true, &mail_backoff },
 		{ NULL, false, NULL },
 	};
 	struct cli_common common;
@@ -174,12 +251,14 @@ cmd_serve(int argc, char **argv)
 	struct proxy_list proxies, metrics_nets;
 	struct serve_user as_user;
 	struct cli_env env;
+	struct mail_worker_config mcfg;
+	struct mail_worker *mailer = NULL;
 	struct httpd *server = NULL;
 	struct app *app = NULL;
 	struct errors e;
-	char public_url[512], shown[512];
+	char public_url[512], shown[512], smtp_password[SERVE_SMTP_PASSWORD_MAX + 2] = "";
 	const char *demo_file = NULL; /* the built-in copy */
-	bool demo = false;
+	bool demo = false, curl_started = false;
 	int64_t n;
 	int orgs = 0, rc;
 	struct sigaction sa;
@@ -269,6 +348,35 @@ cmd_serve(int argc, char **argv)
 			    "(no limit) to %d", SERVE_CONNECTIONS_MAX);
 		hcfg.per_ip_max = (unsigned)n;
 	}
+	memset(&mcfg, 0, sizeof(mcfg));
+	if (smtp_url || mail_from) {
+		if (smtp_url == NULL || mail_from == NULL)
+			return cli_usage_error("serve", "--smtp-url and --mail-from go together");
+		if (smtp_url_check(smtp_url, &e) != 0 ||
+		    mail_address_check(str_c(mail_from), "mail-from", &e) != 0) {
+			cli_print_errors("serve", &e);
+			return CLI_USAGE;
+		}
+		mcfg.smtp_url = smtp_url;
+		mcfg.from = mail_from;
+	}
+	if (smtp_password_file) {
+		if (smtp_url == NULL || !smtp_url_has_user(smtp_url))
+			return cli_usage_error("serve", "--smtp-password-file needs a user name in "
+			    "--smtp-url (smtp://USER@HOST:587)");
+	}
+	if (mail_interval) {
+		if (!is_number(mail_interval, 1, MAIL_INTERVAL_MAX, &n))
+			return cli_usage_error("serve", "--mail-interval must be a whole number of "
+			    "seconds from 1 to %d", MAIL_INTERVAL_MAX);
+		mcfg.interval = (int)n;
+	}
+	if (mail_backoff) {
+		if (!is_number(mail_backoff, 1, SERVE_MAIL_BACKOFF_MAX, &n))
+			return cli_usage_error("serve", "--mail-backoff must be a whole number of "
+			    "seconds from 1 to %d", SERVE_MAIL_BACKOFF_MAX);
+		mcfg.retry_first = (int)n;
+	}
 	if (httpd_parse_listen(hcfg.listen, &e) != 0) {
 		cli_print_errors("serve", &e);
 		return CLI_USAGE;
@@ -297,8 +405,23 @@ cmd_serve(int argc, char **argv)
 	 * memory files it creates the owner of the database file. */
 	if (user && !serve_user_own_data(&as_user, common.data_dir))
 		return CLI_FAIL;
+	/* Read while still root with --user, as the keys are.  libcurl starts
+	 * before any thread does. */
+	if (smtp_password_file) {
+		if (!read_password_file(smtp_password_file, smtp_password, sizeof(smtp_password)))
+			return CLI_FAIL;
+		mcfg.smtp_password = smtp_password;
+	}
+	if (mcfg.smtp_url) {
+		if (smtp_global_init() != 0) {
+			fprintf(stderr, "involve serve: cannot start libcurl for SMTP\n");
+			sodium_memzero(smtp_password, sizeof(smtp_password));
+			return CLI_FAIL;
+		}
+		curl_started = true;
+	}
 	if (cli_env_open(&common, &env) != CLI_OK)
-		return CLI_FAIL;
+		goto out;
 	if (demo) {
 		store_org_each(env.store, count_org, &orgs);
 		if (orgs == 0 && demo_load(&env, demo_file) != 0)
@@ -330,6 +453,18 @@ cmd_serve(int argc, char **argv)
 	if (user && (!serve_user_own_data(&as_user, common.data_dir) ||
 	    !serve_user_switch(&as_user)))
 		goto out;
+	if (mcfg.smtp_url) {
+		mcfg.store = env.store;
+		mcfg.key = env.keys.mail;
+		if (mail_worker_start(&mcfg, &mailer, &e) != 0) {
+			cli_print_errors("serve", &e);
+			goto out;
+		}
+		store_url_display(mcfg.smtp_url, shown, sizeof(shown));
+		log_info("serve", "mail goes through %s", shown);
+	} else {
+		log_info("serve", "no --smtp-url: mail waits in the outbox");
+	}
 	printf("involve is serving %s/ (listening on %s; Ctrl-C stops it)\n", acfg.public_url,
 	    hcfg.listen);
 	fflush(stdout);
@@ -350,11 +485,16 @@ cmd_serve(int argc, char **argv)
 	atomic_store(&app->ready, false);
 	rc = CLI_OK;
 out:
+	/* The message being sent finishes; what it claimed goes back. */
+	mail_worker_stop(mailer);
 	httpd_stop(server);
 	if (app) {
 		app_free(app);
 		free(app);
 	}
 	cli_env_close(&env);
+	if (curl_started)
+		smtp_global_cleanup();
+	sodium_memzero(smtp_password, sizeof(smtp_password));
 	return rc;
 }

@@ -37,6 +37,7 @@ static const struct {
 	{ "audit.key", offsetof(struct keys, audit) },
 	{ "net.key", offsetof(struct keys, net) },
 	{ "mfa.key", offsetof(struct keys, mfa) },
+	{ "mail.key", offsetof(struct keys, mail) },
 };
 
 /* Adds an error on field "keys/<name>". */

@@ -167,6 +167,29 @@ timefmt_rfc3339(int64_t t, char out[TIMEFMT_RFC3339_MAX])
 	return 0;
 }
 
+int
+timefmt_rfc5322(int64_t t, char out[TIMEFMT_RFC5322_MAX])
+{
+	/* 1970-01-01 was a Thursday. */
+	static const char days[7][4] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+		"Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct civil c;
+	char text[64];
+	int n;
+
+	out[0] = '\0';
+	if (!civil_from_time(t, &c))
+		return ERR_INVALID;
+	n = snprintf(text, sizeof(text), "%s, %02d %s %04d %02d:%02d:%02d +0000",
+	    days[(floor_div(t, SECS_PER_DAY) % 7 + 7) % 7], c.day, months[c.month - 1],
+	    (int)c.year, c.hour, c.minute, c.second);
+	if (n < 0 || n >= TIMEFMT_RFC5322_MAX)
+		return ERR_INVALID;
+	memcpy(out, text, (size_t)n + 1);
+	return 0;
+}
+
 /* Reads exactly `count` ASCII digits at s[*pos]; false if any is missing. */
 static bool
 take_digits(const char *s, size_t n, size_t *pos, int count, int *val)

@@ -49,7 +49,8 @@ housekeep_fn(struct db_conn *c, void *arg)
 		if ((rc = db_exec(st)) != 0)
 			return rc;
 	}
-	return 0;
+	/* Mail: leases that ran out, addresses no longer needed. */
+	return store_outbox_sweep(c, *now, NULL);
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * store_priv.h - what the store's area files (staff.c, polls.c, ballots.c,
- * surveys.c, responses.c, site.c, audit.c) share: the store itself, the
- * audit log's writer and the lock every change of a survey takes.
+ * surveys.c, responses.c, site.c, audit.c, outbox.c) share: the store
+ * itself, the audit log's writer, the lock every change of a survey takes,
+ * and the outbox for a change that sends mail.
  *
  * Adding an area is one file here (its operations, in SQL both engines
  * accept, through db.h), one migration in data/migrations and its rules in
@@ -67,6 +68,19 @@ void store_errors_pass(const struct errors *from, struct errors *to);
 #define STORE_ANY_ORG (-1)
 struct survey;
 int store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out);
+
+/*
+ * Queues a message inside the caller's own change (c is the writer's), for
+ * an area whose change sends mail (a response's link to resume a survey):
+ * the message is queued if and only if the change commits.  Not audited
+ * apart from the caller's change.  Sets *id.  ERR_INVALID when the sealed
+ * address is empty or too long (outbox.c).
+ */
+struct outbox_new;
+int store_outbox_add_tx(struct db_conn *c, const struct outbox_new *m, int64_t *id);
+/* The outbox's part of store_housekeep (store_outbox_purge's work) inside
+ * its transaction; *purged may be NULL. */
+int store_outbox_sweep(struct db_conn *c, int64_t now, int *purged);
 
 /* Applies the migrations (migrate.c). */
 int store_migrations_apply(struct store *s);

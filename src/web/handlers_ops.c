@@ -8,6 +8,7 @@
 #include "involve/app.h"
 #include "involve/auth.h"
 #include "involve/static_files.h"
+#include "involve/store_outbox.h"
 #include "handlers.h"
 
 int
@@ -60,7 +61,9 @@ int
 handle_metrics(struct http_request *req, struct http_response *res)
 {
 	struct app_metrics *m = &req->app->metrics;
+	int64_t counts[OUTBOX_STATE_N];
 	struct buf *b = &res->body;
+	int i;
 
 	if (!metrics_allowed(req))
 		return reply_error_text(req, res, ERR_DENIED, "Metrics are served to the networks "
@@ -83,6 +86,15 @@ handle_metrics(struct http_request *req, struct http_response *res)
 	buf_add_c(b, "# HELP involve_pending_writes Ballots waiting for their commit.\n"
 	    "# TYPE involve_pending_writes gauge\n");
 	buf_printf(b, "involve_pending_writes %llu\n", atomic_load(&m->pending_writes));
+	/* From the database, so every app server says the same: failed and
+	 * unknown messages are for staff to look at (involve mail list). */
+	if (store_outbox_count(req->app->store, 0, counts) == 0) {
+		buf_add_c(b, "# HELP involve_mail_messages Mail in the outbox by state.\n"
+		    "# TYPE involve_mail_messages gauge\n");
+		for (i = 0; i < OUTBOX_STATE_N; i++)
+			buf_printf(b, "involve_mail_messages{state=\"%s\"} %lld\n",
+			    outbox_state_name((enum outbox_state)i), (long long)counts[i]);
+	}
 	return HTTP_DONE;
 }
 

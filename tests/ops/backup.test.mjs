@@ -1,8 +1,9 @@
 // involve backup, restore and migrate-data on real content: the demo (four organisations, a
 // poll with 185 ballots, audit entries) plus an organisation, a staff user, an API token, a
-// signed-in session, an edited site page, a poll with votes and the vote rate counts, all made
-// through the command and the API.  Every table of the schema (listed from the database itself,
-// so a new table cannot be forgotten) is compared row by row, value by value, after:
+// signed-in session, an edited site page, a poll with votes, the vote rate counts and mail waiting
+// in the outbox, all made through the command and the API.  Every table of the schema (listed
+// from the database itself, so a new table cannot be forgotten) is compared row by row, value by
+// value, after:
 //   - a SQLite backup taken while the server answers votes, restored into a new data directory;
 //   - SQLite -> PostgreSQL -> SQLite with migrate-data;
 //   - a PostgreSQL backup restored into a new database.
@@ -98,10 +99,11 @@ function migrations(dump) {
 
 function assertContent(dump) {
 	const d = data(dump);
-	assert.equal(Object.keys(d).length, 19, `tables: ${Object.keys(d)}`);
+	assert.equal(Object.keys(d).length, 20, `tables: ${Object.keys(d)}`);
 	for (const [table, min] of Object.entries({ org: 5, staff_user: 2, session: 1, api_token: 1,
 		audit_entry: 12, site_page: 5, poll: 2, poll_option: 8, ballot: 190, rate_count: 1,
-		throttle: 1, recovery_code: 10, poll_code_batch: 1, poll_code: 3, idempotency: 1 })) {
+		throttle: 1, recovery_code: 10, poll_code_batch: 1, poll_code: 3, idempotency: 1,
+		outbox: 1 })) {
 		assert.ok(d[table].rows.length >= min, `${table}: ${d[table].rows.length} rows, expected ${min}+`);
 	}
 }
@@ -169,6 +171,9 @@ before(async () => {
 	const coded = await createPoll(server.url, token,
 		{ question: 'With a code?', options: ['Yes', 'No'], who_can_answer: 'code' });
 	await ok(cli(['poll', 'codes', '--org', 'leeds', '--poll', coded.id, '--count', '4']));
+	// Mail waiting in the outbox (the server sends none): its address sealed, its text in UTF-8.
+	await ok(cli(['mail', 'send', '--org', 'leeds', '--to', 'resident@example.org', '--subject',
+		'Wyniki są już dostępne ✓', '--body', 'Line one\nLine two']));
 	res = await fetch(`${server.url}/staff/login`, {
 		method: 'POST',
 		redirect: 'manual',

@@ -12,7 +12,8 @@ import { createPoll } from '../lib/fixtures.mjs';
 import { makeDataDir, runCli, startServer } from '../lib/server.mjs';
 import { setupOrg, signIn } from './common.mjs';
 
-const KEY_FILES = ['audit.key', 'cookie.key', 'mfa.key', 'net.key', 'token.key', 'voter.key'];
+const KEY_FILES = ['audit.key', 'cookie.key', 'mail.key', 'mfa.key', 'net.key', 'token.key',
+	'voter.key'];
 const savedUmask = process.umask();
 
 after(() => process.umask(savedUmask));

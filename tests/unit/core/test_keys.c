@@ -15,7 +15,7 @@
 #include "involve/keys.h"
 
 static const char *const names[] = { "cookie.key", "voter.key", "token.key", "audit.key", "net.key",
-	"mfa.key" };
+	"mfa.key", "mail.key" };
 #define KEY_N ((int)(sizeof(names) / sizeof(names[0])))
 
 static char data_dir[64];

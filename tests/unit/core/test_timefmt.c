@@ -100,6 +100,31 @@ Test(timefmt, rfc3339_agrees_with_gmtime)
 	}
 }
 
+Test(timefmt, rfc5322_writes_an_email_date_in_utc)
+{
+	char out[TIMEFMT_RFC5322_MAX], want[TIMEFMT_RFC5322_MAX];
+	struct tm tm;
+	time_t tt;
+	int64_t t;
+
+	cr_assert_eq(timefmt_rfc5322(T_2026_11_23_1245, out), 0);
+	cr_assert_str_eq(out, "Mon, 23 Nov 2026 12:45:00 +0000");
+	cr_assert_eq(timefmt_rfc5322(0, out), 0);
+	cr_assert_str_eq(out, "Thu, 01 Jan 1970 00:00:00 +0000");
+	cr_assert_eq(timefmt_rfc5322(-1, out), 0, "before 1970: the day of the week still holds");
+	cr_assert_str_eq(out, "Wed, 31 Dec 1969 23:59:59 +0000");
+	cr_assert_eq(timefmt_rfc5322(253402300800LL, out), ERR_INVALID);
+	cr_assert_str_eq(out, "");
+	/* The C locale's names are English, as RFC 5322's are. */
+	for (t = -2208988800LL; t < 4102444800LL; t += 86400LL * 13 + 3671) {
+		tt = (time_t)t;
+		cr_assert(gmtime_r(&tt, &tm));
+		strftime(want, sizeof(want), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+		cr_assert_eq(timefmt_rfc5322(t, out), 0);
+		cr_assert_str_eq(out, want);
+	}
+}
+
 Test(timefmt, parse_accepts_offsets_and_fractions)
 {
 	cr_expect_eq(parse("2026-11-23T12:45:00Z"), T_2026_11_23_1245);

@@ -65,7 +65,7 @@ raw_count(const char *sql)
 		PGresult *r = PQexec(c, sql);
 
 		cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
-		cr_assert_eq(PQntuples(r), 1, "%s", sql);
+		cr_assert_gt(PQntuples(r), 0, "%s: no row", sql);
 		n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 		PQclear(r);
 		PQfinish(c);
@@ -74,8 +74,9 @@ raw_count(const char *sql)
 		sqlite3_stmt *q;
 
 		cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+		sqlite3_busy_timeout(db, 10000);
 		cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK, "%s", sql);
-		cr_assert_eq(sqlite3_step(q), SQLITE_ROW, "%s", sql);
+		cr_assert_eq(sqlite3_step(q), SQLITE_ROW, "%s: no row", sql);
 		n = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 		sqlite3_close(db);
@@ -167,3 +168,8 @@ make_org(const char *slug)
 	return o.id;
 }
 
+long long
+raw_int(const char *sql)
+{
+	return (long long)raw_count(sql);
+}

@@ -25,6 +25,9 @@ void store_fixture_teardown(void);
 void raw_exec(const char *sql);
 /* The whole number sql's one row holds, read behind the store's back. */
 int64_t raw_count(const char *sql);
+/* The first column of the first row of a query run behind the store's
+ * back, as a whole number. */
+long long raw_int(const char *sql);
 /* Another store on the same database (a second app server). */
 struct store *open_store(void);
 /* A new organisation with this slug; its id. */

@@ -170,7 +170,7 @@ sqlite_count(const char *url, const char *sql)
 static const char *const tables[] = { "org", "staff_user", "session", "api_token",
 	"audit_entry", "site_page", "poll", "poll_option", "ballot", "rate_count", "throttle",
 	"recovery_code", "poll_code_batch", "poll_code", "idempotency", "survey", "survey_version",
-	"survey_response", "survey_tally" };
+	"survey_response", "survey_tally", "outbox" };
 #define TABLE_N (sizeof(tables) / sizeof(tables[0]))
 
 static int64_t
@@ -291,7 +291,12 @@ fill_hard_values(const char *url)
 	    "INSERT INTO survey_tally (survey_id, question, row_key, value, n, total) VALUES "
 	    "(4, '', '', '', 2, 0.1), (4, 'score', '', '', 2, 3.0), (4, 'big', '', '', 1, 1e308), "
 	    "(4, 'tiny', '', '', 1, 4.9406564584124654e-324), (4, 'third', '', '', 3, 1.0 / 3), "
-	    "(4, 'minus', 'r', 'v', -1, -2.5);");
+	    "(4, 'minus', 'r', 'v', -1, -2.5);"
+	    "INSERT INTO outbox (id, org_id, kind, recipient, subject, body, state, created_at, "
+	    "attempts, next_attempt_at, last_attempt_at, lease_owner, lease_until, sent_at, "
+	    "last_error) VALUES (4, 1, 'resume-link', X'00FF0A0D5C', 'Wyniki są ✓', "
+	    "'Line\r\n.\nback\\slash \\N', 'unknown', 1, 2147483647, 3, 4, 'host/1/ab', "
+	    "9223372036854775807, 0, 'no answer\tto the end');");
 	/* Every byte value in one hash, and a body of several COPY pieces with
 	 * escapes throughout. */
 	p = hex;
