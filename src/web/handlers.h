@@ -23,6 +23,9 @@ extern const struct input_spec api_survey_response_input;
 extern const struct input_spec api_survey_list_input;
 extern const struct input_spec api_survey_crosstab_input;
 extern const struct input_spec api_survey_export_input;
+extern const struct input_spec api_outcome_create_input;
+extern const struct input_spec api_outcome_update_input;
+extern const struct input_spec survey_hear_back_input;
 extern const struct input_spec poll_vote_input;
 extern const struct input_spec language_input;
 extern const struct input_spec staff_login_input;
@@ -77,11 +80,29 @@ int handle_survey_check(struct http_request *req, struct http_response *res);
 int handle_survey_submit(struct http_request *req, struct http_response *res);
 int handle_survey_done(struct http_request *req, struct http_response *res);
 int handle_survey_withdraw_form(struct http_request *req, struct http_response *res);
+/* The "sent" page again, with what was wrong with the address given to
+ * hear back (handlers_outcomes_public.c). */
+int handle_survey_done_with(struct http_request *req, struct http_response *res,
+    const struct errors *e, struct str email);
 int handle_survey_withdraw(struct http_request *req, struct http_response *res);
 
 /* handlers_have_your_say.c: what an organisation asks and has asked the public */
 int handle_have_your_say(struct http_request *req, struct http_response *res);
 int handle_survey_results_page(struct http_request *req, struct http_response *res);
+
+/* handlers_api_outcomes.c: the JSON API for "You said, we did" */
+int handle_api_outcomes_create(struct http_request *req, struct http_response *res);
+int handle_api_outcomes_list(struct http_request *req, struct http_response *res);
+int handle_api_outcome_get(struct http_request *req, struct http_response *res);
+int handle_api_outcome_update(struct http_request *req, struct http_response *res);
+int handle_api_outcome_publish(struct http_request *req, struct http_response *res);
+int handle_api_outcome_delete(struct http_request *req, struct http_response *res);
+
+/* handlers_outcomes_public.c: "You said, we did" on the organisation's site */
+int handle_outcomes_page(struct http_request *req, struct http_response *res);
+int handle_outcome_page(struct http_request *req, struct http_response *res);
+int handle_outcomes_feed(struct http_request *req, struct http_response *res);
+int handle_survey_hear_back(struct http_request *req, struct http_response *res);
 
 /* handlers_public.c: the public site of each organisation */
 int handle_root(struct http_request *req, struct http_response *res);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/store_outcome.h"
 #include "involve/store_survey.h"
 #include "handlers.h"
 #include "pages.h"
@@ -97,6 +98,23 @@ handle_have_your_say(struct http_request *req, struct http_response *res)
 	return page_render(req, res, "have_your_say", ctx);
 }
 
+struct outcome_list {
+	const struct org *org;
+	json_t *items;
+};
+
+static int
+outcome_one(void *arg, const struct outcome *o)
+{
+	struct outcome_list *l = arg;
+	char href[160];
+
+	snprintf(href, sizeof(href), "/o/%s/you-said-we-did/%lld", l->org->slug, (long long)o->id);
+	json_array_append_new(l->items, json_pack("{s:o, s:s}", "title", pages_string(o->title),
+	    "href", href));
+	return 0;
+}
+
 int
 handle_survey_results_page(struct http_request *req, struct http_response *res)
 {
@@ -105,6 +123,7 @@ handle_survey_results_page(struct http_request *req, struct http_response *res)
 	struct errors e;
 	struct org o;
 	char when[PAGES_WHEN_MAX], closed[256];
+	struct outcome_list outcomes;
 	json_t *ctx, *report;
 	int rc;
 
@@ -128,8 +147,17 @@ handle_survey_results_page(struct http_request *req, struct http_response *res)
 		snprintf(closed, sizeof(closed), tr(req, "This survey closed on %s."), when);
 	else
 		snprintf(closed, sizeof(closed), "%s", tr(req, "This survey has closed."));
-	ctx = json_pack("{s:o, s:o, s:{s:o}, s:s, s:b, s:o}", "title", pages_string(sv->title),
-	    "site", pages_site(&o, NULL), "survey", "title", pages_string(sv->title),
-	    "closed_text", closed, "indicative", sv->who == POLL_WHO_ANYONE, "report", report);
+	outcomes.org = &o;
+	outcomes.items = json_array();
+	if ((rc = store_outcomes_of(req->app->store, &req->arena, OUTCOME_LINK_SURVEY, sv->id,
+	    outcome_one, &outcomes)) != 0) {
+		json_decref(outcomes.items);
+		json_decref(report);
+		return reply_error(req, res, rc, NULL);
+	}
+	ctx = json_pack("{s:o, s:o, s:{s:o}, s:s, s:b, s:o, s:o}", "title",
+	    pages_string(sv->title), "site", pages_site(&o, NULL), "survey", "title",
+	    pages_string(sv->title), "closed_text", closed, "indicative", sv->who == POLL_WHO_ANYONE,
+	    "report", report, "outcomes", outcomes.items);
 	return page_render(req, res, "survey_results", ctx);
 }

@@ -455,10 +455,12 @@ handle_survey_submit(struct http_request *req, struct http_response *res)
 /* ---- after submitting ---------------------------------------------------------------------- */
 
 int
-handle_survey_done(struct http_request *req, struct http_response *res)
+handle_survey_done_with(struct http_request *req, struct http_response *res,
+    const struct errors *e, struct str email)
 {
 	struct ctx c;
 	json_t *ctx;
+	struct str v;
 
 	if (load_response(req, res, &c) != 0)
 		return HTTP_DONE;
@@ -469,7 +471,22 @@ handle_survey_done(struct http_request *req, struct http_response *res)
 	json_object_set_new(ctx, "withdrawn", json_boolean(c.resp->state == RESPONSE_WITHDRAWN));
 	json_object_set_new(ctx, "may_withdraw", json_boolean(c.resp->state == RESPONSE_SUBMITTED &&
 	    survey_is_open(c.sv, req->now)));
+	json_object_set_new(ctx, "hear_back", json_boolean(c.resp->state == RESPONSE_SUBMITTED));
+	json_object_set_new(ctx, "hear_back_done", json_boolean(http_query(req, "hear_back", &v) &&
+	    str_eq_c(v, "1")));
+	json_object_set_new(ctx, "email", pages_string(email));
+	if (e != NULL && errors_any(e)) {
+		page_add_errors(req, ctx, e);
+		pages_copy_error(ctx, json_object_get(ctx, "errors"), "email", "email_error");
+		res->status = 422;
+	}
 	return page_render(req, res, "survey_done", ctx);
+}
+
+int
+handle_survey_done(struct http_request *req, struct http_response *res)
+{
+	return handle_survey_done_with(req, res, NULL, STR_LIT(""));
 }
 
 int

@@ -233,6 +233,19 @@ test('"Have your say" lists what is open and what has closed; results are publis
 	const desc = await page.locator('svg desc').first().textContent();
 	assert.equal(desc, 'Yes: fewer than 10; No: fewer than 10.');
 	assert.equal(await page.locator('svg title', { hasText: /Overall, how was your experience/ }).count(), 1);
+	// What was done about it, linked from the results and listed with the others.
+	const made = await json(await api('POST', '/api/v1/outcomes', { auth: token, body: {
+		title: 'A clearer strategy', you_said: 'You said our priorities were **hard to follow**.',
+		decision: 'We rewrote them in plain language.', what_changed: '', decided_by: 'The board',
+		decided_on: '2026-12-01', links: [{ kind: 'survey', id: closed.id }] } }));
+	await api('POST', `/api/v1/outcomes/${made.id}/publish`, { auth: token });
+	await page.reload();
+	await page.getByRole('link', { name: 'A clearer strategy' }).click();
+	assert.equal(new URL(page.url()).pathname, `/o/blackpool/you-said-we-did/${made.id}`);
+	assert.equal(await page.locator('strong', { hasText: 'hard to follow' }).count(), 1);
+	await check(page);
+	await page.goto(`${server.url}/o/blackpool/you-said-we-did`);
+	await check(page);
 	// The open survey's results are not published yet.
 	const res = await page.goto(`${server.url}/o/blackpool/surveys/${open.id}/results`);
 	assert.equal(res.status(), 403);

@@ -1,0 +1,344 @@
+/*
+ * handlers_api_outcomes.c - the JSON API for "You said, we did" outcomes
+ * (/api/v1/outcomes): drafts made and changed by staff, published once,
+ * which tells the respondents of the surveys they answer who asked to
+ * hear back.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "involve/app.h"
+#include "involve/auth.h"
+#include "involve/store_outcome.h"
+#include "involve/timefmt.h"
+#include "handlers.h"
+
+struct outcome_body {
+	struct str title, you_said, decision, what_changed, decided_by, decided_on;
+	struct str links; /* JSON text of the "links" array */
+};
+
+#define OUTCOME_FIELDS(REQ) { \
+	{ "title", INPUT_TEXT, REQ, offsetof(struct outcome_body, title), 0, 0, 0, NULL, \
+	    "the title" }, \
+	{ "you_said", INPUT_TEXT, REQ, offsetof(struct outcome_body, you_said), 0, 0, 0, NULL, \
+	    "what people said" }, \
+	{ "decision", INPUT_TEXT, REQ, offsetof(struct outcome_body, decision), 0, 0, 0, NULL, \
+	    "what was decided" }, \
+	{ "what_changed", INPUT_TEXT, 0, offsetof(struct outcome_body, what_changed), 0, 0, 0, \
+	    NULL, "what changed" }, \
+	{ "decided_by", INPUT_TEXT, REQ, offsetof(struct outcome_body, decided_by), 0, 0, 0, \
+	    NULL, "who decided" }, \
+	{ "decided_on", INPUT_TEXT, REQ, offsetof(struct outcome_body, decided_on), 0, 0, 0, \
+	    NULL, "the date of the decision" }, \
+	{ "links", INPUT_JSON_TEXT, 0, offsetof(struct outcome_body, links), 0, \
+	    INPUT_JSON_ARRAY, 0, NULL, "what it answers" }, \
+}
+enum { OUTCOME_FIELD_N = 7 };
+
+static const struct input_field create_fields[OUTCOME_FIELD_N] = OUTCOME_FIELDS(INPUT_REQUIRED);
+static const struct input_field update_fields[OUTCOME_FIELD_N] = OUTCOME_FIELDS(0);
+const struct input_spec api_outcome_create_input = { INPUT_JSON, OUTCOME_FIELD_N, create_fields };
+const struct input_spec api_outcome_update_input = { INPUT_JSON, OUTCOME_FIELD_N, update_fields };
+
+static json_t *
+str_json(struct str s)
+{
+	return json_stringn(s.p ? s.p : "", s.n);
+}
+
+static json_t *
+id_json(int64_t id)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)id);
+	return json_string(text);
+}
+
+static json_t *
+time_or_null(int64_t t)
+{
+	char text[TIMEFMT_RFC3339_MAX];
+
+	if (t == 0 || timefmt_rfc3339(t, text) != 0)
+		return json_null();
+	return json_string(text);
+}
+
+static json_t *
+outcome_json(const struct app *app, const struct org *org, const struct outcome *o)
+{
+	json_t *links = json_array(), *v;
+	char url[512];
+	int i;
+
+	for (i = 0; i < o->link_n; i++) {
+		const struct outcome_link *l = &o->links[i];
+
+		v = json_pack("{s:s, s:o, s:o}", "kind", outcome_link_kind_name(l->kind), "id",
+		    id_json(l->id), "title", str_json(l->title));
+		if (l->question.n > 0)
+			json_object_set_new(v, "question", str_json(l->question));
+		json_array_append_new(links, v);
+	}
+	snprintf(url, sizeof(url), "%s/o/%s/you-said-we-did/%lld", app->cfg.public_url, org->slug,
+	    (long long)o->id);
+	v = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o}", "id", id_json(o->id),
+	    "title", str_json(o->title), "you_said", str_json(o->you_said), "decision",
+	    str_json(o->decision), "what_changed", str_json(o->what_changed), "decided_by",
+	    str_json(o->decided_by), "decided_on", str_json(o->decided_on), "url", url,
+	    "published_at", time_or_null(o->published_at), "links", links);
+	json_object_set_new(v, "status", json_string(o->published_at ? "published" : "draft"));
+	return v;
+}
+
+/* Reads "links" ([{"kind", "id", "question"}]) into o, in the arena. */
+static int
+read_links(struct http_request *req, struct str text, struct outcome *o, struct errors *e)
+{
+	json_error_t jerr;
+	json_t *list = json_loadb(text.p, text.n, 0, &jerr), *item;
+	char field[ERROR_FIELD_MAX];
+	size_t i;
+	int bad = 0;
+
+	if (list == NULL)
+		return ERR_NOMEM;
+	o->link_n = 0;
+	o->links = arena_array(&req->arena, json_array_size(list) + 1, sizeof(*o->links));
+	if (o->links == NULL) {
+		json_decref(list);
+		return ERR_NOMEM;
+	}
+	json_array_foreach(list, i, item) {
+		struct outcome_link *l = &o->links[o->link_n];
+		json_t *kind = json_object_get(item, "kind"), *id = json_object_get(item, "id");
+		json_t *question = json_object_get(item, "question");
+		char *end = NULL;
+
+		snprintf(field, sizeof(field), "links[%zu]", i);
+		memset(l, 0, sizeof(*l));
+		if (!json_is_object(item) || !json_is_string(kind) ||
+		    outcome_link_kind_parse(str_c(json_string_value(kind)), &l->kind) != 0 ||
+		    !json_is_string(id) || (l->id = strtoll(json_string_value(id), &end, 10)) <= 0 ||
+		    *end != '\0' || (question != NULL && !json_is_string(question))) {
+			errors_add(e, field, "A link is {\"kind\": \"survey\" or \"poll\", \"id\": "
+			    "\"...\", \"question\": KEY (optional)}");
+			bad = 1;
+			continue;
+		}
+		if (question != NULL)
+			l->question = arena_str(&req->arena, str_c(json_string_value(question)));
+		o->link_n++;
+	}
+	json_decref(list);
+	return bad ? ERR_INVALID : 0;
+}
+
+static void
+today(int64_t now, char out[16])
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* Builds o from the body over what it holds; 0 or a reply was sent. */
+static int
+build(struct http_request *req, struct http_response *res, struct outcome *o,
+    struct outcome_body *b, const enum input_state *st)
+{
+	struct errors e;
+	char day[16];
+	int rc;
+
+	errors_init(&e);
+	o->title = b->title;
+	o->you_said = b->you_said;
+	o->decision = b->decision;
+	o->what_changed = b->what_changed;
+	o->decided_by = b->decided_by;
+	o->decided_on = b->decided_on;
+	if (st[6] == INPUT_GIVEN && (rc = read_links(req, b->links, o, &e)) == ERR_NOMEM) {
+		reply_error(req, res, rc, NULL);
+		return -1;
+	}
+	today(req->now, day);
+	outcome_check(o, day, &e);
+	if (errors_any(&e)) {
+		reply_error(req, res, ERR_INVALID, &e);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+reply_outcome(struct http_request *req, struct http_response *res, int status, int64_t id)
+{
+	const struct auth *a = req->auth;
+	struct outcome *o;
+	int rc;
+
+	if ((rc = store_outcome_get(req->app->store, &req->arena, id, &o)) != 0)
+		return reply_error(req, res, rc, NULL);
+	return api_json(res, status, outcome_json(req->app, &a->org, o));
+}
+
+int
+handle_api_outcomes_create(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	enum input_state st[OUTCOME_FIELD_N] = { 0 };
+	struct outcome_body b = { 0 };
+	struct outcome o = { 0 };
+	struct errors e;
+	char location[64];
+	int rc;
+
+	errors_init(&e);
+	rc = input_read(req, &b, st, &e);
+	if (rc != 0)
+		return reply_error(req, res, rc == ERR_INVALID ? ERR_INVALID : rc, &e);
+	o.org_id = a->user.org_id;
+	if (build(req, res, &o, &b, st) != 0)
+		return HTTP_DONE;
+	if ((rc = store_outcome_create(req->app->store, &a->actor, &o, &e)) != 0)
+		return reply_error(req, res, rc, &e);
+	snprintf(location, sizeof(location), "/api/v1/outcomes/%lld", (long long)o.id);
+	http_response_header(res, "Location", location);
+	return reply_outcome(req, res, 201, o.id);
+}
+
+static int
+collect(void *arg, const struct outcome *o)
+{
+	struct http_request *req = ((void **)arg)[0];
+	json_t *items = ((void **)arg)[1];
+	const struct auth *a = req->auth;
+
+	json_array_append_new(items, outcome_json(req->app, &a->org, o));
+	return 0;
+}
+
+int
+handle_api_outcomes_list(struct http_request *req, struct http_response *res)
+{
+	const struct auth *a = req->auth;
+	json_t *items = json_array();
+	void *ctx[2] = { req, items };
+	int rc;
+
+	rc = store_outcome_each(req->app->store, &req->arena, a->user.org_id, false, 0, collect,
+	    ctx);
+	if (rc != 0) {
+		json_decref(items);
+		return reply_error(req, res, rc, NULL);
+	}
+	return api_json(res, 200, json_pack("{s:o}", "items", items));
+}
+
+/* Outcome {id} of the asker's organisation. */
+static int
+load(struct http_request *req, struct http_response *res, struct outcome **o)
+{
+	const struct auth *a = req->auth;
+	int rc = store_outcome_get(req->app->store, &req->arena, http_param_id(req, "id"), o);
+
+	if (rc == 0 && (*o)->org_id != a->user.org_id)
+		rc = ERR_NOTFOUND;
+	if (rc != 0) {
+		reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such outcome." :
+		    "Try again in a moment.");
+		return -1;
+	}
+	return 0;
+}
+
+int
+handle_api_outcome_get(struct http_request *req, struct http_response *res)
+{
+	const struct auth *a = req->auth;
+	struct outcome *o;
+
+	if (load(req, res, &o) != 0)
+		return HTTP_DONE;
+	return api_json(res, 200, outcome_json(req->app, &a->org, o));
+}
+
+int
+handle_api_outcome_update(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	enum input_state st[OUTCOME_FIELD_N] = { 0 };
+	struct outcome_body b;
+	struct outcome *o;
+	struct errors e;
+	int rc;
+
+	if (load(req, res, &o) != 0)
+		return HTTP_DONE;
+	b = (struct outcome_body){ o->title, o->you_said, o->decision, o->what_changed,
+	    o->decided_by, o->decided_on, { NULL, 0 } };
+	errors_init(&e);
+	rc = input_read(req, &b, st, &e);
+	if (rc != 0)
+		return reply_error(req, res, rc == ERR_INVALID ? ERR_INVALID : rc, &e);
+	if (build(req, res, o, &b, st) != 0)
+		return HTTP_DONE;
+	if ((rc = store_outcome_update(req->app->store, &a->actor, o, &e)) != 0)
+		return reply_error(req, res, rc, &e);
+	return reply_outcome(req, res, 200, o->id);
+}
+
+int
+handle_api_outcome_publish(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	struct outcome_mail mail;
+	struct outcome *o;
+	struct buf subject = BUF_INIT, body = BUF_INIT;
+	int rc, queued = 0;
+
+	if (load(req, res, &o) != 0)
+		return HTTP_DONE;
+	outcome_mail_write(req->app->cfg.public_url, &a->org, o, &subject, &body);
+	if (!buf_ok(&subject) || !buf_ok(&body)) {
+		buf_free(&subject);
+		buf_free(&body);
+		return reply_error(req, res, ERR_NOMEM, NULL);
+	}
+	mail.subject = (struct str){ subject.p, subject.n };
+	mail.body = (struct str){ body.p, body.n };
+	rc = store_outcome_publish(req->app->store, &a->actor, a->user.org_id, o->id, req->now,
+	    &mail, &queued);
+	buf_free(&subject);
+	buf_free(&body);
+	if (rc == ERR_CONFLICT)
+		return reply_error_text(req, res, rc, "The outcome is published already.");
+	if (rc != 0)
+		return reply_error(req, res, rc, NULL);
+	return reply_outcome(req, res, 200, o->id);
+}
+
+int
+handle_api_outcome_delete(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	struct outcome *o;
+	int rc;
+
+	if (load(req, res, &o) != 0)
+		return HTTP_DONE;
+	rc = store_outcome_delete(req->app->store, &a->actor, a->user.org_id, o->id);
+	if (rc == ERR_CONFLICT)
+		return reply_error_text(req, res, rc, "A published outcome stays published.");
+	if (rc != 0)
+		return reply_error(req, res, rc, NULL);
+	res->status = 204;
+	return HTTP_DONE;
+}

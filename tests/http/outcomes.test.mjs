@@ -1,0 +1,175 @@
+// "You said, we did" against the real server and a real SMTP server (aiosmtpd): an outcome
+// drafted, published and shown on the public pages and the Atom feed, and the respondents who
+// asked to hear back emailed once, their addresses then gone.  Bad input each way.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { apiClient, expectProblem, json } from '../lib/api.mjs';
+import { sqlOf } from '../lib/database.mjs';
+import { makeStaff } from '../lib/fixtures.mjs';
+import { startServer } from '../lib/server.mjs';
+import { startSmtp } from '../lib/smtp.mjs';
+
+let server;
+let smtp;
+let api;
+let token;
+let viewerToken;
+let otherToken;
+
+async function setupOrg(slug, email, role = 'engagement_officer') {
+	const r = await server.cli(['org', 'create', '--slug', slug, '--name', `NHS ${slug}`]);
+	if (r.code !== 0 && !/already exists/.test(r.stderr)) throw new Error(r.stderr);
+	return (await makeStaff(server, { org: slug, email, role })).token;
+}
+
+const form = (fields) => ({
+	method: 'POST', redirect: 'manual',
+	headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.url },
+	body: new URLSearchParams(fields).toString(),
+});
+
+// Answers survey id on its pages and returns the response's private link path.
+async function answer(id) {
+	let r = await fetch(`${server.url}/o/blackpool/surveys/${id}`, form({}));
+	assert.equal(r.status, 303);
+	const link = r.headers.get('location');
+	r = await fetch(`${server.url}${link}/p/1`, form({ q1: 'Yes' }));
+	assert.equal(r.status, 303, await r.text());
+	r = await fetch(`${server.url}${link}/check`, form({}));
+	assert.equal(r.status, 303);
+	return link;
+}
+
+const outcome = (surveyId) => ({
+	title: 'More evening appointments',
+	you_said: 'Many of you said **evening** appointments would help. <script>alert(1)</script>',
+	decision: 'We will open the clinic until 8pm. [More](javascript:alert(1))',
+	what_changed: 'Evening clinics start in January.',
+	decided_by: 'The trust board',
+	decided_on: '2026-11-30',
+	links: [{ kind: 'survey', id: surveyId }],
+});
+
+let survey;
+
+before(async () => {
+	smtp = await startSmtp();
+	server = await startServer({ args: ['--smtp-url', smtp.url, '--mail-from', 'noreply@example.org',
+		'--mail-interval', '1'] });
+	api = apiClient(server);
+	token = await setupOrg('blackpool', 'officer@blackpool.example.org');
+	viewerToken = await setupOrg('blackpool', 'viewer@blackpool.example.org', 'viewer');
+	otherToken = await setupOrg('bury', 'officer@bury.example.org');
+	const res = await api('POST', '/api/v1/surveys', { auth: token, body: {
+		title: 'Opening hours', pages: [{ key: 'p', questions: [
+			{ key: 'q1', type: 'single', text: 'Would evening appointments help?', options: ['Yes', 'No'] }] }] } });
+	survey = await json(res);
+});
+
+after(async () => {
+	await server?.stop();
+	await smtp?.stop();
+});
+
+describe('hearing back', () => {
+	test('a respondent leaves an address once their response is sent; a bad one is refused', async () => {
+		const link = await answer(survey.id);
+		let r = await fetch(`${server.url}${link}/done`);
+		const page = await r.text();
+		assert.match(page, /Hear what happens next/);
+		r = await fetch(`${server.url}${link}/hear-back`, form({ email: 'not an address' }));
+		assert.equal(r.status, 422);
+		assert.match(await r.text(), /nhsuk-error-summary/);
+		r = await fetch(`${server.url}${link}/hear-back`, form({ email: 'resident@example.org' }));
+		assert.equal(r.status, 303);
+		assert.match(r.headers.get('location'), /\/done\?hear_back=1$/);
+		const link2 = await answer(survey.id);
+		r = await fetch(`${server.url}${link2}/hear-back`, form({ email: 'second@example.org' }));
+		assert.equal(r.status, 303);
+		// Kept sealed: the address is not in the database as text.
+		const sql = sqlOf(server);
+		assert.equal(Number(await sql("SELECT count(*) FROM hear_back")), 2);
+		assert.equal(Number(await sql("SELECT count(*) FROM hear_back WHERE CAST(recipient AS TEXT) LIKE '%example.org%'")), 0);
+	});
+});
+
+describe('outcomes', () => {
+	let draft;
+
+	test('a draft is made by staff and seen by no one else', async () => {
+		const res = await api('POST', '/api/v1/outcomes', { auth: token, body: outcome(survey.id) });
+		assert.equal(res.status, 201, await res.clone().text());
+		draft = await json(res);
+		assert.equal(draft.status, 'draft');
+		assert.equal(draft.links[0].title, 'Opening hours');
+		assert.equal((await fetch(`${server.url}/o/blackpool/you-said-we-did/${draft.id}`)).status, 404);
+		assert.equal((await api('GET', `/api/v1/outcomes/${draft.id}`, { auth: otherToken })).status, 404);
+		assert.equal((await api('POST', '/api/v1/outcomes', { auth: viewerToken, body: outcome(survey.id) })).status, 403);
+	});
+
+	test('bad input is refused field by field', async () => {
+		const bad = { ...outcome(survey.id), title: '', decided_on: '2026-02-30', decided_by: '',
+			links: [{ kind: 'meeting', id: '1' }] };
+		const p = await expectProblem(await api('POST', '/api/v1/outcomes', { auth: token, body: bad }), 422);
+		const fields = p.errors.map((e) => e.field);
+		for (const f of ['title', 'decided_on', 'decided_by', 'links[0]']) assert.ok(fields.includes(f), JSON.stringify(p.errors));
+		await expectProblem(await api('POST', '/api/v1/outcomes', { auth: token,
+			body: { ...outcome(survey.id), decided_on: '2099-01-01' } }), 422, 'decided_on');
+		await expectProblem(await api('POST', '/api/v1/outcomes', { auth: token,
+			body: { ...outcome(survey.id), links: [{ kind: 'survey', id: '999999' }] } }), 422, 'links[0]');
+	});
+
+	test('publishing shows it on the site and in the feed, and emails each address once', async () => {
+		const res = await api('POST', `/api/v1/outcomes/${draft.id}/publish`, { auth: token });
+		assert.equal(res.status, 200, await res.clone().text());
+		assert.equal((await json(res)).status, 'published');
+		await expectProblem(await api('POST', `/api/v1/outcomes/${draft.id}/publish`, { auth: token }), 409);
+		await expectProblem(await api('DELETE', `/api/v1/outcomes/${draft.id}`, { auth: token }), 409);
+
+		const messages = await smtp.waitFor(2);
+		const to = messages.map((m) => m.rcpt_tos[0]).sort();
+		assert.deepEqual(to, ['resident@example.org', 'second@example.org']);
+		assert.equal(messages[0].headers.subject, 'What we did: More evening appointments');
+		assert.match(messages[0].body, new RegExp(`/o/blackpool/you-said-we-did/${draft.id}`));
+		const sql = sqlOf(server);
+		assert.equal(Number(await sql('SELECT count(*) FROM hear_back')), 0, 'the addresses are gone');
+
+		let r = await fetch(`${server.url}/o/blackpool/you-said-we-did`);
+		assert.match(await r.text(), /More evening appointments/);
+		r = await fetch(`${server.url}/o/blackpool/you-said-we-did/${draft.id}`);
+		const page = await r.text();
+		assert.match(page, /<strong>evening<\/strong>/);
+		assert.doesNotMatch(page, /<script>alert/);
+		assert.doesNotMatch(page, /javascript:/);
+		assert.match(page, /The trust board/);
+		assert.match(page, new RegExp(`href="/o/blackpool/surveys/${survey.id}"`));
+
+		r = await fetch(`${server.url}/o/blackpool/you-said-we-did.atom`);
+		assert.match(r.headers.get('content-type'), /^application\/atom\+xml/);
+		const feed = await r.text();
+		assert.match(feed, /^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+		assert.match(feed, /<entry>\s*<title>More evening appointments<\/title>/);
+		assert.match(feed, new RegExp(`<id>${server.url}/o/blackpool/you-said-we-did/${draft.id}</id>`));
+		assert.match(feed, /&lt;script&gt;|We will open the clinic/);
+
+		// No one asks twice: a later outcome finds no addresses.
+		const again = await json(await api('POST', '/api/v1/outcomes', { auth: token, body: outcome(survey.id) }));
+		await api('POST', `/api/v1/outcomes/${again.id}/publish`, { auth: token });
+		await new Promise((res2) => setTimeout(res2, 2500));
+		assert.equal((await smtp.waitFor(2)).length, 2);
+	});
+
+	test('a draft can be changed and deleted', async () => {
+		const d = await json(await api('POST', '/api/v1/outcomes', { auth: token, body: outcome(survey.id) }));
+		let res = await api('PATCH', `/api/v1/outcomes/${d.id}`, { auth: token, body: { title: 'Changed', links: [] } });
+		assert.equal(res.status, 200);
+		const got = await json(res);
+		assert.equal(got.title, 'Changed');
+		assert.deepEqual(got.links, []);
+		res = await api('DELETE', `/api/v1/outcomes/${d.id}`, { auth: token });
+		assert.equal(res.status, 204);
+		const list = await json(await api('GET', '/api/v1/outcomes', { auth: token }));
+		assert.ok(!list.items.some((i) => i.id === d.id));
+	});
+});
