@@ -97,6 +97,10 @@ int cmd_routes(int argc, char **argv); /* not listed in --help */
 /* demo.c: fills a new database with the demo content from demo_path, or
  * with the built-in copy when it is NULL; prints the admin password once. */
 int demo_load(struct cli_env *env, const char *demo_path);
+/* The demo's surveys of one organisation, their responses and outcomes
+ * (demo_surveys.c). */
+struct json_t;
+int demo_load_surveys(struct cli_env *env, const struct org *o, const struct json_t *surveys);
 /* data/demo/demo.json as built in (scripts/embed.py); NULL-name ended. */
 extern const struct embedded_file demo_content[];
 

@@ -1,8 +1,9 @@
 /*
  * demo.c - fills a new database with the demo content (data/demo/demo.json)
  * for `involve serve --demo`: the four organisations of the seed pages,
- * their home page wording, Bury's pharmacy poll with some answers, and a
- * demo administrator whose password is printed once.
+ * their home page wording, Bury's pharmacy poll with some answers,
+ * Blackpool's strategy survey and Friends and Family Test (demo_surveys.c),
+ * and a demo administrator whose password is printed once.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -153,6 +154,8 @@ demo_load(struct cli_env *env, const char *demo_path)
 			if ((rc = load_poll(env, &o, jp, &w)) != 0)
 				goto fail;
 		}
+		if ((rc = demo_load_surveys(env, &o, json_object_get(jo, "surveys"))) != 0)
+			goto fail;
 	}
 	pthread_mutex_lock(&w.lock);
 	while (w.pending > 0)
