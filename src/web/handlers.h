@@ -103,6 +103,7 @@ int handle_outcomes_page(struct http_request *req, struct http_response *res);
 int handle_outcome_page(struct http_request *req, struct http_response *res);
 int handle_outcomes_feed(struct http_request *req, struct http_response *res);
 int handle_survey_hear_back(struct http_request *req, struct http_response *res);
+int handle_survey_email_link(struct http_request *req, struct http_response *res);
 
 /* handlers_public.c: the public site of each organisation */
 int handle_root(struct http_request *req, struct http_response *res);

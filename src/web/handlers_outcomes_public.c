@@ -11,6 +11,7 @@
 #include "involve/mail.h"
 #include "involve/respond.h"
 #include "involve/secret.h"
+#include "involve/store_outbox.h"
 #include "involve/store_outcome.h"
 #include "involve/store_survey.h"
 #include "involve/timefmt.h"
@@ -246,6 +247,77 @@ handle_survey_hear_back(struct http_request *req, struct http_response *res)
 	if ((rc = store_hear_back_add(req->app->store, sv->id, sealed, n, req->now)) != 0)
 		return reply_error(req, res, rc, NULL);
 	snprintf(location + strlen(location), sizeof(location) - strlen(location), "?hear_back=1");
+	http_response_redirect(res, 303, location);
+	return HTTP_DONE;
+}
+
+/* ---- the private link by email ------------------------------------------------------------- */
+
+/*
+ * A respondent who will come back later has their private link emailed to
+ * them: the address goes sealed into the outbox and nowhere else, and the
+ * message, link and all, is emptied once sent.
+ */
+int
+handle_survey_email_link(struct http_request *req, struct http_response *res)
+{
+	struct hear_back_form f = { { "", 0 } };
+	unsigned char link[STORE_HASH_SIZE], sealed[MAIL_ADDRESS_MAX + SECRET_SEAL_OVERHEAD];
+	struct survey_response *resp;
+	struct survey *sv;
+	struct org o;
+	struct str slug = http_param(req, "slug"), id = http_param(req, "id");
+	struct str l = http_param(req, "link");
+	struct buf subject = BUF_INIT, body = BUF_INIT;
+	struct outbox_new m;
+	char location[256];
+	struct errors e;
+	int64_t mid;
+	size_t n;
+	int rc;
+
+	rc = store_org_get_by_slug(req->app->store, slug, &o);
+	if (rc == 0)
+		rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), &sv);
+	if (rc == 0 && (sv->org_id != o.id || !respond_link_hash(req, sv->id, l, link)))
+		rc = ERR_NOTFOUND;
+	if (rc == 0)
+		rc = store_response_by_link(req->app->store, &req->arena, sv->id, link, &resp);
+	if (rc == 0 && resp->state != RESPONSE_PARTIAL)
+		rc = ERR_NOTFOUND;
+	if (rc != 0)
+		return reply_error(req, res, rc, NULL);
+	snprintf(location, sizeof(location), "/o/%.*s/surveys/%.*s/r/%.*s", (int)slug.n, slug.p,
+	    (int)id.n, id.p, (int)l.n, l.p);
+	errors_init(&e);
+	input_read(req, &f, NULL, &e);
+	f.email = str_trim(f.email);
+	if (!errors_any(&e))
+		mail_address_check(f.email, "email", &e);
+	if (errors_any(&e))
+		return page_error(req, res, 422, tr(req, "Check the email address"),
+		    tr(req, "Enter an email address in the correct format, like name@example.com. "
+		    "Use your browser's back button to try again."));
+	if (secret_seal(req->app->keys.mail, (const unsigned char *)f.email.p, f.email.n, sealed,
+	    sizeof(sealed), &n) != 0)
+		return reply_error(req, res, ERR_IO, NULL);
+	buf_add_c(&subject, "Your link to carry on with: ");
+	buf_add_str(&subject, (struct str){ sv->title.p, sv->title.n > 100 ? 100 : sv->title.n });
+	buf_printf(&body, "Hello,\n\nYou asked us to email you the private link to your answers to "
+	    "\"%.*s\". Use it to carry on, on any device:\n\n%s%s\n\nAnyone with this link can "
+	    "see and change your answers, so do not share it. If you did not ask for this email, "
+	    "you can ignore it.\n\n%s\n", (int)sv->title.n, sv->title.p, req->app->cfg.public_url,
+	    location, o.name);
+	m = (struct outbox_new){ o.id, STR_LIT("resume-link"), sealed, n,
+	    { subject.p, subject.n }, { body.p, body.n }, req->now };
+	rc = buf_ok(&subject) && buf_ok(&body) ? store_outbox_add(req->app->store, NULL, &m, &mid) :
+	    ERR_NOMEM;
+	buf_free(&subject);
+	buf_free(&body);
+	if (rc != 0)
+		return reply_error(req, res, rc, NULL);
+	snprintf(location + strlen(location), sizeof(location) - strlen(location),
+	    "?emailed=1");
 	http_response_redirect(res, 303, location);
 	return HTTP_DONE;
 }

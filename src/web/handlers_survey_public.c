@@ -142,10 +142,13 @@ page_ctx(struct http_request *req, const struct ctx *c, const char *title)
 
 	if (c->rbase[0] != '\0') {
 		char url[PATH_MAX_LEN + 256];
+		struct str v;
 
 		snprintf(url, sizeof(url), "%s%s", req->app->cfg.public_url, c->rbase);
 		json_object_set_new(ctx, "resume_url", json_string(url));
 		json_object_set_new(ctx, "rbase", json_string(c->rbase));
+		json_object_set_new(ctx, "emailed", json_boolean(http_query(req, "emailed", &v) &&
+		    str_eq_c(v, "1")));
 	}
 	return ctx;
 }
@@ -207,7 +210,8 @@ handle_survey_start(struct http_request *req, struct http_response *res)
 int
 handle_survey_resume(struct http_request *req, struct http_response *res)
 {
-	char suffix[32];
+	struct str flag;
+	char suffix[48];
 	struct ctx c;
 	int page;
 
@@ -218,7 +222,9 @@ handle_survey_resume(struct http_request *req, struct http_response *res)
 	if (str_eq_c(c.resp->page, "check"))
 		return redirect(res, c.rbase, "/check");
 	page = survey_page_index(&c.def, c.resp->page);
-	snprintf(suffix, sizeof(suffix), "/p/%d", page < 0 ? 1 : page + 1);
+	/* Back from emailing the link: the page says it was sent. */
+	snprintf(suffix, sizeof(suffix), "/p/%d%s", page < 0 ? 1 : page + 1,
+	    http_query(req, "emailed", &flag) && str_eq_c(flag, "1") ? "?emailed=1" : "");
 	return redirect(res, c.rbase, suffix);
 }
 

@@ -94,6 +94,32 @@ describe('hearing back', () => {
 	});
 });
 
+describe('the private link by email', () => {
+	test('a respondent who will come back later gets their link by email; a bad address is refused', async () => {
+		let r = await fetch(`${server.url}/o/blackpool/surveys/${survey.id}`, form({}));
+		const link = r.headers.get('location');
+		r = await fetch(`${server.url}${link}/email`, form({ email: 'nope' }));
+		assert.equal(r.status, 422);
+		r = await fetch(`${server.url}${link}/email`, form({ email: 'later@example.org' }));
+		assert.equal(r.status, 303);
+		assert.equal(r.headers.get('location'), `${link}?emailed=1`);
+		r = await fetch(`${server.url}${link}?emailed=1`, { redirect: 'manual' });
+		assert.match(r.headers.get('location'), /\/p\/1\?emailed=1$/);
+		r = await fetch(`${server.url}${r.headers.get('location')}`);
+		assert.match(await r.text(), /We have emailed you the link/);
+		const got = await smtp.waitFor(1);
+		const m = got.find((x) => x.rcpt_tos[0] === 'later@example.org');
+		assert.ok(m, 'the link arrived');
+		assert.match(m.headers.subject, /^Your link to carry on with: Opening hours/);
+		assert.ok(m.body.includes(`${server.url}${link}`), m.body);
+		// Only a response still being answered has its link sent.
+		await fetch(`${server.url}${link}/p/1`, form({ q1: 'No' }));
+		await fetch(`${server.url}${link}/check`, form({}));
+		r = await fetch(`${server.url}${link}/email`, form({ email: 'later@example.org' }));
+		assert.equal(r.status, 404);
+	});
+});
+
 describe('outcomes', () => {
 	let draft;
 
@@ -127,7 +153,7 @@ describe('outcomes', () => {
 		await expectProblem(await api('POST', `/api/v1/outcomes/${draft.id}/publish`, { auth: token }), 409);
 		await expectProblem(await api('DELETE', `/api/v1/outcomes/${draft.id}`, { auth: token }), 409);
 
-		const messages = await smtp.waitFor(2);
+		const messages = (await smtp.waitFor(3)).filter((m) => /^What we did/.test(m.headers.subject));
 		const to = messages.map((m) => m.rcpt_tos[0]).sort();
 		assert.deepEqual(to, ['resident@example.org', 'second@example.org']);
 		assert.equal(messages[0].headers.subject, 'What we did: More evening appointments');
@@ -157,7 +183,7 @@ describe('outcomes', () => {
 		const again = await json(await api('POST', '/api/v1/outcomes', { auth: token, body: outcome(survey.id) }));
 		await api('POST', `/api/v1/outcomes/${again.id}/publish`, { auth: token });
 		await new Promise((res2) => setTimeout(res2, 2500));
-		assert.equal((await smtp.waitFor(2)).length, 2);
+		assert.equal((await smtp.waitFor(3)).length, 3);
 	});
 
 	test('a draft can be changed and deleted', async () => {
