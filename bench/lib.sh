@@ -288,7 +288,8 @@ to_seconds() {
 }
 
 # wrk_start NAME THREADS CONNECTIONS DURATION URL [POLL OPTION [SLUG COOKIE]]: starts wrk in
-# the background: GETs of URL, or with POLL and OPTION bench/vote.lua's votes (see there).
+# the background: GETs of URL, or with POLL and OPTION bench/vote.lua's votes (see there); a
+# wrk_script set beforehand (bench/survey.lua) is run with the arguments in their place.
 # Its output goes to $tmp/NAME.wrk; its pid is left in wrk_pid (tracked).
 wrk_start() {
 	local name=$1 seconds
@@ -297,7 +298,7 @@ wrk_start() {
 	seconds=$(to_seconds "$4")
 	shift 5
 	if [ $# -gt 0 ]; then
-		args+=(-s bench/vote.lua "$url" -- "$@")
+		args+=(-s "${wrk_script:-bench/vote.lua}" "$url" -- "$@")
 	else
 		args+=("$url")
 	fi

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "involve/i18n.h"
 #include "involve/postcode.h"
 #include "involve/survey_answers.h"
 #include "involve/text.h"
@@ -72,8 +73,9 @@ set_choices(const struct survey_question *q, const struct str *values, int n, st
 		}
 		for (j = 0; j < ans->choice_n; j++)
 			if (ans->choices[j] == k) {
-				answer_error(e, q, q->type == SQ_RANKING ? "Each option can be ranked "
-				    "only once" : "Each option can be chosen only once");
+				answer_error(e, q, "%s", q->type == SQ_RANKING ?
+				    N_("Each option can be ranked only once") :
+				    N_("Each option can be chosen only once"));
 				return ERR_INVALID;
 			}
 		ans->choices[ans->choice_n++] = k;
@@ -99,7 +101,7 @@ set_number(const struct survey_question *q, double v, struct survey_answer *ans,
     struct errors *e)
 {
 	if (!isfinite(v)) {
-		answer_error(e, q, "Enter a number");
+		answer_error(e, q, "%s", N_("Enter a number"));
 		return ERR_INVALID;
 	}
 	if (q->type == SQ_RATING && v != floor(v)) {
@@ -156,13 +158,13 @@ set_text(const struct survey_question *q, struct str s, struct arena *a,
 		return 0;
 	if (q->type == SQ_POSTCODE) {
 		if (postcode_normalise(t, pc) != 0) {
-			answer_error(e, q, "Enter a real postcode, like BB1 7DJ");
+			answer_error(e, q, "%s", N_("Enter a real postcode, like BB1 7DJ"));
 			return ERR_INVALID;
 		}
 		t = str_c(pc);
 	} else if (q->type == SQ_DATE) {
 		if (!survey_date_valid(t)) {
-			answer_error(e, q, "Enter a real date");
+			answer_error(e, q, "%s", N_("Enter a real date"));
 			return ERR_INVALID;
 		}
 		if (q->has_min && memcmp(t.p, q->min_date.p, 10) < 0) {
@@ -197,11 +199,11 @@ set_other(const struct survey_question *q, struct str other, struct arena *a,
 	if (text_check(other, field, "what 'other' is", SURVEY_OTHER_MAX_CHARS, 0, &t, e) != 0)
 		return ERR_INVALID;
 	if (chosen && t.n == 0) {
-		answer_error(e, q, "Say what 'other' is");
+		answer_error(e, q, "%s", N_("Say what 'other' is"));
 		return ERR_INVALID;
 	}
 	if (!chosen && t.n > 0) {
-		answer_error(e, q, "Choose 'other' to say something else");
+		answer_error(e, q, "%s", N_("Choose 'other' to say something else"));
 		return ERR_INVALID;
 	}
 	ans->other = arena_str(a, t);
@@ -234,14 +236,14 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 	case SQ_LIKERT:
 	case SQ_FFT:
 		if (json_text(v, &s) != 0) {
-			answer_error(e, q, "Give one option's value as text");
+			answer_error(e, q, "%s", N_("Give one option's value as text"));
 			return ERR_INVALID;
 		}
 		return set_choices(q, &s, 1, a, ans, e);
 	case SQ_MULTIPLE:
 	case SQ_RANKING:
 		if (!json_is_array(v)) {
-			answer_error(e, q, "Give a list of option values");
+			answer_error(e, q, "%s", N_("Give a list of option values"));
 			return ERR_INVALID;
 		}
 		if (json_array_size(v) > (size_t)q->option_n) {
@@ -257,7 +259,7 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 	case SQ_RATING:
 	case SQ_NUMBER:
 		if (!json_is_number(v)) {
-			answer_error(e, q, "Give a number");
+			answer_error(e, q, "%s", N_("Give a number"));
 			return ERR_INVALID;
 		}
 		return set_number(q, json_number_value(v), ans, e);
@@ -266,7 +268,7 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 	case SQ_TEXT:
 	case SQ_LONG_TEXT:
 		if (json_text(v, &s) != 0) {
-			answer_error(e, q, "Give the answer as text");
+			answer_error(e, q, "%s", N_("Give the answer as text"));
 			return ERR_INVALID;
 		}
 		return set_text(q, s, a, ans, e);
@@ -299,7 +301,7 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 		return 0;
 	case SQ_INFO:
 	default:
-		answer_error(e, q, "This is information, not a question: it takes no answer");
+		answer_error(e, q, "%s", N_("This is information, not a question: it takes no answer"));
 		return ERR_INVALID;
 	}
 }
@@ -420,7 +422,7 @@ survey_answer_from_form(const struct survey_def *d, int question, const struct s
 			if (str_trim(values[i]).n > 0)
 				given[n++] = str_trim(values[i]);
 		if (q->type != SQ_MULTIPLE && n > 1) {
-			answer_error(e, q, "Choose one answer");
+			answer_error(e, q, "%s", N_("Choose one answer"));
 			return ERR_INVALID;
 		}
 		if ((rc = set_choices(q, given, n, a, an, e)) != 0)
@@ -445,7 +447,7 @@ survey_answer_from_form(const struct survey_def *d, int question, const struct s
 				}
 				for (k = 0; k < n; k++)
 					if (ranks[k] == (int)v) {
-						answer_error(e, q, "Give each rank only once");
+						answer_error(e, q, "%s", N_("Give each rank only once"));
 						return ERR_INVALID;
 					}
 				ranks[n] = (int)v;
@@ -466,7 +468,7 @@ survey_answer_from_form(const struct survey_def *d, int question, const struct s
 		if (value_n < 1 || str_trim(values[0]).n == 0)
 			return 0;
 		if (parse_number(values[0], &v) != 0) {
-			answer_error(e, q, "Enter a number, like 12 or 3.5");
+			answer_error(e, q, "%s", N_("Enter a number, like 12 or 3.5"));
 			return ERR_INVALID;
 		}
 		return set_number(q, v, an, e);
@@ -483,7 +485,7 @@ survey_answer_from_form(const struct survey_def *d, int question, const struct s
 		if (parse_number(values[0], &dd) != 0 || parse_number(values[1], &mm) != 0 ||
 		    parse_number(values[2], &yy) != 0 || yy < 1000 || yy > 9999 || dd < 1 ||
 		    dd > 31 || mm < 1 || mm > 12) {
-			answer_error(e, q, "Enter a real date, with a day, a month and a year");
+			answer_error(e, q, "%s", N_("Enter a real date, with a day, a month and a year"));
 			return ERR_INVALID;
 		}
 		snprintf(text, sizeof(text), "%04d-%02d-%02d", (int)yy, (int)mm, (int)dd);
@@ -646,23 +648,23 @@ missing_message(const struct survey_question *q)
 	case SQ_SINGLE:
 	case SQ_LIKERT:
 	case SQ_FFT:
-		return "Choose an answer";
+		return N_("Choose an answer");
 	case SQ_MULTIPLE:
-		return "Choose at least one answer";
+		return N_("Choose at least one answer");
 	case SQ_RANKING:
-		return "Rank at least one option";
+		return N_("Rank at least one option");
 	case SQ_GRID:
-		return "Answer every row";
+		return N_("Answer every row");
 	case SQ_RATING:
-		return "Choose a rating";
+		return N_("Choose a rating");
 	case SQ_NUMBER:
-		return "Enter a number";
+		return N_("Enter a number");
 	case SQ_DATE:
-		return "Enter a date";
+		return N_("Enter a date");
 	case SQ_POSTCODE:
-		return "Enter a postcode";
+		return N_("Enter a postcode");
 	default:
-		return "Enter an answer";
+		return N_("Enter an answer");
 	}
 }
 
@@ -681,7 +683,7 @@ survey_answers_check(const struct survey_def *d, const struct survey_answers *an
 		if (page >= 0 && q->page != page)
 			continue;
 		if (an->given && !on[i]) {
-			answer_error(e, q, "This question was skipped, so it cannot be answered");
+			answer_error(e, q, "%s", N_("This question was skipped, so it cannot be answered"));
 			rc = ERR_INVALID;
 			continue;
 		}
@@ -693,7 +695,7 @@ survey_answers_check(const struct survey_def *d, const struct survey_answers *an
 		} else if (q->type == SQ_GRID) {
 			for (r = 0; r < q->row_n; r++)
 				if (an->grid[r] < 0) {
-					answer_error(e, q, "Answer every row");
+					answer_error(e, q, "%s", N_("Answer every row"));
 					rc = ERR_INVALID;
 					break;
 				}
