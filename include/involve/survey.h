@@ -222,6 +222,32 @@ int survey_title_check(struct str title, struct errors *e);
 int survey_times_check(int64_t opens_at, int64_t closes_at, bool opens_now, int64_t now,
     struct errors *e);
 
+/* ---- building a survey from what staff send ------------------------------------------ */
+
+/* A new survey as staff give it: the API's POST body or the command's
+ * file (the same JSON), each door reading its own form into this and
+ * survey_build checking it.  A member the door found missing or of the
+ * wrong type, and reported itself, is left with p NULL. */
+struct survey_input {
+	struct str title;
+	struct str pages;          /* the JSON text of the "pages" array */
+	enum poll_who who;
+	enum poll_opening opening; /* POLL_OPEN_NOW when opens_at is left out */
+	int64_t opens_at;          /* for POLL_OPEN_AT */
+	int64_t closes_at;         /* 0: open until closed */
+};
+
+/*
+ * Checks in at now and fills *out (title trimmed, who, times, the
+ * definition's canonical text and next_option_id) and *d (the definition
+ * read), their text in a.  The store's fields (id, org_id, version) are
+ * the caller's.  Every problem is added to e under its JSON path ("title",
+ * "pages[1].questions[0].type", "opens_at") and checking goes on, so one
+ * answer lists them all; ERR_INVALID then, or ERR_NOMEM.
+ */
+int survey_build(const struct survey_input *in, int64_t now, struct arena *a,
+    struct survey *out, struct survey_def *d, struct errors *e);
+
 /* How a response arrived. */
 enum survey_channel {
 	SURVEY_ONLINE,

@@ -1,8 +1,10 @@
 /*
- * survey_state.c - a survey record's state and the names of its choices
- * (survey.h).  The states are a poll's, by the same rules, except that a
- * survey may be edited until it closes: survey_def_check_change decides
- * which edits a survey with responses may take.
+ * survey_state.c - a survey record's state, a new survey built from what
+ * staff send (the API's body and the command's file alike), and the names
+ * of its choices (survey.h).  The states are a poll's, by the same rules,
+ * except that a survey may be edited until it closes:
+ * survey_def_check_change decides which edits a survey with responses may
+ * take.
  */
 #include <string.h>
 
@@ -88,6 +90,55 @@ survey_times_check(int64_t opens_at, int64_t closes_at, bool opens_now, int64_t 
 		rc = ERR_INVALID;
 	}
 	return rc;
+}
+
+int
+survey_build(const struct survey_input *in, int64_t now, struct arena *a,
+    struct survey *out, struct survey_def *d, struct errors *e)
+{
+	struct buf text = BUF_INIT;
+	struct errors de;
+	int before = e->n + e->dropped, i, rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(d, 0, sizeof(*d));
+	out->who = in->who;
+	out->next_option_id = 1;
+	if (in->title.p != NULL && survey_title_check(in->title, e) == 0)
+		out->title = str_trim(in->title);
+	if (in->pages.p != NULL) {
+		/* The definition's own errors come under their paths as they are. */
+		errors_init(&de);
+		rc = survey_def_parse(in->pages, a, d, &de);
+		if (rc == ERR_NOMEM)
+			return rc;
+		for (i = 0; i < de.n; i++)
+			errors_add(e, de.list[i].field, "%s", de.list[i].detail);
+		e->dropped += de.dropped;
+		out->next_option_id = d->next_option_id;
+	}
+	switch (in->opening) {
+	case POLL_OPEN_NOW:
+		out->opens_at = now;
+		break;
+	case POLL_OPEN_LATER:
+		out->opens_at = 0;
+		break;
+	case POLL_OPEN_AT:
+		out->opens_at = in->opens_at;
+		break;
+	}
+	out->closes_at = in->closes_at;
+	survey_times_check(out->opens_at, out->closes_at, in->opening == POLL_OPEN_NOW, now, e);
+	if (e->n + e->dropped > before)
+		return ERR_INVALID;
+	if (in->title.p == NULL || in->pages.p == NULL)
+		return ERR_INVALID; /* the door has said what is missing */
+	survey_def_write(d, &text);
+	out->definition = buf_ok(&text) ? arena_str(a, (struct str){ text.p, text.n }) :
+	    (struct str){ NULL, 0 };
+	buf_free(&text);
+	return out->definition.p != NULL ? 0 : ERR_NOMEM;
 }
 
 const char *

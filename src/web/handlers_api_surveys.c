@@ -5,8 +5,9 @@
  *
  * A survey's scalar fields are declared and decoded as a poll's are; its
  * "pages" arrive as JSON text (INPUT_JSON_TEXT) for the domain to read
- * and check (survey_def_from_json), so every rule about what makes a
- * survey is stated once, in src/domain/survey_def.c.  A change to a
+ * and check: a new survey is built by survey_build, as `involve survey
+ * create` builds one from a file, so every rule about what makes a survey
+ * is stated once, in src/domain.  A change to a
  * survey that has responses is checked by the domain
  * (survey_def_check_change) and the store refuses a breaking one if a
  * response arrived meanwhile.
@@ -217,21 +218,15 @@ load_survey(struct http_request *req, struct http_response *res, bool own, struc
 	return 0;
 }
 
-/* Opening and closing times as JSON says them (see the poll API):
- * opens_at omitted on create is now, null a draft. */
+/* A change's opening and closing times as JSON says them (see the poll
+ * API): a time, null for none, or left out for unchanged. */
 static void
-times_of(const struct survey_body *b, const enum input_state *st, bool create,
-    struct survey *sv, bool *opens_now, int64_t now)
+times_of(const struct survey_body *b, const enum input_state *st, struct survey *sv)
 {
-	*opens_now = false;
 	if (st[F_OPENS_AT] == INPUT_NULL)
 		sv->opens_at = 0;
 	else if (st[F_OPENS_AT] == INPUT_GIVEN)
 		sv->opens_at = b->opens_at;
-	else if (create) {
-		sv->opens_at = now;
-		*opens_now = true;
-	}
 	if (st[F_CLOSES_AT] == INPUT_NULL)
 		sv->closes_at = 0;
 	else if (st[F_CLOSES_AT] == INPUT_GIVEN)
@@ -246,48 +241,33 @@ handle_api_surveys_create(struct http_request *req, struct http_response *res)
 	struct auth *a = req->auth;
 	enum input_state st[SURVEY_FIELD_N] = { 0 };
 	struct survey_body b = { .who = POLL_WHO_ANYONE };
-	struct survey sv = { 0 };
+	struct survey_input in = { 0 };
+	struct survey sv;
 	struct survey_def d;
-	struct buf text = BUF_INIT;
 	struct errors e;
 	char location[64];
-	bool opens_now;
-	int64_t next_id = 1;
 	int rc;
 
 	errors_init(&e);
 	rc = input_read(req, &b, st, &e);
 	if (rc == ERR_MALFORMED || rc == ERR_NOMEM)
 		return reply_error(req, res, rc, &e);
+	/* What input_read refused keeps p NULL: survey_build leaves it be. */
 	if (st[F_TITLE] == INPUT_GIVEN)
-		survey_title_check(b.title, &e);
-	if (st[F_PAGES] == INPUT_GIVEN) {
-		struct errors de;
-
-		errors_init(&de);
-		rc = survey_def_parse(b.pages, &req->arena, &d, &de);
-		if (rc == ERR_NOMEM)
-			return reply_error(req, res, rc, NULL);
-		for (int i = 0; i < de.n; i++)
-			errors_add(&e, de.list[i].field, "%s", de.list[i].detail);
-		e.dropped += de.dropped;
-		next_id = d.next_option_id;
-	}
-	times_of(&b, st, true, &sv, &opens_now, req->now);
-	survey_times_check(sv.opens_at, sv.closes_at, opens_now, req->now, &e);
-	if (errors_any(&e))
+		in.title = b.title;
+	if (st[F_PAGES] == INPUT_GIVEN)
+		in.pages = b.pages;
+	in.who = (enum poll_who)b.who;
+	in.opening = st[F_OPENS_AT] == INPUT_NULL ? POLL_OPEN_LATER :
+	    st[F_OPENS_AT] == INPUT_GIVEN ? POLL_OPEN_AT : POLL_OPEN_NOW;
+	in.opens_at = b.opens_at;
+	in.closes_at = st[F_CLOSES_AT] == INPUT_GIVEN ? b.closes_at : 0;
+	rc = survey_build(&in, req->now, &req->arena, &sv, &d, &e);
+	if (rc == ERR_NOMEM)
+		return reply_error(req, res, rc, NULL);
+	if (rc != 0 || errors_any(&e))
 		return reply_error(req, res, ERR_INVALID, &e);
 	sv.org_id = a->user.org_id;
-	sv.title = str_trim(b.title);
-	sv.who = (enum poll_who)b.who;
-	sv.next_option_id = next_id;
-	survey_def_write(&d, &text);
-	if (!buf_ok(&text)) {
-		buf_free(&text);
-		return reply_error(req, res, ERR_NOMEM, NULL);
-	}
-	sv.definition = arena_str(&req->arena, (struct str){ text.p, text.n });
-	buf_free(&text);
 	if ((rc = store_survey_create(req->app->store, &a->actor, &sv)) != 0)
 		return reply_error_text(req, res, rc, "The survey could not be saved. Try again.");
 	snprintf(location, sizeof(location), "/api/v1/surveys/%lld", (long long)sv.id);
@@ -367,7 +347,7 @@ handle_api_survey_update(struct http_request *req, struct http_response *res)
 	struct errors e, change;
 	struct buf text = BUF_INIT;
 	enum poll_status status;
-	bool opens_now, breaking = false;
+	bool breaking = false;
 	int rc;
 
 	if (load_survey(req, res, true, &sv, &d) != 0)
@@ -403,7 +383,7 @@ handle_api_survey_update(struct http_request *req, struct http_response *res)
 	if (st[F_OPENS_AT] != INPUT_ABSENT && (status == POLL_OPEN || status == POLL_CLOSED) &&
 	    (st[F_OPENS_AT] == INPUT_NULL || b.opens_at != sv->opens_at))
 		errors_add(&e, "opens_at", "The survey has opened: its opening time cannot change");
-	times_of(&b, st, false, &next, &opens_now, req->now);
+	times_of(&b, st, &next);
 	if (st[F_OPENS_AT] == INPUT_GIVEN && status != POLL_OPEN)
 		survey_times_check(next.opens_at, next.closes_at, false, req->now, &e);
 	else if (st[F_CLOSES_AT] == INPUT_GIVEN)

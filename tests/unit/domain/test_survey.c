@@ -1,6 +1,7 @@
-/* Tests for survey_def.c and survey_answers.c: definitions read, refused
- * and written back; answers checked against options, ranges and the
- * path; the counts a response adds. */
+/* Tests for survey_def.c, survey_state.c and survey_answers.c: definitions
+ * read, refused and written back; a new survey built from what staff send;
+ * answers checked against options, ranges and the path; the counts a
+ * response adds. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -440,6 +441,56 @@ Test(survey_answers, form_values_are_read_as_people_type_them)
 	    &e), 0);
 	cr_assert_eq(ans.a[9].number, 12);
 	buf_free(&b);
+}
+
+/* ---- a new survey built from what staff send ----------------------------------------------- */
+
+Test(survey_def, a_new_survey_is_built_from_what_staff_send)
+{
+	struct survey_input in = { 0 };
+	struct survey sv;
+	struct survey_def d;
+	struct errors e;
+	int64_t now = 1800000000;
+
+	in.title = str_c("  Your visit  ");
+	in.pages = str_c(strategy);
+	in.who = POLL_WHO_CODE;
+	in.opening = POLL_OPEN_NOW;
+	in.closes_at = now + 3600;
+	errors_init(&e);
+	cr_assert_eq(survey_build(&in, now, &arena, &sv, &d, &e), 0, "%s: %s",
+	    e.n ? e.list[0].field : "", e.n ? e.list[0].detail : "");
+	cr_assert(str_eq_c(sv.title, "Your visit"));
+	cr_assert_eq(sv.who, POLL_WHO_CODE);
+	cr_assert_eq(sv.opens_at, now);
+	cr_assert_eq(sv.closes_at, now + 3600);
+	cr_assert_eq(d.question_n, 11);
+	cr_assert_gt(sv.next_option_id, 1);
+	cr_assert_not_null(strstr(sv.definition.p, "\"id\""), "canonical, with ids");
+	in.opening = POLL_OPEN_LATER;
+	errors_init(&e);
+	cr_assert_eq(survey_build(&in, now, &arena, &sv, &d, &e), 0);
+	cr_assert_eq(sv.opens_at, 0, "a draft");
+
+	/* Every problem at once, each under its path. */
+	in.title = str_c(" ");
+	in.pages = str_c("[{\"key\": \"p\", \"questions\": [{\"key\": \"q\", \"type\": \"dial\"}]}]");
+	in.opening = POLL_OPEN_AT;
+	in.opens_at = now - 60;
+	in.closes_at = 0;
+	errors_init(&e);
+	cr_assert_eq(survey_build(&in, now, &arena, &sv, &d, &e), ERR_INVALID);
+	cr_assert(errors_has_field(&e, "title"));
+	cr_assert(errors_has_field(&e, "pages[0].questions[0].type"));
+	cr_assert(errors_has_field(&e, "opens_at"));
+	/* What the door reported missing is not reported again. */
+	in.title = (struct str){ NULL, 0 };
+	in.pages = (struct str){ NULL, 0 };
+	in.opening = POLL_OPEN_NOW;
+	errors_init(&e);
+	cr_assert_eq(survey_build(&in, now, &arena, &sv, &d, &e), ERR_INVALID);
+	cr_assert_eq(e.n, 0);
 }
 
 Test(survey_def, a_change_with_responses_keeps_every_answer_meaningful)
