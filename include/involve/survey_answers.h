@@ -84,6 +84,39 @@ int survey_answer_from_form(const struct survey_def *d, int question, const stru
     int value_n, struct str other, struct arena *a, struct survey_answers *ans,
     struct errors *e);
 
+/* ---- files of responses: the export's columns, read back by an import ----------------- */
+
+/*
+ * A question's cells in a file of responses, in order: a grid's one per
+ * row ("KEY.ROW", by the row's value), a question with an "Other, please
+ * say" option two ("KEY" and "KEY.other"), information text none, any
+ * other question one ("KEY").  The export (survey_export.h) writes these
+ * columns and `involve survey import` reads them.
+ */
+int survey_cell_count(const struct survey_question *q);
+/* The name of q's cell i ("KEY", "KEY.ROW", "KEY.other"), added to b. */
+void survey_cell_name(const struct survey_question *q, int i, struct buf *b);
+/* The question and cell that a column's name (spaces around it trimmed)
+ * is, ignoring ASCII case as keys do: 0, or ERR_NOTFOUND. */
+int survey_cell_find(const struct survey_def *d, struct str name, int *question, int *cell);
+
+/*
+ * Reads one question's answer from its cells of a file: cells[0..cell_n),
+ * in survey_cell_name's order (a cell the file has no column for is given
+ * empty, or left out at the end).  The text is what the export writes and
+ * what people type in a spreadsheet: an option by its value or its label,
+ * ignoring case when nothing matches exactly; a multiple choice's or a
+ * ranking's options separated by ";" (a ranking's in order); a number; a
+ * date as YYYY-MM-DD or DD/MM/YYYY; a postcode with any spacing; text as it
+ * is.  An empty cell is no answer.  Each answer is checked as
+ * survey_answers_from_json checks it (options, ranges, real dates,
+ * postcodes, lengths, "other" said when chosen); errors come under the
+ * question's key; ERR_INVALID or ERR_NOMEM.  The path and required answers
+ * are survey_answers_check's, once the row's every question is read.
+ */
+int survey_answer_from_cells(const struct survey_def *d, int question, const struct str *cells,
+    int cell_n, struct arena *a, struct survey_answers *ans, struct errors *e);
+
 /* Whether cond holds on ans. */
 bool survey_cond_holds(const struct survey_def *d, const struct survey_cond *c,
     const struct survey_answers *ans);

@@ -518,6 +518,276 @@ survey_answer_from_form(const struct survey_def *d, int question, const struct s
 	}
 }
 
+/* ---- from a file of responses ---------------------------------------------------------- */
+
+static bool
+has_other(const struct survey_question *q)
+{
+	int i;
+
+	if (q->type == SQ_GRID)
+		return false;
+	for (i = 0; i < q->option_n; i++)
+		if (q->options[i].other)
+			return true;
+	return false;
+}
+
+int
+survey_cell_count(const struct survey_question *q)
+{
+	if (q->type == SQ_INFO)
+		return 0;
+	if (q->type == SQ_GRID)
+		return q->row_n;
+	return has_other(q) ? 2 : 1;
+}
+
+void
+survey_cell_name(const struct survey_question *q, int i, struct buf *b)
+{
+	buf_add_str(b, q->key);
+	if (q->type == SQ_GRID) {
+		buf_addch(b, '.');
+		buf_add_str(b, q->rows[i].value);
+	} else if (i == 1) {
+		buf_add_c(b, ".other");
+	}
+}
+
+/* Whether a and b are the same text but for the case of ASCII letters. */
+static bool
+same_ignoring_case(struct str a, struct str b)
+{
+	size_t i;
+
+	if (a.n != b.n)
+		return false;
+	for (i = 0; i < a.n; i++) {
+		unsigned char x = (unsigned char)a.p[i], y = (unsigned char)b.p[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+int
+survey_cell_find(const struct survey_def *d, struct str name, int *question, int *cell)
+{
+	struct buf b = BUF_INIT;
+	int i, k, n, rc = ERR_NOTFOUND;
+
+	name = str_trim(name);
+	for (i = 0; i < d->question_n && rc != 0; i++) {
+		const struct survey_question *q = &d->questions[i];
+
+		/* Every cell's name starts with its question's key. */
+		if (name.n < q->key.n || !same_ignoring_case((struct str){ name.p, q->key.n }, q->key))
+			continue;
+		n = survey_cell_count(q);
+		for (k = 0; k < n; k++) {
+			buf_reset(&b);
+			survey_cell_name(q, k, &b);
+			if (buf_ok(&b) && same_ignoring_case(name, (struct str){ b.p, b.n })) {
+				*question = i;
+				*cell = k;
+				rc = 0;
+				break;
+			}
+		}
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* The option of q that t names: by value, by label, then either ignoring
+ * case; -1 when none does. */
+static int
+option_named(const struct survey_question *q, struct str t)
+{
+	int i, k = survey_option_index(q, t);
+
+	for (i = 0; k < 0 && i < q->option_n; i++)
+		if (str_eq(q->options[i].label, t))
+			k = i;
+	for (i = 0; k < 0 && i < q->option_n; i++)
+		if (same_ignoring_case(q->options[i].value, t))
+			k = i;
+	for (i = 0; k < 0 && i < q->option_n; i++)
+		if (same_ignoring_case(q->options[i].label, t))
+			k = i;
+	return k;
+}
+
+static int
+not_an_option(const struct survey_question *q, struct str t, struct errors *e)
+{
+	char shown[61];
+
+	text_copy(shown, sizeof(shown), t);
+	answer_error(e, q, "'%s' is not one of the options", shown);
+	return ERR_INVALID;
+}
+
+/*
+ * The options a cell of a multiple choice or a ranking names, as their
+ * values, separated by ";".  A label may hold a ";" itself, so from each
+ * point the longest run of pieces that names an option is taken.
+ */
+static int
+cell_options(const struct survey_question *q, struct str cell, struct str *values, int *n,
+    struct errors *e)
+{
+	const char *p = cell.p, *end = cell.p + cell.n, *semi, *first;
+	struct str piece;
+	int k;
+
+	*n = 0;
+	for (; p < end; p = semi < end ? semi + 1 : end) {
+		k = -1;
+		for (semi = end;; semi--) {
+			piece = str_trim((struct str){ p, (size_t)(semi - p) });
+			if (piece.n == 0 || (k = option_named(q, piece)) >= 0)
+				break;
+			while (semi > p && semi[-1] != ';')
+				semi--;
+			if (semi == p)
+				break;
+		}
+		if (piece.n == 0)
+			continue; /* ";;" or a ";" at either end */
+		if (k < 0) {
+			if ((first = memchr(p, ';', (size_t)(end - p))) == NULL)
+				first = end;
+			return not_an_option(q, str_trim((struct str){ p, (size_t)(first - p) }), e);
+		}
+		if (*n == q->option_n) {
+			answer_error(e, q, "There are only %d options to choose from", q->option_n);
+			return ERR_INVALID;
+		}
+		values[(*n)++] = q->options[k].value;
+	}
+	return 0;
+}
+
+/* A cell as the export wrote it: one it made safe to open in a spreadsheet
+ * (buf_add_csv_cell: "'" before a leading =, +, -, @, tab or CR) without
+ * that quote, so that "'-3" reads as -3 again. */
+static struct str
+unguarded(struct str cell)
+{
+	if (cell.n >= 2 && cell.p[0] == '\'' && strchr("=+-@\t\r", cell.p[1]) != NULL)
+		return (struct str){ cell.p + 1, cell.n - 1 };
+	return cell;
+}
+
+/* A date as YYYY-MM-DD, or as D/M/YYYY with one or two digits for day and
+ * month, written YYYY-MM-DD into out; false when it is neither. */
+static bool
+cell_date(struct str t, char out[11])
+{
+	int part[3] = { 0, 0, 0 }, digits[3] = { 0, 0, 0 }, i = 0;
+	size_t k;
+
+	if (t.n == 10 && t.p[4] == '-' && t.p[7] == '-') {
+		memcpy(out, t.p, 10);
+		out[10] = '\0';
+		return true;
+	}
+	for (k = 0; k < t.n; k++) {
+		if (t.p[k] == '/' && i < 2 && digits[i] > 0)
+			i++;
+		else if (t.p[k] >= '0' && t.p[k] <= '9' && digits[i] < 4) {
+			part[i] = part[i] * 10 + (t.p[k] - '0');
+			digits[i]++;
+		} else {
+			return false;
+		}
+	}
+	if (i != 2 || digits[0] > 2 || digits[1] > 2 || digits[2] != 4)
+		return false;
+	snprintf(out, 11, "%04d-%02d-%02d", part[2], part[1], part[0]);
+	return true;
+}
+
+int
+survey_answer_from_cells(const struct survey_def *d, int question, const struct str *cells,
+    int cell_n, struct arena *a, struct survey_answers *ans, struct errors *e)
+{
+	const struct survey_question *q = &d->questions[question];
+	struct survey_answer *an = &ans->a[question];
+	struct str values[SURVEY_OPTIONS_MAX], none = { "", 0 };
+	struct str t = str_trim(unguarded(cell_n > 0 ? cells[0] : none));
+	char date[11];
+	double v;
+	int i, k, n, rc;
+
+	memset(an, 0, sizeof(*an));
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+	case SQ_MULTIPLE:
+	case SQ_RANKING:
+		n = 0;
+		if (t.n == 0) {
+			/* no answer, though "other" may still be said */
+		} else if (q->type == SQ_MULTIPLE || q->type == SQ_RANKING) {
+			if ((rc = cell_options(q, t, values, &n, e)) != 0)
+				return rc;
+		} else if ((k = option_named(q, t)) >= 0) {
+			values[n++] = q->options[k].value;
+		} else {
+			return not_an_option(q, t, e);
+		}
+		if ((rc = set_choices(q, values, n, a, an, e)) != 0)
+			return rc;
+		return set_other(q, unguarded(cell_n > 1 ? cells[1] : none), a, an, e);
+	case SQ_RATING:
+	case SQ_NUMBER:
+		if (t.n == 0)
+			return 0;
+		if (parse_number(t, &v) != 0) {
+			answer_error(e, q, "%s", N_("Enter a number, like 12 or 3.5"));
+			return ERR_INVALID;
+		}
+		return set_number(q, v, an, e);
+	case SQ_DATE:
+		if (t.n == 0)
+			return 0;
+		if (!cell_date(t, date)) {
+			answer_error(e, q, "Enter a date as YYYY-MM-DD or DD/MM/YYYY");
+			return ERR_INVALID;
+		}
+		return set_text(q, str_c(date), a, an, e);
+	case SQ_POSTCODE:
+	case SQ_TEXT:
+	case SQ_LONG_TEXT:
+		return set_text(q, unguarded(cell_n > 0 ? cells[0] : none), a, an, e);
+	case SQ_GRID:
+		if ((an->grid = arena_array(a, (size_t)q->row_n, sizeof(int))) == NULL)
+			return ERR_NOMEM;
+		for (i = 0; i < q->row_n; i++) {
+			t = str_trim(unguarded(i < cell_n ? cells[i] : none));
+			an->grid[i] = -1;
+			if (t.n == 0)
+				continue;
+			if ((k = option_named(q, t)) < 0)
+				return not_an_option(q, t, e);
+			an->grid[i] = k;
+			an->given = true;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 /* ---- conditions and the path ---------------------------------------------------------- */
 
 /* Conditions judged on the answers shown so far: `on` masks the rest

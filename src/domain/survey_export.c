@@ -7,46 +7,20 @@
 #include "involve/survey_export.h"
 #include "involve/timefmt.h"
 
-static bool
-has_other(const struct survey_question *q)
-{
-	int i;
-
-	for (i = 0; i < q->option_n; i++)
-		if (q->options[i].other)
-			return true;
-	return false;
-}
-
+/* The columns after the first three are the questions' cells, named as an
+ * import reads them back (survey_cell_name). */
 void
 survey_export_csv_header(const struct survey_def *d, struct buf *b)
 {
 	struct buf name = BUF_INIT;
-	int i, r;
+	int i, k, n;
 
 	buf_add_c(b, "\"response\",\"submitted_at\",\"channel\"");
 	for (i = 0; i < d->question_n; i++) {
-		const struct survey_question *q = &d->questions[i];
-
-		if (q->type == SQ_INFO)
-			continue;
-		if (q->type == SQ_GRID) {
-			for (r = 0; r < q->row_n; r++) {
-				buf_reset(&name);
-				buf_add_str(&name, q->key);
-				buf_addch(&name, '.');
-				buf_add_str(&name, q->rows[r].value);
-				buf_addch(b, ',');
-				buf_add_csv_cell(b, (struct str){ name.p, name.n });
-			}
-			continue;
-		}
-		buf_addch(b, ',');
-		buf_add_csv_cell(b, q->key);
-		if (has_other(q)) {
+		n = survey_cell_count(&d->questions[i]);
+		for (k = 0; k < n; k++) {
 			buf_reset(&name);
-			buf_add_str(&name, q->key);
-			buf_add_c(&name, ".other");
+			survey_cell_name(&d->questions[i], k, &name);
 			buf_addch(b, ',');
 			buf_add_csv_cell(b, (struct str){ name.p, name.n });
 		}
@@ -98,7 +72,7 @@ csv_answer(const struct survey_def *d, int i, const struct survey_answers *ans, 
 	}
 	buf_addch(b, ',');
 	buf_add_csv_cell(b, (struct str){ cell->p, cell->n });
-	if (has_other(q)) {
+	if (survey_cell_count(q) == 2) { /* "KEY.other" */
 		buf_addch(b, ',');
 		buf_add_csv_cell(b, an->given ? an->other : (struct str){ "", 0 });
 	}

@@ -1,7 +1,7 @@
 /* Tests for survey_def.c, survey_state.c and survey_answers.c: definitions
  * read, refused and written back; a new survey built from what staff send;
- * answers checked against options, ranges and the path; the counts a
- * response adds. */
+ * answers checked against options, ranges and the path, read from JSON,
+ * forms and the cells of a file; the counts a response adds. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -440,6 +440,204 @@ Test(survey_answers, form_values_are_read_as_people_type_them)
 	cr_assert_eq(survey_answer_from_form(&d, 9, &number, 1, (struct str){ 0 }, &arena, &ans,
 	    &e), 0);
 	cr_assert_eq(ans.a[9].number, 12);
+	buf_free(&b);
+}
+
+/* ---- a file of responses: cells read as the export writes them and people type them ---- */
+
+/* Question q's answer from cells, into ans; the first error into e. */
+static int
+cells(const struct survey_def *d, struct survey_answers *ans, int q, int n, const char *c0,
+    const char *c1, const char *c2, struct errors *e)
+{
+	struct str c[3] = { str_c(c0), str_c(c1), str_c(c2) };
+
+	errors_init(e);
+	return survey_answer_from_cells(d, q, c, n, &arena, ans, e);
+}
+
+/* Whether e has an error on field whose text holds part. */
+static bool
+error_says(const struct errors *e, const char *field, const char *part)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->list[i].field, field) == 0 && strstr(e->list[i].detail, part) != NULL)
+			return true;
+	return false;
+}
+
+Test(survey_answers, cells_are_named_as_the_export_writes_its_columns)
+{
+	struct survey_def d = strategy_def();
+	struct buf b = BUF_INIT;
+	int q = -1, c = -1;
+
+	cr_assert_eq(survey_cell_count(&d.questions[0]), 1);
+	cr_assert_eq(survey_cell_count(&d.questions[3]), 2, "a grid: one a row");
+	cr_assert_eq(survey_cell_count(&d.questions[4]), 2, "with other: its text too");
+	cr_assert_eq(survey_cell_count(&d.questions[10]), 0, "information: none");
+	survey_cell_name(&d.questions[3], 0, &b);
+	cr_assert_str_eq(buf_cstr(&b), "q4.I feel valued");
+	buf_reset(&b);
+	survey_cell_name(&d.questions[4], 1, &b);
+	cr_assert_str_eq(buf_cstr(&b), "q5.other");
+	buf_free(&b);
+
+	cr_assert_eq(survey_cell_find(&d, str_c(" Q4.GROW "), &q, &c), 0);
+	cr_assert_eq(q, 3);
+	cr_assert_eq(c, 1);
+	cr_assert_eq(survey_cell_find(&d, str_c("q5.other"), &q, &c), 0);
+	cr_assert_eq(q, 4);
+	cr_assert_eq(c, 1);
+	cr_assert_eq(survey_cell_find(&d, str_c("q10"), &q, &c), 0);
+	cr_assert_eq(q, 9);
+	cr_assert_eq(c, 0);
+	cr_assert_eq(survey_cell_find(&d, str_c("q1.other"), &q, &c), ERR_NOTFOUND);
+	cr_assert_eq(survey_cell_find(&d, str_c("q4"), &q, &c), ERR_NOTFOUND, "a grid's rows");
+	cr_assert_eq(survey_cell_find(&d, str_c("info"), &q, &c), ERR_NOTFOUND);
+	cr_assert_eq(survey_cell_find(&d, str_c("q11"), &q, &c), ERR_NOTFOUND);
+	cr_assert_eq(survey_cell_find(&d, str_c("q"), &q, &c), ERR_NOTFOUND);
+}
+
+Test(survey_answers, cells_are_read_as_people_type_them)
+{
+	struct survey_def d = strategy_def();
+	struct survey_answers ans;
+	struct errors e;
+
+	cr_assert_eq(survey_answers_init(&d, &arena, &ans), 0);
+	/* Options by value or label, in any case. */
+	cr_assert_eq(cells(&d, &ans, 0, 1, " yes ", "", "", &e), 0);
+	cr_assert(ans.a[0].given);
+	cr_assert_eq(ans.a[0].choices[0], 0);
+	cr_assert_eq(cells(&d, &ans, 5, 1, "very GOOD", "", "", &e), 0);
+	cr_assert_eq(ans.a[5].choices[0], 0);
+	/* Several, by ";", with "other" said in its own cell. */
+	cr_assert_eq(cells(&d, &ans, 4, 2, "Grow our own;something else", "Parking", "", &e), 0);
+	cr_assert_eq(ans.a[4].choice_n, 2);
+	cr_assert_eq(ans.a[4].choices[0], 0);
+	cr_assert_eq(ans.a[4].choices[1], 2);
+	cr_assert(str_eq_c(ans.a[4].other, "Parking"));
+	/* A ranking in order. */
+	cr_assert_eq(cells(&d, &ans, 8, 1, "c; A", "", "", &e), 0);
+	cr_assert_eq(ans.a[8].choice_n, 2);
+	cr_assert_eq(ans.a[8].choices[0], 2);
+	cr_assert_eq(ans.a[8].choices[1], 0);
+	/* Numbers, also as the export made them safe for a spreadsheet. */
+	cr_assert_eq(cells(&d, &ans, 1, 1, "4", "", "", &e), 0);
+	cr_assert_eq(ans.a[1].number, 4);
+	cr_assert_eq(cells(&d, &ans, 9, 1, "'+7.5", "", "", &e), 0);
+	cr_assert_eq(ans.a[9].number, 7.5);
+	/* Dates both ways, postcodes any way. */
+	cr_assert_eq(cells(&d, &ans, 7, 1, "4/3/2026", "", "", &e), 0);
+	cr_assert(str_eq_c(ans.a[7].text, "2026-03-04"));
+	cr_assert_eq(cells(&d, &ans, 7, 1, "2026-03-04", "", "", &e), 0);
+	cr_assert(str_eq_c(ans.a[7].text, "2026-03-04"));
+	cr_assert_eq(cells(&d, &ans, 6, 1, "bb17dj", "", "", &e), 0);
+	cr_assert(str_eq_c(ans.a[6].text, "BB1 7DJ"));
+	/* A grid's rows, one left blank. */
+	cr_assert_eq(cells(&d, &ans, 3, 2, "agree", " ", "", &e), 0);
+	cr_assert(ans.a[3].given);
+	cr_assert_eq(ans.a[3].grid[0], 0);
+	cr_assert_eq(ans.a[3].grid[1], -1);
+	/* Empty is no answer; a cell the file has no column for is empty. */
+	cr_assert_eq(cells(&d, &ans, 0, 1, "", "", "", &e), 0);
+	cr_assert_not(ans.a[0].given);
+	cr_assert_eq(cells(&d, &ans, 9, 0, "", "", "", &e), 0);
+	cr_assert_not(ans.a[9].given);
+	cr_assert_eq(cells(&d, &ans, 2, 1, "  ", "", "", &e), 0);
+	cr_assert_not(ans.a[2].given);
+}
+
+Test(survey_answers, cells_with_a_semicolon_in_a_label_still_read)
+{
+	struct survey_def d;
+	struct survey_answers ans;
+	struct errors e;
+
+	cr_assert_eq(parse("[{\"key\": \"p\", \"questions\": [{\"key\": \"drinks\", \"text\": \"Drinks\", \"type\": "
+	    "\"multiple\", \"options\": [\"Tea; coffee\", \"Water\", \"Tea\"]}]}]", &d, &e), 0);
+	cr_assert_eq(survey_answers_init(&d, &arena, &ans), 0);
+	cr_assert_eq(cells(&d, &ans, 0, 1, "Water; tea; coffee", "", "", &e), 0);
+	cr_assert_eq(ans.a[0].choice_n, 2);
+	cr_assert_eq(ans.a[0].choices[0], 1);
+	cr_assert_eq(ans.a[0].choices[1], 0);
+	cr_assert_eq(cells(&d, &ans, 0, 1, "Tea; Water", "", "", &e), 0);
+	cr_assert_eq(ans.a[0].choices[0], 2);
+	cr_assert_eq(ans.a[0].choices[1], 1);
+}
+
+Test(survey_answers, cells_that_are_no_answer_are_refused_under_their_key)
+{
+	struct survey_def d = strategy_def();
+	struct survey_answers ans;
+	struct errors e;
+
+	cr_assert_eq(survey_answers_init(&d, &arena, &ans), 0);
+	cr_assert_eq(cells(&d, &ans, 0, 1, "Maybe", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q1", "'Maybe' is not one of the options"));
+	cr_assert_eq(cells(&d, &ans, 0, 1, "Yes; No", "", "", &e), ERR_INVALID, "one answer");
+	cr_assert_eq(cells(&d, &ans, 4, 2, "Grow our own; Nope", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q5", "'Nope'"));
+	cr_assert_eq(cells(&d, &ans, 4, 2, "Something else", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q5", "Say what 'other' is"));
+	cr_assert_eq(cells(&d, &ans, 4, 2, "Grow our own", "Parking", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q5", "Choose 'other'"));
+	cr_assert_eq(cells(&d, &ans, 4, 2, "a; Grow our own; Investing in our community; "
+	    "Something else", "x", "", &e), ERR_INVALID, "more than max");
+	cr_assert_eq(cells(&d, &ans, 8, 1, "a; A", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q9", "only once"));
+	cr_assert_eq(cells(&d, &ans, 1, 1, "six", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q2", "Enter a number"));
+	cr_assert_eq(cells(&d, &ans, 1, 1, "9", "", "", &e), ERR_INVALID);
+	cr_assert_eq(cells(&d, &ans, 1, 1, "2.5", "", "", &e), ERR_INVALID, "a whole rating");
+	cr_assert_eq(cells(&d, &ans, 9, 1, "1,000", "", "", &e), ERR_INVALID);
+	cr_assert_eq(cells(&d, &ans, 7, 1, "04/03/26", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q8", "YYYY-MM-DD or DD/MM/YYYY"));
+	cr_assert_eq(cells(&d, &ans, 7, 1, "31/02/2026", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q8", "real date"));
+	cr_assert_eq(cells(&d, &ans, 7, 1, "2025-12-31", "", "", &e), ERR_INVALID, "before min");
+	cr_assert_eq(cells(&d, &ans, 6, 1, "BB1 7D", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q7", "postcode"));
+	cr_assert_eq(cells(&d, &ans, 3, 2, "Agree", "Maybe", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q4", "'Maybe'"));
+	cr_assert_eq(cells(&d, &ans, 2, 1, "one\ntwo", "", "", &e), ERR_INVALID,
+	    "one line of text");
+}
+
+Test(survey_answers, a_row_of_cells_is_the_response_its_json_is)
+{
+	struct survey_def d = strategy_def();
+	struct survey_answers from_cells, from_json;
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct errors e;
+	int rc;
+
+	from_json = answers(&d, "{\"answers\": {\"q1\": \"Yes\", \"q2\": 4, \"q3\": \"Good team\", "
+	    "\"q4\": {\"I feel valued\": \"Agree\", \"grow\": \"Disagree\"}, \"q5\": [\"Grow our "
+	    "own\", \"other\"], \"q6\": \"Very good\"}, \"other\": {\"q5\": \"Parking\"}}", &rc, &e);
+	cr_assert_eq(rc, 0);
+	cr_assert_eq(survey_answers_init(&d, &arena, &from_cells), 0);
+	cr_assert_eq(cells(&d, &from_cells, 0, 1, "Yes", "", "", &e), 0);
+	cr_assert_eq(cells(&d, &from_cells, 1, 1, "4", "", "", &e), 0);
+	cr_assert_eq(cells(&d, &from_cells, 2, 1, "Good team", "", "", &e), 0);
+	cr_assert_eq(cells(&d, &from_cells, 3, 2, "Agree", "Disagree", "", &e), 0);
+	cr_assert_eq(cells(&d, &from_cells, 4, 2, "Grow our own; Something else", "Parking", "",
+	    &e), 0);
+	cr_assert_eq(cells(&d, &from_cells, 5, 1, "Very good", "", "", &e), 0);
+	errors_init(&e);
+	cr_assert_eq(survey_answers_check(&d, &from_cells, -1, &e), 0);
+	survey_answers_write(&d, &from_cells, &a);
+	survey_answers_write(&d, &from_json, &b);
+	cr_assert_str_eq(buf_cstr(&a), buf_cstr(&b));
+	/* The path is checked as for any response: q4 is required once q1 is Yes. */
+	cr_assert_eq(cells(&d, &from_cells, 3, 2, "", "", "", &e), 0);
+	errors_init(&e);
+	cr_assert_eq(survey_answers_check(&d, &from_cells, -1, &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q4", "Answer every row"));
+	buf_free(&a);
 	buf_free(&b);
 }
 
