@@ -163,6 +163,56 @@ int store_response_correct(struct store *s, const struct actor *who, int64_t sur
     int64_t id, struct str answers, const struct survey_tally_item *old_tally, int old_n,
     const struct survey_tally_item *new_tally, int new_n, int64_t now);
 
+/* ---- importing responses ---------------------------------------------------------------- */
+
+/* One response of an import, as its source hands it over. */
+struct response_import_row {
+	enum survey_channel channel;
+	struct str answers;                    /* survey_answers_write's text */
+	int tally_n;
+	const struct survey_tally_item *tally; /* survey_answers_tally's items */
+	int64_t skipped; /* set with the last call (0): the source's rows it refused and
+	                  * left out, for the audit entry */
+};
+
+/*
+ * The source of an import: puts the next response in *row, its text and
+ * items living until the next call, and returns 1; returns 0 after the
+ * last, or an error, which abandons the import (nothing of it is written,
+ * and store_responses_import returns that error).  `first` is true on the
+ * first call of each run: the source starts from its first response again
+ * (a transaction that lost a race to another server runs again).
+ */
+typedef int (*store_import_fn)(void *arg, bool first, struct response_import_row *row);
+
+struct response_import {
+	int64_t survey_id;
+	int version;          /* of the definition the answers were checked against */
+	store_import_fn next;
+	void *arg;
+	int64_t now;
+};
+
+/*
+ * Imports responses keyed in by `who` (entered_by is who's user id: 0 from
+ * the command line), all or none, in one transaction: every response
+ * submitted, their tally items summed in memory and each distinct item
+ * added once, the survey's count of responses, and one audit entry,
+ * "response.import", with the counts.  The survey must be who's
+ * organisation's (ERR_NOTFOUND), still at `version` and open or closed, as
+ * for any response staff key in (ERR_CONFLICT, the reason in e, under
+ * "version" or "survey").  *imported gets the number written; a source with
+ * no responses writes nothing.
+ *
+ * The source is called on the store's writer, inside the transaction, row
+ * after row: it reads and checks its rows as it goes, and responses to the
+ * survey from elsewhere wait meanwhile (its row is locked).  Made for the
+ * command line, whose store has no other writes to make: memory stays that
+ * of one row and the counts, however many rows there are.
+ */
+int store_responses_import(struct store *s, const struct actor *who,
+    const struct response_import *imp, int64_t *imported, struct errors *e);
+
 typedef int (*store_response_fn)(void *arg, const struct survey_response *r);
 /* Submitted responses of a survey in id order, with id > after_id, at
  * most limit (0: all), streamed: each row lives only during its call.

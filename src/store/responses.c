@@ -29,6 +29,10 @@
  * A response's times are kept to the hour only, as a ballot's are: to the
  * second, the time in a web server's or a proxy's log would link an address
  * to the answers.
+ *
+ * An import (store_responses_import) writes a file's responses in one
+ * transaction of its own: every row, then each count once, summed in
+ * memory, then the survey's count and one audit entry.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -36,10 +40,7 @@
 
 #include "involve/store_survey.h"
 #include "involve/text.h"
-#include "store_priv.h"
-
-#define RESPONSE_TIME_GRAIN 3600
-#define RESPONSE_TIME(now) ((now) - (now) % RESPONSE_TIME_GRAIN)
+#include "responses.h"
 
 /* What the audit log keeps of a corrected response's answers, old and new
  * each: its detail holds AUDIT_DETAIL_MAX bytes in all. */
@@ -226,9 +227,9 @@ add_tally(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *
 	return db_exec(st);
 }
 
-/* The survey's count of responses goes up or down by one. */
+/* The survey's count of responses goes up or down by `by`. */
 static int
-count_response(struct db_conn *c, int64_t survey_id, int by)
+count_response(struct db_conn *c, int64_t survey_id, int64_t by)
 {
 	struct db_stmt *st;
 
@@ -863,4 +864,267 @@ store_response_correct(struct store *s, const struct actor *who, int64_t survey_
 		.new_tally = new_tally, .new_n = new_n, .now = now };
 
 	return db_write(s->db, correct_fn, &j);
+}
+
+/* ---- importing ------------------------------------------------------------------------ */
+
+/*
+ * The tally items of an import, summed: a table from (question, row, value)
+ * to the item, open addressing, its text in an arena.  A survey has at most
+ * a few thousand distinct items however many responses there are, so each
+ * is written once at the end instead of once per response.
+ */
+struct tally_slot {
+	uint64_t hash; /* 0: empty */
+	struct survey_tally_item item;
+};
+
+struct tally_sum {
+	struct arena text;
+	struct tally_slot *slots;
+	size_t cap, n;
+};
+
+/* FNV-1a over the three texts, a NUL between them; never 0. */
+static uint64_t
+item_hash(const struct survey_tally_item *it)
+{
+	const struct str parts[3] = { it->question, it->row, it->value };
+	uint64_t h = 14695981039346656037ULL;
+	size_t i, k;
+
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < parts[k].n; i++)
+			h = (h ^ (unsigned char)parts[k].p[i]) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return h != 0 ? h : 1;
+}
+
+static int
+tally_sum_grow(struct tally_sum *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 256, i, k;
+	struct tally_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (slots == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < t->cap; i++) {
+		if (t->slots[i].hash == 0)
+			continue;
+		for (k = t->slots[i].hash & (cap - 1); slots[k].hash != 0; k = (k + 1) & (cap - 1))
+			;
+		slots[k] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return 0;
+}
+
+static int
+tally_sum_add(struct tally_sum *t, const struct survey_tally_item *items, int n)
+{
+	struct tally_slot *slot;
+	uint64_t h;
+	size_t k;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (2 * (t->n + 1) > t->cap && tally_sum_grow(t) != 0)
+			return ERR_NOMEM;
+		h = item_hash(&items[i]);
+		for (k = h & (t->cap - 1);; k = (k + 1) & (t->cap - 1)) {
+			slot = &t->slots[k];
+			if (slot->hash == 0 || (slot->hash == h &&
+			    str_eq(slot->item.question, items[i].question) &&
+			    str_eq(slot->item.row, items[i].row) &&
+			    str_eq(slot->item.value, items[i].value)))
+				break;
+		}
+		if (slot->hash == 0) {
+			slot->item.question = arena_str(&t->text, items[i].question);
+			slot->item.row = arena_str(&t->text, items[i].row);
+			slot->item.value = arena_str(&t->text, items[i].value);
+			if (!slot->item.question.p || !slot->item.row.p || !slot->item.value.p)
+				return ERR_NOMEM;
+			slot->hash = h;
+			t->n++;
+		}
+		slot->item.n += items[i].n;
+		slot->item.total += items[i].total;
+	}
+	return 0;
+}
+
+static void
+tally_sum_clear(struct tally_sum *t)
+{
+	free(t->slots);
+	arena_free(&t->text);
+	memset(t, 0, sizeof(*t));
+	arena_init(&t->text, NULL, 0);
+}
+
+/* The sums, in one list for add_tally, in a. */
+static int
+tally_sum_list(const struct tally_sum *t, struct arena *a, struct survey_tally_item **out,
+    int *n)
+{
+	size_t i;
+
+	*n = 0;
+	if ((*out = arena_array(a, t->n + 1, sizeof(**out))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < t->cap; i++)
+		if (t->slots[i].hash != 0)
+			(*out)[(*n)++] = t->slots[i].item;
+	return 0;
+}
+
+struct import_job {
+	struct store *s;
+	const struct actor *who;
+	const struct response_import *imp;
+	struct tally_sum sum;
+	int64_t imported;
+	int64_t skipped;
+	int64_t by_channel[SURVEY_CHANNEL_N];
+	struct errors *e;
+};
+
+/* The portable form of writing one imported response (PostgreSQL's is COPY,
+ * pg/response_copy.c). */
+static int
+insert_imported(struct db_conn *c, const struct imported_response *r)
+{
+	struct db_stmt *st;
+
+	st = db_prepare(c, "INSERT INTO survey_response (survey_id, channel, state, version, "
+	    "answers, page, created_at, updated_at, submitted_at, entered_by) "
+	    "VALUES (?1, ?2, 'submitted', ?3, ?4, '', ?5, ?5, ?5, ?6)");
+	db_bind_int(st, 1, r->survey_id);
+	db_bind_text(st, 2, str_c(survey_channel_name(r->channel)));
+	db_bind_int(st, 3, r->version);
+	db_bind_text(st, 4, r->answers);
+	db_bind_int(st, 5, r->at);
+	db_bind_int(st, 6, r->entered_by);
+	return db_exec(st);
+}
+
+/* Every response of the source, written; their items summed. */
+static int
+import_rows(struct db_conn *c, struct import_job *j)
+{
+	const struct response_import *imp = j->imp;
+	struct imported_response out = { imp->survey_id, SURVEY_PAPER, imp->version, { NULL, 0 },
+		RESPONSE_TIME(imp->now), j->who->user_id };
+	struct response_copy *copy = NULL;
+	struct response_import_row row;
+	bool first = true;
+	int rc, end;
+
+	if (db_conn_engine(c) == DB_POSTGRESQL && (rc = response_copy_start(c, &copy)) != 0)
+		return rc;
+	for (;;) {
+		memset(&row, 0, sizeof(row));
+		if ((rc = imp->next(imp->arg, first, &row)) <= 0)
+			break;
+		first = false;
+		if ((unsigned)row.channel >= SURVEY_CHANNEL_N) {
+			rc = ERR_INVALID;
+			break;
+		}
+		if ((rc = tally_sum_add(&j->sum, row.tally, row.tally_n)) != 0)
+			break;
+		out.channel = row.channel;
+		out.answers = row.answers;
+		rc = copy ? response_copy_row(copy, &out) : insert_imported(c, &out);
+		if (rc != 0)
+			break;
+		j->imported++;
+		j->by_channel[row.channel]++;
+	}
+	j->skipped = row.skipped;
+	if (copy && (end = response_copy_end(copy, rc != 0)) != 0 && rc == 0)
+		rc = end;
+	return rc;
+}
+
+/* {"survey":12,"responses":950,"skipped":3,"channels":{"paper":900,"phone":50}} */
+static void
+import_detail(const struct import_job *j, struct buf *b)
+{
+	int i, n = 0;
+
+	buf_printf(b, "{\"survey\":%lld,\"responses\":%lld,\"skipped\":%lld,\"channels\":{",
+	    (long long)j->imp->survey_id, (long long)j->imported, (long long)j->skipped);
+	for (i = 0; i < SURVEY_CHANNEL_N; i++)
+		if (j->by_channel[i] > 0)
+			buf_printf(b, "%s\"%s\":%lld", n++ ? "," : "",
+			    survey_channel_name((enum survey_channel)i), (long long)j->by_channel[i]);
+	buf_add_c(b, "}}");
+}
+
+static int
+import_fn(struct db_conn *c, void *arg)
+{
+	struct import_job *j = arg;
+	struct survey_tally_item *items;
+	struct buf detail = BUF_INIT;
+	struct arena a;
+	struct survey sv;
+	enum poll_status status;
+	int rc, item_n;
+
+	/* A run tried again starts afresh. */
+	tally_sum_clear(&j->sum);
+	j->imported = j->skipped = 0;
+	memset(j->by_channel, 0, sizeof(j->by_channel));
+	errors_init(j->e);
+	arena_init(&a, NULL, 0);
+	if ((rc = store_survey_lock(c, j->imp->survey_id, j->who->org_id, &sv)) != 0)
+		goto out;
+	if (sv.version != j->imp->version) {
+		errors_add(j->e, "version", "The survey was changed while the file was read: "
+		    "import it again");
+		rc = ERR_CONFLICT;
+		goto out;
+	}
+	if ((rc = check_taking(&sv, true, j->imp->now)) != 0) {
+		status = survey_status(&sv, j->imp->now);
+		errors_add(j->e, "survey", status == POLL_DRAFT ? "The survey is a draft: "
+		    "responses can be imported once it has opened" : "The survey has not opened "
+		    "yet: responses can be imported once it has");
+		goto out;
+	}
+	if ((rc = import_rows(c, j)) != 0 || j->imported == 0)
+		goto out;
+	if ((rc = tally_sum_list(&j->sum, &a, &items, &item_n)) != 0 ||
+	    (rc = add_tally(c, j->imp->survey_id, items, item_n, 1)) != 0 ||
+	    (rc = count_response(c, j->imp->survey_id, j->imported)) != 0)
+		goto out;
+	import_detail(j, &detail);
+	rc = buf_ok(&detail) ? store_audit_append(j->s, c, j->who, "response.import", &detail,
+	    "survey:%lld", (long long)j->imp->survey_id) : ERR_NOMEM;
+out:
+	buf_free(&detail);
+	arena_free(&a);
+	return rc;
+}
+
+int
+store_responses_import(struct store *s, const struct actor *who,
+    const struct response_import *imp, int64_t *imported, struct errors *e)
+{
+	struct errors mine;
+	struct import_job j = { .s = s, .who = who, .imp = imp, .e = e ? e : &mine };
+	int rc;
+
+	arena_init(&j.sum.text, NULL, 0);
+	rc = db_write(s->db, import_fn, &j);
+	*imported = rc == 0 ? j.imported : 0;
+	tally_sum_clear(&j.sum);
+	arena_free(&j.sum.text);
+	return rc;
 }

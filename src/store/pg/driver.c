@@ -21,7 +21,7 @@
 #include <libpq-fe.h>
 
 #include "involve/log.h"
-#include "../driver.h"
+#include "pg.h"
 
 /* Seconds to wait for the server when connecting (unless the URL sets
  * connect_timeout): a server that cannot be reached is an error, not a
@@ -661,6 +661,20 @@ pg_durable(struct db_conn *conn, bool *out)
 		return ERR_IO;
 	*out = strcmp(fsync, "on") == 0 && strcmp(commit, "off") != 0;
 	return 0;
+}
+
+/* ---- for the driver's other files (pg.h) --------------------------------------------- */
+
+PGconn *
+pg_conn_handle(struct db_conn *conn)
+{
+	return PC(conn)->conn;
+}
+
+int
+pg_conn_check(struct db_conn *conn, const PGresult *r, const char *what)
+{
+	return check_result(PC(conn), r, what);
 }
 
 const struct db_driver db_pg_driver = {

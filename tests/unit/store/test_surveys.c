@@ -6,7 +6,8 @@
  * writer, keyed in by staff, kept partial and resumed by their link,
  * withdrawn with their counts, corrected by staff with an audit entry; and
  * the counts the results are read from, summed over many submissions, some
- * in one batch.
+ * in one batch; and imports, all or nothing, counting what as many
+ * submissions would.
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -949,4 +950,207 @@ Test(surveys, leave_no_rows_once_deleted)
 	cr_assert_eq(tally(kept, "", "", "").n, 1);
 	/* The browser and link of the deleted survey's responses are free. */
 	cr_assert_eq(submit(kept, 2, 2, 0, yes_items, YES_N, NULL), 0);
+}
+
+/* ---- importing ------------------------------------------------------------------------------ */
+
+/* A source of n responses: yes_items and no_items in turn, each on paper or
+ * by phone; with fail_at > 0, an error instead of response fail_at. */
+struct import_source {
+	int n, at, fail_at, fail_rc;
+	int firsts;          /* calls with first set */
+	int64_t skipped;
+	const char *answers; /* NULL: made up per row */
+	char text[128];
+};
+
+static int
+import_next(void *arg, bool first, struct response_import_row *row)
+{
+	struct import_source *src = arg;
+
+	if (first) {
+		src->at = 0;
+		src->firsts++;
+	}
+	if (src->at == src->n) {
+		row->skipped = src->skipped;
+		return 0;
+	}
+	src->at++;
+	if (src->at == src->fail_at)
+		return src->fail_rc;
+	snprintf(src->text, sizeof(src->text), "{\"answers\":{\"visit\":\"%s\",\"n\":%d},"
+	    "\"other\":{}}", src->at % 2 ? "yes" : "no", src->at);
+	row->answers = str_c(src->answers ? src->answers : src->text);
+	row->channel = src->at % 3 == 0 ? SURVEY_PHONE : SURVEY_PAPER;
+	row->tally = src->at % 2 ? yes_items : no_items;
+	row->tally_n = src->at % 2 ? YES_N : NO_N;
+	return 1;
+}
+
+static int
+import(int64_t org, int64_t survey, struct import_source *src, int64_t *imported,
+    struct errors *e)
+{
+	struct actor cli = { org, 0, "cli" };
+	struct response_import imp = { survey, 1, import_next, src, NOW };
+	int64_t ignored;
+
+	if (e)
+		errors_init(e);
+	return store_responses_import(st, &cli, &imp, imported ? imported : &ignored, e);
+}
+
+/* Every count of a survey, as "question|row|value|n|total" lines in order. */
+struct tally_text {
+	char text[4096];
+	size_t n;
+};
+
+static int
+tally_line(void *arg, const struct survey_tally_item *it)
+{
+	struct tally_text *t = arg;
+
+	t->n += (size_t)snprintf(t->text + t->n, sizeof(t->text) - t->n, "%.*s|%.*s|%.*s|%lld|%g\n",
+	    (int)it->question.n, it->question.p, (int)it->row.n, it->row.p, (int)it->value.n,
+	    it->value.p, (long long)it->n, it->total);
+	cr_assert_lt(t->n, sizeof(t->text));
+	return 0;
+}
+
+static void
+tally_text(int64_t survey, struct tally_text *t)
+{
+	memset(t, 0, sizeof(*t));
+	cr_assert_eq(store_survey_tally(st, survey, tally_line, t), 0);
+}
+
+Test(surveys, import_counts_what_one_by_one_submissions_count)
+{
+	int64_t org = make_org("bury"), one = make_survey(org, OPEN), all = make_survey(org, OPEN);
+	int64_t clerk = make_clerk(org, "clerk@example.org"), imported = 0;
+	struct import_source src = { .n = 301, .skipped = 4 };
+	struct tally_text a, b;
+	struct find_action f;
+	json_t *detail;
+	int i;
+
+	for (i = 1; i <= src.n; i++)
+		cr_assert_eq(submit(one, 0, 0, clerk, i % 2 ? yes_items : no_items,
+		    i % 2 ? YES_N : NO_N, NULL), 0);
+	cr_assert_eq(import(org, all, &src, &imported, NULL), 0);
+	cr_assert_eq(imported, 301);
+	cr_assert_eq(src.firsts, 1);
+	tally_text(one, &a);
+	tally_text(all, &b);
+	cr_assert_str_eq(b.text, a.text);
+	cr_assert_eq(tally(all, "score", "", "").total, 151 * 4 + 150 * 2.5);
+	cr_assert_eq(get_survey(all)->responses, 301);
+
+	/* Written as submitted, keyed in by the command line, with no browser or
+	 * link, at the hour. */
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response WHERE state = 'submitted' "
+	    "AND respondent IS NULL AND link IS NULL AND entered_by = 0 AND version = 1 AND "
+	    "page = '' AND created_at = submitted_at AND updated_at = submitted_at AND "
+	    "submitted_at = 1800000000"), 301);
+	cr_assert_eq(HOUR_OF(NOW), 1800000000);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response WHERE channel = 'phone'"),
+	    100);
+	{
+		struct walk w = { 0 };
+
+		cr_assert_eq(store_response_each(st, all, 0, 3, walk_response, &w), 0);
+		cr_assert_eq(w.n, 3);
+		cr_assert(str_eq_c(get_response(all, w.ids[1])->answers,
+		    "{\"answers\":{\"visit\":\"no\",\"n\":2},\"other\":{}}"));
+	}
+	cr_assert_eq(audited("response.import", &f), 1);
+	detail = json_loads(f.detail, 0, NULL);
+	cr_assert_not_null(detail, "%s", f.detail);
+	cr_assert_eq(json_integer_value(json_object_get(detail, "survey")), all);
+	cr_assert_eq(json_integer_value(json_object_get(detail, "responses")), 301);
+	cr_assert_eq(json_integer_value(json_object_get(detail, "skipped")), 4);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(detail, "channels"),
+	    "phone")), 100);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(detail, "channels"),
+	    "paper")), 201);
+	json_decref(detail);
+}
+
+Test(surveys, import_all_or_nothing)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), imported = 7;
+	struct import_source src = { .n = 50 }, bad = { .n = 2000, .fail_at = 1999,
+		.fail_rc = ERR_INVALID }, broken = { .n = 10, .fail_at = 5, .fail_rc = ERR_IO };
+	struct tally_text before, after;
+
+	cr_assert_eq(import(org, id, &src, NULL, NULL), 0);
+	tally_text(id, &before);
+	/* A source that gives up near its end, or fails: nothing of it stays. */
+	cr_assert_eq(import(org, id, &bad, &imported, NULL), ERR_INVALID);
+	cr_assert_eq(imported, 0);
+	cr_assert_eq(import(org, id, &broken, &imported, NULL), ERR_IO);
+	tally_text(id, &after);
+	cr_assert_str_eq(after.text, before.text);
+	cr_assert_eq(get_survey(id)->responses, 50);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response"), 50);
+	cr_assert_eq(audited("response.import", NULL), 1);
+	/* The store still writes afterwards. */
+	cr_assert_eq(submit(id, 1, 1, 0, yes_items, YES_N, NULL), 0);
+	cr_assert_eq(get_survey(id)->responses, 51);
+	/* A source with nothing to give writes nothing, not even an entry. */
+	src.n = 0;
+	cr_assert_eq(import(org, id, &src, &imported, NULL), 0);
+	cr_assert_eq(imported, 0);
+	cr_assert_eq(audited("response.import", NULL), 1);
+}
+
+Test(surveys, import_only_into_an_opened_survey_of_ones_own_at_its_version)
+{
+	int64_t org = make_org("bury"), other = make_org("leeds");
+	int64_t draft = make_survey(org, DRAFT), later = make_survey(org, SCHEDULED);
+	int64_t closed = make_survey(org, OPEN), imported;
+	struct import_source src = { .n = 3 };
+	struct actor staff = staff_of(org);
+	struct response_import imp = { closed, 1, import_next, &src, NOW };
+	struct actor cli = { org, 0, "cli" };
+	struct errors e;
+
+	cr_assert_eq(import(org, draft, &src, NULL, &e), ERR_CONFLICT);
+	cr_assert(errors_has_field(&e, "survey"));
+	cr_assert_eq(import(org, later, &src, NULL, &e), ERR_CONFLICT);
+	cr_assert(errors_has_field(&e, "survey"));
+	cr_assert_eq(import(other, draft, &src, NULL, &e), ERR_NOTFOUND);
+	cr_assert_eq(import(org, draft + 1000, &src, NULL, &e), ERR_NOTFOUND);
+	/* Staff key responses into a closed survey too. */
+	cr_assert_eq(store_survey_close(st, &staff, closed, NOW - 60, NULL), 0);
+	/* ... but not into one changed since its answers were checked. */
+	errors_init(&e);
+	cr_assert_eq(store_responses_import(st, &cli, &imp, &imported, &e), ERR_CONFLICT);
+	cr_assert(errors_has_field(&e, "version"));
+	imp.version = 2;
+	cr_assert_eq(store_responses_import(st, &cli, &imp, &imported, &e), 0);
+	cr_assert_eq(imported, 3);
+	cr_assert_eq(get_survey(closed)->responses, 3);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response"), 3);
+}
+
+Test(surveys, import_keeps_any_text_exactly)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN);
+	/* Escapes of every kind COPY's text format has its own for, and more
+	 * rows than one piece of it. */
+	struct import_source src = { .n = 6000, .answers = "{\"answers\":{\"t\":\"caf\xc3\xa9 "
+		"\\\\ \\\" \\n\\r\\t back\\\\slash\"},\"raw\":\"\t\n\r\\\\N\"}" };
+	struct survey_response *r;
+	struct walk w = { 0 };
+
+	cr_assert_eq(import(org, id, &src, NULL, NULL), 0);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response"), 6000);
+	cr_assert_eq(store_response_each(st, id, 0, 1, walk_response, &w), 0);
+	r = get_response(id, w.ids[0]);
+	cr_assert(str_eq_c(r->answers, src.answers), "%s", r->answers.p);
+	cr_assert_eq(tally(id, "", "", "").n, 6000);
 }

@@ -1,0 +1,46 @@
+/*
+ * responses.h - what the importer of responses (responses.c) shares with
+ * PostgreSQL's own way of writing many rows (pg/response_copy.c).
+ *
+ * An import writes up to millions of responses in one transaction.  The
+ * portable form is one INSERT each: in SQLite's own process that costs
+ * microseconds, but on PostgreSQL each is a round trip to the server, so a
+ * million would take minutes.  There the rows travel through COPY, in
+ * pieces, and the server inserts them as they come (bench/survey_import.sh
+ * measures both).
+ *
+ * Not a public header: only src/store includes it.
+ */
+#ifndef INVOLVE_STORE_RESPONSES_H
+#define INVOLVE_STORE_RESPONSES_H
+
+#include "involve/store_survey.h"
+#include "store_priv.h"
+
+/* A response's times are kept to the hour only, as a ballot's are: to the
+ * second, the time in a web server's or a proxy's log would link an
+ * address to the answers. */
+#define RESPONSE_TIME_GRAIN 3600
+#define RESPONSE_TIME(now) ((now) - (now) % RESPONSE_TIME_GRAIN)
+
+/* One imported response as it is written: submitted, with no browser and
+ * no link, at `at` (to the hour). */
+struct imported_response {
+	int64_t survey_id;
+	enum survey_channel channel;
+	int version;
+	struct str answers;
+	int64_t at;
+	int64_t entered_by;
+};
+
+/* Imported responses through COPY on c, the writer's PostgreSQL connection,
+ * inside its transaction: start, a row at a time, then end, which says
+ * whether the server took them all (abandon: discard what was sent, after
+ * a failure of the caller's).  start makes *out and end frees it. */
+struct response_copy;
+int response_copy_start(struct db_conn *c, struct response_copy **out);
+int response_copy_row(struct response_copy *x, const struct imported_response *r);
+int response_copy_end(struct response_copy *x, bool abandon);
+
+#endif
