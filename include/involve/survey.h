@@ -215,6 +215,10 @@ bool survey_is_open(const struct survey *s, int64_t now);
 int survey_check_edit(const struct survey *s, int64_t now, struct errors *e);
 int survey_check_open(const struct survey *s, int64_t now, struct errors *e);
 int survey_check_close(const struct survey *s, int64_t now, struct errors *e);
+/* Whether staff may enter responses into s at now (keyed in from paper, a
+ * phone call or an event, or imported from a file): once it has opened,
+ * and after it has closed too.  ERR_CONFLICT, the reason on "survey". */
+int survey_check_entry(const struct survey *s, int64_t now, struct errors *e);
 /* Title: 1..SURVEY_TITLE_MAX_CHARS characters of valid UTF-8, trimmed. */
 int survey_title_check(struct str title, struct errors *e);
 /* The times as given: opens_at in the past (other than "now"), closes_at

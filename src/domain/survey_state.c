@@ -67,6 +67,19 @@ survey_check_close(const struct survey *s, int64_t now, struct errors *e)
 }
 
 int
+survey_check_entry(const struct survey *s, int64_t now, struct errors *e)
+{
+	enum poll_status st = survey_status(s, now);
+
+	if (st == POLL_OPEN || st == POLL_CLOSED)
+		return 0;
+	errors_add(e, "survey", st == POLL_DRAFT ? "The survey is a draft: responses can be "
+	    "entered once it has opened" : "The survey has not opened yet: responses can be "
+	    "entered once it has");
+	return ERR_CONFLICT;
+}
+
+int
 survey_title_check(struct str title, struct errors *e)
 {
 	struct str out;

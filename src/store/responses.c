@@ -1074,7 +1074,6 @@ import_fn(struct db_conn *c, void *arg)
 	struct buf detail = BUF_INIT;
 	struct arena a;
 	struct survey sv;
-	enum poll_status status;
 	int rc, item_n;
 
 	/* A run tried again starts afresh. */
@@ -1091,13 +1090,8 @@ import_fn(struct db_conn *c, void *arg)
 		rc = ERR_CONFLICT;
 		goto out;
 	}
-	if ((rc = check_taking(&sv, true, j->imp->now)) != 0) {
-		status = survey_status(&sv, j->imp->now);
-		errors_add(j->e, "survey", status == POLL_DRAFT ? "The survey is a draft: "
-		    "responses can be imported once it has opened" : "The survey has not opened "
-		    "yet: responses can be imported once it has");
+	if ((rc = survey_check_entry(&sv, j->imp->now, j->e)) != 0)
 		goto out;
-	}
 	if ((rc = import_rows(c, j)) != 0 || j->imported == 0)
 		goto out;
 	if ((rc = tally_sum_list(&j->sum, &a, &items, &item_n)) != 0 ||

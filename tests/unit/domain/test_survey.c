@@ -643,6 +643,23 @@ Test(survey_answers, a_row_of_cells_is_the_response_its_json_is)
 
 /* ---- a new survey built from what staff send ----------------------------------------------- */
 
+Test(survey_def, staff_enter_responses_once_a_survey_has_opened_and_after_it_closes)
+{
+	struct survey sv = { 0 };
+	struct errors e;
+	int64_t now = 1800000000;
+
+	errors_init(&e);
+	cr_assert_eq(survey_check_entry(&sv, now, &e), ERR_CONFLICT, "a draft");
+	cr_assert(errors_has_field(&e, "survey"));
+	sv.opens_at = now + 60;
+	cr_assert_eq(survey_check_entry(&sv, now, &e), ERR_CONFLICT, "scheduled");
+	sv.opens_at = now - 60;
+	cr_assert_eq(survey_check_entry(&sv, now, &e), 0, "open");
+	sv.closed_at = now - 1;
+	cr_assert_eq(survey_check_entry(&sv, now, &e), 0, "closed");
+}
+
 Test(survey_def, a_new_survey_is_built_from_what_staff_send)
 {
 	struct survey_input in = { 0 };
