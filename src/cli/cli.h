@@ -92,7 +92,17 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_migrate_data(int argc, char **argv);
+int cmd_survey(int argc, char **argv);
+int cmd_survey_import(int argc, char **argv); /* cmd_survey_import.c */
 int cmd_routes(int argc, char **argv); /* not listed in --help */
+
+/* cmd_survey.c: the organisation `slug` names and, when sv is not NULL,
+ * its survey `id` with its definition read into a.  Prints what is wrong
+ * ("involve: WHAT: ...") and returns CLI_FAIL. */
+struct survey;
+struct survey_def;
+int survey_cli_load(struct cli_env *env, const char *what, const char *slug, long long id,
+    struct arena *a, struct org *o, struct survey **sv, struct survey_def *d);
 
 /* demo.c: fills a new database with the demo content from demo_path, or
  * with the built-in copy when it is NULL; prints the admin password once. */
