@@ -1047,27 +1047,151 @@ survey_answers_to_json(const struct survey_def *d, const struct survey_answers *
 	return o;
 }
 
+/*
+ * The canonical text is written here directly rather than built as JSON
+ * values and dumped: an import writes it for a million rows, and the
+ * values' allocations were most of the cost.  It is byte for byte what
+ * jansson's json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER) writes of the
+ * same answers (tests/unit/domain/test_survey.c holds the two together),
+ * so texts written before and after read and compare alike.
+ */
+
+/* A JSON string as jansson writes one: ", \ and the control characters
+ * escaped (\b \f \n \r \t, or \u00XX), everything else as it is. */
+static void
+add_json_text(struct buf *b, struct str s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *p = s.p, *end = s.p + s.n, *run = p;
+	char esc[7];
+
+	buf_addch(b, '"');
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		run = p + 1;
+		switch (c) {
+		case '"': buf_add_c(b, "\\\""); break;
+		case '\\': buf_add_c(b, "\\\\"); break;
+		case '\b': buf_add_c(b, "\\b"); break;
+		case '\f': buf_add_c(b, "\\f"); break;
+		case '\n': buf_add_c(b, "\\n"); break;
+		case '\r': buf_add_c(b, "\\r"); break;
+		case '\t': buf_add_c(b, "\\t"); break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			buf_add(b, esc, 6);
+		}
+	}
+	buf_add(b, run, (size_t)(end - run));
+	buf_addch(b, '"');
+}
+
+/* A number as number_json makes it and jansson writes it: a whole number
+ * below 1e15 as an integer, anything else with 17 significant digits, a
+ * ".0" when it would read back as an integer, the exponent without "+"
+ * or leading zeros. */
+static void
+add_json_number(struct buf *b, double v)
+{
+	char text[64], *e, *from, *to;
+
+	if (v == floor(v) && fabs(v) < 1e15) {
+		buf_printf(b, "%lld", (long long)v);
+		return;
+	}
+	snprintf(text, sizeof(text) - 2, "%.17g", v);
+	if (strchr(text, '.') == NULL && strchr(text, 'e') == NULL)
+		strcat(text, ".0");
+	if ((e = strchr(text, 'e')) != NULL) {
+		to = e + 1 + (e[1] == '-');
+		for (from = e + 2; *from == '0'; from++)
+			;
+		memmove(to, from, strlen(from) + 1);
+	}
+	buf_add_c(b, text);
+}
+
+static void
+add_answer(struct buf *b, const struct survey_question *q, const struct survey_answer *an)
+{
+	int i;
+	bool first;
+
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+		add_json_text(b, q->options[an->choices[0]].value);
+		break;
+	case SQ_MULTIPLE:
+	case SQ_RANKING:
+		buf_addch(b, '[');
+		for (i = 0; i < an->choice_n; i++) {
+			if (i > 0)
+				buf_addch(b, ',');
+			add_json_text(b, q->options[an->choices[i]].value);
+		}
+		buf_addch(b, ']');
+		break;
+	case SQ_RATING:
+	case SQ_NUMBER:
+		add_json_number(b, an->number);
+		break;
+	case SQ_GRID:
+		buf_addch(b, '{');
+		for (i = 0, first = true; i < q->row_n; i++) {
+			if (an->grid[i] < 0)
+				continue;
+			if (!first)
+				buf_addch(b, ',');
+			first = false;
+			add_json_text(b, q->rows[i].value);
+			buf_addch(b, ':');
+			add_json_text(b, q->options[an->grid[i]].value);
+		}
+		buf_addch(b, '}');
+		break;
+	default:
+		add_json_text(b, an->text);
+	}
+}
+
 void
 survey_answers_write(const struct survey_def *d, const struct survey_answers *ans,
     struct buf *b)
 {
-	json_t *root, *other = json_object();
-	char *text;
+	bool first = true;
 	int i;
 
-	for (i = 0; i < d->question_n && i < ans->n; i++)
-		if (ans->a[i].given && ans->a[i].other.n > 0)
-			json_object_setn_new(other, d->questions[i].key.p, d->questions[i].key.n,
-			    str_json(ans->a[i].other));
-	root = json_pack("{s:o, s:o}", "answers", survey_answers_to_json(d, ans), "other", other);
-	text = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(root);
-	if (text == NULL) {
-		b->failed = true;
-		return;
+	buf_add_c(b, "{\"answers\":{");
+	for (i = 0; i < d->question_n && i < ans->n; i++) {
+		if (!ans->a[i].given)
+			continue;
+		if (!first)
+			buf_addch(b, ',');
+		first = false;
+		add_json_text(b, d->questions[i].key);
+		buf_addch(b, ':');
+		add_answer(b, &d->questions[i], &ans->a[i]);
 	}
-	buf_add_c(b, text);
-	free(text);
+	buf_add_c(b, "},\"other\":{");
+	for (i = 0, first = true; i < d->question_n && i < ans->n; i++) {
+		if (!ans->a[i].given || ans->a[i].other.n == 0)
+			continue;
+		if (!first)
+			buf_addch(b, ',');
+		first = false;
+		add_json_text(b, d->questions[i].key);
+		buf_addch(b, ':');
+		add_json_text(b, ans->a[i].other);
+	}
+	buf_add_c(b, "}}");
 }
 
 /* ---- counting ---------------------------------------------------------------------------- */

@@ -3,6 +3,7 @@
  * answers checked against options, ranges and the path, read from JSON,
  * forms and the cells of a file; the counts a response adds. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "involve/survey.h"
@@ -279,6 +280,63 @@ Test(survey_answers, a_full_response_is_accepted_and_written_canonically)
 		cr_assert_str_eq(buf_cstr(&b2), buf_cstr(&b));
 		buf_free(&b2);
 	}
+	buf_free(&b);
+}
+
+/* What jansson writes of the same answers: the canonical text as it was
+ * first written, which survey_answers_write must keep to. */
+static char *
+jansson_text(const struct survey_def *d, const struct survey_answers *ans)
+{
+	json_t *other = json_object(), *root;
+	char *text;
+	int i;
+
+	for (i = 0; i < d->question_n; i++)
+		if (ans->a[i].given && ans->a[i].other.n > 0)
+			json_object_setn_new(other, d->questions[i].key.p, d->questions[i].key.n,
+			    json_stringn(ans->a[i].other.p, ans->a[i].other.n));
+	root = json_pack("{s:o, s:o}", "answers", survey_answers_to_json(d, ans), "other", other);
+	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	return text;
+}
+
+Test(survey_answers, are_written_as_jansson_writes_them_whatever_they_hold)
+{
+	static const double numbers[] = { 0, -0.0, 7, -3, 2.5, 0.1, 1.0 / 3, 1e15, 1e20, 1e-5,
+		-1e-10, 123456789012345678.0, 999999999999999, 1e15 + 0.5, 1e300 };
+	static const char *const texts[] = { "plain", "", "quote \" backslash \\ slash /",
+		"controls \x01\x08\x0c\x1f\x7f tab\tline\ncr\r", "caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x80\xa8" };
+	struct survey_def d = strategy_def();
+	struct survey_answers ans;
+	struct buf b = BUF_INIT;
+	char *expected;
+	size_t i;
+
+	for (i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		cr_assert_eq(survey_answers_init(&d, &arena, &ans), 0);
+		ans.a[9].given = true;
+		ans.a[9].number = numbers[i];
+		ans.a[2].given = true;
+		ans.a[2].text = str_c(texts[i % 5]);
+		ans.a[4].given = true;
+		ans.a[4].choice_n = 1;
+		ans.a[4].choices = (int[]){ 2 };
+		ans.a[4].other = str_c(texts[(i + 3) % 5]);
+		ans.a[3].given = i % 2;
+		ans.a[3].grid = (int[]){ -1, 1 };
+		buf_reset(&b);
+		survey_answers_write(&d, &ans, &b);
+		expected = jansson_text(&d, &ans);
+		cr_assert_str_eq(buf_cstr(&b), expected, "number %.17g", numbers[i]);
+		free(expected);
+	}
+	/* None at all. */
+	cr_assert_eq(survey_answers_init(&d, &arena, &ans), 0);
+	buf_reset(&b);
+	survey_answers_write(&d, &ans, &b);
+	cr_assert_str_eq(buf_cstr(&b), "{\"answers\":{},\"other\":{}}");
 	buf_free(&b);
 }
 
