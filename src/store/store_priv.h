@@ -1,6 +1,7 @@
 /*
  * store_priv.h - what the store's area files (staff.c, polls.c, ballots.c,
- * surveys.c, responses.c, site.c, audit.c) share: the store itself, the
+ * surveys.c, responses.c, consultations.c, assessments.c, site.c, audit.c)
+ * share: the store itself, the
  * audit log's writer and the lock every change of a survey takes.
  *
  * Adding an area is one file here (its operations, in SQL both engines
@@ -67,6 +68,17 @@ void store_errors_pass(const struct errors *from, struct errors *to);
 #define STORE_ANY_ORG (-1)
 struct survey;
 int store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out);
+
+/*
+ * What opening and scheduling a consultation ask inside the survey's own
+ * change (consultations.c; c is the writer's, the survey locked):
+ * consultation_check_open and consultation_check_schedule of its
+ * checklist as it is now (survey_id 0: a consultation being made, which
+ * has recorded nothing).  0 or ERR_CONFLICT with the reason in e.
+ */
+int store_consultation_check_open(struct db_conn *c, int64_t survey_id, struct errors *e);
+int store_consultation_check_schedule(struct db_conn *c, int64_t survey_id, int64_t opens_at,
+    struct errors *e);
 
 /* Applies the migrations (migrate.c). */
 int store_migrations_apply(struct store *s);
