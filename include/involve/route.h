@@ -6,6 +6,8 @@
  * all of that before the handler runs, so a handler never sees input that
  * nobody checked.  Pattern parameters:
  *   {id}    a positive decimal id of at most 18 digits
+ *   {doc}, {att}, {target}  the same, for a second id in one path: a
+ *           consultation's document, an attached file, a linked engagement
  *   {slug}  an organisation's short name (lower-case letters, digits, '-')
  *   {key}   a page key or a language code (lower-case letters and '-')
  *   {page}  a survey page's number, 1 to 999
@@ -31,6 +33,8 @@ enum route_flags {
 	ROUTE_CACHEABLE = 1 << 8,      /* the same for every visitor without a cookie */
 	ROUTE_SIGNING_IN = 1 << 9,     /* a staff session, which may still await its second factor */
 	ROUTE_SAME_ORIGIN = 1 << 10,   /* anonymous JSON: an Origin sent must be this site's */
+	ROUTE_FILE = 1 << 11,          /* a body is a file as it is, its Content-Type one that
+	                                * consultation.h accepts; the handler checks its bytes */
 };
 
 /* Body limits, by kind of request. */
@@ -41,6 +45,10 @@ enum route_flags {
 #define ROUTE_BODY_PAGE (128 * 1024)
 #define ROUTE_BODY_SURVEY (1024 * 1024 + 4096) /* a definition of up to 1 MiB, and the rest */
 #define ROUTE_BODY_RESPONSE (256 * 1024)       /* a survey's answers, long text and all */
+/* A consultation's document: its text and easy read version, each up to
+ * 200 KB, percent-encoded in a form (three bytes for each byte past ASCII). */
+#define ROUTE_BODY_DOCUMENT (2 * 3 * 200 * 1024 + 4096)
+#define ROUTE_BODY_FILE (10 * 1024 * 1024)      /* an attached file (consultation.h) */
 
 /*
  * Who may call a route, checked by app_handle after the sign-in its flags

@@ -26,9 +26,11 @@
 
 typedef int (*store_survey_fn)(void *arg, const struct survey *sv);
 
-/* Keeps a new survey (title, who, times, definition, next_option_id of
- * sv) as version 1, with its first entry in the version history; sets
- * sv->id, sv->created_at, sv->updated_at and sv->version. */
+/* Keeps a new survey (title, kind, who, times, definition, next_option_id
+ * of sv) as version 1, with its first entry in the version history; sets
+ * sv->id, sv->created_at, sv->updated_at and sv->version.  A consultation
+ * is made a draft: with an opening time it is ERR_CONFLICT, as it has no
+ * checklist yet (consultation_check_schedule). */
 int store_survey_create(struct store *s, const struct actor *who, struct survey *sv);
 /* The survey in a, with its count of responses.  ERR_NOTFOUND. */
 int store_survey_get(struct store *s, struct arena *a, int64_t id, struct survey **out);
@@ -39,8 +41,9 @@ int store_survey_each(struct store *s, struct arena *a, int64_t org_id, int64_t 
 /*
  * Replaces title, who, times, definition and next_option_id of survey
  * sv->id (of organisation sv->org_id) when it is still at version
- * `expected_version`, survey_check_edit allows it at now, and, for a
- * `breaking` change, it has no responses (partial ones included).  The
+ * `expected_version`, survey_check_edit allows it at now, for a
+ * consultation with an opening time consultation_check_schedule does, and,
+ * for a `breaking` change, it has no responses (partial ones included).  The
  * version goes up by one and the new one joins the history.  Sets
  * sv->version and sv->updated_at.  ERR_NOTFOUND; ERR_CONFLICT with the
  * reason in e (field "survey"; "version" when someone else changed it
@@ -48,8 +51,9 @@ int store_survey_each(struct store *s, struct arena *a, int64_t org_id, int64_t 
  */
 int store_survey_update(struct store *s, const struct actor *who, struct survey *sv,
     int expected_version, bool breaking, int64_t now, struct errors *e);
-/* Opens (survey_check_open) or closes (survey_check_close) a survey of
- * the actor's organisation.  ERR_NOTFOUND, ERR_CONFLICT. */
+/* Opens (survey_check_open; a consultation also consultation_check_open)
+ * or closes (survey_check_close) a survey of the actor's organisation.
+ * ERR_NOTFOUND, ERR_CONFLICT. */
 int store_survey_open(struct store *s, const struct actor *who, int64_t survey_id, int64_t now,
     struct errors *e);
 int store_survey_close(struct store *s, const struct actor *who, int64_t survey_id, int64_t now,

@@ -193,10 +193,21 @@ bool survey_date_valid(struct str s);
 
 /* ---- the survey record and its state ----------------------------------------------- */
 
+/* What a survey is, set when it is made: a consultation has documents, a
+ * lifecycle and a checklist besides (consultation.h). */
+enum survey_kind {
+	SURVEY_KIND_SURVEY,
+	SURVEY_KIND_CONSULTATION,
+	SURVEY_KIND_N
+};
+const char *survey_kind_name(enum survey_kind k); /* "survey", "consultation" */
+int survey_kind_parse(struct str s, enum survey_kind *out);
+
 struct survey {
 	int64_t id;
 	int64_t org_id;
 	struct str title;
+	enum survey_kind kind;
 	enum poll_who who;
 	int64_t opens_at;   /* unix seconds; 0 = not set (draft) */
 	int64_t closes_at;  /* 0 = open until closed */

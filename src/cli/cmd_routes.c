@@ -31,6 +31,7 @@ static const struct {
 	{ ROUTE_TOKEN_OPTIONAL, "token_optional" },
 	{ ROUTE_PUBLIC_FORM, "public_form" },
 	{ ROUTE_CACHEABLE, "cacheable" },
+	{ ROUTE_FILE, "file" },
 };
 
 static const char routes_help[] =

@@ -14,6 +14,7 @@
 static const char *const channel_names[SURVEY_CHANNEL_N] = {
 	"online", "paper", "phone", "event",
 };
+static const char *const kind_names[SURVEY_KIND_N] = { "survey", "consultation" };
 
 enum poll_status
 survey_status(const struct survey *s, int64_t now)
@@ -168,6 +169,25 @@ survey_channel_parse(struct str s, enum survey_channel *out)
 	for (i = 0; i < SURVEY_CHANNEL_N; i++)
 		if (str_eq_c(s, channel_names[i])) {
 			*out = (enum survey_channel)i;
+			return 0;
+		}
+	return ERR_INVALID;
+}
+
+const char *
+survey_kind_name(enum survey_kind k)
+{
+	return (unsigned)k < SURVEY_KIND_N ? kind_names[k] : "survey";
+}
+
+int
+survey_kind_parse(struct str s, enum survey_kind *out)
+{
+	int i;
+
+	for (i = 0; i < SURVEY_KIND_N; i++)
+		if (str_eq_c(s, kind_names[i])) {
+			*out = (enum survey_kind)i;
 			return 0;
 		}
 	return ERR_INVALID;

@@ -1,8 +1,8 @@
 /*
  * store_priv.h - what the store's area files (staff.c, polls.c, ballots.c,
- * surveys.c, responses.c, site.c, audit.c, outbox.c) share: the store
- * itself, the audit log's writer, the lock every change of a survey takes,
- * and the outbox for a change that sends mail.
+ * surveys.c, responses.c, consultations.c, assessments.c, site.c, audit.c,
+ * outbox.c) share: the store itself, the audit log's writer, the lock every
+ * change of a survey takes, and the outbox for a change that sends mail.
  *
  * Adding an area is one file here (its operations, in SQL both engines
  * accept, through db.h), one migration in data/migrations and its rules in
@@ -81,6 +81,17 @@ int store_outbox_add_tx(struct db_conn *c, const struct outbox_new *m, int64_t *
 /* The outbox's part of store_housekeep (store_outbox_purge's work) inside
  * its transaction; *purged may be NULL. */
 int store_outbox_sweep(struct db_conn *c, int64_t now, int *purged);
+
+/*
+ * What opening and scheduling a consultation ask inside the survey's own
+ * change (consultations.c; c is the writer's, the survey locked):
+ * consultation_check_open and consultation_check_schedule of its
+ * checklist as it is now (survey_id 0: a consultation being made, which
+ * has recorded nothing).  0 or ERR_CONFLICT with the reason in e.
+ */
+int store_consultation_check_open(struct db_conn *c, int64_t survey_id, struct errors *e);
+int store_consultation_check_schedule(struct db_conn *c, int64_t survey_id, int64_t opens_at,
+    struct errors *e);
 
 /* Applies the migrations (migrate.c). */
 int store_migrations_apply(struct store *s);

@@ -18,14 +18,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "involve/store_survey.h"
+#include "involve/store_consultation.h"
 #include "involve/text.h"
 #include "store_priv.h"
 
 /* ---- reading ------------------------------------------------------------------ */
 
 #define SURVEY_COLUMNS "id, org_id, title, who, opens_at, closes_at, closed_at, created_at, " \
-	"updated_at, version, definition, next_option_id, responses"
+	"updated_at, version, definition, next_option_id, responses, kind"
 
 /* A new survey in a from the SURVEY_COLUMNS of the current row. */
 static struct survey *
@@ -49,6 +49,8 @@ survey_from_row(struct arena *a, struct db_stmt *st)
 	sv->definition = arena_str(a, db_col_text(st, 10));
 	sv->next_option_id = db_col_int(st, 11);
 	sv->responses = db_col_int(st, 12);
+	if (survey_kind_parse(db_col_text(st, 13), &sv->kind) != 0)
+		sv->kind = SURVEY_KIND_SURVEY;
 	return sv->title.p && sv->definition.p ? sv : NULL;
 }
 
@@ -68,17 +70,15 @@ store_survey_get(struct store *s, struct arena *a, int64_t id, struct survey **o
 	return rc;
 }
 
-int
-store_survey_each(struct store *s, struct arena *a, int64_t org_id, int64_t before_id,
-    int limit, store_survey_fn fn, void *arg)
+/* Calls fn for each survey st reads (SURVEY_COLUMNS; its parameters
+ * org_id, before_id and limit, in that order). */
+static int
+each_survey(struct db_stmt *st, struct arena *a, int64_t org_id, int64_t before_id, int limit,
+    store_survey_fn fn, void *arg)
 {
-	struct db_conn *c = db_get(s->db);
 	struct survey *sv;
-	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT " SURVEY_COLUMNS " FROM survey WHERE org_id = ? AND id < ? "
-	    "ORDER BY id DESC LIMIT ?");
 	db_bind_int(st, 1, org_id);
 	db_bind_int(st, 2, before_id > 0 ? before_id : INT64_MAX);
 	db_bind_int(st, 3, limit < 0 ? 0 : limit < STORE_LIST_MAX ? limit : STORE_LIST_MAX);
@@ -90,8 +90,35 @@ store_survey_each(struct store *s, struct arena *a, int64_t org_id, int64_t befo
 		if ((rc = fn(arg, sv)) != 0)
 			break;
 	}
-	db_put(s->db, c);
 	return rc < 0 ? rc : 0;
+}
+
+int
+store_survey_each(struct store *s, struct arena *a, int64_t org_id, int64_t before_id,
+    int limit, store_survey_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	int rc;
+
+	rc = each_survey(db_prepare(c, "SELECT " SURVEY_COLUMNS " FROM survey WHERE org_id = ? "
+	    "AND id < ? ORDER BY id DESC LIMIT ?"), a, org_id, before_id, limit, fn, arg);
+	db_put(s->db, c);
+	return rc;
+}
+
+/* Consultations are surveys (store_consultation.h): listed beside them. */
+int
+store_consultation_each(struct store *s, struct arena *a, int64_t org_id, int64_t before_id,
+    int limit, store_survey_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	int rc;
+
+	rc = each_survey(db_prepare(c, "SELECT " SURVEY_COLUMNS " FROM survey WHERE org_id = ? "
+	    "AND id < ? AND kind = 'consultation' ORDER BY id DESC LIMIT ?"), a, org_id,
+	    before_id, limit, fn, arg);
+	db_put(s->db, c);
+	return rc;
 }
 
 int
@@ -131,8 +158,8 @@ store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT org_id, opens_at, closes_at, closed_at, version, responses "
-	    "FROM survey WHERE id = ? FOR UPDATE");
+	st = db_prepare(c, "SELECT org_id, opens_at, closes_at, closed_at, version, responses, "
+	    "kind FROM survey WHERE id = ? FOR UPDATE");
 	db_bind_int(st, 1, id);
 	if ((rc = db_row(st)) != 0)
 		return rc;
@@ -144,6 +171,8 @@ store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *
 	out->closed_at = db_col_int(st, 3);
 	out->version = (int)db_col_int(st, 4);
 	out->responses = db_col_int(st, 5);
+	if (survey_kind_parse(db_col_text(st, 6), &out->kind) != 0)
+		out->kind = SURVEY_KIND_SURVEY;
 	return org_id != STORE_ANY_ORG && out->org_id != org_id ? ERR_NOTFOUND : 0;
 }
 
@@ -182,9 +211,9 @@ audit_detail(struct buf *b, const struct survey *sv)
 {
 	buf_add_c(b, "{\"title\":");
 	buf_add_json_string(b, sv->title);
-	buf_printf(b, ",\"who\":\"%s\",\"opens_at\":%lld,\"closes_at\":%lld,\"version\":%d}",
-	    poll_who_name(sv->who), (long long)sv->opens_at, (long long)sv->closes_at,
-	    sv->version);
+	buf_printf(b, ",\"kind\":\"%s\",\"who\":\"%s\",\"opens_at\":%lld,\"closes_at\":%lld,"
+	    "\"version\":%d}", survey_kind_name(sv->kind), poll_who_name(sv->who),
+	    (long long)sv->opens_at, (long long)sv->closes_at, sv->version);
 }
 
 static int
@@ -210,9 +239,13 @@ survey_create_fn(struct db_conn *c, void *arg)
 
 	sv->created_at = sv->updated_at = store_now();
 	sv->version = 1;
+	errors_init(&j->e);
+	if (sv->kind == SURVEY_KIND_CONSULTATION &&
+	    (rc = store_consultation_check_schedule(c, 0, sv->opens_at, &j->e)) != 0)
+		return rc;
 	st = db_prepare(c, "INSERT INTO survey (org_id, title, who, opens_at, closes_at, "
-	    "closed_at, created_at, updated_at, version, definition, next_option_id) "
-	    "VALUES (?, ?, ?, ?, ?, 0, ?, ?, 1, ?, ?) RETURNING id");
+	    "closed_at, created_at, updated_at, version, definition, next_option_id, kind) "
+	    "VALUES (?, ?, ?, ?, ?, 0, ?, ?, 1, ?, ?, ?) RETURNING id");
 	db_bind_int(st, 1, sv->org_id);
 	db_bind_text(st, 2, sv->title);
 	db_bind_text(st, 3, str_c(poll_who_name(sv->who)));
@@ -222,6 +255,7 @@ survey_create_fn(struct db_conn *c, void *arg)
 	db_bind_int(st, 7, sv->updated_at);
 	db_bind_text(st, 8, sv->definition);
 	db_bind_int(st, 9, sv->next_option_id);
+	db_bind_text(st, 10, str_c(survey_kind_name(sv->kind)));
 	if ((rc = db_row(st)) != 0)
 		return rc;
 	sv->id = db_col_int(st, 0);
@@ -293,6 +327,12 @@ survey_update_fn(struct db_conn *c, void *arg)
 		return rc;
 	if ((rc = check_update(c, j, &now)) != 0)
 		return rc;
+	/* A consultation opens at a set time only with its checklist
+	 * recorded: the time would open it with nobody asking again. */
+	sv->kind = now.kind;
+	if (now.kind == SURVEY_KIND_CONSULTATION &&
+	    (rc = store_consultation_check_schedule(c, sv->id, sv->opens_at, &j->e)) != 0)
+		return rc;
 	sv->updated_at = store_now();
 	sv->version = now.version + 1;
 	st = db_prepare(c, "UPDATE survey SET title = ?, who = ?, opens_at = ?, closes_at = ?, "
@@ -354,6 +394,9 @@ survey_transition_fn(struct db_conn *c, void *arg)
 	if ((rc = store_survey_lock(c, j->id, j->who->org_id, &now)) != 0)
 		return rc;
 	if ((rc = j->transition->check(&now, j->now, &j->e)) != 0)
+		return rc;
+	if (j->transition == &opening && now.kind == SURVEY_KIND_CONSULTATION &&
+	    (rc = store_consultation_check_open(c, j->id, &j->e)) != 0)
 		return rc;
 	st = db_prepare(c, j->transition->sql);
 	db_bind_int(st, 1, j->now);

@@ -11,6 +11,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/consultation.h"
 #include "involve/i18n.h"
 #include "involve/content_coding.h"
 #include "involve/delay.h"
@@ -378,6 +379,7 @@ int
 app_handle(struct app *app, struct http_request *req, struct http_response *res)
 {
 	const struct route *routes, *r;
+	struct str type;
 	unsigned allowed;
 	int n, rc;
 	bool has_body;
@@ -425,6 +427,13 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 		    "levels deep.", JSON_DEPTH_MAX);
 		return reply_error_text(req, res, ERR_MALFORMED, detail);
 	}
+	/* A file says what it is, one of the types accepted; its handler
+	 * checks that its bytes say the same. */
+	if (has_body && (r->flags & ROUTE_FILE) && (!http_header(req, "Content-Type", &type) ||
+	    !attachment_media_type_accepted(type)))
+		return reply_error_text(req, res, ERR_MEDIA_TYPE, "Send a PDF (application/pdf), a "
+		    "Word document, an OpenDocument text, or a PNG or JPEG image, with its own "
+		    "Content-Type.");
 	if (has_body && (r->flags & (ROUTE_FORM | ROUTE_PUBLIC_FORM))) {
 		if (!http_content_type_is(req, "application/x-www-form-urlencoded"))
 			return reply_error_text(req, res, ERR_MEDIA_TYPE,

@@ -86,6 +86,51 @@ int handle_survey_done_with(struct http_request *req, struct http_response *res,
     const struct errors *e, struct str email);
 int handle_survey_withdraw(struct http_request *req, struct http_response *res);
 
+/* handlers_api_consultations.c: a consultation's checklist, stage, documents and files */
+extern const struct input_spec api_checklist_input;
+extern const struct input_spec api_document_create_input;
+extern const struct input_spec api_document_update_input;
+extern const struct input_spec api_attachment_input;
+int handle_api_survey_checklist_get(struct http_request *req, struct http_response *res);
+int handle_api_survey_checklist_put(struct http_request *req, struct http_response *res);
+int handle_api_survey_analysing(struct http_request *req, struct http_response *res);
+int handle_api_documents_list(struct http_request *req, struct http_response *res);
+int handle_api_documents_create(struct http_request *req, struct http_response *res);
+int handle_api_document_get(struct http_request *req, struct http_response *res);
+int handle_api_document_update(struct http_request *req, struct http_response *res);
+int handle_api_document_delete(struct http_request *req, struct http_response *res);
+int handle_api_attachment_create(struct http_request *req, struct http_response *res);
+int handle_api_attachment_delete(struct http_request *req, struct http_response *res);
+/* Adds a consultation's "lifecycle" (and, for its own staff, "checklist")
+ * to the API's survey object o. */
+struct survey;
+void consultation_json_add(struct http_request *req, const struct survey *sv, json_t *o);
+
+/* handlers_api_assessments.c: assessments of the duty to involve */
+extern const struct input_spec api_assessment_create_input;
+extern const struct input_spec api_assessment_update_input;
+extern const struct input_spec api_assessment_list_input;
+extern const struct input_spec api_assessment_link_input;
+int handle_api_assessments_create(struct http_request *req, struct http_response *res);
+int handle_api_assessments_list(struct http_request *req, struct http_response *res);
+int handle_api_assessment_get(struct http_request *req, struct http_response *res);
+int handle_api_assessment_update(struct http_request *req, struct http_response *res);
+int handle_api_assessment_link(struct http_request *req, struct http_response *res);
+int handle_api_assessment_unlink(struct http_request *req, struct http_response *res);
+
+/* handlers_consultation_public.c: a consultation's documents and files on its site */
+int handle_consultation_document_page(struct http_request *req, struct http_response *res);
+int handle_consultation_easy_read_page(struct http_request *req, struct http_response *res);
+int handle_consultation_attachment(struct http_request *req, struct http_response *res);
+/* Adds "consultation" (lifecycle, documents) to the start page's ctx for
+ * consultation sv of organisation o: 0 or the store's error. */
+struct org;
+int consultation_start_context(struct http_request *req, const struct org *o,
+    const struct survey *sv, json_t *ctx);
+/* Sends file id of consultation survey_id as a download. */
+int consultation_send_file(struct http_request *req, struct http_response *res, int64_t survey_id,
+    int64_t id);
+
 /* handlers_have_your_say.c: what an organisation asks and has asked the public */
 int handle_have_your_say(struct http_request *req, struct http_response *res);
 int handle_survey_results_page(struct http_request *req, struct http_response *res);
@@ -158,5 +203,41 @@ int handle_staff_poll_delete(struct http_request *req, struct http_response *res
 int handle_staff_poll_export(struct http_request *req, struct http_response *res); /* ?format=csv|json */
 int handle_staff_page_edit(struct http_request *req, struct http_response *res);
 int handle_staff_page_save(struct http_request *req, struct http_response *res);
+
+/* handlers_staff_consultations.c: consultations, their checklist and documents */
+extern const struct input_spec staff_consultation_input;
+extern const struct input_spec staff_checklist_input;
+extern const struct input_spec staff_document_input;
+extern const struct input_spec staff_document_move_input;
+extern const struct input_spec staff_document_delete_input;
+int handle_staff_consultations(struct http_request *req, struct http_response *res);
+int handle_staff_consultation_create(struct http_request *req, struct http_response *res);
+int handle_staff_consultation_view(struct http_request *req, struct http_response *res);
+int handle_staff_consultation_open(struct http_request *req, struct http_response *res);
+int handle_staff_consultation_close(struct http_request *req, struct http_response *res);
+int handle_staff_consultation_analysing(struct http_request *req, struct http_response *res);
+int handle_staff_checklist_form(struct http_request *req, struct http_response *res);
+int handle_staff_checklist_save(struct http_request *req, struct http_response *res);
+int handle_staff_document_new(struct http_request *req, struct http_response *res);
+int handle_staff_document_create(struct http_request *req, struct http_response *res);
+int handle_staff_document_edit(struct http_request *req, struct http_response *res);
+int handle_staff_document_update(struct http_request *req, struct http_response *res);
+int handle_staff_document_move(struct http_request *req, struct http_response *res);
+int handle_staff_document_delete_form(struct http_request *req, struct http_response *res);
+int handle_staff_document_delete(struct http_request *req, struct http_response *res);
+int handle_staff_attachment_download(struct http_request *req, struct http_response *res);
+int handle_staff_attachment_delete(struct http_request *req, struct http_response *res);
+
+/* handlers_staff_assessments.c: assessments of the duty to involve, and their evidence trail */
+extern const struct input_spec staff_assessment_input;
+extern const struct input_spec staff_assessment_link_input;
+int handle_staff_assessments(struct http_request *req, struct http_response *res);
+int handle_staff_assessment_new(struct http_request *req, struct http_response *res);
+int handle_staff_assessment_create(struct http_request *req, struct http_response *res);
+int handle_staff_assessment_view(struct http_request *req, struct http_response *res);
+int handle_staff_assessment_edit(struct http_request *req, struct http_response *res);
+int handle_staff_assessment_update(struct http_request *req, struct http_response *res);
+int handle_staff_assessment_link(struct http_request *req, struct http_response *res);
+int handle_staff_assessment_unlink(struct http_request *req, struct http_response *res);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/consultation.h"
 #include "involve/respond.h"
 #include "involve/store_survey.h"
 #include "involve/suppress.h"
@@ -38,9 +39,13 @@ struct survey_body {
 	int64_t opens_at;
 	int64_t closes_at;
 	int who;             /* enum poll_who */
+	int kind;            /* enum survey_kind: set when made */
 };
 
 static const char *const who_names[] = { "anyone", "code", NULL };
+static const char *const kind_names[] = { "survey", "consultation", NULL };
+_Static_assert(SURVEY_KIND_SURVEY == 0 && SURVEY_KIND_CONSULTATION == 1,
+    "kind_names follows enum survey_kind");
 static const char *const channel_names[] = { "online", "paper", "phone", "event", NULL };
 _Static_assert(SURVEY_ONLINE == 0 && SURVEY_EVENT == 3, "channel_names follows the enum");
 
@@ -55,8 +60,10 @@ _Static_assert(SURVEY_ONLINE == 0 && SURVEY_EVENT == 3, "channel_names follows t
 	    0, 0, NULL, "the closing time" }, \
 	{ "who_can_answer", INPUT_CHOICE, 0, offsetof(struct survey_body, who), 0, 0, 0, \
 	    who_names, "who can answer" }, \
+	{ "kind", INPUT_CHOICE, 0, offsetof(struct survey_body, kind), 0, 0, 0, kind_names, \
+	    "the kind: survey or consultation" }, \
 }
-enum { F_TITLE, F_PAGES, F_OPENS_AT, F_CLOSES_AT, F_WHO, SURVEY_FIELD_N };
+enum { F_TITLE, F_PAGES, F_OPENS_AT, F_CLOSES_AT, F_WHO, F_KIND, SURVEY_FIELD_N };
 
 static const struct input_field create_fields[SURVEY_FIELD_N] = SURVEY_FIELDS(INPUT_REQUIRED);
 static const struct input_field update_fields[SURVEY_FIELD_N] = SURVEY_FIELDS(0);
@@ -168,6 +175,9 @@ survey_json(struct http_request *req, const struct survey *sv, const struct surv
 	    "who_can_answer", poll_who_name(sv->who), "url", url, "version", sv->version);
 	if (o == NULL)
 		return NULL;
+	json_object_set_new(o, "kind", json_string(survey_kind_name(sv->kind)));
+	if (sv->kind == SURVEY_KIND_CONSULTATION)
+		consultation_json_add(req, sv, o);
 	json_object_set_new(o, "opens_at", time_or_null(sv->opens_at));
 	json_object_set_new(o, "closes_at", time_or_null(sv->closes_at));
 	json_object_set_new(o, "created_at", time_or_null(sv->created_at));
@@ -258,16 +268,22 @@ handle_api_surveys_create(struct http_request *req, struct http_response *res)
 	if (st[F_PAGES] == INPUT_GIVEN)
 		in.pages = b.pages;
 	in.who = (enum poll_who)b.who;
+	/* A consultation is made a draft: it opens once its checklist is
+	 * recorded, so opens_at left out is not "now" for it. */
 	in.opening = st[F_OPENS_AT] == INPUT_NULL ? POLL_OPEN_LATER :
-	    st[F_OPENS_AT] == INPUT_GIVEN ? POLL_OPEN_AT : POLL_OPEN_NOW;
+	    st[F_OPENS_AT] == INPUT_GIVEN ? POLL_OPEN_AT :
+	    b.kind == SURVEY_KIND_CONSULTATION ? POLL_OPEN_LATER : POLL_OPEN_NOW;
 	in.opens_at = b.opens_at;
 	in.closes_at = st[F_CLOSES_AT] == INPUT_GIVEN ? b.closes_at : 0;
 	rc = survey_build(&in, req->now, &req->arena, &sv, &d, &e);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);
+	if (b.kind == SURVEY_KIND_CONSULTATION && !errors_has_field(&e, "opens_at"))
+		consultation_check_schedule(&(struct consultation_checklist){ 0 }, sv.opens_at, &e);
 	if (rc != 0 || errors_any(&e))
 		return reply_error(req, res, ERR_INVALID, &e);
 	sv.org_id = a->user.org_id;
+	sv.kind = (enum survey_kind)b.kind;
 	if ((rc = store_survey_create(req->app->store, &a->actor, &sv)) != 0)
 		return reply_error_text(req, res, rc, "The survey could not be saved. Try again.");
 	snprintf(location, sizeof(location), "/api/v1/surveys/%lld", (long long)sv.id);
@@ -356,7 +372,8 @@ handle_api_survey_update(struct http_request *req, struct http_response *res)
 	errors_init(&change);
 	if ((rc = survey_check_edit(sv, req->now, &e)) != 0)
 		return reply_error(req, res, rc, &e);
-	b = (struct survey_body){ sv->title, { NULL, 0 }, sv->opens_at, sv->closes_at, sv->who };
+	b = (struct survey_body){ sv->title, { NULL, 0 }, sv->opens_at, sv->closes_at, sv->who,
+		sv->kind };
 	rc = input_read(req, &b, st, &e);
 	if (rc == ERR_MALFORMED || rc == ERR_NOMEM)
 		return reply_error(req, res, rc, &e);
@@ -365,6 +382,8 @@ handle_api_survey_update(struct http_request *req, struct http_response *res)
 	status = survey_status(sv, req->now);
 	if (st[F_TITLE] == INPUT_GIVEN)
 		survey_title_check(b.title, &e);
+	if (b.kind != (int)sv->kind)
+		errors_add(&e, "kind", "A survey's kind is set when it is made and cannot change");
 	if (st[F_PAGES] == INPUT_GIVEN) {
 		int64_t next_id = sv->next_option_id;
 		json_error_t jerr;

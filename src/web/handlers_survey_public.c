@@ -161,6 +161,7 @@ handle_survey_start_page(struct http_request *req, struct http_response *res)
 	char title[SURVEY_TITLE_MAX_CHARS * 4 + 1];
 	struct ctx c;
 	json_t *ctx;
+	int rc;
 
 	if (load_survey(req, res, &c) != 0)
 		return HTTP_DONE;
@@ -168,6 +169,12 @@ handle_survey_start_page(struct http_request *req, struct http_response *res)
 	ctx = page_ctx(req, &c, title);
 	json_object_set_new(ctx, "with_code", json_boolean(c.sv->who == POLL_WHO_CODE));
 	json_object_set_new(ctx, "honeypot_id", json_string(VOTE_HONEYPOT_FIELD));
+	/* A consultation shows its lifecycle and documents too. */
+	if (c.sv->kind == SURVEY_KIND_CONSULTATION &&
+	    (rc = consultation_start_context(req, &c.org, c.sv, ctx)) != 0) {
+		json_decref(ctx);
+		return reply_error(req, res, rc, NULL);
+	}
 	return page_render(req, res, "survey_start", ctx);
 }
 
@@ -205,7 +212,7 @@ handle_survey_start(struct http_request *req, struct http_response *res)
 	return redirect(res, c.base, suffix);
 }
 
-/* ---- where a response is up to ---------------------------------------------------------------- */
+/* ---- where a response is up to --------------------------------------------------------------- */
 
 int
 handle_survey_resume(struct http_request *req, struct http_response *res)

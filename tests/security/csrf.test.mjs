@@ -228,7 +228,10 @@ test('no GET route changes anything, even for a signed-in administrator', async 
 	const poll = await freshPoll(true);
 	const before = await dumpDatabase(server.dataDir);
 	for (const route of routes.filter((r) => r.methods.includes('GET'))) {
-		const path = fillPattern(route.pattern, { id: poll.id, slug: 'bury', key: 'privacy', file: 'app.css' });
+		// A second id (a document, a file, a linked engagement), a survey's page and a private
+		// link that lead nowhere: a GET of them must change nothing either.
+		const path = fillPattern(route.pattern, { id: poll.id, slug: 'bury', key: 'privacy',
+			file: 'app.css', doc: '1', att: '1', target: '1', page: '1', link: 'A'.repeat(43) });
 		for (const query of ['', '?format=csv&done=deleted&voted=1&before=1']) {
 			const r = await request('GET', path + query, {
 				headers: { Cookie: session.cookie, Authorization: `Bearer ${adminToken}` },

@@ -149,7 +149,8 @@ test('injection strings in every parameter are refused or ignored, and change no
 			const allowed = api ? API_STATUSES : PAGE_STATUSES;
 			const names = [...route.pattern.matchAll(/\{([a-z]+)\*?\}/g)].map((m) => m[1]);
 			for (const name of names) {
-				const values = { id: openPoll.id, slug: 'bury', key: 'privacy', file: 'app.css', [name]: p };
+				const values = { id: openPoll.id, slug: 'bury', key: 'privacy', file: 'app.css', doc: '1',
+					att: '1', target: '1', page: '1', link: 'A'.repeat(43), [name]: p };
 				const target = fillPattern(route.pattern, values);
 				const body = route.flags.includes('json') ? JSON.stringify({ options: [openPoll.options[0].id] }) :
 					form([['csrf', staff.csrf], ['options', openPoll.options[0].id], ['confirm', 'no']]);

@@ -170,7 +170,9 @@ sqlite_count(const char *url, const char *sql)
 static const char *const tables[] = { "org", "staff_user", "session", "api_token",
 	"audit_entry", "site_page", "poll", "poll_option", "ballot", "rate_count", "throttle",
 	"recovery_code", "poll_code_batch", "poll_code", "idempotency", "survey", "survey_version",
-	"survey_response", "survey_tally", "outbox", "outcome", "outcome_link", "hear_back" };
+	"survey_response", "survey_tally", "outbox", "outcome", "outcome_link", "hear_back",
+	"consultation", "consultation_document", "consultation_attachment",
+	"involvement_assessment", "involvement_link" };
 #define TABLE_N (sizeof(tables) / sizeof(tables[0]))
 
 static int64_t
@@ -296,7 +298,24 @@ fill_hard_values(const char *url)
 	    "attempts, next_attempt_at, last_attempt_at, lease_owner, lease_until, sent_at, "
 	    "last_error) VALUES (4, 1, 'resume-link', X'00FF0A0D5C', 'Wyniki są ✓', "
 	    "'Line\r\n.\nback\\slash \\N', 'unknown', 1, 2147483647, 3, 4, 'host/1/ab', "
-	    "9223372036854775807, 0, 'no answer\tto the end');");
+	    "9223372036854775807, 0, 'no answer\tto the end');"
+	    /* A consultation's file is bytes of every value; a link names a survey
+	     * or a poll, the other NULL. */
+	    "UPDATE survey SET kind = 'consultation' WHERE id = 4;"
+	    "INSERT INTO consultation (survey_id, stage, stage_at, formative, formative_note, "
+	    "checklist_by, checklist_at) VALUES (4, 'analysing', 9, 'yes', 'Still open ✓', "
+	    "'a@example.org', 8);"
+	    "INSERT INTO consultation_document (id, survey_id, position, title, body, easy_read, "
+	    "created_at, updated_at) VALUES (5, 4, 1, 'Plan', '# Plan', '', 1, 2);"
+	    "INSERT INTO consultation_attachment (id, document_id, name, media_type, size, "
+	    "content, created_at) VALUES (6, 5, 'plan.pdf', 'application/pdf', 300000, "
+	    "randomblob(300000), 3);"
+	    "INSERT INTO involvement_assessment (id, org_id, title, proposal, affected, "
+	    "involvement, duties, created_by, created_at, updated_at) VALUES (7, 1, 'Strategy', "
+	    "'What', 'Who', 'required', 'nhs_act_s242', 'a@example.org', 1, 1);"
+	    "INSERT INTO involvement_link (id, assessment_id, survey_id, poll_id, linked_by, "
+	    "linked_at) VALUES (8, 7, 4, NULL, 'a@example.org', 1), "
+	    "(9, 7, NULL, 2, 'a@example.org', 1);");
 	/* Every byte value in one hash, and a body of several COPY pieces with
 	 * escapes throughout. */
 	p = hex;

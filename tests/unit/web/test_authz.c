@@ -208,7 +208,8 @@ make_poll(bool closed, int64_t *first_option)
 
 /* The route's pattern with its parameters filled in: {id} the poll,
  * {slug} its organisation, {key} a page every site has, {file*} a file, {page} the
- * first page, {link} a private link that leads nowhere. */
+ * first page, {link} a private link that leads nowhere, {doc}, {att} and {target}
+ * an id of nothing the poll has. */
 static void
 fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 {
@@ -235,6 +236,11 @@ fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 		} else if (strncmp(p, "{file*}", 7) == 0) {
 			value = "app.css";
 		} else if (strncmp(p, "{page}", 6) == 0) {
+			value = "1";
+		} else if (strncmp(p, "{doc}", 5) == 0 || strncmp(p, "{att}", 5) == 0 ||
+		    strncmp(p, "{target}", 8) == 0) {
+			/* A second id (a document, a file, a linked engagement):
+			 * one that belongs to nothing of the poll's. */
 			value = "1";
 		} else if (strncmp(p, "{link}", 6) == 0) {
 			/* A private link of the right shape that leads nowhere. */
@@ -296,6 +302,9 @@ call_route(const struct route *r, const struct caller *c)
 			    "\"options\":[\"Monday\",\"Friday\"]}");
 		else
 			exchange_body(x, "application/json", "{\"question\":\"Which day?\"}");
+	} else if (r->flags & ROUTE_FILE) {
+		/* A file of a type the route takes. */
+		exchange_body(x, "application/pdf", "%%PDF-1.4\n");
 	} else if (r->flags & (ROUTE_FORM | ROUTE_PUBLIC_FORM)) {
 		/* Enough for each form to do its work: the CSRF token, a delete's
 		 * confirmation, a vote, a sign-in, a page's text. */
