@@ -184,7 +184,7 @@ static json_t *
 ranking_options(struct http_request *req, const struct survey_question *q,
     const struct survey_answer *an, bool from_form)
 {
-	char name[SURVEY_KEY_MAX + 16], id[SURVEY_KEY_MAX + 16], suffix[16], rank[8];
+	char name[SURVEY_KEY_MAX + 16], id[SURVEY_KEY_MAX + 16], suffix[16], rank[12];
 	json_t *list = json_array();
 	int k, i;
 
