@@ -322,7 +322,10 @@ question_context(struct http_request *req, const struct survey_def *d, int qi,
 	    q->required, "type", survey_qtype_name(q->type));
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, survey_qtype_name(q->type), json_true());
+	/* The flag the partial's section goes by: a short text's is not
+	 * "text", which is the question's own words. */
+	json_object_set_new(o, q->type == SQ_TEXT ? "short_text" : survey_qtype_name(q->type),
+	    json_true());
 	if (q->help.n > 0)
 		json_object_set_new(o, "help", pages_string(q->help));
 	if (hint != NULL)
