@@ -208,7 +208,8 @@ make_poll(bool closed, int64_t *first_option)
 
 /* The route's pattern with its parameters filled in: {id} the poll,
  * {slug} its organisation, {key} a page every site has, {file*} a file, {page} the
- * first page, {link} a private link that leads nowhere. */
+ * first page, {link} a private link that leads nowhere, {question} a survey
+ * question's key and {response} a response (neither of them there). */
 static void
 fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 {
@@ -235,6 +236,10 @@ fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 		} else if (strncmp(p, "{file*}", 7) == 0) {
 			value = "app.css";
 		} else if (strncmp(p, "{page}", 6) == 0) {
+			value = "1";
+		} else if (strncmp(p, "{question}", 10) == 0) {
+			value = "q1";
+		} else if (strncmp(p, "{response}", 10) == 0) {
 			value = "1";
 		} else if (strncmp(p, "{link}", 6) == 0) {
 			/* A private link of the right shape that leads nowhere. */
