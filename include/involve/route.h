@@ -8,6 +8,9 @@
  *   {id}    a positive decimal id of at most 18 digits
  *   {doc}, {att}, {target}  the same, for a second id in one path: a
  *           consultation's document, an attached file, a linked engagement
+ *   {response}  a survey response's id, as {id} (a second id in one path)
+ *   {question}  a survey question's key: a letter, then letters, digits
+ *           and '_', at most 40
  *   {slug}  an organisation's short name (lower-case letters, digits, '-')
  *   {key}   a page key or a language code (lower-case letters and '-')
  *   {page}  a survey page's number, 1 to 999

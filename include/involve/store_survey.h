@@ -224,6 +224,12 @@ typedef int (*store_response_fn)(void *arg, const struct survey_response *r);
 int store_response_each(struct store *s, int64_t survey_id, int64_t after_id, int64_t limit,
     store_response_fn fn, void *arg);
 
+/* Submitted responses of a survey that staff keyed in (entered_by not 0),
+ * newest first, with id < before_id (0: from the newest), at most limit
+ * (at most STORE_LIST_MAX), streamed as store_response_each's are. */
+int store_response_each_entered(struct store *s, int64_t survey_id, int64_t before_id,
+    int limit, store_response_fn fn, void *arg);
+
 /* The survey's counts (survey_answers_tally's items as summed), each row
  * living only during its call. */
 typedef int (*store_tally_fn)(void *arg, const struct survey_tally_item *item);

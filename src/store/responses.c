@@ -169,6 +169,32 @@ store_response_each(struct store *s, int64_t survey_id, int64_t after_id, int64_
 }
 
 int
+store_response_each_entered(struct store *s, int64_t survey_id, int64_t before_id, int limit,
+    store_response_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	struct survey_response r;
+	struct db_stmt *st;
+	int rc, stop = 0;
+
+	if (limit <= 0 || limit > STORE_LIST_MAX)
+		limit = STORE_LIST_MAX;
+	st = db_prepare(c, "SELECT " RESPONSE_COLUMNS " FROM survey_response "
+	    "WHERE survey_id = ? AND state = 'submitted' AND entered_by <> 0 AND id < ? "
+	    "ORDER BY id DESC LIMIT ?");
+	db_bind_int(st, 1, survey_id);
+	db_bind_int(st, 2, before_id > 0 ? before_id : INT64_MAX);
+	db_bind_int(st, 3, limit);
+	while ((rc = db_step(st)) == DB_ROW) {
+		response_from_row(st, &r);
+		if ((stop = fn(arg, &r)) != 0)
+			break;
+	}
+	db_put(s->db, c);
+	return stop != 0 ? stop : rc < 0 ? rc : 0;
+}
+
+int
 store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, void *arg)
 {
 	struct db_conn *c = db_get(s->db);

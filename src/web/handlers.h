@@ -39,6 +39,17 @@ extern const struct input_spec staff_page_input;
 extern const struct input_spec staff_poll_input;
 extern const struct input_spec staff_poll_delete_input;
 extern const struct input_spec staff_poll_export_input;
+extern const struct input_spec staff_surveys_input;
+extern const struct input_spec staff_survey_input;
+extern const struct input_spec staff_survey_question_input;
+extern const struct input_spec staff_survey_question_query;
+extern const struct input_spec staff_survey_question_delete_input;
+extern const struct input_spec staff_survey_move_input;
+extern const struct input_spec staff_survey_page_input;
+extern const struct input_spec staff_survey_page_delete_input;
+extern const struct input_spec staff_survey_response_input;
+extern const struct input_spec staff_survey_responses_input;
+extern const struct input_spec staff_survey_export_input;
 
 /* handlers_ops.c: health, readiness, metrics, static files */
 int handle_healthz(struct http_request *req, struct http_response *res);
@@ -239,5 +250,61 @@ int handle_staff_assessment_edit(struct http_request *req, struct http_response 
 int handle_staff_assessment_update(struct http_request *req, struct http_response *res);
 int handle_staff_assessment_link(struct http_request *req, struct http_response *res);
 int handle_staff_assessment_unlink(struct http_request *req, struct http_response *res);
+/* handlers_staff_surveys.c: the organisation's surveys, one survey's
+ * builder page, settings, state, history and preview */
+int handle_staff_surveys(struct http_request *req, struct http_response *res);
+int handle_staff_survey_new(struct http_request *req, struct http_response *res);
+int handle_staff_survey_create(struct http_request *req, struct http_response *res);
+int handle_staff_survey_view(struct http_request *req, struct http_response *res);
+int handle_staff_survey_details_form(struct http_request *req, struct http_response *res);
+int handle_staff_survey_details(struct http_request *req, struct http_response *res);
+int handle_staff_survey_open(struct http_request *req, struct http_response *res);
+int handle_staff_survey_close(struct http_request *req, struct http_response *res);
+int handle_staff_survey_delete_form(struct http_request *req, struct http_response *res);
+int handle_staff_survey_delete(struct http_request *req, struct http_response *res);
+int handle_staff_survey_versions(struct http_request *req, struct http_response *res);
+int handle_staff_survey_preview(struct http_request *req, struct http_response *res);
+
+struct survey;
+struct survey_edit;
+/* What the staff pages say of a survey (its title, state, times ...). */
+json_t *staff_survey_value(struct http_request *req, const struct survey *sv);
+/* The builder page, with the errors (worded by survey_edit_errors; may be
+ * NULL) of a change refused from it. */
+int staff_survey_builder(struct http_request *req, struct http_response *res, int status,
+    struct survey_edit *ed, const struct errors *e);
+/* The confirmation page before a change that cannot be undone: its
+ * heading, what it does (explain, then items listed; items taken, may be
+ * NULL), the form's action and button, errors of a refused try. */
+int staff_survey_confirm(struct http_request *req, struct http_response *res, int status,
+    const struct survey *sv, const char *heading, const char *explain, json_t *items,
+    const char *action, const char *button, const struct errors *e);
+
+/* handlers_staff_survey_build.c: a survey's questions, and a new page with its first */
+int handle_staff_survey_question_new(struct http_request *req, struct http_response *res);
+int handle_staff_survey_question_create(struct http_request *req, struct http_response *res);
+int handle_staff_survey_question_edit(struct http_request *req, struct http_response *res);
+int handle_staff_survey_question_update(struct http_request *req, struct http_response *res);
+int handle_staff_survey_question_type(struct http_request *req, struct http_response *res);
+int handle_staff_survey_question_delete_form(struct http_request *req, struct http_response *res);
+int handle_staff_survey_question_delete(struct http_request *req, struct http_response *res);
+int handle_staff_survey_question_move(struct http_request *req, struct http_response *res);
+int handle_staff_survey_page_new(struct http_request *req, struct http_response *res);
+int handle_staff_survey_page_create(struct http_request *req, struct http_response *res);
+
+/* handlers_staff_survey_pages.c: a survey page's title and rules, and deleting it */
+int handle_staff_survey_page_edit(struct http_request *req, struct http_response *res);
+int handle_staff_survey_page_update(struct http_request *req, struct http_response *res);
+int handle_staff_survey_page_delete_form(struct http_request *req, struct http_response *res);
+int handle_staff_survey_page_delete(struct http_request *req, struct http_response *res);
+
+/* handlers_staff_survey_responses.c: keyed-in responses, results, exports */
+int handle_staff_survey_responses(struct http_request *req, struct http_response *res);
+int handle_staff_survey_response_new(struct http_request *req, struct http_response *res);
+int handle_staff_survey_response_create(struct http_request *req, struct http_response *res);
+int handle_staff_survey_response_edit(struct http_request *req, struct http_response *res);
+int handle_staff_survey_response_correct(struct http_request *req, struct http_response *res);
+int handle_staff_survey_results(struct http_request *req, struct http_response *res);
+int handle_staff_survey_export(struct http_request *req, struct http_response *res); /* ?format=csv|json */
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * handlers_api_surveys.c - the JSON API for surveys (/api/v1/surveys):
  * the survey itself, its responses, results, cross-tabulations and
- * exports.
+ * exports (the last three laid out by survey_report.c, which the staff
+ * pages share).
  *
  * A survey's scalar fields are declared and decoded as a poll's are; its
  * "pages" arrive as JSON text (INPUT_JSON_TEXT) for the domain to read
@@ -26,6 +27,7 @@
 #include "involve/survey_results.h"
 #include "involve/timefmt.h"
 #include "handlers.h"
+#include "survey_report.h"
 
 #define API_LIST_DEFAULT 20
 #define API_LIST_MAX 100
@@ -111,15 +113,13 @@ static const struct input_field crosstab_fields[] = {
 };
 const struct input_spec api_survey_crosstab_input = { INPUT_FORM, 2, crosstab_fields };
 
-static const char *const format_names[] = { "csv", "json", NULL };
-enum { FORMAT_CSV, FORMAT_JSON };
 struct export_query {
-	int format;
+	int format; /* enum survey_report_format */
 };
 
 static const struct input_field export_fields[] = {
 	{ "format", INPUT_CHOICE, INPUT_QUERY, offsetof(struct export_query, format), 0, 0, 0,
-	    format_names, "the format" },
+	    survey_report_format_names, "the format" },
 };
 const struct input_spec api_survey_export_input = { INPUT_FORM, 1, export_fields };
 
@@ -763,42 +763,17 @@ handle_api_survey_results(struct http_request *req, struct http_response *res)
 	return api_json(res, 200, o);
 }
 
-/* ---- walking the responses: cross-tabulation and export ------------------------------ */
-
-struct walk_ctx {
-	struct http_request *req;
+struct crosstab_walk {
 	const struct survey_def *d;
 	struct crosstab *x;
-	struct buf *out;
-	json_t *rows;
-	struct arena scratch;  /* one response's answers, reset after each */
 };
 
-/* A response's answers, read into the walk's scratch arena. */
 static int
-walk_answers(struct walk_ctx *w, const struct survey_response *r, struct survey_answers *ans)
+crosstab_one(void *arg, const struct survey_response *r, const struct survey_answers *ans)
 {
-	struct errors e;
+	struct crosstab_walk *w = arg;
 
-	arena_reset(&w->scratch);
-	errors_init(&e);
-	/* Answers kept under an earlier version may name what a later one
-	 * renamed; read what still fits rather than lose the response. */
-	if (survey_answers_parse(w->d, r->answers, &w->scratch, ans, &e) == ERR_NOMEM)
-		return ERR_NOMEM;
-	return 0;
-}
-
-static int
-crosstab_one(void *arg, const struct survey_response *r)
-{
-	struct walk_ctx *w = arg;
-	struct survey_answers ans;
-	int rc;
-
-	if ((rc = walk_answers(w, r, &ans)) != 0)
-		return rc;
-	crosstab_add(w->d, w->x, &ans, r->channel, r->submitted_at);
+	crosstab_add(w->d, w->x, ans, r->channel, r->submitted_at);
 	return 0;
 }
 
@@ -847,7 +822,7 @@ int
 handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 {
 	struct crosstab_query q = { { NULL, 0 }, { NULL, 0 } };
-	struct walk_ctx w = { .req = req };
+	struct crosstab_walk w;
 	struct crosstab x;
 	struct survey *sv;
 	struct survey_def d;
@@ -870,10 +845,7 @@ handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	w.d = &d;
 	w.x = &x;
-	arena_init(&w.scratch, NULL, 0);
-	rc = store_response_each(req->app->store, sv->id, 0, 0, crosstab_one, &w);
-	arena_free(&w.scratch);
-	if (rc != 0)
+	if ((rc = survey_report_walk(req->app->store, sv->id, &d, crosstab_one, &w)) != 0)
 		return reply_error(req, res, rc, NULL);
 	if ((hidden = crosstab_suppress(req, &x, below)) == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
@@ -893,44 +865,13 @@ handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 	    "cols", axis_json(&d, &x.col), "cells", cells, "suppress_below", (json_int_t)below));
 }
 
-static int
-export_csv_one(void *arg, const struct survey_response *r)
-{
-	struct walk_ctx *w = arg;
-	struct survey_export_meta m = { r->id, r->submitted_at, r->channel };
-	struct survey_answers ans;
-	int rc;
-
-	if ((rc = walk_answers(w, r, &ans)) != 0)
-		return rc;
-	survey_export_csv_row(w->d, &m, &ans, w->out);
-	return buf_ok(w->out) ? 0 : ERR_NOMEM;
-}
-
-static int
-export_json_one(void *arg, const struct survey_response *r)
-{
-	struct walk_ctx *w = arg;
-	struct survey_export_meta m = { r->id, r->submitted_at, r->channel };
-	struct survey_answers ans;
-	int rc;
-
-	if ((rc = walk_answers(w, r, &ans)) != 0)
-		return rc;
-	json_array_append_new(w->rows, survey_export_json_row(w->d, &m, &ans));
-	return 0;
-}
-
 int
 handle_api_survey_export(struct http_request *req, struct http_response *res)
 {
-	struct export_query q = { FORMAT_CSV };
-	struct walk_ctx w = { .req = req };
+	struct export_query q = { SURVEY_REPORT_CSV };
 	struct survey *sv;
 	struct survey_def d;
 	struct errors e;
-	char disposition[96];
-	int rc;
 
 	if (load_survey(req, res, true, &sv, &d) != 0)
 		return HTTP_DONE;
@@ -941,31 +882,5 @@ handle_api_survey_export(struct http_request *req, struct http_response *res)
 	errors_init(&e);
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
-	w.d = &d;
-	arena_init(&w.scratch, NULL, 0);
-	if (q.format == FORMAT_CSV) {
-		w.out = &res->body;
-		survey_export_csv_header(&d, &res->body);
-		rc = store_response_each(req->app->store, sv->id, 0, 0, export_csv_one, &w);
-	} else {
-		w.rows = json_array();
-		rc = store_response_each(req->app->store, sv->id, 0, 0, export_json_one, &w);
-	}
-	arena_free(&w.scratch);
-	if (rc != 0) {
-		json_decref(w.rows);
-		buf_reset(&res->body);
-		return reply_error(req, res, rc, NULL);
-	}
-	res->no_store = true;
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"survey-%lld.%s\"",
-	    (long long)sv->id, format_names[q.format]);
-	http_response_header(res, "Content-Disposition", disposition);
-	if (q.format == FORMAT_JSON) {
-		return api_json(res, 200, json_pack("{s:o, s:o}", "survey", id_json(sv->id),
-		    "responses", w.rows));
-	}
-	res->status = 200;
-	res->content_type = "text/csv; charset=utf-8";
-	return HTTP_DONE;
+	return survey_report_export(req, res, sv, &d, (enum survey_report_format)q.format);
 }

@@ -11,7 +11,7 @@
 #include "involve/store_survey.h"
 #include "handlers.h"
 #include "pages.h"
-#include "survey_report.h"
+#include "survey_charts.h"
 
 /* How many of each kind the page looks through, newest first. */
 #define HAVE_YOUR_SAY_SCAN 100
@@ -141,7 +141,7 @@ handle_survey_results_page(struct http_request *req, struct http_response *res)
 		return page_error(req, res, 403, tr(req, "The results are not published yet"),
 		    tr(req, "The results are published here when the survey closes."));
 	/* The public always sees the suppressed figures, whoever they are. */
-	if ((report = survey_report(req, sv, &d, o.suppress_below, &rc)) == NULL)
+	if ((report = survey_charts(req, sv, &d, o.suppress_below, &rc)) == NULL)
 		return reply_error(req, res, rc ? rc : ERR_NOMEM, NULL);
 	if (pages_when(req, sv->closed_at ? sv->closed_at : sv->closes_at, when, sizeof(when)) == 0)
 		snprintf(closed, sizeof(closed), tr(req, "This survey closed on %s."), when);

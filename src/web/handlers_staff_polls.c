@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "involve/app.h"
 #include "involve/auth.h"
@@ -28,10 +27,6 @@
 
 #define POLL_FORM_OPTIONS 10      /* answer boxes on a new poll's form */
 #define PATH_MAX_LEN 256
-#define DATE_PARTS 5              /* day, month, year, hour, minute */
-
-static const char *const date_part_names[DATE_PARTS] = { "day", "month", "year", "hour",
-	"minute" };
 
 static void
 redirect_poll(struct http_response *res, int64_t id, const char *query)
@@ -40,22 +35,6 @@ redirect_poll(struct http_response *res, int64_t id, const char *query)
 
 	snprintf(to, sizeof(to), "/staff/polls/%lld%s", (long long)id, query);
 	http_response_redirect(res, 303, to);
-}
-
-/* Points the summary's links for field id `from` at id `to` (a group's
- * first input), leaving the group's own message where it is. */
-static void
-relink(json_t *ctx, const char *from, const char *to)
-{
-	json_t *item;
-	size_t i;
-
-	json_array_foreach(json_object_get(ctx, "error_summary"), i, item) {
-		const char *id = json_string_value(json_object_get(item, "field_id"));
-
-		if (id != NULL && strcmp(id, from) == 0)
-			json_object_set_new(item, "field_id", json_string(to));
-	}
 }
 
 /* ---- the poll form ------------------------------------------------------ */
@@ -76,8 +55,8 @@ struct poll_form {
 	int who;          /* enum poll_who, -1 when not chosen (anyone) */
 	int64_t opens_at, closes_at;
 	/* The date boxes as typed, to show again. */
-	struct str opens[DATE_PARTS], closes[DATE_PARTS];
-	char text[2 * DATE_PARTS][8];
+	struct str opens[PAGES_DATE_PARTS], closes[PAGES_DATE_PARTS];
+	char text[2 * PAGES_DATE_PARTS][8];
 };
 
 static const char *const results_names[] = { "after_vote", "after_close", NULL };
@@ -110,39 +89,8 @@ const struct input_spec staff_poll_input = { INPUT_FORM, FORM_FIELD_N, poll_form
 static void
 form_dates_typed(const struct http_request *req, struct poll_form *f)
 {
-	char name[32];
-	int i;
-
-	for (i = 0; i < DATE_PARTS; i++) {
-		snprintf(name, sizeof(name), "opens_at-%s", date_part_names[i]);
-		http_form(req, name, &f->opens[i]);
-		snprintf(name, sizeof(name), "closes_at-%s", date_part_names[i]);
-		http_form(req, name, &f->closes[i]);
-	}
-}
-
-/* t's UK wall-clock fields as text into out[0..4] (day, month, year, hour,
- * minute), using text[0..4] for storage. */
-static void
-date_to_fields(int64_t t, struct str out[DATE_PARTS], char text[][8])
-{
-	time_t wall = (time_t)(t + (timefmt_london_is_bst(t) ? 3600 : 0));
-	struct tm tm;
-	int v[DATE_PARTS], i;
-
-	/* gmtime_r of the shifted time: the process time zone is never read
-	 * (see timefmt.h). */
-	if (gmtime_r(&wall, &tm) == NULL)
-		return;
-	v[0] = tm.tm_mday;
-	v[1] = tm.tm_mon + 1;
-	v[2] = tm.tm_year + 1900;
-	v[3] = tm.tm_hour;
-	v[4] = tm.tm_min;
-	for (i = 0; i < DATE_PARTS; i++) {
-		snprintf(text[i], 8, i == 4 ? "%02d" : "%d", v[i]);
-		out[i] = str_c(text[i]);
-	}
+	pages_date_typed(req, "opens_at", f->opens);
+	pages_date_typed(req, "closes_at", f->closes);
 }
 
 static void
@@ -162,10 +110,10 @@ form_from_poll(const struct poll *p, int64_t now, struct poll_form *f)
 		f->open = OPEN_LATER;
 	} else {
 		f->open = OPEN_AT;
-		date_to_fields(p->opens_at, f->opens, f->text);
+		pages_date_fields(p->opens_at, f->opens, f->text);
 	}
 	if (p->closes_at != 0)
-		date_to_fields(p->closes_at, f->closes, f->text + DATE_PARTS);
+		pages_date_fields(p->closes_at, f->closes, f->text + PAGES_DATE_PARTS);
 }
 
 /*
@@ -207,27 +155,10 @@ form_to_input(const struct poll_form *f, const enum input_state *states, struct 
 	in->closes_at = f->closes_at;
 }
 
-/* The context of partials/date_time_input.html for one group of fields. */
-static json_t *
-date_context(const char *id, const struct str v[DATE_PARTS], const json_t *errors)
-{
-	static const char *const labels[DATE_PARTS] = { "Day", "Month", "Year", "Hour", "Minute" };
-	json_t *parts = json_array(), *o;
-	int i;
-
-	for (i = 0; i < DATE_PARTS; i++)
-		json_array_append_new(parts, json_pack("{s:s, s:s, s:i, s:o}", "name",
-		    date_part_names[i], "label", labels[i], "width", i == 2 ? 4 : 2, "value",
-		    pages_string(v[i])));
-	o = json_pack("{s:s, s:o}", "id", id, "parts", parts);
-	pages_copy_error(o, errors, id, "error");
-	return o;
-}
-
 /* The form's template context; `errors` is ctx.errors from
  * page_add_errors (may be NULL). */
 static json_t *
-form_context(const struct poll_form *f, const json_t *errors)
+form_context(const struct http_request *req, const struct poll_form *f, const json_t *errors)
 {
 	json_t *form, *options = json_array();
 	int i, boxes = f->option_n > POLL_FORM_OPTIONS ? f->option_n : POLL_FORM_OPTIONS;
@@ -248,8 +179,8 @@ form_context(const struct poll_form *f, const json_t *errors)
 	    "after_vote", f->show_results == POLL_RESULTS_AFTER_VOTE,
 	    "after_close", f->show_results == POLL_RESULTS_AFTER_CLOSE,
 	    "open_now", f->open == OPEN_NOW, "open_later", f->open == OPEN_LATER,
-	    "open_at", f->open == OPEN_AT, "opens", date_context("opens_at", f->opens, errors),
-	    "closes", date_context("closes_at", f->closes, errors));
+	    "open_at", f->open == OPEN_AT, "opens", pages_date_input(req, "opens_at", f->opens,
+	    errors), "closes", pages_date_input(req, "closes_at", f->closes, errors));
 	if (form != NULL) {
 		pages_copy_error(form, errors, "question", "question_error");
 		pages_copy_error(form, errors, "options", "options_error");
@@ -296,9 +227,9 @@ form_errors(const struct http_request *req, json_t *ctx, const struct errors *e,
 		errors_add(&moved, field, "%s", e->list[i].detail);
 	}
 	page_add_errors(req, ctx, &moved);
-	relink(ctx, "options", "options-0");
-	relink(ctx, "opens_at", "opens_at-day");
-	relink(ctx, "closes_at", "closes_at-day");
+	pages_relink(ctx, "options", "options-0");
+	pages_relink(ctx, "opens_at", "opens_at-day");
+	pages_relink(ctx, "closes_at", "closes_at-day");
 }
 
 static int
@@ -325,7 +256,7 @@ poll_form_page(struct http_request *req, struct http_response *res, int status,
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (e != NULL && errors_any(e))
 		form_errors(req, ctx, e, map, map_n);
-	json_object_set_new(ctx, "form", form_context(f, json_object_get(ctx, "errors")));
+	json_object_set_new(ctx, "form", form_context(req, f, json_object_get(ctx, "errors")));
 	res->status = status;
 	return page_render(req, res, "staff/poll_form", ctx);
 }

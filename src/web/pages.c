@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmark.h>
 
@@ -271,21 +272,94 @@ pages_status_tag(enum poll_status s, const char **label, const char **cls)
 {
 	switch (s) {
 	case POLL_DRAFT:
-		*label = "Draft";
+		*label = N_("Draft");
 		*cls = "nhsuk-tag--grey";
 		break;
 	case POLL_SCHEDULED:
-		*label = "Scheduled";
+		*label = N_("Scheduled");
 		*cls = "nhsuk-tag--blue";
 		break;
 	case POLL_OPEN:
-		*label = "Open";
+		*label = N_("Open");
 		*cls = "nhsuk-tag--green";
 		break;
 	default:
-		*label = "Closed";
+		*label = N_("Closed");
 		*cls = "nhsuk-tag--white";
 		break;
 	}
 }
 
+
+/* ---- dates and times on staff forms ---------------------------------------------------------- */
+
+static const char *const date_part_names[PAGES_DATE_PARTS] = { "day", "month", "year", "hour",
+	"minute" };
+
+void
+pages_date_fields(int64_t t, struct str out[PAGES_DATE_PARTS], char text[][8])
+{
+	time_t wall = (time_t)(t + (timefmt_london_is_bst(t) ? 3600 : 0));
+	struct tm tm;
+	int v[PAGES_DATE_PARTS], i;
+
+	/* gmtime_r of the shifted time: the process time zone is never read
+	 * (see timefmt.h). */
+	if (gmtime_r(&wall, &tm) == NULL)
+		return;
+	v[0] = tm.tm_mday;
+	v[1] = tm.tm_mon + 1;
+	v[2] = tm.tm_year + 1900;
+	v[3] = tm.tm_hour;
+	v[4] = tm.tm_min;
+	for (i = 0; i < PAGES_DATE_PARTS; i++) {
+		snprintf(text[i], 8, i == 4 ? "%02d" : "%d", v[i]);
+		out[i] = str_c(text[i]);
+	}
+}
+
+void
+pages_date_typed(const struct http_request *req, const char *name,
+    struct str out[PAGES_DATE_PARTS])
+{
+	char field[64];
+	int i;
+
+	for (i = 0; i < PAGES_DATE_PARTS; i++) {
+		snprintf(field, sizeof(field), "%s-%s", name, date_part_names[i]);
+		if (!http_form(req, field, &out[i]))
+			out[i] = (struct str){ "", 0 };
+	}
+}
+
+json_t *
+pages_date_input(const struct http_request *req, const char *name,
+    const struct str v[PAGES_DATE_PARTS], const json_t *errors)
+{
+	static const char *const labels[PAGES_DATE_PARTS] = { N_("Day"), N_("Month"), N_("Year"),
+		N_("Hour"), N_("Minute") };
+	json_t *parts = json_array(), *o;
+	int i;
+
+	for (i = 0; i < PAGES_DATE_PARTS; i++)
+		json_array_append_new(parts, json_pack("{s:s, s:s, s:i, s:o}", "name",
+		    date_part_names[i], "label", tr(req, labels[i]), "width", i == 2 ? 4 : 2, "value",
+		    pages_string(v[i])));
+	o = json_pack("{s:s, s:o}", "id", name, "parts", parts);
+	pages_copy_error(o, errors, name, "error");
+	return o;
+}
+
+void
+pages_relink(json_t *ctx, const char *from, const char *to)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(json_object_get(ctx, "error_summary"), i, item) {
+		const char *id = json_string_value(json_object_get(item, "field_id"));
+
+		if (id != NULL && strcmp(id, from) == 0)
+			json_object_set_new(item, "field_id", json_string(to));
+	}
+}

@@ -95,6 +95,25 @@ int pages_markdown(const char *text, size_t len, struct buf *out);
 int pages_embed_render(struct http_request *req, struct http_response *res, const char *name,
     json_t *ctx);
 
+/* A date and time as the staff forms take it (INPUT_DATE): five boxes,
+ * NAME-day, -month, -year, -hour and -minute, in UK time. */
+#define PAGES_DATE_PARTS 5
+/* t's UK wall-clock fields as text into out (day, month, year, hour,
+ * minute), kept in text (8 bytes each). */
+void pages_date_fields(int64_t t, struct str out[PAGES_DATE_PARTS], char text[][8]);
+/* The boxes of date `name` as typed in the request's form (to show again);
+ * they point into the request. */
+void pages_date_typed(const struct http_request *req, const char *name,
+    struct str out[PAGES_DATE_PARTS]);
+/* The context of partials/date_time_input.html for date `name` with the
+ * values v; `errors` is page_add_errors's object (may be NULL).  New
+ * reference. */
+json_t *pages_date_input(const struct http_request *req, const char *name,
+    const struct str v[PAGES_DATE_PARTS], const json_t *errors);
+/* Points the error summary's links for field id `from` at id `to` (a
+ * group's first input), leaving the group's own message where it is. */
+void pages_relink(json_t *ctx, const char *from, const char *to);
+
 /* Shared by the staff pages (handlers_staff.c, handlers_staff_polls.c). */
 struct auth;
 /* The signed-in user's auth; routes marked ROUTE_STAFF guarantee it. */

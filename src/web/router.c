@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "involve/route.h"
+#include "involve/survey.h"
 
 static bool
 param_ok(struct str kind, struct str v)
@@ -15,7 +16,7 @@ param_ok(struct str kind, struct str v)
 	if (v.n == 0)
 		return false;
 	if (str_eq_c(kind, "id") || str_eq_c(kind, "doc") || str_eq_c(kind, "att") ||
-	    str_eq_c(kind, "target")) {
+	    str_eq_c(kind, "target") || str_eq_c(kind, "response")) {
 		if (v.n > 18 || v.p[0] == '0')
 			return false;
 		for (i = 0; i < v.n; i++)
@@ -30,6 +31,21 @@ param_ok(struct str kind, struct str v)
 		for (i = 0; i < v.n; i++)
 			if (v.p[i] < '0' || v.p[i] > '9')
 				return false;
+		return true;
+	}
+	if (str_eq_c(kind, "question")) {
+		/* A survey question's key (survey.h): a letter, then
+		 * letters, digits and '_'. */
+		if (v.n > SURVEY_KEY_MAX || !((v.p[0] >= 'a' && v.p[0] <= 'z') ||
+		    (v.p[0] >= 'A' && v.p[0] <= 'Z')))
+			return false;
+		for (i = 1; i < v.n; i++) {
+			char c = v.p[i];
+
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_'))
+				return false;
+		}
 		return true;
 	}
 	if (str_eq_c(kind, "link")) {

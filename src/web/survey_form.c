@@ -322,7 +322,10 @@ question_context(struct http_request *req, const struct survey_def *d, int qi,
 	    q->required, "type", survey_qtype_name(q->type));
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, survey_qtype_name(q->type), json_true());
+	/* The flag the partial's section goes by: a short text's is not
+	 * "text", which is the question's own words. */
+	json_object_set_new(o, q->type == SQ_TEXT ? "short_text" : survey_qtype_name(q->type),
+	    json_true());
 	if (q->help.n > 0)
 		json_object_set_new(o, "help", pages_string(q->help));
 	if (hint != NULL)
@@ -381,6 +384,31 @@ survey_form_questions(struct http_request *req, const struct survey_def *d, int 
 			json_array_append_new(list, question_context(req, d, i, ans, errors,
 			    from_form));
 	return list;
+}
+
+json_t *
+survey_form_pages(struct http_request *req, const struct survey_def *d, int page,
+    const struct survey_answers *ans, const json_t *errors, bool from_form)
+{
+	json_t *pages = json_array();
+	int p, i;
+
+	for (p = 0; p < d->page_n; p++) {
+		const struct survey_page *sp = &d->pages[p];
+		json_t *questions;
+
+		if (page >= 0 && p != page)
+			continue;
+		questions = json_array();
+		for (i = sp->first; i < sp->first + sp->question_n; i++)
+			json_array_append_new(questions, question_context(req, d, i, ans, errors,
+			    from_form));
+		/* Not "number" nor "title": a question's partial would read them
+		 * from this outer frame. */
+		json_array_append_new(pages, json_pack("{s:i, s:o, s:o}", "page_number", p + 1,
+		    "page_title", pages_string(sp->title), "questions", questions));
+	}
+	return pages;
 }
 
 /* ---- reading a page --------------------------------------------------------------------------- */
@@ -467,6 +495,33 @@ survey_form_read(struct http_request *req, const struct survey_def *d, int page,
 	for (i = 0; i < missing.n; i++)
 		if (!errors_has_field(e, missing.list[i].field)) {
 			errors_add(e, missing.list[i].field, "%s", missing.list[i].detail);
+			bad = 1;
+		}
+	return bad ? ERR_INVALID : 0;
+}
+
+int
+survey_form_read_all(struct http_request *req, const struct survey_def *d,
+    struct survey_answers *ans, struct errors *e)
+{
+	struct errors path;
+	int i, rc, bad = 0;
+
+	for (i = 0; i < d->question_n; i++) {
+		memset(&ans->a[i], 0, sizeof(ans->a[i]));
+		rc = read_question(req, d, i, ans, e);
+		if (rc == ERR_NOMEM)
+			return rc;
+		if (rc != 0)
+			bad = 1;
+	}
+	/* The path is judged on what was readable, and a question whose
+	 * answer was refused already is not named twice. */
+	errors_init(&path);
+	survey_answers_check(d, ans, -1, &path);
+	for (i = 0; i < path.n; i++)
+		if (!errors_has_field(e, path.list[i].field)) {
+			errors_add(e, path.list[i].field, "%s", path.list[i].detail);
 			bad = 1;
 		}
 	return bad ? ERR_INVALID : 0;

@@ -17,6 +17,12 @@
  * page (without JavaScript the page cannot change as it is filled in; the
  * answers their condition rules out are dropped when the page is sent).
  *
+ * Staff see the whole survey on one page, every question whatever its
+ * condition: keying in a response that came on paper (which showed them
+ * all), correcting one, and a preview.  There the skip logic is applied
+ * when the form is sent: an answer to a question the path passed over is
+ * refused, not dropped, as the API refuses it.
+ *
  * Internal to src/web.
  */
 #ifndef INVOLVE_WEB_SURVEY_FORM_H
@@ -49,6 +55,24 @@ json_t *survey_form_questions(struct http_request *req, const struct survey_def 
  * answers included.  0, ERR_INVALID or ERR_NOMEM.
  */
 int survey_form_read(struct http_request *req, const struct survey_def *d, int page,
+    struct survey_answers *ans, struct errors *e);
+
+/*
+ * Every question of page `page`, or of every page when page is -1, as
+ * [{page_number, page_title, questions [...]}] with each question as
+ * survey_form_questions gives it, whatever its condition (see above).
+ */
+json_t *survey_form_pages(struct http_request *req, const struct survey_def *d, int page,
+    const struct survey_answers *ans, const json_t *errors, bool from_form);
+
+/*
+ * Reads the whole survey's form into ans (every question's answer is
+ * replaced by what was sent) and checks it as a complete response
+ * (survey_answers_check): answers off the path are refused, required ones
+ * on it must be there.  Errors under each question's key; 0, ERR_INVALID
+ * or ERR_NOMEM.
+ */
+int survey_form_read_all(struct http_request *req, const struct survey_def *d,
     struct survey_answers *ans, struct errors *e);
 
 /* The check-your-answers rows of ans's path: [{key, question, answer,

@@ -1,196 +1,243 @@
 /*
- * survey_report.c - a survey's results for pages (see survey_report.h).
+ * survey_report.c - a survey's results and exports (see survey_report.h).
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "involve/app.h"
-#include "involve/store_survey.h"
-#include "pages.h"
+#include "involve/poll.h"
+#include "involve/survey_export.h"
 #include "survey_report.h"
 
-struct tally_ctx {
+const char *const survey_report_format_names[] = { "csv", "json", NULL };
+_Static_assert(SURVEY_REPORT_CSV == 0 && SURVEY_REPORT_JSON == 1,
+    "survey_report_format_names follows the enum");
+
+static json_t *
+str_json(struct str s)
+{
+	return json_stringn(s.p ? s.p : "", s.n);
+}
+
+static json_t *
+id_json(int64_t id)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", (long long)id);
+	return json_string(text);
+}
+
+/* ---- results ------------------------------------------------------------------------ */
+
+struct results_ctx {
 	const struct survey_def *d;
 	struct survey_results *r;
 };
 
 static int
-tally_add(void *arg, const struct survey_tally_item *it)
+results_add(void *arg, const struct survey_tally_item *it)
 {
-	struct tally_ctx *c = arg;
+	struct results_ctx *c = arg;
 
 	survey_results_add(c->d, c->r, it);
 	return 0;
 }
 
-/* "fewer than 10", in the reader's language. */
-static void
-fewer_than(const struct http_request *req, int64_t below, char *out, size_t size)
+int
+survey_report_results(struct store *s, struct arena *a, const struct survey_def *d,
+    int64_t survey_id, struct survey_results *out)
 {
-	snprintf(out, size, tr(req, "fewer than %lld"), (long long)below);
-}
+	struct results_ctx c = { d, out };
+	int rc;
 
-/* One bar of a chart and one row of its table. */
-struct bar {
-	struct str label;
-	int64_t count;
-	int64_t of;
-	bool hidden;
-};
-
-/*
- * A chart and a table of bars: the chart's description says every
- * number, so a screen reader hears what the bars show.
- */
-static void
-chart_and_table(const struct http_request *req, json_t *q, const struct bar *bars, int n,
-    int64_t below, const char *caption, const char *id)
-{
-	json_t *rows = json_array(), *table = json_array();
-	struct buf desc = BUF_INIT;
-	char pct[16], width[24], count[48];
-	int64_t max = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (!bars[i].hidden && bars[i].count > max)
-			max = bars[i].count;
-	for (i = 0; i < n; i++) {
-		int tenths = bars[i].hidden ? 0 : poll_percent_tenths(bars[i].count, bars[i].of);
-		long w = ((long)PAGES_CHART_BAR_WIDTH * tenths + 50) / 100;
-		int y = i * PAGES_CHART_ROW;
-
-		if (bars[i].hidden) {
-			fewer_than(req, below, count, sizeof(count));
-			snprintf(pct, sizeof(pct), "-");
-		} else {
-			snprintf(count, sizeof(count), "%lld", (long long)bars[i].count);
-			snprintf(pct, sizeof(pct), "%d.%d%%", tenths / 10, tenths % 10);
-		}
-		snprintf(width, sizeof(width), "%ld.%ld", w / 10, w % 10);
-		if (i > 0)
-			buf_add_c(&desc, "; ");
-		buf_add_str(&desc, bars[i].label);
-		buf_printf(&desc, ": %s", bars[i].hidden ? count : pct);
-		json_array_append_new(rows, json_pack("{s:o, s:s, s:s, s:b, s:b, s:i, s:i, s:i}",
-		    "short_label", pages_short_label(bars[i].label, PAGES_CHART_LABEL_CHARS),
-		    "value", bars[i].hidden ? count : pct, "width", width, "hidden", bars[i].hidden,
-		    "leading", !bars[i].hidden && max > 0 && bars[i].count == max,
-		    "y_label", y + 18, "y_bar", y + 26, "y_value", y + 44));
-		json_array_append_new(table, json_pack("{s:o, s:s, s:s}", "label",
-		    pages_string(bars[i].label), "count", count, "percent", bars[i].hidden ? "" : pct));
-	}
-	buf_addch(&desc, '.');
-	json_object_set_new(q, "chart", json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:o}", "id", id,
-	    "width",
-	    PAGES_CHART_WIDTH, "bar_width", PAGES_CHART_BAR_WIDTH, "height", n * PAGES_CHART_ROW,
-	    "title", caption, "desc", buf_cstr(&desc) ? buf_cstr(&desc) : "", "rows", rows));
-	json_object_set_new(q, "table", json_pack("{s:s, s:o}", "caption", caption, "rows", table));
-	buf_free(&desc);
+	if ((rc = survey_results_init(d, a, out)) != 0)
+		return rc;
+	return store_survey_tally(s, survey_id, results_add, &c);
 }
 
 static json_t *
-question_report(struct http_request *req, const struct survey_question *q,
-    const struct survey_qresult *r, const struct survey_qhidden *h, int64_t below)
+percent_json(int64_t count, int64_t of)
 {
-	struct bar bars[SURVEY_OPTIONS_MAX > 11 ? SURVEY_OPTIONS_MAX : 11];
-	char text[96], label[16][16], id[SURVEY_KEY_MAX + 24];
-	json_t *o = json_pack("{s:o, s:o, s:s}", "key", pages_string(q->key), "text",
-	    pages_string(q->text), "type", survey_qtype_name(q->type));
-	int i, n = 0;
+	return json_real(poll_percent_tenths(count, of) / 10.0);
+}
 
-	snprintf(id, sizeof(id), "chart-%.*s", (int)q->key.n, q->key.p);
-	if (h->all)
-		fewer_than(req, below, text, sizeof(text));
-	else
-		snprintf(text, sizeof(text), "%lld", (long long)r->answered);
-	json_object_set_new(o, "answered_text", json_string(text));
-	if (h->all) {
-		json_object_set_new(o, "suppressed", json_true());
-		return o;
+static json_t *
+option_counts(const struct survey_question *q, const int64_t *counts, int64_t of,
+    const double *rank_total)
+{
+	json_t *list = json_array();
+	int i;
+
+	for (i = 0; i < q->option_n; i++) {
+		json_t *o = json_pack("{s:o, s:o, s:o, s:I, s:o}", "id", id_json(q->options[i].id),
+		    "value", str_json(q->options[i].value), "label", str_json(q->options[i].label),
+		    "count", (json_int_t)counts[i], "percent", percent_json(counts[i], of));
+
+		if (rank_total != NULL)
+			json_object_set_new(o, "mean_rank", counts[i] > 0 ?
+			    json_real(rank_total[i] / counts[i]) : json_null());
+		json_array_append_new(list, o);
 	}
+	return list;
+}
+
+static json_t *
+question_result(const struct survey_question *q, const struct survey_qresult *r)
+{
+	json_t *o = json_pack("{s:o, s:s, s:o, s:I}", "key", str_json(q->key), "type",
+	    survey_qtype_name(q->type), "text", str_json(q->text), "answered",
+	    (json_int_t)r->answered);
+	json_t *list;
+	int i;
+
 	switch (q->type) {
 	case SQ_SINGLE:
 	case SQ_MULTIPLE:
 	case SQ_LIKERT:
 	case SQ_FFT:
+		json_object_set_new(o, "options", option_counts(q, r->options, r->answered, NULL));
+		break;
 	case SQ_RANKING:
-		for (i = 0; i < q->option_n; i++)
-			bars[n++] = (struct bar){ q->options[i].label, r->options[i], r->answered,
-			    h->options[i] };
-		chart_and_table(req, o, bars, n, below, json_string_value(json_object_get(o, "text")),
-		    id);
-		if (q->type == SQ_MULTIPLE)
-			json_object_set_new(o, "multiple", json_true());
+		json_object_set_new(o, "options", option_counts(q, r->options, r->answered,
+		    r->rank_total));
 		break;
 	case SQ_RATING:
-		for (i = 0; i < r->points && i < 16; i++) {
-			snprintf(label[i], sizeof(label[i]), "%d", (int)q->min + i);
-			bars[n++] = (struct bar){ str_c(label[i]), r->ratings[i], r->answered,
-			    h->options[i] };
+		list = json_array();
+		for (i = 0; i < r->points; i++) {
+			char v[16];
+
+			snprintf(v, sizeof(v), "%d", (int)q->min + i);
+			json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:o}", "value", v,
+			    "label", v, "count", (json_int_t)r->ratings[i], "percent",
+			    percent_json(r->ratings[i], r->answered)));
 		}
-		chart_and_table(req, o, bars, n, below, json_string_value(json_object_get(o, "text")),
-		    id);
+		json_object_set_new(o, "options", list);
 		/* fall through */
 	case SQ_NUMBER:
-		if (r->answered > 0) {
-			snprintf(text, sizeof(text), "%.1f", r->total / r->answered);
-			json_object_set_new(o, "mean_text", json_string(text));
-		}
+		json_object_set_new(o, "mean", r->answered > 0 ? json_real(r->total / r->answered) :
+		    json_null());
 		break;
-	case SQ_GRID: {
-		json_t *grid = json_array();
-
-		for (i = 0; i < q->row_n; i++) {
-			json_t *row = json_pack("{s:o}", "label", pages_string(q->rows[i].label));
-			int k;
-
-			for (k = 0, n = 0; k < q->option_n; k++)
-				bars[n++] = (struct bar){ q->options[k].label,
-				    r->grid[i * q->option_n + k], r->rows[i],
-				    h->grid[i * q->option_n + k] };
-			snprintf(id, sizeof(id), "chart-%.*s-%d", (int)q->key.n, q->key.p, i);
-			chart_and_table(req, row, bars, n, below, json_string_value(
-			    json_object_get(row, "label")), id);
-			json_array_append_new(grid, row);
-		}
-		json_object_set_new(o, "grid", grid);
+	case SQ_GRID:
+		list = json_array();
+		for (i = 0; i < q->row_n; i++)
+			json_array_append_new(list, json_pack("{s:o, s:o, s:I, s:o}", "value",
+			    str_json(q->rows[i].value), "label", str_json(q->rows[i].label),
+			    "answered", (json_int_t)r->rows[i], "options", option_counts(q,
+			    &r->grid[i * q->option_n], r->rows[i], NULL)));
+		json_object_set_new(o, "rows", list);
 		break;
-	}
 	default:
-		json_object_set_new(o, "free_text", json_true());
 		break;
 	}
 	return o;
 }
 
 json_t *
-survey_report(struct http_request *req, const struct survey *sv, const struct survey_def *d,
-    int64_t below, int *rc)
+survey_report_questions(const struct survey_def *d, const struct survey_results *r)
 {
-	struct survey_results r;
-	struct survey_hidden hidden;
-	struct tally_ctx c = { d, &r };
-	json_t *questions, *o;
-	char text[96];
+	json_t *questions = json_array();
 	int i;
 
-	if ((*rc = survey_results_init(d, &req->arena, &r)) != 0 ||
-	    (*rc = store_survey_tally(req->app->store, sv->id, tally_add, &c)) != 0 ||
-	    (*rc = survey_results_suppress(d, &r, below, &req->arena, &hidden)) != 0)
-		return NULL;
-	questions = json_array();
 	for (i = 0; i < d->question_n; i++)
 		if (d->questions[i].type != SQ_INFO)
-			json_array_append_new(questions, question_report(req, &d->questions[i],
-			    &r.q[i], &hidden.q[i], below));
-	if (hidden.responses)
-		fewer_than(req, below, text, sizeof(text));
-	else
-		snprintf(text, sizeof(text), "%lld", (long long)r.responses);
-	o = json_pack("{s:s, s:o, s:b}", "responses_text", text, "questions", questions,
-	    "suppressed", hidden.responses);
-	if (below > 0)
-		json_object_set_new(o, "below", json_integer(below));
-	return o;
+			json_array_append_new(questions, question_result(&d->questions[i], &r->q[i]));
+	return questions;
+}
+
+/* ---- walking the responses ---------------------------------------------------------- */
+
+struct walk_ctx {
+	const struct survey_def *d;
+	survey_report_fn fn;
+	void *arg;
+	struct arena scratch;  /* one response's answers, reset after each */
+};
+
+static int
+walk_one(void *arg, const struct survey_response *r)
+{
+	struct walk_ctx *w = arg;
+	struct survey_answers ans;
+	struct errors e;
+
+	arena_reset(&w->scratch);
+	errors_init(&e);
+	/* Answers kept under an earlier version may name what a later one
+	 * renamed; read what still fits rather than lose the response. */
+	if (survey_answers_parse(w->d, r->answers, &w->scratch, &ans, &e) == ERR_NOMEM)
+		return ERR_NOMEM;
+	return w->fn(w->arg, r, &ans);
+}
+
+int
+survey_report_walk(struct store *s, int64_t survey_id, const struct survey_def *d,
+    survey_report_fn fn, void *arg)
+{
+	struct walk_ctx w = { .d = d, .fn = fn, .arg = arg };
+	int rc;
+
+	arena_init(&w.scratch, NULL, 0);
+	rc = store_response_each(s, survey_id, 0, 0, walk_one, &w);
+	arena_free(&w.scratch);
+	return rc;
+}
+
+/* ---- exports ---------------------------------------------------------------------- */
+
+struct export_ctx {
+	const struct survey_def *d;
+	struct buf *out;   /* CSV */
+	json_t *rows;      /* JSON */
+};
+
+static int
+export_csv_one(void *arg, const struct survey_response *r, const struct survey_answers *ans)
+{
+	struct export_ctx *x = arg;
+	struct survey_export_meta m = { r->id, r->submitted_at, r->channel };
+
+	survey_export_csv_row(x->d, &m, ans, x->out);
+	return buf_ok(x->out) ? 0 : ERR_NOMEM;
+}
+
+static int
+export_json_one(void *arg, const struct survey_response *r, const struct survey_answers *ans)
+{
+	struct export_ctx *x = arg;
+	struct survey_export_meta m = { r->id, r->submitted_at, r->channel };
+
+	json_array_append_new(x->rows, survey_export_json_row(x->d, &m, ans));
+	return 0;
+}
+
+int
+survey_report_export(struct http_request *req, struct http_response *res,
+    const struct survey *sv, const struct survey_def *d, enum survey_report_format format)
+{
+	struct export_ctx x = { d, &res->body, NULL };
+	char disposition[96];
+	int rc;
+
+	if (format == SURVEY_REPORT_CSV) {
+		survey_export_csv_header(d, &res->body);
+		rc = survey_report_walk(req->app->store, sv->id, d, export_csv_one, &x);
+	} else {
+		x.rows = json_array();
+		rc = survey_report_walk(req->app->store, sv->id, d, export_json_one, &x);
+	}
+	if (rc != 0) {
+		json_decref(x.rows);
+		buf_reset(&res->body);
+		return reply_error(req, res, rc, NULL);
+	}
+	res->no_store = true;
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"survey-%lld.%s\"",
+	    (long long)sv->id, survey_report_format_names[format]);
+	http_response_header(res, "Content-Disposition", disposition);
+	if (format == SURVEY_REPORT_JSON)
+		return api_json(res, 200, json_pack("{s:o, s:o}", "survey", id_json(sv->id),
+		    "responses", x.rows));
+	res->status = 200;
+	res->content_type = "text/csv; charset=utf-8";
+	return HTTP_DONE;
 }

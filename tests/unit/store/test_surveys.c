@@ -796,6 +796,33 @@ Test(surveys, walk_the_submitted_responses_in_id_order)
 	cr_assert_eq(w.n, 2);
 }
 
+Test(surveys, list_what_staff_keyed_in_newest_first)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), ids[4];
+	int64_t clerk = make_clerk(org, "clerk@example.org");
+	struct walk w = { 0 };
+
+	cr_assert_eq(submit(id, 0, 0, clerk, yes_items, YES_N, &ids[0]), 0);
+	cr_assert_eq(submit(id, 1, 1, 0, yes_items, YES_N, &ids[1]), 0);
+	cr_assert_eq(submit(id, 0, 0, clerk, no_items, NO_N, &ids[2]), 0);
+	cr_assert_eq(submit(id, 0, 0, clerk, no_items, NO_N, &ids[3]), 0);
+	cr_assert_eq(submit(make_survey(org, OPEN), 0, 0, clerk, yes_items, YES_N, NULL), 0);
+
+	cr_assert_eq(store_response_each_entered(st, id, 0, 0, walk_response, &w), 0);
+	cr_assert_eq(w.n, 3, "the respondent's own and other surveys' are left out");
+	cr_assert_eq(w.ids[0], ids[3]);
+	cr_assert_eq(w.ids[1], ids[2]);
+	cr_assert_eq(w.ids[2], ids[0]);
+	/* In pages, before the last id seen. */
+	memset(&w, 0, sizeof(w));
+	cr_assert_eq(store_response_each_entered(st, id, ids[3], 1, walk_response, &w), 0);
+	cr_assert_eq(w.n, 1);
+	cr_assert_eq(w.ids[0], ids[2]);
+	memset(&w, 0, sizeof(w));
+	cr_assert_eq(store_response_each_entered(st, id, ids[0], 5, walk_response, &w), 0);
+	cr_assert_eq(w.n, 0);
+}
+
 /* Many submissions in flight at once, so that the writer takes several in
  * one batch. */
 struct flight {

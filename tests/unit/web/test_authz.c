@@ -209,7 +209,8 @@ make_poll(bool closed, int64_t *first_option)
 /* The route's pattern with its parameters filled in: {id} the poll,
  * {slug} its organisation, {key} a page every site has, {file*} a file, {page} the
  * first page, {link} a private link that leads nowhere, {doc}, {att} and {target}
- * an id of nothing the poll has. */
+ * an id of nothing the poll has, {question} a survey question's key and
+ * {response} a response (neither of them there). */
 static void
 fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 {
@@ -237,10 +238,12 @@ fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 			value = "app.css";
 		} else if (strncmp(p, "{page}", 6) == 0) {
 			value = "1";
+		} else if (strncmp(p, "{question}", 10) == 0) {
+			value = "q1";
 		} else if (strncmp(p, "{doc}", 5) == 0 || strncmp(p, "{att}", 5) == 0 ||
-		    strncmp(p, "{target}", 8) == 0) {
-			/* A second id (a document, a file, a linked engagement):
-			 * one that belongs to nothing of the poll's. */
+		    strncmp(p, "{target}", 8) == 0 || strncmp(p, "{response}", 10) == 0) {
+			/* A second id (a document, a file, a linked engagement, a
+			 * response): one that belongs to nothing of the poll's. */
 			value = "1";
 		} else if (strncmp(p, "{link}", 6) == 0) {
 			/* A private link of the right shape that leads nowhere. */

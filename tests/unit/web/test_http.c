@@ -52,6 +52,40 @@ Test(router, matches_typed_parameters)
 	    ROUTE_NOT_FOUND);
 }
 
+/* A survey's question by its key and a response by its id, in one path
+ * with the survey's own id. */
+static const struct route survey_table[] = {
+	{ HTTP_GET, "/s/{id}/questions/{question}", dummy, 0, 0, "question", RULE_ANYONE, NULL },
+	{ HTTP_GET, "/s/{id}/responses/{response}", dummy, 0, 0, "response", RULE_ANYONE, NULL },
+};
+
+Test(router, matches_question_keys_and_response_ids)
+{
+	struct http_request req;
+	const struct route *r;
+	unsigned allowed;
+
+	memset(&req, 0, sizeof(req));
+	cr_assert_eq(route_find(survey_table, 2, HTTP_GET, str_c("/s/3/questions/Q_12a"), &req, &r,
+	    &allowed), ROUTE_FOUND);
+	cr_assert(str_eq_c(http_param(&req, "id"), "3"));
+	cr_assert(str_eq_c(http_param(&req, "question"), "Q_12a"));
+	cr_assert_eq(route_find(survey_table, 2, HTTP_GET, str_c("/s/3/responses/41"), &req, &r,
+	    &allowed), ROUTE_FOUND);
+	cr_assert_eq(http_param_id(&req, "response"), 41);
+	/* A key starts with a letter and has no other characters; an id no
+	 * leading zero. */
+	cr_assert_eq(route_find(survey_table, 2, HTTP_GET, str_c("/s/3/questions/1q"), &req, &r,
+	    &allowed), ROUTE_NOT_FOUND);
+	cr_assert_eq(route_find(survey_table, 2, HTTP_GET, str_c("/s/3/questions/q-1"), &req, &r,
+	    &allowed), ROUTE_NOT_FOUND);
+	cr_assert_eq(route_find(survey_table, 2, HTTP_GET,
+	    str_c("/s/3/questions/q12345678901234567890123456789012345678901"), &req, &r,
+	    &allowed), ROUTE_NOT_FOUND);
+	cr_assert_eq(route_find(survey_table, 2, HTTP_GET, str_c("/s/3/responses/041"), &req, &r,
+	    &allowed), ROUTE_NOT_FOUND);
+}
+
 static void
 with_header(struct http_request *req, const char *name, const char *value)
 {

@@ -1,0 +1,266 @@
+/* Tests for the staff pages of surveys (handlers_staff_surveys.c,
+ * handlers_staff_survey_build.c, handlers_staff_survey_responses.c,
+ * survey_edit.c): hand-built requests through app_handle on a real SQLite
+ * store.  The browser test (tests/browser/staff_surveys.test.mjs) walks the
+ * whole flow; these check what it does not reach: another organisation's
+ * survey, a viewer, where the domain's errors land on a form, and a key
+ * renamed in the conditions that name it. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "involve/app.h"
+#include "involve/secret.h"
+#include "involve/store_survey.h"
+#include "exchange.h"
+
+#define PASSWORD "correct-horse-battery-staple"
+
+static struct web_fixture fx;
+static const struct actor who = { 0, 0, "test" };
+
+static void
+setup(void)
+{
+	web_fixture_open(&fx, "staff-surveys");
+}
+
+static void
+teardown(void)
+{
+	web_fixture_close(&fx);
+}
+
+TestSuite(staff_surveys, .init = setup, .fini = teardown, .timeout = 60);
+
+/* Two pages: q1 (single, with "Other") and q2 (rating) on the first, q3
+ * (text, shown only if q2 is more than 2) on the second. */
+#define DEFINITION "[{\"key\":\"p1\",\"title\":\"About you\",\"questions\":[" \
+	"{\"key\":\"q1\",\"type\":\"single\",\"text\":\"Do you work here?\",\"required\":true," \
+	"\"options\":[\"Yes\",\"No\",{\"value\":\"other\",\"label\":\"Other\",\"other\":true}]}," \
+	"{\"key\":\"q2\",\"type\":\"rating\",\"text\":\"How well do we listen?\"}]}," \
+	"{\"key\":\"p2\",\"title\":\"More\",\"questions\":[{\"key\":\"q3\",\"type\":\"text\"," \
+	"\"text\":\"Why?\",\"show_if\":{\"question\":\"q2\",\"greater_than\":2}}]}]"
+
+static int64_t
+make_survey(const struct org *o)
+{
+	struct actor a = { o->id, 0, "test" };
+	struct survey sv;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.org_id = o->id;
+	sv.title = str_c("Your visit");
+	sv.who = POLL_WHO_ANYONE;
+	sv.definition = str_c(DEFINITION);
+	sv.next_option_id = 1;
+	cr_assert_eq(store_survey_create(fx.store, &a, &sv), 0);
+	return sv.id;
+}
+
+static void
+make_user(const struct org *o, enum role role, const char *email)
+{
+	struct user u;
+
+	memset(&u, 0, sizeof(u));
+	u.org_id = o->id;
+	u.role = role;
+	snprintf(u.email, sizeof(u.email), "%s", email);
+	cr_assert_eq(secret_password_hash(PASSWORD, u.password_hash), 0);
+	cr_assert_eq(store_user_create(fx.store, &who, &u), 0);
+}
+
+static struct exchange *
+call(enum http_method method, const char *target, const char *body, const char *cookie)
+{
+	struct exchange *x = exchange_new(method, target);
+
+	if (body != NULL)
+		exchange_body(x, "application/x-www-form-urlencoded", "%s", body);
+	if (cookie != NULL && cookie[0])
+		exchange_cookie(x, cookie);
+	exchange_run(x, &fx.app);
+	return x;
+}
+
+static void
+assert_contains(const struct exchange *x, const char *needle)
+{
+	cr_assert_not_null(strstr(x->html, needle), "page lacks \"%s\":\n%s", needle, x->html);
+}
+
+static void
+assert_lacks(const struct exchange *x, const char *needle)
+{
+	cr_assert_null(strstr(x->html, needle), "page has \"%s\":\n%s", needle, x->html);
+}
+
+/* Signs in as email: the session cookie and the CSRF token. */
+static void
+sign_in(const char *email, char *cookie, size_t cookie_size, char *csrf, size_t csrf_size)
+{
+	struct exchange *x;
+	char body[256];
+	const char *h, *v, *end;
+	size_t n;
+
+	snprintf(body, sizeof(body), "email=%s&password=" PASSWORD, email);
+	x = call(HTTP_POST, "/staff/login", body, NULL);
+	cr_assert_eq(x->res.status, 303, "sign-in failed: %s", x->html);
+	h = exchange_response_header(x, "Set-Cookie", "involve_session=");
+	cr_assert_not_null(h);
+	n = strcspn(h, ";");
+	cr_assert_lt(n, cookie_size);
+	memcpy(cookie, h, n);
+	cookie[n] = '\0';
+	exchange_free(x);
+	x = call(HTTP_GET, "/staff/", NULL, cookie);
+	v = strstr(x->html, "name=\"csrf\" value=\"");
+	cr_assert_not_null(v);
+	v += strlen("name=\"csrf\" value=\"");
+	end = strchr(v, '"');
+	cr_assert_lt((size_t)(end - v), csrf_size);
+	memcpy(csrf, v, (size_t)(end - v));
+	csrf[end - v] = '\0';
+	exchange_free(x);
+}
+
+/* The survey's definition as stored now. */
+static struct survey *
+stored(int64_t id, struct arena *a)
+{
+	struct survey *sv = NULL;
+
+	cr_assert_eq(store_survey_get(fx.store, a, id, &sv), 0);
+	return sv;
+}
+
+Test(staff_surveys, another_organisations_survey_is_not_found)
+{
+	int64_t id = make_survey(&fx.other);
+	static const char *const paths[] = { "", "/details", "/versions", "/preview/1",
+		"/pages/1", "/pages/1/questions/new?type=single", "/pages/new?after=1&type=text",
+		"/questions/q1", "/questions/q1/delete", "/responses", "/responses/new",
+		"/responses/1", "/results", "/export?format=csv" };
+	char cookie[128], csrf[128], path[256], body[256];
+	struct exchange *x;
+	size_t i;
+
+	make_user(&fx.org, ROLE_ADMIN, "admin@example.org");
+	sign_in("admin@example.org", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		snprintf(path, sizeof(path), "/staff/surveys/%lld%s", (long long)id, paths[i]);
+		x = call(HTTP_GET, path, NULL, cookie);
+		cr_expect_eq(x->res.status, 404, "GET %s: %d", path, x->res.status);
+		exchange_free(x);
+	}
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/questions/q1/delete", (long long)id);
+	snprintf(body, sizeof(body), "csrf=%s&version=1", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 404);
+	exchange_free(x);
+	/* And its list is this organisation's alone. */
+	x = call(HTTP_GET, "/staff/surveys", NULL, cookie);
+	cr_assert_eq(x->res.status, 200);
+	assert_lacks(x, "Your visit");
+	exchange_free(x);
+}
+
+Test(staff_surveys, a_viewer_sees_the_survey_but_cannot_change_it)
+{
+	int64_t id = make_survey(&fx.org);
+	char cookie[128], csrf[128], path[256], body[256];
+	struct exchange *x;
+	struct arena a;
+
+	make_user(&fx.org, ROLE_VIEWER, "viewer@example.org");
+	sign_in("viewer@example.org", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	snprintf(path, sizeof(path), "/staff/surveys/%lld", (long long)id);
+	x = call(HTTP_GET, path, NULL, cookie);
+	cr_assert_eq(x->res.status, 200);
+	assert_contains(x, "Do you work here?");
+	assert_contains(x, "Shown only if q2 is more than 2");
+	assert_contains(x, "Results");
+	assert_lacks(x, "Add a question");
+	assert_lacks(x, "Move up");
+	assert_lacks(x, "/delete");
+	exchange_free(x);
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/questions/q2/move", (long long)id);
+	snprintf(body, sizeof(body), "csrf=%s&version=1&direction=up", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 403);
+	exchange_free(x);
+	arena_init(&a, NULL, 0);
+	cr_assert_eq(stored(id, &a)->version, 1, "nothing changed");
+	arena_free(&a);
+}
+
+Test(staff_surveys, the_domains_errors_land_on_the_questions_fields)
+{
+	int64_t id = make_survey(&fx.org);
+	char cookie[128], csrf[128], path[256], body[1024];
+	struct exchange *x;
+
+	make_user(&fx.org, ROLE_OFFICER, "officer@example.org");
+	sign_in("officer@example.org", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/pages/2/questions", (long long)id);
+	/* A key another question has, an option that is also "other"'s value, and a
+	 * condition about a question that is not before it. */
+	snprintf(body, sizeof(body), "csrf=%s&version=1&type=single&key=Q1&text=Which%%3F"
+	    "&options=A%%0Aother&other=yes&if_question=q9&if_op=equals&if_value=x", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 422, "%s", x->html);
+	assert_contains(x, "<a href=\"#key\">Two questions have the key");
+	assert_contains(x, "<a href=\"#other\">Two options have the value &#39;other&#39;");
+	assert_contains(x, "<a href=\"#if_question\">A condition can only be about a question");
+	assert_contains(x, "id=\"key-error\"");
+	/* What was typed comes back. */
+	assert_contains(x, ">A\nother</textarea>");
+	exchange_free(x);
+	/* A value a rating cannot be compared with goes beside the value. */
+	snprintf(body, sizeof(body), "csrf=%s&version=1&type=text&text=Why%%3F"
+	    "&if_question=q2&if_op=greater_than&if_value=lots", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 422);
+	assert_contains(x, "<a href=\"#if_value\">Compare &#39;q2&#39; with a number");
+	exchange_free(x);
+}
+
+Test(staff_surveys, a_new_key_is_followed_by_the_conditions_that_name_it)
+{
+	int64_t id = make_survey(&fx.org);
+	char cookie[128], csrf[128], path[256], body[512];
+	struct exchange *x;
+	struct arena a;
+	struct survey *sv;
+
+	make_user(&fx.org, ROLE_OFFICER, "officer@example.org");
+	sign_in("officer@example.org", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/questions/q2", (long long)id);
+	x = call(HTTP_GET, path, NULL, cookie);
+	cr_assert_eq(x->res.status, 200);
+	assert_contains(x, "value=\"q2\"");
+	exchange_free(x);
+	snprintf(body, sizeof(body), "csrf=%s&version=1&type=rating&key=listen"
+	    "&text=How+well+do+we+listen%%3F&min=1&max=5", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 303, "%s", x->html);
+	exchange_free(x);
+	arena_init(&a, NULL, 0);
+	sv = stored(id, &a);
+	cr_assert_eq(sv->version, 2);
+	cr_assert_not_null(strstr(sv->definition.p, "\"key\":\"listen\""));
+	cr_assert_not_null(strstr(sv->definition.p, "{\"question\":\"listen\",\"greater_than\":2"),
+	    "%.*s", (int)sv->definition.n, sv->definition.p);
+	arena_free(&a);
+	/* The same page sent again is from version 1: refused, nothing saved. */
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/questions/listen", (long long)id);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 409);
+	assert_contains(x, "Someone else changed this survey");
+	assert_contains(x, "name=\"version\" value=\"2\"");
+	exchange_free(x);
+}
