@@ -25,6 +25,13 @@ int poll_codes_format_parse(const char *name, enum poll_codes_format *out);
 /* The media type of a format's file ("text/csv; charset=utf-8", ...). */
 const char *poll_codes_media_type(enum poll_codes_format f);
 
+/* n new single-use codes (onetime.h, ONETIME_POLL_CODE_CHARS each) into
+ * list, as people read them, and their keyed hashes of kind and scope
+ * into hashes; the codes in a.  Shared by a poll's codes and a survey's
+ * invitations.  0, ERR_NOMEM or ERR_IO. */
+int codes_make(const unsigned char *key, const char *kind, int64_t scope, int n, struct arena *a,
+    const char **list, unsigned char (*hashes)[SECRET_HASH_BYTES]);
+
 /*
  * Makes n codes for poll p (of the actor's organisation) and keeps their
  * hashes as one batch: *codes (n display forms, in a) and *batch_id.

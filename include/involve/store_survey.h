@@ -235,4 +235,25 @@ int store_response_each_entered(struct store *s, int64_t survey_id, int64_t befo
 typedef int (*store_tally_fn)(void *arg, const struct survey_tally_item *item);
 int store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, void *arg);
 
+/* ---- invitation codes ------------------------------------------------------------------- */
+
+/* Keeps n new codes (their keyed hashes, onetime_code_hash of kind
+ * "survey-code" and the survey) of a survey of the actor's organisation
+ * answered with a code, as one batch; sets *batch_id.  ERR_NOTFOUND;
+ * ERR_CONFLICT (reason in e) when it is answered by anyone or has closed;
+ * ERR_DUPLICATE when a code is one already kept (make the batch again). */
+int store_survey_codes_add(struct store *s, const struct actor *who, int64_t survey_id,
+    const unsigned char (*hashes)[SECRET_HASH_BYTES], int n, int64_t now, int64_t *batch_id,
+    struct errors *e);
+/*
+ * A respondent comes with a code: the first time, a partial response is
+ * begun under link; later, while it is unfinished, the code leads back to
+ * it, which moves to the new link.  Sets *response_id.  ERR_CODE_SPENT for
+ * a code that is not the survey's, is withdrawn or has been used;
+ * ERR_CONFLICT when the survey is not open.
+ */
+int store_survey_code_start(struct store *s, int64_t survey_id,
+    const unsigned char code[STORE_HASH_SIZE], const unsigned char link[STORE_HASH_SIZE],
+    int64_t now, int64_t *response_id);
+
 #endif

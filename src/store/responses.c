@@ -515,6 +515,8 @@ submit_one(struct db_conn *c, void *arg)
 		return rc;
 	if ((rc = count_response(c, r->survey_id, 1)) != 0)
 		return rc;
+	if ((rc = survey_code_used(c, j->id)) != 0)
+		return rc;
 	return r->entered_by != 0 ? audit_entered(c, j) : 0;
 }
 

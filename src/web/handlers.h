@@ -23,6 +23,7 @@ extern const struct input_spec api_survey_response_input;
 extern const struct input_spec api_survey_list_input;
 extern const struct input_spec api_survey_crosstab_input;
 extern const struct input_spec api_survey_export_input;
+extern const struct input_spec api_survey_codes_input;
 extern const struct input_spec api_outcome_create_input;
 extern const struct input_spec api_outcome_update_input;
 extern const struct input_spec survey_hear_back_input;
@@ -80,6 +81,7 @@ int handle_api_survey_respond(struct http_request *req, struct http_response *re
 int handle_api_survey_results(struct http_request *req, struct http_response *res);
 int handle_api_survey_crosstab(struct http_request *req, struct http_response *res);
 int handle_api_survey_export(struct http_request *req, struct http_response *res);
+int handle_api_survey_codes(struct http_request *req, struct http_response *res);
 
 /* handlers_survey_public.c: answering a survey on the organisation's site */
 int handle_survey_start_page(struct http_request *req, struct http_response *res);

@@ -20,6 +20,7 @@
 #include "involve/app.h"
 #include "involve/auth.h"
 #include "involve/consultation.h"
+#include "involve/poll_codes.h"
 #include "involve/respond.h"
 #include "involve/store_survey.h"
 #include "involve/suppress.h"
@@ -883,4 +884,61 @@ handle_api_survey_export(struct http_request *req, struct http_response *res)
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
 	return survey_report_export(req, res, sv, &d, (enum survey_report_format)q.format);
+}
+
+/* ---- invitation codes ---------------------------------------------------------------- */
+
+/* A batch made again when one of its codes is one already kept: 31^10
+ * choices make that about n^2 / 2^50. */
+#define CODES_TRIES 3
+
+struct codes_body {
+	int64_t count;
+};
+
+static const struct input_field codes_fields[] = {
+	{ "count", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct codes_body, count), 0, 1,
+	    POLL_CODES_BATCH_MAX, NULL, "the number of codes" },
+};
+const struct input_spec api_survey_codes_input = { INPUT_JSON, 1, codes_fields };
+
+int
+handle_api_survey_codes(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	struct codes_body b = { 0 };
+	unsigned char (*hashes)[SECRET_HASH_BYTES];
+	const char **list;
+	struct survey *sv;
+	struct survey_def d;
+	struct errors e;
+	int64_t batch = 0;
+	json_t *codes;
+	int i, tries, rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	errors_init(&e);
+	if ((rc = input_read(req, &b, NULL, &e)) != 0)
+		return reply_error(req, res, rc == ERR_INVALID ? ERR_INVALID : rc, &e);
+	list = arena_array(&req->arena, (size_t)b.count, sizeof(*list));
+	hashes = arena_array(&req->arena, (size_t)b.count, sizeof(*hashes));
+	if (list == NULL || hashes == NULL)
+		return reply_error(req, res, ERR_NOMEM, NULL);
+	for (tries = 0, rc = ERR_DUPLICATE; tries < CODES_TRIES && rc == ERR_DUPLICATE; tries++) {
+		if ((rc = codes_make(req->app->keys.token, "survey-code", sv->id, (int)b.count,
+		    &req->arena, list, hashes)) != 0)
+			break;
+		rc = store_survey_codes_add(req->app->store, &a->actor, sv->id,
+		    (const unsigned char (*)[SECRET_HASH_BYTES])hashes, (int)b.count, req->now, &batch,
+		    &e);
+	}
+	if (rc != 0)
+		return reply_error(req, res, rc, &e);
+	codes = json_array();
+	for (i = 0; i < (int)b.count; i++)
+		json_array_append_new(codes, json_string(list[i]));
+	res->no_store = true;
+	return api_json(res, 201, json_pack("{s:o, s:o, s:o}", "survey", id_json(sv->id), "batch",
+	    id_json(batch), "codes", codes));
 }

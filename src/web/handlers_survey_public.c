@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/i18n.h"
+#include "involve/onetime.h"
 #include "involve/respond.h"
 #include "involve/store_survey.h"
 #include "involve/vote.h"
@@ -178,6 +180,67 @@ handle_survey_start_page(struct http_request *req, struct http_response *res)
 	return page_render(req, res, "survey_start", ctx);
 }
 
+/* The start page again, with what is wrong with the code given. */
+static int
+start_refused(struct http_request *req, struct http_response *res, struct ctx *c,
+    const char *message, struct str typed)
+{
+	char title[SURVEY_TITLE_MAX_CHARS * 4 + 1];
+	struct errors e;
+	json_t *ctx;
+
+	errors_init(&e);
+	errors_add(&e, "code", "%s", message);
+	snprintf(title, sizeof(title), "%.*s", (int)c->sv->title.n, c->sv->title.p);
+	ctx = page_ctx(req, c, title);
+	json_object_set_new(ctx, "with_code", json_true());
+	json_object_set_new(ctx, "code_value", pages_string(typed.n <= 64 ? typed :
+	    (struct str){ "", 0 }));
+	json_object_set_new(ctx, "honeypot_id", json_string(VOTE_HONEYPOT_FIELD));
+	page_add_errors(req, ctx, &e);
+	pages_copy_error(ctx, json_object_get(ctx, "errors"), "code", "code_error");
+	res->status = 422;
+	return page_render(req, res, "survey_start", ctx);
+}
+
+/*
+ * A survey answered with a code: the code begins the respondent's response
+ * under a new private link, or leads back to the one it began while it is
+ * unfinished (store_survey_code_start).
+ */
+static int
+start_with_code(struct http_request *req, struct http_response *res, struct ctx *c)
+{
+	char link[RESPOND_LINK_LEN + 1], suffix[RESPOND_LINK_LEN + 8], norm[ONETIME_CODE_MAX];
+	unsigned char code[ONETIME_HASH_BYTES];
+	struct str typed = { "", 0 };
+	int64_t id;
+	size_t n;
+	int rc;
+
+	http_form(req, "code", &typed);
+	typed = str_trim(typed);
+	if (onetime_code_normalise(typed.p ? typed.p : "", typed.n, norm, sizeof(norm), &n) != 0 ||
+	    n != ONETIME_POLL_CODE_CHARS)
+		return start_refused(req, res, c, N_("Enter the code as it is printed on your "
+		    "invitation, like abcd-efgh-jk"), typed);
+	onetime_code_hash(req->app->keys.token, "survey-code", c->sv->id, norm, n, code);
+	respond_link_new(link);
+	if (!respond_link_hash(req, c->sv->id, str_c(link), c->link_hash))
+		return reply_error(req, res, ERR_IO, NULL);
+	rc = store_survey_code_start(req->app->store, c->sv->id, code, c->link_hash, req->now, &id);
+	if (rc == ERR_CODE_SPENT)
+		return start_refused(req, res, c, N_("This code does not work. Check it against your "
+		    "invitation: a code that has been used to send a response cannot be used again"),
+		    typed);
+	if (rc == ERR_CONFLICT)
+		return redirect(res, c->base, "");
+	if (rc != 0)
+		return reply_error(req, res, rc, NULL);
+	snprintf(suffix, sizeof(suffix), "/r/%s", link);
+	return redirect(res, c->base, suffix);
+}
+
 int
 handle_survey_start(struct http_request *req, struct http_response *res)
 {
@@ -195,8 +258,7 @@ handle_survey_start(struct http_request *req, struct http_response *res)
 	if (!survey_is_open(c.sv, req->now))
 		return redirect(res, c.base, "");
 	if (c.sv->who == POLL_WHO_CODE)
-		return page_error(req, res, 403, tr(req, "You need an invitation"),
-		    tr(req, "This survey is answered with the link or code on an invitation."));
+		return start_with_code(req, res, &c);
 	respond_link_new(link);
 	if (!respond_link_hash(req, c.sv->id, str_c(link), c.link_hash))
 		return reply_error(req, res, ERR_IO, NULL);
@@ -460,7 +522,8 @@ handle_survey_submit(struct http_request *req, struct http_response *res)
 	args.ans = &c.ans;
 	args.channel = SURVEY_ONLINE;
 	args.link = c.link_hash;
-	args.one_per_browser = true;
+	/* With a code, the code is the limit: one response each. */
+	args.one_per_browser = c.sv->who != POLL_WHO_CODE;
 	/* load_response set these for the pages; the redirect needs none. */
 	return respond_submit(req, res, &args, submitted);
 }

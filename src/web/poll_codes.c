@@ -42,15 +42,33 @@ poll_codes_media_type(enum poll_codes_format f)
 #define ISSUE_TRIES 3
 
 int
+codes_make(const unsigned char *key, const char *kind, int64_t scope, int n, struct arena *a,
+    const char **list, unsigned char (*hashes)[SECRET_HASH_BYTES])
+{
+	char norm[ONETIME_CODE_MAX], *code;
+	size_t len;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if ((code = arena_alloc(a, ONETIME_CODE_MAX)) == NULL)
+			return ERR_NOMEM;
+		if (onetime_code_new(ONETIME_POLL_CODE_CHARS, code, ONETIME_CODE_MAX) != 0 ||
+		    onetime_code_normalise(code, strlen(code), norm, sizeof(norm), &len) != 0)
+			return ERR_IO;
+		onetime_code_hash(key, kind, scope, norm, len, hashes[i]);
+		list[i] = code;
+	}
+	return 0;
+}
+
+int
 poll_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
     const struct poll *p, int n, int64_t now, struct arena *a, const char ***codes,
     int64_t *batch_id, struct errors *e)
 {
 	unsigned char (*hashes)[SECRET_HASH_BYTES];
-	char norm[ONETIME_CODE_MAX], *code;
 	const char **list;
-	size_t len;
-	int i, tries, rc = ERR_IO;
+	int tries, rc = ERR_IO;
 
 	if (n < 1 || n > POLL_CODES_BATCH_MAX) {
 		errors_add(e, "count", "Enter a number of codes from 1 to %d", POLL_CODES_BATCH_MAX);
@@ -61,15 +79,8 @@ poll_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
 	if (list == NULL || hashes == NULL)
 		return ERR_NOMEM;
 	for (tries = 0; tries < ISSUE_TRIES; tries++) {
-		for (i = 0; i < n; i++) {
-			if ((code = arena_alloc(a, ONETIME_CODE_MAX)) == NULL)
-				return ERR_NOMEM;
-			if (onetime_code_new(ONETIME_POLL_CODE_CHARS, code, ONETIME_CODE_MAX) != 0 ||
-			    onetime_code_normalise(code, strlen(code), norm, sizeof(norm), &len) != 0)
-				return ERR_IO;
-			onetime_code_hash(k->token, "poll-code", p->id, norm, len, hashes[i]);
-			list[i] = code;
-		}
+		if ((rc = codes_make(k->token, "poll-code", p->id, n, a, list, hashes)) != 0)
+			return rc;
 		rc = store_poll_codes_add(s, who, p->id, (const unsigned char (*)[SECRET_HASH_BYTES])
 		    hashes, n, now, batch_id, e);
 		if (rc != ERR_DUPLICATE)

@@ -67,6 +67,8 @@ static const struct route routes[] = {
 	    "api.survey.results", RULE_ANYONE, NULL },
 	{ GET, "/api/v1/surveys/{id}/crosstab", handle_api_survey_crosstab, 0, ROUTE_TOKEN,
 	    "api.survey.crosstab", RULE_RESULTS_VIEW, &api_survey_crosstab_input },
+	{ HTTP_POST, "/api/v1/surveys/{id}/codes", handle_api_survey_codes, ROUTE_BODY_JSON,
+	    ROUTE_JSON | ROUTE_TOKEN, "api.survey.codes", RULE_POLL_MANAGE, &api_survey_codes_input },
 	{ GET, "/api/v1/surveys/{id}/export", handle_api_survey_export, 0, ROUTE_TOKEN,
 	    "api.survey.export", RULE_RESULTS_VIEW, &api_survey_export_input },
 	{ HTTP_POST, "/api/v1/outcomes", handle_api_outcomes_create, ROUTE_BODY_PAGE,

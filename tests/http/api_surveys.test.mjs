@@ -462,3 +462,72 @@ describe('changing a survey', () => {
 		assert.equal((await json(res)).closes_at, '2099-01-01T00:00:00Z');
 	});
 });
+
+describe('invitation codes', () => {
+	const form = (fields) => ({
+		method: 'POST', redirect: 'manual',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.url },
+		body: new URLSearchParams(fields).toString(),
+	});
+
+	test('a code begins one response, leads back to it until it is sent, then works no more', async () => {
+		const s = await createSurvey({ who_can_answer: 'code' });
+		let res = await api('POST', `/api/v1/surveys/${s.id}/codes`, { auth: token, body: { count: 3 } });
+		assert.equal(res.status, 201, await res.clone().text());
+		const { codes, batch } = await json(res);
+		assert.equal(codes.length, 3);
+		assert.match(batch, /^\d+$/);
+		for (const c of codes) assert.match(c, /^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{2}$/);
+		const base = `${server.url}/o/blackpool/surveys/${s.id}`;
+
+		// Without a code, or with one that is not the survey's: the start page again, 422.
+		let r = await fetch(base, form({}));
+		assert.equal(r.status, 422);
+		assert.match(await r.text(), /Enter the code as it is printed/);
+		r = await fetch(base, form({ code: 'aaaa-bbbb-cc' }));
+		assert.equal(r.status, 422);
+		assert.match(await r.text(), /This code does not work/);
+
+		// The code, typed in capitals with spaces, begins a response.
+		r = await fetch(base, form({ code: ` ${codes[0].toUpperCase().replace(/-/g, ' ')} ` }));
+		assert.equal(r.status, 303, await r.text());
+		const first = r.headers.get('location');
+		r = await fetch(`${server.url}${first}/p/1`, form({ q1: 'No' }));
+		assert.equal(r.status, 303);
+		// Back with the same code: the same response, under a new link; the old one goes.
+		r = await fetch(base, form({ code: codes[0] }));
+		const again = r.headers.get('location');
+		assert.notEqual(again, first);
+		assert.equal((await fetch(`${server.url}${first}`, { redirect: 'manual' })).status, 404);
+		r = await fetch(`${server.url}${again}`, { redirect: 'manual' });
+		assert.match(r.headers.get('location'), /\/p\/3$/, 'on from where the answers reached');
+		r = await fetch(`${server.url}${again}/p/3`, form({ q6: 'Good' }));
+		assert.equal(r.status, 303);
+		r = await fetch(`${server.url}${again}/check`, form({}));
+		assert.equal(r.status, 303, await r.text());
+		// Sent: the code is spent, and the batch counts it.
+		r = await fetch(base, form({ code: codes[0] }));
+		assert.equal(r.status, 422);
+		const got = await json(await api('GET', `/api/v1/surveys/${s.id}`, { auth: token }));
+		assert.equal(got.responses, 1);
+		// Another code, from the same browser, answers too: the code is the limit.
+		r = await fetch(base, form({ code: codes[1] }));
+		assert.equal(r.status, 303);
+	});
+
+	test('codes only for a survey answered with codes, by staff who manage it', async () => {
+		const open = await createSurvey();
+		await expectProblem(await api('POST', `/api/v1/surveys/${open.id}/codes`, { auth: token,
+			body: { count: 2 } }), 409, 'survey');
+		const s = await createSurvey({ who_can_answer: 'code' });
+		await expectProblem(await api('POST', `/api/v1/surveys/${s.id}/codes`, { auth: token,
+			body: { count: 0 } }), 422, 'count');
+		assert.equal((await api('POST', `/api/v1/surveys/${s.id}/codes`, { auth: viewerToken,
+			body: { count: 2 } })).status, 403);
+		assert.equal((await api('POST', `/api/v1/surveys/${s.id}/codes`, { auth: otherToken,
+			body: { count: 2 } })).status, 404);
+		// The API takes no response to a survey answered with codes from the public.
+		const r = await respond(s.id, { answers: { q1: 'No', q6: 'Good' } });
+		await expectProblem(r.res, 422, 'code');
+	});
+});

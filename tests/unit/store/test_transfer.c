@@ -170,9 +170,9 @@ sqlite_count(const char *url, const char *sql)
 static const char *const tables[] = { "org", "staff_user", "session", "api_token",
 	"audit_entry", "site_page", "poll", "poll_option", "ballot", "rate_count", "throttle",
 	"recovery_code", "poll_code_batch", "poll_code", "idempotency", "survey", "survey_version",
-	"survey_response", "survey_tally", "outbox", "outcome", "outcome_link", "hear_back",
-	"consultation", "consultation_document", "consultation_attachment",
-	"involvement_assessment", "involvement_link" };
+	"survey_response", "survey_tally", "outbox", "consultation", "consultation_document",
+	"consultation_attachment", "involvement_assessment", "involvement_link", "outcome",
+	"outcome_link", "hear_back", "survey_code_batch", "survey_code" };
 #define TABLE_N (sizeof(tables) / sizeof(tables[0]))
 
 static int64_t
