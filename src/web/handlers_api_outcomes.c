@@ -15,6 +15,7 @@
 #include "involve/store_outcome.h"
 #include "involve/store_survey.h"
 #include "involve/timefmt.h"
+#include "api_json.h"
 #include "handlers.h"
 
 struct outcome_body {
@@ -46,31 +47,6 @@ const struct input_spec api_outcome_create_input = { INPUT_JSON, OUTCOME_FIELD_N
 const struct input_spec api_outcome_update_input = { INPUT_JSON, OUTCOME_FIELD_N, update_fields };
 
 static json_t *
-str_json(struct str s)
-{
-	return json_stringn(s.p ? s.p : "", s.n);
-}
-
-static json_t *
-id_json(int64_t id)
-{
-	char text[24];
-
-	snprintf(text, sizeof(text), "%lld", (long long)id);
-	return json_string(text);
-}
-
-static json_t *
-time_or_null(int64_t t)
-{
-	char text[TIMEFMT_RFC3339_MAX];
-
-	if (t == 0 || timefmt_rfc3339(t, text) != 0)
-		return json_null();
-	return json_string(text);
-}
-
-static json_t *
 outcome_json(const struct app *app, const struct org *org, const struct outcome *o)
 {
 	json_t *links = json_array(), *v;
@@ -81,18 +57,18 @@ outcome_json(const struct app *app, const struct org *org, const struct outcome 
 		const struct outcome_link *l = &o->links[i];
 
 		v = json_pack("{s:s, s:o, s:o}", "kind", outcome_link_kind_name(l->kind), "id",
-		    id_json(l->id), "title", str_json(l->title));
+		    api_json_id(l->id), "title", api_json_text(l->title));
 		if (l->question.n > 0)
-			json_object_set_new(v, "question", str_json(l->question));
+			json_object_set_new(v, "question", api_json_text(l->question));
 		json_array_append_new(links, v);
 	}
 	snprintf(url, sizeof(url), "%s/o/%s/you-said-we-did/%lld", app->cfg.public_url, org->slug,
 	    (long long)o->id);
-	v = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o}", "id", id_json(o->id),
-	    "title", str_json(o->title), "you_said", str_json(o->you_said), "decision",
-	    str_json(o->decision), "what_changed", str_json(o->what_changed), "decided_by",
-	    str_json(o->decided_by), "decided_on", str_json(o->decided_on), "url", url,
-	    "published_at", time_or_null(o->published_at), "links", links);
+	v = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o}", "id", api_json_id(o->id),
+	    "title", api_json_text(o->title), "you_said", api_json_text(o->you_said), "decision",
+	    api_json_text(o->decision), "what_changed", api_json_text(o->what_changed), "decided_by",
+	    api_json_text(o->decided_by), "decided_on", api_json_text(o->decided_on), "url", url,
+	    "published_at", api_json_time(o->published_at), "links", links);
 	json_object_set_new(v, "status", json_string(o->published_at ? "published" : "draft"));
 	return v;
 }

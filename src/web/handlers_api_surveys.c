@@ -27,6 +27,7 @@
 #include "involve/survey_export.h"
 #include "involve/survey_results.h"
 #include "involve/timefmt.h"
+#include "api_json.h"
 #include "handlers.h"
 #include "survey_report.h"
 
@@ -126,31 +127,6 @@ const struct input_spec api_survey_export_input = { INPUT_FORM, 1, export_fields
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
-static json_t *
-time_or_null(int64_t t)
-{
-	char text[TIMEFMT_RFC3339_MAX];
-
-	if (t == 0 || timefmt_rfc3339(t, text) != 0)
-		return json_null();
-	return json_string(text);
-}
-
-static json_t *
-str_json(struct str s)
-{
-	return json_stringn(s.p ? s.p : "", s.n);
-}
-
-static json_t *
-id_json(int64_t id)
-{
-	char text[24];
-
-	snprintf(text, sizeof(text), "%lld", (long long)id);
-	return json_string(text);
-}
-
 static bool
 is_staff_of(const struct http_request *req, int64_t org_id)
 {
@@ -171,18 +147,18 @@ survey_json(struct http_request *req, const struct survey *sv, const struct surv
 		snprintf(org.slug, sizeof(org.slug), "-");
 	snprintf(url, sizeof(url), "%s/o/%s/surveys/%lld", req->app->cfg.public_url, org.slug,
 	    (long long)sv->id);
-	o = json_pack("{s:o, s:o, s:s, s:s, s:s, s:i}", "id", id_json(sv->id), "title",
-	    str_json(sv->title), "status", poll_status_name(survey_status(sv, req->now)),
+	o = json_pack("{s:o, s:o, s:s, s:s, s:s, s:i}", "id", api_json_id(sv->id), "title",
+	    api_json_text(sv->title), "status", poll_status_name(survey_status(sv, req->now)),
 	    "who_can_answer", poll_who_name(sv->who), "url", url, "version", sv->version);
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "kind", json_string(survey_kind_name(sv->kind)));
 	if (sv->kind == SURVEY_KIND_CONSULTATION)
 		consultation_json_add(req, sv, o);
-	json_object_set_new(o, "opens_at", time_or_null(sv->opens_at));
-	json_object_set_new(o, "closes_at", time_or_null(sv->closes_at));
-	json_object_set_new(o, "created_at", time_or_null(sv->created_at));
-	json_object_set_new(o, "updated_at", time_or_null(sv->updated_at));
+	json_object_set_new(o, "opens_at", api_json_time(sv->opens_at));
+	json_object_set_new(o, "closes_at", api_json_time(sv->closes_at));
+	json_object_set_new(o, "created_at", api_json_time(sv->created_at));
+	json_object_set_new(o, "updated_at", api_json_time(sv->updated_at));
 	if (is_staff_of(req, sv->org_id))
 		json_object_set_new(o, "responses", json_integer(sv->responses));
 	json_object_set_new(o, "pages", survey_def_to_json(d));
@@ -338,7 +314,7 @@ handle_api_surveys_list(struct http_request *req, struct http_response *res)
 	}
 	v = json_pack("{s:o}", "items", c.items);
 	json_object_set_new(v, "next_cursor", c.n == q.limit && c.last_id > 1 ?
-	    id_json(c.last_id) : json_null());
+	    api_json_id(c.last_id) : json_null());
 	return api_json(res, 200, v);
 }
 
@@ -647,8 +623,8 @@ option_counts(const struct survey_question *q, const int64_t *counts, int64_t of
 
 	for (i = 0; i < q->option_n; i++) {
 		bool h = hidden != NULL && hidden[i];
-		json_t *o = json_pack("{s:o, s:o, s:o}", "id", id_json(q->options[i].id), "value",
-		    str_json(q->options[i].value), "label", str_json(q->options[i].label));
+		json_t *o = json_pack("{s:o, s:o, s:o}", "id", api_json_id(q->options[i].id), "value",
+		    api_json_text(q->options[i].value), "label", api_json_text(q->options[i].label));
 
 		set_count(o, "count", counts[i], h);
 		json_object_set_new(o, "percent", percent_json(counts[i], of, h));
@@ -664,8 +640,8 @@ static json_t *
 question_result(const struct survey_question *q, const struct survey_qresult *r,
     const struct survey_qhidden *h)
 {
-	json_t *o = json_pack("{s:o, s:s, s:o}", "key", str_json(q->key), "type",
-	    survey_qtype_name(q->type), "text", str_json(q->text));
+	json_t *o = json_pack("{s:o, s:s, s:o}", "key", api_json_text(q->key), "type",
+	    survey_qtype_name(q->type), "text", api_json_text(q->text));
 	json_t *list;
 	int i;
 
@@ -705,8 +681,8 @@ question_result(const struct survey_question *q, const struct survey_qresult *r,
 		list = json_array();
 		for (i = 0; i < q->row_n; i++) {
 			const bool *cells = &h->grid[i * q->option_n];
-			json_t *row = json_pack("{s:o, s:o}", "value", str_json(q->rows[i].value),
-			    "label", str_json(q->rows[i].label));
+			json_t *row = json_pack("{s:o, s:o}", "value", api_json_text(q->rows[i].value),
+			    "label", api_json_text(q->rows[i].label));
 
 			set_count(row, "answered", r->rows[i], h->all);
 			json_object_set_new(row, "options", option_counts(q,
@@ -758,7 +734,7 @@ handle_api_survey_results(struct http_request *req, struct http_response *res)
 		if (d.questions[i].type != SQ_INFO)
 			json_array_append_new(questions, question_result(&d.questions[i], &r.q[i],
 			    &hidden.q[i]));
-	o = json_pack("{s:o, s:o, s:I}", "survey", id_json(sv->id), "questions", questions,
+	o = json_pack("{s:o, s:o, s:I}", "survey", api_json_id(sv->id), "questions", questions,
 	    "suppress_below", (json_int_t)below);
 	set_count(o, "responses", r.responses, hidden.responses);
 	return api_json(res, 200, o);
@@ -939,6 +915,6 @@ handle_api_survey_codes(struct http_request *req, struct http_response *res)
 	for (i = 0; i < (int)b.count; i++)
 		json_array_append_new(codes, json_string(list[i]));
 	res->no_store = true;
-	return api_json(res, 201, json_pack("{s:o, s:o, s:o}", "survey", id_json(sv->id), "batch",
-	    id_json(batch), "codes", codes));
+	return api_json(res, 201, json_pack("{s:o, s:o, s:o}", "survey", api_json_id(sv->id), "batch",
+	    api_json_id(batch), "codes", codes));
 }
