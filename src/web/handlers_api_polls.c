@@ -18,6 +18,7 @@
 #include "involve/auth.h"
 #include "involve/timefmt.h"
 #include "involve/vote.h"
+#include "api_json.h"
 #include "handlers.h"
 
 #define API_LIST_DEFAULT 20
@@ -97,31 +98,6 @@ viewer_of(struct http_request *req, const struct poll *p)
 	return v;
 }
 
-static json_t *
-time_or_null(int64_t t)
-{
-	char text[TIMEFMT_RFC3339_MAX];
-
-	if (t == 0 || timefmt_rfc3339(t, text) != 0)
-		return json_null();
-	return json_string(text);
-}
-
-static json_t *
-str_json(struct str s)
-{
-	return json_stringn(s.p ? s.p : "", s.n);
-}
-
-static json_t *
-id_json(int64_t id)
-{
-	char text[24];
-
-	snprintf(text, sizeof(text), "%lld", (long long)id);
-	return json_string(text);
-}
-
 /* The poll as the API shows it to v: the number of ballots only when v may
  * see the results. */
 static json_t *
@@ -134,22 +110,22 @@ poll_json(struct http_request *req, const struct poll *p, const struct poll_view
 
 	for (i = 0; i < p->option_n; i++)
 		json_array_append_new(options, json_pack("{s:o, s:o}", "id",
-		    id_json(p->options[i].id), "label", str_json(p->options[i].label)));
+		    api_json_id(p->options[i].id), "label", api_json_text(p->options[i].label)));
 	if (store_org_get(req->app->store, p->org_id, &org) != 0)
 		snprintf(org.slug, sizeof(org.slug), "-");
 	snprintf(url, sizeof(url), "%s/o/%s/polls/%lld", req->app->cfg.public_url, org.slug,
 	    (long long)p->id);
-	o = json_pack("{s:o, s:o, s:o, s:b, s:s, s:s, s:s, s:s}", "id", id_json(p->id), "question",
-	    str_json(p->question), "options", options, "multiple", p->multiple, "show_results",
+	o = json_pack("{s:o, s:o, s:o, s:b, s:s, s:s, s:s, s:s}", "id", api_json_id(p->id), "question",
+	    api_json_text(p->question), "options", options, "multiple", p->multiple, "show_results",
 	    poll_results_name(p->show_results), "who_can_answer", poll_who_name(p->who), "status",
 	    poll_status_name(poll_status(p, req->now)), "url", url);
 	if (o == NULL)
 		return NULL;
 	if (poll_results_visible(p, v, req->now))
 		json_object_set_new(o, "ballots", json_integer(p->ballots));
-	json_object_set_new(o, "opens_at", time_or_null(p->opens_at));
-	json_object_set_new(o, "closes_at", time_or_null(p->closes_at));
-	json_object_set_new(o, "created_at", time_or_null(p->created_at));
+	json_object_set_new(o, "opens_at", api_json_time(p->opens_at));
+	json_object_set_new(o, "closes_at", api_json_time(p->closes_at));
+	json_object_set_new(o, "created_at", api_json_time(p->created_at));
 	return o;
 }
 
@@ -276,7 +252,7 @@ handle_api_polls_list(struct http_request *req, struct http_response *res)
 	}
 	v = json_pack("{s:o}", "items", c.items);
 	if (c.n == q.limit && c.last_id > 1) {
-		json_object_set_new(v, "next_cursor", id_json(c.last_id));
+		json_object_set_new(v, "next_cursor", api_json_id(c.last_id));
 	} else {
 		json_object_set_new(v, "next_cursor", json_null());
 	}
@@ -466,7 +442,7 @@ handle_api_poll_results(struct http_request *req, struct http_response *res)
 	options = json_array();
 	for (i = 0; i < p->option_n; i++)
 		json_array_append_new(options, json_pack("{s:o, s:o, s:I, s:f}", "id",
-		    id_json(p->options[i].id), "label", str_json(p->options[i].label), "count",
+		    api_json_id(p->options[i].id), "label", api_json_text(p->options[i].label), "count",
 		    (json_int_t)p->options[i].votes, "percent",
 		    poll_percent_tenths(p->options[i].votes, p->ballots) / 10.0));
 	return api_json(res, 200, json_pack("{s:I, s:o}", "total", (json_int_t)p->ballots,
