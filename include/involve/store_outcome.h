@@ -40,7 +40,9 @@ struct outcome_mail {
 	struct str body;
 };
 /* Publishes a draft of org_id at now and queues the mail (*queued: how
- * many).  ERR_NOTFOUND; ERR_CONFLICT when it is published already. */
+ * many); each consultation it answers that is being analysed moves on to
+ * "outcome published" in the same transaction.  ERR_NOTFOUND; ERR_CONFLICT
+ * when it is published already. */
 int store_outcome_publish(struct store *s, const struct actor *who, int64_t org_id, int64_t id,
     int64_t now, const struct outcome_mail *mail, int *queued);
 /* Deletes a draft of org_id.  ERR_CONFLICT once published. */

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "involve/audit.h"
+#include "involve/consultation.h"
 #include "involve/store_outbox.h"
 #include "involve/store_outcome.h"
 #include "store_priv.h"
@@ -345,6 +347,46 @@ queue_hear_back(struct db_conn *c, struct outcome_change *j)
 	return db_exec(st);
 }
 
+/*
+ * Each consultation the outcome answers that staff are analysing moves on
+ * to "outcome published", in the publishing transaction, whoever publishes
+ * (the API, the staff pages, the command line).  One not yet analysing
+ * (still open) or published already keeps its stage: the outcome is
+ * published all the same.
+ */
+static int
+consultations_published(struct db_conn *c, struct outcome_change *j)
+{
+	int64_t ids[OUTCOME_LINKS_MAX];
+	struct buf detail = BUF_INIT;
+	struct db_stmt *st;
+	int n = 0, rc, i;
+
+	st = db_prepare(c, "SELECT k.survey_id FROM consultation k JOIN outcome_link l ON "
+	    "l.kind = 'survey' AND l.ref_id = k.survey_id WHERE l.outcome_id = ? AND "
+	    "k.stage = 'analysing' GROUP BY k.survey_id");
+	db_bind_int(st, 1, j->o->id);
+	while ((rc = db_step(st)) == DB_ROW && n < OUTCOME_LINKS_MAX)
+		ids[n++] = db_col_int(st, 0);
+	if (rc == DB_ROW) /* more than links are kept: cannot be */
+		return ERR_IO;
+	if (rc != DB_DONE)
+		return rc;
+	audit_detail_text(&detail, "stage", consultation_stage_name(CONSULTATION_OUTCOME));
+	for (i = 0, rc = 0; i < n && rc == 0; i++) {
+		st = db_prepare(c, "UPDATE consultation SET stage = ?, stage_at = ? "
+		    "WHERE survey_id = ?");
+		db_bind_text(st, 1, str_c(consultation_stage_name(CONSULTATION_OUTCOME)));
+		db_bind_int(st, 2, j->now);
+		db_bind_int(st, 3, ids[i]);
+		if ((rc = db_exec(st)) == 0)
+			rc = store_audit_append(j->s, c, j->who, "consultation.stage", &detail,
+			    "survey:%lld", (long long)ids[i]);
+	}
+	buf_free(&detail);
+	return rc;
+}
+
 static int
 publish_fn(struct db_conn *c, void *arg)
 {
@@ -365,7 +407,7 @@ publish_fn(struct db_conn *c, void *arg)
 	db_bind_int(st, 3, j->o->id);
 	if ((rc = db_exec(st)) != 0)
 		return rc;
-	if ((rc = queue_hear_back(c, j)) != 0)
+	if ((rc = queue_hear_back(c, j)) != 0 || (rc = consultations_published(c, j)) != 0)
 		return rc;
 	return store_audit_append(j->s, c, j->who, "outcome.publish", NULL, "outcome:%lld",
 	    (long long)j->o->id);

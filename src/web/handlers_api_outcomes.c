@@ -11,9 +11,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
-#include "involve/store_consultation.h"
 #include "involve/store_outcome.h"
-#include "involve/store_survey.h"
 #include "involve/timefmt.h"
 #include "api_json.h"
 #include "handlers.h"
@@ -273,29 +271,6 @@ handle_api_outcome_update(struct http_request *req, struct http_response *res)
 	return reply_outcome(req, res, 200, o->id);
 }
 
-/* Each consultation the outcome answers that staff are analysing moves on
- * to "outcome published".  One that is not analysing (still open, or
- * published already) keeps its stage: the outcome is published all the
- * same. */
-static void
-consultations_published(struct http_request *req, const struct outcome *o)
-{
-	struct auth *a = req->auth;
-	struct survey *sv;
-	struct errors e;
-	int i;
-
-	for (i = 0; i < o->link_n; i++) {
-		if (o->links[i].kind != OUTCOME_LINK_SURVEY ||
-		    store_survey_get(req->app->store, &req->arena, o->links[i].id, &sv) != 0 ||
-		    sv->kind != SURVEY_KIND_CONSULTATION)
-			continue;
-		errors_init(&e);
-		store_consultation_set_stage(req->app->store, &a->actor, sv->id,
-		    CONSULTATION_OUTCOME, req->now, &e);
-	}
-}
-
 int
 handle_api_outcome_publish(struct http_request *req, struct http_response *res)
 {
@@ -323,7 +298,6 @@ handle_api_outcome_publish(struct http_request *req, struct http_response *res)
 		return reply_error_text(req, res, rc, "The outcome is published already.");
 	if (rc != 0)
 		return reply_error(req, res, rc, NULL);
-	consultations_published(req, o);
 	return reply_outcome(req, res, 200, o->id);
 }
 

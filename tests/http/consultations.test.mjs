@@ -459,6 +459,27 @@ describe('the lifecycle the public sees', () => {
 		// Closed: documents and files stay as they were.
 		res = await addDocument(c.id, { title: 'Too late', body: 'x' });
 		await expectProblem(res, 409, 'survey');
+
+		// Publishing an outcome that answers it moves it on, in the same step; an open
+		// consultation the same outcome answers keeps its stage.
+		const still = await createConsultation('Still open');
+		await openConsultation(still.id);
+		res = await api('POST', '/api/v1/outcomes', { auth: token, body: {
+			title: 'What we heard', you_said: 'Keep it near.', decision: 'We will.',
+			decided_by: 'The board', decided_on: '2026-01-05',
+			links: [{ kind: 'survey', id: c.id }, { kind: 'survey', id: still.id }],
+		} });
+		assert.equal(res.status, 201);
+		const made = await json(res);
+		assert.equal((await json(await api('GET', `/api/v1/surveys/${c.id}`))).lifecycle, 'analysing',
+			'a draft outcome moves nothing');
+		res = await api('POST', `/api/v1/outcomes/${made.id}/publish`, { auth: token });
+		assert.equal(res.status, 200);
+		assert.equal((await json(await api('GET', `/api/v1/surveys/${c.id}`))).lifecycle,
+			'outcome_published');
+		s = await publicStages(c.id);
+		assert.deepEqual(s.current, ['Outcome published']);
+		assert.equal((await json(await api('GET', `/api/v1/surveys/${still.id}`))).lifecycle, 'open');
 	});
 });
 
