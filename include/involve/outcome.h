@@ -14,6 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "involve/arena.h"
 #include "involve/error.h"
 #include "involve/str.h"
 
@@ -48,6 +51,14 @@ struct outcome {
 	int link_n;
 	struct outcome_link *links;
 };
+
+/*
+ * Reads the API's "links" ([{"kind": "survey" | "poll", "id": "12",
+ * "question": KEY}]) into o->links, in a; each bad one is an error under
+ * "links[i]".  ERR_INVALID, ERR_NOMEM.
+ */
+int outcome_links_read(const json_t *list, struct arena *a, struct outcome *o,
+    struct errors *e);
 
 /*
  * Checks and trims the outcome's text (errors under "title", "you_said",

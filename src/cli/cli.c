@@ -181,3 +181,30 @@ cli_parse_id(const char *s, long long *out)
 	*out = v;
 	return true;
 }
+
+int
+cli_read_file(const char *what, const char *path, size_t max, struct buf *b)
+{
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL) {
+		fprintf(stderr, "involve: %s: cannot read %s: %s\n", what, path, strerror(errno));
+		return CLI_FAIL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->n <= max)
+		buf_add(b, chunk, n);
+	if (ferror(f) || !buf_ok(b)) {
+		fprintf(stderr, "involve: %s: cannot read %s\n", what, path);
+		fclose(f);
+		return CLI_FAIL;
+	}
+	fclose(f);
+	if (b->n > max) {
+		fprintf(stderr, "involve: %s: %s is larger than %zu bytes, the most it may be\n",
+		    what, path, max);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}

@@ -73,6 +73,10 @@ void cli_print_errors(const char *what, const struct errors *e);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads a line (a password) from stdin without the newline; false on EOF. */
 bool cli_read_line(char *out, size_t size);
+/* Reads the whole of the file at path, at most max bytes, into b.  Prints
+ * what is wrong ("involve: WHAT: ...") and returns CLI_FAIL. */
+struct buf;
+int cli_read_file(const char *what, const char *path, size_t max, struct buf *b);
 /* Parses a decimal id; false when not a positive whole number. */
 bool cli_parse_id(const char *s, long long *out);
 
@@ -88,6 +92,7 @@ int cmd_token(int argc, char **argv);
 int cmd_poll(int argc, char **argv);
 int cmd_poll_codes(int argc, char **argv); /* cmd_codes.c */
 int cmd_mail(int argc, char **argv);
+int cmd_outcome(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);

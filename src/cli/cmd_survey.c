@@ -96,34 +96,6 @@ when(int64_t t, const char *none, char out[TIMEFMT_RFC3339_MAX])
 
 /* ---- create -------------------------------------------------------------------------- */
 
-/* Reads the whole of a small file into b.  Prints what is wrong. */
-static int
-read_small_file(const char *what, const char *path, size_t max, struct buf *b)
-{
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL) {
-		fprintf(stderr, "involve: %s: cannot read %s: %s\n", what, path, strerror(errno));
-		return CLI_FAIL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b->n <= max)
-		buf_add(b, chunk, n);
-	if (ferror(f) || !buf_ok(b)) {
-		fprintf(stderr, "involve: %s: cannot read %s\n", what, path);
-		fclose(f);
-		return CLI_FAIL;
-	}
-	fclose(f);
-	if (b->n > max) {
-		fprintf(stderr, "involve: %s: %s is larger than %zu bytes, the most a survey takes\n",
-		    what, path, max);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-}
-
 /* A time member: an RFC 3339 string, or null for none. */
 static void
 time_member(const json_t *v, const char *name, int64_t *out, bool *is_null, struct errors *e)
@@ -211,7 +183,7 @@ survey_create(struct cli_env *env, const char *slug, const char *file)
 	arena_init(&arena, NULL, 0);
 	errors_init(&e);
 	if (survey_cli_load(env, "survey create", slug, 0, &arena, &o, NULL, NULL) != CLI_OK ||
-	    read_small_file("survey create", file, SURVEY_FILE_MAX, &text) != CLI_OK)
+	    cli_read_file("survey create", file, SURVEY_FILE_MAX, &text) != CLI_OK)
 		goto out;
 	body = json_loadb(text.p ? text.p : "", text.n, JSON_REJECT_DUPLICATES, &jerr);
 	if (body == NULL || !json_is_object(body)) {

@@ -1,6 +1,8 @@
 /*
  * outcome.c - what a valid "You said, we did" outcome is (outcome.h).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "involve/org.h"
@@ -26,6 +28,47 @@ outcome_link_kind_parse(struct str s, enum outcome_link_kind *out)
 	else
 		return ERR_INVALID;
 	return 0;
+}
+
+int
+outcome_links_read(const json_t *list, struct arena *a, struct outcome *o, struct errors *e)
+{
+	char field[ERROR_FIELD_MAX];
+	json_t *item;
+	size_t i;
+	int bad = 0;
+
+	o->link_n = 0;
+	if (!json_is_array(list)) {
+		errors_add(e, "links", "Must be an array");
+		return ERR_INVALID;
+	}
+	o->links = arena_array(a, json_array_size(list) + 1, sizeof(*o->links));
+	if (o->links == NULL)
+		return ERR_NOMEM;
+	json_array_foreach(list, i, item) {
+		struct outcome_link *l = &o->links[o->link_n];
+		json_t *kind = json_object_get(item, "kind"), *id = json_object_get(item, "id");
+		json_t *question = json_object_get(item, "question");
+		char *end = NULL;
+
+		snprintf(field, sizeof(field), "links[%zu]", i);
+		memset(l, 0, sizeof(*l));
+		if (!json_is_object(item) || !json_is_string(kind) ||
+		    outcome_link_kind_parse(str_c(json_string_value(kind)), &l->kind) != 0 ||
+		    !json_is_string(id) || (l->id = strtoll(json_string_value(id), &end, 10)) <= 0 ||
+		    *end != '\0' || (question != NULL && !json_is_string(question))) {
+			errors_add(e, field, "A link is {\"kind\": \"survey\" or \"poll\", \"id\": "
+			    "\"...\", \"question\": KEY (optional)}");
+			bad = 1;
+			continue;
+		}
+		if (question != NULL && (l->question = arena_str(a,
+		    str_c(json_string_value(question)))).p == NULL)
+			return ERR_NOMEM;
+		o->link_n++;
+	}
+	return bad ? ERR_INVALID : 0;
 }
 
 int

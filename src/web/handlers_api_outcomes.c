@@ -71,47 +71,19 @@ outcome_json(const struct app *app, const struct org *org, const struct outcome 
 	return v;
 }
 
-/* Reads "links" ([{"kind", "id", "question"}]) into o, in the arena. */
+/* Reads "links", JSON text the input layer has checked is an array, into o. */
 static int
 read_links(struct http_request *req, struct str text, struct outcome *o, struct errors *e)
 {
 	json_error_t jerr;
-	json_t *list = json_loadb(text.p, text.n, 0, &jerr), *item;
-	char field[ERROR_FIELD_MAX];
-	size_t i;
-	int bad = 0;
+	json_t *list = json_loadb(text.p, text.n, 0, &jerr);
+	int rc;
 
 	if (list == NULL)
 		return ERR_NOMEM;
-	o->link_n = 0;
-	o->links = arena_array(&req->arena, json_array_size(list) + 1, sizeof(*o->links));
-	if (o->links == NULL) {
-		json_decref(list);
-		return ERR_NOMEM;
-	}
-	json_array_foreach(list, i, item) {
-		struct outcome_link *l = &o->links[o->link_n];
-		json_t *kind = json_object_get(item, "kind"), *id = json_object_get(item, "id");
-		json_t *question = json_object_get(item, "question");
-		char *end = NULL;
-
-		snprintf(field, sizeof(field), "links[%zu]", i);
-		memset(l, 0, sizeof(*l));
-		if (!json_is_object(item) || !json_is_string(kind) ||
-		    outcome_link_kind_parse(str_c(json_string_value(kind)), &l->kind) != 0 ||
-		    !json_is_string(id) || (l->id = strtoll(json_string_value(id), &end, 10)) <= 0 ||
-		    *end != '\0' || (question != NULL && !json_is_string(question))) {
-			errors_add(e, field, "A link is {\"kind\": \"survey\" or \"poll\", \"id\": "
-			    "\"...\", \"question\": KEY (optional)}");
-			bad = 1;
-			continue;
-		}
-		if (question != NULL)
-			l->question = arena_str(&req->arena, str_c(json_string_value(question)));
-		o->link_n++;
-	}
+	rc = outcome_links_read(list, &req->arena, o, e);
 	json_decref(list);
-	return bad ? ERR_INVALID : 0;
+	return rc;
 }
 
 static void

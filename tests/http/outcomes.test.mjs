@@ -1,10 +1,15 @@
 // "You said, we did" against the real server and a real SMTP server (aiosmtpd): an outcome
 // drafted, published and shown on the public pages and the Atom feed, and the respondents who
-// asked to hear back emailed once, their addresses then gone.  Bad input each way.
+// asked to hear back emailed once, their addresses then gone; the same through the `involve
+// outcome` command.  Bad input each way.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { apiClient, expectProblem, json } from '../lib/api.mjs';
+import { ok, refused } from '../lib/commands.mjs';
 import { sqlOf } from '../lib/database.mjs';
 import { makeStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
@@ -197,5 +202,100 @@ describe('outcomes', () => {
 		assert.equal(res.status, 204);
 		const list = await json(await api('GET', '/api/v1/outcomes', { auth: token }));
 		assert.ok(!list.items.some((i) => i.id === d.id));
+	});
+});
+
+describe('the involve outcome command', () => {
+	const cli = (args) => server.cli(args);
+	let dir;
+
+	before(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'involve-outcome-cli-')); });
+	after(() => rmSync(dir, { recursive: true, force: true }));
+
+	function file(name, content) {
+		const p = path.join(dir, name);
+		writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+		return p;
+	}
+
+	test('--help and usage errors', async () => {
+		assert.match((await ok(cli(['outcome', '--help']))).stdout, /^Usage: involve outcome create /);
+		assert.match((await ok(cli(['--help']))).stdout, /^ {2}outcome {6}/m);
+		await refused(cli(['outcome']), 2, /involve outcome/);
+		await refused(cli(['outcome', 'archive', '--org', 'blackpool']), 2, /unknown action 'archive'/);
+		await refused(cli(['outcome', 'list']), 2, /list needs --org/);
+		await refused(cli(['outcome', 'create', '--org', 'blackpool']), 2, /needs --org and --file/);
+		await refused(cli(['outcome', 'show', '--org', 'blackpool', '--outcome', 'x']), 2,
+			/--outcome must be/);
+		await refused(cli(['outcome', 'publish', '--org', 'blackpool', '--outcome', '1']), 2,
+			/publish needs --public-url/);
+		await refused(cli(['outcome', 'publish', '--org', 'blackpool', '--outcome', '1',
+			'--public-url', 'ftp://x']), 2, /--public-url must be/);
+	});
+
+	test('a draft from a file, listed, shown, published with its mail, then kept', async () => {
+		// One more respondent who asks to hear back.
+		const link = await answer(survey.id);
+		let r = await fetch(`${server.url}${link}/hear-back`, form({ email: 'cli@example.org' }));
+		assert.equal(r.status, 303);
+
+		const made = await ok(cli(['outcome', 'create', '--org', 'blackpool', '--file',
+			file('o.json', { ...outcome(survey.id), title: 'Pharmacy open late' })]));
+		const id = /^Created outcome (\d+), "Pharmacy open late", a draft answering 1 engagement\.$/m
+			.exec(made.stdout)?.[1];
+		assert.ok(id, made.stdout);
+		let got = await ok(cli(['outcome', 'list', '--org', 'blackpool']));
+		assert.match(got.stdout, /^id\tstatus\tdecided_on\tlinks\ttitle$/m);
+		assert.match(got.stdout, new RegExp(`^${id}\tdraft\t2026-11-30\t1\tPharmacy open late$`, 'm'));
+		got = await ok(cli(['outcome', 'show', '--org', 'blackpool', '--outcome', id]));
+		assert.match(got.stdout, /^A draft$/m);
+		assert.match(got.stdout, new RegExp(`^ {2}survey ${survey.id}, Opening hours$`, 'm'));
+		// The API sees what the command made; another organisation does not.
+		assert.equal((await json(await api('GET', `/api/v1/outcomes/${id}`, { auth: token }))).title,
+			'Pharmacy open late');
+		await refused(cli(['outcome', 'show', '--org', 'bury', '--outcome', id]), 1,
+			/'bury' has no outcome/);
+
+		got = await ok(cli(['outcome', 'publish', '--org', 'blackpool', '--outcome', id,
+			'--public-url', 'https://involve.example.org/']));
+		assert.match(got.stdout, /^Published outcome \d+; 1 email queued/m);
+		const m = (await smtp.waitFor(4)).find((x) => x.rcpt_tos[0] === 'cli@example.org');
+		assert.ok(m, 'the mail arrived');
+		assert.equal(m.headers.subject, 'What we did: Pharmacy open late');
+		assert.ok(m.body.includes(`https://involve.example.org/o/blackpool/you-said-we-did/${id}`), m.body);
+		r = await fetch(`${server.url}/o/blackpool/you-said-we-did/${id}`);
+		assert.equal(r.status, 200);
+
+		await refused(cli(['outcome', 'publish', '--org', 'blackpool', '--outcome', id,
+			'--public-url', 'https://involve.example.org']), 1, /published already/);
+		await refused(cli(['outcome', 'delete', '--org', 'blackpool', '--outcome', id]), 1,
+			/is published, and stays/);
+	});
+
+	test('a bad file is refused with every problem, and nothing is made', async () => {
+		const before = (await json(await api('GET', '/api/v1/outcomes', { auth: token }))).items.length;
+		let r = await refused(cli(['outcome', 'create', '--org', 'blackpool', '--file',
+			file('bad.json', { title: '', decided_on: '2099-01-01', decided_by: 'x', you_said: 'y',
+				decision: 'z', links: [{ kind: 'meeting', id: '1' }], colour: 'red' })]), 1, /title: Enter the title/);
+		assert.match(r.stderr, /colour: Unknown field/);
+		assert.match(r.stderr, /decided_on: The date of the decision must not be in the future/);
+		assert.match(r.stderr, /links\[0\]: A link is/);
+		r = await refused(cli(['outcome', 'create', '--org', 'blackpool', '--file',
+			file('other.json', { ...outcome(survey.id), links: [{ kind: 'survey', id: '999999' }] })]), 1,
+			/links\[0\]/);
+		await refused(cli(['outcome', 'create', '--org', 'blackpool', '--file', file('x.json', '{nope')]),
+			1, /is not valid JSON/);
+		await refused(cli(['outcome', 'create', '--org', 'blackpool', '--file', path.join(dir, 'missing.json')]),
+			1, /cannot read/);
+		await refused(cli(['outcome', 'create', '--org', 'nowhere', '--file', file('y.json', outcome(survey.id))]),
+			1, /no organisation 'nowhere'/);
+		assert.equal((await json(await api('GET', '/api/v1/outcomes', { auth: token }))).items.length, before);
+
+		// A draft made here can be deleted here.
+		const made = await ok(cli(['outcome', 'create', '--org', 'blackpool', '--file', file('d.json', outcome(survey.id))]));
+		const id = /^Created outcome (\d+)/m.exec(made.stdout)[1];
+		assert.match((await ok(cli(['outcome', 'delete', '--org', 'blackpool', '--outcome', id]))).stdout,
+			/^Deleted draft outcome \d+\.$/m);
+		await refused(cli(['outcome', 'delete', '--org', 'blackpool', '--outcome', id]), 1, /has no outcome/);
 	});
 });
