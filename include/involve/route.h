@@ -52,6 +52,10 @@ enum route_flags {
  * 200 KB, percent-encoded in a form (three bytes for each byte past ASCII). */
 #define ROUTE_BODY_DOCUMENT (2 * 3 * 200 * 1024 + 4096)
 #define ROUTE_BODY_FILE (10 * 1024 * 1024)      /* an attached file (consultation.h) */
+/* An outcome: its three Markdown texts of up to 20,000 characters each
+ * (outcome.h), up to four bytes a character, percent-encoded in a form
+ * (three bytes each), and the rest. */
+#define ROUTE_BODY_OUTCOME (3 * 20000 * 4 * 3 + 64 * 1024)
 
 /*
  * Who may call a route, checked by app_handle after the sign-in its flags

@@ -60,6 +60,11 @@ int timefmt_london(int64_t t, char *out, size_t size);
 /* The date alone, in UK time: "23 November 2026".  Same errors. */
 int timefmt_london_date(int64_t t, char *out, size_t size);
 
+/* The date alone, in UK time, as YYYY-MM-DD ("today" for a date people
+ * type, such as a decision's).  0, or ERR_INVALID (out is then ""). */
+#define TIMEFMT_DAY_MAX 11
+int timefmt_london_day(int64_t t, char out[TIMEFMT_DAY_MAX]);
+
 /* t in UK time, in parts, for a language with other words or order than
  * timefmt_london's.  0, or ERR_INVALID when the year is out of range. */
 struct timefmt_parts {

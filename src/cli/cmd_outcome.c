@@ -122,16 +122,6 @@ outcome_of(const json_t *body, struct arena *a, struct outcome *o, struct errors
 	return 0;
 }
 
-static void
-today(int64_t now, char out[16])
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 16, "%Y-%m-%d", &tm);
-}
-
 static int
 outcome_create(struct cli_env *env, const char *slug, const char *file)
 {
@@ -143,7 +133,7 @@ outcome_create(struct cli_env *env, const char *slug, const char *file)
 	struct org o;
 	json_error_t jerr;
 	json_t *body = NULL;
-	char day[16];
+	char day[TIMEFMT_DAY_MAX];
 	int rc = CLI_FAIL;
 
 	arena_init(&arena, NULL, 0);
@@ -167,9 +157,10 @@ outcome_create(struct cli_env *env, const char *slug, const char *file)
 		fprintf(stderr, "involve: outcome create: out of memory\n");
 		goto done;
 	}
-	today((int64_t)time(NULL), day);
+	if (timefmt_london_day((int64_t)time(NULL), day) != 0)
+		day[0] = '\0';
 	/* Every problem at once: the file's and the outcome's. */
-	if (outcome_check(&out, day, &e) != 0 || errors_any(&e)) {
+	if (outcome_check(&out, day[0] ? day : NULL, &e) != 0 || errors_any(&e)) {
 		cli_print_errors("outcome create", &e);
 		goto done;
 	}

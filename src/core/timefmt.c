@@ -325,6 +325,18 @@ timefmt_london_date(int64_t t, char *out, size_t size)
 }
 
 int
+timefmt_london_day(int64_t t, char out[TIMEFMT_DAY_MAX])
+{
+	struct civil c;
+
+	out[0] = '\0';
+	if (!london_fields(t, &c) || c.year < 1 || c.year > 9999)
+		return ERR_INVALID;
+	snprintf(out, TIMEFMT_DAY_MAX, "%04d-%02d-%02d", (int)c.year, c.month, c.day);
+	return 0;
+}
+
+int
 timefmt_london(int64_t t, char *out, size_t size)
 {
 	struct civil c;

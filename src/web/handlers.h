@@ -241,6 +241,19 @@ int handle_staff_document_delete(struct http_request *req, struct http_response 
 int handle_staff_attachment_download(struct http_request *req, struct http_response *res);
 int handle_staff_attachment_delete(struct http_request *req, struct http_response *res);
 
+/* handlers_staff_outcomes.c: "You said, we did" outcomes written, published and deleted */
+extern const struct input_spec staff_outcome_input;
+int handle_staff_outcomes(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_new(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_create(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_view(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_edit(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_update(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_publish_form(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_publish(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_delete_form(struct http_request *req, struct http_response *res);
+int handle_staff_outcome_delete(struct http_request *req, struct http_response *res);
+
 /* handlers_staff_assessments.c: assessments of the duty to involve, and their evidence trail */
 extern const struct input_spec staff_assessment_input;
 extern const struct input_spec staff_assessment_link_input;

@@ -86,23 +86,13 @@ read_links(struct http_request *req, struct str text, struct outcome *o, struct 
 	return rc;
 }
 
-static void
-today(int64_t now, char out[16])
-{
-	time_t t = (time_t)now;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 16, "%Y-%m-%d", &tm);
-}
-
 /* Builds o from the body over what it holds; 0 or a reply was sent. */
 static int
 build(struct http_request *req, struct http_response *res, struct outcome *o,
     struct outcome_body *b, const enum input_state *st)
 {
 	struct errors e;
-	char day[16];
+	char day[TIMEFMT_DAY_MAX];
 	int rc;
 
 	errors_init(&e);
@@ -116,8 +106,7 @@ build(struct http_request *req, struct http_response *res, struct outcome *o,
 		reply_error(req, res, rc, NULL);
 		return -1;
 	}
-	today(req->now, day);
-	outcome_check(o, day, &e);
+	outcome_check(o, timefmt_london_day(req->now, day) == 0 ? day : NULL, &e);
 	if (errors_any(&e)) {
 		reply_error(req, res, ERR_INVALID, &e);
 		return -1;

@@ -1,7 +1,7 @@
 // "You said, we did" against the real server and a real SMTP server (aiosmtpd): an outcome
 // drafted, published and shown on the public pages and the Atom feed, and the respondents who
 // asked to hear back emailed once, their addresses then gone; the same through the `involve
-// outcome` command.  Bad input each way.
+// outcome` command and the staff pages.  Bad input each way.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,9 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import { apiClient, expectProblem, json } from '../lib/api.mjs';
 import { ok, refused } from '../lib/commands.mjs';
 import { sqlOf } from '../lib/database.mjs';
-import { makeStaff } from '../lib/fixtures.mjs';
+import { makeStaff, STAFF_PASSWORD } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
+import { csrfOf, postForm, signIn, staffGet } from '../lib/staff.mjs';
 
 let server;
 let smtp;
@@ -297,5 +298,139 @@ describe('the involve outcome command', () => {
 		assert.match((await ok(cli(['outcome', 'delete', '--org', 'blackpool', '--outcome', id]))).stdout,
 			/^Deleted draft outcome \d+\.$/m);
 		await refused(cli(['outcome', 'delete', '--org', 'blackpool', '--outcome', id]), 1, /has no outcome/);
+	});
+});
+
+describe('the staff pages', () => {
+	let cookie;
+	let csrf;
+
+	before(async () => {
+		({ cookie } = await signIn(server.url, 'officer@blackpool.example.org', STAFF_PASSWORD));
+		csrf = csrfOf(await (await staffGet(server.url, '/staff/outcomes/new', cookie)).text());
+	});
+
+	const post = (path, fields) => postForm(server.url, path, { csrf, ...fields }, { cookie });
+	const good = (extra = {}) => ({
+		title: 'Later pharmacy hours', you_said: 'You said **evenings** matter. <script>alert(1)</script>',
+		decision: 'We asked pharmacies to open until 8pm.', what_changed: '',
+		decided_by: 'The primary care committee', 'decided_on-day': '5', 'decided_on-month': '11',
+		'decided_on-year': '2026', links: `survey:${survey.id}`, ...extra,
+	});
+
+	test('an outcome is written, checked, changed, published and then kept', async () => {
+		let r = await staffGet(server.url, '/staff/outcomes', cookie);
+		assert.equal(r.status, 200);
+		let page = await r.text();
+		assert.match(page, /Write an outcome/);
+		assert.match(page, /More evening appointments/, 'outcomes made through the API are listed');
+		page = await (await staffGet(server.url, '/staff/outcomes/new', cookie)).text();
+		assert.match(page, new RegExp(`value="survey:${survey.id}"`));
+		assert.match(page, /Survey: <bdi>Opening hours<\/bdi>/);
+
+		// Every problem at once, each leading to its field; nothing is kept.
+		const before = (await json(await api('GET', '/api/v1/outcomes', { auth: token }))).items.length;
+		r = await post('/staff/outcomes', good({ title: '', decided_by: '', 'decided_on-day': '31',
+			'decided_on-month': '2', links: 'survey:nonsense' }));
+		assert.equal(r.status, 422);
+		page = await r.text();
+		assert.match(page, /nhsuk-error-summary/);
+		for (const id of ['title', 'decided_by', 'decided_on-day', 'links']) {
+			assert.match(page, new RegExp(`href="#${id}"`), id);
+		}
+		assert.match(page, /The primary care committee|You said \*\*evenings\*\*/, 'what was typed is kept');
+		r = await post('/staff/outcomes', good({ 'decided_on-year': '26' }));
+		assert.equal(r.status, 422);
+		assert.match(await r.text(), /Enter the date of the decision, for example 27 3 2026/);
+		r = await post('/staff/outcomes', good({ 'decided_on-year': '2099' }));
+		assert.equal(r.status, 422);
+		assert.match(await r.text(), /must not be in the future/);
+		r = await post('/staff/outcomes', good({ links: 'survey:999999' }));
+		assert.equal(r.status, 422);
+		assert.match(await r.text(), /href="#links"/);
+		assert.equal((await json(await api('GET', '/api/v1/outcomes', { auth: token }))).items.length, before);
+
+		r = await post('/staff/outcomes', good());
+		assert.equal(r.status, 303, await r.clone().text());
+		const where = r.headers.get('location');
+		const id = /^\/staff\/outcomes\/(\d+)\?done=created$/.exec(where)?.[1];
+		assert.ok(id, where);
+		page = await (await staffGet(server.url, where, cookie)).text();
+		assert.match(page, /The draft has been saved/);
+		assert.match(page, /Draft/);
+		assert.match(page, /<strong>evenings<\/strong>/);
+		assert.doesNotMatch(page, /<script>alert/);
+		assert.match(page, /2026-11-05/);
+		assert.equal((await fetch(`${server.url}/o/blackpool/you-said-we-did/${id}`)).status, 404);
+
+		page = await (await staffGet(server.url, `/staff/outcomes/${id}/edit`, cookie)).text();
+		assert.match(page, new RegExp(`value="survey:${survey.id}" checked`));
+		assert.match(page, /id="decided_on-day" name="decided_on-day" type="text" inputmode="numeric" value="5"/);
+		r = await post(`/staff/outcomes/${id}/edit`, good({ title: 'Pharmacies open later' }));
+		assert.equal(r.status, 303);
+		assert.equal((await json(await api('GET', `/api/v1/outcomes/${id}`, { auth: token }))).title,
+			'Pharmacies open later');
+
+		page = await (await staffGet(server.url, `/staff/outcomes/${id}/publish`, cookie)).text();
+		assert.match(page, /cannot be changed or taken back/);
+		r = await post(`/staff/outcomes/${id}/publish`, {});
+		assert.equal(r.status, 303);
+		assert.equal(r.headers.get('location'), `/staff/outcomes/${id}?done=published`);
+		page = await (await staffGet(server.url, `/staff/outcomes/${id}?done=published`, cookie)).text();
+		assert.match(page, /The outcome has been published/);
+		assert.match(page, new RegExp(`href="/o/blackpool/you-said-we-did/${id}"`));
+		assert.doesNotMatch(page, /Change the draft/);
+		assert.equal((await fetch(`${server.url}/o/blackpool/you-said-we-did/${id}`)).status, 200);
+		// Published: kept as it is.
+		assert.equal((await staffGet(server.url, `/staff/outcomes/${id}/edit`, cookie)).status, 409);
+		assert.equal((await post(`/staff/outcomes/${id}/edit`, good())).status, 409);
+		assert.equal((await post(`/staff/outcomes/${id}/publish`, {})).status, 409);
+		assert.equal((await post(`/staff/outcomes/${id}/delete`, {})).status, 409);
+	});
+
+	test('a link to a question made through the API survives a change in the browser', async () => {
+		const made = await json(await api('POST', '/api/v1/outcomes', { auth: token, body: {
+			...outcome(survey.id), links: [{ kind: 'survey', id: survey.id, question: 'q1' }] } }));
+		const page = await (await staffGet(server.url, `/staff/outcomes/${made.id}/edit`, cookie)).text();
+		assert.match(page, new RegExp(`value="survey:${survey.id}:q1" checked`));
+		const r = await post(`/staff/outcomes/${made.id}/edit`, good({
+			links: [`survey:${survey.id}:q1`] }));
+		assert.equal(r.status, 303, await r.clone().text());
+		const got = await json(await api('GET', `/api/v1/outcomes/${made.id}`, { auth: token }));
+		assert.deepEqual(got.links.map((l) => [l.id, l.question]), [[survey.id, 'q1']]);
+	});
+
+	test('a draft is deleted after a confirmation', async () => {
+		let r = await post('/staff/outcomes', good({ title: 'To delete' }));
+		const id = /(\d+)\?/.exec(r.headers.get('location'))[1];
+		assert.match(await (await staffGet(server.url, `/staff/outcomes/${id}/delete`, cookie)).text(),
+			/The draft is deleted/);
+		r = await post(`/staff/outcomes/${id}/delete`, {});
+		assert.equal(r.status, 303);
+		assert.equal(r.headers.get('location'), '/staff/outcomes?done=deleted');
+		assert.equal((await staffGet(server.url, `/staff/outcomes/${id}`, cookie)).status, 404);
+	});
+
+	test('a viewer reads but cannot write; another organisation sees nothing', async () => {
+		const mine = await json(await api('POST', '/api/v1/outcomes', { auth: token, body: outcome(survey.id) }));
+		const viewer = await signIn(server.url, 'viewer@blackpool.example.org', STAFF_PASSWORD);
+		assert.equal((await staffGet(server.url, '/staff/outcomes', viewer.cookie)).status, 200);
+		const view = await (await staffGet(server.url, `/staff/outcomes/${mine.id}`, viewer.cookie)).text();
+		assert.doesNotMatch(view, /Change the draft/);
+		for (const path of ['/staff/outcomes/new', `/staff/outcomes/${mine.id}/edit`,
+			`/staff/outcomes/${mine.id}/publish`, `/staff/outcomes/${mine.id}/delete`]) {
+			assert.equal((await staffGet(server.url, path, viewer.cookie)).status, 403, path);
+		}
+		const vcsrf = csrfOf(view);
+		const r = await postForm(server.url, `/staff/outcomes/${mine.id}/publish`, { csrf: vcsrf },
+			{ cookie: viewer.cookie });
+		assert.equal(r.status, 403);
+
+		const other = await signIn(server.url, 'officer@bury.example.org', STAFF_PASSWORD);
+		for (const path of [`/staff/outcomes/${mine.id}`, `/staff/outcomes/${mine.id}/edit`]) {
+			assert.equal((await staffGet(server.url, path, other.cookie)).status, 404, path);
+		}
+		assert.doesNotMatch(await (await staffGet(server.url, '/staff/outcomes', other.cookie)).text(),
+			/More evening appointments/);
 	});
 });

@@ -355,3 +355,17 @@ Test(timefmt, from_london_fields_refuses_bad_fields)
 	cr_expect_eq(timefmt_from_london_fields(1, 1, -2026, 12, 0, &t), ERR_INVALID);
 	cr_expect_eq(t, 42);
 }
+
+Test(timefmt, london_day)
+{
+	char out[TIMEFMT_DAY_MAX];
+
+	cr_assert_eq(timefmt_london_day(T_2026_11_23_1245, out), 0);
+	cr_assert_str_eq(out, "2026-11-23");
+	/* 23:30 UTC in summer is already the next day in the UK. */
+	cr_assert_eq(timefmt_london_day(parse("2026-06-30T23:30:00Z"), out), 0);
+	cr_assert_str_eq(out, "2026-07-01");
+	/* In winter the UK is on UTC. */
+	cr_assert_eq(timefmt_london_day(parse("2026-12-31T23:30:00Z"), out), 0);
+	cr_assert_str_eq(out, "2026-12-31");
+}
