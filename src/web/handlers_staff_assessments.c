@@ -21,6 +21,7 @@
 #include "involve/app.h"
 #include "involve/auth.h"
 #include "involve/store_consultation.h"
+#include "involve/store_outcome.h"
 #include "involve/timefmt.h"
 #include "handlers.h"
 #include "pages.h"
@@ -433,7 +434,25 @@ struct trail {
 	json_t *links;
 	json_t *linked;         /* "survey:ID", "poll:ID" -> true */
 	json_t *surveys, *polls; /* what may still be linked */
+	json_t *outcomes;       /* published outcomes of the linked engagements */
+	json_t *outcome_seen;   /* outcome id -> true: one answering two is listed once */
 };
+
+static int
+outcome_row(void *arg, const struct outcome *o)
+{
+	struct trail *t = arg;
+	char href[PATH_MAX_LEN], key[24];
+
+	snprintf(key, sizeof(key), "%lld", (long long)o->id);
+	if (json_object_get(t->outcome_seen, key) != NULL)
+		return 0;
+	json_object_set_new(t->outcome_seen, key, json_true());
+	snprintf(href, sizeof(href), "/staff/outcomes/%lld", (long long)o->id);
+	json_array_append_new(t->outcomes, json_pack("{s:o, s:s, s:o}", "title",
+	    pages_string(o->title), "href", href, "decided", pages_string(o->decided_on)));
+	return 0;
+}
 
 static int
 link_row(void *arg, const struct assessment_link *l)
@@ -510,13 +529,25 @@ trail_page(struct http_request *req, struct http_response *res, int status,
     const struct assessment *as, const struct errors *e)
 {
 	struct auth *a = pages_staff(req);
-	struct trail t = { req, json_array(), json_object(), json_array(), json_array() };
+	struct trail t = { req, json_array(), json_object(), json_array(), json_array(),
+		json_array(), json_object() };
 	const char *done;
 	json_t *ctx, *o;
 	struct str q;
+	size_t i;
 	int rc;
 
 	rc = store_assessment_links(req->app->store, &req->arena, as->id, link_row, &t);
+	/* Read once the links are: a read inside another's callback would hold
+	 * two of the pool's connections at once. */
+	for (i = 0; rc == 0 && i < json_array_size(t.links); i++) {
+		json_t *l = json_array_get(t.links, i);
+
+		rc = store_outcomes_of(req->app->store, &req->arena, strcmp(json_string_value(
+		    json_object_get(l, "kind")), "poll") == 0 ? OUTCOME_LINK_POLL :
+		    OUTCOME_LINK_SURVEY, json_integer_value(json_object_get(l, "id")), outcome_row,
+		    &t);
+	}
 	if (rc == 0 && can_manage(req))
 		rc = store_survey_each(req->app->store, &req->arena, a->user.org_id, 0,
 		    LINK_CHOICES_MAX, survey_choice, &t);
@@ -524,10 +555,12 @@ trail_page(struct http_request *req, struct http_response *res, int status,
 		rc = store_poll_each(req->app->store, &req->arena, a->user.org_id, 0,
 		    LINK_CHOICES_MAX, poll_choice, &t);
 	json_decref(t.linked);
+	json_decref(t.outcome_seen);
 	if (rc != 0) {
 		json_decref(t.links);
 		json_decref(t.surveys);
 		json_decref(t.polls);
+		json_decref(t.outcomes);
 		return reply_error(req, res, rc, NULL);
 	}
 	o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
@@ -547,8 +580,8 @@ trail_page(struct http_request *req, struct http_response *res, int status,
 	json_object_set_new(ctx, "links", t.links);
 	json_object_set_new(ctx, "surveys", t.surveys);
 	json_object_set_new(ctx, "polls", t.polls);
-	/* "You said, we did": the outcomes for this proposal, once that area
-	 * records them, go in ctx "outcomes" (staff/assessment.html). */
+	/* "You said, we did": the published outcomes of what followed. */
+	json_object_set_new(ctx, "outcomes", t.outcomes);
 	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e))

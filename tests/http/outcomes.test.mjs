@@ -411,6 +411,23 @@ describe('the staff pages', () => {
 		assert.equal((await staffGet(server.url, `/staff/outcomes/${id}`, cookie)).status, 404);
 	});
 
+	test("an assessment's evidence trail ends with the published outcomes of what followed", async () => {
+		const a = await json(await api('POST', '/api/v1/assessments', { auth: token, body: {
+			title: 'Evening opening', proposal: 'Open later.', affected: 'Working people.',
+			involvement: 'undecided', duties: ['nhs_act_s242'] } }));
+		let res = await api('POST', `/api/v1/assessments/${a.id}/links`, { auth: token,
+			body: { kind: 'survey', id: survey.id } });
+		assert.equal(res.status, 201, await res.clone().text());
+		const page = await (await staffGet(server.url, `/staff/assessments/${a.id}`, cookie)).text();
+		assert.match(page, /5\. What people said, and what changed/);
+		const listed = [...page.matchAll(/<li><a href="\/staff\/outcomes\/(\d+)">/g)].map((m) => m[1]);
+		const published = (await json(await api('GET', '/api/v1/outcomes', { auth: token }))).items
+			.filter((o) => o.status === 'published' && o.links.some((l) => l.id === survey.id))
+			.map((o) => o.id);
+		assert.deepEqual(listed.sort(), published.sort(), 'each published outcome once, no draft');
+		assert.ok(published.length >= 2);
+	});
+
 	test('a viewer reads but cannot write; another organisation sees nothing', async () => {
 		const mine = await json(await api('POST', '/api/v1/outcomes', { auth: token, body: outcome(survey.id) }));
 		const viewer = await signIn(server.url, 'viewer@blackpool.example.org', STAFF_PASSWORD);
