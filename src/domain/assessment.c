@@ -6,34 +6,35 @@
 #include <string.h>
 
 #include "involve/assessment.h"
+#include "involve/i18n.h"
 #include "involve/text.h"
 
 const char *const involvement_names[] = { "required", "not_required", "undecided", NULL };
 static const char *const involvement_labels[INVOLVEMENT_N] = {
-	"Yes: people must be involved",
-	"No: involvement is not required",
-	"Not decided yet",
+	N_("Yes: people must be involved"),
+	N_("No: involvement is not required"),
+	N_("Not decided yet"),
 };
 
 const char *const involve_method_names[] = { "consultation", "engagement", "co_production",
 	"insight", "other", NULL };
 static const char *const method_labels[METHOD_N] = {
-	"Formal consultation",
-	"Engagement: surveys, polls, events and conversations",
-	"Co-production with the people affected",
-	"Insight: what people have told us already",
-	"Another way",
+	N_("Formal consultation"),
+	N_("Engagement: surveys, polls, events and conversations"),
+	N_("Co-production with the people affected"),
+	N_("Insight: what people have told us already"),
+	N_("Another way"),
 };
 
 const char *const involve_duty_names[] = { "nhs_act_s14z45", "nhs_act_s242", "nhs_act_s13q",
 	"scrutiny_s244", "equality_act_s149", "other", NULL };
 static const char *const duty_labels[DUTY_N] = {
-	"NHS Act 2006 s.14Z45 (integrated care boards)",
-	"NHS Act 2006 s.242 (NHS trusts and foundation trusts)",
-	"NHS Act 2006 s.13Q (NHS England)",
-	"Health and Social Care Act 2012 / local authority health scrutiny (s.244)",
-	"Equality Act 2010 s.149 (public sector equality duty)",
-	"Another duty",
+	N_("NHS Act 2006 s.14Z45 (integrated care boards)"),
+	N_("NHS Act 2006 s.242 (NHS trusts and foundation trusts)"),
+	N_("NHS Act 2006 s.13Q (NHS England)"),
+	N_("Health and Social Care Act 2012 / local authority health scrutiny (s.244)"),
+	N_("Equality Act 2010 s.149 (public sector equality duty)"),
+	N_("Another duty"),
 };
 
 const char *const link_kind_names[] = { "survey", "poll", NULL };
@@ -304,6 +305,6 @@ const char *
 assessment_link_label(const struct assessment_link *l)
 {
 	if (l->kind == LINK_POLL)
-		return "Poll";
-	return l->survey_kind == SURVEY_KIND_CONSULTATION ? "Consultation" : "Survey";
+		return N_("Poll");
+	return l->survey_kind == SURVEY_KIND_CONSULTATION ? N_("Consultation") : N_("Survey");
 }

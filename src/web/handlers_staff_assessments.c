@@ -101,7 +101,7 @@ can_manage(const struct http_request *req)
 static json_t *
 staff_ctx(struct http_request *req, const char *title, const char *back)
 {
-	return json_pack("{s:s, s:o, s:{s:s}, s:b}", "title", title, "site",
+	return json_pack("{s:s, s:o, s:{s:s}, s:b}", "title", tr(req, title), "site",
 	    pages_staff_site(pages_staff(req)), "back_link", "href", back, "can_manage",
 	    can_manage(req));
 }
@@ -134,14 +134,14 @@ load_own(struct http_request *req, struct http_response *res, struct assessment 
 
 /* The labels of a set's members, as a list of strings. */
 static json_t *
-labels_of(unsigned bits, int n, const char *(*label)(int))
+labels_of(const struct http_request *req, unsigned bits, int n, const char *(*label)(int))
 {
 	json_t *list = json_array();
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (bits & (1u << i))
-			json_array_append_new(list, json_string(label(i)));
+			json_array_append_new(list, json_string(tr(req, label(i))));
 	return list;
 }
 
@@ -173,7 +173,7 @@ list_row(void *arg, const struct assessment *as)
 	snprintf(href, sizeof(href), "/staff/assessments/%lld", (long long)as->id);
 	json_array_append_new(r->items, json_pack("{s:o, s:s, s:s, s:b, s:o}", "title",
 	    pages_string(as->title), "href", href, "involvement",
-	    involvement_label(as->involvement), "decided", as->decided_at != 0, "created",
+	    tr(r->req, involvement_label(as->involvement)), "decided", as->decided_at != 0, "created",
 	    pages_date(r->req, as->created_at)));
 	return 0;
 }
@@ -224,8 +224,8 @@ date_boxes(int64_t t, struct str out[DATE_PARTS], char text[DATE_PARTS][8])
  * checked; ids "FIELD", "FIELD-2", ... as the error summary links to the
  * first. */
 static json_t *
-choices(const char *field, const char *const *names, int n, const char *(*label)(int),
-    unsigned bits)
+choices(const struct http_request *req, const char *field, const char *const *names, int n,
+    const char *(*label)(int), unsigned bits)
 {
 	json_t *list = json_array();
 	char id[48];
@@ -237,7 +237,7 @@ choices(const char *field, const char *const *names, int n, const char *(*label)
 		else
 			snprintf(id, sizeof(id), "%s-%d", field, i + 1);
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "value", names[i],
-		    "label", label(i), "id", id, "checked", (bits & (1u << i)) != 0));
+		    "label", tr(req, label(i)), "id", id, "checked", (bits & (1u << i)) != 0));
 	}
 	return list;
 }
@@ -272,21 +272,22 @@ form_page(struct http_request *req, struct http_response *res, int status, int64
 	}
 	for (i = 0; i < DATE_PARTS; i++)
 		json_array_append_new(parts, json_pack("{s:s, s:s, s:i, s:o}", "name",
-		    date_part_names[i], "label", part_labels[i], "width", i == 2 ? 4 : 2, "value",
+		    date_part_names[i], "label", tr(req, part_labels[i]), "width", i == 2 ? 4 : 2, "value",
 		    pages_string(f->date[i])));
 	date = json_pack("{s:s, s:o}", "id", "decided_at", "parts", parts);
 	pages_copy_error(date, errors, "decided_at", "error");
-	json_object_set_new(ctx, "heading", json_string(id ? "Change the assessment" :
-	    "Assess the duty to involve"));
-	json_object_set_new(ctx, "submit", json_string(id ? "Save changes" : "Save assessment"));
+	json_object_set_new(ctx, "heading", json_string(tr(req, id ? "Change the assessment" :
+	    "Assess the duty to involve")));
+	json_object_set_new(ctx, "submit", json_string(tr(req, id ? "Save changes" :
+	    "Save assessment")));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "form", json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o}", "title", pages_string(f->title), "proposal", pages_string(f->proposal),
-	    "affected", pages_string(f->affected), "involvement", choices("involvement",
+	    "affected", pages_string(f->affected), "involvement", choices(req, "involvement",
 	    involvement_names, INVOLVEMENT_N, involvement_label_at, f->involvement >= 0 ?
 	    1u << f->involvement : 0), "reason", pages_string(f->reason), "methods",
-	    choices("methods", involve_method_names, METHOD_N, method_label, methods), "approach",
-	    pages_string(f->approach), "duties", choices("duties", involve_duty_names, DUTY_N,
+	    choices(req, "methods", involve_method_names, METHOD_N, method_label, methods), "approach",
+	    pages_string(f->approach), "duties", choices(req, "duties", involve_duty_names, DUTY_N,
 	    duty_label, duties), "duty_other", pages_string(f->duty_other), "decision",
 	    pages_string(f->decision), "decided_at", date));
 	{
@@ -471,8 +472,9 @@ link_row(void *arg, const struct assessment_link *l)
 		snprintf(href, sizeof(href), "/o/%s/surveys/%lld", a->org.slug, (long long)l->id);
 	snprintf(key, sizeof(key), "%s:%lld", link_kind_name(l->kind), (long long)l->id);
 	o = json_pack("{s:s, s:I, s:s, s:o, s:s, s:s, s:I, s:o, s:o, s:o, s:o}", "kind",
-	    link_kind_name(l->kind), "id", (json_int_t)l->id, "label", assessment_link_label(l),
-	    "title", pages_string(l->title), "href", href, "state", state, "responses",
+	    link_kind_name(l->kind), "id", (json_int_t)l->id, "label", tr(t->req,
+	    assessment_link_label(l)), "title", pages_string(l->title), "href", href, "state", state,
+	    "responses",
 	    (json_int_t)l->responses, "opens", pages_time(t->req, l->opens_at), "closes",
 	    pages_time(t->req, l->closed_at ? l->closed_at : l->closes_at), "linked",
 	    pages_date(t->req, l->linked_at), "linked_by", pages_string(l->linked_by));
@@ -493,7 +495,7 @@ survey_choice(void *arg, const struct survey *sv)
 	if (json_object_get(t->linked, key) == NULL)
 		json_array_append_new(t->surveys, json_pack("{s:I, s:o, s:s}", "id",
 		    (json_int_t)sv->id, "title", pages_string(sv->title), "kind",
-		    sv->kind == SURVEY_KIND_CONSULTATION ? "Consultation" : "Survey"));
+		    tr(t->req, sv->kind == SURVEY_KIND_CONSULTATION ? "Consultation" : "Survey")));
 	return 0;
 }
 
@@ -511,16 +513,16 @@ poll_choice(void *arg, const struct poll *p)
 }
 
 static const char *
-done_text(struct str done)
+done_text(const struct http_request *req, struct str done)
 {
 	if (str_eq_c(done, "created"))
-		return "The assessment has been recorded.";
+		return tr(req, "The assessment has been recorded.");
 	if (str_eq_c(done, "saved"))
-		return "Your changes have been saved.";
+		return tr(req, "Your changes have been saved.");
 	if (str_eq_c(done, "linked"))
-		return "The engagement has been linked to this assessment.";
+		return tr(req, "The engagement has been linked to this assessment.");
 	if (str_eq_c(done, "unlinked"))
-		return "The engagement is no longer linked to this assessment.";
+		return tr(req, "The engagement is no longer linked to this assessment.");
 	return NULL;
 }
 
@@ -566,11 +568,11 @@ trail_page(struct http_request *req, struct http_response *res, int status,
 	o = json_pack("{s:I, s:o, s:o, s:o, s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o}", "id", (json_int_t)as->id, "title", pages_string(as->title), "proposal",
 	    pages_string(as->proposal), "affected", pages_string(as->affected), "involvement",
-	    involvement_label(as->involvement), "required",
+	    tr(req, involvement_label(as->involvement)), "required",
 	    as->involvement == INVOLVEMENT_REQUIRED, "not_required",
 	    as->involvement == INVOLVEMENT_NOT_REQUIRED, "reason", pages_string(as->reason),
-	    "methods", labels_of(as->methods, METHOD_N, method_label), "approach",
-	    pages_string(as->approach), "duties", labels_of(as->duties, DUTY_N, duty_label),
+	    "methods", labels_of(req, as->methods, METHOD_N, method_label), "approach",
+	    pages_string(as->approach), "duties", labels_of(req, as->duties, DUTY_N, duty_label),
 	    "duty_other", pages_string(as->duty_other), "decision", pages_string(as->decision),
 	    "decided", pages_time(req, as->decided_at), "created", pages_time(req, as->created_at),
 	    "created_by", pages_string(as->created_by));
@@ -582,7 +584,7 @@ trail_page(struct http_request *req, struct http_response *res, int status,
 	json_object_set_new(ctx, "polls", t.polls);
 	/* "You said, we did": the published outcomes of what followed. */
 	json_object_set_new(ctx, "outcomes", t.outcomes);
-	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
+	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e))
 		page_add_errors(req, ctx, e);
@@ -611,7 +613,7 @@ engagement_of(struct http_request *req, enum link_kind *kind, int64_t *id, struc
 		return ERR_INVALID;
 	if ((f.survey != 0) == (f.poll != 0)) {
 		errors_add(e, f.survey ? "survey" : "poll",
-		    "Select a survey, consultation or poll");
+		    "%s", N_("Select a survey, consultation or poll"));
 		return ERR_INVALID;
 	}
 	*kind = f.poll ? LINK_POLL : LINK_SURVEY;
@@ -636,9 +638,9 @@ handle_staff_assessment_link(struct http_request *req, struct http_response *res
 		return trail_page(req, res, 422, as, &e);
 	rc = store_assessment_link(req->app->store, &a->actor, as->id, kind, id, req->now, &e);
 	if (rc == ERR_NOTFOUND || rc == ERR_DUPLICATE) {
-		errors_add(&e, kind == LINK_POLL ? "poll" : "survey", rc == ERR_DUPLICATE ?
-		    "That engagement is linked already" : "Select one of your organisation's "
-		    "engagements");
+		errors_add(&e, kind == LINK_POLL ? "poll" : "survey", "%s", rc == ERR_DUPLICATE ?
+		    N_("That engagement is linked already") : N_("Select one of your "
+		    "organisation's engagements"));
 		return trail_page(req, res, rc == ERR_DUPLICATE ? 409 : 422, as, &e);
 	}
 	if (rc == ERR_CONFLICT)
