@@ -9,7 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 #include "involve/secret.h"
+#include "involve/text.h"
 #include "involve/num.h"
 #include "cli.h"
 
@@ -207,4 +210,44 @@ cli_read_file(const char *what, const char *path, size_t max, struct buf *b)
 		return CLI_FAIL;
 	}
 	return CLI_OK;
+}
+
+int
+cli_find_org(struct cli_env *env, const char *what, const char *slug, struct org *o)
+{
+	if (store_org_get_by_slug(env->store, str_c(slug), o) != 0) {
+		fprintf(stderr, "involve: %s: there is no organisation '%s'\n", what, slug);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int
+cli_read_json_object(const char *what, const char *path, size_t max, json_t **out)
+{
+	struct buf text = BUF_INIT;
+	json_error_t jerr;
+	json_t *v;
+
+	*out = NULL;
+	if (cli_read_file(what, path, max, &text) != CLI_OK) {
+		buf_free(&text);
+		return CLI_FAIL;
+	}
+	v = json_loadb(text.p ? text.p : "", text.n, JSON_REJECT_DUPLICATES, &jerr);
+	buf_free(&text);
+	if (v != NULL && json_is_object(v)) {
+		*out = v;
+		return CLI_OK;
+	}
+	if (v != NULL)
+		fprintf(stderr, "involve: %s: %s must hold a JSON object\n", what, path);
+	else if (text_is_utf8(str_c(jerr.text)))
+		fprintf(stderr, "involve: %s: %s is not valid JSON: %s (line %d, column %d)\n",
+		    what, path, jerr.text, jerr.line, jerr.column);
+	else
+		fprintf(stderr, "involve: %s: %s is not valid JSON (line %d, column %d)\n", what,
+		    path, jerr.line, jerr.column);
+	json_decref(v);
+	return CLI_FAIL;
 }

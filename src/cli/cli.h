@@ -77,6 +77,13 @@ bool cli_read_line(char *out, size_t size);
  * what is wrong ("involve: WHAT: ...") and returns CLI_FAIL. */
 struct buf;
 int cli_read_file(const char *what, const char *path, size_t max, struct buf *b);
+/* The JSON object in the file at path (at most max bytes), a new reference
+ * in *out.  Prints what is wrong (unreadable, not JSON and where, not an
+ * object) and returns CLI_FAIL. */
+struct json_t;
+int cli_read_json_object(const char *what, const char *path, size_t max, struct json_t **out);
+/* The organisation slug names.  Prints what is wrong and returns CLI_FAIL. */
+int cli_find_org(struct cli_env *env, const char *what, const char *slug, struct org *o);
 /* Parses a decimal id; false when not a positive whole number. */
 bool cli_parse_id(const char *s, long long *out);
 

@@ -50,16 +50,6 @@ when(int64_t t, char out[TIMEFMT_RFC3339_MAX])
 }
 
 static int
-find_org(struct cli_env *env, const char *what, const char *slug, struct org *o)
-{
-	if (store_org_get_by_slug(env->store, str_c(slug), o) != 0) {
-		fprintf(stderr, "involve: %s: there is no organisation '%s'\n", what, slug);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-}
-
-static int
 mail_send(struct cli_common *common, const char *org, const char *to, const char *subject_arg,
     const char *body_arg)
 {
@@ -85,7 +75,7 @@ mail_send(struct cli_common *common, const char *org, const char *to, const char
 	}
 	if (cli_env_open(common, &env) != CLI_OK)
 		return CLI_FAIL;
-	rc = find_org(&env, "mail send", org, &o);
+	rc = cli_find_org(&env, "mail send", org, &o);
 	if (rc != CLI_OK)
 		goto out;
 	rc = CLI_FAIL;
@@ -144,7 +134,7 @@ mail_list(struct cli_env *env, const char *org, const enum outbox_state *state)
 	struct org o = { 0 };
 	int rc;
 
-	if (org && (rc = find_org(env, "mail list", org, &o)) != CLI_OK)
+	if (org && (rc = cli_find_org(env, "mail list", org, &o)) != CLI_OK)
 		return rc;
 	printf("id\torg\tkind\tstate\tattempts\tqueued\tnext attempt\tsent\tlast error\n");
 	rc = store_outbox_each(env->store, o.id, state, 0, 0, print_entry, &l);
@@ -161,7 +151,7 @@ mail_retry(struct cli_env *env, const char *org, long long id)
 	struct org o;
 	int rc, n = 0;
 
-	if ((rc = find_org(env, "mail retry", org, &o)) != CLI_OK)
+	if ((rc = cli_find_org(env, "mail retry", org, &o)) != CLI_OK)
 		return rc;
 	rc = store_outbox_requeue(env->store, &cli_actor, o.id, id, (int64_t)time(NULL), &n);
 	if (rc == ERR_NOTFOUND) {

@@ -48,16 +48,6 @@ static const char outcome_help[] =
     "  --outcome ID        the outcome, as list shows it\n"
     "  --public-url URL    e.g. https://involve.example.org\n" CLI_COMMON_HELP;
 
-static int
-find_org(struct cli_env *env, const char *what, const char *slug, struct org *o)
-{
-	if (store_org_get_by_slug(env->store, str_c(slug), o) != 0) {
-		fprintf(stderr, "involve: %s: there is no organisation '%s'\n", what, slug);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
-}
-
 /* Outcome id of organisation o, into a.  Prints what is wrong. */
 static int
 find_outcome(struct cli_env *env, const char *what, const struct org *o, long long id,
@@ -125,34 +115,20 @@ outcome_of(const json_t *body, struct arena *a, struct outcome *o, struct errors
 static int
 outcome_create(struct cli_env *env, const char *slug, const char *file)
 {
-	struct buf text = BUF_INIT;
 	struct outcome out = { 0 };
 	struct arena arena;
 	struct errors e;
 	struct actor who;
 	struct org o;
-	json_error_t jerr;
 	json_t *body = NULL;
 	char day[TIMEFMT_DAY_MAX];
 	int rc = CLI_FAIL;
 
 	arena_init(&arena, NULL, 0);
 	errors_init(&e);
-	if (find_org(env, "outcome create", slug, &o) != CLI_OK ||
-	    cli_read_file("outcome create", file, OUTCOME_FILE_MAX, &text) != CLI_OK)
+	if (cli_find_org(env, "outcome create", slug, &o) != CLI_OK ||
+	    cli_read_json_object("outcome create", file, OUTCOME_FILE_MAX, &body) != CLI_OK)
 		goto done;
-	body = json_loadb(text.p ? text.p : "", text.n, JSON_REJECT_DUPLICATES, &jerr);
-	if (body == NULL || !json_is_object(body)) {
-		if (body != NULL)
-			fprintf(stderr, "involve: outcome create: %s must hold a JSON object\n", file);
-		else if (text_is_utf8(str_c(jerr.text)))
-			fprintf(stderr, "involve: outcome create: %s is not valid JSON: %s (line %d, "
-			    "column %d)\n", file, jerr.text, jerr.line, jerr.column);
-		else
-			fprintf(stderr, "involve: outcome create: %s is not valid JSON (line %d, "
-			    "column %d)\n", file, jerr.line, jerr.column);
-		goto done;
-	}
 	if (outcome_of(body, &arena, &out, &e) != 0) {
 		fprintf(stderr, "involve: outcome create: out of memory\n");
 		goto done;
@@ -167,12 +143,11 @@ outcome_create(struct cli_env *env, const char *slug, const char *file)
 	out.org_id = o.id;
 	who = (struct actor){ o.id, 0, "cli" };
 	errors_init(&e);
-	if ((rc = store_outcome_create(env->store, &who, &out, &e)) != 0) {
+	if (store_outcome_create(env->store, &who, &out, &e) != 0) {
 		if (errors_any(&e))
 			cli_print_errors("outcome create", &e);
 		else
 			fprintf(stderr, "involve: outcome create: the outcome could not be saved\n");
-		rc = CLI_FAIL;
 		goto done;
 	}
 	printf("Created outcome %lld, \"%s\", a draft answering %d engagement%s.\n",
@@ -181,7 +156,6 @@ outcome_create(struct cli_env *env, const char *slug, const char *file)
 	rc = CLI_OK;
 done:
 	json_decref(body);
-	buf_free(&text);
 	arena_free(&arena);
 	return rc;
 }
@@ -205,7 +179,7 @@ outcome_list(struct cli_env *env, const char *slug)
 	struct org o;
 	int rc;
 
-	if (find_org(env, "outcome list", slug, &o) != CLI_OK)
+	if (cli_find_org(env, "outcome list", slug, &o) != CLI_OK)
 		return CLI_FAIL;
 	arena_init(&arena, NULL, 0);
 	printf("id\tstatus\tdecided_on\tlinks\ttitle\n");
@@ -238,7 +212,7 @@ outcome_show(struct cli_env *env, const char *slug, long long id)
 	int rc = CLI_FAIL, i;
 
 	arena_init(&arena, NULL, 0);
-	if (find_org(env, "outcome show", slug, &o) != CLI_OK ||
+	if (cli_find_org(env, "outcome show", slug, &o) != CLI_OK ||
 	    find_outcome(env, "outcome show", &o, id, &arena, &out) != CLI_OK)
 		goto done;
 	printf("Outcome %lld: %.*s\n", (long long)out->id, (int)out->title.n, out->title.p);
@@ -283,7 +257,7 @@ outcome_publish(struct cli_env *env, const char *slug, long long id, const char 
 	int rc = CLI_FAIL, queued = 0;
 
 	arena_init(&arena, NULL, 0);
-	if (find_org(env, "outcome publish", slug, &o) != CLI_OK ||
+	if (cli_find_org(env, "outcome publish", slug, &o) != CLI_OK ||
 	    find_outcome(env, "outcome publish", &o, id, &arena, &out) != CLI_OK)
 		goto done;
 	if (out->published_at != 0) {
@@ -324,7 +298,7 @@ outcome_delete(struct cli_env *env, const char *slug, long long id)
 	struct actor who;
 	struct org o;
 
-	if (find_org(env, "outcome delete", slug, &o) != CLI_OK)
+	if (cli_find_org(env, "outcome delete", slug, &o) != CLI_OK)
 		return CLI_FAIL;
 	who = (struct actor){ o.id, 0, "cli" };
 	switch (store_outcome_delete(env->store, &who, o.id, id)) {

@@ -170,12 +170,10 @@ survey_create(struct cli_env *env, const char *slug, const char *file)
 	struct survey_input in = { 0 };
 	struct survey sv;
 	struct survey_def d;
-	struct buf text = BUF_INIT;
 	struct arena arena;
 	struct errors e;
 	struct actor who;
 	struct org o;
-	json_error_t jerr;
 	json_t *body = NULL;
 	int64_t now = (int64_t)time(NULL);
 	int rc = CLI_FAIL;
@@ -183,20 +181,8 @@ survey_create(struct cli_env *env, const char *slug, const char *file)
 	arena_init(&arena, NULL, 0);
 	errors_init(&e);
 	if (survey_cli_load(env, "survey create", slug, 0, &arena, &o, NULL, NULL) != CLI_OK ||
-	    cli_read_file("survey create", file, SURVEY_FILE_MAX, &text) != CLI_OK)
+	    cli_read_json_object("survey create", file, SURVEY_FILE_MAX, &body) != CLI_OK)
 		goto out;
-	body = json_loadb(text.p ? text.p : "", text.n, JSON_REJECT_DUPLICATES, &jerr);
-	if (body == NULL || !json_is_object(body)) {
-		if (body != NULL)
-			fprintf(stderr, "involve: survey create: %s must hold a JSON object\n", file);
-		else if (text_is_utf8(str_c(jerr.text)))
-			fprintf(stderr, "involve: survey create: %s is not valid JSON: %s (line %d, "
-			    "column %d)\n", file, jerr.text, jerr.line, jerr.column);
-		else
-			fprintf(stderr, "involve: survey create: %s is not valid JSON (line %d, "
-			    "column %d)\n", file, jerr.line, jerr.column);
-		goto out;
-	}
 	if (input_of(body, &arena, &in, &e) != 0)
 		goto out;
 	/* Every problem at once: the file's and the survey's. */
@@ -216,7 +202,6 @@ survey_create(struct cli_env *env, const char *slug, const char *file)
 	rc = CLI_OK;
 out:
 	json_decref(body);
-	buf_free(&text);
 	arena_free(&arena);
 	return rc;
 }

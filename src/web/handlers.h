@@ -241,6 +241,11 @@ int handle_staff_document_delete(struct http_request *req, struct http_response 
 int handle_staff_attachment_download(struct http_request *req, struct http_response *res);
 int handle_staff_attachment_delete(struct http_request *req, struct http_response *res);
 
+/* handlers_api_outcomes.c: publishes draft o of the signed-in staff's organisation now,
+ * queueing its mail to those who asked to hear back (store_outcome_publish). */
+struct outcome;
+int outcome_publish_now(struct http_request *req, const struct outcome *o);
+
 /* handlers_staff_outcomes.c: "You said, we did" outcomes written, published and deleted */
 extern const struct input_spec staff_outcome_input;
 int handle_staff_outcomes(struct http_request *req, struct http_response *res);

@@ -233,28 +233,34 @@ handle_api_outcome_update(struct http_request *req, struct http_response *res)
 }
 
 int
-handle_api_outcome_publish(struct http_request *req, struct http_response *res)
+outcome_publish_now(struct http_request *req, const struct outcome *o)
 {
 	struct auth *a = req->auth;
-	struct outcome_mail mail;
-	struct outcome *o;
 	struct buf subject = BUF_INIT, body = BUF_INIT;
-	int rc, queued = 0;
+	struct outcome_mail mail;
+	int rc = ERR_NOMEM;
+
+	outcome_mail_write(req->app->cfg.public_url, &a->org, o, &subject, &body);
+	if (buf_ok(&subject) && buf_ok(&body)) {
+		mail.subject = (struct str){ subject.p, subject.n };
+		mail.body = (struct str){ body.p, body.n };
+		rc = store_outcome_publish(req->app->store, &a->actor, a->user.org_id, o->id,
+		    req->now, &mail, NULL);
+	}
+	buf_free(&subject);
+	buf_free(&body);
+	return rc;
+}
+
+int
+handle_api_outcome_publish(struct http_request *req, struct http_response *res)
+{
+	struct outcome *o;
+	int rc;
 
 	if (load(req, res, &o) != 0)
 		return HTTP_DONE;
-	outcome_mail_write(req->app->cfg.public_url, &a->org, o, &subject, &body);
-	if (!buf_ok(&subject) || !buf_ok(&body)) {
-		buf_free(&subject);
-		buf_free(&body);
-		return reply_error(req, res, ERR_NOMEM, NULL);
-	}
-	mail.subject = (struct str){ subject.p, subject.n };
-	mail.body = (struct str){ body.p, body.n };
-	rc = store_outcome_publish(req->app->store, &a->actor, a->user.org_id, o->id, req->now,
-	    &mail, &queued);
-	buf_free(&subject);
-	buf_free(&body);
+	rc = outcome_publish_now(req, o);
 	if (rc == ERR_CONFLICT)
 		return reply_error_text(req, res, rc, "The outcome is published already.");
 	if (rc != 0)

@@ -20,21 +20,6 @@
 
 #define OUTCOMES_LISTED 100
 
-static json_t *
-markdown(struct str text)
-{
-	struct buf html = BUF_INIT;
-	json_t *v;
-
-	if (pages_markdown(text.p ? text.p : "", text.n, &html) != 0 || buf_cstr(&html) == NULL) {
-		buf_free(&html);
-		return json_string("");
-	}
-	v = json_string(buf_cstr(&html));
-	buf_free(&html);
-	return v;
-}
-
 /* An outcome as the pages show it. */
 static json_t *
 outcome_value(struct http_request *req, const struct org *org, const struct outcome *o,
@@ -58,10 +43,10 @@ outcome_value(struct http_request *req, const struct org *org, const struct outc
 	    "links", links);
 	json_object_set_new(v, "decided_on", pages_string(o->decided_on));
 	if (full) {
-		json_object_set_new(v, "you_said_html", markdown(o->you_said));
-		json_object_set_new(v, "decision_html", markdown(o->decision));
+		json_object_set_new(v, "you_said_html", pages_markdown_json(o->you_said));
+		json_object_set_new(v, "decision_html", pages_markdown_json(o->decision));
 		if (o->what_changed.n > 0)
-			json_object_set_new(v, "what_changed_html", markdown(o->what_changed));
+			json_object_set_new(v, "what_changed_html", pages_markdown_json(o->what_changed));
 	}
 	return v;
 }

@@ -92,20 +92,6 @@ const struct input_spec staff_assessment_link_input = { INPUT_FORM, 2, link_fiel
 static const char *const date_part_names[DATE_PARTS] = { "day", "month", "year", "hour",
 	"minute" };
 
-static bool
-can_manage(const struct http_request *req)
-{
-	return role_allows(((const struct auth *)req->auth)->user.role, PERM_POLL_MANAGE);
-}
-
-static json_t *
-staff_ctx(struct http_request *req, const char *title, const char *back)
-{
-	return json_pack("{s:s, s:o, s:{s:s}, s:b}", "title", tr(req, title), "site",
-	    pages_staff_site(pages_staff(req)), "back_link", "href", back, "can_manage",
-	    can_manage(req));
-}
-
 static void
 redirect_to(struct http_response *res, int64_t id, const char *suffix)
 {
@@ -120,16 +106,10 @@ redirect_to(struct http_response *res, int64_t id, const char *suffix)
 static int
 load_own(struct http_request *req, struct http_response *res, struct assessment **out)
 {
-	int rc;
+	int rc = store_assessment_get(req->app->store, &req->arena, http_param_id(req, "id"),
+	    out);
 
-	rc = store_assessment_get(req->app->store, &req->arena, http_param_id(req, "id"), out);
-	if (rc == 0 && (*out)->org_id != pages_staff(req)->user.org_id)
-		rc = ERR_NOTFOUND;
-	if (rc != 0) {
-		reply_error(req, res, rc, NULL);
-		return -1;
-	}
-	return 0;
+	return pages_staff_own(req, res, rc, rc == 0 ? (*out)->org_id : 0);
 }
 
 /* The labels of a set's members, as a list of strings. */
@@ -192,7 +172,7 @@ handle_staff_assessments(struct http_request *req, struct http_response *res)
 		json_decref(r.items);
 		return reply_error(req, res, rc, NULL);
 	}
-	ctx = staff_ctx(req, "Duty to involve", "/staff/");
+	ctx = pages_staff_ctx(req, N_("Duty to involve"), "/staff/");
 	json_object_set_new(ctx, "assessments", r.items);
 	json_object_set_new(ctx, "org_name", json_string(a->org.name));
 	return page_render(req, res, "staff/assessments", ctx);
@@ -265,7 +245,8 @@ form_page(struct http_request *req, struct http_response *res, int status, int64
 		snprintf(back, sizeof(back), "/staff/assessments");
 		snprintf(action, sizeof(action), "/staff/assessments");
 	}
-	ctx = staff_ctx(req, id ? "Change the assessment" : "Assess the duty to involve", back);
+	ctx = pages_staff_ctx(req, id ? N_("Change the assessment") :
+	    N_("Assess the duty to involve"), back);
 	if (e != NULL && errors_any(e)) {
 		page_add_errors(req, ctx, e);
 		errors = json_object_get(ctx, "errors");
@@ -550,10 +531,10 @@ trail_page(struct http_request *req, struct http_response *res, int status,
 		    OUTCOME_LINK_SURVEY, json_integer_value(json_object_get(l, "id")), outcome_row,
 		    &t);
 	}
-	if (rc == 0 && can_manage(req))
+	if (rc == 0 && pages_staff_can_manage(req))
 		rc = store_survey_each(req->app->store, &req->arena, a->user.org_id, 0,
 		    LINK_CHOICES_MAX, survey_choice, &t);
-	if (rc == 0 && can_manage(req))
+	if (rc == 0 && pages_staff_can_manage(req))
 		rc = store_poll_each(req->app->store, &req->arena, a->user.org_id, 0,
 		    LINK_CHOICES_MAX, poll_choice, &t);
 	json_decref(t.linked);
@@ -576,7 +557,7 @@ trail_page(struct http_request *req, struct http_response *res, int status,
 	    "duty_other", pages_string(as->duty_other), "decision", pages_string(as->decision),
 	    "decided", pages_time(req, as->decided_at), "created", pages_time(req, as->created_at),
 	    "created_by", pages_string(as->created_by));
-	ctx = staff_ctx(req, "Assessment", "/staff/assessments");
+	ctx = pages_staff_ctx(req, N_("Assessment"), "/staff/assessments");
 	json_object_set_new(ctx, "title", pages_string(as->title));
 	json_object_set_new(ctx, "assessment", o);
 	json_object_set_new(ctx, "links", t.links);

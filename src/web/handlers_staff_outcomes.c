@@ -66,20 +66,6 @@ static const char *const day_part_names[DAY_PARTS] = { "day", "month", "year" };
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static bool
-can_manage(const struct http_request *req)
-{
-	return role_allows(((const struct auth *)req->auth)->user.role, PERM_POLL_MANAGE);
-}
-
-static json_t *
-staff_ctx(struct http_request *req, const char *title, const char *back)
-{
-	return json_pack("{s:s, s:o, s:{s:s}, s:b}", "title", tr(req, title), "site",
-	    pages_staff_site(pages_staff(req)), "back_link", "href", back, "can_manage",
-	    can_manage(req));
-}
-
 static void
 redirect_to(struct http_response *res, int64_t id, const char *suffix)
 {
@@ -94,16 +80,9 @@ redirect_to(struct http_response *res, int64_t id, const char *suffix)
 static int
 load_own(struct http_request *req, struct http_response *res, struct outcome **out)
 {
-	int rc;
+	int rc = store_outcome_get(req->app->store, &req->arena, http_param_id(req, "id"), out);
 
-	rc = store_outcome_get(req->app->store, &req->arena, http_param_id(req, "id"), out);
-	if (rc == 0 && (*out)->org_id != pages_staff(req)->user.org_id)
-		rc = ERR_NOTFOUND;
-	if (rc != 0) {
-		reply_error(req, res, rc, NULL);
-		return -1;
-	}
-	return 0;
+	return pages_staff_own(req, res, rc, rc == 0 ? (*out)->org_id : 0);
 }
 
 /* As load_own, for what only a draft allows: a published outcome's page
@@ -201,7 +180,7 @@ handle_staff_outcomes(struct http_request *req, struct http_response *res)
 		json_decref(r.items);
 		return reply_error(req, res, rc, NULL);
 	}
-	ctx = staff_ctx(req, "You said, we did", "/staff/");
+	ctx = pages_staff_ctx(req, N_("You said, we did"), "/staff/");
 	json_object_set_new(ctx, "outcomes", r.items);
 	json_object_set_new(ctx, "org_name", json_string(a->org.name));
 	json_object_set_new(ctx, "org_slug", json_string(a->org.slug));
@@ -341,7 +320,7 @@ form_page(struct http_request *req, struct http_response *res, int status, int64
 		json_decref(parts);
 		return reply_error(req, res, ERR_IO, NULL);
 	}
-	ctx = staff_ctx(req, id ? "Change the outcome" : "Write an outcome", back);
+	ctx = pages_staff_ctx(req, id ? N_("Change the outcome") : N_("Write an outcome"), back);
 	if (e != NULL && errors_any(e)) {
 		page_add_errors(req, ctx, e);
 		errors = json_object_get(ctx, "errors");
@@ -543,21 +522,6 @@ handle_staff_outcome_update(struct http_request *req, struct http_response *res)
 
 /* ---- one outcome ------------------------------------------------------------------------ */
 
-static json_t *
-markdown(struct str text)
-{
-	struct buf html = BUF_INIT;
-	json_t *v;
-
-	if (pages_markdown(text.p ? text.p : "", text.n, &html) != 0 || buf_cstr(&html) == NULL) {
-		buf_free(&html);
-		return json_string("");
-	}
-	v = json_string(buf_cstr(&html));
-	buf_free(&html);
-	return v;
-}
-
 static const char *
 done_text(struct http_request *req, struct str done)
 {
@@ -600,13 +564,13 @@ handle_staff_outcome_view(struct http_request *req, struct http_response *res)
 	    (long long)o->id);
 	v = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:s, s:o}", "id",
 	    (json_int_t)o->id, "title", pages_string(o->title), "you_said_html",
-	    markdown(o->you_said), "decision_html", markdown(o->decision), "decided_by",
-	    pages_string(o->decided_by), "decided_on", pages_string(o->decided_on), "published",
+	    pages_markdown_json(o->you_said), "decision_html", pages_markdown_json(o->decision),
+	    "decided_by", pages_string(o->decided_by), "decided_on", pages_string(o->decided_on), "published",
 	    o->published_at != 0, "published_on", pages_date(req, o->published_at), "public_href",
 	    href, "links", links);
 	if (o->what_changed.n > 0)
-		json_object_set_new(v, "what_changed_html", markdown(o->what_changed));
-	ctx = staff_ctx(req, "Outcome", "/staff/outcomes");
+		json_object_set_new(v, "what_changed_html", pages_markdown_json(o->what_changed));
+	ctx = pages_staff_ctx(req, N_("Outcome"), "/staff/outcomes");
 	json_object_set_new(ctx, "title", pages_string(o->title));
 	json_object_set_new(ctx, "outcome", v);
 	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
@@ -625,7 +589,8 @@ confirm_page(struct http_request *req, struct http_response *res, const struct o
 
 	snprintf(cancel, sizeof(cancel), "/staff/outcomes/%lld", (long long)o->id);
 	snprintf(action, sizeof(action), "%s/%s", cancel, publish ? "publish" : "delete");
-	ctx = staff_ctx(req, publish ? "Publish the outcome" : "Delete the draft", cancel);
+	ctx = pages_staff_ctx(req, publish ? N_("Publish the outcome") : N_("Delete the draft"),
+	    cancel);
 	json_object_set_new(ctx, "outcome_title", pages_string(o->title));
 	json_object_set_new(ctx, "publish", json_boolean(publish));
 	json_object_set_new(ctx, "action", json_string(action));
@@ -646,26 +611,12 @@ handle_staff_outcome_publish_form(struct http_request *req, struct http_response
 int
 handle_staff_outcome_publish(struct http_request *req, struct http_response *res)
 {
-	struct auth *a = pages_staff(req);
-	struct buf subject = BUF_INIT, body = BUF_INIT;
-	struct outcome_mail mail;
 	struct outcome *o;
 	int rc;
 
 	if (load_draft(req, res, &o) != 0)
 		return HTTP_DONE;
-	outcome_mail_write(req->app->cfg.public_url, &a->org, o, &subject, &body);
-	if (!buf_ok(&subject) || !buf_ok(&body)) {
-		buf_free(&subject);
-		buf_free(&body);
-		return reply_error(req, res, ERR_NOMEM, NULL);
-	}
-	mail.subject = (struct str){ subject.p, subject.n };
-	mail.body = (struct str){ body.p, body.n };
-	rc = store_outcome_publish(req->app->store, &a->actor, a->user.org_id, o->id, req->now,
-	    &mail, NULL);
-	buf_free(&subject);
-	buf_free(&body);
+	rc = outcome_publish_now(req, o);
 	if (rc == ERR_CONFLICT)
 		return reply_error_text(req, res, rc, tr(req, "The outcome is published already."));
 	if (rc != 0)

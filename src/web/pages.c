@@ -245,6 +245,21 @@ pages_markdown(const char *text, size_t len, struct buf *out)
 	return buf_ok(out) ? 0 : ERR_NOMEM;
 }
 
+json_t *
+pages_markdown_json(struct str text)
+{
+	struct buf html = BUF_INIT;
+	json_t *v;
+
+	if (pages_markdown(text.p ? text.p : "", text.n, &html) != 0 || buf_cstr(&html) == NULL) {
+		buf_free(&html);
+		return json_string("");
+	}
+	v = json_string(buf_cstr(&html));
+	buf_free(&html);
+	return v;
+}
+
 int
 pages_embed_render(struct http_request *req, struct http_response *res, const char *name,
     json_t *ctx)
@@ -256,6 +271,32 @@ json_t *
 pages_staff_site(const struct auth *a)
 {
 	return pages_site(&a->org, "/staff/");
+}
+
+bool
+pages_staff_can_manage(const struct http_request *req)
+{
+	return role_allows(((const struct auth *)req->auth)->user.role, PERM_POLL_MANAGE);
+}
+
+json_t *
+pages_staff_ctx(struct http_request *req, const char *title, const char *back)
+{
+	return json_pack("{s:s, s:o, s:{s:s}, s:b}", "title", tr(req, title), "site",
+	    pages_staff_site(pages_staff(req)), "back_link", "href", back, "can_manage",
+	    pages_staff_can_manage(req));
+}
+
+int
+pages_staff_own(struct http_request *req, struct http_response *res, int rc, int64_t org_id)
+{
+	if (rc == 0 && org_id != pages_staff(req)->user.org_id)
+		rc = ERR_NOTFOUND;
+	if (rc != 0) {
+		reply_error(req, res, rc, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -86,6 +86,9 @@ json_t *pages_results(const struct http_request *req, const struct poll *p);
  * 0, or ERR_NOMEM.
  */
 int pages_markdown(const char *text, size_t len, struct buf *out);
+/* The same as a JSON string for a template's {{{raw}}} ("" when it cannot
+ * be rendered).  New reference. */
+json_t *pages_markdown_json(struct str text);
 
 /*
  * Renders template `name` inside embed_layout (no header or footer, CSS
@@ -119,6 +122,18 @@ struct auth;
 /* The signed-in user's auth; routes marked ROUTE_STAFF guarantee it. */
 static inline struct auth *pages_staff(struct http_request *req) { return req->auth; }
 json_t *pages_staff_site(const struct auth *a);
+/* Whether the signed-in staff may manage engagements (PERM_POLL_MANAGE):
+ * pages show the buttons that change things only then. */
+bool pages_staff_can_manage(const struct http_request *req);
+/* A staff page's context: title (a message, shown in the reader's
+ * language), site, back_link {href} and can_manage.  New reference. */
+json_t *pages_staff_ctx(struct http_request *req, const char *title, const char *back);
+/* For a staff page about one thing read by id: rc is the store's answer
+ * and org_id the thing's organisation.  0 when it is the signed-in staff's
+ * organisation's; else -1 with res filled (another organisation's is
+ * not found). */
+int pages_staff_own(struct http_request *req, struct http_response *res, int rc,
+    int64_t org_id);
 /* Copies the error for form id `id` (if any) into obj as `key`. */
 void pages_copy_error(json_t *obj, const json_t *errors, const char *id, const char *key);
 /* The NHS.UK tag (label and class) for a poll's status. */
