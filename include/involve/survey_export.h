@@ -53,9 +53,10 @@ int survey_export_cells(const struct survey_def *d, const struct survey_answers 
 
 /* The header line, CRLF-terminated. */
 void survey_export_csv_header(const struct survey_def *d, struct buf *b);
-/* One response's line, CRLF-terminated. */
+/* One response's line, CRLF-terminated; scratch is working space, kept
+ * by the caller from row to row so that a row allocates nothing. */
 void survey_export_csv_row(const struct survey_def *d, const struct survey_export_meta *m,
-    const struct survey_answers *ans, struct buf *b);
+    const struct survey_answers *ans, struct buf *b, struct buf *scratch);
 /* {"id", "submitted_at", "channel", "answers": {...}, "other": {...}} */
 json_t *survey_export_json_row(const struct survey_def *d, const struct survey_export_meta *m,
     const struct survey_answers *ans);

@@ -119,18 +119,16 @@ csv_cell(void *arg, const struct survey_cell *c)
 
 void
 survey_export_csv_row(const struct survey_def *d, const struct survey_export_meta *m,
-    const struct survey_answers *ans, struct buf *b)
+    const struct survey_answers *ans, struct buf *b, struct buf *scratch)
 {
 	char when[TIMEFMT_RFC3339_MAX];
-	struct buf text = BUF_INIT;
 
 	if (timefmt_rfc3339(m->submitted_at, when) != 0)
 		when[0] = '\0';
 	buf_printf(b, "\"%lld\",\"%s\",\"%s\"", (long long)m->id, when,
 	    survey_channel_name(m->channel));
-	survey_export_cells(d, ans, &text, csv_cell, b);
+	survey_export_cells(d, ans, scratch, csv_cell, b);
 	buf_add_c(b, "\r\n");
-	buf_free(&text);
 }
 
 json_t *

@@ -48,6 +48,7 @@ struct survey_file {
 	int64_t rows;
 	int page_n;           /* rows of the page being read */
 	struct buf *out;      /* the piece being made */
+	struct buf text;      /* a cell's text, reused from row to row */
 	struct survey_xlsx *xlsx;
 	int fd;               /* XLSX: the finished workbook, already deleted */
 };
@@ -81,7 +82,7 @@ file_row(void *arg, const struct survey_response *r)
 		return ERR_NOMEM;
 	switch (f->format) {
 	case SURVEY_FILE_CSV:
-		survey_export_csv_row(&f->d, &m, &ans, f->out);
+		survey_export_csv_row(&f->d, &m, &ans, f->out, &f->text);
 		break;
 	case SURVEY_FILE_JSON:
 		buf_add_c(f->out, f->rows > 0 ? ",\n" : "\n");
@@ -249,6 +250,7 @@ survey_file_free(struct survey_file *f)
 		return;
 	if (f->fd >= 0)
 		close(f->fd);
+	buf_free(&f->text);
 	arena_free(&f->scratch);
 	arena_free(&f->arena);
 	free(f);
