@@ -149,6 +149,7 @@ make_xlsx(struct survey_file *f, const char *tmp_dir)
 		}
 		f->xlsx = NULL;
 	}
+	f->out = NULL;
 	/* Opened again after the library wrote it, whichever way it did. */
 	if (rc == 0 && (f->fd = open(path.p, O_RDONLY | O_CLOEXEC)) < 0)
 		rc = ERR_IO;
