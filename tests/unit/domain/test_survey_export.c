@@ -194,3 +194,30 @@ Test(survey_export, open_data_with_no_threshold_shows_every_count)
 	cr_assert_null(strstr(text, "[c]"));
 	buf_free(&b);
 }
+
+Test(survey_export, numbers_are_written_as_printf_writes_them)
+{
+	static const double values[] = { 0, 7, -12, 600, 2.5, -0.125, 9999999999.0,
+		12345678901.0, 1e15, 0.1 };
+	struct survey_def d;
+	struct survey_answers ans;
+	struct seen s;
+	struct buf scratch = BUF_INIT;
+	struct errors e;
+	char text[128], expect[40];
+	size_t i;
+
+	errors_init(&e);
+	cr_assert_eq(survey_def_parse(str_c("[{\"key\": \"p\", \"title\": \"P\", \"questions\": ["
+	    "{\"key\": \"n\", \"type\": \"number\", \"text\": \"How many?\"}]}]"), &arena, &d, &e),
+	    0);
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(text, sizeof(text), "{\"answers\":{\"n\":%.17g},\"other\":{}}", values[i]);
+		memset(&s, 0, sizeof(s));
+		cr_assert_eq(survey_answers_parse(&d, str_c(text), &arena, &ans, &e), 0, "%s", text);
+		cr_assert_eq(survey_export_cells(&d, &ans, &scratch, see, &s), 0);
+		snprintf(expect, sizeof(expect), "%.10g", values[i]);
+		cr_assert_str_eq(s.text[0], expect);
+	}
+	buf_free(&scratch);
+}
