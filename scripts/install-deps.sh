@@ -33,10 +33,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # when building (web/meson.build), in the Python that runs meson.  liboath checks the one-time
 # codes of staff's second factor; libqrencode and cairo draw QR codes and printable code sheets,
 # and Pango lays out the sheets' text in any script.  libcurl hands the outbox's mail to an SMTP
-# server (OpenSSL for its TLS, as the rest of the system has it).
+# server (OpenSSL for its TLS, as the rest of the system has it).  libxlsxwriter writes survey
+# responses as Excel workbooks.
 packages=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsqlite3-dev
 	libsodium-dev libjansson-dev libcmark-dev libpq-dev libutf8proc-dev zlib1g-dev libbrotli-dev python3-brotli
-	liboath-dev libqrencode-dev libcairo2-dev libpango1.0-dev libcurl4-openssl-dev ca-certificates)
+	liboath-dev libqrencode-dev libcairo2-dev libpango1.0-dev libcurl4-openssl-dev libxlsxwriter-dev
+	ca-certificates)
 run_package_n=${#packages[@]}
 # Node.js may come from elsewhere (CI machines have Node 20); Debian's Node 18 is enough.
 # Asking for Debian's npm beside another vendor's node would conflict, so only what is absent.
@@ -44,9 +46,11 @@ command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 # gettext: msgfmt --check reads the catalogues (po/) in the tests, as translators' tools do.
 # python3-aiosmtpd is the real SMTP server the mail tests send to (tests/lib/smtp_server.py).
+# python3-openpyxl opens the XLSX exports in the tests as a spreadsheet program would.
 if [ "$mode" = check ] || [ "$mode" = bench ]; then
 	packages+=(libcriterion-dev chromium fonts-liberation curl sqlite3 postgresql-15
-		postgresql-client-15 nginx-light clang libclang-rt-14-dev gettext python3-aiosmtpd)
+		postgresql-client-15 nginx-light clang libclang-rt-14-dev gettext python3-aiosmtpd
+		python3-openpyxl)
 fi
 if [ "$mode" = bench ]; then
 	packages+=(wrk jq git)

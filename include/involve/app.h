@@ -45,6 +45,10 @@ struct app_config {
 	/* Milliseconds before a throttled or busy sign-in is answered (delay.h);
 	 * 0 = at once. */
 	int refusal_delay_ms;
+	/* Where large files are made before they are sent (an XLSX export);
+	 * NULL: $TMPDIR, else /tmp.  `involve serve` gives the data directory's
+	 * tmp, on the disk that holds the data rather than in memory. */
+	const char *tmp_dir;
 };
 
 struct app_metrics {

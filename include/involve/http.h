@@ -109,6 +109,25 @@ struct http_header_out {
 	char *value; /* owned */
 };
 
+/*
+ * A body made while it is sent, for files too large to hold at once (a
+ * survey's responses).  next appends the following piece of the body to
+ * out (which arrives empty) and returns 1 when more follows, 0 when the
+ * body is complete (out may hold its last piece), or a negative error
+ * code.  An error comes after the status and headers have gone: the
+ * adapter logs it and cuts the body short (a chunked body without its
+ * last chunk), so the client knows it is incomplete.  Each call should be
+ * a short piece of work that holds no database transaction or connection
+ * when it returns: the client may take its time between calls, or leave.
+ * free(ctx) is called exactly once, after the end, an error, or the
+ * client going away; whoever holds the response then owns ctx.
+ */
+struct http_stream {
+	int (*next)(void *ctx, struct buf *out);
+	void (*free)(void *ctx);
+	void *ctx;
+};
+
 struct http_response {
 	int status;
 	const char *content_type;      /* a literal; default text/html */
@@ -120,6 +139,8 @@ struct http_response {
 	bool frameable;                /* may be shown in another site's iframe ... */
 	/* ... of these origins only, separated by spaces ("" = of none) */
 	char frame_ancestors[HTTP_FRAME_ANCESTORS_MAX];
+	struct http_stream stream;     /* or: a body made as it is sent (next set);
+	                                * never compressed, never cached */
 	bool no_store;                 /* Cache-Control: no-store (personal pages) */
 	const char *cache_control;     /* a literal overriding the default */
 	/* Content coding (content_coding.h), settled by app_encode_response
@@ -154,6 +175,14 @@ void http_response_init(struct http_response *res);
 void http_response_free(struct http_response *res);
 /* Adds a header; name and value are copied. */
 void http_response_header(struct http_response *res, const char *name, const char *value);
+/* Makes the body a stream (see struct http_stream); res owns ctx from now
+ * on, and frees it with free(ctx) if the response is never sent. */
+void http_response_stream(struct http_response *res, int (*next)(void *ctx, struct buf *out),
+    void (*free_ctx)(void *ctx), void *ctx);
+/* Reads a streamed body to its end into res->body and frees the stream:
+ * for handler tests, and callers that want the body whole.  0, or the
+ * stream's error (res->body then holds what came before it). */
+int http_response_drain(struct http_response *res);
 void http_response_redirect(struct http_response *res, int status, const char *location);
 /* Sets a cookie: HttpOnly always; Secure when `secure`; SameSite as given
  * ("Lax", "Strict", "None"); max_age < 0 leaves it a session cookie. */

@@ -52,6 +52,9 @@
 #define HTTPD_LINGER_MAX (1024 * 1024)
 /* At shutdown, the longest wait for pending commits. */
 #define HTTPD_DRAIN_MS 10000
+/* The most bytes of a streamed body (http_stream) handed to the library
+ * at a time. */
+#define HTTPD_STREAM_BLOCK (64 * 1024)
 /* File descriptors kept for things other than connections: the database
  * (writer and readers, each with its WAL and shared-memory files), the
  * listening socket, and each pool thread's epoll and wake-up descriptors.

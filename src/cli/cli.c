@@ -125,6 +125,9 @@ cli_env_open(struct cli_common *c, struct cli_env *env)
 		    strerror(errno));
 		return CLI_FAIL;
 	}
+	if ((size_t)snprintf(env->tmp_dir, sizeof(env->tmp_dir), "%s/tmp", c->data_dir) >=
+	    sizeof(env->tmp_dir) || (mkdir(env->tmp_dir, 0700) != 0 && errno != EEXIST))
+		env->tmp_dir[0] = '\0'; /* the system's, then */
 	if (keys_load(c->data_dir, &env->keys, &e) != 0) {
 		cli_print_errors("keys", &e);
 		return CLI_FAIL;

@@ -31,6 +31,9 @@ struct cli_common {
 struct cli_env {
 	struct keys keys;
 	struct store *store;
+	/* <data>/tmp: where large files are made before they are sent (an XLSX
+	 * export), on the disk that holds the data; "" when it cannot be made. */
+	char tmp_dir[4096];
 };
 
 void cli_common_init(struct cli_common *c);

@@ -430,6 +430,7 @@ cmd_serve(int argc, char **argv)
 	app = calloc(1, sizeof(*app));
 	if (app == NULL)
 		goto out;
+	acfg.tmp_dir = env.tmp_dir[0] ? env.tmp_dir : NULL;
 	if (app_init(app, &acfg, env.store, &env.keys, &e) != 0) {
 		cli_print_errors("serve", &e);
 		goto out;

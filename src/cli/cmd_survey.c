@@ -21,6 +21,7 @@
 
 #include "involve/store_survey.h"
 #include "involve/survey_export.h"
+#include "involve/survey_file.h"
 #include "involve/text.h"
 #include "involve/timefmt.h"
 #include "cli.h"
@@ -35,7 +36,9 @@ static const char survey_help[] =
     "       involve survey show --org SLUG --survey ID\n"
     "       involve survey open --org SLUG --survey ID\n"
     "       involve survey close --org SLUG --survey ID\n"
-    "       involve survey export --org SLUG --survey ID [--format csv|json] [--output FILE]\n"
+    "       involve survey export --org SLUG --survey ID [--format csv|json|xlsx]\n"
+    "                             [--output FILE]\n"
+    "       involve survey results --org SLUG --survey ID [--output FILE]\n"
     "       involve survey import --org SLUG --survey ID --file CSV [--channel CHANNEL]\n"
     "                             [--skip-bad]\n\n"
     "create reads a survey from a JSON file, the body the API's POST /api/v1/surveys\n"
@@ -45,7 +48,10 @@ static const char survey_help[] =
     "show prints a survey's state and its pages and questions.\n"
     "open and close open a draft or scheduled survey now, and close an open one.\n"
     "export writes every response, one row each, as the API's export does: CSV (the\n"
-    "default) or JSON, to standard output unless --output names a new file.\n"
+    "default), JSON or XLSX (Excel), to standard output unless --output names a new file.\n"
+    "results writes the results as open data, safe to publish: per question and option\n"
+    "the count and percent, counts under the organisation's threshold hidden as \"[c]\"\n"
+    "as on the published results page (docs/api.md, \"Open data\").\n"
     "import reads responses from a CSV file whose first row names the questions as\n"
     "an export does (KEY, KEY.ROW for a grid's rows, KEY.other), into a survey that\n"
     "has opened (it may have closed).  Every row is checked as a response sent to the\n"
@@ -381,110 +387,125 @@ out:
 
 /* ---- export ----------------------------------------------------------------------------- */
 
-struct export_ctx {
-	const struct survey_def *d;
-	FILE *out;
-	bool json;
-	int64_t n;
-	struct buf line;
-	struct arena scratch; /* one response's answers, reset after each */
+/*
+ * Where a file goes: standard output, or a new file made only for it
+ * (never one that exists), deleted again if writing it fails.
+ */
+struct cli_output {
+	const char *path; /* NULL: standard output */
+	FILE *f;
 };
 
 static int
-export_one(void *arg, const struct survey_response *r)
+output_open(struct cli_output *o, const char *what, const char *path)
 {
-	struct export_ctx *x = arg;
-	struct survey_export_meta m = { r->id, r->submitted_at, r->channel };
-	struct survey_answers ans;
-	struct errors e;
-	json_t *row;
-	char *text;
+	int fd;
 
-	arena_reset(&x->scratch);
-	errors_init(&e);
-	/* Answers kept under an earlier version may name what a later one
-	 * renamed: what still fits is written, as the API does. */
-	if (survey_answers_parse(x->d, r->answers, &x->scratch, &ans, &e) == ERR_NOMEM)
-		return ERR_NOMEM;
-	buf_reset(&x->line);
-	if (x->json) {
-		row = survey_export_json_row(x->d, &m, &ans);
-		text = row ? json_dumps(row, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(row);
-		if (text == NULL)
-			return ERR_NOMEM;
-		buf_add_c(&x->line, x->n > 0 ? ",\n" : "\n");
-		buf_add_c(&x->line, text);
-		free(text);
-	} else {
-		survey_export_csv_row(x->d, &m, &ans, &x->line);
+	o->path = path;
+	o->f = stdout;
+	if (path == NULL)
+		return CLI_OK;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || (o->f = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "involve: %s: cannot create %s (it must not exist yet)\n", what, path);
+		if (fd >= 0)
+			close(fd);
+		o->f = NULL;
+		return CLI_FAIL;
 	}
-	x->n++;
-	if (!buf_ok(&x->line))
-		return ERR_NOMEM;
-	return fwrite(x->line.p, 1, x->line.n, x->out) == x->line.n ? 0 : ERR_IO;
+	return CLI_OK;
 }
 
+/* Flushes (and syncs a file): CLI_OK, or CLI_FAIL with the file deleted. */
 static int
-survey_export(struct cli_env *env, const char *slug, long long id, const char *format,
+output_close(struct cli_output *o, const char *what, bool ok)
+{
+	if (ok && (fflush(o->f) != 0 || ferror(o->f) || (o->path != NULL && fsync(fileno(o->f)) !=
+	    0)))
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "involve: %s: writing %s failed\n", what, o->path ? o->path :
+		    "the output");
+	if (o->path != NULL) {
+		fclose(o->f);
+		if (!ok)
+			unlink(o->path); /* never half a file */
+	}
+	o->f = NULL;
+	return ok ? CLI_OK : CLI_FAIL;
+}
+
+/* Every response, written a page at a time as the API streams it (survey_file.h). */
+static int
+survey_export(struct cli_env *env, const char *slug, long long id, enum survey_file_format format,
     const char *output)
 {
-	struct export_ctx x = { .json = strcmp(format, "json") == 0 };
+	struct survey_file *f = NULL;
+	struct cli_output out = { 0 };
+	struct buf piece = BUF_INIT;
 	struct survey *sv;
 	struct survey_def d;
 	struct arena arena;
 	struct org o;
-	int fd = -1, rc;
+	int rc, more = 1;
 
 	arena_init(&arena, NULL, 0);
-	arena_init(&x.scratch, NULL, 0);
 	if ((rc = survey_cli_load(env, "survey export", slug, id, &arena, &o, &sv, &d)) != CLI_OK)
 		goto out;
-	rc = CLI_FAIL;
-	x.d = &d;
-	x.out = stdout;
-	if (output != NULL) {
-		fd = open(output, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd < 0 || (x.out = fdopen(fd, "w")) == NULL) {
-			fprintf(stderr, "involve: survey export: cannot create %s (it must not exist "
-			    "yet)\n", output);
-			if (fd >= 0)
-				close(fd);
-			goto out;
-		}
+	rc = survey_file_open(env->store, sv->id, sv->definition, format, env->tmp_dir[0] ?
+	    env->tmp_dir : NULL, &f);
+	if (rc != 0) {
+		fprintf(stderr, "involve: survey export: %s\n", rc == ERR_TOO_LARGE ? "the survey "
+		    "has more responses or columns than a spreadsheet holds: export it as CSV" :
+		    "the file could not be made (the database, or the disk holding the data "
+		    "directory's tmp, failed)");
+		rc = CLI_FAIL;
+		goto out;
 	}
-	if (x.json) {
-		fprintf(x.out, "{\"survey\":\"%lld\",\"responses\":[", (long long)sv->id);
-	} else {
-		survey_export_csv_header(&d, &x.line);
-		if (!buf_ok(&x.line) || fwrite(x.line.p, 1, x.line.n, x.out) != x.line.n)
-			goto failed;
+	if ((rc = output_open(&out, "survey export", output)) != CLI_OK)
+		goto out;
+	while (more > 0) {
+		buf_reset(&piece);
+		more = survey_file_next(f, &piece);
+		if (more >= 0 && piece.n > 0 && fwrite(piece.p, 1, piece.n, out.f) != piece.n)
+			more = ERR_IO;
 	}
-	if (store_response_each(env->store, sv->id, 0, 0, export_one, &x) != 0)
-		goto failed;
-	if (x.json)
-		fprintf(x.out, "%s]}\n", x.n > 0 ? "\n" : "");
-	if (fflush(x.out) != 0 || ferror(x.out) || (output != NULL && fsync(fileno(x.out)) != 0))
-		goto failed;
-	if (output != NULL) {
-		fclose(x.out);
-		x.out = NULL;
-		fprintf(stderr, "Wrote %lld response%s of survey %lld to %s.\n", (long long)x.n,
-		    x.n == 1 ? "" : "s", id, output);
-	}
-	rc = CLI_OK;
-	goto out;
-failed:
-	fprintf(stderr, "involve: survey export: writing %s failed\n", output ? output :
-	    "the output");
-	if (output != NULL) {
-		fclose(x.out);
-		x.out = NULL;
-		unlink(output); /* never half an export */
-	}
+	rc = output_close(&out, "survey export", more == 0);
+	if (rc == CLI_OK && output != NULL)
+		fprintf(stderr, "Wrote %lld response%s of survey %lld to %s.\n",
+		    (long long)survey_file_rows(f), survey_file_rows(f) == 1 ? "" : "s", id, output);
 out:
-	buf_free(&x.line);
-	arena_free(&x.scratch);
+	buf_free(&piece);
+	survey_file_free(f);
+	arena_free(&arena);
+	return rc;
+}
+
+/* The results as open data, small counts hidden as they are when published. */
+static int
+survey_results(struct cli_env *env, const char *slug, long long id, const char *output)
+{
+	struct cli_output out = { 0 };
+	struct buf b = BUF_INIT;
+	struct survey *sv;
+	struct survey_def d;
+	struct arena arena;
+	struct org o;
+	int rc;
+
+	arena_init(&arena, NULL, 0);
+	if ((rc = survey_cli_load(env, "survey results", slug, id, &arena, &o, &sv, &d)) != CLI_OK)
+		goto out;
+	if (survey_file_open_data(env->store, &arena, sv->id, &d, o.suppress_below, &b) != 0) {
+		fprintf(stderr, "involve: survey results: the results could not be read\n");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	if ((rc = output_open(&out, "survey results", output)) != CLI_OK)
+		goto out;
+	rc = output_close(&out, "survey results", fwrite(b.p, 1, b.n, out.f) == b.n);
+out:
+	buf_free(&b);
 	arena_free(&arena);
 	return rc;
 }
@@ -505,12 +526,12 @@ cmd_survey(int argc, char **argv)
 		{ NULL, false, NULL },
 	};
 	static const char *const actions[] = { "create", "list", "show", "open", "close",
-		"export", NULL };
+		"export", "results", NULL };
 	struct cli_common common;
 	struct cli_env env;
 	long long id = 0;
 	bool needs_survey;
-	int i, rc;
+	int i, fmt, rc;
 
 	if (argc < 2 || cli_is_help(argv[1])) {
 		fputs(survey_help, argc < 2 ? stderr : stdout);
@@ -523,7 +544,7 @@ cmd_survey(int argc, char **argv)
 		;
 	if (actions[i] == NULL)
 		return cli_usage_error("survey", "unknown action '%s': use create, list, show, "
-		    "open, close, export or import", action);
+		    "open, close, export, results or import", action);
 	cli_common_init(&common);
 	rc = cli_parse("survey", survey_help, argc, argv, 2, opts, &common);
 	if (rc != CLI_OK)
@@ -537,8 +558,11 @@ cmd_survey(int argc, char **argv)
 		return cli_usage_error("survey", "--survey must be a survey id (a whole number)");
 	if (strcmp(action, "create") == 0 && file == NULL)
 		return cli_usage_error("survey", "create needs --org and --file");
-	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-		return cli_usage_error("survey", "--format must be csv or json");
+	for (fmt = 0; survey_file_format_names[fmt] &&
+	    strcmp(survey_file_format_names[fmt], format) != 0; fmt++)
+		;
+	if (survey_file_format_names[fmt] == NULL)
+		return cli_usage_error("survey", "--format must be csv, json or xlsx");
 	if (output != NULL && access(output, F_OK) == 0)
 		return cli_usage_error("survey", "%s exists already: name a new file", output);
 	if (cli_env_open(&common, &env) != CLI_OK)
@@ -550,7 +574,9 @@ cmd_survey(int argc, char **argv)
 	else if (strcmp(action, "show") == 0)
 		rc = survey_show(&env, org, id);
 	else if (strcmp(action, "export") == 0)
-		rc = survey_export(&env, org, id, format, output);
+		rc = survey_export(&env, org, id, (enum survey_file_format)fmt, output);
+	else if (strcmp(action, "results") == 0)
+		rc = survey_results(&env, org, id, output);
 	else
 		rc = survey_open_close(&env, action, org, id);
 	cli_env_close(&env);

@@ -306,6 +306,9 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 	}
 }
 
+static int other_missing(const struct survey_def *d, struct arena *a, struct survey_answers *out,
+    struct errors *e);
+
 int
 survey_answers_from_json(const struct survey_def *d, const json_t *answers,
     const json_t *other, struct arena *a, struct survey_answers *out, struct errors *e)
@@ -370,11 +373,239 @@ survey_answers_from_json(const struct survey_def *d, const json_t *answers,
 				bad = 1;
 		}
 	}
-	/* A chosen "other" with no text at all. */
-	for (q = 0; q < d->question_n && !bad; q++)
-		if (out->a[q].choice_n > 0 && out->a[q].other.n == 0 &&
+	if (!bad && other_missing(d, a, out, e) != 0)
+		bad = 1;
+	return bad ? ERR_INVALID : 0;
+}
+
+/* A chosen "other" with no text at all: ERR_INVALID, with the error. */
+static int
+other_missing(const struct survey_def *d, struct arena *a, struct survey_answers *out,
+    struct errors *e)
+{
+	int q, i;
+
+	for (q = 0; q < d->question_n; q++) {
+		if (out->a[q].choice_n == 0 || out->a[q].other.n > 0)
+			continue;
+		/* Only "other" chosen asks for its text (set_other); skipped
+		 * otherwise, since reading every response passes here. */
+		for (i = 0; i < out->a[q].choice_n; i++)
+			if (d->questions[q].options[out->a[q].choices[i]].other)
+				break;
+		if (i < out->a[q].choice_n &&
 		    set_other(&d->questions[q], (struct str){ "", 0 }, a, &out->a[q], e) != 0)
-			bad = 1;
+			return ERR_INVALID;
+	}
+	return 0;
+}
+
+/*
+ * ---- the stored text read without a JSON tree -------------------------------------------
+ *
+ * Reading every response (an export, a million of them) spends most of its
+ * time in jansson building and freeing a tree of each response's answers
+ * (bench/RESULTS.md, the export of 2026-12-07).  The text is the one
+ * survey_answers_write made, always of one shape, so the plainest of it,
+ * strings without escapes in particular, is read here straight into the
+ * answers through the same setters; whatever else it meets (an escape, a
+ * value of another type, a space) is left to jansson, from the start, so
+ * the answers and the errors are the same either way.
+ */
+
+/* The text is not of the plain shape read here: read it with jansson. */
+#define PLAIN_NOT 1
+
+struct plain {
+	const char *p, *end;
+};
+
+static bool
+plain_eat(struct plain *r, char c)
+{
+	if (r->p < r->end && *r->p == c) {
+		r->p++;
+		return true;
+	}
+	return false;
+}
+
+static bool
+plain_lit(struct plain *r, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(r->end - r->p) < n || memcmp(r->p, lit, n) != 0)
+		return false;
+	r->p += n;
+	return true;
+}
+
+/* A string without escapes or control characters, its text pointing into the source. */
+static bool
+plain_string(struct plain *r, struct str *out)
+{
+	const char *start;
+
+	if (!plain_eat(r, '"'))
+		return false;
+	start = r->p;
+	while (r->p < r->end && *r->p != '"') {
+		if (*r->p == '\\' || (unsigned char)*r->p < 0x20)
+			return false;
+		r->p++;
+	}
+	if (r->p == r->end)
+		return false;
+	*out = (struct str){ start, (size_t)(r->p - start) };
+	r->p++;
+	return true;
+}
+
+/* A number as jansson writes one. */
+static bool
+plain_number(struct plain *r, double *out)
+{
+	char text[40], *end;
+	size_t n = 0;
+
+	while (r->p + n < r->end && n < sizeof(text) - 1 && strchr("0123456789+-.eE", r->p[n]) &&
+	    r->p[n] != '\0')
+		n++;
+	if (n == 0 || n == sizeof(text) - 1)
+		return false;
+	memcpy(text, r->p, n);
+	text[n] = '\0';
+	*out = strtod(text, &end);
+	if (end != text + n)
+		return false;
+	r->p += n;
+	return true;
+}
+
+/* One question's answer, as answer_from_json reads it from a value of the right type. */
+static int
+plain_answer(const struct survey_question *q, struct plain *r, struct arena *a,
+    struct survey_answer *ans, struct errors *e)
+{
+	struct str values[SURVEY_OPTIONS_MAX], s, row;
+	double v;
+	int n = 0, k, opt;
+
+	switch (q->type) {
+	case SQ_SINGLE:
+	case SQ_LIKERT:
+	case SQ_FFT:
+		if (!plain_string(r, &s))
+			return PLAIN_NOT;
+		return set_choices(q, &s, 1, a, ans, e);
+	case SQ_MULTIPLE:
+	case SQ_RANKING:
+		if (!plain_eat(r, '['))
+			return PLAIN_NOT;
+		if (!plain_eat(r, ']')) {
+			do {
+				if (n == q->option_n || !plain_string(r, &values[n++]))
+					return PLAIN_NOT;
+			} while (plain_eat(r, ','));
+			if (!plain_eat(r, ']'))
+				return PLAIN_NOT;
+		}
+		return set_choices(q, values, n, a, ans, e);
+	case SQ_RATING:
+	case SQ_NUMBER:
+		if (!plain_number(r, &v))
+			return PLAIN_NOT;
+		return set_number(q, v, ans, e);
+	case SQ_DATE:
+	case SQ_POSTCODE:
+	case SQ_TEXT:
+	case SQ_LONG_TEXT:
+		if (!plain_string(r, &s))
+			return PLAIN_NOT;
+		return set_text(q, s, a, ans, e);
+	case SQ_GRID:
+		if (!plain_eat(r, '{'))
+			return PLAIN_NOT;
+		if ((ans->grid = arena_array(a, q->row_n, sizeof(int))) == NULL)
+			return ERR_NOMEM;
+		for (k = 0; k < q->row_n; k++)
+			ans->grid[k] = -1;
+		if (plain_eat(r, '}'))
+			return 0;
+		do {
+			if (!plain_string(r, &row) || !plain_eat(r, ':'))
+				return PLAIN_NOT;
+			if (plain_lit(r, "null"))
+				continue;
+			if ((k = survey_row_index(q, row)) < 0 || !plain_string(r, &s) ||
+			    (opt = survey_option_index(q, s)) < 0)
+				return PLAIN_NOT; /* jansson's reading names the error */
+			ans->grid[k] = opt;
+			ans->given = true;
+		} while (plain_eat(r, ','));
+		return plain_eat(r, '}') ? 0 : PLAIN_NOT;
+	default:
+		return PLAIN_NOT;
+	}
+}
+
+/* 0, ERR_INVALID, ERR_NOMEM as survey_answers_from_json; or PLAIN_NOT. */
+static int
+plain_answers(const struct survey_def *d, struct str text, struct arena *a,
+    struct survey_answers *out, struct errors *e)
+{
+	struct plain r = { text.p, text.p + text.n };
+	struct str key, s;
+	unsigned char *seen; /* per question: 1 answered, 2 "other" given (a key twice: jansson's) */
+	int rc, q, bad = 0;
+
+	if (!plain_lit(&r, "{\"answers\":{"))
+		return PLAIN_NOT;
+	if ((rc = survey_answers_init(d, a, out)) != 0)
+		return rc;
+	if ((seen = arena_zalloc(a, (size_t)d->question_n + 1)) == NULL)
+		return ERR_NOMEM;
+	if (!plain_eat(&r, '}')) {
+		do {
+			if (!plain_string(&r, &key) || !plain_eat(&r, ':') ||
+			    (q = survey_question_index(d, key)) < 0 || (seen[q] & 1))
+				return PLAIN_NOT;
+			seen[q] |= 1;
+			if (plain_lit(&r, "null"))
+				continue;
+			rc = plain_answer(&d->questions[q], &r, a, &out->a[q], e);
+			if (rc == PLAIN_NOT || rc == ERR_NOMEM)
+				return rc;
+			if (rc != 0)
+				bad = 1;
+		} while (plain_eat(&r, ','));
+		if (!plain_eat(&r, '}'))
+			return PLAIN_NOT;
+	}
+	if (!plain_lit(&r, ",\"other\":{"))
+		return PLAIN_NOT;
+	if (!plain_eat(&r, '}')) {
+		do {
+			if (!plain_string(&r, &key) || !plain_eat(&r, ':') || !plain_string(&r, &s) ||
+			    (q = survey_question_index(d, key)) < 0 || (seen[q] & 2) ||
+			    !survey_qtype_has_options(d->questions[q].type) ||
+			    d->questions[q].type == SQ_GRID)
+				return PLAIN_NOT;
+			seen[q] |= 2;
+			rc = set_other(&d->questions[q], s, a, &out->a[q], e);
+			if (rc == ERR_NOMEM)
+				return rc;
+			if (rc != 0)
+				bad = 1;
+		} while (plain_eat(&r, ','));
+		if (!plain_eat(&r, '}'))
+			return PLAIN_NOT;
+	}
+	if (!plain_eat(&r, '}') || r.p != r.end)
+		return PLAIN_NOT;
+	if (!bad && other_missing(d, a, out, e) != 0)
+		bad = 1;
 	return bad ? ERR_INVALID : 0;
 }
 
@@ -384,10 +615,15 @@ survey_answers_parse(const struct survey_def *d, struct str text, struct arena *
 {
 	json_error_t jerr;
 	json_t *root;
-	int rc;
+	int rc, errors_n = e->n, dropped = e->dropped;
 
 	if (text.n == 0)
 		return survey_answers_init(d, a, out);
+	if ((rc = plain_answers(d, text, a, out, e)) != PLAIN_NOT)
+		return rc;
+	/* From the start, without what the plain reading said. */
+	e->n = errors_n;
+	e->dropped = dropped;
 	root = json_loadb(text.p, text.n, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		errors_add(e, "answers", "The answers are not JSON: %s", jerr.text);

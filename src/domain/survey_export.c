@@ -1,9 +1,14 @@
 /*
- * survey_export.c - responses as CSV and JSON rows (survey_export.h).
+ * survey_export.c - responses as CSV and JSON rows, and results as open
+ * data (survey_export.h).  The XLSX file is survey_xlsx.c.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "involve/poll.h"
+#include "involve/suppress.h"
 #include "involve/survey_export.h"
 #include "involve/timefmt.h"
 
@@ -29,26 +34,63 @@ survey_export_csv_header(const struct survey_def *d, struct buf *b)
 	buf_free(&name);
 }
 
-/* One question's cell or cells. */
-static void
-csv_answer(const struct survey_def *d, int i, const struct survey_answers *ans, struct buf *b,
-    struct buf *cell)
+static int
+cell(survey_cell_fn fn, void *arg, enum survey_cell_kind kind, struct str text, double number)
 {
+	struct survey_cell c = { text.n == 0 && kind != SURVEY_CELL_NUMBER ? SURVEY_CELL_EMPTY :
+		kind, text, number };
+
+	return fn(arg, &c);
+}
+
+/*
+ * A number as "%.10g" writes it.  Most are whole (ratings, counts) and
+ * written here digit by digit: printf's %g costs more than the rest of
+ * the cell, a million times over in an export.
+ */
+static struct str
+number_text(double v, char *out, size_t size)
+{
+	char digits[24];
+	long long n;
+	size_t k = 0, len = 0;
+
+	if (v != floor(v) || fabs(v) >= 1e10 || (v == 0 && signbit(v)))
+		return (struct str){ out, (size_t)snprintf(out, size, "%.10g", v) };
+	n = llabs((long long)v);
+	do
+		digits[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	if (v < 0)
+		out[len++] = '-';
+	while (k > 0)
+		out[len++] = digits[--k];
+	out[len] = '\0';
+	return (struct str){ out, len };
+}
+
+/* One question's cell or cells. */
+static int
+answer_cells(const struct survey_def *d, int i, const struct survey_answers *ans,
+    struct buf *text, survey_cell_fn fn, void *arg)
+{
+	static const struct str none = { "", 0 };
 	const struct survey_question *q = &d->questions[i];
 	const struct survey_answer *an = &ans->a[i];
 	char number[40];
-	int k;
+	int k, rc;
 
 	if (q->type == SQ_GRID) {
-		for (k = 0; k < q->row_n; k++) {
-			buf_addch(b, ',');
-			buf_add_csv_cell(b, an->given && an->grid[k] >= 0 ?
-			    q->options[an->grid[k]].label : (struct str){ "", 0 });
-		}
-		return;
+		for (k = 0; k < q->row_n; k++)
+			if ((rc = cell(fn, arg, SURVEY_CELL_TEXT, an->given && an->grid[k] >= 0 ?
+			    q->options[an->grid[k]].label : none, 0)) != 0)
+				return rc;
+		return 0;
 	}
-	buf_reset(cell);
-	if (an->given) {
+	buf_reset(text);
+	if (!an->given) {
+		rc = cell(fn, arg, SURVEY_CELL_EMPTY, none, 0);
+	} else {
 		switch (q->type) {
 		case SQ_SINGLE:
 		case SQ_LIKERT:
@@ -57,44 +99,63 @@ csv_answer(const struct survey_def *d, int i, const struct survey_answers *ans, 
 		case SQ_RANKING:
 			for (k = 0; k < an->choice_n; k++) {
 				if (k > 0)
-					buf_add_c(cell, "; ");
-				buf_add_str(cell, q->options[an->choices[k]].label);
+					buf_add_c(text, "; ");
+				buf_add_str(text, q->options[an->choices[k]].label);
 			}
+			rc = cell(fn, arg, SURVEY_CELL_TEXT, (struct str){ text->p, text->n }, 0);
 			break;
 		case SQ_NUMBER:
 		case SQ_RATING:
-			snprintf(number, sizeof(number), "%.10g", an->number);
-			buf_add_c(cell, number);
+			rc = cell(fn, arg, SURVEY_CELL_NUMBER, number_text(an->number, number,
+			    sizeof(number)), an->number);
+			break;
+		case SQ_DATE:
+			rc = cell(fn, arg, SURVEY_CELL_DATE, an->text, 0);
 			break;
 		default:
-			buf_add_str(cell, an->text);
+			rc = cell(fn, arg, SURVEY_CELL_TEXT, an->text, 0);
 		}
 	}
+	if (rc == 0 && survey_cell_count(q) == 2) /* "KEY.other" */
+		rc = cell(fn, arg, SURVEY_CELL_TEXT, an->given ? an->other : none, 0);
+	return rc;
+}
+
+int
+survey_export_cells(const struct survey_def *d, const struct survey_answers *ans,
+    struct buf *scratch, survey_cell_fn fn, void *arg)
+{
+	int i, rc;
+
+	for (i = 0; i < d->question_n; i++)
+		if (d->questions[i].type != SQ_INFO &&
+		    (rc = answer_cells(d, i, ans, scratch, fn, arg)) != 0)
+			return rc;
+	return 0;
+}
+
+static int
+csv_cell(void *arg, const struct survey_cell *c)
+{
+	struct buf *b = arg;
+
 	buf_addch(b, ',');
-	buf_add_csv_cell(b, (struct str){ cell->p, cell->n });
-	if (survey_cell_count(q) == 2) { /* "KEY.other" */
-		buf_addch(b, ',');
-		buf_add_csv_cell(b, an->given ? an->other : (struct str){ "", 0 });
-	}
+	buf_add_csv_cell(b, c->text);
+	return 0;
 }
 
 void
 survey_export_csv_row(const struct survey_def *d, const struct survey_export_meta *m,
-    const struct survey_answers *ans, struct buf *b)
+    const struct survey_answers *ans, struct buf *b, struct buf *scratch)
 {
 	char when[TIMEFMT_RFC3339_MAX];
-	struct buf cell = BUF_INIT;
-	int i;
 
 	if (timefmt_rfc3339(m->submitted_at, when) != 0)
 		when[0] = '\0';
 	buf_printf(b, "\"%lld\",\"%s\",\"%s\"", (long long)m->id, when,
 	    survey_channel_name(m->channel));
-	for (i = 0; i < d->question_n; i++)
-		if (d->questions[i].type != SQ_INFO)
-			csv_answer(d, i, ans, b, &cell);
+	survey_export_cells(d, ans, scratch, csv_cell, b);
 	buf_add_c(b, "\r\n");
-	buf_free(&cell);
 }
 
 json_t *
@@ -115,4 +176,88 @@ survey_export_json_row(const struct survey_def *d, const struct survey_export_me
 	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", id, "submitted_at", when, "channel",
 	    survey_channel_name(m->channel), "answers", survey_answers_to_json(d, ans), "other",
 	    other);
+}
+
+/* ---- results as open data ----------------------------------------------------------- */
+
+/* The GSS's mark for a figure withheld to protect confidentiality. */
+#define OPEN_DATA_HIDDEN "[c]"
+
+/* One line: a count of an option (or a rating point, or a grid's cell). */
+static void
+open_data_line(struct buf *b, const struct survey_question *q, struct str row,
+    struct str option, int64_t count, int64_t of, bool hidden, bool of_hidden, int64_t below)
+{
+	int tenths = poll_percent_tenths(count, of);
+
+	buf_add_csv_cell(b, q->key);
+	buf_addch(b, ',');
+	buf_add_csv_cell(b, q->text);
+	buf_addch(b, ',');
+	buf_add_csv_cell(b, row);
+	buf_addch(b, ',');
+	buf_add_csv_cell(b, option);
+	if (hidden)
+		buf_add_c(b, "," OPEN_DATA_HIDDEN "," OPEN_DATA_HIDDEN);
+	else
+		buf_printf(b, ",%lld,%d.%d", (long long)count, tenths / 10, tenths % 10);
+	if (of_hidden)
+		buf_add_c(b, "," OPEN_DATA_HIDDEN);
+	else
+		buf_printf(b, ",%lld", (long long)of);
+	if (hidden)
+		buf_printf(b, ",\"" OPEN_DATA_HIDDEN ": fewer than %lld, or withheld so that a "
+		    "count fewer than %lld cannot be worked out\"", (long long)below,
+		    (long long)below);
+	else
+		buf_add_c(b, ",");
+	buf_add_c(b, "\r\n");
+}
+
+void
+survey_export_open_data(const struct survey_def *d, const struct survey_results *r,
+    const struct survey_hidden *h, int64_t below, struct buf *b)
+{
+	static const struct str none = { "", 0 };
+	char point[16];
+	int i, k, j;
+
+	buf_add_c(b, "question,question_text,row,option,count,percent,answered,note\r\n");
+	for (i = 0; i < d->question_n; i++) {
+		const struct survey_question *q = &d->questions[i];
+		const struct survey_qresult *qr = &r->q[i];
+		const struct survey_qhidden *qh = &h->q[i];
+
+		switch (q->type) {
+		case SQ_SINGLE:
+		case SQ_MULTIPLE:
+		case SQ_LIKERT:
+		case SQ_FFT:
+		case SQ_RANKING:
+			for (k = 0; k < q->option_n; k++)
+				open_data_line(b, q, none, q->options[k].label, qr->options[k],
+				    qr->answered, qh->all || qh->options[k], qh->all, below);
+			break;
+		case SQ_RATING:
+			for (k = 0; k < qr->points; k++) {
+				snprintf(point, sizeof(point), "%d", (int)q->min + k);
+				open_data_line(b, q, none, str_c(point), qr->ratings[k], qr->answered,
+				    qh->all || qh->options[k], qh->all, below);
+			}
+			break;
+		case SQ_GRID:
+			for (j = 0; j < q->row_n; j++) {
+				/* A row's own total is shown only when it may be. */
+				bool row_hidden = qh->all || suppress_count(qr->rows[j], below);
+
+				for (k = 0; k < q->option_n; k++)
+					open_data_line(b, q, q->rows[j].label, q->options[k].label,
+					    qr->grid[j * q->option_n + k], qr->rows[j], row_hidden ||
+					    qh->grid[j * q->option_n + k], row_hidden, below);
+			}
+			break;
+		default: /* not counts: free text, numbers, dates, postcodes, information */
+			break;
+		}
+	}
 }

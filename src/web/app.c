@@ -234,7 +234,8 @@ may_compress(const struct http_request *req, const struct http_response *res)
 {
 	const struct auth *a = req->auth;
 
-	if (res->no_store || (a != NULL && a->signed_in))
+	/* A stream is a file being made (exports: staff only, personal data). */
+	if (res->no_store || res->stream.next != NULL || (a != NULL && a->signed_in))
 		return false;
 	if (req->route && (req->route->flags & (ROUTE_STAFF | ROUTE_CSRF | ROUTE_TOKEN)))
 		return false;
@@ -307,7 +308,7 @@ handle_cached(const struct route *r, struct http_request *req, struct http_respo
 	rc = r->handler(req, res);
 	/* Only a plain page: no cookie set, nothing personal. */
 	if (rc == HTTP_DONE && res->status == 200 && res->header_n == 0 && !res->no_store &&
-	    res->static_body == NULL)
+	    res->static_body == NULL && res->stream.next == NULL)
 		page_cache_put(req->app->pages, k, res, may_compress(req, res) &&
 		    !vote_key_needed(res));
 	return rc;

@@ -81,6 +81,7 @@ int handle_api_survey_respond(struct http_request *req, struct http_response *re
 int handle_api_survey_results(struct http_request *req, struct http_response *res);
 int handle_api_survey_crosstab(struct http_request *req, struct http_response *res);
 int handle_api_survey_export(struct http_request *req, struct http_response *res);
+int handle_api_survey_results_csv(struct http_request *req, struct http_response *res);
 int handle_api_survey_codes(struct http_request *req, struct http_response *res);
 
 /* handlers_survey_public.c: answering a survey on the organisation's site */
@@ -147,6 +148,7 @@ int consultation_send_file(struct http_request *req, struct http_response *res, 
 /* handlers_have_your_say.c: what an organisation asks and has asked the public */
 int handle_have_your_say(struct http_request *req, struct http_response *res);
 int handle_survey_results_page(struct http_request *req, struct http_response *res);
+int handle_survey_results_csv(struct http_request *req, struct http_response *res);
 
 /* handlers_api_outcomes.c: the JSON API for "You said, we did" */
 int handle_api_outcomes_create(struct http_request *req, struct http_response *res);
@@ -325,6 +327,7 @@ int handle_staff_survey_response_create(struct http_request *req, struct http_re
 int handle_staff_survey_response_edit(struct http_request *req, struct http_response *res);
 int handle_staff_survey_response_correct(struct http_request *req, struct http_response *res);
 int handle_staff_survey_results(struct http_request *req, struct http_response *res);
-int handle_staff_survey_export(struct http_request *req, struct http_response *res); /* ?format=csv|json */
+int handle_staff_survey_export(struct http_request *req, struct http_response *res); /* ?format=csv|json|xlsx */
+int handle_staff_survey_results_csv(struct http_request *req, struct http_response *res);
 
 #endif

@@ -116,12 +116,12 @@ static const struct input_field crosstab_fields[] = {
 const struct input_spec api_survey_crosstab_input = { INPUT_FORM, 2, crosstab_fields };
 
 struct export_query {
-	int format; /* enum survey_report_format */
+	int format; /* enum survey_file_format */
 };
 
 static const struct input_field export_fields[] = {
 	{ "format", INPUT_CHOICE, INPUT_QUERY, offsetof(struct export_query, format), 0, 0, 0,
-	    survey_report_format_names, "the format" },
+	    survey_file_format_names, "the format" },
 };
 const struct input_spec api_survey_export_input = { INPUT_FORM, 1, export_fields };
 
@@ -740,6 +740,24 @@ handle_api_survey_results(struct http_request *req, struct http_response *res)
 	return api_json(res, 200, o);
 }
 
+/* The results as open data: for whoever may see the results, and always
+ * with small counts hidden, analysts' and administrators' copies too. */
+int
+handle_api_survey_results_csv(struct http_request *req, struct http_response *res)
+{
+	struct survey *sv;
+	struct survey_def d;
+	struct org org;
+	int64_t below;
+
+	if (load_survey(req, res, false, &sv, &d) != 0 || results_access(req, res, sv, &below) != 0)
+		return HTTP_DONE;
+	/* The organisation's threshold, whoever asks (below is 0 for analysts). */
+	if (store_org_get(req->app->store, sv->org_id, &org) != 0)
+		return reply_error(req, res, ERR_IO, NULL);
+	return survey_report_open_data(req, res, sv, &d, org.suppress_below);
+}
+
 struct crosstab_walk {
 	const struct survey_def *d;
 	struct crosstab *x;
@@ -845,7 +863,7 @@ handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 int
 handle_api_survey_export(struct http_request *req, struct http_response *res)
 {
-	struct export_query q = { SURVEY_REPORT_CSV };
+	struct export_query q = { SURVEY_FILE_CSV };
 	struct survey *sv;
 	struct survey_def d;
 	struct errors e;
@@ -859,7 +877,7 @@ handle_api_survey_export(struct http_request *req, struct http_response *res)
 	errors_init(&e);
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
-	return survey_report_export(req, res, sv, &d, (enum survey_report_format)q.format);
+	return survey_report_export(req, res, sv, (enum survey_file_format)q.format);
 }
 
 /* ---- invitation codes ---------------------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "pages.h"
 #include "survey_charts.h"
+#include "survey_report.h"
 
 /* How many of each kind the page looks through, newest first. */
 #define HAVE_YOUR_SAY_SCAN 100
@@ -115,31 +116,64 @@ outcome_one(void *arg, const struct outcome *o)
 	return 0;
 }
 
+/*
+ * The organisation and the closed survey whose results are published, or
+ * -1 with the refusal in res: 404 for none (or a draft), 403 while it is
+ * open.
+ */
+static int
+load_published(struct http_request *req, struct http_response *res, struct org *o,
+    struct survey **sv, struct survey_def *d)
+{
+	struct errors e;
+	int rc;
+
+	rc = store_org_get_by_slug(req->app->store, http_param(req, "slug"), o);
+	if (rc == 0)
+		rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), sv);
+	if (rc == 0 && ((*sv)->org_id != o->id || survey_status(*sv, req->now) == POLL_DRAFT))
+		rc = ERR_NOTFOUND;
+	errors_init(&e);
+	if (rc == 0 && survey_def_parse((*sv)->definition, &req->arena, d, &e) != 0)
+		rc = ERR_IO;
+	if (rc != 0) {
+		reply_error(req, res, rc, NULL);
+		return -1;
+	}
+	if (survey_status(*sv, req->now) != POLL_CLOSED) {
+		page_error(req, res, 403, tr(req, "The results are not published yet"),
+		    tr(req, "The results are published here when the survey closes."));
+		return -1;
+	}
+	return 0;
+}
+
+/* The published results as open data: the same figures, the same hidden. */
+int
+handle_survey_results_csv(struct http_request *req, struct http_response *res)
+{
+	struct survey *sv;
+	struct survey_def d;
+	struct org o;
+
+	if (load_published(req, res, &o, &sv, &d) != 0)
+		return HTTP_DONE;
+	return survey_report_open_data(req, res, sv, &d, o.suppress_below);
+}
+
 int
 handle_survey_results_page(struct http_request *req, struct http_response *res)
 {
 	struct survey *sv;
 	struct survey_def d;
-	struct errors e;
 	struct org o;
-	char when[PAGES_WHEN_MAX], closed[256];
+	char when[PAGES_WHEN_MAX], closed[256], download[128];
 	struct outcome_list outcomes;
 	json_t *ctx, *report;
 	int rc;
 
-	rc = store_org_get_by_slug(req->app->store, http_param(req, "slug"), &o);
-	if (rc == 0)
-		rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), &sv);
-	if (rc == 0 && (sv->org_id != o.id || survey_status(sv, req->now) == POLL_DRAFT))
-		rc = ERR_NOTFOUND;
-	errors_init(&e);
-	if (rc == 0 && survey_def_parse(sv->definition, &req->arena, &d, &e) != 0)
-		rc = ERR_IO;
-	if (rc != 0)
-		return reply_error(req, res, rc, NULL);
-	if (survey_status(sv, req->now) != POLL_CLOSED)
-		return page_error(req, res, 403, tr(req, "The results are not published yet"),
-		    tr(req, "The results are published here when the survey closes."));
+	if (load_published(req, res, &o, &sv, &d) != 0)
+		return HTTP_DONE;
 	/* The public always sees the suppressed figures, whoever they are. */
 	if ((report = survey_charts(req, sv, &d, o.suppress_below, &rc)) == NULL)
 		return reply_error(req, res, rc ? rc : ERR_NOMEM, NULL);
@@ -155,9 +189,11 @@ handle_survey_results_page(struct http_request *req, struct http_response *res)
 		json_decref(report);
 		return reply_error(req, res, rc, NULL);
 	}
-	ctx = json_pack("{s:o, s:o, s:{s:o}, s:s, s:b, s:o, s:o}", "title",
+	snprintf(download, sizeof(download), "/o/%s/surveys/%lld/results.csv", o.slug,
+	    (long long)sv->id);
+	ctx = json_pack("{s:o, s:o, s:{s:o}, s:s, s:b, s:o, s:o, s:s}", "title",
 	    pages_string(sv->title), "site", pages_site(&o, NULL), "survey", "title",
 	    pages_string(sv->title), "closed_text", closed, "indicative", sv->who == POLL_WHO_ANYONE,
-	    "report", report, "outcomes", outcomes.items);
+	    "report", report, "outcomes", outcomes.items, "download_href", download);
 	return page_render(req, res, "survey_results", ctx);
 }

@@ -450,12 +450,12 @@ handle_staff_survey_results(struct http_request *req, struct http_response *res)
 }
 
 struct export_query {
-	int format; /* enum survey_report_format */
+	int format; /* enum survey_file_format */
 };
 
 static const struct input_field export_fields[] = {
 	{ "format", INPUT_CHOICE, INPUT_QUERY | INPUT_REQUIRED, offsetof(struct export_query,
-	    format), 0, 0, 0, survey_report_format_names, "a file format" },
+	    format), 0, 0, 0, survey_file_format_names, "a file format" },
 };
 const struct input_spec staff_survey_export_input = { INPUT_FORM, 1, export_fields };
 
@@ -470,12 +470,24 @@ handle_staff_survey_export(struct http_request *req, struct http_response *res)
 	errors_init(&e);
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error_text(req, res, ERR_MALFORMED, tr(req, "Responses can be "
-		    "downloaded as CSV (format=csv) or JSON (format=json)."));
+		    "downloaded as CSV (format=csv), Excel (format=xlsx) or JSON (format=json)."));
 	if (load_survey(req, res, &sv, &d) != 0)
 		return HTTP_DONE;
 	/* Each response as given is the least suppressed figure of all. */
 	if (!suppress_exempt(pages_staff(req)->user.role))
 		return page_error(req, res, 403, tr(req, "You cannot download the responses"),
 		    tr(req, "Only analysts and administrators can download the responses themselves."));
-	return survey_report_export(req, res, sv, &d, (enum survey_report_format)q.format);
+	return survey_report_export(req, res, sv, (enum survey_file_format)q.format);
+}
+
+/* The results as open data, small counts hidden whoever asks. */
+int
+handle_staff_survey_results_csv(struct http_request *req, struct http_response *res)
+{
+	struct survey_def d;
+	struct survey *sv;
+
+	if (load_survey(req, res, &sv, &d) != 0)
+		return HTTP_DONE;
+	return survey_report_open_data(req, res, sv, &d, pages_staff(req)->org.suppress_below);
 }

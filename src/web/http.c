@@ -221,11 +221,44 @@ http_response_free(struct http_response *res)
 	int i;
 
 	buf_free(&res->body);
+	if (res->stream.free != NULL)
+		res->stream.free(res->stream.ctx);
+	res->stream = (struct http_stream){ NULL, NULL, NULL };
 	for (i = 0; i < res->header_n; i++) {
 		free(res->headers[i].name);
 		free(res->headers[i].value);
 	}
 	res->header_n = 0;
+}
+
+void
+http_response_stream(struct http_response *res, int (*next)(void *ctx, struct buf *out),
+    void (*free_ctx)(void *ctx), void *ctx)
+{
+	if (res->stream.free != NULL)
+		res->stream.free(res->stream.ctx);
+	res->stream = (struct http_stream){ next, free_ctx, ctx };
+}
+
+int
+http_response_drain(struct http_response *res)
+{
+	struct buf piece = BUF_INIT;
+	int rc = 1;
+
+	while (res->stream.next != NULL && rc > 0) {
+		buf_reset(&piece);
+		rc = res->stream.next(res->stream.ctx, &piece);
+		if (rc >= 0)
+			buf_add(&res->body, piece.p, piece.n);
+		if (!buf_ok(&piece) || !buf_ok(&res->body))
+			rc = ERR_NOMEM;
+	}
+	buf_free(&piece);
+	if (res->stream.free != NULL)
+		res->stream.free(res->stream.ctx);
+	res->stream = (struct http_stream){ NULL, NULL, NULL };
+	return rc < 0 ? rc : 0;
 }
 
 void

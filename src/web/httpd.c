@@ -16,6 +16,13 @@
  * timeout and the body deadline take them back, and a body larger than its
  * route allows is refused as soon as that is known, at most a bounded
  * amount of it read.
+ *
+ * A streamed body (struct http_stream: a survey's responses) is handed to
+ * the library as a reader it calls whenever the socket can take more; the
+ * pieces are made on the pool thread that serves the connection, one at a
+ * time, so a slow reader costs a piece's memory and no more.  The stream
+ * belongs to the library's response from then on, and is freed with it,
+ * when the body has been sent or the client has gone.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -154,6 +161,75 @@ client_address(struct httpd *h, struct MHD_Connection *mhd, const struct http_re
 	proxy_client_address(&h->proxies, peer, forwarded, n, out, size);
 }
 
+/* A stream being sent: its pieces, one at a time. */
+struct feed {
+	struct http_stream stream;
+	struct buf piece;
+	size_t sent;       /* of piece */
+	bool ended;
+	char route[64];    /* for the log */
+};
+
+static ssize_t
+feed_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct feed *f = cls;
+	size_t n;
+	int rc;
+
+	(void)pos;
+	while (f->sent == f->piece.n && !f->ended) {
+		buf_reset(&f->piece);
+		f->sent = 0;
+		rc = f->stream.next(f->stream.ctx, &f->piece);
+		if (rc >= 0 && !buf_ok(&f->piece))
+			rc = ERR_NOMEM;
+		if (rc < 0) {
+			/* The status went long ago: the body ends here, unfinished. */
+			log_warn("httpd", "%s: the body stopped part way (error %d)", f->route, rc);
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+		}
+		f->ended = rc == 0;
+	}
+	if (f->sent == f->piece.n)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	n = f->piece.n - f->sent < max ? f->piece.n - f->sent : max;
+	memcpy(out, f->piece.p + f->sent, n);
+	f->sent += n;
+	return (ssize_t)n;
+}
+
+static void
+feed_free(void *cls)
+{
+	struct feed *f = cls;
+
+	if (f->stream.free != NULL)
+		f->stream.free(f->stream.ctx);
+	buf_free(&f->piece);
+	free(f);
+}
+
+/* The library's response for a streamed body; the stream is taken from res. */
+static struct MHD_Response *
+stream_response(struct conn *c)
+{
+	struct http_response *res = &c->res;
+	struct MHD_Response *r;
+	struct feed *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	f->stream = res->stream;
+	res->stream = (struct http_stream){ NULL, NULL, NULL };
+	snprintf(f->route, sizeof(f->route), "%s", c->req.route ? c->req.route->name : "-");
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTPD_STREAM_BLOCK, feed_read, f,
+	    feed_free);
+	if (r == NULL)
+		feed_free(f);
+	return r;
+}
+
 static enum MHD_Result
 send_response(struct conn *c)
 {
@@ -163,10 +239,14 @@ send_response(struct conn *c)
 	char csp[HTTP_FRAME_ANCESTORS_MAX + 256];
 	char *body;
 	size_t len;
+	bool streamed;
 	int i;
 
 	app_encode_response(&c->req, res);
-	if (res->static_body) {
+	streamed = res->stream.next != NULL;
+	if (streamed) {
+		r = stream_response(c);
+	} else if (res->static_body) {
 		r = MHD_create_response_from_buffer(res->static_len, (void *)res->static_body,
 		    MHD_RESPMEM_PERSISTENT);
 	} else {
@@ -211,6 +291,11 @@ send_response(struct conn *c)
 		MHD_add_response_header(r, "Cache-Control", res->no_store ? "no-store" : "no-cache");
 	for (i = 0; i < res->header_n; i++)
 		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+	/* A stream is a file of personal data made as the client takes it: a
+	 * proxy in front (deploy/nginx) passes it on as it comes rather than
+	 * keeping it in a temporary file of its own. */
+	if (streamed)
+		MHD_add_response_header(r, "X-Accel-Buffering", "no");
 	ret = MHD_queue_response(c->mhd, (unsigned)res->status, r);
 	MHD_destroy_response(r);
 	return ret;

@@ -114,7 +114,7 @@ describe('creating, listing, showing, opening and closing', () => {
 		await refused(cli(['survey', 'list']), 2, /list needs --org/);
 		await refused(cli(['survey', 'show', '--org', 'bury', '--survey', 'x']), 2, /--survey must be/);
 		await refused(cli(['survey', 'export', '--org', 'bury', '--survey', '1', '--format', 'xml']),
-			2, /--format must be csv or json/);
+			2, /--format must be csv, json or xlsx/);
 		await refused(cli(['survey', 'import', '--org', 'bury', '--survey', '1']), 2,
 			/needs --org, --survey and --file/);
 	});

@@ -806,3 +806,76 @@ Test(survey_def, a_change_with_responses_keeps_every_answer_meaningful)
 	cr_assert(errors_has_field(&e, "q3"));
 	cr_assert(errors_has_field(&e, "n2"));
 }
+
+/* The stored text read as jansson reads it: the reference for survey_answers_parse. */
+static int
+parse_with_jansson(const struct survey_def *d, const char *text, struct survey_answers *out,
+    struct errors *e)
+{
+	json_error_t jerr;
+	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	int rc;
+
+	if (root == NULL)
+		return ERR_INVALID;
+	rc = survey_answers_from_json(d, json_object_get(root, "answers"),
+	    json_object_get(root, "other"), &arena, out, e);
+	json_decref(root);
+	return rc;
+}
+
+Test(survey_answers, stored_text_reads_the_same_with_or_without_a_json_tree)
+{
+	static const char *const texts[] = {
+		"{\"answers\":{\"q1\":\"Yes\",\"q2\":4,\"q3\":\"Listening\",\"q4\":{\"I feel valued\":"
+		"\"Agree\",\"grow\":\"Disagree\"},\"q5\":[\"Grow our own\",\"other\"],\"q6\":"
+		"\"Very good\",\"q7\":\"FY1 1NA\",\"q8\":\"2026-03-04\",\"q9\":[\"c\",\"a\"],"
+		"\"q10\":3},\"other\":{\"q5\":\"Parking\"}}",
+		"{\"answers\":{},\"other\":{}}",
+		"{\"answers\":{\"q3\":\"say \\\"hi\\\" \\u00e9\"},\"other\":{}}",
+		"{\"answers\":{\"q3\":\"caf\xc3\xa9\",\"q10\":1e1},\"other\":{}}",
+		"{\"answers\":{\"nope\":\"x\",\"q1\":\"Yes\"},\"other\":{}}",
+		"{\"answers\":{\"q1\":\"Maybe\",\"q2\":4.5},\"other\":{}}",
+		"{\"answers\":{\"q1\":\"Yes\",\"q1\":\"No\"},\"other\":{}}",
+		"{\"answers\":{\"q1\":\"Yes\",\"Q1\":\"No\"},\"other\":{}}",
+		"{\"answers\":{\"q2\":null,\"q4\":{\"grow\":null,\"I feel valued\":\"Agree\"}},"
+		"\"other\":{}}",
+		"{\"answers\": {\"q1\": \"Yes\"}, \"other\": {}}",
+		"{\"answers\":{\"q5\":[\"Grow our own\"]},\"other\":{\"q5\":\"x\"}}",
+		"{\"answers\":{\"q5\":[\"other\"]},\"other\":{}}",
+		"{\"answers\":{\"q5\":[\"Grow our own\",\"Grow our own\",\"other\","
+		"\"Investing in our community\"]},\"other\":{}}",
+		"{\"answers\":{\"q4\":{\"nope\":\"Agree\"},\"q1\":7},\"other\":{\"q1\":\"x\"}}",
+		"{\"answers\":{\"q8\":\"2026-02-30\",\"q7\":\"not a postcode\"},\"other\":{}}",
+		"{\"answers\":{\"q1\":\"Yes\"},\"other\":{}} trailing",
+		"{\"answers\":{\"q1\":\"Yes\"}}",
+	};
+	struct survey_def d = strategy_def();
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct survey_answers fast, slow;
+		struct errors ef, es;
+		struct buf a = BUF_INIT, b = BUF_INIT;
+		int rf, rs;
+
+		errors_init(&ef);
+		errors_init(&es);
+		rf = survey_answers_parse(&d, str_c(texts[i]), &arena, &fast, &ef);
+		rs = parse_with_jansson(&d, texts[i], &slow, &es);
+		cr_assert_eq(rf, rs, "%s: %d, jansson %d", texts[i], rf, rs);
+		if (strstr(texts[i], "trailing") == NULL && strcmp(texts[i] + strlen(texts[i]) - 2,
+		    "}}") == 0 && rs != ERR_INVALID)
+			cr_assert_eq(ef.n, es.n, "%s: %d errors, jansson %d", texts[i], ef.n, es.n);
+		if (rs == ERR_INVALID && es.n > 0)
+			cr_assert_eq(ef.n, es.n, "%s: %d errors, jansson %d (%s: %s)", texts[i], ef.n,
+			    es.n, ef.n ? ef.list[0].field : "-", ef.n ? ef.list[0].detail : "-");
+		if (rs == 0) {
+			survey_answers_write(&d, &fast, &a);
+			survey_answers_write(&d, &slow, &b);
+			cr_assert_str_eq(buf_cstr(&a), buf_cstr(&b), "%s", texts[i]);
+		}
+		buf_free(&a);
+		buf_free(&b);
+	}
+}

@@ -159,6 +159,10 @@ exchange_run(struct exchange *x, struct app *app)
 	x->rc = pending_handle(&x->pending, app, &x->req, &x->res);
 	cr_assert(x->pending.finished, "%s %s: the pending response never finished",
 	    http_method_name(x->req.method), x->target);
+	/* A streamed body is read to its end, as a client would. */
+	if (!x->keep_stream)
+		cr_assert_eq(http_response_drain(&x->res), 0, "%s %s: the streamed body failed",
+	    http_method_name(x->req.method), x->target);
 	x->html = buf_cstr(&x->res.body);
 	if (x->html == NULL)
 		x->html = "";

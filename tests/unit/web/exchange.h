@@ -47,6 +47,7 @@ struct exchange {
 	char cookie[512];
 	char body[8192];
 	const char *html; /* the response body, NUL-terminated ("" for none), once run */
+	bool keep_stream; /* set before running: a streamed body is left in res.stream */
 };
 
 /* A request for target ("/path" or "/path?name=value&...", the query
@@ -62,8 +63,9 @@ void exchange_cookie(struct exchange *x, const char *cookie);
 void exchange_body(struct exchange *x, const char *content_type, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Runs the request through app_handle, waiting for a pending response (a
- * vote's), which fails the test if it never finishes.  Sets x->rc and
- * x->html; returns x->rc. */
+ * vote's), which fails the test if it never finishes; a streamed body is
+ * read to its end into res.body (unless keep_stream), failing the test if
+ * it fails.  Sets x->rc and x->html; returns x->rc. */
 int exchange_run(struct exchange *x, struct app *app);
 /* The value of the first response header called name whose value starts
  * with prefix ("" for any), or NULL. */

@@ -143,3 +143,65 @@ Test(http, builds_responses)
 	    "involve_voter=v; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=None");
 	http_response_free(&res);
 }
+
+/* A stream of `pieces` pieces that fails after `fail_after` when that is not 0. */
+struct counting_stream {
+	int made, pieces, fail_after, freed;
+};
+
+static int
+counting_next(void *ctx, struct buf *out)
+{
+	struct counting_stream *s = ctx;
+
+	if (s->fail_after > 0 && s->made == s->fail_after)
+		return ERR_IO;
+	buf_printf(out, "piece %d\n", ++s->made);
+	return s->made < s->pieces;
+}
+
+static void
+counting_free(void *ctx)
+{
+	((struct counting_stream *)ctx)->freed++;
+}
+
+Test(http, a_stream_is_drained_to_its_end_and_freed_once)
+{
+	struct counting_stream s = { 0, 3, 0, 0 };
+	struct http_response res;
+
+	http_response_init(&res);
+	http_response_stream(&res, counting_next, counting_free, &s);
+	cr_assert_eq(http_response_drain(&res), 0);
+	cr_assert_str_eq(buf_cstr(&res.body), "piece 1\npiece 2\npiece 3\n");
+	cr_assert_eq(s.freed, 1);
+	cr_assert_null(res.stream.next);
+	http_response_free(&res);
+	cr_assert_eq(s.freed, 1, "freed once, not again with the response");
+}
+
+Test(http, a_stream_that_fails_part_way_keeps_what_came_before)
+{
+	struct counting_stream s = { 0, 5, 2, 0 };
+	struct http_response res;
+
+	http_response_init(&res);
+	http_response_stream(&res, counting_next, counting_free, &s);
+	cr_assert_eq(http_response_drain(&res), ERR_IO);
+	cr_assert_str_eq(buf_cstr(&res.body), "piece 1\npiece 2\n");
+	cr_assert_eq(s.freed, 1);
+	http_response_free(&res);
+}
+
+Test(http, a_stream_never_sent_is_freed_with_its_response)
+{
+	struct counting_stream s = { 0, 3, 0, 0 };
+	struct http_response res;
+
+	http_response_init(&res);
+	http_response_stream(&res, counting_next, counting_free, &s);
+	http_response_free(&res);
+	cr_assert_eq(s.freed, 1);
+	cr_assert_eq(s.made, 0);
+}
