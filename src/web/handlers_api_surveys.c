@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/survey_cache.h"
 #include "involve/auth.h"
 #include "involve/consultation.h"
 #include "involve/poll_codes.h"
@@ -195,7 +196,7 @@ load_survey(struct http_request *req, struct http_response *res, bool own, struc
 	    survey_status(*sv, req->now) == POLL_DRAFT)
 		rc = ERR_NOTFOUND;
 	errors_init(&e);
-	if (rc == 0 && survey_def_parse((*sv)->definition, &req->arena, d, &e) != 0)
+	if (rc == 0 && survey_cache_def(req->app->surveys, &req->arena, *sv, d, &e) != 0)
 		rc = ERR_IO; /* the store holds only what the domain wrote */
 	if (rc != 0) {
 		reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such survey." :
@@ -463,8 +464,13 @@ handle_api_survey_delete(struct http_request *req, struct http_response *res)
 /* ---- responses ---------------------------------------------------------------------- */
 
 static void
-response_replied(struct http_request *req, struct http_response *res, int rc, int64_t id)
+response_replied(struct http_request *req, struct http_response *res, int rc, int64_t id,
+    const struct errors *e)
 {
+	if (e != NULL) { /* the survey changed under the answers */
+		reply_error(req, res, rc, e);
+		return;
+	}
 	switch (rc) {
 	case 0:
 		res->status = 201;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "involve/app.h"
+#include "involve/respond.h"
 #include "involve/secret.h"
 #include "involve/store_survey.h"
 #include "exchange.h"
@@ -263,4 +264,110 @@ Test(staff_surveys, a_new_key_is_followed_by_the_conditions_that_name_it)
 	assert_contains(x, "Someone else changed this survey");
 	assert_contains(x, "name=\"version\" value=\"2\"");
 	exchange_free(x);
+}
+
+/* One row for an import: q1 "Yes" on paper, its counts as a submission's. */
+struct one_row {
+	const struct survey_def *def;
+	struct arena *a;
+};
+
+static int
+one_row(void *arg, bool first, struct response_import_row *row)
+{
+	static const char answers[] = "{\"answers\":{\"q1\":\"Yes\"},\"other\":{}}";
+	struct one_row *src = arg;
+	struct survey_tally_item *items;
+	struct survey_answers ans;
+	struct errors e;
+
+	if (!first)
+		return 0;
+	errors_init(&e);
+	cr_assert_eq(survey_answers_parse(src->def, str_c(answers), src->a, &ans, &e), 0);
+	cr_assert_eq(respond_tally(src->a, src->def, &ans, &items, &row->tally_n), 0);
+	row->tally = items;
+	row->channel = SURVEY_PAPER;
+	row->answers = str_c(answers);
+	return 1;
+}
+
+static struct survey_response *
+response_of(int64_t survey, int64_t id, struct arena *a)
+{
+	struct survey_response *r = NULL;
+
+	cr_assert_eq(store_response_get(fx.store, a, survey, id, &r), 0);
+	return r;
+}
+
+Test(staff_surveys, an_imported_paper_response_is_corrected_an_online_one_never)
+{
+	int64_t id = make_survey(&fx.org), online = 0, imported = 0, n = 0;
+	struct actor admin = { fx.org.id, 0, "test" }, cli = { fx.org.id, 0, "cli" };
+	char cookie[128], csrf[128], path[256], body[256];
+	struct response_submit r;
+	struct survey_def d;
+	struct survey *sv;
+	struct exchange *x;
+	struct errors e;
+	struct arena a;
+	struct one_row src = { &d, &a };
+	struct response_import imp;
+
+	arena_init(&a, NULL, 0);
+	errors_init(&e);
+	cr_assert_eq(store_survey_open(fx.store, &admin, id, time(NULL), NULL), 0);
+	sv = stored(id, &a);
+	cr_assert_eq(survey_def_parse(sv->definition, &a, &d, &e), 0);
+	imp = (struct response_import){ id, sv->version, one_row, &src, time(NULL) };
+	cr_assert_eq(store_responses_import(fx.store, &cli, &imp, &n, &e), 0);
+	cr_assert_eq(n, 1);
+	/* A respondent's own, online. */
+	memset(&r, 0, sizeof(r));
+	r.survey_id = id;
+	r.version = sv->version;
+	r.channel = SURVEY_ONLINE;
+	r.answers = str_c("{\"answers\":{\"q1\":\"Yes\"},\"other\":{}}");
+	r.now = time(NULL);
+	cr_assert_eq(store_response_submit_wait(fx.store, &r, &online), 0);
+	imported = online - 1;
+	cr_assert_eq(response_of(id, imported, &a)->entered_by, 0);
+
+	make_user(&fx.org, ROLE_OFFICER, "officer@example.org");
+	sign_in("officer@example.org", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	/* Listed for correcting; the online one is not. */
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses", (long long)id);
+	x = call(HTTP_GET, path, NULL, cookie);
+	cr_assert_eq(x->res.status, 200);
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses/%lld\"", (long long)id,
+	    (long long)imported);
+	assert_contains(x, path);
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses/%lld\"", (long long)id,
+	    (long long)online);
+	assert_lacks(x, path);
+	exchange_free(x);
+
+	/* Corrected: "Yes" was keyed wrongly from the paper, which said "No". */
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses/%lld", (long long)id,
+	    (long long)imported);
+	x = call(HTTP_GET, path, NULL, cookie);
+	cr_assert_eq(x->res.status, 200, "%s", x->html);
+	exchange_free(x);
+	snprintf(body, sizeof(body), "csrf=%s&q1=No", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 303, "%s", x->html);
+	exchange_free(x);
+	cr_assert(str_eq_c(response_of(id, imported, &a)->answers,
+	    "{\"answers\":{\"q1\":\"No\"},\"other\":{}}"));
+
+	/* The respondent's own is theirs: refused, and unchanged. */
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses/%lld", (long long)id,
+	    (long long)online);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 403, "%s", x->html);
+	exchange_free(x);
+	cr_assert(str_eq_c(response_of(id, online, &a)->answers,
+	    "{\"answers\":{\"q1\":\"Yes\"},\"other\":{}}"));
+	arena_free(&a);
 }
