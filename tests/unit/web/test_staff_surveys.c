@@ -6,6 +6,7 @@
  * survey, a viewer, where the domain's errors land on a form, and a key
  * renamed in the conditions that name it. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,5 +370,131 @@ Test(staff_surveys, an_imported_paper_response_is_corrected_an_online_one_never)
 	exchange_free(x);
 	cr_assert(str_eq_c(response_of(id, online, &a)->answers,
 	    "{\"answers\":{\"q1\":\"Yes\"},\"other\":{}}"));
+	arena_free(&a);
+}
+
+/* ---- a response on its way while the survey changes (respond.c) ----------------------------- */
+
+struct settled {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool finished;
+	int rc;
+	int64_t id;
+	char fields[256]; /* the errors' fields, each followed by a space */
+};
+
+static struct settled *settling;
+
+static void
+settled_finish(void *arg)
+{
+	struct settled *s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	s->finished = true;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void
+settled_reply(struct http_request *req, struct http_response *res, int rc, int64_t id,
+    const struct errors *e)
+{
+	int i;
+
+	(void)req;
+	(void)res;
+	settling->rc = rc;
+	settling->id = id;
+	for (i = 0; e != NULL && i < e->n; i++) {
+		strncat(settling->fields, e->list[i].field,
+		    sizeof(settling->fields) - strlen(settling->fields) - 2);
+		strcat(settling->fields, " ");
+	}
+}
+
+/* Submits ans, checked against sv and d as read before, and waits for the
+ * answer as the HTTP adapter would. */
+static struct settled
+submit_read_before(const struct survey *sv, const struct survey_def *d,
+    const struct survey_answers *ans)
+{
+	struct settled s = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0, 0,
+		"" };
+	struct respond_args args = { 0 };
+	struct exchange *x = exchange_new(HTTP_POST, "/x");
+
+	x->req.app = &fx.app;
+	x->res.finish = settled_finish;
+	x->res.finish_ctx = &s;
+	args.sv = sv;
+	args.def = d;
+	args.ans = ans;
+	args.channel = SURVEY_ONLINE;
+	settling = &s;
+	cr_assert_eq(respond_submit(&x->req, &x->res, &args, settled_reply), HTTP_PENDING);
+	pthread_mutex_lock(&s.lock);
+	while (!s.finished)
+		pthread_cond_wait(&s.cond, &s.lock);
+	pthread_mutex_unlock(&s.lock);
+	http_response_complete(&x->req, &x->res);
+	exchange_free(x);
+	return s;
+}
+
+Test(staff_surveys, a_response_on_its_way_is_checked_again_against_a_new_version)
+{
+	int64_t id = make_survey(&fx.org);
+	struct actor admin = { fx.org.id, 0, "test" };
+	struct survey *v1, edit;
+	struct survey_response *r;
+	struct survey_answers ans;
+	struct survey_def d;
+	struct settled s;
+	struct errors e;
+	struct arena a;
+
+	arena_init(&a, NULL, 0);
+	errors_init(&e);
+	cr_assert_eq(store_survey_open(fx.store, &admin, id, time(NULL), NULL), 0);
+	v1 = stored(id, &a);
+	cr_assert_eq(survey_def_parse(v1->definition, &a, &d, &e), 0);
+	cr_assert_eq(survey_answers_parse(&d, str_c("{\"answers\":{\"q1\":\"Yes\",\"q2\":4},"
+	    "\"other\":{}}"), &a, &ans, &e), 0);
+
+	/* Version 2 adds a question: the answers still fit, and go under it. */
+	edit = *v1;
+	edit.definition = str_c("[{\"key\":\"p1\",\"title\":\"About you\",\"questions\":["
+	    "{\"key\":\"q1\",\"type\":\"single\",\"text\":\"Do you work here?\",\"required\":true,"
+	    "\"options\":[\"Yes\",\"No\",{\"value\":\"other\",\"label\":\"Other\",\"other\":true}]},"
+	    "{\"key\":\"q2\",\"type\":\"rating\",\"text\":\"How well do we listen?\"},"
+	    "{\"key\":\"q9\",\"type\":\"text\",\"text\":\"New\"}]}]");
+	cr_assert_eq(store_survey_update(fx.store, &admin, &edit, v1->version, false, time(NULL),
+	    NULL), 0);
+	s = submit_read_before(v1, &d, &ans);
+	cr_assert_eq(s.rc, 0, "%d %s", s.rc, s.fields);
+	cr_assert_gt(s.id, 0);
+	cr_assert_eq(store_response_get(fx.store, &a, id, s.id, &r), 0);
+	cr_assert_eq(r->version, v1->version + 1);
+	cr_assert(str_eq_c(r->answers, "{\"answers\":{\"q1\":\"Yes\",\"q2\":4},\"other\":{}}"));
+	cr_assert_eq(stored(id, &a)->responses, 1);
+
+	/* Version 3 asks q2 only of those who answer "No": the answer no longer fits, and
+	 * the response is refused, naming it. */
+	edit = *stored(id, &a);
+	edit.definition = str_c("[{\"key\":\"p1\",\"title\":\"About you\",\"questions\":["
+	    "{\"key\":\"q1\",\"type\":\"single\",\"text\":\"Do you work here?\",\"required\":true,"
+	    "\"options\":[\"Yes\",\"No\",{\"value\":\"other\",\"label\":\"Other\",\"other\":true}]},"
+	    "{\"key\":\"q2\",\"type\":\"rating\",\"text\":\"How well do we listen?\","
+	    "\"show_if\":{\"question\":\"q1\",\"equals\":\"No\"}},"
+	    "{\"key\":\"q9\",\"type\":\"text\",\"text\":\"New\"}]}]");
+	cr_assert_eq(store_survey_update(fx.store, &admin, &edit, edit.version, false, time(NULL),
+	    NULL), 0);
+	s = submit_read_before(v1, &d, &ans);
+	cr_assert_eq(s.rc, ERR_CONFLICT);
+	cr_assert_not_null(strstr(s.fields, "q2 "), "%s", s.fields);
+	cr_assert_not_null(strstr(s.fields, "version "), "%s", s.fields);
+	cr_assert_eq(stored(id, &a)->responses, 1, "nothing more written");
 	arena_free(&a);
 }
