@@ -10,7 +10,8 @@
  *      servers' batches never deadlock) and read its state: a close or an
  *      edit on any server waits for this batch, or this batch sees it;
  *   2. each response under a savepoint of its own (db_savepoint), so one
- *      that is refused leaves nothing written: check the survey's state at
+ *      that is refused leaves nothing written (a browser's first response,
+ *      whose one write is its INSERT, needs none): check the survey's state at
  *      the response's time and that it is still the version the answers
  *      were checked against; find the partial response it completes (the
  *      one with its link, else its browser's); refuse a second submitted
@@ -568,9 +569,14 @@ insert_submitted(struct db_conn *c, const struct response_submit *r, int64_t *id
 	bind_hash(st, 9, r->has_respondent ? r->respondent : NULL);
 	bind_hash(st, 10, r->has_link ? r->link : NULL);
 	rc = db_row(st);
-	if (rc == 0)
-		*id = db_col_int(st, 0);
-	return rc == ERR_NOTFOUND ? ERR_DUPLICATE : rc;
+	if (rc != 0)
+		return rc == ERR_NOTFOUND ? ERR_DUPLICATE : rc;
+	*id = db_col_int(st, 0);
+	/* Stepped to its end, so the statement is done before the next (which
+	 * may be outside a savepoint: submit_new). */
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	return rc;
 }
 
 /* A response staff keyed in is their change, audited as theirs in its own
@@ -600,6 +606,37 @@ audit_entered(struct db_conn *c, const struct response_job *j)
 	return rc;
 }
 
+/* What step 2 checks first: the survey, its state and its version. */
+static int
+check_survey(const struct response_job *j)
+{
+	const struct response_submit *r = &j->r;
+	int rc;
+
+	if (j->sv == NULL)
+		return ERR_NOTFOUND;
+	if ((rc = check_taking(j->sv, r->entered_by != 0, r->now)) != 0)
+		return rc;
+	/* The answers were checked against this version: another may mean
+	 * other questions (respond.c reads them again against it). */
+	return j->sv->version != r->version ? ERR_CONFLICT : 0;
+}
+
+/*
+ * Step 2 for the most common response: a browser's, with no link, whose
+ * browser has no response yet.  Its one write is the INSERT, which either
+ * happens whole or not at all, so it needs no savepoint.  ERR_DUPLICATE
+ * when the browser has a response (partial or submitted): submit_one
+ * then sees which.
+ */
+static int
+submit_new(struct db_conn *c, struct response_job *j)
+{
+	int rc = check_survey(j);
+
+	return rc != 0 ? rc : insert_submitted(c, &j->r, &j->id);
+}
+
 /* Step 2, for one response, under its savepoint. */
 static int
 submit_one(struct db_conn *c, void *arg)
@@ -609,14 +646,8 @@ submit_one(struct db_conn *c, void *arg)
 	struct found mine, linked;
 	int rc;
 
-	if (j->sv == NULL)
-		return ERR_NOTFOUND;
-	if ((rc = check_taking(j->sv, r->entered_by != 0, r->now)) != 0)
+	if ((rc = check_survey(j)) != 0)
 		return rc;
-	/* The answers were checked against this version: another may mean
-	 * other questions (respond.c reads them again against it). */
-	if (j->sv->version != r->version)
-		return ERR_CONFLICT;
 	if ((rc = find_by_respondent(c, r->survey_id, r->has_respondent ? r->respondent : NULL,
 	    &mine)) != 0)
 		return rc;
@@ -684,9 +715,15 @@ responses_run(struct db_conn *c, struct db_job **all, int n)
 	arena_init(&r.arena, NULL, 0);
 	rc = lock_surveys(c, &r, jobs, n);
 	for (i = 0; i < n && rc == 0; i++) {
-		jobs[i]->id = 0;
-		rc = db_savepoint(c, submit_one, jobs[i]);
-		jobs[i]->job.rc = rc;
+		struct response_job *j = jobs[i];
+
+		j->id = 0;
+		rc = ERR_DUPLICATE;
+		if (j->r.has_respondent && !j->r.has_link && j->r.entered_by == 0)
+			rc = submit_new(c, j);
+		if (rc == ERR_DUPLICATE)
+			rc = db_savepoint(c, submit_one, j);
+		j->job.rc = rc;
 		if (!db_failed(rc))
 			rc = 0;
 	}
