@@ -198,10 +198,8 @@ entered(struct http_request *req, struct http_response *res, int rc, int64_t id,
 	char to[PATH_MAX_LEN];
 
 	(void)id;
-	if (e != NULL) {
-		page_error(req, res, 409, tr(req, "The survey has changed"),
-		    tr(req, "It was changed while this response was being saved, and some answers "
-		    "no longer fit it. Key the response in again."));
+	if (e != NULL) { /* the survey changed under the answers: each named */
+		reply_error(req, res, rc, e);
 		return;
 	}
 	switch (rc) {
@@ -273,7 +271,7 @@ load_entry(struct http_request *req, struct http_response *res, const struct sur
 	if (!survey_response_correctable((*resp)->channel, (*resp)->entered_by)) {
 		page_error(req, res, 403, tr(req, "You cannot change this response"),
 		    tr(req, "It was given by the respondent, and what they said is theirs: only "
-		    "responses that came on paper, by phone or at an event can be corrected."));
+		    "responses staff keyed in can be corrected."));
 		return -1;
 	}
 	if ((*resp)->state != RESPONSE_SUBMITTED) {
