@@ -16,6 +16,7 @@
 #include "involve/respond.h"
 #include "involve/secret.h"
 #include "involve/store_survey.h"
+#include "involve/survey_cache.h"
 #include "exchange.h"
 
 #define PASSWORD "correct-horse-battery-staple"
@@ -497,4 +498,49 @@ Test(staff_surveys, a_response_on_its_way_is_checked_again_against_a_new_version
 	cr_assert_not_null(strstr(s.fields, "version "), "%s", s.fields);
 	cr_assert_eq(stored(id, &a)->responses, 1, "nothing more written");
 	arena_free(&a);
+}
+
+/* ---- surveys' definitions kept read (survey_cache.c) ---------------------------------------- */
+
+Test(staff_surveys, a_kept_definition_is_used_only_while_its_text_is_the_same)
+{
+	struct survey_cache *c = survey_cache_new();
+	unsigned long long hits, misses;
+	struct survey sv = { 0 };
+	struct survey_def d1, d2, d3;
+	struct arena a, b;
+	struct errors e;
+
+	cr_assert_not_null(c);
+	arena_init(&a, NULL, 0);
+	arena_init(&b, NULL, 0);
+	errors_init(&e);
+	sv.id = 7;
+	sv.version = 1;
+	sv.definition = str_c(DEFINITION);
+	cr_assert_eq(survey_cache_def(c, &a, &sv, &d1, &e), 0);
+	cr_assert_eq(survey_cache_def(c, &b, &sv, &d2, &e), 0);
+	cr_assert_eq(d2.questions, d1.questions, "the second read is the first's");
+	cr_assert_eq(d1.question_n, 3);
+	survey_cache_counts(c, &hits, &misses);
+	cr_assert_eq(hits, 1);
+	cr_assert_eq(misses, 1);
+	/* The same id and version with other text (another survey made with a
+	 * deleted one's id): read afresh, and what the first arena holds stays. */
+	sv.definition = str_c("[{\"key\":\"p1\",\"questions\":[{\"key\":\"z\","
+	    "\"type\":\"text\",\"text\":\"Z?\"}]}]");
+	cr_assert_eq(survey_cache_def(c, &b, &sv, &d3, &e), 0);
+	cr_assert_neq(d3.questions, d1.questions);
+	cr_assert_eq(d3.question_n, 1);
+	cr_assert(str_eq_c(d1.questions[0].key, "q1"), "still readable after being replaced");
+	arena_free(&a);
+	/* Text that is not a definition is refused, and kept nowhere. */
+	sv.id = 8;
+	sv.definition = str_c("[{\"key\":");
+	cr_assert_eq(survey_cache_def(c, &b, &sv, &d3, &e), ERR_INVALID);
+	cr_assert(errors_any(&e));
+	/* The cache may go before the arenas reading it. */
+	survey_cache_free(c);
+	cr_assert(str_eq_c(d2.questions[0].key, "q1"));
+	arena_free(&b);
 }
