@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "involve/app.h"
-#include "involve/survey_cache.h"
 #include "involve/store_outcome.h"
 #include "involve/store_survey.h"
 #include "handlers.h"
@@ -134,7 +133,7 @@ handle_survey_results_page(struct http_request *req, struct http_response *res)
 	if (rc == 0 && (sv->org_id != o.id || survey_status(sv, req->now) == POLL_DRAFT))
 		rc = ERR_NOTFOUND;
 	errors_init(&e);
-	if (rc == 0 && survey_cache_def(req->app->surveys, &req->arena, sv, &d, &e) != 0)
+	if (rc == 0 && survey_def_parse(sv->definition, &req->arena, &d, &e) != 0)
 		rc = ERR_IO;
 	if (rc != 0)
 		return reply_error(req, res, rc, NULL);
