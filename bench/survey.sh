@@ -94,11 +94,12 @@ report=$tmp/report.md
 	echo
 	echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — survey responses, nproc $(nproc), wrk -t$threads -c$connections -d$duration"
 	echo
-	echo "| load | baseline req/s | involve req/s | involve p50 ms | involve p99 ms | involve / baseline | goal 0.35 |"
-	echo "|---|---:|---:|---:|---:|---:|---|"
-	printf '| POST a ten-question response | %s | %s | %s | %s | %s | %s |\n' \
+	echo "| load | baseline req/s | involve req/s | involve p50 ms | involve p99 ms | involve / baseline | goal 0.35 | baseline CPU µs/req | involve CPU µs/req |"
+	echo "|---|---:|---:|---:|---:|---:|---|---:|---:|"
+	printf '| POST a ten-question response | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 		"$(wrk_value base_post rps)" "$(wrk_value inv_post rps)" "$(wrk_value inv_post p50)" \
-		"$(wrk_value inv_post p99)" "$post_ratio" "$met"
+		"$(wrk_value inv_post p99)" "$post_ratio" "$met" "$(wrk_value base_post cpu)" \
+		"$(wrk_value inv_post cpu)"
 	echo
 	echo "Then, with the $counted responses that load left: results p50 $results_p50 ms, p99 $results_p99 ms ($reads reads); cross-tab of two questions p50 $crosstab_p50 ms ($((reads / 10)) reads, each reading every response)."
 	report_problems

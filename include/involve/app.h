@@ -23,6 +23,7 @@
 struct tmpl_set;
 struct static_files;
 struct page_cache;
+struct survey_cache;
 struct hasher;
 struct delayer;
 
@@ -64,6 +65,7 @@ struct app {
 	struct tmpl_set *templates;
 	struct static_files *statics;
 	struct page_cache *pages;
+	struct survey_cache *surveys; /* surveys' definitions kept read (survey_cache.h) */
 	struct keys keys;
 	struct app_metrics metrics;
 	struct hasher *hasher;       /* password checks (hasher.h) */

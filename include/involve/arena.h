@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "involve/error.h"
 #include "involve/str.h"
 
 /* The size of blocks taken from the heap when the current one is full
@@ -29,9 +30,11 @@
 #define ARENA_BLOCK_SIZE (16 * 1024)
 
 struct arena_block;
+struct arena_cleanup;
 
 struct arena {
 	struct arena_block *blocks; /* heap blocks, newest first */
+	struct arena_cleanup *cleanups; /* arena_on_free's, newest first */
 	char *next;                 /* free space in the current block */
 	char *end;
 	char *own;                  /* the caller's first block, or NULL */
@@ -41,7 +44,8 @@ struct arena {
 /* An arena whose first allocations come from buf[0..size) (may be NULL, 0).
  * buf must outlive the arena. */
 void arena_init(struct arena *a, void *buf, size_t size);
-/* Frees every heap block; the arena is then empty and may be used again. */
+/* Runs the clean-ups (arena_on_free) and frees every heap block; the
+ * arena is then empty and may be used again. */
 void arena_free(struct arena *a);
 /* Forgets everything allocated, keeping no heap block: the same as
  * arena_free, then arena_init with the same first block. */
@@ -56,5 +60,13 @@ char *arena_strdup(struct arena *a, struct str s);
 /* The same as a struct str: {copy, s.n}, or {NULL, 0} when out of memory. */
 struct str arena_str(struct arena *a, struct str s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Calls fn(arg) when the arena is freed or reset, the latest registered
+ * first: for something the arena's memory borrows from elsewhere (a shared,
+ * counted copy of a survey's definition) and must let go of with it.
+ * 0, or ERR_NOMEM when it could not be registered (fn is then not called).
+ */
+int arena_on_free(struct arena *a, void (*fn)(void *arg), void *arg);
 
 #endif

@@ -38,9 +38,12 @@ enum input_type {
 	INPUT_JSON_TEXT, /* struct str: any JSON value of the type named by min (an
 	                  * INPUT_JSON_* below), written back as compact JSON text in the
 	                  * request's arena, for the domain to read (a survey's pages); JSON only */
+	INPUT_JSON_VALUE, /* const json_t *: the same, as jansson read it, kept until the
+	                   * request's arena is freed (a response's answers, read by the
+	                   * domain without being written and read again); JSON only */
 };
 
-/* What an INPUT_JSON_TEXT field must be: its min. */
+/* What an INPUT_JSON_TEXT or INPUT_JSON_VALUE field must be: its min. */
 enum { INPUT_JSON_ANY, INPUT_JSON_ARRAY, INPUT_JSON_OBJECT };
 
 enum input_flags {

@@ -9,8 +9,11 @@
  * response have no such limit and say how it arrived (its channel).
  *
  * The answers are checked (form, path, required) by the caller with the
- * domain's functions before they come here; this writes them as the
- * domain says with the counts they add, and answers after the commit.
+ * domain's functions before they come here, against the survey's version
+ * the caller read; this writes them as the domain says with the counts
+ * they add, and answers after the commit.  The store refuses them if the
+ * survey has another version by then: they are read again against that
+ * one and sent again when they still fit (see respond.c).
  */
 #ifndef INVOLVE_RESPOND_H
 #define INVOLVE_RESPOND_H
@@ -38,9 +41,13 @@ int respond_tally(struct arena *a, const struct survey_def *d, const struct surv
     struct survey_tally_item **items, int *n);
 
 /* Called on an HTTP thread once the response has committed (rc 0, id
- * set) or failed (ERR_DUPLICATE, ERR_CONFLICT, ERR_NOTFOUND, ERR_IO ...). */
+ * set) or failed (ERR_DUPLICATE, ERR_CONFLICT, ERR_NOTFOUND, ERR_IO ...).
+ * e is NULL but for ERR_CONFLICT when the survey was changed while the
+ * response was on its way and its answers no longer fit the new version:
+ * then each answer that does not is named under its question's key, and
+ * "version" says what happened. */
 typedef void (*respond_reply_fn)(struct http_request *req, struct http_response *res, int rc,
-    int64_t id);
+    int64_t id, const struct errors *e);
 
 struct respond_args {
 	const struct survey *sv;

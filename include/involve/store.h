@@ -226,8 +226,10 @@ int store_mfa_recovery_left(struct store *s, int64_t user_id, int *left);
 int store_mfa_reset(struct store *s, const struct actor *who, int64_t org_id, int64_t user_id);
 
 /* Deletes what has outlived its purpose at now: counts whose window has
- * passed, ended sessions, replies kept for retries past their day, and
- * the outbox's addresses no longer needed (store_outbox_purge).  The
+ * passed, ended sessions, replies kept for retries past their day,
+ * unfinished survey responses abandoned (survey_partials_abandoned_before;
+ * a thousand at most each time), and the outbox's addresses no longer
+ * needed (store_outbox_purge).  The
  * server calls it every minute; anything that counts also deletes as it
  * goes. */
 int store_housekeep(struct store *s, int64_t now);

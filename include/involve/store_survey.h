@@ -101,7 +101,7 @@ struct survey_response {
  * token the respondent holds; the store keeps only its keyed hash. */
 struct response_submit {
 	int64_t survey_id;
-	int version;
+	int version;                 /* the survey's version the answers were checked against */
 	enum survey_channel channel;
 	struct str answers;          /* survey_answers_write's text */
 	int tally_n;
@@ -121,9 +121,10 @@ struct response_submit {
  * thread once its transaction has committed (0, with *id set), or with
  * ERR_DUPLICATE (this respondent has a submitted response, or the link's
  * response is submitted already), ERR_CONFLICT (the survey is not open at
- * commit time; staff may key responses into an open or closed survey),
- * ERR_NOTFOUND, ERR_FULL or ERR_IO.  The tally items are added in the same
- * transaction.  r and what it points to are copied into a, which must
+ * commit time; staff may key responses into an open or closed survey; or
+ * it is no longer at r->version, the version the answers were checked
+ * against), ERR_NOTFOUND, ERR_FULL or ERR_IO.  The tally items are added
+ * in the same transaction, summed with the rest of its batch's.  r and what it points to are copied into a, which must
  * outlive the call to done.  Returns non-zero (never calling done) only
  * when it could not be queued (ERR_BUSY, ERR_NOMEM).
  */
@@ -158,10 +159,12 @@ int store_response_withdraw(struct store *s, int64_t survey_id,
     const unsigned char link[STORE_HASH_SIZE], const struct survey_tally_item *tally,
     int tally_n, int64_t now);
 /*
- * Staff correct a response they keyed in (entered_by not 0): the answers
- * are replaced, the old items taken away and the new ones added, and the
- * change is audited with both versions.  ERR_NOTFOUND; ERR_DENIED for a
- * response the respondent gave.
+ * Staff correct a response someone other than the respondent wrote down
+ * (survey_response_correctable: keyed in, or imported from paper, phone or
+ * an event): the answers are replaced, the old items taken away and the
+ * new ones added, and the change is audited with both versions.
+ * ERR_NOTFOUND; ERR_CONFLICT when it is not submitted; ERR_DENIED for a
+ * response the respondent gave online.
  */
 int store_response_correct(struct store *s, const struct actor *who, int64_t survey_id,
     int64_t id, struct str answers, const struct survey_tally_item *old_tally, int old_n,
@@ -224,9 +227,10 @@ typedef int (*store_response_fn)(void *arg, const struct survey_response *r);
 int store_response_each(struct store *s, int64_t survey_id, int64_t after_id, int64_t limit,
     store_response_fn fn, void *arg);
 
-/* Submitted responses of a survey that staff keyed in (entered_by not 0),
- * newest first, with id < before_id (0: from the newest), at most limit
- * (at most STORE_LIST_MAX), streamed as store_response_each's are. */
+/* Submitted responses of a survey that staff may correct (keyed in, or
+ * imported: survey_response_correctable), newest first, with id <
+ * before_id (0: from the newest), at most limit (at most STORE_LIST_MAX),
+ * streamed as store_response_each's are. */
 int store_response_each_entered(struct store *s, int64_t survey_id, int64_t before_id,
     int limit, store_response_fn fn, void *arg);
 

@@ -230,6 +230,18 @@ int survey_check_close(const struct survey *s, int64_t now, struct errors *e);
  * phone call or an event, or imported from a file): once it has opened,
  * and after it has closed too.  ERR_CONFLICT, the reason on "survey". */
 int survey_check_entry(const struct survey *s, int64_t now, struct errors *e);
+/*
+ * Unfinished responses (begun under a private link, never sent) are
+ * abandoned, and deleted, once nobody has saved them for
+ * SURVEY_PARTIAL_IDLE_MAX, and all of a survey's once it has been closed
+ * for SURVEY_PARTIAL_CLOSED_KEEP (none can be sent then; the grace lets a
+ * respondent's link still say that the survey closed).  Returns the time
+ * before which an unfinished response of s last saved is abandoned at now
+ * (INT64_MAX: every one).
+ */
+#define SURVEY_PARTIAL_IDLE_MAX (90 * 24 * 3600)
+#define SURVEY_PARTIAL_CLOSED_KEEP (30 * 24 * 3600)
+int64_t survey_partials_abandoned_before(const struct survey *s, int64_t now);
 /* Title: 1..SURVEY_TITLE_MAX_CHARS characters of valid UTF-8, trimmed. */
 int survey_title_check(struct str title, struct errors *e);
 /* The times as given: opens_at in the past (other than "now"), closes_at
@@ -273,5 +285,14 @@ enum survey_channel {
 };
 const char *survey_channel_name(enum survey_channel c); /* "online", "paper", ... */
 int survey_channel_parse(struct str s, enum survey_channel *out);
+/*
+ * Whether staff may correct a submitted response that came by `channel`,
+ * keyed in by the member of staff entered_by (0: nobody named).  A
+ * respondent's own answers online are theirs and are never changed; a
+ * response staff keyed in, and one that came on paper, by phone or at an
+ * event (typed into a file and imported, which names no member of staff),
+ * was written down by someone else and may be, each correction audited.
+ */
+bool survey_response_correctable(enum survey_channel channel, int64_t entered_by);
 
 #endif

@@ -16,6 +16,12 @@ struct arena_block {
 	alignas(max_align_t) char data[];
 };
 
+struct arena_cleanup {
+	struct arena_cleanup *next;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
 static char *
 align_up(char *p)
 {
@@ -28,6 +34,7 @@ void
 arena_init(struct arena *a, void *buf, size_t size)
 {
 	a->blocks = NULL;
+	a->cleanups = NULL;
 	a->own = buf;
 	a->own_size = buf ? size : 0;
 	a->next = buf;
@@ -38,7 +45,12 @@ void
 arena_free(struct arena *a)
 {
 	struct arena_block *b, *next;
+	struct arena_cleanup *c;
 
+	/* The records live in the arena: each is read before its block goes. */
+	for (c = a->cleanups; c; c = c->next)
+		c->fn(c->arg);
+	a->cleanups = NULL;
 	for (b = a->blocks; b; b = next) {
 		next = b->next;
 		free(b);
@@ -153,4 +165,18 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+int
+arena_on_free(struct arena *a, void (*fn)(void *arg), void *arg)
+{
+	struct arena_cleanup *c = arena_alloc(a, sizeof(*c));
+
+	if (c == NULL)
+		return ERR_NOMEM;
+	c->fn = fn;
+	c->arg = arg;
+	c->next = a->cleanups;
+	a->cleanups = c;
+	return 0;
 }

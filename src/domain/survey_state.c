@@ -34,6 +34,17 @@ survey_is_open(const struct survey *s, int64_t now)
 	return survey_status(s, now) == POLL_OPEN;
 }
 
+int64_t
+survey_partials_abandoned_before(const struct survey *s, int64_t now)
+{
+	/* Closed by hand, or by its time. */
+	int64_t closed = s->closed_at != 0 ? s->closed_at : s->closes_at;
+
+	if (survey_status(s, now) == POLL_CLOSED && closed <= now - SURVEY_PARTIAL_CLOSED_KEEP)
+		return INT64_MAX;
+	return now - SURVEY_PARTIAL_IDLE_MAX;
+}
+
 int
 survey_check_edit(const struct survey *s, int64_t now, struct errors *e)
 {
@@ -191,4 +202,10 @@ survey_kind_parse(struct str s, enum survey_kind *out)
 			return 0;
 		}
 	return ERR_INVALID;
+}
+
+bool
+survey_response_correctable(enum survey_channel channel, int64_t entered_by)
+{
+	return entered_by != 0 || channel != SURVEY_ONLINE;
 }

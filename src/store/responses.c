@@ -10,12 +10,17 @@
  *      servers' batches never deadlock) and read its state: a close or an
  *      edit on any server waits for this batch, or this batch sees it;
  *   2. each response under a savepoint of its own (db_savepoint), so one
- *      that is refused leaves nothing written: check the survey's state at
- *      the response's time; find the partial response it completes (the
+ *      that is refused leaves nothing written (a browser's first response,
+ *      whose one write is its INSERT, needs none): check the survey's state at
+ *      the response's time and that it is still the version the answers
+ *      were checked against; find the partial response it completes (the
  *      one with its link, else its browser's); refuse a second submitted
- *      response from one browser; write it, add its tally items (an upsert
- *      each) and count it in the survey's row; and audit one staff keyed
- *      in, as their change.
+ *      response from one browser; write it; and audit one staff keyed in,
+ *      as their change;
+ *   3. add what the written responses count to each survey's counts: the
+ *      run's items summed in memory, each written once (an upsert), and
+ *      the survey's count of responses once.  A failure here fails the
+ *      whole batch, as a failed commit does.
  *
  * Saving, withdrawing and correcting are each a db_write that locks the
  * survey's row first too, so what each checks before it writes still holds
@@ -179,9 +184,10 @@ store_response_each_entered(struct store *s, int64_t survey_id, int64_t before_i
 
 	if (limit <= 0 || limit > STORE_LIST_MAX)
 		limit = STORE_LIST_MAX;
+	/* survey_response_correctable's rule, as a condition on the rows. */
 	st = db_prepare(c, "SELECT " RESPONSE_COLUMNS " FROM survey_response "
-	    "WHERE survey_id = ? AND state = 'submitted' AND entered_by <> 0 AND id < ? "
-	    "ORDER BY id DESC LIMIT ?");
+	    "WHERE survey_id = ? AND state = 'submitted' AND (entered_by <> 0 OR "
+	    "channel <> 'online') AND id < ? ORDER BY id DESC LIMIT ?");
 	db_bind_int(st, 1, survey_id);
 	db_bind_int(st, 2, before_id > 0 ? before_id : INT64_MAX);
 	db_bind_int(st, 3, limit);
@@ -334,6 +340,121 @@ delete_response(struct db_conn *c, int64_t id)
 	return db_exec(st);
 }
 
+/*
+ * Tally items summed: a table from (question, row, value) to the item, open
+ * addressing, its text in an arena.  A survey has at most a few thousand
+ * distinct items however many responses there are, so each is written once
+ * for a whole batch of submissions, or a whole import, instead of once per
+ * response.
+ */
+struct tally_slot {
+	uint64_t hash; /* 0: empty */
+	struct survey_tally_item item;
+};
+
+struct tally_sum {
+	struct arena text;
+	struct tally_slot *slots;
+	size_t cap, n;
+};
+
+/* FNV-1a over the three texts, a NUL between them; never 0. */
+static uint64_t
+item_hash(const struct survey_tally_item *it)
+{
+	const struct str parts[3] = { it->question, it->row, it->value };
+	uint64_t h = 14695981039346656037ULL;
+	size_t i, k;
+
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < parts[k].n; i++)
+			h = (h ^ (unsigned char)parts[k].p[i]) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return h != 0 ? h : 1;
+}
+
+static int
+tally_sum_grow(struct tally_sum *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 256, i, k;
+	struct tally_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (slots == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < t->cap; i++) {
+		if (t->slots[i].hash == 0)
+			continue;
+		for (k = t->slots[i].hash & (cap - 1); slots[k].hash != 0; k = (k + 1) & (cap - 1))
+			;
+		slots[k] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return 0;
+}
+
+static int
+tally_sum_add(struct tally_sum *t, const struct survey_tally_item *items, int n)
+{
+	struct tally_slot *slot;
+	uint64_t h;
+	size_t k;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (2 * (t->n + 1) > t->cap && tally_sum_grow(t) != 0)
+			return ERR_NOMEM;
+		h = item_hash(&items[i]);
+		for (k = h & (t->cap - 1);; k = (k + 1) & (t->cap - 1)) {
+			slot = &t->slots[k];
+			if (slot->hash == 0 || (slot->hash == h &&
+			    str_eq(slot->item.question, items[i].question) &&
+			    str_eq(slot->item.row, items[i].row) &&
+			    str_eq(slot->item.value, items[i].value)))
+				break;
+		}
+		if (slot->hash == 0) {
+			slot->item.question = arena_str(&t->text, items[i].question);
+			slot->item.row = arena_str(&t->text, items[i].row);
+			slot->item.value = arena_str(&t->text, items[i].value);
+			if (!slot->item.question.p || !slot->item.row.p || !slot->item.value.p)
+				return ERR_NOMEM;
+			slot->hash = h;
+			t->n++;
+		}
+		slot->item.n += items[i].n;
+		slot->item.total += items[i].total;
+	}
+	return 0;
+}
+
+static void
+tally_sum_clear(struct tally_sum *t)
+{
+	free(t->slots);
+	arena_free(&t->text);
+	memset(t, 0, sizeof(*t));
+	arena_init(&t->text, NULL, 0);
+}
+
+/* The sums, in one list for add_tally, in a. */
+static int
+tally_sum_list(const struct tally_sum *t, struct arena *a, struct survey_tally_item **out,
+    int *n)
+{
+	size_t i;
+
+	*n = 0;
+	if ((*out = arena_array(a, t->n + 1, sizeof(**out))) == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < t->cap; i++)
+		if (t->slots[i].hash != 0)
+			(*out)[(*n)++] = t->slots[i].item;
+	return 0;
+}
+
 /* ---- submitting -------------------------------------------------------------------- */
 
 struct response_job {
@@ -448,9 +569,14 @@ insert_submitted(struct db_conn *c, const struct response_submit *r, int64_t *id
 	bind_hash(st, 9, r->has_respondent ? r->respondent : NULL);
 	bind_hash(st, 10, r->has_link ? r->link : NULL);
 	rc = db_row(st);
-	if (rc == 0)
-		*id = db_col_int(st, 0);
-	return rc == ERR_NOTFOUND ? ERR_DUPLICATE : rc;
+	if (rc != 0)
+		return rc == ERR_NOTFOUND ? ERR_DUPLICATE : rc;
+	*id = db_col_int(st, 0);
+	/* Stepped to its end, so the statement is done before the next (which
+	 * may be outside a savepoint: submit_new). */
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	return rc;
 }
 
 /* A response staff keyed in is their change, audited as theirs in its own
@@ -480,6 +606,37 @@ audit_entered(struct db_conn *c, const struct response_job *j)
 	return rc;
 }
 
+/* What step 2 checks first: the survey, its state and its version. */
+static int
+check_survey(const struct response_job *j)
+{
+	const struct response_submit *r = &j->r;
+	int rc;
+
+	if (j->sv == NULL)
+		return ERR_NOTFOUND;
+	if ((rc = check_taking(j->sv, r->entered_by != 0, r->now)) != 0)
+		return rc;
+	/* The answers were checked against this version: another may mean
+	 * other questions (respond.c reads them again against it). */
+	return j->sv->version != r->version ? ERR_CONFLICT : 0;
+}
+
+/*
+ * Step 2 for the most common response: a browser's, with no link, whose
+ * browser has no response yet.  Its one write is the INSERT, which either
+ * happens whole or not at all, so it needs no savepoint.  ERR_DUPLICATE
+ * when the browser has a response (partial or submitted): submit_one
+ * then sees which.
+ */
+static int
+submit_new(struct db_conn *c, struct response_job *j)
+{
+	int rc = check_survey(j);
+
+	return rc != 0 ? rc : insert_submitted(c, &j->r, &j->id);
+}
+
 /* Step 2, for one response, under its savepoint. */
 static int
 submit_one(struct db_conn *c, void *arg)
@@ -489,9 +646,7 @@ submit_one(struct db_conn *c, void *arg)
 	struct found mine, linked;
 	int rc;
 
-	if (j->sv == NULL)
-		return ERR_NOTFOUND;
-	if ((rc = check_taking(j->sv, r->entered_by != 0, r->now)) != 0)
+	if ((rc = check_survey(j)) != 0)
 		return rc;
 	if ((rc = find_by_respondent(c, r->survey_id, r->has_respondent ? r->respondent : NULL,
 	    &mine)) != 0)
@@ -508,16 +663,46 @@ submit_one(struct db_conn *c, void *arg)
 	    (rc = delete_response(c, mine.id)) != 0)
 		return rc;
 	j->id = linked.id != 0 ? linked.id : mine.id;
-	rc = j->id != 0 ? complete(c, r, j->id) : insert_submitted(c, r, &j->id);
-	if (rc != 0)
+	if (j->id != 0) {
+		/* Only a response begun before (with a code, say) may have a
+		 * code waiting for it. */
+		if ((rc = complete(c, r, j->id)) != 0 || (rc = survey_code_used(c, j->id)) != 0)
+			return rc;
+	} else if ((rc = insert_submitted(c, r, &j->id)) != 0) {
 		return rc;
-	if ((rc = add_tally(c, r->survey_id, r->tally, r->tally_n, 1)) != 0)
-		return rc;
-	if ((rc = count_response(c, r->survey_id, 1)) != 0)
-		return rc;
-	if ((rc = survey_code_used(c, j->id)) != 0)
-		return rc;
+	}
 	return r->entered_by != 0 ? audit_entered(c, j) : 0;
+}
+
+/* Step 3: what the run's written responses add to each survey's counts,
+ * each item once. */
+static int
+count_run(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
+{
+	struct survey_tally_item *items;
+	struct tally_sum sum = { 0 };
+	int64_t written;
+	int i, k, item_n, rc = 0;
+
+	arena_init(&sum.text, NULL, 0);
+	for (k = 0; k < r->survey_n && rc == 0; k++) {
+		tally_sum_clear(&sum);
+		written = 0;
+		for (i = 0; i < n && rc == 0; i++) {
+			if (jobs[i]->job.rc != 0 || jobs[i]->sv != &r->surveys[k])
+				continue;
+			rc = tally_sum_add(&sum, jobs[i]->r.tally, jobs[i]->r.tally_n);
+			written++;
+		}
+		if (rc != 0 || written == 0)
+			continue;
+		if ((rc = tally_sum_list(&sum, &r->arena, &items, &item_n)) == 0 &&
+		    (rc = add_tally(c, r->surveys[k].id, items, item_n, 1)) == 0)
+			rc = count_response(c, r->surveys[k].id, written);
+	}
+	tally_sum_clear(&sum);
+	arena_free(&sum.text);
+	return rc;
 }
 
 static int
@@ -530,12 +715,20 @@ responses_run(struct db_conn *c, struct db_job **all, int n)
 	arena_init(&r.arena, NULL, 0);
 	rc = lock_surveys(c, &r, jobs, n);
 	for (i = 0; i < n && rc == 0; i++) {
-		jobs[i]->id = 0;
-		rc = db_savepoint(c, submit_one, jobs[i]);
-		jobs[i]->job.rc = rc;
+		struct response_job *j = jobs[i];
+
+		j->id = 0;
+		rc = ERR_DUPLICATE;
+		if (j->r.has_respondent && !j->r.has_link && j->r.entered_by == 0)
+			rc = submit_new(c, j);
+		if (rc == ERR_DUPLICATE)
+			rc = db_savepoint(c, submit_one, j);
+		j->job.rc = rc;
 		if (!db_failed(rc))
 			rc = 0;
 	}
+	if (rc == 0)
+		rc = count_run(c, &r, jobs, n);
 	arena_free(&r.arena);
 	return rc;
 }
@@ -839,13 +1032,17 @@ read_correction(struct db_conn *c, const struct response_change *j, struct buf *
 	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT entered_by, state, answers FROM survey_response "
+	enum survey_channel channel;
+
+	st = db_prepare(c, "SELECT entered_by, state, answers, channel FROM survey_response "
 	    "WHERE id = ? AND survey_id = ?");
 	db_bind_int(st, 1, j->id);
 	db_bind_int(st, 2, j->survey_id);
 	if ((rc = db_row(st)) != 0)
 		return rc;
-	if (db_col_int(st, 0) == 0)
+	if (survey_channel_parse(db_col_text(st, 3), &channel) != 0)
+		channel = SURVEY_ONLINE;
+	if (!survey_response_correctable(channel, db_col_int(st, 0)))
 		return ERR_DENIED; /* the respondent's own answers are theirs */
 	if (state_parse(db_col_text(st, 1)) != RESPONSE_SUBMITTED)
 		return ERR_CONFLICT;
@@ -894,121 +1091,92 @@ store_response_correct(struct store *s, const struct actor *who, int64_t survey_
 	return db_write(s->db, correct_fn, &j);
 }
 
-/* ---- importing ------------------------------------------------------------------------ */
+/* ---- abandoned unfinished responses ------------------------------------------------- */
 
 /*
- * The tally items of an import, summed: a table from (question, row, value)
- * to the item, open addressing, its text in an arena.  A survey has at most
- * a few thousand distinct items however many responses there are, so each
- * is written once at the end instead of once per response.
+ * Part of store_housekeep, in its transaction: deletes the unfinished
+ * responses the domain calls abandoned (survey_partials_abandoned_before),
+ * at most RESPONSE_SWEEP_MAX each time.  Each survey that has any is locked
+ * first, in id order, as every change of its responses locks it (so
+ * nothing resumes, saves or sends one meanwhile on any server, and two
+ * servers' sweeps, or a sweep and a batch of submissions, never deadlock);
+ * two servers sweeping at once delete each response once.  An invitation
+ * code that began a deleted response is let go of it (response_id 0), so
+ * it works again: it was never used to send anything, and it still admits
+ * one response at most.  Submitted and withdrawn responses are never
+ * touched.
  */
-struct tally_slot {
-	uint64_t hash; /* 0: empty */
-	struct survey_tally_item item;
-};
+#define RESPONSE_SWEEP_MAX 1000
 
-struct tally_sum {
-	struct arena text;
-	struct tally_slot *slots;
-	size_t cap, n;
-};
-
-/* FNV-1a over the three texts, a NUL between them; never 0. */
-static uint64_t
-item_hash(const struct survey_tally_item *it)
+int
+store_responses_sweep(struct db_conn *c, int64_t now, int64_t *deleted)
 {
-	const struct str parts[3] = { it->question, it->row, it->value };
-	uint64_t h = 14695981039346656037ULL;
-	size_t i, k;
+	struct survey *ids = NULL, sv;
+	struct db_stmt *st;
+	struct arena a;
+	int64_t before, left = RESPONSE_SWEEP_MAX, gone = 0;
+	int i, n = 0, cap = 0, rc;
 
-	for (k = 0; k < 3; k++) {
-		for (i = 0; i < parts[k].n; i++)
-			h = (h ^ (unsigned char)parts[k].p[i]) * 1099511628211ULL;
-		h = (h ^ 0xff) * 1099511628211ULL;
-	}
-	return h != 0 ? h : 1;
-}
+	arena_init(&a, NULL, 0);
+	st = db_prepare(c, "SELECT id, opens_at, closes_at, closed_at FROM survey s WHERE EXISTS "
+	    "(SELECT 1 FROM survey_response r WHERE r.survey_id = s.id AND r.state = 'partial') "
+	    "ORDER BY id");
+	while ((rc = db_step(st)) == DB_ROW) {
+		memset(&sv, 0, sizeof(sv));
+		sv.id = db_col_int(st, 0);
+		sv.opens_at = db_col_int(st, 1);
+		sv.closes_at = db_col_int(st, 2);
+		sv.closed_at = db_col_int(st, 3);
+		if (n == cap) {
+			struct survey *more = arena_array(&a, (size_t)(cap = cap ? cap * 2 : 64),
+			    sizeof(*more));
 
-static int
-tally_sum_grow(struct tally_sum *t)
-{
-	size_t cap = t->cap ? t->cap * 2 : 256, i, k;
-	struct tally_slot *slots = calloc(cap, sizeof(*slots));
-
-	if (slots == NULL)
-		return ERR_NOMEM;
-	for (i = 0; i < t->cap; i++) {
-		if (t->slots[i].hash == 0)
-			continue;
-		for (k = t->slots[i].hash & (cap - 1); slots[k].hash != 0; k = (k + 1) & (cap - 1))
-			;
-		slots[k] = t->slots[i];
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->cap = cap;
-	return 0;
-}
-
-static int
-tally_sum_add(struct tally_sum *t, const struct survey_tally_item *items, int n)
-{
-	struct tally_slot *slot;
-	uint64_t h;
-	size_t k;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (2 * (t->n + 1) > t->cap && tally_sum_grow(t) != 0)
-			return ERR_NOMEM;
-		h = item_hash(&items[i]);
-		for (k = h & (t->cap - 1);; k = (k + 1) & (t->cap - 1)) {
-			slot = &t->slots[k];
-			if (slot->hash == 0 || (slot->hash == h &&
-			    str_eq(slot->item.question, items[i].question) &&
-			    str_eq(slot->item.row, items[i].row) &&
-			    str_eq(slot->item.value, items[i].value)))
+			if (more == NULL) {
+				rc = ERR_NOMEM;
 				break;
+			}
+			if (n > 0)
+				memcpy(more, ids, (size_t)n * sizeof(*more));
+			ids = more;
 		}
-		if (slot->hash == 0) {
-			slot->item.question = arena_str(&t->text, items[i].question);
-			slot->item.row = arena_str(&t->text, items[i].row);
-			slot->item.value = arena_str(&t->text, items[i].value);
-			if (!slot->item.question.p || !slot->item.row.p || !slot->item.value.p)
-				return ERR_NOMEM;
-			slot->hash = h;
-			t->n++;
-		}
-		slot->item.n += items[i].n;
-		slot->item.total += items[i].total;
+		ids[n++] = sv;
 	}
-	return 0;
+	if (rc < 0)
+		goto out;
+	for (i = 0, rc = 0; i < n && left > 0 && rc == 0; i++) {
+		/* Its state as the lock reads it: a close meanwhile counts. */
+		if ((rc = store_survey_lock(c, ids[i].id, STORE_ANY_ORG, &sv)) != 0) {
+			rc = rc == ERR_NOTFOUND ? 0 : rc; /* deleted meanwhile */
+			continue;
+		}
+		before = survey_partials_abandoned_before(&sv, now);
+		st = db_prepare(c, "UPDATE survey_code SET response_id = 0 WHERE response_id IN "
+		    "(SELECT id FROM survey_response WHERE survey_id = ?1 AND state = 'partial' "
+		    "AND updated_at < ?2 ORDER BY id LIMIT ?3)");
+		db_bind_int(st, 1, sv.id);
+		db_bind_int(st, 2, before);
+		db_bind_int(st, 3, left);
+		if ((rc = db_exec(st)) != 0)
+			break;
+		st = db_prepare(c, "DELETE FROM survey_response WHERE id IN "
+		    "(SELECT id FROM survey_response WHERE survey_id = ?1 AND state = 'partial' "
+		    "AND updated_at < ?2 ORDER BY id LIMIT ?3)");
+		db_bind_int(st, 1, sv.id);
+		db_bind_int(st, 2, before);
+		db_bind_int(st, 3, left);
+		if ((rc = db_exec(st)) != 0)
+			break;
+		gone += db_changes(st);
+		left -= db_changes(st);
+	}
+out:
+	arena_free(&a);
+	if (deleted)
+		*deleted = rc == 0 ? gone : 0;
+	return rc;
 }
 
-static void
-tally_sum_clear(struct tally_sum *t)
-{
-	free(t->slots);
-	arena_free(&t->text);
-	memset(t, 0, sizeof(*t));
-	arena_init(&t->text, NULL, 0);
-}
-
-/* The sums, in one list for add_tally, in a. */
-static int
-tally_sum_list(const struct tally_sum *t, struct arena *a, struct survey_tally_item **out,
-    int *n)
-{
-	size_t i;
-
-	*n = 0;
-	if ((*out = arena_array(a, t->n + 1, sizeof(**out))) == NULL)
-		return ERR_NOMEM;
-	for (i = 0; i < t->cap; i++)
-		if (t->slots[i].hash != 0)
-			(*out)[(*n)++] = t->slots[i].item;
-	return 0;
-}
+/* ---- importing ------------------------------------------------------------------------ */
 
 struct import_job {
 	struct store *s;

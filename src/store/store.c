@@ -49,6 +49,9 @@ housekeep_fn(struct db_conn *c, void *arg)
 		if ((rc = db_exec(st)) != 0)
 			return rc;
 	}
+	/* Unfinished survey responses nobody will finish. */
+	if ((rc = store_responses_sweep(c, *now, NULL)) != 0)
+		return rc;
 	/* Mail: leases that ran out, addresses no longer needed. */
 	return store_outbox_sweep(c, *now, NULL);
 }

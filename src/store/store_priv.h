@@ -93,6 +93,11 @@ int store_consultation_check_open(struct db_conn *c, int64_t survey_id, struct e
 int store_consultation_check_schedule(struct db_conn *c, int64_t survey_id, int64_t opens_at,
     struct errors *e);
 
+/* The responses' part of store_housekeep inside its transaction: deletes
+ * unfinished responses abandoned at now (responses.c); *deleted may be
+ * NULL. */
+int store_responses_sweep(struct db_conn *c, int64_t now, int64_t *deleted);
+
 /* A submitted response's code, if one began it, goes, and its batch counts
  * it used: in the submission's transaction (survey_codes.c). */
 int survey_code_used(struct db_conn *c, int64_t response_id);

@@ -20,6 +20,7 @@
 #include "involve/page_cache.h"
 #include "involve/route.h"
 #include "involve/static_files.h"
+#include "involve/survey_cache.h"
 #include "involve/tmpl.h"
 #include "involve/vote.h"
 
@@ -93,7 +94,8 @@ app_init(struct app *app, const struct app_config *cfg, struct store *store,
 	if (rc != 0)
 		goto fail;
 	app->pages = page_cache_new();
-	if (app->pages == NULL) {
+	app->surveys = survey_cache_new();
+	if (app->pages == NULL || app->surveys == NULL) {
 		rc = ERR_NOMEM;
 		goto fail;
 	}
@@ -115,11 +117,13 @@ app_free(struct app *app)
 	tmpl_set_free(app->templates);
 	static_files_free(app->statics);
 	page_cache_free(app->pages);
+	survey_cache_free(app->surveys);
 	delayer_stop(app->delayer);
 	hasher_stop(app->hasher);
 	app->delayer = NULL;
 	app->hasher = NULL;
 	app->pages = NULL;
+	app->surveys = NULL;
 	app->templates = NULL;
 	app->statics = NULL;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/survey_cache.h"
 #include "involve/auth.h"
 #include "involve/consultation.h"
 #include "involve/poll_codes.h"
@@ -75,15 +76,15 @@ const struct input_spec api_survey_create_input = { INPUT_JSON, SURVEY_FIELD_N, 
 const struct input_spec api_survey_update_input = { INPUT_JSON, SURVEY_FIELD_N, update_fields };
 
 struct response_body {
-	struct str answers;  /* JSON text of the "answers" object */
-	struct str other;    /* of the "other" object; empty: none */
+	const json_t *answers; /* the "answers" object, as read */
+	const json_t *other;   /* the "other" object; NULL: none */
 	int channel;
 };
 
 static const struct input_field response_fields[] = {
-	{ "answers", INPUT_JSON_TEXT, INPUT_REQUIRED, offsetof(struct response_body, answers), 0,
+	{ "answers", INPUT_JSON_VALUE, INPUT_REQUIRED, offsetof(struct response_body, answers), 0,
 	    INPUT_JSON_OBJECT, 0, NULL, "the answers" },
-	{ "other", INPUT_JSON_TEXT, INPUT_NULLABLE, offsetof(struct response_body, other), 0,
+	{ "other", INPUT_JSON_VALUE, INPUT_NULLABLE, offsetof(struct response_body, other), 0,
 	    INPUT_JSON_OBJECT, 0, NULL, "what 'other' is, by question" },
 	{ "channel", INPUT_CHOICE, 0, offsetof(struct response_body, channel), 0, 0, 0,
 	    channel_names, "how the response arrived" },
@@ -195,7 +196,7 @@ load_survey(struct http_request *req, struct http_response *res, bool own, struc
 	    survey_status(*sv, req->now) == POLL_DRAFT)
 		rc = ERR_NOTFOUND;
 	errors_init(&e);
-	if (rc == 0 && survey_def_parse((*sv)->definition, &req->arena, d, &e) != 0)
+	if (rc == 0 && survey_cache_def(req->app->surveys, &req->arena, *sv, d, &e) != 0)
 		rc = ERR_IO; /* the store holds only what the domain wrote */
 	if (rc != 0) {
 		reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such survey." :
@@ -463,8 +464,13 @@ handle_api_survey_delete(struct http_request *req, struct http_response *res)
 /* ---- responses ---------------------------------------------------------------------- */
 
 static void
-response_replied(struct http_request *req, struct http_response *res, int rc, int64_t id)
+response_replied(struct http_request *req, struct http_response *res, int rc, int64_t id,
+    const struct errors *e)
 {
+	if (e != NULL) { /* the survey changed under the answers */
+		reply_error(req, res, rc, e);
+		return;
+	}
 	switch (rc) {
 	case 0:
 		res->status = 201;
@@ -491,24 +497,11 @@ response_replied(struct http_request *req, struct http_response *res, int rc, in
  * under its question's key.  0, ERR_INVALID (e filled) or ERR_NOMEM.
  */
 static int
-read_answers(struct http_request *req, const struct survey_def *d, struct str answers,
-    struct str other, struct survey_answers *ans, struct errors *e)
+read_answers(struct http_request *req, const struct survey_def *d, const json_t *answers,
+    const json_t *other, struct survey_answers *ans, struct errors *e)
 {
-	json_error_t jerr;
-	json_t *ja, *jo = NULL;
-	int rc;
+	int rc = survey_answers_from_json(d, answers, other, &req->arena, ans, e);
 
-	ja = json_loadb(answers.p, answers.n, 0, &jerr);
-	if (other.n > 0)
-		jo = json_loadb(other.p, other.n, 0, &jerr);
-	if (ja == NULL || (other.n > 0 && jo == NULL)) {
-		json_decref(ja);
-		json_decref(jo);
-		return ERR_NOMEM; /* text input_decode wrote from JSON */
-	}
-	rc = survey_answers_from_json(d, ja, jo, &req->arena, ans, e);
-	json_decref(ja);
-	json_decref(jo);
 	if (rc == ERR_NOMEM)
 		return rc;
 	/* The path is judged on what was readable, so both kinds of
@@ -521,7 +514,7 @@ read_answers(struct http_request *req, const struct survey_def *d, struct str an
 int
 handle_api_survey_respond(struct http_request *req, struct http_response *res)
 {
-	struct response_body b = { { NULL, 0 }, { NULL, 0 }, SURVEY_ONLINE };
+	struct response_body b = { NULL, NULL, SURVEY_ONLINE };
 	struct respond_args args = { 0 };
 	struct survey_answers ans;
 	struct survey *sv;

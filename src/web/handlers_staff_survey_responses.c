@@ -1,8 +1,9 @@
 /*
  * handlers_staff_survey_responses.c - a survey's responses and results in
  * the staff pages: keying in a response that came on paper, by phone or at
- * an event; the list of those staff keyed in, each of which they may
- * correct (a respondent's own answers they may not); the results as
+ * an event; the list of those staff keyed in or imported from a file, each
+ * of which they may correct (survey_response_correctable: a respondent's
+ * own answers online they may not); the results as
  * tables; and the downloads the API gives too.
  *
  * Keying in shows the whole survey on one page (survey_form.h): a paper
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/survey_cache.h"
 #include "involve/suppress.h"
 #include "involve/auth.h"
 #include "involve/input.h"
@@ -68,7 +70,7 @@ load_survey(struct http_request *req, struct http_response *res, struct survey *
 	if (rc == 0 && (*sv)->org_id != pages_staff(req)->user.org_id)
 		rc = ERR_NOTFOUND;
 	errors_init(&e);
-	if (rc == 0 && (rc = survey_def_parse((*sv)->definition, &req->arena, d, &e)) != 0)
+	if (rc == 0 && (rc = survey_cache_def(req->app->surveys, &req->arena, *sv, d, &e)) != 0)
 		rc = rc == ERR_NOMEM ? rc : ERR_IO;
 	if (rc != 0) {
 		reply_error(req, res, rc, NULL);
@@ -189,12 +191,17 @@ handle_staff_survey_response_new(struct http_request *req, struct http_response 
 
 /* After the commit of a keyed-in response, on an HTTP thread. */
 static void
-entered(struct http_request *req, struct http_response *res, int rc, int64_t id)
+entered(struct http_request *req, struct http_response *res, int rc, int64_t id,
+    const struct errors *e)
 {
 	struct str sid = http_param(req, "id");
 	char to[PATH_MAX_LEN];
 
 	(void)id;
+	if (e != NULL) { /* the survey changed under the answers: each named */
+		reply_error(req, res, rc, e);
+		return;
+	}
 	switch (rc) {
 	case 0:
 		snprintf(to, sizeof(to), "/staff/surveys/%.*s/responses?done=entered", (int)sid.n,
@@ -261,7 +268,7 @@ load_entry(struct http_request *req, struct http_response *res, const struct sur
 		reply_error(req, res, rc, NULL);
 		return -1;
 	}
-	if ((*resp)->entered_by == 0) {
+	if (!survey_response_correctable((*resp)->channel, (*resp)->entered_by)) {
 		page_error(req, res, 403, tr(req, "You cannot change this response"),
 		    tr(req, "It was given by the respondent, and what they said is theirs: only "
 		    "responses staff keyed in can be corrected."));

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/survey_cache.h"
 #include "involve/i18n.h"
 #include "involve/onetime.h"
 #include "involve/respond.h"
@@ -60,7 +61,7 @@ load_survey(struct http_request *req, struct http_response *res, struct ctx *c)
 	    survey_status(c->sv, req->now) == POLL_DRAFT))
 		rc = ERR_NOTFOUND;
 	errors_init(&e);
-	if (rc == 0 && survey_def_parse(c->sv->definition, &req->arena, &c->def, &e) != 0)
+	if (rc == 0 && survey_cache_def(req->app->surveys, &req->arena, c->sv, &c->def, &e) != 0)
 		rc = ERR_IO;
 	if (rc == 0)
 		rc = survey_answers_init(&c->def, &req->arena, &c->ans);
@@ -475,13 +476,22 @@ handle_survey_check(struct http_request *req, struct http_response *res)
 }
 
 static void
-submitted(struct http_request *req, struct http_response *res, int rc, int64_t id)
+submitted(struct http_request *req, struct http_response *res, int rc, int64_t id,
+    const struct errors *e)
 {
 	struct str slug = http_param(req, "slug"), sid = http_param(req, "id");
 	struct str link = http_param(req, "link");
 	char location[PATH_MAX_LEN + 64];
 
 	(void)id;
+	if (e != NULL) {
+		/* The survey changed as the answers were sent: checking them
+		 * again shows what the new version asks. */
+		snprintf(location, sizeof(location), "/o/%.*s/surveys/%.*s/r/%.*s/check", (int)slug.n,
+		    slug.p, (int)sid.n, sid.p, (int)link.n, link.p);
+		http_response_redirect(res, 303, location);
+		return;
+	}
 	switch (rc) {
 	case 0:
 		snprintf(location, sizeof(location), "/o/%.*s/surveys/%.*s/r/%.*s/done", (int)slug.n,
@@ -514,6 +524,12 @@ handle_survey_submit(struct http_request *req, struct http_response *res)
 		return HTTP_DONE;
 	if ((rc = settled(req, res, &c)) >= 0)
 		return rc;
+	/* Answers saved under an earlier version may be to questions the
+	 * survey's path, as it now is, passes over: the check page showed
+	 * them as not asked, and they are not sent.  What still fits goes;
+	 * a question the new path asks and nobody answered is refused below,
+	 * with a link to it. */
+	survey_answers_prune(&c.def, &c.ans);
 	errors_init(&e);
 	if (survey_answers_check(&c.def, &c.ans, -1, &e) != 0)
 		return render_check(req, res, &c, &e, 422);

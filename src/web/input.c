@@ -127,6 +127,42 @@ json_list(struct arena *a, const struct input_field *f, const json_t *v, void *t
 	return rc;
 }
 
+/* Whether v is of the kind an INPUT_JSON_TEXT or INPUT_JSON_VALUE field
+ * asks for; refused in e when not. */
+static bool
+json_kind_ok(const struct input_field *f, const json_t *v, struct errors *e)
+{
+	if ((f->min == INPUT_JSON_ARRAY && !json_is_array(v)) ||
+	    (f->min == INPUT_JSON_OBJECT && !json_is_object(v))) {
+		refuse(e, f->name, "Must be %s", f->min == INPUT_JSON_ARRAY ? "an array" :
+		    "an object");
+		return false;
+	}
+	return true;
+}
+
+static void
+json_release(void *v)
+{
+	json_decref(v);
+}
+
+/* INPUT_JSON_VALUE: the value itself, a reference to it held until the
+ * arena is freed. */
+static int
+json_value_keep(struct arena *a, const struct input_field *f, json_t *v, const json_t **out,
+    struct errors *e)
+{
+	if (!json_kind_ok(f, v, e))
+		return ERR_INVALID;
+	if (arena_on_free(a, json_release, json_incref(v)) != 0) {
+		json_decref(v);
+		return ERR_NOMEM;
+	}
+	*out = v;
+	return 0;
+}
+
 /* INPUT_JSON_TEXT: the value as compact text, kept in the arena. */
 static int
 json_value_text(struct arena *a, const struct input_field *f, const json_t *v, struct str *out,
@@ -134,12 +170,8 @@ json_value_text(struct arena *a, const struct input_field *f, const json_t *v, s
 {
 	char *text;
 
-	if ((f->min == INPUT_JSON_ARRAY && !json_is_array(v)) ||
-	    (f->min == INPUT_JSON_OBJECT && !json_is_object(v))) {
-		refuse(e, f->name, "Must be %s", f->min == INPUT_JSON_ARRAY ? "an array" :
-		    "an object");
+	if (!json_kind_ok(f, v, e))
 		return ERR_INVALID;
-	}
 	text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
 	if (text == NULL)
 		return ERR_NOMEM;
@@ -201,6 +233,9 @@ json_field(struct arena *a, const struct input_field *f, const json_t *v, void *
 		break; /* a form's; never declared for JSON */
 	case INPUT_JSON_TEXT:
 		return json_value_text(a, f, v, AT(target, f, struct str), e);
+	case INPUT_JSON_VALUE:
+		/* jansson counts references in the value itself. */
+		return json_value_keep(a, f, (json_t *)v, AT(target, f, const json_t *), e);
 	}
 	refuse(e, f->name, "Must be %s", f->type == INPUT_BOOL ? "true or false" : "a string");
 	return ERR_INVALID;

@@ -1,5 +1,15 @@
 /*
  * respond.c - submitting a survey response (see respond.h).
+ *
+ * The answers were checked against the survey's definition at the version
+ * the request read; the writer refuses the response (ERR_CONFLICT) when
+ * the survey has another version by the time it commits.  Then, on an
+ * HTTP thread, the answers as written are read again against the survey's
+ * definition as it now is (recheck): those that still fit go again, with
+ * the new version, and the request waits for that commit; answers that no
+ * longer fit (a question gone, an option gone, the path changed) refuse
+ * it, each under its question's key.  Staff change a survey seldom, so
+ * waiting there costs nothing that matters.
  */
 #include <string.h>
 
@@ -8,7 +18,12 @@
 #include "involve/app.h"
 #include "involve/respond.h"
 #include "involve/secret.h"
+#include "involve/survey_cache.h"
 #include "involve/vote.h"
+
+/* How often a response refused for a survey changed meanwhile is read
+ * again and sent again before the refusal is the answer. */
+#define RESPOND_RECHECKS 3
 
 bool
 respond_respondent(struct http_request *req, struct http_response *res, int64_t survey_id,
@@ -74,6 +89,7 @@ struct pending_response {
 	respond_reply_fn reply;
 	int rc;
 	int64_t id;
+	struct response_submit r; /* as submitted, for sending again (recheck) */
 };
 
 /* The tally items, gathered into an arena. */
@@ -134,12 +150,64 @@ response_committed(void *arg, int rc)
 	http_response_finish(pr->res);
 }
 
+/*
+ * The response pr refused with ERR_CONFLICT read against its survey as it
+ * now is and, when its answers still fit, submitted again (waiting for the
+ * commit).  ERR_CONFLICT when the refusal was not about the version (the
+ * survey closed), or, with e filled, when the answers no longer fit; the
+ * submission's result otherwise.
+ */
+static int
+recheck(struct http_request *req, struct pending_response *pr, struct errors *e)
+{
+	struct response_submit *r = &pr->r;
+	struct survey_tally_item *items;
+	struct survey_answers ans;
+	struct buf text = BUF_INIT;
+	struct survey_def d;
+	struct survey *sv;
+	struct errors ignored;
+	int rc;
+
+	if ((rc = store_survey_get(pr->app->store, &req->arena, r->survey_id, &sv)) != 0)
+		return rc;
+	if (sv->version == r->version)
+		return ERR_CONFLICT;
+	errors_init(&ignored);
+	if ((rc = survey_cache_def(pr->app->surveys, &req->arena, sv, &d, &ignored)) != 0)
+		return rc == ERR_NOMEM ? rc : ERR_IO; /* the store holds only what the domain wrote */
+	rc = survey_answers_parse(&d, r->answers, &req->arena, &ans, e);
+	if (rc == ERR_NOMEM)
+		return rc;
+	if (survey_answers_check(&d, &ans, -1, e) != 0 || rc != 0) {
+		errors_add(e, "version", "The survey was changed while these answers were on their "
+		    "way, and they no longer fit it: read it again");
+		return ERR_CONFLICT;
+	}
+	if ((rc = respond_tally(&req->arena, &d, &ans, &items, &r->tally_n)) != 0)
+		return rc;
+	r->tally = items;
+	survey_answers_write(&d, &ans, &text);
+	r->answers = buf_ok(&text) ? arena_str(&req->arena, (struct str){ text.p, text.n }) :
+	    (struct str){ NULL, 0 };
+	buf_free(&text);
+	if (r->answers.p == NULL)
+		return ERR_NOMEM;
+	r->version = sv->version;
+	return store_response_submit_wait(pr->app->store, r, &pr->id);
+}
+
 static void
 response_settled(struct http_request *req, struct http_response *res)
 {
 	struct pending_response *pr = req->pending;
+	struct errors e;
+	int i;
 
-	pr->reply(req, res, pr->rc, pr->rc == 0 ? pr->id : 0);
+	errors_init(&e);
+	for (i = 0; i < RESPOND_RECHECKS && pr->rc == ERR_CONFLICT && !errors_any(&e); i++)
+		pr->rc = recheck(req, pr, &e);
+	pr->reply(req, res, pr->rc, pr->rc == 0 ? pr->id : 0, errors_any(&e) ? &e : NULL);
 }
 
 int
@@ -160,14 +228,14 @@ respond_submit(struct http_request *req, struct http_response *res,
 	r.entered_by = args->entered_by;
 	r.now = req->now;
 	if ((rc = respond_tally(&req->arena, args->def, args->ans, &items, &r.tally_n)) != 0) {
-		reply(req, res, rc, 0);
+		reply(req, res, rc, 0, NULL);
 		return HTTP_DONE;
 	}
 	r.tally = items;
 	survey_answers_write(args->def, args->ans, &text);
 	if (!buf_ok(&text)) {
 		buf_free(&text);
-		reply(req, res, ERR_NOMEM, 0);
+		reply(req, res, ERR_NOMEM, 0, NULL);
 		return HTTP_DONE;
 	}
 	r.answers = arena_str(&req->arena, (struct str){ text.p, text.n });
@@ -179,10 +247,10 @@ respond_submit(struct http_request *req, struct http_response *res,
 	if (args->one_per_browser)
 		r.has_respondent = respond_respondent(req, res, args->sv->id, true, r.respondent);
 	if ((pr = arena_zalloc(&req->arena, sizeof(*pr))) == NULL || r.answers.p == NULL) {
-		reply(req, res, ERR_NOMEM, 0);
+		reply(req, res, ERR_NOMEM, 0, NULL);
 		return HTTP_DONE;
 	}
-	*pr = (struct pending_response){ app, res, reply, 0, 0 };
+	*pr = (struct pending_response){ app, res, reply, 0, 0, r };
 	atomic_fetch_add(&app->metrics.pending_writes, 1);
 	req->pending = pr;
 	res->then = response_settled;
@@ -191,7 +259,7 @@ respond_submit(struct http_request *req, struct http_response *res,
 		atomic_fetch_sub(&app->metrics.pending_writes, 1);
 		req->pending = NULL;
 		res->then = NULL;
-		reply(req, res, rc, 0);
+		reply(req, res, rc, 0, NULL);
 		return HTTP_DONE;
 	}
 	return HTTP_PENDING;

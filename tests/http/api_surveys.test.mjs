@@ -434,6 +434,66 @@ describe('changing a survey', () => {
 		assert.equal(got.version, 3, 'nothing changed');
 	});
 
+	test('a response begun under one version is sent under the next with the answers that still fit', async () => {
+		const form = (fields) => ({
+			method: 'POST', redirect: 'manual',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.url },
+			body: new URLSearchParams(fields).toString(),
+		});
+		const s = await createSurvey();
+		const base = `${server.url}/o/blackpool/surveys/${s.id}`;
+		let r = await fetch(base, form({}));
+		assert.equal(r.status, 303, await r.text());
+		const link = `${server.url}${r.headers.get('location')}`;
+		// Version 1: q2 is 5, so q3 is shown and answered; q1 "No" goes on to the last page.
+		r = await fetch(`${link}/p/1`, form({ q1: 'No', q2: '5', q3: 'The nurses' }));
+		assert.equal(r.status, 303, await r.text());
+		r = await fetch(`${link}/p/3`, form({ q6: 'Good' }));
+		assert.equal(r.status, 303, await r.text());
+
+		// Staff publish version 2 meanwhile: q3 is now asked only of those who gave more than 5.
+		const got = await json(await api('GET', `/api/v1/surveys/${s.id}`, { auth: token }));
+		const pages = structuredClone(got.pages);
+		pages[0].questions[2].show_if = { question: 'q2', greater_than: 5 };
+		let res = await api('PATCH', `/api/v1/surveys/${s.id}`, { auth: token, body: { pages } });
+		assert.equal(res.status, 200, await res.clone().text());
+		assert.equal((await json(res)).version, 2);
+
+		// Check your answers shows what will go; sending it goes, without the answer the
+		// new version no longer asks for.
+		r = await fetch(`${link}/check`);
+		const page = await r.text();
+		assert.equal(r.status, 200, page);
+		assert.doesNotMatch(page, /The nurses/);
+		r = await fetch(`${link}/check`, form({}));
+		assert.equal(r.status, 303, await r.text());
+		res = await api('GET', `/api/v1/surveys/${s.id}/export?format=json`, { auth: analystToken });
+		assert.equal(res.status, 200, await res.clone().text());
+		const rows = (await json(res)).responses;
+		assert.equal(rows.length, 1);
+		assert.equal(rows[0].answers.q1, 'No');
+		assert.equal(rows[0].answers.q2, 5);
+		assert.equal(rows[0].answers.q6, 'Good');
+		assert.equal(rows[0].answers.q3, undefined, JSON.stringify(rows[0]));
+
+		// A version whose path now asks a required question nobody answered refuses the
+		// response on the check page, with a link to the question.
+		r = await fetch(base, form({}));
+		const second = `${server.url}${r.headers.get('location')}`;
+		r = await fetch(`${second}/p/1`, form({ q1: 'No' }));
+		r = await fetch(`${second}/p/3`, form({ q6: 'Good' }));
+		assert.equal(r.status, 303);
+		const now = await json(await api('GET', `/api/v1/surveys/${s.id}`, { auth: token }));
+		const ask = structuredClone(now.pages);
+		ask[0].next = [];
+		res = await api('PATCH', `/api/v1/surveys/${s.id}`, { auth: token, body: { pages: ask } });
+		assert.equal(res.status, 200, await res.clone().text());
+		r = await fetch(`${second}/check`, form({}));
+		const refused = await r.text();
+		assert.equal(r.status, 422, refused);
+		assert.match(refused, /href="#q4/);
+	});
+
 	test('open and close follow the poll rules; a survey can be deleted', async () => {
 		const s = await createSurvey({ opens_at: null });
 		let res = await api('POST', `/api/v1/surveys/${s.id}/close`, { auth: token });

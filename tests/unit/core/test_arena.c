@@ -70,3 +70,41 @@ Test(arena, copies_text_and_refuses_overflow)
 	cr_assert_eq(arena_strdup(&a, (struct str){ NULL, 0 })[0], '\0');
 	arena_free(&a);
 }
+
+static void
+count_down(void *arg)
+{
+	int *order = arg;
+
+	/* The latest registered runs first: it sees the other still at 0. */
+	order[0] = order[1] == 0 ? 1 : 2;
+}
+
+static void
+mark(void *arg)
+{
+	*(int *)arg = 1;
+}
+
+Test(arena, runs_its_clean_ups_when_freed_and_reset)
+{
+	char first[64];
+	int order[2] = { 0, 0 };
+	int reset = 0;
+	struct arena a;
+
+	arena_init(&a, first, sizeof(first));
+	cr_assert_eq(arena_on_free(&a, mark, &order[1]), 0);
+	cr_assert_eq(arena_on_free(&a, count_down, order), 0);
+	cr_assert_not_null(arena_alloc(&a, 4096)); /* a heap block too */
+	cr_assert_eq(order[0], 0, "nothing runs before the arena is freed");
+	arena_free(&a);
+	cr_assert_eq(order[0], 1, "the latest registered runs first");
+	cr_assert_eq(order[1], 1);
+	order[0] = order[1] = 0;
+	arena_free(&a);
+	cr_assert_eq(order[0] + order[1], 0, "a clean-up runs once");
+	cr_assert_eq(arena_on_free(&a, mark, &reset), 0);
+	arena_reset(&a);
+	cr_assert_eq(reset, 1);
+}

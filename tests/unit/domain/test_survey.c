@@ -718,6 +718,38 @@ Test(survey_def, staff_enter_responses_once_a_survey_has_opened_and_after_it_clo
 	cr_assert_eq(survey_check_entry(&sv, now, &e), 0, "closed");
 }
 
+Test(survey_def, unfinished_responses_are_abandoned_when_idle_or_long_after_closing)
+{
+	struct survey sv = { 0 };
+	int64_t now = 1800000000, day = 24 * 3600;
+
+	sv.opens_at = now - 400 * day;
+	cr_assert_eq(survey_partials_abandoned_before(&sv, now), now - 90 * day, "open: idle");
+	sv.closes_at = now + day;
+	cr_assert_eq(survey_partials_abandoned_before(&sv, now), now - 90 * day, "closing later");
+	sv.closes_at = now - 29 * day;
+	cr_assert_eq(survey_partials_abandoned_before(&sv, now), now - 90 * day,
+	    "closed by its time 29 days ago: only the idle ones yet");
+	sv.closes_at = now - 30 * day;
+	cr_assert_eq(survey_partials_abandoned_before(&sv, now), INT64_MAX, "30 days: every one");
+	/* Closed by hand: that time counts, not a later closing time. */
+	sv.closes_at = now + 100 * day;
+	sv.closed_at = now - 31 * day;
+	cr_assert_eq(survey_partials_abandoned_before(&sv, now), INT64_MAX);
+	sv.closed_at = now - day;
+	cr_assert_eq(survey_partials_abandoned_before(&sv, now), now - 90 * day);
+}
+
+Test(survey_def, staff_correct_what_someone_wrote_down_never_a_respondents_own)
+{
+	cr_assert(survey_response_correctable(SURVEY_PAPER, 7), "keyed in");
+	cr_assert(survey_response_correctable(SURVEY_ONLINE, 7), "keyed in through the API");
+	cr_assert(survey_response_correctable(SURVEY_PAPER, 0), "imported from paper");
+	cr_assert(survey_response_correctable(SURVEY_PHONE, 0));
+	cr_assert(survey_response_correctable(SURVEY_EVENT, 0));
+	cr_assert_not(survey_response_correctable(SURVEY_ONLINE, 0), "the respondent's own");
+}
+
 Test(survey_def, a_new_survey_is_built_from_what_staff_send)
 {
 	struct survey_input in = { 0 };

@@ -118,7 +118,24 @@ hash_of(int n, int kind, unsigned char out[STORE_HASH_SIZE])
 	out[0] = (unsigned char)kind;
 }
 
-/* A submission: browser and link 0 for none. */
+/* The survey's version now, as a handler reads it before checking answers
+ * (1 for one that does not exist); safe from any thread. */
+static int
+version_now(int64_t survey)
+{
+	struct survey *sv;
+	struct arena a;
+	int v = 1;
+
+	arena_init(&a, NULL, 0);
+	if (store_survey_get(st, &a, survey, &sv) == 0)
+		v = sv->version;
+	arena_free(&a);
+	return v;
+}
+
+/* A submission: browser and link 0 for none; checked against the survey's
+ * version now. */
 static struct response_submit
 response(int64_t survey, int browser, int link, int64_t entered_by,
     const struct survey_tally_item *items, int item_n, const char *answers)
@@ -127,7 +144,7 @@ response(int64_t survey, int browser, int link, int64_t entered_by,
 
 	memset(&r, 0, sizeof(r));
 	r.survey_id = survey;
-	r.version = 1;
+	r.version = version_now(survey);
 	r.channel = entered_by ? SURVEY_PAPER : SURVEY_ONLINE;
 	r.answers = str_c(answers);
 	r.tally = items;
@@ -557,6 +574,7 @@ Test(surveys, take_the_publics_responses_while_open_and_staffs_once_closed_too)
 
 		edit.closes_at = NOW;
 		cr_assert_eq(store_survey_update(st, &staff, &edit, 1, false, NOW - 1, NULL), 0);
+		late.version = version_now(timed);
 		cr_assert_eq(store_response_submit_wait(st, &late, &ignored), ERR_CONFLICT);
 		late.now = NOW - 1;
 		cr_assert_eq(store_response_submit_wait(st, &late, &ignored), 0);
@@ -1180,4 +1198,217 @@ Test(surveys, import_keeps_any_text_exactly)
 	r = get_response(id, w.ids[0]);
 	cr_assert(str_eq_c(r->answers, src.answers), "%s", r->answers.p);
 	cr_assert_eq(tally(id, "", "", "").n, 6000);
+}
+
+/* ---- the version a response was checked against ------------------------------------------ */
+
+Test(surveys, refuse_a_response_checked_against_a_version_changed_since)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), done = 0;
+	struct actor staff = staff_of(org);
+	struct survey edit = *get_survey(id);
+	struct response_submit stale = response(id, 1, 0, 0, yes_items, YES_N, "{}");
+	struct response_submit keyed = response(id, 0, 0, make_clerk(org, "c@example.org"),
+	    yes_items, YES_N, "{}");
+	int64_t ignored;
+
+	/* Staff publish version 2 while both are on their way. */
+	edit.definition = str_c(DEF_V2);
+	cr_assert_eq(store_survey_update(st, &staff, &edit, 1, false, NOW, NULL), 0);
+	cr_assert_eq(version_now(id), 2);
+	cr_assert_eq(store_response_submit_wait(st, &stale, &ignored), ERR_CONFLICT);
+	cr_assert_eq(store_response_submit_wait(st, &keyed, &ignored), ERR_CONFLICT,
+	    "staff's too");
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response"), 0, "nothing written");
+	cr_assert_eq(tally(id, "", "", "").rows, 0);
+	cr_assert_eq(get_survey(id)->responses, 0);
+	/* Checked again against version 2, it goes, and the browser is free. */
+	stale.version = 2;
+	cr_assert_eq(store_response_submit_wait(st, &stale, &done), 0);
+	cr_assert_eq(get_response(id, done)->version, 2);
+	cr_assert_eq(get_survey(id)->responses, 1);
+	cr_assert_eq(tally(id, "", "", "").n, 1);
+}
+
+/* ---- abandoned unfinished responses ------------------------------------------------------ */
+
+#define DAY (24 * 3600LL)
+
+/* Sets a response's last save behind the store's back. */
+static void
+touched_at(int64_t id, int64_t at)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "UPDATE survey_response SET updated_at = %lld WHERE id = %lld",
+	    (long long)at, (long long)id);
+	raw_exec(sql);
+}
+
+static void
+closed_at(int64_t survey, int64_t at)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "UPDATE survey SET closed_at = %lld WHERE id = %lld",
+	    (long long)at, (long long)survey);
+	raw_exec(sql);
+}
+
+static int64_t
+rows_of(int64_t survey, const char *state)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM survey_response WHERE survey_id = %lld "
+	    "AND state = '%s'", (long long)survey, state);
+	return raw_count(sql);
+}
+
+Test(surveys, sweep_unfinished_responses_idle_too_long_or_long_after_closing)
+{
+	int64_t org = make_org("bury"), open = make_survey(org, OPEN);
+	int64_t closed = make_survey(org, OPEN), recent = make_survey(org, OPEN);
+	int64_t idle = 0, fresh = 0, sent = 0, old_sent = 0, gone = 0, kept = 0, x = 0;
+	struct actor staff = staff_of(org);
+
+	cr_assert_eq(save(open, 1, 1, "{}", "p1", NOW, &idle), 0);
+	cr_assert_eq(save(open, 2, 2, "{}", "p1", NOW, &fresh), 0);
+	cr_assert_eq(save(open, 3, 3, "{}", "p1", NOW, &sent), 0);
+	cr_assert_eq(submit(open, 3, 3, 0, yes_items, YES_N, NULL), 0);
+	cr_assert_eq(submit(open, 4, 0, 0, yes_items, YES_N, &old_sent), 0);
+	cr_assert_eq(save(closed, 1, 11, "{}", "p1", NOW, &gone), 0);
+	cr_assert_eq(save(recent, 1, 21, "{}", "p1", NOW, &kept), 0);
+	cr_assert_eq(store_survey_close(st, &staff, closed, NOW, NULL), 0);
+	cr_assert_eq(store_survey_close(st, &staff, recent, NOW, NULL), 0);
+	/* ... as if long ago, and a while ago. */
+	closed_at(closed, NOW - 31 * DAY);
+	closed_at(recent, NOW - 29 * DAY);
+	/* Nobody came back for 91 days; the others only lately. */
+	touched_at(idle, HOUR_OF(NOW) - 91 * DAY);
+	touched_at(fresh, HOUR_OF(NOW) - 89 * DAY);
+	touched_at(sent, HOUR_OF(NOW) - 400 * DAY);
+	touched_at(old_sent, HOUR_OF(NOW) - 400 * DAY);
+	touched_at(kept, HOUR_OF(NOW) - 60 * DAY);
+
+	cr_assert_eq(store_housekeep(st, NOW), 0);
+	cr_assert_eq(store_response_get(st, &arena, open, idle, &(struct survey_response *){ 0 }),
+	    ERR_NOTFOUND, "idle for 91 days: gone");
+	cr_assert_eq(get_response(open, fresh)->state, RESPONSE_PARTIAL, "89 days: kept");
+	cr_assert_eq(get_response(open, sent)->state, RESPONSE_SUBMITTED, "sent: never touched");
+	cr_assert_eq(get_response(open, old_sent)->state, RESPONSE_SUBMITTED);
+	cr_assert_eq(rows_of(closed, "partial"), 0, "closed 31 days ago: every unfinished one");
+	cr_assert_eq(get_response(recent, kept)->state, RESPONSE_PARTIAL,
+	    "closed 29 days ago: kept a while yet");
+	cr_assert_eq(get_survey(open)->responses, 2);
+	cr_assert_eq(tally(open, "", "", "").n, 2, "the counts are the sent ones'");
+	/* Sweeping again, here or on another server, finds nothing more. */
+	{
+		struct store *other = open_store();
+
+		cr_assert_eq(store_housekeep(other, NOW), 0);
+		store_close(other);
+	}
+	cr_assert_eq(store_housekeep(st, NOW), 0);
+	cr_assert_eq(rows_of(open, "partial"), 1);
+	cr_assert_eq(rows_of(open, "submitted"), 2);
+	cr_assert_eq(rows_of(recent, "partial"), 1);
+	/* A day later the survey closed 30 days ago has none either. */
+	cr_assert_eq(store_housekeep(st, NOW + DAY + 1), 0);
+	cr_assert_eq(rows_of(recent, "partial"), 0);
+	/* The browser whose response went may begin again. */
+	cr_assert_eq(save(open, 1, 5, "{}", "p1", NOW, &x), 0);
+	cr_assert_neq(x, idle);
+}
+
+Test(surveys, sweep_lets_an_abandoned_responses_code_begin_again)
+{
+	int64_t org = make_org("bury"), id, batch = 0, first = 0, again = 0;
+	unsigned char code[SECRET_HASH_BYTES], used[SECRET_HASH_BYTES], link[STORE_HASH_SIZE];
+	unsigned char hashes[2][SECRET_HASH_BYTES];
+	struct actor staff = staff_of(org);
+	struct survey sv;
+	int64_t ignored;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.org_id = org;
+	sv.title = str_c("Invited");
+	sv.who = POLL_WHO_CODE;
+	sv.opens_at = NOW - 3600;
+	sv.definition = str_c(DEF_V1);
+	sv.next_option_id = 3;
+	cr_assert_eq(store_survey_create(st, &staff, &sv), 0);
+	id = sv.id;
+	memset(code, 'c', sizeof(code));
+	memset(used, 'u', sizeof(used));
+	memcpy(hashes[0], code, sizeof(code));
+	memcpy(hashes[1], used, sizeof(used));
+	cr_assert_eq(store_survey_codes_add(st, &staff, id, hashes, 2, NOW, &batch, NULL), 0);
+	hash_of(1, 'l', link);
+	cr_assert_eq(store_survey_code_start(st, id, code, link, NOW, &first), 0);
+	hash_of(2, 'l', link);
+	cr_assert_eq(store_survey_code_start(st, id, used, link, NOW, &ignored), 0);
+	touched_at(first, HOUR_OF(NOW) - 100 * DAY);
+	touched_at(ignored, HOUR_OF(NOW) - 100 * DAY);
+	/* One of them was sent: its code is used up whatever its age. */
+	{
+		struct response_submit r = response(id, 0, 2, 0, yes_items, YES_N, "{}");
+
+		cr_assert_eq(store_response_submit_wait(st, &r, &ignored), 0);
+	}
+
+	cr_assert_eq(store_housekeep(st, NOW), 0);
+	cr_assert_eq(rows_of(id, "partial"), 0);
+	cr_assert_eq(rows_of(id, "submitted"), 1);
+	/* The code of the one swept begins a new response; the used one does not. */
+	hash_of(3, 'l', link);
+	cr_assert_eq(store_survey_code_start(st, id, code, link, NOW, &again), 0);
+	cr_assert_neq(again, first);
+	cr_assert_eq(by_link(id, 3)->state, RESPONSE_PARTIAL);
+	hash_of(4, 'l', link);
+	cr_assert_eq(store_survey_code_start(st, id, used, link, NOW, &ignored), ERR_CODE_SPENT);
+	cr_assert_eq(raw_count("SELECT used FROM survey_code_batch"), 1);
+}
+
+/* ---- correcting imported responses -------------------------------------------------------- */
+
+Test(surveys, correct_imported_paper_responses_but_never_the_respondents_own)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), own = 0, online = 0;
+	struct import_source src = { .n = 3 };
+	struct str fixed = str_c("{\"answers\":{\"visit\":\"no\"},\"other\":{}}");
+	struct actor staff = staff_of(org);
+	struct walk w = { 0 };
+	struct find_action f;
+	int64_t first;
+
+	cr_assert_eq(import(org, id, &src, NULL, NULL), 0);
+	cr_assert_eq(submit(id, 1, 0, 0, yes_items, YES_N, &own), 0);
+	/* Listed for correcting, newest first, the respondent's own left out. */
+	cr_assert_eq(store_response_each_entered(st, id, 0, 0, walk_response, &w), 0);
+	cr_assert_eq(w.n, 3);
+	first = w.ids[2];
+	cr_assert_eq(get_response(id, first)->entered_by, 0, "the command line names nobody");
+	cr_assert_eq(get_response(id, first)->channel, SURVEY_PAPER);
+	/* Row 1 said "yes": corrected to "no", audited as any correction. */
+	cr_assert_eq(store_response_correct(st, &staff, id, first, fixed, yes_items, YES_N,
+	    no_items, NO_N, NOW), 0);
+	cr_assert(str_eq(get_response(id, first)->answers, fixed));
+	cr_assert_eq(tally(id, "visit", "", "no").n, 2);
+	cr_assert_eq(tally(id, "visit", "", "yes").n, 2, "row 3 and the respondent's");
+	cr_assert_eq(audited("response.correct", &f), 1);
+	cr_assert(strstr(f.target, "response:") != NULL);
+	/* An online response is the respondent's, imported or not. */
+	cr_assert_eq(store_response_correct(st, &staff, id, own, fixed, yes_items, YES_N,
+	    no_items, NO_N, NOW), ERR_DENIED);
+	raw_exec("UPDATE survey_response SET channel = 'online' WHERE entered_by = 0 AND "
+	    "respondent IS NULL AND channel = 'phone'");
+	memset(&w, 0, sizeof(w));
+	cr_assert_eq(store_response_each_entered(st, id, 0, 0, walk_response, &w), 0);
+	cr_assert_eq(w.n, 2, "an online row imported from an export is not listed");
+	online = raw_count("SELECT id FROM survey_response WHERE channel = 'online' AND "
+	    "respondent IS NULL");
+	cr_assert_eq(store_response_correct(st, &staff, id, online, fixed, no_items, NO_N,
+	    yes_items, YES_N, NOW), ERR_DENIED);
+	cr_assert_eq(audited("response.correct", NULL), 1);
 }

@@ -266,3 +266,43 @@ Test(input, query_numbers_are_bounded)
 		exchange_free(x);
 	}
 }
+
+struct json_target {
+	const json_t *answers;
+	const json_t *pages;
+};
+
+static const struct input_field json_value_fields[] = {
+	{ "answers", INPUT_JSON_VALUE, INPUT_REQUIRED, offsetof(struct json_target, answers), 0,
+	    INPUT_JSON_OBJECT, 0, NULL, "the answers" },
+	{ "pages", INPUT_JSON_VALUE, INPUT_NULLABLE, offsetof(struct json_target, pages), 0,
+	    INPUT_JSON_ARRAY, 0, NULL, "the pages" },
+};
+static const struct input_spec json_value_spec = { INPUT_JSON, 2, json_value_fields };
+
+Test(input, json_values_are_kept_as_read_until_the_request_ends)
+{
+	struct exchange *x = json_request("{\"answers\":{\"q1\":\"Yes\",\"q2\":[1,2]},"
+	    "\"pages\":null}");
+	struct json_target t = { NULL, NULL };
+	struct errors e;
+
+	errors_init(&e);
+	cr_assert_eq(input_decode(&x->req, &json_value_spec, &t, NULL, &e), 0);
+	/* The body is gone; the value the request holds is not. */
+	cr_assert(json_is_object(t.answers));
+	cr_assert_str_eq(json_string_value(json_object_get(t.answers, "q1")), "Yes");
+	cr_assert_eq(json_array_size(json_object_get(t.answers, "q2")), 2);
+	cr_assert_null(t.pages, "null leaves it unset");
+	exchange_free(x);
+
+	/* Of the wrong kind: refused under its name, nothing kept. */
+	x = json_request("{\"answers\":[\"Yes\"],\"pages\":{}}");
+	t = (struct json_target){ NULL, NULL };
+	errors_init(&e);
+	cr_assert_eq(input_decode(&x->req, &json_value_spec, &t, NULL, &e), ERR_INVALID);
+	cr_assert(has(&e, "answers", "Must be an object"));
+	cr_assert(has(&e, "pages", "Must be an array"));
+	cr_assert_null(t.answers);
+	exchange_free(x);
+}

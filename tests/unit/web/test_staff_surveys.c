@@ -6,14 +6,17 @@
  * survey, a viewer, where the domain's errors land on a form, and a key
  * renamed in the conditions that name it. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "involve/app.h"
+#include "involve/respond.h"
 #include "involve/secret.h"
 #include "involve/store_survey.h"
+#include "involve/survey_cache.h"
 #include "exchange.h"
 
 #define PASSWORD "correct-horse-battery-staple"
@@ -263,4 +266,281 @@ Test(staff_surveys, a_new_key_is_followed_by_the_conditions_that_name_it)
 	assert_contains(x, "Someone else changed this survey");
 	assert_contains(x, "name=\"version\" value=\"2\"");
 	exchange_free(x);
+}
+
+/* One row for an import: q1 "Yes" on paper, its counts as a submission's. */
+struct one_row {
+	const struct survey_def *def;
+	struct arena *a;
+};
+
+static int
+one_row(void *arg, bool first, struct response_import_row *row)
+{
+	static const char answers[] = "{\"answers\":{\"q1\":\"Yes\"},\"other\":{}}";
+	struct one_row *src = arg;
+	struct survey_tally_item *items;
+	struct survey_answers ans;
+	struct errors e;
+
+	if (!first)
+		return 0;
+	errors_init(&e);
+	cr_assert_eq(survey_answers_parse(src->def, str_c(answers), src->a, &ans, &e), 0);
+	cr_assert_eq(respond_tally(src->a, src->def, &ans, &items, &row->tally_n), 0);
+	row->tally = items;
+	row->channel = SURVEY_PAPER;
+	row->answers = str_c(answers);
+	return 1;
+}
+
+static struct survey_response *
+response_of(int64_t survey, int64_t id, struct arena *a)
+{
+	struct survey_response *r = NULL;
+
+	cr_assert_eq(store_response_get(fx.store, a, survey, id, &r), 0);
+	return r;
+}
+
+Test(staff_surveys, an_imported_paper_response_is_corrected_an_online_one_never)
+{
+	int64_t id = make_survey(&fx.org), online = 0, imported = 0, n = 0;
+	struct actor admin = { fx.org.id, 0, "test" }, cli = { fx.org.id, 0, "cli" };
+	char cookie[128], csrf[128], path[256], body[256];
+	struct response_submit r;
+	struct survey_def d;
+	struct survey *sv;
+	struct exchange *x;
+	struct errors e;
+	struct arena a;
+	struct one_row src = { &d, &a };
+	struct response_import imp;
+
+	arena_init(&a, NULL, 0);
+	errors_init(&e);
+	cr_assert_eq(store_survey_open(fx.store, &admin, id, time(NULL), NULL), 0);
+	sv = stored(id, &a);
+	cr_assert_eq(survey_def_parse(sv->definition, &a, &d, &e), 0);
+	imp = (struct response_import){ id, sv->version, one_row, &src, time(NULL) };
+	cr_assert_eq(store_responses_import(fx.store, &cli, &imp, &n, &e), 0);
+	cr_assert_eq(n, 1);
+	/* A respondent's own, online. */
+	memset(&r, 0, sizeof(r));
+	r.survey_id = id;
+	r.version = sv->version;
+	r.channel = SURVEY_ONLINE;
+	r.answers = str_c("{\"answers\":{\"q1\":\"Yes\"},\"other\":{}}");
+	r.now = time(NULL);
+	cr_assert_eq(store_response_submit_wait(fx.store, &r, &online), 0);
+	imported = online - 1;
+	cr_assert_eq(response_of(id, imported, &a)->entered_by, 0);
+
+	make_user(&fx.org, ROLE_OFFICER, "officer@example.org");
+	sign_in("officer@example.org", cookie, sizeof(cookie), csrf, sizeof(csrf));
+	/* Listed for correcting; the online one is not. */
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses", (long long)id);
+	x = call(HTTP_GET, path, NULL, cookie);
+	cr_assert_eq(x->res.status, 200);
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses/%lld\"", (long long)id,
+	    (long long)imported);
+	assert_contains(x, path);
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses/%lld\"", (long long)id,
+	    (long long)online);
+	assert_lacks(x, path);
+	exchange_free(x);
+
+	/* Corrected: "Yes" was keyed wrongly from the paper, which said "No". */
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses/%lld", (long long)id,
+	    (long long)imported);
+	x = call(HTTP_GET, path, NULL, cookie);
+	cr_assert_eq(x->res.status, 200, "%s", x->html);
+	exchange_free(x);
+	snprintf(body, sizeof(body), "csrf=%s&q1=No", csrf);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 303, "%s", x->html);
+	exchange_free(x);
+	cr_assert(str_eq_c(response_of(id, imported, &a)->answers,
+	    "{\"answers\":{\"q1\":\"No\"},\"other\":{}}"));
+
+	/* The respondent's own is theirs: refused, and unchanged. */
+	snprintf(path, sizeof(path), "/staff/surveys/%lld/responses/%lld", (long long)id,
+	    (long long)online);
+	x = call(HTTP_POST, path, body, cookie);
+	cr_assert_eq(x->res.status, 403, "%s", x->html);
+	exchange_free(x);
+	cr_assert(str_eq_c(response_of(id, online, &a)->answers,
+	    "{\"answers\":{\"q1\":\"Yes\"},\"other\":{}}"));
+	arena_free(&a);
+}
+
+/* ---- a response on its way while the survey changes (respond.c) ----------------------------- */
+
+struct settled {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool finished;
+	int rc;
+	int64_t id;
+	char fields[256]; /* the errors' fields, each followed by a space */
+};
+
+static struct settled *settling;
+
+static void
+settled_finish(void *arg)
+{
+	struct settled *s = arg;
+
+	pthread_mutex_lock(&s->lock);
+	s->finished = true;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void
+settled_reply(struct http_request *req, struct http_response *res, int rc, int64_t id,
+    const struct errors *e)
+{
+	int i;
+
+	(void)req;
+	(void)res;
+	settling->rc = rc;
+	settling->id = id;
+	for (i = 0; e != NULL && i < e->n; i++) {
+		strncat(settling->fields, e->list[i].field,
+		    sizeof(settling->fields) - strlen(settling->fields) - 2);
+		strcat(settling->fields, " ");
+	}
+}
+
+/* Submits ans, checked against sv and d as read before, and waits for the
+ * answer as the HTTP adapter would. */
+static struct settled
+submit_read_before(const struct survey *sv, const struct survey_def *d,
+    const struct survey_answers *ans)
+{
+	struct settled s = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0, 0,
+		"" };
+	struct respond_args args = { 0 };
+	struct exchange *x = exchange_new(HTTP_POST, "/x");
+
+	x->req.app = &fx.app;
+	x->res.finish = settled_finish;
+	x->res.finish_ctx = &s;
+	args.sv = sv;
+	args.def = d;
+	args.ans = ans;
+	args.channel = SURVEY_ONLINE;
+	settling = &s;
+	cr_assert_eq(respond_submit(&x->req, &x->res, &args, settled_reply), HTTP_PENDING);
+	pthread_mutex_lock(&s.lock);
+	while (!s.finished)
+		pthread_cond_wait(&s.cond, &s.lock);
+	pthread_mutex_unlock(&s.lock);
+	http_response_complete(&x->req, &x->res);
+	exchange_free(x);
+	return s;
+}
+
+Test(staff_surveys, a_response_on_its_way_is_checked_again_against_a_new_version)
+{
+	int64_t id = make_survey(&fx.org);
+	struct actor admin = { fx.org.id, 0, "test" };
+	struct survey *v1, edit;
+	struct survey_response *r;
+	struct survey_answers ans;
+	struct survey_def d;
+	struct settled s;
+	struct errors e;
+	struct arena a;
+
+	arena_init(&a, NULL, 0);
+	errors_init(&e);
+	cr_assert_eq(store_survey_open(fx.store, &admin, id, time(NULL), NULL), 0);
+	v1 = stored(id, &a);
+	cr_assert_eq(survey_def_parse(v1->definition, &a, &d, &e), 0);
+	cr_assert_eq(survey_answers_parse(&d, str_c("{\"answers\":{\"q1\":\"Yes\",\"q2\":4},"
+	    "\"other\":{}}"), &a, &ans, &e), 0);
+
+	/* Version 2 adds a question: the answers still fit, and go under it. */
+	edit = *v1;
+	edit.definition = str_c("[{\"key\":\"p1\",\"title\":\"About you\",\"questions\":["
+	    "{\"key\":\"q1\",\"type\":\"single\",\"text\":\"Do you work here?\",\"required\":true,"
+	    "\"options\":[\"Yes\",\"No\",{\"value\":\"other\",\"label\":\"Other\",\"other\":true}]},"
+	    "{\"key\":\"q2\",\"type\":\"rating\",\"text\":\"How well do we listen?\"},"
+	    "{\"key\":\"q9\",\"type\":\"text\",\"text\":\"New\"}]}]");
+	cr_assert_eq(store_survey_update(fx.store, &admin, &edit, v1->version, false, time(NULL),
+	    NULL), 0);
+	s = submit_read_before(v1, &d, &ans);
+	cr_assert_eq(s.rc, 0, "%d %s", s.rc, s.fields);
+	cr_assert_gt(s.id, 0);
+	cr_assert_eq(store_response_get(fx.store, &a, id, s.id, &r), 0);
+	cr_assert_eq(r->version, v1->version + 1);
+	cr_assert(str_eq_c(r->answers, "{\"answers\":{\"q1\":\"Yes\",\"q2\":4},\"other\":{}}"));
+	cr_assert_eq(stored(id, &a)->responses, 1);
+
+	/* Version 3 asks q2 only of those who answer "No": the answer no longer fits, and
+	 * the response is refused, naming it. */
+	edit = *stored(id, &a);
+	edit.definition = str_c("[{\"key\":\"p1\",\"title\":\"About you\",\"questions\":["
+	    "{\"key\":\"q1\",\"type\":\"single\",\"text\":\"Do you work here?\",\"required\":true,"
+	    "\"options\":[\"Yes\",\"No\",{\"value\":\"other\",\"label\":\"Other\",\"other\":true}]},"
+	    "{\"key\":\"q2\",\"type\":\"rating\",\"text\":\"How well do we listen?\","
+	    "\"show_if\":{\"question\":\"q1\",\"equals\":\"No\"}},"
+	    "{\"key\":\"q9\",\"type\":\"text\",\"text\":\"New\"}]}]");
+	cr_assert_eq(store_survey_update(fx.store, &admin, &edit, edit.version, false, time(NULL),
+	    NULL), 0);
+	s = submit_read_before(v1, &d, &ans);
+	cr_assert_eq(s.rc, ERR_CONFLICT);
+	cr_assert_not_null(strstr(s.fields, "q2 "), "%s", s.fields);
+	cr_assert_not_null(strstr(s.fields, "version "), "%s", s.fields);
+	cr_assert_eq(stored(id, &a)->responses, 1, "nothing more written");
+	arena_free(&a);
+}
+
+/* ---- surveys' definitions kept read (survey_cache.c) ---------------------------------------- */
+
+Test(staff_surveys, a_kept_definition_is_used_only_while_its_text_is_the_same)
+{
+	struct survey_cache *c = survey_cache_new();
+	unsigned long long hits, misses;
+	struct survey sv = { 0 };
+	struct survey_def d1, d2, d3;
+	struct arena a, b;
+	struct errors e;
+
+	cr_assert_not_null(c);
+	arena_init(&a, NULL, 0);
+	arena_init(&b, NULL, 0);
+	errors_init(&e);
+	sv.id = 7;
+	sv.version = 1;
+	sv.definition = str_c(DEFINITION);
+	cr_assert_eq(survey_cache_def(c, &a, &sv, &d1, &e), 0);
+	cr_assert_eq(survey_cache_def(c, &b, &sv, &d2, &e), 0);
+	cr_assert_eq(d2.questions, d1.questions, "the second read is the first's");
+	cr_assert_eq(d1.question_n, 3);
+	survey_cache_counts(c, &hits, &misses);
+	cr_assert_eq(hits, 1);
+	cr_assert_eq(misses, 1);
+	/* The same id and version with other text (another survey made with a
+	 * deleted one's id): read afresh, and what the first arena holds stays. */
+	sv.definition = str_c("[{\"key\":\"p1\",\"questions\":[{\"key\":\"z\","
+	    "\"type\":\"text\",\"text\":\"Z?\"}]}]");
+	cr_assert_eq(survey_cache_def(c, &b, &sv, &d3, &e), 0);
+	cr_assert_neq(d3.questions, d1.questions);
+	cr_assert_eq(d3.question_n, 1);
+	cr_assert(str_eq_c(d1.questions[0].key, "q1"), "still readable after being replaced");
+	arena_free(&a);
+	/* Text that is not a definition is refused, and kept nowhere. */
+	sv.id = 8;
+	sv.definition = str_c("[{\"key\":");
+	cr_assert_eq(survey_cache_def(c, &b, &sv, &d3, &e), ERR_INVALID);
+	cr_assert(errors_any(&e));
+	/* The cache may go before the arenas reading it. */
+	survey_cache_free(c);
+	cr_assert(str_eq_c(d2.questions[0].key, "q1"));
+	arena_free(&b);
 }
