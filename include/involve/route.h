@@ -38,6 +38,8 @@ enum route_flags {
 	ROUTE_SAME_ORIGIN = 1 << 10,   /* anonymous JSON: an Origin sent must be this site's */
 	ROUTE_FILE = 1 << 11,          /* a body is a file as it is, its Content-Type one that
 	                                * consultation.h accepts; the handler checks its bytes */
+	ROUTE_MULTIPART = 1 << 12,     /* a body must be a multipart/form-data form (a file
+	                                * chosen on a staff page); too large, the handler answers */
 };
 
 /* Body limits, by kind of request. */
@@ -52,6 +54,7 @@ enum route_flags {
  * 200 KB, percent-encoded in a form (three bytes for each byte past ASCII). */
 #define ROUTE_BODY_DOCUMENT (2 * 3 * 200 * 1024 + 4096)
 #define ROUTE_BODY_FILE (10 * 1024 * 1024)      /* an attached file (consultation.h) */
+#define ROUTE_BODY_UPLOAD (ROUTE_BODY_FILE + 16 * 1024) /* the same in a form, and its fields */
 
 /*
  * Who may call a route, checked by app_handle after the sign-in its flags

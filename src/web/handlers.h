@@ -240,6 +240,7 @@ int handle_staff_document_delete_form(struct http_request *req, struct http_resp
 int handle_staff_document_delete(struct http_request *req, struct http_response *res);
 int handle_staff_attachment_download(struct http_request *req, struct http_response *res);
 int handle_staff_attachment_delete(struct http_request *req, struct http_response *res);
+int handle_staff_attachment_upload(struct http_request *req, struct http_response *res);
 
 /* handlers_staff_assessments.c: assessments of the duty to involve, and their evidence trail */
 extern const struct input_spec staff_assessment_input;
