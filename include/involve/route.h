@@ -6,8 +6,8 @@
  * all of that before the handler runs, so a handler never sees input that
  * nobody checked.  Pattern parameters:
  *   {id}    a positive decimal id of at most 18 digits
- *   {doc}, {att}, {target}  the same, for a second id in one path: a
- *           consultation's document, an attached file, a linked engagement
+ *   {doc}, {att}, {target}, {batch}  the same, for a second id in one path: a
+ *           consultation's document, an attached file, a linked engagement, a batch of codes
  *   {response}  a survey response's id, as {id} (a second id in one path)
  *   {question}  a survey question's key: a letter, then letters, digits
  *           and '_', at most 40

@@ -241,9 +241,11 @@ fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 		} else if (strncmp(p, "{question}", 10) == 0) {
 			value = "q1";
 		} else if (strncmp(p, "{doc}", 5) == 0 || strncmp(p, "{att}", 5) == 0 ||
-		    strncmp(p, "{target}", 8) == 0 || strncmp(p, "{response}", 10) == 0) {
+		    strncmp(p, "{target}", 8) == 0 || strncmp(p, "{response}", 10) == 0 ||
+		    strncmp(p, "{batch}", 7) == 0) {
 			/* A second id (a document, a file, a linked engagement, a
-			 * response): one that belongs to nothing of the poll's. */
+			 * response, a batch of codes): one that belongs to nothing
+			 * of the poll's. */
 			value = "1";
 		} else if (strncmp(p, "{link}", 6) == 0) {
 			/* A private link of the right shape that leads nowhere. */
