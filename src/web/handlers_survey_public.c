@@ -133,6 +133,14 @@ survey_value(struct http_request *req, const struct ctx *c)
 	if (st == POLL_SCHEDULED)
 		json_object_set_new(o, "opens", pages_time(req, c->sv->opens_at));
 	json_object_set_new(o, "pages", json_integer(c->def.page_n));
+	{
+		char said[128];
+
+		snprintf(said, sizeof(said), trn(req, "This survey has %d page of questions.",
+		    "This survey has %d pages of questions.", (unsigned long)c->def.page_n),
+		    c->def.page_n);
+		json_object_set_new(o, "pages_text", json_string(said));
+	}
 	return o;
 }
 
