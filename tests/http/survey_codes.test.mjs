@@ -125,8 +125,11 @@ describe('on the survey staff page', () => {
 		assert.match(csvCode, CODE);
 		assert.equal(csvLink, `${url}?code=${csvCode.replace(/-/g, '')}`);
 
-		// One code used: the first batch says so.
+		// One code used: the first batch says so, and the code works no more.
 		await answerWith(s.id, codes[0]);
+		let used = await fetch(url, publicForm({ code: codes[0] }));
+		assert.equal(used.status, 422);
+		assert.match(await used.text(), /a code that has been used to send a response cannot be used again/);
 		let list = await batches(s.id);
 		assert.deepEqual(list.map((b) => [b.issued, b.used, b.withdrawn_at]), [[3, 1, null], [2, 0, null], [2, 0, null]]);
 		html = await (await staffGet(server.url, `/staff/surveys/${s.id}`, officer.cookie)).text();
