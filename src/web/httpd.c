@@ -440,6 +440,7 @@ struct multipart_fill {
 	char *out;
 	size_t used, cap;
 	struct str *current; /* the value or data the next bytes extend */
+	struct str *current_name;
 };
 
 static struct str
@@ -460,8 +461,10 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 	(void)transfer_encoding;
 	if (key == NULL)
 		return MHD_NO;
-	if (off == 0 || m->current == NULL) {
-		/* A new part. */
+	/* A new part begins at offset 0; a part whose first call brought no
+	 * bytes is still that part when its bytes come, at offset 0 again. */
+	if (m->current == NULL || (off == 0 && !(m->current->n == 0 &&
+	    str_eq_c(*m->current_name, key)))) {
 		if (filename != NULL) {
 			struct http_file *f;
 
@@ -473,6 +476,7 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 			f->content_type = arena_copy_c(&req->arena, content_type);
 			f->data = (struct str){ m->out + m->used, 0 };
 			m->current = &f->data;
+			m->current_name = &f->field;
 		} else {
 			struct http_pair *p;
 
@@ -482,6 +486,7 @@ on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filenam
 			p->name = arena_copy_c(&req->arena, key);
 			p->value = (struct str){ m->out + m->used, 0 };
 			m->current = &p->value;
+			m->current_name = &p->name;
 		}
 	}
 	if (size > m->cap - m->used)
@@ -501,7 +506,7 @@ static void
 read_multipart(struct conn *c)
 {
 	struct http_request *req = &c->req;
-	struct multipart_fill m = { req, NULL, 0, 0, NULL };
+	struct multipart_fill m = { req, NULL, 0, 0, NULL, NULL };
 	struct MHD_PostProcessor *pp;
 	bool ok;
 
