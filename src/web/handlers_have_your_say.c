@@ -89,8 +89,10 @@ survey_one(void *arg, const struct survey *sv)
 	    sv->closed_at ? sv->closed_at : sv->closes_at);
 	if (item == NULL || st != POLL_CLOSED)
 		return 0;
-	/* Closed: where a consultation is up to, and what was decided. */
+	/* Closed: where a consultation is up to (its page, with its documents
+	 * and lifecycle, stays worth reading), and what was decided. */
 	if (consultation) {
+		json_object_set_new(item, "about_href", json_string(href));
 		if ((rc = store_consultation_get(l->req->app->store, &((struct http_request *)
 		    l->req)->arena, sv->id, &k)) != 0)
 			return rc;
