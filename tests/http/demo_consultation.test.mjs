@@ -3,18 +3,19 @@
 // your say" with its stage and published outcome, its lifecycle at "outcome published", its
 // background documents with their easy read versions, a few hundred responses across channels;
 // the FFT survey open; and a second start with --demo on the same directory loads nothing again.
+// One server (as `make run` starts), whatever INVOLVE_TEST_CLUSTER says.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { json } from '../lib/api.mjs';
-import { makeDataDir, startServer } from '../lib/server.mjs';
+import { makeDataDir, startOneServer } from '../lib/server.mjs';
 
 let server;
 let dataDir;
 
 before(async () => {
 	dataDir = makeDataDir();
-	server = await startServer({ args: ['--demo'], dataDir });
+	server = await startOneServer({ args: ['--demo'], dataDir });
 });
 
 after(async () => {
@@ -73,7 +74,7 @@ test('the FFT survey is open, its start page saying how many pages it has', asyn
 
 test('a second start with --demo on the same directory loads nothing again', async () => {
 	await server.stop();
-	server = await startServer({ args: ['--demo'], dataDir });
+	server = await startOneServer({ args: ['--demo'], dataDir });
 	const html = await page('/o/blackpool/have-your-say');
 	assert.equal([...html.matchAll(/Consultation, closed on/g)].length, 1);
 	assert.equal([...html.matchAll(/Tell us about your visit/g)].length, 1);
