@@ -209,6 +209,10 @@ int attachment_type_parse(struct str media_type, enum attachment_type *out);
 /* What people call it, to be translated (N_): "PDF", "Word document", ... */
 const char *attachment_type_label(enum attachment_type t);
 
+/* What a file's bytes say it is (its signature, as below): 0, or
+ * ERR_INVALID for none of the types accepted. */
+int attachment_type_of_bytes(const void *bytes, size_t size, enum attachment_type *out);
+
 /*
  * A file to attach, as it arrived: its name, the media type it was sent
  * as, and its bytes.  The bytes must be one of the accepted types (by

@@ -28,6 +28,7 @@
 #define HTTP_PARAMS_MAX 4
 #define HTTP_RESPONSE_HEADERS_MAX 16
 #define HTTP_CLIENT_ADDR_MAX 64
+#define HTTP_FILES_MAX 2
 
 enum http_method {
 	HTTP_GET = 1,
@@ -42,6 +43,22 @@ enum http_method {
 struct http_pair {
 	struct str name;
 	struct str value;
+};
+
+/* A file sent in a multipart/form-data form: its field's name, the name
+ * and media type the browser gave it (either may be empty), its bytes. */
+struct http_file {
+	struct str field;
+	struct str filename;
+	struct str content_type;
+	struct str data;
+};
+
+/* What became of a multipart/form-data body (see http_request). */
+enum http_multipart {
+	HTTP_MULTIPART_NONE = 0, /* not read as one */
+	HTTP_MULTIPART_READ,     /* read: its fields in form, its files in files */
+	HTTP_MULTIPART_BAD,      /* not a multipart form that could be read */
 };
 
 struct app;
@@ -65,6 +82,20 @@ struct http_request {
 	/* Filled by http_form_parse (the decoded text is in the arena): */
 	int form_n;
 	struct http_pair form[HTTP_FORM_FIELDS_MAX];
+	/*
+	 * A multipart/form-data body, read by the adapter (the HTTP library's
+	 * post processor needs the connection) for a route that takes one
+	 * (ROUTE_MULTIPART): its text fields in form, its files here, all in
+	 * the arena.  Tests without a socket fill these themselves.
+	 */
+	enum http_multipart multipart;
+	int file_n;
+	struct http_file files[HTTP_FILES_MAX];
+	/* The body was larger than the route takes and was not read: set by
+	 * the adapter, for a ROUTE_MULTIPART route only, whose handler says so
+	 * on its own page (the form a person filled in) instead of the bare
+	 * 413 other routes answer. */
+	bool too_large;
 	/* Memory that lives as long as the request. */
 	struct arena arena;
 	/* The language the answer is in (i18n.h), chosen by app_handle. */
@@ -98,6 +129,9 @@ int http_form_parse(struct http_request *req);
 bool http_form(const struct http_request *req, const char *name, struct str *out);
 /* Every value of a repeated field (checkboxes), up to max. */
 int http_form_all(const struct http_request *req, const char *name, struct str *out, int max);
+/* The first file sent in field `name` with at least one byte or a name;
+ * false when none was chosen. */
+bool http_form_file(const struct http_request *req, const char *name, const struct http_file **out);
 /* Frees what the request holds: its arena, and with it the parsed form,
  * the auth and every handler allocation. */
 void http_request_free(struct http_request *req);

@@ -50,6 +50,10 @@
  * client has in flight (its socket buffers and the network's) when the
  * answer reaches it. */
 #define HTTPD_LINGER_MAX (1024 * 1024)
+/* The post processor's buffer for a multipart form: a part's headers
+ * must fit in it (a file's name, up to 200 characters, among them); its
+ * bytes pass through in pieces of about this size. */
+#define HTTPD_POST_BUFFER (16 * 1024)
 /* At shutdown, the longest wait for pending commits. */
 #define HTTPD_DRAIN_MS 10000
 /* The most bytes of a streamed body (http_stream) handed to the library

@@ -14,6 +14,7 @@
 #include "involve/keys.h"
 #include "involve/onetime.h"
 #include "involve/store.h"
+#include "involve/store_survey.h"
 
 /* The most codes one batch holds: a sheet's worth. */
 #define POLL_CODES_BATCH_MAX 10000
@@ -46,5 +47,20 @@ int poll_codes_issue(struct store *s, const struct keys *k, const struct actor *
  * public address and "?code=", as a QR code on the printed forms. */
 int poll_codes_draw(enum poll_codes_format f, const char *org_name, const struct poll *p,
     const char *poll_url, const char *const *codes, int n, struct buf *out);
+
+/*
+ * The same for survey sv (of the actor's organisation, answered with a
+ * code): n invitation codes, hashed of kind "survey-code" and the survey,
+ * kept as one batch (store_survey_codes_add).  ERR_INVALID (in e) for n
+ * outside 1..POLL_CODES_BATCH_MAX; ERR_CONFLICT (reason in e) for a
+ * survey answered by anyone or closed.
+ */
+int survey_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
+    const struct survey *sv, int n, int64_t now, struct arena *a, const char ***codes,
+    int64_t *batch_id, struct errors *e);
+/* Draws a survey's codes as poll_codes_draw does a poll's, with its title
+ * and the address of its start page, which takes "?code=". */
+int survey_codes_draw(enum poll_codes_format f, const char *org_name, const struct survey *sv,
+    const char *survey_url, const char *const *codes, int n, struct buf *out);
 
 #endif

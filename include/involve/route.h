@@ -6,8 +6,8 @@
  * all of that before the handler runs, so a handler never sees input that
  * nobody checked.  Pattern parameters:
  *   {id}    a positive decimal id of at most 18 digits
- *   {doc}, {att}, {target}  the same, for a second id in one path: a
- *           consultation's document, an attached file, a linked engagement
+ *   {doc}, {att}, {target}, {batch}  the same, for a second id in one path: a
+ *           consultation's document, an attached file, a linked engagement, a batch of codes
  *   {response}  a survey response's id, as {id} (a second id in one path)
  *   {question}  a survey question's key: a letter, then letters, digits
  *           and '_', at most 40
@@ -38,6 +38,8 @@ enum route_flags {
 	ROUTE_SAME_ORIGIN = 1 << 10,   /* anonymous JSON: an Origin sent must be this site's */
 	ROUTE_FILE = 1 << 11,          /* a body is a file as it is, its Content-Type one that
 	                                * consultation.h accepts; the handler checks its bytes */
+	ROUTE_MULTIPART = 1 << 12,     /* a body must be a multipart/form-data form (a file
+	                                * chosen on a staff page); too large, the handler answers */
 };
 
 /* Body limits, by kind of request. */
@@ -56,6 +58,7 @@ enum route_flags {
  * (outcome.h), up to four bytes a character, percent-encoded in a form
  * (three bytes each), and the rest. */
 #define ROUTE_BODY_OUTCOME (3 * 20000 * 4 * 3 + 64 * 1024)
+#define ROUTE_BODY_UPLOAD (ROUTE_BODY_FILE + 16 * 1024) /* the same in a form, and its fields */
 
 /*
  * Who may call a route, checked by app_handle after the sign-in its flags

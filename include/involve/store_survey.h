@@ -259,5 +259,18 @@ int store_survey_codes_add(struct store *s, const struct actor *who, int64_t sur
 int store_survey_code_start(struct store *s, int64_t survey_id,
     const unsigned char code[STORE_HASH_SIZE], const unsigned char link[STORE_HASH_SIZE],
     int64_t now, int64_t *response_id);
+/* The survey's batches of codes, oldest first (struct code_batch of
+ * store.h, its poll_id 0): how many were made, how many used to send a
+ * response, when withdrawn. */
+int store_survey_code_batches(struct store *s, int64_t survey_id, store_batch_fn fn, void *arg);
+/* Batch batch_id of the survey, as the list has it: ERR_NOTFOUND. */
+int store_survey_code_batch_get(struct store *s, int64_t survey_id, int64_t batch_id,
+    struct code_batch *out);
+/* Withdraws a batch of a survey of the actor's organisation: its unused
+ * codes are deleted, and a code whose response is unfinished no longer
+ * leads back to it (the private link still does).  ERR_NOTFOUND for no
+ * such batch of the survey; ERR_CONFLICT when withdrawn already. */
+int store_survey_codes_withdraw(struct store *s, const struct actor *who, int64_t survey_id,
+    int64_t batch_id, int64_t now);
 
 #endif

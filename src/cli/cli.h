@@ -101,6 +101,7 @@ int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_poll(int argc, char **argv);
 int cmd_poll_codes(int argc, char **argv); /* cmd_codes.c */
+int cmd_survey_codes(int argc, char **argv); /* cmd_codes.c */
 int cmd_mail(int argc, char **argv);
 int cmd_outcome(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

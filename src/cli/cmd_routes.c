@@ -32,6 +32,7 @@ static const struct {
 	{ ROUTE_PUBLIC_FORM, "public_form" },
 	{ ROUTE_CACHEABLE, "cacheable" },
 	{ ROUTE_FILE, "file" },
+	{ ROUTE_MULTIPART, "multipart" },
 };
 
 static const char routes_help[] =

@@ -40,7 +40,8 @@ static const char survey_help[] =
     "                             [--output FILE]\n"
     "       involve survey results --org SLUG --survey ID [--output FILE]\n"
     "       involve survey import --org SLUG --survey ID --file CSV [--channel CHANNEL]\n"
-    "                             [--skip-bad]\n\n"
+    "                             [--skip-bad]\n"
+    "       involve survey codes --org SLUG --survey ID --count N|--list|--withdraw BATCH\n\n"
     "create reads a survey from a JSON file, the body the API's POST /api/v1/surveys\n"
     "takes (title, pages, opens_at, closes_at, who_can_answer), checks it as the API\n"
     "does and prints its id; opens_at left out opens it at once, null keeps it a draft.\n"
@@ -57,7 +58,9 @@ static const char survey_help[] =
     "has opened (it may have closed).  Every row is checked as a response sent to the\n"
     "API is; a row that cannot be taken is reported with its number and each problem,\n"
     "and then nothing is imported, unless --skip-bad imports the other rows.\n"
-    "(involve survey import --help says more.)\n\n"
+    "(involve survey import --help says more.)\n"
+    "codes makes, lists and withdraws invitation codes for a survey answered with a\n"
+    "code (involve survey codes --help says more).\n\n"
     "  --channel CHANNEL   how the imported responses came: paper (the default), phone,\n"
     "                      event or online; a \"channel\" column, where it has a value,\n"
     "                      says it for its row\n"
@@ -540,11 +543,13 @@ cmd_survey(int argc, char **argv)
 	action = argv[1];
 	if (strcmp(action, "import") == 0)
 		return cmd_survey_import(argc, argv);
+	if (strcmp(action, "codes") == 0)
+		return cmd_survey_codes(argc, argv);
 	for (i = 0; actions[i] && strcmp(actions[i], action) != 0; i++)
 		;
 	if (actions[i] == NULL)
 		return cli_usage_error("survey", "unknown action '%s': use create, list, show, "
-		    "open, close, export, results or import", action);
+		    "open, close, export, results, import or codes", action);
 	cli_common_init(&common);
 	rc = cli_parse("survey", survey_help, argc, argv, 2, opts, &common);
 	if (rc != CLI_OK)

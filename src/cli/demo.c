@@ -2,7 +2,7 @@
  * demo.c - fills a new database with the demo content (data/demo/demo.json)
  * for `involve serve --demo`: the four organisations of the seed pages,
  * their home page wording, Bury's pharmacy poll with some answers,
- * Blackpool's strategy survey and Friends and Family Test (demo_surveys.c),
+ * Blackpool's strategy consultation and Friends and Family Test (demo_surveys.c),
  * and a demo administrator whose password is printed once.
  */
 #include <pthread.h>

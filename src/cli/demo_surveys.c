@@ -3,7 +3,11 @@
  * organisation's "surveys"): each built from its API definition, opened
  * some days ago, answered by a few hundred generated respondents across
  * channels and weeks, closed when the demo says, and given its published
- * "You said, we did" outcome.
+ * "You said, we did" outcome.  One of "kind" "consultation" has its
+ * fair-consultation checklist recorded and its background documents (each
+ * with its easy read version) added before it opens, an assessment of the
+ * duty to involve linked to it, and once closed goes through analysing to
+ * its outcome, as staff would take it.
  *
  * The respondents are drawn from the weights the demo gives each
  * question's options, with a fixed seed, so every demo database holds the
@@ -17,6 +21,7 @@
 #include <jansson.h>
 
 #include "involve/respond.h"
+#include "involve/store_consultation.h"
 #include "involve/store_outcome.h"
 #include "involve/store_survey.h"
 #include "cli.h"
@@ -257,9 +262,100 @@ load_outcome(struct cli_env *env, const struct org *o, const struct survey *sv,
 	return store_outcome_publish(env->store, &demo_actor, o->id, out.id, now, &mail, NULL);
 }
 
+static struct str
+text_of(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return str_c(v ? v : "");
+}
+
+/* A consultation's checklist and documents, recorded while it is a
+ * draft, and the assessment of the duty to involve that led to it. */
+static int
+load_consultation(struct cli_env *env, const struct actor *who, const struct survey *sv,
+    const json_t *js, int64_t now)
+{
+	const json_t *list = json_object_get(js, "checklist"), *jd, *ja;
+	struct consultation_checklist c;
+	struct consultation_document d;
+	struct errors e;
+	size_t i;
+	int k, rc;
+
+	memset(&c, 0, sizeof(c));
+	for (k = 0; k < CHECK_N; k++) {
+		const json_t *item = json_object_get(list,
+		    consultation_principle_name((enum consultation_principle)k));
+
+		c.items[k].answer = json_is_true(json_object_get(item, "met")) ? CHECK_YES : CHECK_NO;
+		c.items[k].note = text_of(item, "note");
+	}
+	errors_init(&e);
+	if (consultation_checklist_check(&c, &e) != 0 ||
+	    (rc = store_consultation_set_checklist(env->store, who, sv->id, &c, now, &e)) != 0)
+		goto refused;
+	json_array_foreach(json_object_get(js, "documents"), i, jd) {
+		memset(&d, 0, sizeof(d));
+		d.survey_id = sv->id;
+		d.title = text_of(jd, "title");
+		d.body = text_of(jd, "body");
+		d.easy_read = text_of(jd, "easy_read");
+		if (consultation_document_check(&d, &e) != 0 ||
+		    (rc = store_document_add(env->store, who, &d, now, &e)) != 0)
+			goto refused;
+	}
+	if (json_is_object(ja = json_object_get(js, "assessment"))) {
+		struct assessment as;
+
+		memset(&as, 0, sizeof(as));
+		as.org_id = who->org_id;
+		as.title = text_of(ja, "title");
+		as.proposal = text_of(ja, "proposal");
+		as.affected = text_of(ja, "affected");
+		as.involvement = INVOLVEMENT_REQUIRED;
+		as.methods = 1u << METHOD_CONSULTATION | 1u << METHOD_ENGAGEMENT;
+		as.approach = text_of(ja, "approach");
+		as.duties = 1u << DUTY_TRUST | 1u << DUTY_EQUALITY;
+		if (assessment_check(&as, now, &e) != 0 ||
+		    (rc = store_assessment_create(env->store, who, &as)) != 0 ||
+		    (rc = store_assessment_link(env->store, who, as.id, LINK_SURVEY, sv->id, now,
+		    &e)) != 0)
+			goto refused;
+	}
+	return 0;
+refused:
+	cli_print_errors("demo", &e);
+	return ERR_INVALID;
+}
+
+/* A closed consultation's stage: analysing, then, once its outcome is
+ * published, outcome published (which publishing may have done). */
+static int
+consultation_to(struct cli_env *env, const struct actor *who, int64_t survey_id,
+    enum consultation_stage stage, int64_t now)
+{
+	struct consultation k;
+	struct errors e;
+	struct arena a;
+	int rc;
+
+	arena_init(&a, NULL, 0);
+	rc = store_consultation_get(env->store, &a, survey_id, &k);
+	arena_free(&a);
+	if (rc != 0 || k.stage == stage)
+		return rc;
+	errors_init(&e);
+	if ((rc = store_consultation_set_stage(env->store, who, survey_id, stage, now, &e)) != 0)
+		cli_print_errors("demo", &e);
+	return rc;
+}
+
 static int
 load_survey(struct cli_env *env, const struct org *o, const json_t *js, int64_t now)
 {
+	const struct actor who = { o->id, 0, "demo" };
+	bool consultation = str_eq_c(text_of(js, "kind"), "consultation");
 	const json_t *def = json_object_get(js, "definition");
 	int64_t opened = now - json_integer_value(json_object_get(js, "opened_days_ago")) * DAY;
 	int64_t closed_ago = json_integer_value(json_object_get(js, "closed_days_ago"));
@@ -284,11 +380,26 @@ load_survey(struct cli_env *env, const struct org *o, const json_t *js, int64_t 
 	sv.org_id = o->id;
 	sv.title = str_c(json_string_value(json_object_get(def, "title")));
 	sv.who = POLL_WHO_ANYONE;
-	sv.opens_at = opened;
+	/* A consultation opens once its checklist is recorded. */
+	sv.kind = consultation ? SURVEY_KIND_CONSULTATION : SURVEY_KIND_SURVEY;
+	sv.opens_at = consultation ? 0 : opened;
 	sv.next_option_id = next_id;
 	sv.definition = (struct str){ text.p, text.n };
 	if ((rc = store_survey_create(env->store, &demo_actor, &sv)) != 0)
 		goto out;
+	if (consultation) {
+		if ((rc = load_consultation(env, &who, &sv, js, opened)) != 0)
+			goto out;
+		if ((rc = store_survey_get(env->store, &a, sv.id, &got)) != 0)
+			goto out;
+		got->opens_at = opened;
+		if ((rc = store_survey_update(env->store, &who, got, got->version, false, now,
+		    &e)) != 0) {
+			cli_print_errors("demo", &e);
+			goto out;
+		}
+		sv.version = got->version;
+	}
 	if ((rc = load_responses(env, &sv, &d, json_object_get(js, "responses"), opened,
 	    closes ? closes : now)) != 0)
 		goto out;
@@ -301,8 +412,14 @@ load_survey(struct cli_env *env, const struct org *o, const json_t *js, int64_t 
 		    &e)) != 0)
 			goto out;
 	}
+	if (consultation && closes != 0 &&
+	    (rc = consultation_to(env, &who, sv.id, CONSULTATION_ANALYSING, now)) != 0)
+		goto out;
 	if (json_is_object(json_object_get(js, "outcome")))
 		rc = load_outcome(env, o, &sv, json_object_get(js, "outcome"), now);
+	if (rc == 0 && consultation && closes != 0 &&
+	    json_is_object(json_object_get(js, "outcome")))
+		rc = consultation_to(env, &who, sv.id, CONSULTATION_OUTCOME, now);
 out:
 	buf_free(&text);
 	arena_free(&a);

@@ -17,7 +17,7 @@ static const struct {
 	{ "user", cmd_user, "add, list and change staff accounts" },
 	{ "token", cmd_token, "create, list and revoke API tokens" },
 	{ "poll", cmd_poll, "export a poll's results" },
-	{ "survey", cmd_survey, "create, open, close, export surveys; import responses" },
+	{ "survey", cmd_survey, "create, open, close, export surveys; import responses; codes" },
 	{ "outcome", cmd_outcome, "create, list and publish \"You said, we did\" outcomes" },
 	{ "mail", cmd_mail, "queue, list and retry mail to the public" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },

@@ -458,6 +458,17 @@ name_check(struct str name, struct errors *e)
 }
 
 int
+attachment_type_of_bytes(const void *bytes, size_t size, enum attachment_type *out)
+{
+	int t = size > 0 ? type_of_bytes(bytes, size) : -1;
+
+	if (t < 0)
+		return ERR_INVALID;
+	*out = (enum attachment_type)t;
+	return 0;
+}
+
+int
 consultation_attachment_check(struct str name, struct str media_type, const void *bytes,
     size_t size, enum attachment_type *type, struct errors *e)
 {

@@ -178,3 +178,107 @@ survey_code_used(struct db_conn *c, int64_t response_id)
 	db_bind_int(st, 1, batch);
 	return db_exec(st);
 }
+
+/* ---- batches ------------------------------------------------------------------------------ */
+
+static int
+batches_read(struct store *s, int64_t survey_id, int64_t batch_id, store_batch_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	struct code_batch b;
+	struct db_stmt *st;
+	int rc, n = 0;
+
+	st = db_prepare(c, "SELECT id, created_at, issued, used, withdrawn_at FROM "
+	    "survey_code_batch WHERE survey_id = ? AND (? = 0 OR id = ?) ORDER BY id");
+	db_bind_int(st, 1, survey_id);
+	db_bind_int(st, 2, batch_id);
+	db_bind_int(st, 3, batch_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		memset(&b, 0, sizeof(b));
+		b.id = db_col_int(st, 0);
+		b.created_at = db_col_int(st, 1);
+		b.issued = db_col_int(st, 2);
+		b.used = db_col_int(st, 3);
+		b.withdrawn_at = db_col_int(st, 4);
+		n++;
+		if ((rc = fn(arg, &b)) != 0)
+			break;
+	}
+	db_put(s->db, c);
+	if (rc < 0 && rc != DB_DONE)
+		return rc;
+	return batch_id != 0 && n == 0 ? ERR_NOTFOUND : 0;
+}
+
+int
+store_survey_code_batches(struct store *s, int64_t survey_id, store_batch_fn fn, void *arg)
+{
+	return batches_read(s, survey_id, 0, fn, arg);
+}
+
+static int
+batch_copy(void *arg, const struct code_batch *b)
+{
+	*(struct code_batch *)arg = *b;
+	return 0;
+}
+
+int
+store_survey_code_batch_get(struct store *s, int64_t survey_id, int64_t batch_id,
+    struct code_batch *out)
+{
+	if (batch_id <= 0)
+		return ERR_NOTFOUND;
+	return batches_read(s, survey_id, batch_id, batch_copy, out);
+}
+
+struct withdraw_job {
+	struct store *s;
+	const struct actor *who;
+	int64_t survey_id, batch_id, now;
+};
+
+static int
+withdraw_fn(struct db_conn *c, void *arg)
+{
+	struct withdraw_job *j = arg;
+	struct survey sv;
+	struct db_stmt *st;
+	int rc;
+
+	if ((rc = store_survey_lock(c, j->survey_id, j->who->org_id, &sv)) != 0)
+		return rc;
+	st = db_prepare(c, "UPDATE survey_code_batch SET withdrawn_at = ? "
+	    "WHERE id = ? AND survey_id = ? AND withdrawn_at = 0");
+	db_bind_int(st, 1, j->now);
+	db_bind_int(st, 2, j->batch_id);
+	db_bind_int(st, 3, j->survey_id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	if (db_changes(st) == 0) {
+		st = db_prepare(c, "SELECT 1 FROM survey_code_batch WHERE id = ? AND survey_id = ?");
+		db_bind_int(st, 1, j->batch_id);
+		db_bind_int(st, 2, j->survey_id);
+		rc = db_row(st);
+		return rc == 0 ? ERR_CONFLICT : rc;
+	}
+	/* A code whose response is under way stays, so that sending it
+	 * still counts as a use; the batch being withdrawn, it leads
+	 * nowhere (store_survey_code_start). */
+	st = db_prepare(c, "DELETE FROM survey_code WHERE batch_id = ? AND response_id = 0");
+	db_bind_int(st, 1, j->batch_id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	return store_audit_append(j->s, c, j->who, "survey.codes_withdraw", NULL, "batch:%lld",
+	    (long long)j->batch_id);
+}
+
+int
+store_survey_codes_withdraw(struct store *s, const struct actor *who, int64_t survey_id,
+    int64_t batch_id, int64_t now)
+{
+	struct withdraw_job j = { s, who, survey_id, batch_id, now };
+
+	return db_write(s->db, withdraw_fn, &j);
+}

@@ -83,6 +83,8 @@ int handle_api_survey_crosstab(struct http_request *req, struct http_response *r
 int handle_api_survey_export(struct http_request *req, struct http_response *res);
 int handle_api_survey_results_csv(struct http_request *req, struct http_response *res);
 int handle_api_survey_codes(struct http_request *req, struct http_response *res);
+int handle_api_survey_code_batches(struct http_request *req, struct http_response *res);
+int handle_api_survey_codes_withdraw(struct http_request *req, struct http_response *res);
 
 /* handlers_survey_public.c: answering a survey on the organisation's site */
 int handle_survey_start_page(struct http_request *req, struct http_response *res);
@@ -192,11 +194,17 @@ int load_own_poll(struct http_request *req, struct http_response *res, struct po
 
 /* handlers_staff_codes.c: a poll's single-use codes. */
 extern const struct input_spec staff_codes_input;
+extern const struct input_spec staff_survey_codes_input;
 extern const struct input_spec staff_codes_withdraw_input;
 int handle_staff_poll_codes(struct http_request *req, struct http_response *res);
 int handle_staff_poll_codes_withdraw(struct http_request *req, struct http_response *res);
 /* The codes part of a poll's staff page: {batches [...], max}. */
 json_t *staff_codes_context(struct http_request *req, const struct poll *p);
+/* The survey's batches of invitation codes for its staff page: {batches, max,
+ * can_make}; NULL when they could not be read. */
+json_t *staff_survey_codes_context(struct http_request *req, const struct survey *sv);
+int handle_staff_survey_codes(struct http_request *req, struct http_response *res);
+int handle_staff_survey_codes_withdraw(struct http_request *req, struct http_response *res);
 
 /* handlers_staff_users.c: the organisation's staff and settings. */
 int handle_staff_users(struct http_request *req, struct http_response *res);
@@ -242,6 +250,7 @@ int handle_staff_document_delete_form(struct http_request *req, struct http_resp
 int handle_staff_document_delete(struct http_request *req, struct http_response *res);
 int handle_staff_attachment_download(struct http_request *req, struct http_response *res);
 int handle_staff_attachment_delete(struct http_request *req, struct http_response *res);
+int handle_staff_attachment_upload(struct http_request *req, struct http_response *res);
 
 /* handlers_api_outcomes.c: publishes draft o of the signed-in staff's organisation now,
  * queueing its mail to those who asked to hear back (store_outcome_publish). */

@@ -875,9 +875,6 @@ handle_api_survey_export(struct http_request *req, struct http_response *res)
 
 /* ---- invitation codes ---------------------------------------------------------------- */
 
-/* A batch made again when one of its codes is one already kept: 31^10
- * choices make that about n^2 / 2^50. */
-#define CODES_TRIES 3
 
 struct codes_body {
 	int64_t count;
@@ -894,32 +891,21 @@ handle_api_survey_codes(struct http_request *req, struct http_response *res)
 {
 	struct auth *a = req->auth;
 	struct codes_body b = { 0 };
-	unsigned char (*hashes)[SECRET_HASH_BYTES];
-	const char **list;
+	const char **list = NULL;
 	struct survey *sv;
 	struct survey_def d;
 	struct errors e;
 	int64_t batch = 0;
 	json_t *codes;
-	int i, tries, rc;
+	int i, rc;
 
 	if (load_survey(req, res, true, &sv, &d) != 0)
 		return HTTP_DONE;
 	errors_init(&e);
 	if ((rc = input_read(req, &b, NULL, &e)) != 0)
 		return reply_error(req, res, rc == ERR_INVALID ? ERR_INVALID : rc, &e);
-	list = arena_array(&req->arena, (size_t)b.count, sizeof(*list));
-	hashes = arena_array(&req->arena, (size_t)b.count, sizeof(*hashes));
-	if (list == NULL || hashes == NULL)
-		return reply_error(req, res, ERR_NOMEM, NULL);
-	for (tries = 0, rc = ERR_DUPLICATE; tries < CODES_TRIES && rc == ERR_DUPLICATE; tries++) {
-		if ((rc = codes_make(req->app->keys.token, "survey-code", sv->id, (int)b.count,
-		    &req->arena, list, hashes)) != 0)
-			break;
-		rc = store_survey_codes_add(req->app->store, &a->actor, sv->id,
-		    (const unsigned char (*)[SECRET_HASH_BYTES])hashes, (int)b.count, req->now, &batch,
-		    &e);
-	}
+	rc = survey_codes_issue(req->app->store, &req->app->keys, &a->actor, sv, (int)b.count,
+	    req->now, &req->arena, &list, &batch, &e);
 	if (rc != 0)
 		return reply_error(req, res, rc, &e);
 	codes = json_array();
@@ -928,4 +914,64 @@ handle_api_survey_codes(struct http_request *req, struct http_response *res)
 	res->no_store = true;
 	return api_json(res, 201, json_pack("{s:o, s:o, s:o}", "survey", api_json_id(sv->id), "batch",
 	    api_json_id(batch), "codes", codes));
+}
+
+/* A batch of codes as the API shows it. */
+static json_t *
+batch_json(const struct code_batch *b)
+{
+	return json_pack("{s:o, s:o, s:I, s:I, s:o}", "id", api_json_id(b->id), "created_at",
+	    api_json_time(b->created_at), "issued", (json_int_t)b->issued, "used",
+	    (json_int_t)b->used, "withdrawn_at", b->withdrawn_at ? api_json_time(b->withdrawn_at) :
+	    json_null());
+}
+
+static int
+batch_item(void *arg, const struct code_batch *b)
+{
+	return json_array_append_new(arg, batch_json(b)) == 0 ? 0 : ERR_NOMEM;
+}
+
+int
+handle_api_survey_code_batches(struct http_request *req, struct http_response *res)
+{
+	struct survey *sv;
+	struct survey_def d;
+	json_t *items;
+	int rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	items = json_array();
+	if ((rc = store_survey_code_batches(req->app->store, sv->id, batch_item, items)) != 0) {
+		json_decref(items);
+		return reply_error(req, res, rc, NULL);
+	}
+	return api_json(res, 200, json_pack("{s:o, s:o}", "survey", api_json_id(sv->id), "batches",
+	    items));
+}
+
+int
+handle_api_survey_codes_withdraw(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = req->auth;
+	struct code_batch b;
+	struct survey *sv;
+	struct survey_def d;
+	int rc;
+
+	if (load_survey(req, res, true, &sv, &d) != 0)
+		return HTTP_DONE;
+	rc = store_survey_codes_withdraw(req->app->store, &a->actor, sv->id,
+	    http_param_id(req, "batch"), req->now);
+	if (rc == ERR_NOTFOUND)
+		return reply_error_text(req, res, rc, "The survey has no such batch of codes.");
+	if (rc == ERR_CONFLICT)
+		return reply_error_text(req, res, rc, "This batch has been withdrawn already.");
+	if (rc == 0)
+		rc = store_survey_code_batch_get(req->app->store, sv->id, http_param_id(req, "batch"),
+		    &b);
+	if (rc != 0)
+		return reply_error(req, res, rc, NULL);
+	return api_json(res, 200, batch_json(&b));
 }

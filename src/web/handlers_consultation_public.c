@@ -20,6 +20,7 @@
 #include "involve/app.h"
 #include "involve/auth.h"
 #include "involve/store_consultation.h"
+#include "involve/store_outcome.h"
 #include "handlers.h"
 #include "pages.h"
 
@@ -168,10 +169,28 @@ documents_value(struct http_request *req, const struct survey *sv, const char *b
 	return c.docs;
 }
 
+struct outcome_links {
+	const struct org *org;
+	json_t *items;
+};
+
+static int
+outcome_link(void *arg, const struct outcome *oc)
+{
+	struct outcome_links *l = arg;
+	char href[160];
+
+	snprintf(href, sizeof(href), "/o/%s/you-said-we-did/%lld", l->org->slug, (long long)oc->id);
+	json_array_append_new(l->items, json_pack("{s:o, s:s}", "title", pages_string(oc->title),
+	    "href", href));
+	return 0;
+}
+
 int
 consultation_start_context(struct http_request *req, const struct org *o,
     const struct survey *sv, json_t *ctx)
 {
+	struct outcome_links outcomes = { o, NULL };
 	enum consultation_state now;
 	struct consultation k;
 	char base[128];
@@ -184,9 +203,18 @@ consultation_start_context(struct http_request *req, const struct org *o,
 	if ((docs = documents_value(req, sv, base)) == NULL)
 		return ERR_IO;
 	now = consultation_state(sv, k.stage, req->now);
-	json_object_set_new(ctx, "consultation", json_pack("{s:o, s:s, s:o, s:b}", "lifecycle",
-	    lifecycle_json(req, sv, now), "state", tr(req, consultation_state_label(now)),
-	    "documents", docs, "outcome", now == CONSULTATION_OUTCOME_PUBLISHED));
+	/* What was decided, once published ("You said, we did"). */
+	outcomes.items = json_array();
+	if ((rc = store_outcomes_of(req->app->store, &req->arena, OUTCOME_LINK_SURVEY, sv->id,
+	    outcome_link, &outcomes)) != 0) {
+		json_decref(outcomes.items);
+		json_decref(docs);
+		return rc;
+	}
+	json_object_set_new(ctx, "consultation", json_pack("{s:o, s:s, s:o, s:b, s:o}",
+	    "lifecycle", lifecycle_json(req, sv, now), "state",
+	    tr(req, consultation_state_label(now)), "documents", docs, "outcome",
+	    now == CONSULTATION_OUTCOME_PUBLISHED, "outcomes", outcomes.items));
 	return 0;
 }
 

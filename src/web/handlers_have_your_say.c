@@ -1,12 +1,15 @@
 /*
  * handlers_have_your_say.c - an organisation's "Have your say" page: the
- * polls and surveys open now, and those that have closed with a link to
- * their results; and a closed survey's published results.
+ * polls, surveys and consultations open now, and those that have closed
+ * with a link to their results, a consultation's stage and the outcomes
+ * published of each ("You said, we did"); and a closed survey's published
+ * results.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/store_consultation.h"
 #include "involve/store_outcome.h"
 #include "involve/store_survey.h"
 #include "handlers.h"
@@ -23,27 +26,36 @@ struct listing {
 	json_t *open, *closed;
 };
 
-/* An engagement as the page lists it. */
-static void
+/* An engagement as the page lists it; returns the item (NULL when it is
+ * not listed), which the page's arrays own. */
+static json_t *
 add_item(struct listing *l, enum poll_status st, struct str title, const char *kind,
     const char *href, const char *results_href, int64_t closes_at, int64_t closed_at)
 {
 	json_t *item;
 
 	if (st != POLL_OPEN && st != POLL_CLOSED)
-		return;
+		return NULL;
 	item = json_pack("{s:o, s:s, s:s}", "title", pages_string(title), "kind", kind, "href",
 	    href);
 	if (st == POLL_OPEN) {
 		if (closes_at != 0)
 			json_object_set_new(item, "closes", pages_time(l->req, closes_at));
 		json_array_append_new(l->open, item);
-		return;
+		return item;
 	}
 	json_object_set_new(item, "results_href", json_string(results_href));
 	json_object_set_new(item, "closed", pages_date(l->req, closed_at));
 	json_array_append_new(l->closed, item);
+	return item;
 }
+
+struct outcome_list {
+	const struct org *org;
+	json_t *items;
+};
+
+static int outcome_one(void *arg, const struct outcome *o);
 
 static int
 poll_one(void *arg, const struct poll *p)
@@ -66,9 +78,32 @@ survey_one(void *arg, const struct survey *sv)
 
 	snprintf(href, sizeof(href), "/o/%s/surveys/%lld", l->org->slug, (long long)sv->id);
 	snprintf(results, sizeof(results), "%s/results", href);
-	add_item(l, survey_status(sv, l->req->now), sv->title, tr(l->req, "Survey"), href,
-	    results, sv->closes_at, sv->closed_at ? sv->closed_at : sv->closes_at);
-	return 0;
+	enum poll_status st = survey_status(sv, l->req->now);
+	bool consultation = sv->kind == SURVEY_KIND_CONSULTATION;
+	struct outcome_list outcomes = { l->org, NULL };
+	struct consultation k;
+	json_t *item;
+	int rc;
+
+	item = add_item(l, st, sv->title, consultation ? tr(l->req, "Consultation") :
+	    tr(l->req, "Survey"), href, results, sv->closes_at,
+	    sv->closed_at ? sv->closed_at : sv->closes_at);
+	if (item == NULL || st != POLL_CLOSED)
+		return 0;
+	/* Closed: where a consultation is up to (its page, with its documents
+	 * and lifecycle, stays worth reading), and what was decided. */
+	if (consultation) {
+		json_object_set_new(item, "about_href", json_string(href));
+		if ((rc = store_consultation_get(l->req->app->store, &((struct http_request *)
+		    l->req)->arena, sv->id, &k)) != 0)
+			return rc;
+		json_object_set_new(item, "stage", json_string(tr(l->req,
+		    consultation_state_label(consultation_state(sv, k.stage, l->req->now)))));
+	}
+	outcomes.items = json_array();
+	json_object_set_new(item, "outcomes", outcomes.items);
+	return store_outcomes_of(l->req->app->store, &((struct http_request *)l->req)->arena,
+	    OUTCOME_LINK_SURVEY, sv->id, outcome_one, &outcomes);
 }
 
 int
@@ -98,11 +133,6 @@ handle_have_your_say(struct http_request *req, struct http_response *res)
 	    pages_site(&o, NULL), "open", l.open, "closed", l.closed, "org_name", o.name);
 	return page_render(req, res, "have_your_say", ctx);
 }
-
-struct outcome_list {
-	const struct org *org;
-	json_t *items;
-};
 
 static int
 outcome_one(void *arg, const struct outcome *o)

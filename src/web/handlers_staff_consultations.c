@@ -12,10 +12,13 @@
  *   /staff/consultations/{id}/attachments/{att}  download a file (a draft's too)
  *   /staff/consultations/{id}/attachments/{att}/delete
  *
- * Files are attached through the API (POST .../documents/{doc}/attachments),
- * which takes the file as the request's body: a page would need a
- * multipart form, which the server does not read.  A consultation's
- * questions are its survey's, changed as any survey's are.
+ *   /staff/consultations/{id}/documents/{doc}/files   attach a file to one
+ *
+ * A file is chosen on the document's page and sent in a multipart form,
+ * which the adapter reads (http.h); it is checked as the API's are
+ * (consultation_attachment_check: its type by its bytes, its size, its
+ * name).  A consultation's questions are its survey's, changed as any
+ * survey's are.
  *
  * As for every staff page, app.c has checked the session, the CSRF token
  * and the role (the route's rule) first; the organisation is checked
@@ -263,6 +266,7 @@ done_text(struct str done)
 		{ "moved", "The documents are in their new order." },
 		{ "deleted", "The document has been deleted." },
 		{ "removed", "The file has been removed." },
+		{ "attached", "The file has been attached." },
 		{ "opened", "The consultation is open." },
 		{ "closed", "The consultation is closed." },
 		{ "analysing", "The consultation's responses are being analysed." },
@@ -610,12 +614,42 @@ handle_staff_checklist_save(struct http_request *req, struct http_response *res)
 
 /* ---- documents ---------------------------------------------------------------------------- */
 
+/* The files of one document, for its page. */
+struct doc_files {
+	int64_t survey_id, document_id;
+	json_t *files;
+};
+
+static int
+doc_file_row(void *arg, const struct consultation_attachment *f)
+{
+	struct doc_files *r = arg;
+	enum attachment_type t = ATTACHMENT_PDF;
+	char href[PATH_MAX_LEN];
+
+	if (f->document_id != r->document_id)
+		return 0;
+	snprintf(href, sizeof(href), "/staff/consultations/%lld/attachments/%lld",
+	    (long long)r->survey_id, (long long)f->id);
+	attachment_type_parse(f->media_type, &t);
+	json_array_append_new(r->files, json_pack("{s:o, s:s, s:s, s:I}", "name",
+	    pages_string(f->name), "href", href, "type", attachment_type_label(t), "size",
+	    (json_int_t)f->size));
+	return 0;
+}
+
+/* A document's page: its text's form, and for a saved one its files and
+ * the form that attaches one (e's "file" and "name" errors are the
+ * file's). */
 static int
 document_page(struct http_request *req, struct http_response *res, int status,
     const struct survey *sv, int64_t doc, const struct document_form *f, const struct errors *e)
 {
 	char action[PATH_MAX_LEN], back[64];
 	json_t *ctx, *errors;
+	struct doc_files files = { sv->id, doc, NULL };
+	const char *done;
+	struct str q;
 
 	snprintf(back, sizeof(back), "/staff/consultations/%lld", (long long)sv->id);
 	if (doc != 0)
@@ -633,12 +667,38 @@ document_page(struct http_request *req, struct http_response *res, int status,
 	json_object_set_new(ctx, "easy_read", pages_string(f->easy_read));
 	json_object_set_new(ctx, "body_max_kb",
 	    json_integer(CONSULTATION_DOC_BODY_MAX_BYTES / 1024));
+	if (doc != 0) {
+		int rc;
+
+		files.files = json_array();
+		rc = store_attachment_each(req->app->store, &req->arena, sv->id, doc_file_row,
+		    &files);
+		if (rc != 0) {
+			json_decref(files.files);
+			json_decref(ctx);
+			return reply_error(req, res, rc, NULL);
+		}
+		snprintf(action, sizeof(action), "%s/documents/%lld/files", back, (long long)doc);
+		json_object_set_new(ctx, "upload", json_pack("{s:s, s:o, s:i}", "action", action,
+		    "files", files.files, "max_mb", CONSULTATION_FILE_MAX_BYTES / (1024 * 1024)));
+		snprintf(action, sizeof(action), "%s/documents/%lld", back, (long long)doc);
+	}
+	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
+		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e)) {
-		page_add_errors(req, ctx, e);
+		struct errors shown = *e;
+		int i;
+
+		/* A file's name is the file's: both are shown at its one input. */
+		for (i = 0; i < shown.n; i++)
+			if (strcmp(shown.list[i].field, "name") == 0)
+				snprintf(shown.list[i].field, sizeof(shown.list[i].field), "file");
+		page_add_errors(req, ctx, &shown);
 		errors = json_object_get(ctx, "errors");
 		pages_copy_error(ctx, errors, "title", "title_error");
 		pages_copy_error(ctx, errors, "body", "body_error");
 		pages_copy_error(ctx, errors, "easy_read", "easy_read_error");
+		pages_copy_error(ctx, errors, "file", "file_error");
 	}
 	res->status = status;
 	return page_render(req, res, "staff/consultation_document", ctx);
@@ -836,6 +896,69 @@ handle_staff_document_delete(struct http_request *req, struct http_response *res
 }
 
 /* ---- files ------------------------------------------------------------------------------- */
+
+/* The media type a file chosen in a browser is checked as: the one the
+ * browser sent when it is one accepted, otherwise (browsers send
+ * application/octet-stream for types they do not know) the one its bytes
+ * are, so that it is the bytes and the name that decide. */
+static struct str
+upload_media_type(const struct http_file *f)
+{
+	enum attachment_type t;
+
+	if (attachment_media_type_accepted(f->content_type))
+		return f->content_type;
+	if (attachment_type_of_bytes(f->data.p, f->data.n, &t) == 0)
+		return str_c(attachment_media_type(t));
+	return f->content_type;
+}
+
+int
+handle_staff_attachment_upload(struct http_request *req, struct http_response *res)
+{
+	struct auth *a = pages_staff(req);
+	struct consultation_document *d;
+	const struct http_file *file;
+	enum attachment_type type;
+	struct document_form f;
+	struct survey *sv;
+	struct errors e;
+	int64_t id;
+	int rc;
+
+	if (load_own(req, res, &sv) != 0 || load_document(req, res, sv, &d) != 0)
+		return HTTP_DONE;
+	f = (struct document_form){ d->title, d->body, d->easy_read };
+	errors_init(&e);
+	if (consultation_check_documents_edit(sv, req->now, &e) != 0)
+		return document_page(req, res, 409, sv, d->id, &f, &e);
+	if (req->too_large) {
+		errors_add(&e, "file", "The file must be %d MB or smaller",
+		    CONSULTATION_FILE_MAX_BYTES / (1024 * 1024));
+		return document_page(req, res, 413, sv, d->id, &f, &e);
+	}
+	if (!http_form_file(req, "file", &file)) {
+		errors_add(&e, "file", "Choose a file to attach");
+		return document_page(req, res, 422, sv, d->id, &f, &e);
+	}
+	if (consultation_attachment_check(file->filename, upload_media_type(file), file->data.p,
+	    file->data.n, &type, &e) != 0)
+		return document_page(req, res, 422, sv, d->id, &f, &e);
+	rc = store_attachment_add(req->app->store, &a->actor, sv->id, d->id, file->filename,
+	    str_c(attachment_media_type(type)), file->data.p, file->data.n, req->now, &id, &e);
+	if (rc == ERR_CONFLICT || rc == ERR_INVALID)
+		return document_page(req, res, rc == ERR_CONFLICT ? 409 : 422, sv, d->id, &f, &e);
+	if (rc != 0)
+		return reply_error(req, res, rc, &e);
+	{
+		char to[PATH_MAX_LEN];
+
+		snprintf(to, sizeof(to), "/staff/consultations/%lld/documents/%lld?done=attached#files",
+		    (long long)sv->id, (long long)d->id);
+		http_response_redirect(res, 303, to);
+	}
+	return HTTP_DONE;
+}
 
 int
 handle_staff_attachment_download(struct http_request *req, struct http_response *res)

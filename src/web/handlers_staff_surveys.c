@@ -445,6 +445,8 @@ done_text(struct http_request *req, struct str done)
 		{ "moved", N_("The question has been moved.") },
 		{ "deleted_question", N_("The question has been deleted.") },
 		{ "deleted_page", N_("The page has been deleted.") },
+		{ "codes_withdrawn", N_("The batch has been withdrawn: its unused codes no longer "
+		    "work.") },
 	};
 	size_t i;
 
@@ -528,6 +530,15 @@ staff_survey_builder(struct http_request *req, struct http_response *res, int st
 	    "back_link", "href", "/staff/surveys");
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
+	if (ed->sv->who == POLL_WHO_CODE) {
+		json_t *codes = staff_survey_codes_context(req, ed->sv);
+
+		if (codes == NULL) {
+			json_decref(ctx);
+			return reply_error(req, res, ERR_IO, NULL);
+		}
+		json_object_set_new(ctx, "codes", codes);
+	}
 	if (http_query(req, "done", &done) && (said = done_text(req, done)) != NULL)
 		json_object_set_new(ctx, "done", json_string(said));
 	if (e != NULL && errors_any(e))

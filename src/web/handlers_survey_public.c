@@ -134,6 +134,14 @@ survey_value(struct http_request *req, const struct ctx *c)
 	if (st == POLL_SCHEDULED)
 		json_object_set_new(o, "opens", pages_time(req, c->sv->opens_at));
 	json_object_set_new(o, "pages", json_integer(c->def.page_n));
+	{
+		char said[128];
+
+		snprintf(said, sizeof(said), trn(req, "This survey has %d page of questions.",
+		    "This survey has %d pages of questions.", (unsigned long)c->def.page_n),
+		    c->def.page_n);
+		json_object_set_new(o, "pages_text", json_string(said));
+	}
 	return o;
 }
 
@@ -162,6 +170,7 @@ int
 handle_survey_start_page(struct http_request *req, struct http_response *res)
 {
 	char title[SURVEY_TITLE_MAX_CHARS * 4 + 1];
+	struct str given;
 	struct ctx c;
 	json_t *ctx;
 	int rc;
@@ -171,6 +180,9 @@ handle_survey_start_page(struct http_request *req, struct http_response *res)
 	snprintf(title, sizeof(title), "%.*s", (int)c.sv->title.n, c.sv->title.p);
 	ctx = page_ctx(req, &c, title);
 	json_object_set_new(ctx, "with_code", json_boolean(c.sv->who == POLL_WHO_CODE));
+	/* An invitation's link (its QR code) fills the code in. */
+	if (c.sv->who == POLL_WHO_CODE && http_query(req, "code", &given) && given.n <= 64)
+		json_object_set_new(ctx, "code_value", pages_string(given));
 	json_object_set_new(ctx, "honeypot_id", json_string(VOTE_HONEYPOT_FIELD));
 	/* A consultation shows its lifecycle and documents too. */
 	if (c.sv->kind == SURVEY_KIND_CONSULTATION &&

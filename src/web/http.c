@@ -198,10 +198,28 @@ http_form_all(const struct http_request *req, const char *name, struct str *out,
 	return n;
 }
 
+bool
+http_form_file(const struct http_request *req, const char *name, const struct http_file **out)
+{
+	int i;
+
+	for (i = 0; i < req->file_n; i++) {
+		const struct http_file *f = &req->files[i];
+
+		if (str_eq_c(f->field, name) && (f->data.n > 0 || f->filename.n > 0)) {
+			*out = f;
+			return true;
+		}
+	}
+	return false;
+}
+
 void
 http_request_free(struct http_request *req)
 {
 	req->form_n = 0;
+	req->file_n = 0;
+	req->multipart = HTTP_MULTIPART_NONE;
 	req->auth = NULL;
 	req->pending = NULL;
 	arena_free(&req->arena);

@@ -375,6 +375,16 @@ refusal_answer(struct conn *c)
 		return;
 	http_response_free(&c->res);
 	http_response_init(&c->res);
+	/* A file chosen on a page: its handler says it is too large on the
+	 * page, as it says what else is wrong with it. */
+	if (c->req.route != NULL && (c->req.route->flags & ROUTE_MULTIPART)) {
+		c->req.body = (struct str){ "", 0 };
+		c->req.too_large = true;
+		if (app_handle(c->server->app, &c->req, &c->res) == HTTP_DONE)
+			return;
+		http_response_free(&c->res);
+		http_response_init(&c->res);
+	}
 	if (c->req.route != NULL) {
 		api_problem(&c->res, 413, "Content too large", "The request body is larger than this "
 		    "address accepts.", NULL);
@@ -506,6 +516,105 @@ refuse_unsigned(struct conn *c)
 	return answer_early(c);
 }
 
+/* ---- multipart/form-data ---------------------------------------------------------------- */
+
+/* Where the parts of a multipart body are copied: one block of the
+ * request's arena as large as the body, which holds them all. */
+struct multipart_fill {
+	struct http_request *req;
+	char *out;
+	size_t used, cap;
+	struct str *current; /* the value or data the next bytes extend */
+	struct str *current_name;
+};
+
+static struct str
+arena_copy_c(struct arena *a, const char *s)
+{
+	return s ? arena_str(a, str_c(s)) : (struct str){ "", 0 };
+}
+
+static enum MHD_Result
+on_part(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+    const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
+    size_t size)
+{
+	struct multipart_fill *m = cls;
+	struct http_request *req = m->req;
+
+	(void)kind;
+	(void)transfer_encoding;
+	if (key == NULL)
+		return MHD_NO;
+	/* A new part begins at offset 0; a part whose first call brought no
+	 * bytes is still that part when its bytes come, at offset 0 again. */
+	if (m->current == NULL || (off == 0 && !(m->current->n == 0 &&
+	    str_eq_c(*m->current_name, key)))) {
+		if (filename != NULL) {
+			struct http_file *f;
+
+			if (req->file_n == HTTP_FILES_MAX)
+				return MHD_NO;
+			f = &req->files[req->file_n++];
+			f->field = arena_copy_c(&req->arena, key);
+			f->filename = arena_copy_c(&req->arena, filename);
+			f->content_type = arena_copy_c(&req->arena, content_type);
+			f->data = (struct str){ m->out + m->used, 0 };
+			m->current = &f->data;
+			m->current_name = &f->field;
+		} else {
+			struct http_pair *p;
+
+			if (req->form_n == HTTP_FORM_FIELDS_MAX)
+				return MHD_NO;
+			p = &req->form[req->form_n++];
+			p->name = arena_copy_c(&req->arena, key);
+			p->value = (struct str){ m->out + m->used, 0 };
+			m->current = &p->value;
+			m->current_name = &p->name;
+		}
+	}
+	if (size > m->cap - m->used)
+		return MHD_NO;
+	memcpy(m->out + m->used, data, size);
+	m->used += size;
+	m->current->n += size;
+	return MHD_YES;
+}
+
+/*
+ * Reads a multipart/form-data body, all of which has arrived, into the
+ * request's form and files (http.h) with the library's post processor,
+ * which takes its boundary from the connection's Content-Type.
+ */
+static void
+read_multipart(struct conn *c)
+{
+	struct http_request *req = &c->req;
+	struct multipart_fill m = { req, NULL, 0, 0, NULL, NULL };
+	struct MHD_PostProcessor *pp;
+	bool ok;
+
+	req->form_n = 0;
+	req->file_n = 0;
+	req->multipart = HTTP_MULTIPART_BAD;
+	if (!http_content_type_is(req, "multipart/form-data") || req->body.n == 0)
+		return;
+	m.cap = req->body.n;
+	if ((m.out = arena_alloc(&req->arena, m.cap)) == NULL)
+		return;
+	if ((pp = MHD_create_post_processor(c->mhd, HTTPD_POST_BUFFER, on_part, &m)) == NULL)
+		return;
+	ok = MHD_post_process(pp, req->body.p, req->body.n) == MHD_YES;
+	/* Destroying it says whether the body ended where a form ends. */
+	if (MHD_destroy_post_processor(pp) != MHD_YES)
+		ok = false;
+	if (ok)
+		req->multipart = HTTP_MULTIPART_READ;
+	else
+		req->form_n = req->file_n = 0;
+}
+
 /* Whether a body follows the headers. */
 static bool
 body_coming(struct MHD_Connection *mhd, const char *length, int64_t declared)
@@ -573,6 +682,8 @@ on_request(void *cls, struct MHD_Connection *mhd, const char *url, const char *m
 	if (!buf_ok(&c->body))
 		return MHD_NO;
 	c->req.body = (struct str){ c->body.p ? c->body.p : "", c->body.n };
+	if (c->req.route != NULL && (c->req.route->flags & ROUTE_MULTIPART))
+		read_multipart(c);
 	c->state = CONN_RUNNING;
 	c->res.finish = conn_finish;
 	c->res.finish_ctx = c;

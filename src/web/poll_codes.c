@@ -92,6 +92,64 @@ poll_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
 }
 
 int
+survey_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
+    const struct survey *sv, int n, int64_t now, struct arena *a, const char ***codes,
+    int64_t *batch_id, struct errors *e)
+{
+	unsigned char (*hashes)[SECRET_HASH_BYTES];
+	const char **list;
+	int tries, rc = ERR_IO;
+
+	if (n < 1 || n > POLL_CODES_BATCH_MAX) {
+		errors_add(e, "count", "Enter a number of codes from 1 to %d", POLL_CODES_BATCH_MAX);
+		return ERR_INVALID;
+	}
+	list = arena_array(a, (size_t)n, sizeof(*list));
+	hashes = arena_array(a, (size_t)n, sizeof(*hashes));
+	if (list == NULL || hashes == NULL)
+		return ERR_NOMEM;
+	for (tries = 0; tries < ISSUE_TRIES; tries++) {
+		if ((rc = codes_make(k->token, "survey-code", sv->id, n, a, list, hashes)) != 0)
+			return rc;
+		rc = store_survey_codes_add(s, who, sv->id, (const unsigned char (*)[SECRET_HASH_BYTES])
+		    hashes, n, now, batch_id, e);
+		if (rc != ERR_DUPLICATE)
+			break;
+	}
+	if (rc == 0)
+		*codes = list;
+	return rc;
+}
+
+static int
+draw(enum poll_codes_format f, struct code_sheet *sheet, struct buf *out)
+{
+	switch (f) {
+	case POLL_CODES_PDF:
+		return code_sheet_pdf(sheet, out);
+	case POLL_CODES_SVG:
+		return code_sheet_svg(sheet, out);
+	default:
+		return code_sheet_csv(sheet, out);
+	}
+}
+
+int
+survey_codes_draw(enum poll_codes_format f, const char *org_name, const struct survey *sv,
+    const char *survey_url, const char *const *codes, int n, struct buf *out)
+{
+	char *title = strndup(sv->title.p, sv->title.n);
+	struct code_sheet sheet = { org_name, title, survey_url, codes, n, NULL };
+	int rc;
+
+	if (title == NULL)
+		return ERR_NOMEM;
+	rc = draw(f, &sheet, out);
+	free(title);
+	return rc;
+}
+
+int
 poll_codes_draw(enum poll_codes_format f, const char *org_name, const struct poll *p,
     const char *poll_url, const char *const *codes, int n, struct buf *out)
 {
@@ -101,16 +159,7 @@ poll_codes_draw(enum poll_codes_format f, const char *org_name, const struct pol
 
 	if (title == NULL)
 		return ERR_NOMEM;
-	switch (f) {
-	case POLL_CODES_PDF:
-		rc = code_sheet_pdf(&sheet, out);
-		break;
-	case POLL_CODES_SVG:
-		rc = code_sheet_svg(&sheet, out);
-		break;
-	default:
-		rc = code_sheet_csv(&sheet, out);
-	}
+	rc = draw(f, &sheet, out);
 	free(title);
 	return rc;
 }

@@ -16,7 +16,7 @@ param_ok(struct str kind, struct str v)
 	if (v.n == 0)
 		return false;
 	if (str_eq_c(kind, "id") || str_eq_c(kind, "doc") || str_eq_c(kind, "att") ||
-	    str_eq_c(kind, "target") || str_eq_c(kind, "response")) {
+	    str_eq_c(kind, "target") || str_eq_c(kind, "response") || str_eq_c(kind, "batch")) {
 		if (v.n > 18 || v.p[0] == '0')
 			return false;
 		for (i = 0; i < v.n; i++)

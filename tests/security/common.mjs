@@ -52,10 +52,10 @@ export async function routeTable() {
 // The route's pattern with its parameters replaced: values maps a parameter's name ("id",
 // "slug", "key", "file") to its text, put in the path URL-encoded unless raw is set.
 // Parameters a caller does not give lead nowhere: a second id (a document, a file, a linked
-// engagement, a response), a survey's first page, a question key and a private link that
+// engagement, a response, a batch of codes), a survey's first page, a question key and a private link that
 // belong to nothing.
-const NOWHERE = { doc: '1', att: '1', target: '1', response: '1', page: '1', question: 'q1',
-	link: 'A'.repeat(43) };
+const NOWHERE = { doc: '1', att: '1', target: '1', response: '1', batch: '1', page: '1',
+	question: 'q1', link: 'A'.repeat(43) };
 
 export function fillPattern(pattern, given, { raw = false } = {}) {
 	const values = { ...NOWHERE, ...given };

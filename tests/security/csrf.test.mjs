@@ -70,7 +70,7 @@ async function request(method, path, { headers = {}, body } = {}) {
 }
 
 // The staff form fields any of the staff forms needs to succeed.
-function staffForm(csrf, batch) {
+function urlForm(csrf, batch) {
 	const f = new URLSearchParams();
 	if (csrf !== undefined) f.set('csrf', csrf);
 	f.set('confirm', 'yes');
@@ -87,6 +87,16 @@ function staffForm(csrf, batch) {
 	f.set('format', 'csv');
 	if (batch !== undefined) f.set('batch', String(batch));
 	return f.toString();
+}
+
+// The same, as a form with a file (a PDF), multipart/form-data as a browser sends it.
+const BOUNDARY = 'involve-csrf-test';
+function fileForm(csrf) {
+	const part = (name, value, file) => `--${BOUNDARY}\r\nContent-Disposition: form-data; ` +
+		`name="${name}"${file ? `; filename="${file}"\r\nContent-Type: application/pdf` : ''}` +
+		`\r\n\r\n${value}\r\n`;
+	return (csrf !== undefined ? part('csrf', csrf) : '') +
+		part('file', '%PDF-1.4\n%%EOF\n', 'plan.pdf') + `--${BOUNDARY}--\r\n`;
 }
 
 // The latest batch of codes in the database (for withdrawing one).
@@ -166,7 +176,7 @@ test('every state-changing route refuses a forged cross-site request', async () 
 		if (route.name === 'staff.poll.codes.withdraw') {
 			const made = await request('POST', `/staff/polls/${poll.id}/codes`, {
 				headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: session.cookie },
-				body: staffForm(session.csrf),
+				body: urlForm(session.csrf),
 			});
 			assert.equal(made.status, 200, `codes for ${route.name}: ${made.text.slice(0, 200)}`);
 			batch = await latestBatch();
@@ -174,7 +184,11 @@ test('every state-changing route refuses a forged cross-site request', async () 
 		tried++;
 
 		if (flags.includes('csrf')) {
-			const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+			// A form with a file is sent as a browser sends it, multipart.
+			const multipart = flags.includes('multipart');
+			const form = { 'Content-Type': multipart ? `multipart/form-data; boundary=${BOUNDARY}` :
+				'application/x-www-form-urlencoded' };
+			const staffForm = multipart ? fileForm : urlForm;
 			const cookie = { ...form, Cookie: session.cookie };
 			const wrong = randomBytes(Math.ceil(session.csrf.length * 3 / 4)).toString('base64url')
 				.slice(0, session.csrf.length);

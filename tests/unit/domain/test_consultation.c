@@ -395,6 +395,12 @@ Test(consultation, other_files_are_refused)
 	    ERR_INVALID);
 	cr_assert_eq(check_file("empty.pdf", "application/pdf", "", 0, &t, &e), ERR_INVALID);
 	cr_assert(errors_has_field(&e, "file"));
+	/* What the bytes alone say, as a browser's upload is read. */
+	cr_assert_eq(attachment_type_of_bytes(exe, sizeof(exe), &t), ERR_INVALID);
+	cr_assert_eq(attachment_type_of_bytes("\x7f" "ELF\x02\x01", 6, &t), ERR_INVALID);
+	cr_assert_eq(attachment_type_of_bytes("", 0, &t), ERR_INVALID);
+	cr_assert_eq(attachment_type_of_bytes("%PDF-1.4\n", 9, &t), 0);
+	cr_assert_eq(t, ATTACHMENT_PDF);
 	cr_assert(!attachment_media_type_accepted(STR_LIT("application/x-msdownload")));
 	cr_assert(!attachment_media_type_accepted(STR_LIT("text/html")));
 	cr_assert(attachment_media_type_accepted(STR_LIT("Application/PDF")));

@@ -1411,4 +1411,69 @@ Test(surveys, correct_imported_paper_responses_but_never_the_respondents_own)
 	cr_assert_eq(store_response_correct(st, &staff, id, online, fixed, no_items, NO_N,
 	    yes_items, YES_N, NOW), ERR_DENIED);
 	cr_assert_eq(audited("response.correct", NULL), 1);
+
+/* ---- invitation codes --------------------------------------------------------------------- */
+
+static int
+batch_count(void *arg, const struct code_batch *b)
+{
+	struct code_batch *last = arg;
+
+	*last = *b;
+	last->poll_id++; /* counts the batches seen */
+	return 0;
+}
+
+Test(surveys, list_invitation_code_batches_and_withdraw_one)
+{
+	int64_t org = make_org("bury"), other = make_org("leeds"), id, id2, batch, batch2, resp;
+	struct actor staff = staff_of(org), outsider = staff_of(other);
+	unsigned char codes[3][SECRET_HASH_BYTES], link[STORE_HASH_SIZE];
+	struct code_batch seen, got;
+	struct survey *sv;
+	struct errors e;
+
+	id = make_survey(org, OPEN);
+	id2 = make_survey(org, OPEN);
+	sv = get_survey(id);
+	sv->who = POLL_WHO_CODE;
+	cr_assert_eq(store_survey_update(st, &staff, sv, sv->version, false, NOW, NULL), 0);
+	sv = get_survey(id2);
+	sv->who = POLL_WHO_CODE;
+	cr_assert_eq(store_survey_update(st, &staff, sv, sv->version, false, NOW, NULL), 0);
+	memset(codes, 0, sizeof(codes));
+	codes[0][0] = 1;
+	codes[1][0] = 2;
+	codes[2][0] = 3;
+	memset(link, 7, sizeof(link));
+	errors_init(&e);
+	cr_assert_eq(store_survey_codes_add(st, &staff, id, (const unsigned char (*)[SECRET_HASH_BYTES])
+	    codes, 2, NOW, &batch, &e), 0);
+	cr_assert_eq(store_survey_codes_add(st, &staff, id2, (const unsigned char (*)[SECRET_HASH_BYTES])
+	    &codes[2], 1, NOW, &batch2, &e), 0);
+	/* One code begins a response; the other is never used. */
+	cr_assert_eq(store_survey_code_start(st, id, codes[0], link, NOW, &resp), 0);
+
+	memset(&seen, 0, sizeof(seen));
+	cr_assert_eq(store_survey_code_batches(st, id, batch_count, &seen), 0);
+	cr_assert_eq(seen.poll_id, 1, "one batch");
+	cr_assert_eq(seen.id, batch);
+	cr_assert_eq(seen.issued, 2);
+	cr_assert_eq(seen.used, 0, "a response under way is not a use yet");
+	cr_assert_eq(seen.withdrawn_at, 0);
+
+	cr_assert_eq(store_survey_codes_withdraw(st, &outsider, id, batch, NOW + 1), ERR_NOTFOUND);
+	cr_assert_eq(store_survey_codes_withdraw(st, &staff, id, batch2, NOW + 1), ERR_NOTFOUND,
+	    "another survey's batch");
+	cr_assert_eq(store_survey_codes_withdraw(st, &staff, id, 999999, NOW + 1), ERR_NOTFOUND);
+	cr_assert_eq(store_survey_codes_withdraw(st, &staff, id, batch, NOW + 1), 0);
+	cr_assert_eq(store_survey_codes_withdraw(st, &staff, id, batch, NOW + 2), ERR_CONFLICT);
+	cr_assert_eq(store_survey_code_batch_get(st, id, batch, &got), 0);
+	cr_assert_eq(got.withdrawn_at, NOW + 1);
+	cr_assert_eq(store_survey_code_batch_get(st, id, batch2, &got), ERR_NOTFOUND);
+	/* Withdrawn: neither code leads anywhere; the other survey's still works. */
+	cr_assert_eq(store_survey_code_start(st, id, codes[1], link, NOW + 3, &resp), ERR_CODE_SPENT);
+	cr_assert_eq(store_survey_code_start(st, id, codes[0], link, NOW + 3, &resp), ERR_CODE_SPENT);
+	link[0] = 8;
+	cr_assert_eq(store_survey_code_start(st, id2, codes[2], link, NOW + 3, &resp), 0);
 }

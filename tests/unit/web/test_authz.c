@@ -241,9 +241,11 @@ fill_pattern(const char *pattern, int64_t poll_id, char *out, size_t size)
 		} else if (strncmp(p, "{question}", 10) == 0) {
 			value = "q1";
 		} else if (strncmp(p, "{doc}", 5) == 0 || strncmp(p, "{att}", 5) == 0 ||
-		    strncmp(p, "{target}", 8) == 0 || strncmp(p, "{response}", 10) == 0) {
+		    strncmp(p, "{target}", 8) == 0 || strncmp(p, "{response}", 10) == 0 ||
+		    strncmp(p, "{batch}", 7) == 0) {
 			/* A second id (a document, a file, a linked engagement, a
-			 * response): one that belongs to nothing of the poll's. */
+			 * response, a batch of codes): one that belongs to nothing
+			 * of the poll's. */
 			value = "1";
 		} else if (strncmp(p, "{link}", 6) == 0) {
 			/* A private link of the right shape that leads nowhere. */
@@ -308,6 +310,15 @@ call_route(const struct route *r, const struct caller *c)
 	} else if (r->flags & ROUTE_FILE) {
 		/* A file of a type the route takes. */
 		exchange_body(x, "application/pdf", "%%PDF-1.4\n");
+	} else if (r->flags & ROUTE_MULTIPART) {
+		/* A form with a file, as the adapter reads one (http.h). */
+		exchange_body(x, "multipart/form-data; boundary=b", "--b--\r\n");
+		x->req.multipart = HTTP_MULTIPART_READ;
+		x->req.form[0] = (struct http_pair){ str_c("csrf"), str_c(c->csrf) };
+		x->req.form_n = 1;
+		x->req.files[0] = (struct http_file){ str_c("file"), str_c("summary.pdf"),
+		    str_c("application/pdf"), str_c("%PDF-1.4\n") };
+		x->req.file_n = 1;
 	} else if (r->flags & (ROUTE_FORM | ROUTE_PUBLIC_FORM)) {
 		/* Enough for each form to do its work: the CSRF token, a delete's
 		 * confirmation, a vote, a sign-in, a page's text. */
