@@ -1411,6 +1411,7 @@ Test(surveys, correct_imported_paper_responses_but_never_the_respondents_own)
 	cr_assert_eq(store_response_correct(st, &staff, id, online, fixed, no_items, NO_N,
 	    yes_items, YES_N, NOW), ERR_DENIED);
 	cr_assert_eq(audited("response.correct", NULL), 1);
+}
 
 /* ---- invitation codes --------------------------------------------------------------------- */
 
