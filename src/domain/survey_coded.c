@@ -7,6 +7,7 @@
  * response adds one to each (row, column) pair it has, as crosstab_add
  * counts it from the answers.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

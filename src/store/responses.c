@@ -971,6 +971,9 @@ store_response_correct(struct store *s, const struct actor *who, int64_t survey_
 
 /* ---- coding what was kept before ------------------------------------------------------ */
 
+/* Responses coded a page at a time. */
+#define FILL_PAGE 10000
+
 struct fill_job {
 	int64_t survey_id;
 	store_items_fn fn;
@@ -985,6 +988,7 @@ fill_fn(struct db_conn *c, void *arg)
 	struct survey_response r;
 	struct db_stmt *st, *each;
 	struct survey sv;
+	int64_t after = 0, got;
 	int rc, n;
 
 	if ((rc = store_survey_lock(c, j->survey_id, STORE_ANY_ORG, &sv)) != 0)
@@ -993,18 +997,26 @@ fill_fn(struct db_conn *c, void *arg)
 	db_bind_int(st, 1, j->survey_id);
 	if ((rc = db_row(st)) != 0 || db_col_int(st, 0) == 0)
 		return rc;
-	each = db_prepare(c, "SELECT " RESPONSE_COLUMNS " FROM survey_response r "
-	    "WHERE survey_id = ? AND state = 'submitted' AND NOT EXISTS (SELECT 1 FROM survey_coded "
-	    "k WHERE k.survey_id = r.survey_id AND k.response_id = r.id)");
-	db_bind_int(each, 1, j->survey_id);
-	while ((rc = db_step(each)) == DB_ROW) {
-		response_from_row(each, &r);
-		if ((rc = j->fn(j->arg, &r, &items, &n)) != 0 ||
-		    (rc = write_coded(c, r.survey_id, r.id, items, n, r.channel, r.submitted_at)) != 0)
+	/* In pages, so that PostgreSQL's client never holds a million answers. */
+	do {
+		each = db_prepare(c, "SELECT " RESPONSE_COLUMNS " FROM survey_response r "
+		    "WHERE survey_id = ? AND state = 'submitted' AND id > ? AND NOT EXISTS "
+		    "(SELECT 1 FROM survey_coded k WHERE k.survey_id = r.survey_id AND "
+		    "k.response_id = r.id) ORDER BY id LIMIT ?");
+		db_bind_int(each, 1, j->survey_id);
+		db_bind_int(each, 2, after);
+		db_bind_int(each, 3, FILL_PAGE);
+		for (got = 0; (rc = db_step(each)) == DB_ROW; got++) {
+			response_from_row(each, &r);
+			after = r.id;
+			if ((rc = j->fn(j->arg, &r, &items, &n)) != 0 ||
+			    (rc = write_coded(c, r.survey_id, r.id, items, n, r.channel,
+			    r.submitted_at)) != 0)
+				return rc;
+		}
+		if (rc < 0)
 			return rc;
-	}
-	if (rc < 0)
-		return rc;
+	} while (got == FILL_PAGE);
 	st = db_prepare(c, "UPDATE survey SET uncoded = 0 WHERE id = ?");
 	db_bind_int(st, 1, j->survey_id);
 	return db_exec(st);
