@@ -240,11 +240,10 @@ int store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, vo
 /*
  * Each submitted response's fixed answers coded (survey_coded.h), kept in
  * table survey_coded by the transaction that submits, imports, corrects or
- * withdraws it.  fn gets runs of whole entries, in no order, each run
- * living only during its call (on PostgreSQL many responses a run, joined
- * by the server, so that a million do not cross as a million rows).  A
- * return of non-zero from fn stops the walk and is returned.  Counts
- * nothing of responses that store_survey_coded_fill has still to code.
+ * withdraws it.  fn gets runs of whole entries (today one response's
+ * each), in no order, each run living only during its call.  A return of
+ * non-zero from fn stops the walk and is returned.  Counts nothing of
+ * responses that store_survey_coded_fill has still to code.
  */
 typedef int (*store_coded_fn)(void *arg, const unsigned char *p, size_t n);
 int store_survey_coded(struct store *s, int64_t survey_id, store_coded_fn fn, void *arg);
