@@ -15,7 +15,7 @@
  * in a million) make the codes unusable, and the caller counts from the
  * answers instead.
  *
- * An entry, which frozen once written (databases keep them):
+ * An entry, frozen once written (databases keep them):
  *   varint   the length of what follows
  *   u8       the channel (enum survey_channel)
  *   u16 LE   the ISO week of submission, counted from the week of
@@ -47,7 +47,8 @@ struct crosstab_codes;
 
 /*
  * The look-up for x's axes under d, in a: 0; ERR_CONFLICT when two items
- * of d have one code (count from the answers: crosstab_add); ERR_NOMEM.
+ * of d have one code, or both axes are one question (count from the
+ * answers: crosstab_add); ERR_NOMEM.
  */
 int crosstab_codes_init(const struct survey_def *d, const struct crosstab *x, struct arena *a,
     struct crosstab_codes **out);

@@ -81,9 +81,9 @@ survey_coded_write(const struct survey_tally_item *items, int n, enum survey_cha
 /* ---- counting -------------------------------------------------------------------------- */
 
 struct code_slot {
-	uint32_t code;   /* 0: empty */
-	uint16_t index;  /* the value's index on its axis */
-	uint8_t axis;    /* 0: row, 1: column */
+	uint32_t code;  /* 0: empty */
+	uint16_t index; /* the value's index on its axis */
+	uint8_t axis;   /* 0: row, 1: column */
 };
 
 struct crosstab_codes {
@@ -98,6 +98,18 @@ static inline uint32_t
 slot_of(uint32_t code, uint32_t mask)
 {
 	return (code * 2654435761u >> 7) & mask;
+}
+
+/* The slot of code in m's table, or the empty one where it would go. */
+static inline uint32_t
+slot_find(const struct crosstab_codes *m, uint32_t code)
+{
+	uint32_t k;
+
+	for (k = slot_of(code, m->mask); m->slots[k].code != 0 && m->slots[k].code != code;
+	    k = (k + 1) & m->mask)
+		;
+	return k;
 }
 
 static int
@@ -159,6 +171,9 @@ crosstab_codes_init(const struct survey_def *d, const struct crosstab *x, struct
 	int side, v;
 
 	*out = NULL;
+	/* A question by itself would need a code on both axes at once. */
+	if (x->row.kind == CROSSTAB_QUESTION && crosstab_axis_same(&x->row, &x->col))
+		return ERR_CONFLICT;
 	if ((all = arena_array(a, n + 1, sizeof(*all))) == NULL)
 		return ERR_NOMEM;
 	def_codes(d, all);
@@ -181,8 +196,9 @@ crosstab_codes_init(const struct survey_def *d, const struct crosstab *x, struct
 		for (v = 0; v < axes[side]->value_n; v++) {
 			uint32_t code = axis_code(d, axes[side], v);
 
-			for (k = slot_of(code, m->mask); m->slots[k].code != 0; k = (k + 1) & m->mask)
-				;
+			/* Codes of d's items are distinct (checked above), and the
+			 * two axes are not the same question (crosstab_axis_same). */
+			k = slot_find(m, code);
 			m->slots[k] = (struct code_slot){ code, (uint16_t)v, (uint8_t)side };
 		}
 	}
@@ -229,12 +245,12 @@ crosstab_add_coded(const struct crosstab_codes *m, struct crosstab *x, const uns
 		for (c = p + CODED_HEAD; c < e; c += 4) {
 			code = (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 |
 			    (uint32_t)c[3] << 24;
-			for (k = slot_of(code, m->mask); m->slots[k].code != 0; k = (k + 1) & m->mask)
-				if (m->slots[k].code == code) {
-					side = m->slots[k].axis;
-					if (cnt[side] < SURVEY_OPTIONS_MAX)
-						vals[side][cnt[side]++] = m->slots[k].index;
-				}
+			k = slot_find(m, code);
+			if (m->slots[k].code == 0)
+				continue;
+			side = m->slots[k].axis;
+			if (cnt[side] < SURVEY_OPTIONS_MAX)
+				vals[side][cnt[side]++] = m->slots[k].index;
 		}
 		for (i = 0; i < cnt[0]; i++)
 			for (j = 0; j < cnt[1]; j++)

@@ -287,8 +287,9 @@ add_tally(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *
 /* Keeps the coded fixed answers of response `id` (survey_coded.h), made
  * from its tally items, in place of any it had. */
 static int
-write_coded(struct db_conn *c, int64_t survey_id, int64_t id, const struct survey_tally_item *items,
-    int n, enum survey_channel channel, int64_t submitted_at)
+write_coded(struct db_conn *c, int64_t survey_id, int64_t id,
+    const struct survey_tally_item *items, int n, enum survey_channel channel,
+    int64_t submitted_at)
 {
 	struct buf coded = BUF_INIT;
 	struct db_stmt *st;
@@ -299,8 +300,9 @@ write_coded(struct db_conn *c, int64_t survey_id, int64_t id, const struct surve
 		buf_free(&coded);
 		return ERR_NOMEM;
 	}
-	st = db_prepare(c, "INSERT INTO survey_coded (survey_id, response_id, coded) VALUES (?, ?, ?) "
-	    "ON CONFLICT (survey_id, response_id) DO UPDATE SET coded = excluded.coded");
+	st = db_prepare(c, "INSERT INTO survey_coded (survey_id, response_id, coded) "
+	    "VALUES (?, ?, ?) ON CONFLICT (survey_id, response_id) DO UPDATE SET "
+	    "coded = excluded.coded");
 	db_bind_int(st, 1, survey_id);
 	db_bind_int(st, 2, id);
 	db_bind_blob(st, 3, coded.p, coded.n);

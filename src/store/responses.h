@@ -37,7 +37,8 @@ struct imported_response {
 };
 
 /* Imported responses, with their coded fixed answers, through COPY on c,
- * the writer's PostgreSQL connection, inside its transaction: start, a row at a time, then end, which says
+ * the writer's PostgreSQL connection, inside its transaction: start, a row
+ * at a time, then end, which says
  * whether the server took them all (abandon: discard what was sent, after
  * a failure of the caller's).  start makes *out and end frees it. */
 struct response_copy;

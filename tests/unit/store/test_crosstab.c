@@ -409,7 +409,7 @@ Test(crosstab, codes_once_what_an_older_version_kept_uncoded)
 	cr_assert_eq(f.calls, kept);
 }
 
-Test(crosstab, refuse_entries_that_are_not_whole)
+Test(crosstab, refuse_entries_that_are_not_whole_and_a_question_by_itself)
 {
 	struct survey_def d = def_of(def_v2);
 	static const struct survey_tally_item one[] = {
@@ -431,4 +431,7 @@ Test(crosstab, refuse_entries_that_are_not_whole)
 	cr_assert_eq(x.cells[1 * SURVEY_CHANNEL_N + SURVEY_PAPER], 1);
 	cr_assert_eq(crosstab_add_coded(m, &x, (const unsigned char *)b.p, b.n - 1), ERR_INVALID);
 	buf_free(&b);
+	/* A question by itself is left to the answers. */
+	axis(&d, "qs", &x.col);
+	cr_assert_eq(crosstab_codes_init(&d, &x, &arena, &m), ERR_CONFLICT);
 }
