@@ -12,6 +12,9 @@ PostgreSQL runs as it stands.  From them this script writes one C file with:
                             BYTEA ... DEFAULT '' -> BLOB ... DEFAULT X'' (no bytes,
                                  not empty text)
                             BYTEA -> BLOB
+                            a table's closing ") -- WITHOUT ROWID" -> ") WITHOUT ROWID"
+                                 (a comment to PostgreSQL; to SQLite, a table kept in
+                                 the order of its primary key, read in one sweep)
   xfer_tables[]           every table and column the migrations leave, in the
                           order they were created (parents first), with each
                           table's primary key and identity column: what backup,
@@ -38,6 +41,7 @@ SQLITE_WORDS = [
     # would be text, which a column of bytes must never hold.
     (re.compile(r"\bBYTEA(\s+NOT\s+NULL)?\s+DEFAULT\s+''", re.I), r"BLOB\1 DEFAULT X''"),
     (re.compile(r"\bBYTEA\b", re.I), "BLOB"),
+    (re.compile(r"\)[ \t]*--[ \t]*WITHOUT ROWID[ \t]*\n", re.I), ") WITHOUT ROWID\n"),
 ]
 
 TYPES = {"BIGINT": "XFER_INT", "INTEGER": "XFER_INT", "INT": "XFER_INT", "SMALLINT": "XFER_INT",

@@ -239,6 +239,31 @@ int store_response_each_entered(struct store *s, int64_t survey_id, int64_t befo
 typedef int (*store_tally_fn)(void *arg, const struct survey_tally_item *item);
 int store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, void *arg);
 
+/* ---- coded fixed answers, for cross-tabulations ------------------------------------------ */
+
+/*
+ * Each submitted response's fixed answers coded (survey_coded.h), kept in
+ * table survey_coded by the transaction that submits, imports, corrects or
+ * withdraws it.  fn gets runs of whole entries (today one response's
+ * each), in no order, each run living only during its call.  A return of
+ * non-zero from fn stops the walk and is returned.  Counts nothing of
+ * responses that store_survey_coded_fill has still to code.
+ */
+typedef int (*store_coded_fn)(void *arg, const unsigned char *p, size_t n);
+int store_survey_coded(struct store *s, int64_t survey_id, store_coded_fn fn, void *arg);
+
+/* A response's tally items (survey_answers_tally's) into *items and *n,
+ * living until the next call; non-zero stops the fill. */
+typedef int (*store_items_fn)(void *arg, const struct survey_response *r,
+    const struct survey_tally_item **items, int *n);
+/*
+ * Codes the submitted responses a database upgraded from before coding
+ * (migration 010) has kept without: once per survey, in one transaction
+ * that holds the survey's row, with fn's items for each response.  Returns
+ * 0 at once when there are none.
+ */
+int store_survey_coded_fill(struct store *s, int64_t survey_id, store_items_fn fn, void *arg);
+
 /* ---- invitation codes ------------------------------------------------------------------- */
 
 /* Keeps n new codes (their keyed hashes, onetime_code_hash of kind

@@ -83,6 +83,10 @@ struct crosstab_axis {
 int crosstab_axis_of(const struct survey_def *d, struct str name, const char *field,
     int64_t from, int64_t to, struct crosstab_axis *out, struct errors *e);
 
+/* Whether two axes count the same thing (a cross-tab of a thing by
+ * itself, which says nothing). */
+bool crosstab_axis_same(const struct crosstab_axis *a, const struct crosstab_axis *b);
+
 struct crosstab {
 	struct crosstab_axis row, col;
 	int64_t *cells;       /* [r * col.value_n + c] */

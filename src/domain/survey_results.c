@@ -227,6 +227,12 @@ crosstab_axis_of(const struct survey_def *d, struct str name, const char *field,
 	}
 }
 
+bool
+crosstab_axis_same(const struct crosstab_axis *a, const struct crosstab_axis *b)
+{
+	return a->kind == b->kind && (a->kind != CROSSTAB_QUESTION || a->question == b->question);
+}
+
 int
 crosstab_init(struct crosstab *x, struct arena *a)
 {

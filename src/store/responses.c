@@ -38,12 +38,18 @@
  * An import (store_responses_import) writes a file's responses in one
  * transaction of its own: every row, then each count once, summed in
  * memory, then the survey's count and one audit entry.
+ *
+ * Beside each submitted response the same transaction keeps its fixed
+ * answers coded (table survey_coded, survey_coded.h) from the same tally
+ * items: written by a submission, an import and a correction, deleted by a
+ * withdrawal, so a cross-tabulation reads only them.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "involve/store_survey.h"
+#include "involve/survey_coded.h"
 #include "involve/text.h"
 #include "responses.h"
 
@@ -224,6 +230,31 @@ store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, void *
 	return rc < 0 ? rc : 0;
 }
 
+/* ---- coded fixed answers ------------------------------------------------------------ */
+
+int
+store_survey_coded(struct store *s, int64_t survey_id, store_coded_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	struct db_stmt *st;
+	struct str p;
+	int rc, stop = 0;
+
+	/* A row per response, on PostgreSQL too: joining them there
+	 * (string_agg) costs the server twice the scan, and paging them by id
+	 * more than libpq's keeping a million small rows (about 60 MB, for
+	 * the call's length). */
+	st = db_prepare(c, "SELECT coded FROM survey_coded WHERE survey_id = ?");
+	db_bind_int(st, 1, survey_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		p = db_col_blob(st, 0);
+		if ((stop = fn(arg, (const unsigned char *)p.p, p.n)) != 0)
+			break;
+	}
+	db_put(s->db, c);
+	return stop != 0 ? stop : rc < 0 ? rc : 0;
+}
+
 /* ---- what every change shares ---------------------------------------------------- */
 
 /*
@@ -257,6 +288,33 @@ add_tally(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *
 	st = db_prepare(c, "DELETE FROM survey_tally WHERE survey_id = ? AND n <= 0");
 	db_bind_int(st, 1, survey_id);
 	return db_exec(st);
+}
+
+/* Keeps the coded fixed answers of response `id` (survey_coded.h), made
+ * from its tally items, in place of any it had. */
+static int
+write_coded(struct db_conn *c, int64_t survey_id, int64_t id,
+    const struct survey_tally_item *items, int n, enum survey_channel channel,
+    int64_t submitted_at)
+{
+	struct buf coded = BUF_INIT;
+	struct db_stmt *st;
+	int rc;
+
+	survey_coded_write(items, n, channel, submitted_at, &coded);
+	if (!buf_ok(&coded)) {
+		buf_free(&coded);
+		return ERR_NOMEM;
+	}
+	st = db_prepare(c, "INSERT INTO survey_coded (survey_id, response_id, coded) "
+	    "VALUES (?, ?, ?) ON CONFLICT (survey_id, response_id) DO UPDATE SET "
+	    "coded = excluded.coded");
+	db_bind_int(st, 1, survey_id);
+	db_bind_int(st, 2, id);
+	db_bind_blob(st, 3, coded.p, coded.n);
+	rc = db_exec(st);
+	buf_free(&coded);
+	return rc;
 }
 
 /* The survey's count of responses goes up or down by `by`. */
@@ -675,7 +733,9 @@ submit_one(struct db_conn *c, void *arg)
 }
 
 /* Step 3: what the run's written responses add to each survey's counts,
- * each item once. */
+ * each item once, and each written response's fixed answers coded for
+ * cross-tabs (survey_coded).  A failure here fails the whole run, so a
+ * response is never kept without its counts and codes. */
 static int
 count_run(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
 {
@@ -692,6 +752,10 @@ count_run(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
 			if (jobs[i]->job.rc != 0 || jobs[i]->sv != &r->surveys[k])
 				continue;
 			rc = tally_sum_add(&sum, jobs[i]->r.tally, jobs[i]->r.tally_n);
+			if (rc == 0)
+				rc = write_coded(c, jobs[i]->r.survey_id, jobs[i]->id,
+				    jobs[i]->r.tally, jobs[i]->r.tally_n, jobs[i]->r.channel,
+				    RESPONSE_TIME(jobs[i]->r.now));
 			written++;
 		}
 		if (rc != 0 || written == 0)
@@ -971,6 +1035,11 @@ withdraw_fn(struct db_conn *c, void *arg)
 		return rc;
 	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0)
 		return rc;
+	st = db_prepare(c, "DELETE FROM survey_coded WHERE survey_id = ? AND response_id = ?");
+	db_bind_int(st, 1, j->survey_id);
+	db_bind_int(st, 2, linked.id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
 	return count_response(c, j->survey_id, -1);
 }
 
@@ -1025,27 +1094,28 @@ correct_detail(struct buf *b, int64_t survey_id, struct str old, struct str next
 	buf_add_c(b, whole ? "}" : ",\"cut\":true}");
 }
 
-/* Reads the response to correct and the audit detail of its correction. */
+/* Reads the response to correct (its channel and time into *channel and
+ * *at) and the audit detail of its correction. */
 static int
-read_correction(struct db_conn *c, const struct response_change *j, struct buf *detail)
+read_correction(struct db_conn *c, const struct response_change *j, struct buf *detail,
+    enum survey_channel *channel, int64_t *at)
 {
 	struct db_stmt *st;
 	int rc;
 
-	enum survey_channel channel;
-
-	st = db_prepare(c, "SELECT entered_by, state, answers, channel FROM survey_response "
-	    "WHERE id = ? AND survey_id = ?");
+	st = db_prepare(c, "SELECT entered_by, state, answers, channel, submitted_at "
+	    "FROM survey_response WHERE id = ? AND survey_id = ?");
 	db_bind_int(st, 1, j->id);
 	db_bind_int(st, 2, j->survey_id);
 	if ((rc = db_row(st)) != 0)
 		return rc;
-	if (survey_channel_parse(db_col_text(st, 3), &channel) != 0)
-		channel = SURVEY_ONLINE;
-	if (!survey_response_correctable(channel, db_col_int(st, 0)))
+	if (survey_channel_parse(db_col_text(st, 3), channel) != 0)
+		*channel = SURVEY_ONLINE;
+	if (!survey_response_correctable(*channel, db_col_int(st, 0)))
 		return ERR_DENIED; /* the respondent's own answers are theirs */
 	if (state_parse(db_col_text(st, 1)) != RESPONSE_SUBMITTED)
 		return ERR_CONFLICT;
+	*at = db_col_int(st, 4);
 	correct_detail(detail, j->survey_id, db_col_text(st, 2), j->answers);
 	return buf_ok(detail) ? 0 : ERR_NOMEM;
 }
@@ -1055,13 +1125,15 @@ correct_fn(struct db_conn *c, void *arg)
 {
 	struct response_change *j = arg;
 	struct buf detail = BUF_INIT;
+	enum survey_channel channel;
 	struct db_stmt *st;
 	struct survey sv;
+	int64_t at;
 	int rc;
 
 	if ((rc = store_survey_lock(c, j->survey_id, j->who->org_id, &sv)) != 0)
 		goto out;
-	if ((rc = read_correction(c, j, &detail)) != 0)
+	if ((rc = read_correction(c, j, &detail, &channel, &at)) != 0)
 		goto out;
 	st = db_prepare(c, "UPDATE survey_response SET answers = ?, updated_at = ? WHERE id = ?");
 	db_bind_text(st, 1, j->answers);
@@ -1070,7 +1142,8 @@ correct_fn(struct db_conn *c, void *arg)
 	if ((rc = db_exec(st)) != 0)
 		goto out;
 	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0 ||
-	    (rc = add_tally(c, j->survey_id, j->new_tally, j->new_n, 1)) != 0)
+	    (rc = add_tally(c, j->survey_id, j->new_tally, j->new_n, 1)) != 0 ||
+	    (rc = write_coded(c, j->survey_id, j->id, j->new_tally, j->new_n, channel, at)) != 0)
 		goto out;
 	rc = store_audit_append(j->s, c, j->who, "response.correct", &detail, "response:%lld",
 	    (long long)j->id);
@@ -1089,6 +1162,78 @@ store_response_correct(struct store *s, const struct actor *who, int64_t survey_
 		.new_tally = new_tally, .new_n = new_n, .now = now };
 
 	return db_write(s->db, correct_fn, &j);
+}
+
+/* ---- coding what was kept before ------------------------------------------------------ */
+
+/* Responses coded a page at a time. */
+#define FILL_PAGE 10000
+
+struct fill_job {
+	int64_t survey_id;
+	store_items_fn fn;
+	void *arg;
+};
+
+static int
+fill_fn(struct db_conn *c, void *arg)
+{
+	struct fill_job *j = arg;
+	const struct survey_tally_item *items;
+	struct survey_response r;
+	struct db_stmt *st, *each;
+	struct survey sv;
+	int64_t after = 0, got;
+	int rc, n;
+
+	if ((rc = store_survey_lock(c, j->survey_id, STORE_ANY_ORG, &sv)) != 0)
+		return rc;
+	st = db_prepare(c, "SELECT uncoded FROM survey WHERE id = ?");
+	db_bind_int(st, 1, j->survey_id);
+	if ((rc = db_row(st)) != 0 || db_col_int(st, 0) == 0)
+		return rc;
+	/* In pages, so that PostgreSQL's client never holds a million answers. */
+	do {
+		each = db_prepare(c, "SELECT " RESPONSE_COLUMNS " FROM survey_response r "
+		    "WHERE survey_id = ? AND state = 'submitted' AND id > ? AND NOT EXISTS "
+		    "(SELECT 1 FROM survey_coded k WHERE k.survey_id = r.survey_id AND "
+		    "k.response_id = r.id) ORDER BY id LIMIT ?");
+		db_bind_int(each, 1, j->survey_id);
+		db_bind_int(each, 2, after);
+		db_bind_int(each, 3, FILL_PAGE);
+		for (got = 0; (rc = db_step(each)) == DB_ROW; got++) {
+			response_from_row(each, &r);
+			after = r.id;
+			if ((rc = j->fn(j->arg, &r, &items, &n)) != 0 ||
+			    (rc = write_coded(c, r.survey_id, r.id, items, n, r.channel,
+			    r.submitted_at)) != 0)
+				return rc;
+		}
+		if (rc < 0)
+			return rc;
+	} while (got == FILL_PAGE);
+	st = db_prepare(c, "UPDATE survey SET uncoded = 0 WHERE id = ?");
+	db_bind_int(st, 1, j->survey_id);
+	return db_exec(st);
+}
+
+int
+store_survey_coded_fill(struct store *s, int64_t survey_id, store_items_fn fn, void *arg)
+{
+	struct fill_job j = { survey_id, fn, arg };
+	struct db_conn *c = db_get(s->db);
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "SELECT uncoded FROM survey WHERE id = ?");
+	db_bind_int(st, 1, survey_id);
+	rc = db_row(st);
+	if (rc == 0 && db_col_int(st, 0) == 0)
+		rc = 1; /* nothing to code */
+	db_put(s->db, c);
+	if (rc != 0)
+		return rc == 1 ? 0 : rc;
+	return db_write(s->db, fill_fn, &j);
 }
 
 /* ---- abandoned unfinished responses ------------------------------------------------- */
@@ -1189,23 +1334,28 @@ struct import_job {
 	struct errors *e;
 };
 
-/* The portable form of writing one imported response (PostgreSQL's is COPY,
- * pg/response_copy.c). */
+/* The portable form of writing one imported response and its coded fixed
+ * answers (PostgreSQL's is COPY, pg/response_copy.c). */
 static int
 insert_imported(struct db_conn *c, const struct imported_response *r)
 {
 	struct db_stmt *st;
+	int64_t id;
+	int rc;
 
 	st = db_prepare(c, "INSERT INTO survey_response (survey_id, channel, state, version, "
 	    "answers, page, created_at, updated_at, submitted_at, entered_by) "
-	    "VALUES (?1, ?2, 'submitted', ?3, ?4, '', ?5, ?5, ?5, ?6)");
+	    "VALUES (?1, ?2, 'submitted', ?3, ?4, '', ?5, ?5, ?5, ?6) RETURNING id");
 	db_bind_int(st, 1, r->survey_id);
 	db_bind_text(st, 2, str_c(survey_channel_name(r->channel)));
 	db_bind_int(st, 3, r->version);
 	db_bind_text(st, 4, r->answers);
 	db_bind_int(st, 5, r->at);
 	db_bind_int(st, 6, r->entered_by);
-	return db_exec(st);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	id = db_col_int(st, 0);
+	return write_coded(c, r->survey_id, id, r->tally, r->tally_n, r->channel, r->at);
 }
 
 /* Every response of the source, written; their items summed. */
@@ -1214,7 +1364,7 @@ import_rows(struct db_conn *c, struct import_job *j)
 {
 	const struct response_import *imp = j->imp;
 	struct imported_response out = { imp->survey_id, SURVEY_PAPER, imp->version, { NULL, 0 },
-		RESPONSE_TIME(imp->now), j->who->user_id };
+		RESPONSE_TIME(imp->now), j->who->user_id, 0, NULL };
 	struct response_copy *copy = NULL;
 	struct response_import_row row;
 	bool first = true;
@@ -1235,6 +1385,8 @@ import_rows(struct db_conn *c, struct import_job *j)
 			break;
 		out.channel = row.channel;
 		out.answers = row.answers;
+		out.tally = row.tally;
+		out.tally_n = row.tally_n;
 		rc = copy ? response_copy_row(copy, &out) : insert_imported(c, &out);
 		if (rc != 0)
 			break;

@@ -32,10 +32,13 @@ struct imported_response {
 	struct str answers;
 	int64_t at;
 	int64_t entered_by;
+	int tally_n;                           /* its tally items, for its coded */
+	const struct survey_tally_item *tally; /* fixed answers (survey_coded.h) */
 };
 
-/* Imported responses through COPY on c, the writer's PostgreSQL connection,
- * inside its transaction: start, a row at a time, then end, which says
+/* Imported responses, with their coded fixed answers, through COPY on c,
+ * the writer's PostgreSQL connection, inside its transaction: start, a row
+ * at a time, then end, which says
  * whether the server took them all (abandon: discard what was sent, after
  * a failure of the caller's).  start makes *out and end frees it. */
 struct response_copy;

@@ -100,10 +100,12 @@ xfer_open(const char *url, const char *role, enum xfer_open_mode mode, struct er
 
 /* ---- schema check ------------------------------------------------------- */
 
+/* The tables a database has: the schema's, its table of migrations, and
+ * room to name a few it should not have. */
 struct name_list {
 	int n;
 	bool overflow;
-	char names[32][64];
+	char names[TRANSFER_TABLES_MAX + 8][64];
 };
 
 static int

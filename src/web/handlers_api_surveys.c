@@ -30,6 +30,7 @@
 #include "involve/timefmt.h"
 #include "api_json.h"
 #include "handlers.h"
+#include "survey_crosstab.h"
 #include "survey_report.h"
 
 #define API_LIST_DEFAULT 20
@@ -751,20 +752,6 @@ handle_api_survey_results_csv(struct http_request *req, struct http_response *re
 	return survey_report_open_data(req, res, sv, &d, org.suppress_below);
 }
 
-struct crosstab_walk {
-	const struct survey_def *d;
-	struct crosstab *x;
-};
-
-static int
-crosstab_one(void *arg, const struct survey_response *r, const struct survey_answers *ans)
-{
-	struct crosstab_walk *w = arg;
-
-	crosstab_add(w->d, w->x, ans, r->channel, r->submitted_at);
-	return 0;
-}
-
 static json_t *
 axis_json(const struct survey_def *d, const struct crosstab_axis *ax)
 {
@@ -810,7 +797,6 @@ int
 handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 {
 	struct crosstab_query q = { { NULL, 0 }, { NULL, 0 } };
-	struct crosstab_walk w;
 	struct crosstab x;
 	struct survey *sv;
 	struct survey_def d;
@@ -826,14 +812,15 @@ handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 	if ((rc = input_read(req, &q, NULL, &e)) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
 	crosstab_axis_of(&d, q.row, "row", sv->created_at, req->now, &x.row, &e);
-	crosstab_axis_of(&d, q.col, "col", sv->created_at, req->now, &x.col, &e);
+	if (crosstab_axis_of(&d, q.col, "col", sv->created_at, req->now, &x.col, &e) == 0 &&
+	    !errors_any(&e) && crosstab_axis_same(&x.row, &x.col))
+		errors_add(&e, "col", "Cross-tabulate '%.*s' by another question, 'channel' or "
+		    "'week'", (int)(q.col.n > 40 ? 40 : q.col.n), q.col.p);
 	if (errors_any(&e))
 		return reply_error(req, res, ERR_INVALID, &e);
 	if (crosstab_init(&x, &req->arena) != 0)
 		return reply_error(req, res, ERR_NOMEM, NULL);
-	w.d = &d;
-	w.x = &x;
-	if ((rc = survey_report_walk(req->app->store, sv->id, &d, crosstab_one, &w)) != 0)
+	if ((rc = survey_crosstab_count(req->app->store, sv->id, &d, &req->arena, &x)) != 0)
 		return reply_error(req, res, rc, NULL);
 	if ((hidden = crosstab_suppress(req, &x, below)) == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);

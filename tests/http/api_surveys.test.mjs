@@ -367,6 +367,36 @@ describe('results, cross-tabulation and export', () => {
 		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q11&col=q1`, { auth: token }), 422, 'row');
 		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1&col=nope`, { auth: token }), 422, 'col');
 		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1`, { auth: token }), 422, 'col');
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/crosstab?col=q1`, { auth: token }), 422, 'row');
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q3&col=q1`, { auth: token }), 422, 'row');
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1&col=q4`, { auth: token }), 422, 'col');
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=q1&col=q1`, { auth: token }), 422, 'col');
+		await expectProblem(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=channel&col=channel`, { auth: token }), 422, 'col');
+	});
+
+	test('every cross-tab counts what the exported responses hold', async () => {
+		const body = await json(await api('GET', `/api/v1/surveys/${s.id}/export?format=json`, { auth: analystToken }));
+		const valuesOf = (resp, key) => {
+			if (key === 'channel') return [resp.channel];
+			const a = resp.answers[key];
+			return a === undefined ? [] : Array.isArray(a) ? a : [String(a)];
+		};
+		const keys = ['q1', 'q2', 'q5', 'q6', 'channel'];
+		for (const row of keys) {
+			for (const col of keys) {
+				if (row === col) continue;
+				const x = await json(await api('GET', `/api/v1/surveys/${s.id}/crosstab?row=${row}&col=${col}`, { auth: analystToken }));
+				const want = x.rows.map(() => x.cols.map(() => 0));
+				for (const resp of body.responses) {
+					for (const r of valuesOf(resp, row)) {
+						for (const c of valuesOf(resp, col)) {
+							if (x.rows.includes(r) && x.cols.includes(c)) want[x.rows.indexOf(r)][x.cols.indexOf(c)]++;
+						}
+					}
+				}
+				assert.deepEqual(x.cells, want, `${row} by ${col}`);
+			}
+		}
 	});
 
 	test('CSV export: one row per response, labelled, formula-safe', async () => {

@@ -1,66 +1,126 @@
 /*
  * response_copy.c - PostgreSQL's form of the response importer's inserts
- * (responses.h): COPY survey_response FROM STDIN, in the text format.
+ * (responses.h): COPY survey_response FROM STDIN, in the text format, and
+ * COPY survey_coded for each response's coded fixed answers.
  *
  * Engine-specific on purpose.  The portable form is an INSERT per response,
  * a round trip to the server each; an import of a million responses would
- * spend minutes waiting on them.  COPY sends the rows in pieces of
- * RESPONSE_COPY_CHUNK bytes without waiting for an answer, and the server
- * inserts them as they arrive (bench/survey_import.sh).  It runs inside the
- * import's transaction, so a failure anywhere leaves nothing written.
+ * spend minutes waiting on them.  COPY sends the rows in pieces without
+ * waiting for an answer, and the server inserts them as they arrive
+ * (bench/survey_import.sh).  It runs inside the import's transaction, so a
+ * failure anywhere leaves nothing written.
+ *
+ * A coded row names its response, and COPY tells nothing of the ids it
+ * gave: so the ids are drawn from the table's sequence first, a chunk of
+ * RESPONSE_COPY_IDS at a time, and each chunk's responses, then their coded
+ * rows, are copied with their ids given.
  */
+#include <endian.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../responses.h"
+#include "involve/survey_coded.h"
 #include "pg.h"
 
-/* Rows are handed to libpq in pieces of about this size. */
-#define RESPONSE_COPY_CHUNK (256 * 1024)
+/* Responses per chunk: ids drawn at once, rows copied at once. */
+#define RESPONSE_COPY_IDS 8192
 
 struct response_copy {
 	struct db_conn *conn;
-	struct buf out; /* rows not yet handed to libpq */
+	struct buf out;   /* survey_response rows not yet copied */
+	struct buf coded; /* their survey_coded rows */
+	struct buf entry; /* one response's coded entry */
+	int64_t ids[RESPONSE_COPY_IDS];
+	int id_n, id_used;
 };
+
+/* The next chunk's ids. */
+static int
+draw_ids(struct response_copy *x)
+{
+	PGconn *conn = pg_conn_handle(x->conn);
+	char count[16];
+	const char *params[1] = { count };
+	uint64_t v;
+	PGresult *r;
+	int i, rc;
+
+	snprintf(count, sizeof(count), "%d", RESPONSE_COPY_IDS);
+	r = PQexecParams(conn, "SELECT nextval(pg_get_serial_sequence('survey_response', 'id'))"
+	    "::bigint FROM generate_series(1, $1::int)", 1, NULL, params, NULL, NULL, 1);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != RESPONSE_COPY_IDS) {
+		rc = pg_conn_check(x->conn, r, "survey_response ids");
+		PQclear(r);
+		return rc != 0 ? rc : ERR_IO;
+	}
+	for (i = 0; i < RESPONSE_COPY_IDS; i++) {
+		memcpy(&v, PQgetvalue(r, i, 0), 8);
+		x->ids[i] = (int64_t)be64toh(v);
+	}
+	PQclear(r);
+	x->id_n = RESPONSE_COPY_IDS;
+	x->id_used = 0;
+	return 0;
+}
+
+/* One COPY of rows to the server, whole. */
+static int
+copy_rows(struct response_copy *x, const char *sql, struct buf *rows)
+{
+	PGconn *conn = pg_conn_handle(x->conn);
+	PGresult *r;
+	int rc = 0;
+
+	if (!buf_ok(rows))
+		return ERR_NOMEM;
+	if (rows->n == 0)
+		return 0;
+	r = PQexec(conn, sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = pg_conn_check(x->conn, r, sql);
+		PQclear(r);
+		return rc != 0 ? rc : ERR_IO;
+	}
+	PQclear(r);
+	if (PQputCopyData(conn, rows->p, (int)rows->n) != 1 || PQputCopyEnd(conn, NULL) != 1)
+		rc = pg_conn_check(x->conn, NULL, sql);
+	while ((r = PQgetResult(conn)) != NULL) {
+		if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_conn_check(x->conn, r, sql);
+		PQclear(r);
+	}
+	buf_reset(rows);
+	return rc != 0 ? rc : 0;
+}
+
+/* The chunk's responses, then their coded rows. */
+static int
+flush(struct response_copy *x)
+{
+	int rc;
+
+	if ((rc = copy_rows(x, "COPY survey_response (id, survey_id, channel, state, version, "
+	    "answers, page, created_at, updated_at, submitted_at, entered_by) FROM STDIN",
+	    &x->out)) != 0)
+		return rc;
+	return copy_rows(x, "COPY survey_coded (survey_id, response_id, coded) FROM STDIN",
+	    &x->coded);
+}
 
 int
 response_copy_start(struct db_conn *c, struct response_copy **out)
 {
 	struct response_copy *x;
-	PGresult *r;
-	int rc;
 
 	*out = NULL;
-	r = PQexec(pg_conn_handle(c), "COPY survey_response (survey_id, channel, state, version, "
-	    "answers, page, created_at, updated_at, submitted_at, entered_by) FROM STDIN");
-	if (PQresultStatus(r) != PGRES_COPY_IN) {
-		rc = pg_conn_check(c, r, "COPY survey_response");
-		PQclear(r);
-		return rc != 0 ? rc : ERR_IO;
-	}
-	PQclear(r);
-	if ((x = calloc(1, sizeof(*x))) == NULL) {
-		PQputCopyEnd(pg_conn_handle(c), "out of memory");
-		while ((r = PQgetResult(pg_conn_handle(c))) != NULL)
-			PQclear(r);
+	if ((x = calloc(1, sizeof(*x))) == NULL)
 		return ERR_NOMEM;
-	}
 	x->conn = c;
 	*out = x;
 	return 0;
 }
-
-static int
-send_out(struct response_copy *x)
-{
-	if (!buf_ok(&x->out))
-		return ERR_NOMEM;
-	if (x->out.n > 0 && PQputCopyData(pg_conn_handle(x->conn), x->out.p, (int)x->out.n) != 1)
-		return pg_conn_check(x->conn, NULL, "COPY survey_response");
-	buf_reset(&x->out);
-	return 0;
-}
-
 /* Text in COPY's text format: a backslash, tab, newline or carriage return
  * would end the value or the row, so they are escaped.  (Answers are JSON,
  * whose strings hold none of the last three raw; its escapes have
@@ -86,30 +146,39 @@ add_text(struct buf *b, struct str s)
 int
 response_copy_row(struct response_copy *x, const struct imported_response *r)
 {
-	buf_printf(&x->out, "%lld\t%s\tsubmitted\t%d\t", (long long)r->survey_id,
-	    survey_channel_name(r->channel), r->version);
+	static const char hex[] = "0123456789abcdef";
+	int64_t id;
+	size_t i;
+	int rc;
+
+	if (x->id_used == x->id_n && ((rc = flush(x)) != 0 || (rc = draw_ids(x)) != 0))
+		return rc;
+	id = x->ids[x->id_used++];
+	buf_printf(&x->out, "%lld\t%lld\t%s\tsubmitted\t%d\t", (long long)id,
+	    (long long)r->survey_id, survey_channel_name(r->channel), r->version);
 	add_text(&x->out, r->answers);
 	buf_printf(&x->out, "\t\t%lld\t%lld\t%lld\t%lld\n", (long long)r->at, (long long)r->at,
 	    (long long)r->at, (long long)r->entered_by);
-	return x->out.n >= RESPONSE_COPY_CHUNK || !buf_ok(&x->out) ? send_out(x) : 0;
+	/* bytea in its hex form, its backslash doubled for COPY. */
+	buf_reset(&x->entry);
+	survey_coded_write(r->tally, r->tally_n, r->channel, r->at, &x->entry);
+	buf_printf(&x->coded, "%lld\t%lld\t\\\\x", (long long)r->survey_id, (long long)id);
+	for (i = 0; i < x->entry.n; i++) {
+		buf_addch(&x->coded, hex[(unsigned char)x->entry.p[i] >> 4]);
+		buf_addch(&x->coded, hex[(unsigned char)x->entry.p[i] & 15]);
+	}
+	buf_addch(&x->coded, '\n');
+	return buf_ok(&x->out) && buf_ok(&x->coded) && buf_ok(&x->entry) ? 0 : ERR_NOMEM;
 }
 
 int
 response_copy_end(struct response_copy *x, bool abandon)
 {
-	PGconn *conn = pg_conn_handle(x->conn);
-	PGresult *r;
-	int rc = abandon ? 0 : send_out(x);
+	int rc = abandon ? 0 : flush(x);
 
-	if (PQputCopyEnd(conn, abandon || rc != 0 ? "the import was abandoned" : NULL) != 1 &&
-	    rc == 0)
-		rc = pg_conn_check(x->conn, NULL, "COPY survey_response");
-	while ((r = PQgetResult(conn)) != NULL) {
-		if (rc == 0 && !abandon && PQresultStatus(r) != PGRES_COMMAND_OK)
-			rc = pg_conn_check(x->conn, r, "COPY survey_response");
-		PQclear(r);
-	}
 	buf_free(&x->out);
+	buf_free(&x->coded);
+	buf_free(&x->entry);
 	free(x);
 	return rc;
 }
