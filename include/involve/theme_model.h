@@ -10,7 +10,9 @@
  * theme's decision threshold is chosen by k-fold cross-validation on the
  * training rows alone (the F1 of the out-of-fold scores), pulled towards 0
  * for themes with few positives.  Themes with no positive in the training
- * rows are never predicted.  Sentiment is trained on the rows that have one.
+ * rows are never predicted, save that a comment below every threshold is
+ * given its nearest theme (every labelled comment has one at least).
+ * Sentiment is trained on the rows that have one.
  *
  * The model file (theme_model_save, theme_model_load): explicit
  * little-endian, so a file moves between machines; versioned; and
@@ -48,7 +50,7 @@
 struct theme_model;
 
 struct theme_train_options {
-	double c;         /* liblinear's C (0: the default, 0.5) */
+	double c;         /* liblinear's C (0: the default, 0.2) */
 	int min_df;       /* a feature is kept when in this many comments (0: 2) */
 	unsigned bits;    /* hash bits (0: FEATURES_BITS_DEFAULT) */
 	int tune_folds;   /* 0: thresholds 0; else folds of cross-validation */

@@ -122,7 +122,7 @@ theme_data_read(struct str data, enum theme_data_need need, struct theme_data *d
 	bool labelled = need == THEME_DATA_LABELLED;
 	struct csv_reader *r = NULL;
 	struct csv_row row;
-	int id_at, text_at, sent_at = -1, columns, rc;
+	int id_at = -1, text_at = -1, sent_at = -1, columns, rc;
 	size_t cap = 0;
 
 	*d = (struct theme_data){ 0 };

@@ -15,14 +15,18 @@
 #include "involve/theme_model.h"
 #include "theme_model_priv.h"
 
-#define DEFAULT_C 0.5
+#define DEFAULT_C 0.2
 #define DEFAULT_MIN_DF 2
 /* liblinear's stopping tolerance for its dual solver (its own default). */
 #define SOLVER_EPS 0.1
 /* A tuned threshold is pulled towards 0 as if this many more positives
  * had voted for 0: a theme seen a few times has a threshold chosen by a few
  * comments, which another trust's comments would not bear out. */
-#define TUNE_PRIOR 10.0
+#define TUNE_PRIOR 3.0
+/* Nor is a threshold let fall below this: for a frequent theme the best F1
+ * of a weak model can be "say it of every comment", which no other trust's
+ * comments would bear out either. */
+#define THRESHOLD_MIN (-0.5f)
 
 static void
 quiet(const char *s)
@@ -278,7 +282,8 @@ best_threshold(struct scored *s, size_t n)
 		}
 	}
 	t = best_j < n ? (s[best_j - 1].score + s[best_j].score) / 2 : s[n - 1].score - 0.01f;
-	return (float)(t * (double)pos / ((double)pos + TUNE_PRIOR));
+	t = (float)(t * (double)pos / ((double)pos + TUNE_PRIOR));
+	return t < THRESHOLD_MIN ? THRESHOLD_MIN : t;
 }
 
 static uint64_t
@@ -534,7 +539,8 @@ theme_classify(struct theme_classifier *c, struct str text, uint8_t *themes, int
 	const struct theme_model *m = c->m;
 	size_t cols = m->stride;
 	float *s = c->scores;
-	int best = 0;
+	int best = 0, top = 0;
+	uint8_t any = 0;
 
 	if (features_extract(c->fx, text, &c->vec) != 0)
 		return ERR_NOMEM;
@@ -549,9 +555,16 @@ theme_classify(struct theme_classifier *c, struct str text, uint8_t *themes, int
 	}
 	for (int t = 0; t < m->theme_n; t++) {
 		themes[t] = s[t] > m->thresholds[t];
+		any |= themes[t];
+		if (t > 0 && s[t] - m->thresholds[t] > s[top] - m->thresholds[top])
+			top = t;
 		if (scores)
 			scores[t] = s[t] - m->thresholds[t];
 	}
+	/* Every comment is about something: the labelled comments each have a
+	 * theme at least, so one below every threshold gets its nearest. */
+	if (!any && m->theme_n > 0)
+		themes[top] = 1;
 	for (int k = 1; k < m->class_n; k++)
 		if (s[m->theme_n + k] > s[m->theme_n + best])
 			best = k;
