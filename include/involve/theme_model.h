@@ -57,10 +57,11 @@ struct theme_train_options {
 	uint64_t seed;    /* of the folds' shuffle */
 };
 
-/* Training's time, tuning apart, in seconds. */
+/* Training's time, tuning apart, in seconds: elapsed, and the process's
+ * CPU time (which a busy machine changes less). */
 struct theme_train_stats {
-	double train_seconds;
-	double tune_seconds;
+	double train_seconds, train_cpu_seconds;
+	double tune_seconds, tune_cpu_seconds;
 	size_t feature_n;
 };
 

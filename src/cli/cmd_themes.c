@@ -75,6 +75,15 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Reads the CSV file at path into d.  Prints what is wrong. */
 static int
 read_data(const char *path, enum theme_data_need need, struct buf *text, struct theme_data *d)
@@ -169,10 +178,10 @@ themes_train(const char *data, const char *model, int tune_folds, uint64_t seed)
 	printf("Trained on %zu comments (%zu rows skipped: no usable comment), %d themes "
 	    "(%d with a positive), %zu features.\n", d.row_n, d.skipped, d.theme_n,
 	    with_positives, st.feature_n);
-	printf("Training took %.3f s", st.train_seconds);
+	printf("Training took %.3f s (CPU %.3f s)", st.train_seconds, st.train_cpu_seconds);
 	if (tune_folds > 0)
-		printf("; tuning the thresholds (%d folds) %.3f s more", tune_folds,
-		    st.tune_seconds);
+		printf("; tuning the thresholds (%d folds) %.3f s more (CPU %.3f s)", tune_folds,
+		    st.tune_seconds, st.tune_cpu_seconds);
 	printf(".\nModel written to %s.\n", model);
 	rc = CLI_OK;
 out:
@@ -194,7 +203,7 @@ themes_predict(const char *model, const char *data, const char *output)
 	uint8_t *themes = NULL;
 	FILE *f = NULL;
 	int rc = CLI_FAIL, theme_n, sentiment;
-	double start;
+	double start, cpu_start;
 
 	if (load_model(model, &m) != CLI_OK || read_data(data, THEME_DATA_TEXT, &text, &d) !=
 	    CLI_OK)
@@ -213,6 +222,7 @@ themes_predict(const char *model, const char *data, const char *output)
 	}
 	buf_add(&out, "\r\n", 2);
 	start = now();
+	cpu_start = cpu_now();
 	for (size_t i = 0; i < d.row_n; i++) {
 		if (theme_classify(c, str_c(d.texts[i]), themes, &sentiment, NULL) != 0) {
 			fprintf(stderr, "involve: themes: out of memory\n");
@@ -231,8 +241,9 @@ themes_predict(const char *model, const char *data, const char *output)
 		fprintf(stderr, "involve: themes: out of memory\n");
 		goto out;
 	}
-	fprintf(stderr, "involve: themes: %zu comments classified in %.3f s (%zu rows skipped: "
-	    "no usable comment)\n", d.row_n, now() - start, d.skipped);
+	fprintf(stderr, "involve: themes: %zu comments classified in %.3f s (CPU %.3f s; %zu rows "
+	    "skipped: no usable comment)\n", d.row_n, now() - start, cpu_now() - cpu_start,
+	    d.skipped);
 	/* Through a temporary file, renamed when whole. */
 	buf_printf(&tmp, "%s.tmp.%ld", output, (long)getpid());
 	if (!buf_ok(&tmp) || (f = fopen(tmp.p, "wb")) == NULL ||

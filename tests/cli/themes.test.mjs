@@ -75,7 +75,7 @@ describe('involve themes on the NEAS comments', () => {
 		const r = await ok('train', '--data', NEAS, '--model', model);
 		assert.match(r.stdout, new RegExp(`Trained on ${NEAS_USABLE} comments \\(${NEAS_SKIPPED} ` +
 			'rows skipped: no usable comment\\), 50 themes \\(38 with a positive\\)'));
-		assert.match(r.stdout, /Training took [0-9.]+ s; tuning the thresholds \(5 folds\)/);
+		assert.match(r.stdout, /Training took [0-9.]+ s \(CPU [0-9.]+ s\); tuning the thresholds \(5 folds\)/);
 	});
 	after(() => rmSync(dir, { recursive: true, force: true }));
 
