@@ -3,7 +3,8 @@
 // written back with the input's theme headers, the model scored on its own comments, on a
 // held-out fifth and over five folds; then bad input, each an exit 1 with a sentence saying
 // what is wrong (missing and extra columns, no theme columns, an empty file, bytes that are
-// not UTF-8, model files truncated, of another version, damaged or not models at all), and
+// not UTF-8, model files truncated, of another version, damaged or not models at all; a file
+// saved as Windows-1252 is read as the CSV reader reads one, and said to be), and
 // wrong usage an exit 2.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -222,6 +223,15 @@ describe('involve themes refuses bad input', () => {
 			await refused(1, message, 'train', '--data', csv, '--model', path.join(dir, 'x.model'));
 		});
 	}
+	test('a file saved as Windows-1252 is read as such, and said to be', async () => {
+		const csv = file('cp1252.csv', Buffer.concat([Buffer.from(H + 'a,Caf'), Buffer.from([0xe9]),
+			Buffer.from(' staff were kind,1,1,0\nb,Long wait,5,0,1\n')]));
+		const r = await ok('train', '--data', csv, '--model', path.join(dir, 'cp.model'),
+			'--tune-folds', '0');
+		assert.match(r.stderr, /is not UTF-8: it is read as Windows-1252/);
+		assert.match(r.stdout, /Trained on 2 comments/);
+	});
+
 	test('evaluate and predict read the file the same way', async () => {
 		await refused(1, /no theme columns/, 'evaluate', '--model', model, '--data',
 			file('e.csv', 'Comment ID,FFT answer,Comment sentiment\nx,Good,1\n'));
