@@ -18,6 +18,7 @@ static const struct {
 	{ "token", cmd_token, "create, list and revoke API tokens" },
 	{ "poll", cmd_poll, "export a poll's results" },
 	{ "survey", cmd_survey, "create, open, close, export surveys; import responses; codes" },
+	{ "themes", cmd_themes, "train, run and evaluate free-text theme and sentiment classifiers" },
 	{ "outcome", cmd_outcome, "create, list and publish \"You said, we did\" outcomes" },
 	{ "mail", cmd_mail, "queue, list and retry mail to the public" },
 	{ "audit", cmd_audit, "verify the audit log's hash chain" },
