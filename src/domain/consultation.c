@@ -116,18 +116,18 @@ static const char *const principle_names[CHECK_N] = {
 };
 
 static const char *const principle_questions[CHECK_N] = {
-	"Are the proposals still at a formative stage, so that what people say can change them?",
-	"Do people have enough information to give an intelligent response?",
-	"Do people have enough time to consider the proposals and respond?",
-	"Will the responses be conscientiously taken into account before the decision?",
+	N_("Are the proposals still at a formative stage, so that what people say can change them?"),
+	N_("Do people have enough information to give an intelligent response?"),
+	N_("Do people have enough time to consider the proposals and respond?"),
+	N_("Will the responses be conscientiously taken into account before the decision?"),
 };
 
 /* What a missing answer keeps from happening, per principle. */
 static const char *const principle_missing[CHECK_N] = {
-	"Record whether the proposals are still at a formative stage",
-	"Record whether people have enough information to respond",
-	"Record whether people have enough time to respond",
-	"Record whether the responses will be conscientiously considered",
+	N_("Record whether the proposals are still at a formative stage"),
+	N_("Record whether people have enough information to respond"),
+	N_("Record whether people have enough time to respond"),
+	N_("Record whether the responses will be conscientiously considered"),
 };
 
 static const char *const answer_names[] = { "", "yes", "no" };

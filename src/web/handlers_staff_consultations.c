@@ -141,20 +141,6 @@ load_own(struct http_request *req, struct http_response *res, struct survey **ou
 	return 0;
 }
 
-static bool
-can_manage(const struct http_request *req)
-{
-	return role_allows(((const struct auth *)req->auth)->user.role, PERM_POLL_MANAGE);
-}
-
-static json_t *
-staff_ctx(struct http_request *req, const char *title, const char *back)
-{
-	return json_pack("{s:s, s:o, s:{s:s}, s:b}", "title", title, "site",
-	    pages_staff_site(pages_staff(req)), "back_link", "href", back, "can_manage",
-	    can_manage(req));
-}
-
 /* ---- the list, and starting one ---------------------------------------------------------- */
 
 struct list_rows {
@@ -174,9 +160,9 @@ list_row(void *arg, const struct survey *sv)
 		return rc;
 	snprintf(href, sizeof(href), "/staff/consultations/%lld", (long long)sv->id);
 	json_array_append_new(r->items, json_pack("{s:o, s:s, s:s, s:I, s:o}", "title",
-	    pages_string(sv->title), "href", href, "stage", consultation_state_label(
-	    consultation_state(sv, k.stage, r->req->now)), "responses", (json_int_t)sv->responses,
-	    "created", pages_date(r->req, sv->created_at)));
+	    pages_string(sv->title), "href", href, "stage", tr(r->req, consultation_state_label(
+	    consultation_state(sv, k.stage, r->req->now))), "responses",
+	    (json_int_t)sv->responses, "created", pages_date(r->req, sv->created_at)));
 	return 0;
 }
 
@@ -195,7 +181,7 @@ list_page(struct http_request *req, struct http_response *res, int status, struc
 		json_decref(r.items);
 		return reply_error(req, res, rc, NULL);
 	}
-	ctx = staff_ctx(req, "Consultations", "/staff/");
+	ctx = pages_staff_ctx(req, N_("Consultations"), "/staff/");
 	json_object_set_new(ctx, "consultations", r.items);
 	json_object_set_new(ctx, "org_name", json_string(a->org.name));
 	json_object_set_new(ctx, "new_title", pages_string(title));
@@ -253,36 +239,36 @@ handle_staff_consultation_create(struct http_request *req, struct http_response 
 /* ---- one consultation ------------------------------------------------------------------------ */
 
 static const char *
-done_text(struct str done)
+done_text(const struct http_request *req, struct str done)
 {
 	static const struct {
 		const char *key, *text;
 	} texts[] = {
-		{ "created", "The consultation has been started as a draft. Record its "
-		  "checklist and add its documents before opening it." },
-		{ "checklist", "The checklist has been recorded." },
-		{ "added", "The document has been added." },
-		{ "saved", "Your changes to the document have been saved." },
-		{ "moved", "The documents are in their new order." },
-		{ "deleted", "The document has been deleted." },
-		{ "removed", "The file has been removed." },
-		{ "attached", "The file has been attached." },
-		{ "opened", "The consultation is open." },
-		{ "closed", "The consultation is closed." },
-		{ "analysing", "The consultation's responses are being analysed." },
+		{ "created", N_("The consultation has been started as a draft. Record its "
+		  "checklist and add its documents before opening it.") },
+		{ "checklist", N_("The checklist has been recorded.") },
+		{ "added", N_("The document has been added.") },
+		{ "saved", N_("Your changes to the document have been saved.") },
+		{ "moved", N_("The documents are in their new order.") },
+		{ "deleted", N_("The document has been deleted.") },
+		{ "removed", N_("The file has been removed.") },
+		{ "attached", N_("The file has been attached.") },
+		{ "opened", N_("The consultation is open.") },
+		{ "closed", N_("The consultation is closed.") },
+		{ "analysing", N_("The consultation's responses are being analysed.") },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (str_eq_c(done, texts[i].key))
-			return texts[i].text;
+			return tr(req, texts[i].text);
 	return NULL;
 }
 
 static const char *
 answer_text(enum check_answer a)
 {
-	return a == CHECK_YES ? "Yes" : a == CHECK_NO ? "No" : "Not recorded";
+	return a == CHECK_YES ? N_("Yes") : a == CHECK_NO ? N_("No") : N_("Not recorded");
 }
 
 static json_t *
@@ -297,8 +283,8 @@ checklist_value(struct http_request *req, const struct consultation_checklist *c
 
 		snprintf(id, sizeof(id), "checklist-%s", name);
 		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", id,
-		    "question", consultation_principle_question((enum consultation_principle)i),
-		    "answer", answer_text(c->items[i].answer), "note",
+		    "question", tr(req, consultation_principle_question((enum consultation_principle)i)),
+		    "answer", tr(req, answer_text(c->items[i].answer)), "note",
 		    pages_string(c->items[i].note), "recorded",
 		    c->items[i].answer != CHECK_UNANSWERED));
 	}
@@ -407,8 +393,10 @@ consultation_view(struct http_request *req, struct http_response *res, int statu
 	    (long long)sv->id);
 	errors_init(&ignored);
 	c = json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:b, s:I, s:o, s:o, s:o}", "id",
-	    (json_int_t)sv->id, "title", pages_string(sv->title), "status", label, "tag_class", cls,
-	    "stage", consultation_state_label(state), "public_url", url, "public", st != POLL_DRAFT,
+	    (json_int_t)sv->id, "title", pages_string(sv->title), "status", tr(req, label),
+	    "tag_class", cls,
+	    "stage", tr(req, consultation_state_label(state)), "public_url", url, "public",
+	    st != POLL_DRAFT,
 	    "responses", (json_int_t)sv->responses, "opens", pages_time(req, sv->opens_at),
 	    "closes", pages_time(req, sv->closed_at ? sv->closed_at : sv->closes_at), "created",
 	    pages_time(req, sv->created_at));
@@ -426,12 +414,12 @@ consultation_view(struct http_request *req, struct http_response *res, int statu
 	    req->now, &ignored) == 0));
 	json_object_set_new(c, "can_record", json_boolean(st == POLL_DRAFT ||
 	    st == POLL_SCHEDULED));
-	ctx = staff_ctx(req, "Consultation", "/staff/consultations");
+	ctx = pages_staff_ctx(req, N_("Consultation"), "/staff/consultations");
 	json_object_set_new(ctx, "title", pages_string(sv->title));
 	json_object_set_new(ctx, "consultation", c);
 	json_object_set_new(ctx, "checklist", checklist_value(req, &k.checklist));
 	json_object_set_new(ctx, "documents", docs);
-	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
+	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e))
 		page_add_errors(req, ctx, e);
@@ -523,7 +511,7 @@ checklist_page(struct http_request *req, struct http_response *res, int status,
 
 	snprintf(action, sizeof(action), "/staff/consultations/%lld/checklist", (long long)sv->id);
 	snprintf(back, sizeof(back), "/staff/consultations/%lld", (long long)sv->id);
-	ctx = staff_ctx(req, "Fair-consultation checklist", back);
+	ctx = pages_staff_ctx(req, N_("Fair-consultation checklist"), back);
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "consultation", pages_string(sv->title));
 	if (e != NULL && errors_any(e)) {
@@ -656,10 +644,11 @@ document_page(struct http_request *req, struct http_response *res, int status,
 		snprintf(action, sizeof(action), "%s/documents/%lld", back, (long long)doc);
 	else
 		snprintf(action, sizeof(action), "%s/documents", back);
-	ctx = staff_ctx(req, doc ? "Change the document" : "Add a document", back);
-	json_object_set_new(ctx, "heading", json_string(doc ? "Change the document" :
-	    "Add a document"));
-	json_object_set_new(ctx, "submit", json_string(doc ? "Save changes" : "Add document"));
+	ctx = pages_staff_ctx(req, doc ? N_("Change the document") : N_("Add a document"), back);
+	json_object_set_new(ctx, "heading", json_string(tr(req, doc ? "Change the document" :
+	    "Add a document")));
+	json_object_set_new(ctx, "submit", json_string(tr(req, doc ? "Save changes" :
+	    "Add document")));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "consultation", pages_string(sv->title));
 	json_object_set_new(ctx, "doc_title", pages_string(f->title));
@@ -683,7 +672,7 @@ document_page(struct http_request *req, struct http_response *res, int status,
 		    "files", files.files, "max_mb", CONSULTATION_FILE_MAX_BYTES / (1024 * 1024)));
 		snprintf(action, sizeof(action), "%s/documents/%lld", back, (long long)doc);
 	}
-	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
+	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e)) {
 		struct errors shown = *e;
@@ -839,7 +828,7 @@ delete_page(struct http_request *req, struct http_response *res, int status,
 
 	snprintf(back, sizeof(back), "/staff/consultations/%lld", (long long)sv->id);
 	snprintf(action, sizeof(action), "%s/documents/%lld/delete", back, (long long)d->id);
-	ctx = staff_ctx(req, "Delete the document", back);
+	ctx = pages_staff_ctx(req, N_("Delete the document"), back);
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "cancel", json_string(back));
 	json_object_set_new(ctx, "doc_title", pages_string(d->title));
@@ -938,7 +927,7 @@ handle_staff_attachment_upload(struct http_request *req, struct http_response *r
 		return document_page(req, res, 413, sv, d->id, &f, &e);
 	}
 	if (!http_form_file(req, "file", &file)) {
-		errors_add(&e, "file", "Choose a file to attach");
+		errors_add(&e, "file", "%s", N_("Choose a file to attach"));
 		return document_page(req, res, 422, sv, d->id, &f, &e);
 	}
 	if (consultation_attachment_check(file->filename, upload_media_type(file), file->data.p,
