@@ -264,7 +264,9 @@ features_extract(struct features *f, struct str text, struct feature_vec *out)
 	out->n = 0;
 	if ((rc = walk_words(f, text, NULL)) != 0)
 		return rc;
-	qsort(f->buckets, f->bucket_n, sizeof(*f->buckets), cmp_u32);
+	/* No words at all leaves buckets NULL, which qsort must not be given. */
+	if (f->bucket_n > 1)
+		qsort(f->buckets, f->bucket_n, sizeof(*f->buckets), cmp_u32);
 	for (size_t i = 0; i < f->bucket_n; i++)
 		distinct += i == 0 || f->buckets[i] != f->buckets[i - 1];
 	if (distinct > out->cap) {

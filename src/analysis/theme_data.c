@@ -43,7 +43,8 @@ copy(struct str s)
 	char *p = malloc(s.n + 1);
 
 	if (p != NULL) {
-		memcpy(p, s.p, s.n);
+		if (s.n > 0)
+			memcpy(p, s.p, s.n);
 		p[s.n] = '\0';
 	}
 	return p;

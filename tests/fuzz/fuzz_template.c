@@ -43,7 +43,7 @@
 
 #define SCAN_NAMES_MAX 512
 #define SCAN_PARTIALS_MAX 64
-#define TEMPLATES_MAX 64
+#define TEMPLATES_MAX 128
 /* Work allowed for one render: nesting, tags and value length multiplied. */
 #define RENDER_BUDGET (32.0 * 1024 * 1024)
 #define RAW_VALUE "<b>raw</b>"
