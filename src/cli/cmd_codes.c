@@ -80,132 +80,6 @@ write_out(const char *cmd, const char *path, const struct buf *b)
 	return CLI_OK;
 }
 
-int
-cmd_poll_codes(int argc, char **argv)
-{
-	const char *org = NULL, *poll = NULL, *count = NULL, *format = "csv", *output = NULL,
-	    *public_url = NULL, *list = NULL, *withdraw = NULL;
-	const struct cli_opt opts[] = {
-		{ "org", true, &org },
-		{ "poll", true, &poll },
-		{ "count", true, &count },
-		{ "format", true, &format },
-		{ "output", true, &output },
-		{ "public-url", true, &public_url },
-		{ "list", false, &list },
-		{ "withdraw", true, &withdraw },
-		{ NULL, false, NULL },
-	};
-	enum poll_codes_format fmt;
-	struct cli_common common;
-	struct cli_env env;
-	struct buf out = BUF_INIT;
-	struct arena arena;
-	struct errors e;
-	struct poll *p = NULL;
-	struct org o;
-	struct actor who;
-	const char **codes = NULL;
-	char url[CODE_SHEET_URL_MAX];
-	long long id, batch_arg = 0;
-	int64_t n = 0, batch = 0, now = (int64_t)time(NULL);
-	int rc;
-
-	cli_common_init(&common);
-	rc = cli_parse("poll codes", poll_codes_help, argc, argv, 2, opts, &common);
-	if (rc != CLI_OK)
-		return rc == CLI_HELP ? CLI_OK : rc;
-	if (org == NULL || poll == NULL)
-		return cli_usage_error("poll", "codes needs --org and --poll");
-	if (!cli_parse_id(poll, &id))
-		return cli_usage_error("poll", "--poll must be a poll id (a whole number)");
-	if (list == NULL && withdraw == NULL && count == NULL)
-		return cli_usage_error("poll", "codes needs --count N, --list or --withdraw BATCH");
-	if (count && num_parse_c(count, 1, POLL_CODES_BATCH_MAX, &n) != NUM_OK)
-		return cli_usage_error("poll", "--count must be a whole number from 1 to %d",
-		    POLL_CODES_BATCH_MAX);
-	if (withdraw && !cli_parse_id(withdraw, &batch_arg))
-		return cli_usage_error("poll", "--withdraw must be a batch id, as --list shows it");
-	if (poll_codes_format_parse(format, &fmt) != 0)
-		return cli_usage_error("poll", "--format must be csv, pdf or svg");
-	if (public_url == NULL)
-		public_url = getenv("INVOLVE_PUBLIC_URL");
-	if (public_url == NULL || public_url[0] == '\0')
-		public_url = CODES_URL_DEFAULT;
-	if (strncmp(public_url, "https://", 8) != 0 && strncmp(public_url, "http://", 7) != 0)
-		return cli_usage_error("poll", "--public-url must start with https:// or http://");
-	if (cli_env_open(&common, &env) != CLI_OK)
-		return CLI_FAIL;
-	rc = CLI_FAIL;
-	arena_init(&arena, NULL, 0);
-	errors_init(&e);
-	if (store_org_get_by_slug(env.store, str_c(org), &o) != 0) {
-		fprintf(stderr, "involve: poll codes: there is no organisation '%s'\n", org);
-		goto out;
-	}
-	if (store_poll_get(env.store, &arena, id, &p) != 0 || p->org_id != o.id) {
-		fprintf(stderr, "involve: poll codes: '%s' has no poll %lld\n", org, id);
-		goto out;
-	}
-	who = (struct actor){ o.id, 0, "cli" };
-	if (list != NULL) {
-		printf("batch\tmade\tcodes\tused\twithdrawn\n");
-		rc = store_poll_code_batches(env.store, p->id, print_batch, NULL) == 0 ? CLI_OK :
-		    CLI_FAIL;
-		goto out;
-	}
-	if (withdraw != NULL) {
-		int w = store_poll_codes_withdraw(env.store, &who, p->id, batch_arg, now);
-
-		if (w == ERR_NOTFOUND)
-			fprintf(stderr, "involve: poll codes: poll %lld has no batch %lld\n", id,
-			    batch_arg);
-		else if (w == ERR_CONFLICT)
-			fprintf(stderr, "involve: poll codes: batch %lld is withdrawn already\n",
-			    batch_arg);
-		else if (w != 0)
-			fprintf(stderr, "involve: poll codes: %s\n", error_name(w));
-		else
-			printf("Withdrew batch %lld: its unused codes no longer work.\n", batch_arg);
-		rc = w == 0 ? CLI_OK : CLI_FAIL;
-		goto out;
-	}
-	if (output != NULL && access(output, F_OK) == 0) {
-		fprintf(stderr, "involve: poll codes: %s exists already: name a new file\n", output);
-		goto out;
-	}
-	rc = poll_codes_issue(env.store, &env.keys, &who, p, (int)n, now, &arena, &codes, &batch, &e);
-	if (rc != 0) {
-		if (errors_any(&e))
-			cli_print_errors("poll codes", &e);
-		else
-			fprintf(stderr, "involve: poll codes: %s\n", error_name(rc));
-		rc = CLI_FAIL;
-		goto out;
-	}
-	snprintf(url, sizeof(url), "%.*s/o/%s/polls/%lld", (int)strcspn(public_url, "#?"),
-	    public_url, o.slug, id);
-	while (strstr(url, "//o/") != NULL) /* a public URL given with a trailing "/" */
-		memmove(strstr(url, "//o/"), strstr(url, "//o/") + 1, strlen(strstr(url, "//o/")));
-	if (poll_codes_draw(fmt, o.name, p, url, codes, (int)n, &out) != 0 || !buf_ok(&out)) {
-		fprintf(stderr, "involve: poll codes: batch %lld was made but could not be drawn; "
-		    "withdraw it and make another\n", (long long)batch);
-		rc = CLI_FAIL;
-		goto out;
-	}
-	rc = write_out("poll codes", output, &out);
-	if (rc == CLI_OK)
-		fprintf(stderr, "Made batch %lld: %lld codes for poll %lld%s%s.\n", (long long)batch,
-		    (long long)n, id, output ? ", written to " : "", output ? output : "");
-out:
-	buf_free(&out);
-	arena_free(&arena);
-	cli_env_close(&env);
-	return rc;
-}
-
-/* ---- a survey's invitation codes ------------------------------------------------------------ */
-
 static const char survey_codes_help[] =
     "Usage: involve survey codes --org SLUG --survey ID --count N [--format csv|pdf|svg]\n"
     "                            [--output FILE] [--public-url URL]\n"
@@ -223,14 +97,35 @@ static const char survey_codes_help[] =
     "                      " CODES_URL_DEFAULT "): the links and QR codes lead there\n"
     CLI_COMMON_HELP;
 
-int
-cmd_survey_codes(int argc, char **argv)
+/*
+ * What `poll codes` and `survey codes` differ in; the rest is one command.
+ * `thing` is the struct poll or struct survey load() read.
+ */
+struct codes_face {
+	const char *noun;  /* "poll", "survey": the option, the messages */
+	const char *cmd;   /* "poll codes" */
+	const char *help;
+	const char *path;  /* "polls": the public address's segment */
+	int (*load)(struct cli_env *env, struct arena *a, int64_t id, int64_t org_id,
+	    const void **thing);
+	int (*batches)(struct store *s, int64_t id, store_batch_fn fn, void *arg);
+	int (*withdraw)(struct store *s, const struct actor *who, int64_t id, int64_t batch,
+	    int64_t now);
+	int (*issue)(struct store *s, const struct keys *k, const struct actor *who,
+	    const void *thing, int n, int64_t now, struct arena *a, const char ***codes,
+	    int64_t *batch_id, struct errors *e);
+	int (*draw)(enum poll_codes_format f, const char *org_name, const void *thing,
+	    const char *url, const char *const *codes, int n, struct buf *out);
+};
+
+static int
+codes_command(const struct codes_face *k, int argc, char **argv)
 {
-	const char *org = NULL, *survey = NULL, *count = NULL, *format = "csv", *output = NULL,
+	const char *org = NULL, *thing_arg = NULL, *count = NULL, *format = "csv", *output = NULL,
 	    *public_url = NULL, *list = NULL, *withdraw = NULL;
 	const struct cli_opt opts[] = {
 		{ "org", true, &org },
-		{ "survey", true, &survey },
+		{ k->noun, true, &thing_arg },
 		{ "count", true, &count },
 		{ "format", true, &format },
 		{ "output", true, &output },
@@ -245,7 +140,7 @@ cmd_survey_codes(int argc, char **argv)
 	struct buf out = BUF_INIT;
 	struct arena arena;
 	struct errors e;
-	struct survey *sv = NULL;
+	const void *thing = NULL;
 	struct org o;
 	struct actor who;
 	const char **codes = NULL;
@@ -255,96 +150,169 @@ cmd_survey_codes(int argc, char **argv)
 	int rc;
 
 	cli_common_init(&common);
-	rc = cli_parse("survey codes", survey_codes_help, argc, argv, 2, opts, &common);
+	rc = cli_parse(k->cmd, k->help, argc, argv, 2, opts, &common);
 	if (rc != CLI_OK)
 		return rc == CLI_HELP ? CLI_OK : rc;
-	if (org == NULL || survey == NULL)
-		return cli_usage_error("survey", "codes needs --org and --survey");
-	if (!cli_parse_id(survey, &id))
-		return cli_usage_error("survey", "--survey must be a survey id (a whole number)");
+	if (org == NULL || thing_arg == NULL)
+		return cli_usage_error(k->noun, "codes needs --org and --%s", k->noun);
+	if (!cli_parse_id(thing_arg, &id))
+		return cli_usage_error(k->noun, "--%s must be a %s id (a whole number)", k->noun,
+		    k->noun);
 	if (list == NULL && withdraw == NULL && count == NULL)
-		return cli_usage_error("survey", "codes needs --count N, --list or --withdraw BATCH");
+		return cli_usage_error(k->noun, "codes needs --count N, --list or --withdraw BATCH");
 	if (count && num_parse_c(count, 1, POLL_CODES_BATCH_MAX, &n) != NUM_OK)
-		return cli_usage_error("survey", "--count must be a whole number from 1 to %d",
+		return cli_usage_error(k->noun, "--count must be a whole number from 1 to %d",
 		    POLL_CODES_BATCH_MAX);
 	if (withdraw && !cli_parse_id(withdraw, &batch_arg))
-		return cli_usage_error("survey", "--withdraw must be a batch id, as --list shows it");
+		return cli_usage_error(k->noun, "--withdraw must be a batch id, as --list shows it");
 	if (poll_codes_format_parse(format, &fmt) != 0)
-		return cli_usage_error("survey", "--format must be csv, pdf or svg");
+		return cli_usage_error(k->noun, "--format must be csv, pdf or svg");
 	if (public_url == NULL)
 		public_url = getenv("INVOLVE_PUBLIC_URL");
 	if (public_url == NULL || public_url[0] == '\0')
 		public_url = CODES_URL_DEFAULT;
 	if (strncmp(public_url, "https://", 8) != 0 && strncmp(public_url, "http://", 7) != 0)
-		return cli_usage_error("survey", "--public-url must start with https:// or http://");
+		return cli_usage_error(k->noun, "--public-url must start with https:// or http://");
 	if (cli_env_open(&common, &env) != CLI_OK)
 		return CLI_FAIL;
 	rc = CLI_FAIL;
 	arena_init(&arena, NULL, 0);
 	errors_init(&e);
-	if (store_org_get_by_slug(env.store, str_c(org), &o) != 0) {
-		fprintf(stderr, "involve: survey codes: there is no organisation '%s'\n", org);
+	if (cli_find_org(&env, k->cmd, org, &o) != CLI_OK)
 		goto out;
-	}
-	if (store_survey_get(env.store, &arena, id, &sv) != 0 || sv->org_id != o.id) {
-		fprintf(stderr, "involve: survey codes: '%s' has no survey %lld\n", org, id);
+	if (k->load(&env, &arena, id, o.id, &thing) != 0) {
+		fprintf(stderr, "involve: %s: '%s' has no %s %lld\n", k->cmd, org, k->noun, id);
 		goto out;
 	}
 	who = (struct actor){ o.id, 0, "cli" };
 	if (list != NULL) {
 		printf("batch\tmade\tcodes\tused\twithdrawn\n");
-		rc = store_survey_code_batches(env.store, sv->id, print_batch, NULL) == 0 ? CLI_OK :
-		    CLI_FAIL;
+		rc = k->batches(env.store, id, print_batch, NULL) == 0 ? CLI_OK : CLI_FAIL;
 		goto out;
 	}
 	if (withdraw != NULL) {
-		int w = store_survey_codes_withdraw(env.store, &who, sv->id, batch_arg, now);
+		int w = k->withdraw(env.store, &who, id, batch_arg, now);
 
 		if (w == ERR_NOTFOUND)
-			fprintf(stderr, "involve: survey codes: survey %lld has no batch %lld\n", id,
+			fprintf(stderr, "involve: %s: %s %lld has no batch %lld\n", k->cmd, k->noun, id,
 			    batch_arg);
 		else if (w == ERR_CONFLICT)
-			fprintf(stderr, "involve: survey codes: batch %lld is withdrawn already\n",
+			fprintf(stderr, "involve: %s: batch %lld is withdrawn already\n", k->cmd,
 			    batch_arg);
 		else if (w != 0)
-			fprintf(stderr, "involve: survey codes: %s\n", error_name(w));
+			fprintf(stderr, "involve: %s: %s\n", k->cmd, error_name(w));
 		else
 			printf("Withdrew batch %lld: its unused codes no longer work.\n", batch_arg);
 		rc = w == 0 ? CLI_OK : CLI_FAIL;
 		goto out;
 	}
 	if (output != NULL && access(output, F_OK) == 0) {
-		fprintf(stderr, "involve: survey codes: %s exists already: name a new file\n", output);
+		fprintf(stderr, "involve: %s: %s exists already: name a new file\n", k->cmd, output);
 		goto out;
 	}
-	rc = survey_codes_issue(env.store, &env.keys, &who, sv, (int)n, now, &arena, &codes, &batch,
-	    &e);
+	rc = k->issue(env.store, &env.keys, &who, thing, (int)n, now, &arena, &codes, &batch, &e);
 	if (rc != 0) {
 		if (errors_any(&e))
-			cli_print_errors("survey codes", &e);
+			cli_print_errors(k->cmd, &e);
 		else
-			fprintf(stderr, "involve: survey codes: %s\n", error_name(rc));
+			fprintf(stderr, "involve: %s: %s\n", k->cmd, error_name(rc));
 		rc = CLI_FAIL;
 		goto out;
 	}
-	snprintf(url, sizeof(url), "%.*s/o/%s/surveys/%lld", (int)strcspn(public_url, "#?"),
-	    public_url, o.slug, id);
+	snprintf(url, sizeof(url), "%.*s/o/%s/%s/%lld", (int)strcspn(public_url, "#?"),
+	    public_url, o.slug, k->path, id);
 	while (strstr(url, "//o/") != NULL) /* a public URL given with a trailing "/" */
 		memmove(strstr(url, "//o/"), strstr(url, "//o/") + 1, strlen(strstr(url, "//o/")));
-	if (survey_codes_draw(fmt, o.name, sv, url, codes, (int)n, &out) != 0 || !buf_ok(&out)) {
-		fprintf(stderr, "involve: survey codes: batch %lld was made but could not be drawn; "
-		    "withdraw it and make another\n", (long long)batch);
+	if (k->draw(fmt, o.name, thing, url, codes, (int)n, &out) != 0 || !buf_ok(&out)) {
+		fprintf(stderr, "involve: %s: batch %lld was made but could not be drawn; "
+		    "withdraw it and make another\n", k->cmd, (long long)batch);
 		rc = CLI_FAIL;
 		goto out;
 	}
-	rc = write_out("survey codes", output, &out);
+	rc = write_out(k->cmd, output, &out);
 	if (rc == CLI_OK)
-		fprintf(stderr, "Made batch %lld: %lld codes for survey %lld%s%s.\n",
-		    (long long)batch, (long long)n, id, output ? ", written to " : "",
-		    output ? output : "");
+		fprintf(stderr, "Made batch %lld: %lld codes for %s %lld%s%s.\n", (long long)batch,
+		    (long long)n, k->noun, id, output ? ", written to " : "", output ? output : "");
 out:
 	buf_free(&out);
 	arena_free(&arena);
 	cli_env_close(&env);
 	return rc;
+}
+
+/* ---- a poll's single-use codes ------------------------------------------------------------ */
+
+static int
+poll_load(struct cli_env *env, struct arena *a, int64_t id, int64_t org_id, const void **thing)
+{
+	struct poll *p;
+
+	if (store_poll_get(env->store, a, id, &p) != 0 || p->org_id != org_id)
+		return ERR_NOTFOUND;
+	*thing = p;
+	return 0;
+}
+
+static int
+poll_issue(struct store *s, const struct keys *k, const struct actor *who, const void *thing,
+    int n, int64_t now, struct arena *a, const char ***codes, int64_t *batch_id,
+    struct errors *e)
+{
+	return poll_codes_issue(s, k, who, thing, n, now, a, codes, batch_id, e);
+}
+
+static int
+poll_draw(enum poll_codes_format f, const char *org_name, const void *thing, const char *url,
+    const char *const *codes, int n, struct buf *out)
+{
+	return poll_codes_draw(f, org_name, thing, url, codes, n, out);
+}
+
+int
+cmd_poll_codes(int argc, char **argv)
+{
+	static const struct codes_face poll_face = { "poll", "poll codes", poll_codes_help,
+		"polls", poll_load, store_poll_code_batches, store_poll_codes_withdraw,
+		poll_issue, poll_draw };
+
+	return codes_command(&poll_face, argc, argv);
+}
+
+/* ---- a survey's invitation codes -------------------------------------------------------- */
+
+static int
+survey_load(struct cli_env *env, struct arena *a, int64_t id, int64_t org_id,
+    const void **thing)
+{
+	struct survey *sv;
+
+	if (store_survey_get(env->store, a, id, &sv) != 0 || sv->org_id != org_id)
+		return ERR_NOTFOUND;
+	*thing = sv;
+	return 0;
+}
+
+static int
+survey_issue(struct store *s, const struct keys *k, const struct actor *who, const void *thing,
+    int n, int64_t now, struct arena *a, const char ***codes, int64_t *batch_id,
+    struct errors *e)
+{
+	return survey_codes_issue(s, k, who, thing, n, now, a, codes, batch_id, e);
+}
+
+static int
+survey_draw(enum poll_codes_format f, const char *org_name, const void *thing,
+    const char *url, const char *const *codes, int n, struct buf *out)
+{
+	return survey_codes_draw(f, org_name, thing, url, codes, n, out);
+}
+
+int
+cmd_survey_codes(int argc, char **argv)
+{
+	static const struct codes_face survey_face = { "survey", "survey codes",
+		survey_codes_help, "surveys", survey_load, store_survey_code_batches,
+		store_survey_codes_withdraw, survey_issue, survey_draw };
+
+	return codes_command(&survey_face, argc, argv);
 }
