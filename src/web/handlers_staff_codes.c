@@ -76,6 +76,27 @@ staff_codes_context(struct http_request *req, const struct poll *p)
 	return json_pack("{s:o, s:i}", "batches", r.items, "max", POLL_CODES_BATCH_MAX);
 }
 
+/* Sends codes drawn into res->body (drawn: what drawing them returned) as
+ * a file to download, "poll-3-codes-7.pdf"; they were made, so a failure
+ * to draw them says to withdraw the batch. */
+static int
+codes_file(struct http_request *req, struct http_response *res, int drawn,
+    enum poll_codes_format f, const char *kind, int64_t id, int64_t batch, const char *ext)
+{
+	char disposition[96];
+
+	if (drawn != 0)
+		return reply_error_text(req, res, drawn, "The codes were made but could not be "
+		    "drawn. Withdraw the batch and make another.");
+	res->status = 200;
+	res->content_type = poll_codes_media_type(f);
+	res->no_store = true;
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%lld-codes-%lld.%s\"",
+	    kind, (long long)id, (long long)batch, ext);
+	http_response_header(res, "Content-Disposition", disposition);
+	return HTTP_DONE;
+}
+
 int
 handle_staff_poll_codes(struct http_request *req, struct http_response *res)
 {
@@ -83,7 +104,7 @@ handle_staff_poll_codes(struct http_request *req, struct http_response *res)
 	struct auth *a = pages_staff(req);
 	struct codes_form f = { 0, 0 };
 	const char **codes = NULL;
-	char url[512], disposition[96];
+	char url[512];
 	int64_t batch = 0;
 	struct errors e;
 	struct poll *p;
@@ -100,17 +121,10 @@ handle_staff_poll_codes(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, rc, &e);
 	snprintf(url, sizeof(url), "%s/o/%s/polls/%lld", app->cfg.public_url, a->org.slug,
 	    (long long)p->id);
-	if ((rc = poll_codes_draw((enum poll_codes_format)f.format, a->org.name, p, url, codes,
-	    (int)f.count, &res->body)) != 0)
-		return reply_error_text(req, res, rc, "The codes were made but could not be drawn. "
-		    "Withdraw the batch and make another.");
-	res->status = 200;
-	res->content_type = poll_codes_media_type((enum poll_codes_format)f.format);
-	res->no_store = true;
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"poll-%lld-codes-%lld.%s\"",
-	    (long long)p->id, (long long)batch, format_names[f.format]);
-	http_response_header(res, "Content-Disposition", disposition);
-	return HTTP_DONE;
+	rc = poll_codes_draw((enum poll_codes_format)f.format, a->org.name, p, url, codes,
+	    (int)f.count, &res->body);
+	return codes_file(req, res, rc, (enum poll_codes_format)f.format, "poll", p->id, batch,
+	    format_names[f.format]);
 }
 
 int
@@ -195,16 +209,9 @@ staff_survey_codes_context(struct http_request *req, const struct survey *sv)
 static int
 load_own_survey(struct http_request *req, struct http_response *res, struct survey **out)
 {
-	int rc;
+	int rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), out);
 
-	rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), out);
-	if (rc == 0 && (*out)->org_id != pages_staff(req)->user.org_id)
-		rc = ERR_NOTFOUND;
-	if (rc != 0) {
-		reply_error(req, res, rc, NULL);
-		return -1;
-	}
-	return 0;
+	return pages_staff_own(req, res, rc, rc == 0 ? (*out)->org_id : 0);
 }
 
 /* The survey's page again with what is wrong, under the codes' form. */
@@ -235,7 +242,7 @@ handle_staff_survey_codes(struct http_request *req, struct http_response *res)
 	struct auth *a = pages_staff(req);
 	struct codes_form f = { 0, 0 };
 	const char **codes = NULL;
-	char url[512], disposition[96];
+	char url[512];
 	int64_t batch = 0;
 	struct errors e;
 	struct survey *sv;
@@ -256,18 +263,10 @@ handle_staff_survey_codes(struct http_request *req, struct http_response *res)
 	    (long long)sv->id);
 	if (f.format == SURVEY_CODES_PAGE)
 		return codes_page(req, res, sv, url, codes, (int)f.count, batch);
-	if ((rc = survey_codes_draw((enum poll_codes_format)f.format, a->org.name, sv, url, codes,
-	    (int)f.count, &res->body)) != 0)
-		return reply_error_text(req, res, rc, "The codes were made but could not be drawn. "
-		    "Withdraw the batch and make another.");
-	res->status = 200;
-	res->content_type = poll_codes_media_type((enum poll_codes_format)f.format);
-	res->no_store = true;
-	snprintf(disposition, sizeof(disposition),
-	    "attachment; filename=\"survey-%lld-codes-%lld.%s\"", (long long)sv->id,
-	    (long long)batch, survey_format_names[f.format]);
-	http_response_header(res, "Content-Disposition", disposition);
-	return HTTP_DONE;
+	rc = survey_codes_draw((enum poll_codes_format)f.format, a->org.name, sv, url, codes,
+	    (int)f.count, &res->body);
+	return codes_file(req, res, rc, (enum poll_codes_format)f.format, "survey", sv->id, batch,
+	    survey_format_names[f.format]);
 }
 
 int
