@@ -122,6 +122,28 @@ store_poll_code_batches(struct store *s, int64_t poll_id, store_batch_fn fn, voi
 	return rc < 0 ? rc : 0;
 }
 
+int
+store_code_batch_withdraw(struct db_conn *c, const struct code_batch_sql *q, int64_t owner_id,
+    int64_t batch_id, int64_t now)
+{
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, q->mark);
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, batch_id);
+	db_bind_int(st, 3, owner_id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	if (db_changes(st) > 0)
+		return 0;
+	st = db_prepare(c, q->exists);
+	db_bind_int(st, 1, batch_id);
+	db_bind_int(st, 2, owner_id);
+	rc = db_row(st);
+	return rc == 0 ? ERR_CONFLICT : rc;
+}
+
 static int
 codes_withdraw_fn(struct db_conn *c, void *arg)
 {
@@ -130,22 +152,16 @@ codes_withdraw_fn(struct db_conn *c, void *arg)
 	struct poll p;
 	int rc;
 
+	static const struct code_batch_sql q = {
+		"UPDATE poll_code_batch SET withdrawn_at = ? "
+		"WHERE id = ? AND poll_id = ? AND withdrawn_at = 0",
+		"SELECT 1 FROM poll_code_batch WHERE id = ? AND poll_id = ?",
+	};
+
 	if ((rc = lock_own_poll(c, j->who, j->poll_id, &p)) != 0)
 		return rc;
-	st = db_prepare(c, "UPDATE poll_code_batch SET withdrawn_at = ? "
-	    "WHERE id = ? AND poll_id = ? AND withdrawn_at = 0");
-	db_bind_int(st, 1, j->now);
-	db_bind_int(st, 2, j->batch_id);
-	db_bind_int(st, 3, j->poll_id);
-	if ((rc = db_exec(st)) != 0)
+	if ((rc = store_code_batch_withdraw(c, &q, j->poll_id, j->batch_id, j->now)) != 0)
 		return rc;
-	if (db_changes(st) == 0) {
-		st = db_prepare(c, "SELECT 1 FROM poll_code_batch WHERE id = ? AND poll_id = ?");
-		db_bind_int(st, 1, j->batch_id);
-		db_bind_int(st, 2, j->poll_id);
-		rc = db_row(st);
-		return rc == 0 ? ERR_CONFLICT : rc;
-	}
 	st = db_prepare(c, "DELETE FROM poll_code WHERE batch_id = ?");
 	db_bind_int(st, 1, j->batch_id);
 	if ((rc = db_exec(st)) != 0)

@@ -102,6 +102,18 @@ int store_responses_sweep(struct db_conn *c, int64_t now, int64_t *deleted);
  * it used: in the submission's transaction (survey_codes.c). */
 int survey_code_used(struct db_conn *c, int64_t response_id);
 
+/* A batch of codes withdrawn, for polls' and surveys' alike (codes.c):
+ * `mark` sets withdrawn_at (1) of batch (2) of owner (3) where it is 0,
+ * `exists` finds batch (1) of owner (2); static strings, as db_prepare
+ * keeps statements by their text's address.  0; ERR_CONFLICT when it is
+ * withdrawn already; ERR_NOTFOUND when the owner has no such batch. */
+struct code_batch_sql {
+	const char *mark;
+	const char *exists;
+};
+int store_code_batch_withdraw(struct db_conn *c, const struct code_batch_sql *q,
+    int64_t owner_id, int64_t batch_id, int64_t now);
+
 /* Applies the migrations (migrate.c). */
 int store_migrations_apply(struct store *s);
 

@@ -247,22 +247,16 @@ withdraw_fn(struct db_conn *c, void *arg)
 	struct db_stmt *st;
 	int rc;
 
+	static const struct code_batch_sql q = {
+		"UPDATE survey_code_batch SET withdrawn_at = ? "
+		"WHERE id = ? AND survey_id = ? AND withdrawn_at = 0",
+		"SELECT 1 FROM survey_code_batch WHERE id = ? AND survey_id = ?",
+	};
+
 	if ((rc = store_survey_lock(c, j->survey_id, j->who->org_id, &sv)) != 0)
 		return rc;
-	st = db_prepare(c, "UPDATE survey_code_batch SET withdrawn_at = ? "
-	    "WHERE id = ? AND survey_id = ? AND withdrawn_at = 0");
-	db_bind_int(st, 1, j->now);
-	db_bind_int(st, 2, j->batch_id);
-	db_bind_int(st, 3, j->survey_id);
-	if ((rc = db_exec(st)) != 0)
+	if ((rc = store_code_batch_withdraw(c, &q, j->survey_id, j->batch_id, j->now)) != 0)
 		return rc;
-	if (db_changes(st) == 0) {
-		st = db_prepare(c, "SELECT 1 FROM survey_code_batch WHERE id = ? AND survey_id = ?");
-		db_bind_int(st, 1, j->batch_id);
-		db_bind_int(st, 2, j->survey_id);
-		rc = db_row(st);
-		return rc == 0 ? ERR_CONFLICT : rc;
-	}
 	/* A code whose response is under way stays, so that sending it
 	 * still counts as a use; the batch being withdrawn, it leads
 	 * nowhere (store_survey_code_start). */
