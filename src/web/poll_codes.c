@@ -61,9 +61,17 @@ codes_make(const unsigned char *key, const char *kind, int64_t scope, int n, str
 	return 0;
 }
 
-int
-poll_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
-    const struct poll *p, int n, int64_t now, struct arena *a, const char ***codes,
+/* Keeps a batch of hashed codes for owner id: store_poll_codes_add or
+ * store_survey_codes_add. */
+typedef int (*codes_add_fn)(struct store *s, const struct actor *who, int64_t id,
+    const unsigned char (*hashes)[SECRET_HASH_BYTES], int n, int64_t now, int64_t *batch_id,
+    struct errors *e);
+
+/* Makes n codes of kind ("poll-code", "survey-code") for owner id and keeps
+ * their hashes with add, making them again on the rare clash of a hash. */
+static int
+codes_issue(struct store *s, const struct keys *k, const struct actor *who, const char *kind,
+    int64_t id, codes_add_fn add, int n, int64_t now, struct arena *a, const char ***codes,
     int64_t *batch_id, struct errors *e)
 {
 	unsigned char (*hashes)[SECRET_HASH_BYTES];
@@ -79,10 +87,10 @@ poll_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
 	if (list == NULL || hashes == NULL)
 		return ERR_NOMEM;
 	for (tries = 0; tries < ISSUE_TRIES; tries++) {
-		if ((rc = codes_make(k->token, "poll-code", p->id, n, a, list, hashes)) != 0)
+		if ((rc = codes_make(k->token, kind, id, n, a, list, hashes)) != 0)
 			return rc;
-		rc = store_poll_codes_add(s, who, p->id, (const unsigned char (*)[SECRET_HASH_BYTES])
-		    hashes, n, now, batch_id, e);
+		rc = add(s, who, id, (const unsigned char (*)[SECRET_HASH_BYTES])hashes, n, now,
+		    batch_id, e);
 		if (rc != ERR_DUPLICATE)
 			break;
 	}
@@ -92,33 +100,21 @@ poll_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
 }
 
 int
+poll_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
+    const struct poll *p, int n, int64_t now, struct arena *a, const char ***codes,
+    int64_t *batch_id, struct errors *e)
+{
+	return codes_issue(s, k, who, "poll-code", p->id, store_poll_codes_add, n, now, a, codes,
+	    batch_id, e);
+}
+
+int
 survey_codes_issue(struct store *s, const struct keys *k, const struct actor *who,
     const struct survey *sv, int n, int64_t now, struct arena *a, const char ***codes,
     int64_t *batch_id, struct errors *e)
 {
-	unsigned char (*hashes)[SECRET_HASH_BYTES];
-	const char **list;
-	int tries, rc = ERR_IO;
-
-	if (n < 1 || n > POLL_CODES_BATCH_MAX) {
-		errors_add(e, "count", "Enter a number of codes from 1 to %d", POLL_CODES_BATCH_MAX);
-		return ERR_INVALID;
-	}
-	list = arena_array(a, (size_t)n, sizeof(*list));
-	hashes = arena_array(a, (size_t)n, sizeof(*hashes));
-	if (list == NULL || hashes == NULL)
-		return ERR_NOMEM;
-	for (tries = 0; tries < ISSUE_TRIES; tries++) {
-		if ((rc = codes_make(k->token, "survey-code", sv->id, n, a, list, hashes)) != 0)
-			return rc;
-		rc = store_survey_codes_add(s, who, sv->id, (const unsigned char (*)[SECRET_HASH_BYTES])
-		    hashes, n, now, batch_id, e);
-		if (rc != ERR_DUPLICATE)
-			break;
-	}
-	if (rc == 0)
-		*codes = list;
-	return rc;
+	return codes_issue(s, k, who, "survey-code", sv->id, store_survey_codes_add, n, now, a,
+	    codes, batch_id, e);
 }
 
 static int
