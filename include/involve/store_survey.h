@@ -242,10 +242,11 @@ int store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, vo
 /* ---- coded fixed answers, for cross-tabulations ------------------------------------------ */
 
 /*
- * Each submitted response's fixed answers coded (survey_coded.h), kept in
- * table survey_coded by the transaction that submits, imports, corrects or
- * withdraws it.  fn gets runs of whole entries (today one response's
- * each), in no order, each run living only during its call.  A return of
+ * Each submitted response's fixed answers coded (survey_coded.h), kept by
+ * the transaction that submits, imports, corrects or withdraws it, loose
+ * or packed many to a row (src/store/coded_packs.h).  fn gets runs of
+ * whole entries (a pack's, or one response's), in no order, each run
+ * living only during its call, all read from one snapshot.  A return of
  * non-zero from fn stops the walk and is returned.  Counts nothing of
  * responses that store_survey_coded_fill has still to code.
  */

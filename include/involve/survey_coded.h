@@ -26,6 +26,7 @@
 #ifndef INVOLVE_SURVEY_CODED_H
 #define INVOLVE_SURVEY_CODED_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "involve/arena.h"
@@ -41,6 +42,10 @@ uint32_t survey_coded_item(struct str question, struct str value);
  * channel ch, appended to b (check buf_ok). */
 void survey_coded_write(const struct survey_tally_item *items, int n, enum survey_channel ch,
     int64_t at, struct buf *b);
+
+/* The size of the entry at p, of n bytes, its length's varint included;
+ * 0 when the bytes start no whole entry. */
+size_t survey_coded_entry_size(const unsigned char *p, size_t n);
 
 /* Where a crosstab's axes find their values among codes; in an arena. */
 struct crosstab_codes;

@@ -78,6 +78,23 @@ survey_coded_write(const struct survey_tally_item *items, int n, enum survey_cha
 	}
 }
 
+size_t
+survey_coded_entry_size(const unsigned char *p, size_t n)
+{
+	size_t len = 0, head;
+	int shift;
+
+	for (head = 0, shift = 0; head < n && shift < 35; shift += 7) {
+		len |= (size_t)(p[head] & 0x7f) << shift;
+		if ((p[head++] & 0x80) == 0)
+			break;
+	}
+	if (head == 0 || (p[head - 1] & 0x80) != 0 || len < CODED_HEAD || len > n - head ||
+	    (len - CODED_HEAD) % 4 != 0)
+		return 0;
+	return head + len;
+}
+
 /* ---- counting -------------------------------------------------------------------------- */
 
 struct code_slot {
@@ -224,19 +241,15 @@ crosstab_add_coded(const struct crosstab_codes *m, struct crosstab *x, const uns
 {
 	const unsigned char *end = p + n, *e, *c;
 	int vals[2][SURVEY_OPTIONS_MAX], cnt[2], cols = x->col.value_n, i, j, side;
-	size_t len;
+	size_t size;
 	uint32_t code, k;
-	int shift;
 
 	while (p < end) {
-		for (len = 0, shift = 0; p < end && shift < 35; shift += 7) {
-			len |= (size_t)(*p & 0x7f) << shift;
-			if ((*p++ & 0x80) == 0)
-				break;
-		}
-		if (len < CODED_HEAD || len > (size_t)(end - p) || (len - CODED_HEAD) % 4 != 0)
+		if ((size = survey_coded_entry_size(p, (size_t)(end - p))) == 0)
 			return ERR_INVALID;
-		e = p + len;
+		e = p + size;
+		for (p++; p[-1] & 0x80; p++)
+			;
 		cnt[0] = cnt[1] = 0;
 		for (side = 0; side < 2; side++)
 			if (m->kind[side] != CROSSTAB_QUESTION &&

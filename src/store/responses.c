@@ -51,6 +51,7 @@
 #include "involve/store_survey.h"
 #include "involve/survey_coded.h"
 #include "involve/text.h"
+#include "coded_packs.h"
 #include "responses.h"
 
 /* What the audit log keeps of a corrected response's answers, old and new
@@ -232,27 +233,61 @@ store_survey_tally(struct store *s, int64_t survey_id, store_tally_fn fn, void *
 
 /* ---- coded fixed answers ------------------------------------------------------------ */
 
+/* Packs read at once: about 1.6 MB a page, rather than a million
+ * responses' 24 MB held in PostgreSQL's client in one result. */
+#define CODED_READ_PACKS 16
+
+static int
+read_coded(struct db_conn *c, int64_t survey_id, store_coded_fn fn, void *arg)
+{
+	struct db_stmt *st;
+	int64_t after = INT64_MIN;
+	struct str p;
+	int rc, got, stop = 0;
+
+	do {
+		st = db_prepare(c, "SELECT first_id, coded FROM survey_coded_pack "
+		    "WHERE survey_id = ? AND first_id > ? ORDER BY first_id LIMIT ?");
+		db_bind_int(st, 1, survey_id);
+		db_bind_int(st, 2, after);
+		db_bind_int(st, 3, CODED_READ_PACKS);
+		for (got = 0; stop == 0 && (rc = db_step(st)) == DB_ROW; got++) {
+			after = db_col_int(st, 0);
+			p = db_col_blob(st, 1);
+			stop = fn(arg, (const unsigned char *)p.p, p.n);
+		}
+		if (stop != 0)
+			return stop;
+		if (rc < 0)
+			return rc;
+	} while (got == CODED_READ_PACKS);
+	/* The loose entries: at most a pack's worth and the corrected since. */
+	st = db_prepare(c, "SELECT coded FROM survey_coded WHERE survey_id = ?");
+	db_bind_int(st, 1, survey_id);
+	while (stop == 0 && (rc = db_step(st)) == DB_ROW) {
+		p = db_col_blob(st, 0);
+		stop = fn(arg, (const unsigned char *)p.p, p.n);
+	}
+	return stop != 0 ? stop : rc < 0 ? rc : 0;
+}
+
 int
 store_survey_coded(struct store *s, int64_t survey_id, store_coded_fn fn, void *arg)
 {
 	struct db_conn *c = db_get(s->db);
-	struct db_stmt *st;
-	struct str p;
-	int rc, stop = 0;
+	int rc, end;
 
-	/* A row per response, on PostgreSQL too: joining them there
-	 * (string_agg) costs the server twice the scan, and paging them by id
-	 * more than libpq's keeping a million small rows (about 60 MB, for
-	 * the call's length). */
-	st = db_prepare(c, "SELECT coded FROM survey_coded WHERE survey_id = ?");
-	db_bind_int(st, 1, survey_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		p = db_col_blob(st, 0);
-		if ((stop = fn(arg, (const unsigned char *)p.p, p.n)) != 0)
-			break;
+	/* One snapshot for every page: a batch that packs loose entries
+	 * meanwhile must not have them counted twice, or not at all. */
+	rc = db_script(c, db_conn_engine(c) == DB_POSTGRESQL ?
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
+	if (rc == 0) {
+		rc = read_coded(c, survey_id, fn, arg);
+		if ((end = db_script(c, "COMMIT")) != 0 && rc == 0)
+			rc = end;
 	}
 	db_put(s->db, c);
-	return stop != 0 ? stop : rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* ---- what every change shares ---------------------------------------------------- */
@@ -291,7 +326,8 @@ add_tally(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *
 }
 
 /* Keeps the coded fixed answers of response `id` (survey_coded.h), made
- * from its tally items, in place of any it had. */
+ * from its tally items, loose (coded_packs.h): the caller has made sure
+ * it has no other. */
 static int
 write_coded(struct db_conn *c, int64_t survey_id, int64_t id,
     const struct survey_tally_item *items, int n, enum survey_channel channel,
@@ -315,6 +351,26 @@ write_coded(struct db_conn *c, int64_t survey_id, int64_t id,
 	rc = db_exec(st);
 	buf_free(&coded);
 	return rc;
+}
+
+/*
+ * A batch's `by` submitted responses, with their loose coded entries, are
+ * counted in the survey's row; when the loose ones reach a pack's worth
+ * they are packed (coded_packs.h), in this transaction.
+ */
+static int
+count_submitted(struct db_conn *c, int64_t survey_id, int64_t by)
+{
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "UPDATE survey SET responses = responses + ?1, "
+	    "coded_loose = coded_loose + ?1 WHERE id = ?2 RETURNING coded_loose");
+	db_bind_int(st, 1, by);
+	db_bind_int(st, 2, survey_id);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	return db_col_int(st, 0) >= CODED_PACK_SIZE ? coded_pack_loose(c, survey_id) : 0;
 }
 
 /* The survey's count of responses goes up or down by `by`. */
@@ -762,7 +818,7 @@ count_run(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
 			continue;
 		if ((rc = tally_sum_list(&sum, &r->arena, &items, &item_n)) == 0 &&
 		    (rc = add_tally(c, r->surveys[k].id, items, item_n, 1)) == 0)
-			rc = count_response(c, r->surveys[k].id, written);
+			rc = count_submitted(c, r->surveys[k].id, written);
 	}
 	tally_sum_clear(&sum);
 	arena_free(&sum.text);
@@ -1033,12 +1089,8 @@ withdraw_fn(struct db_conn *c, void *arg)
 	db_bind_int(st, 2, linked.id);
 	if ((rc = db_exec(st)) != 0)
 		return rc;
-	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0)
-		return rc;
-	st = db_prepare(c, "DELETE FROM survey_coded WHERE survey_id = ? AND response_id = ?");
-	db_bind_int(st, 1, j->survey_id);
-	db_bind_int(st, 2, linked.id);
-	if ((rc = db_exec(st)) != 0)
+	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0 ||
+	    (rc = coded_forget(c, j->survey_id, linked.id)) != 0)
 		return rc;
 	return count_response(c, j->survey_id, -1);
 }
@@ -1143,6 +1195,7 @@ correct_fn(struct db_conn *c, void *arg)
 		goto out;
 	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0 ||
 	    (rc = add_tally(c, j->survey_id, j->new_tally, j->new_n, 1)) != 0 ||
+	    (rc = coded_forget(c, j->survey_id, j->id)) != 0 ||
 	    (rc = write_coded(c, j->survey_id, j->id, j->new_tally, j->new_n, channel, at)) != 0)
 		goto out;
 	rc = store_audit_append(j->s, c, j->who, "response.correct", &detail, "response:%lld",
@@ -1214,7 +1267,9 @@ fill_fn(struct db_conn *c, void *arg)
 	} while (got == FILL_PAGE);
 	st = db_prepare(c, "UPDATE survey SET uncoded = 0 WHERE id = ?");
 	db_bind_int(st, 1, j->survey_id);
-	return db_exec(st);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
+	return coded_pack_loose(c, j->survey_id);
 }
 
 int
@@ -1334,13 +1389,12 @@ struct import_job {
 	struct errors *e;
 };
 
-/* The portable form of writing one imported response and its coded fixed
- * answers (PostgreSQL's is COPY, pg/response_copy.c). */
+/* The portable form of writing one imported response (PostgreSQL's is
+ * COPY, pg/response_copy.c); its id into *id. */
 static int
-insert_imported(struct db_conn *c, const struct imported_response *r)
+insert_imported(struct db_conn *c, const struct imported_response *r, int64_t *id)
 {
 	struct db_stmt *st;
-	int64_t id;
 	int rc;
 
 	st = db_prepare(c, "INSERT INTO survey_response (survey_id, channel, state, version, "
@@ -1354,24 +1408,29 @@ insert_imported(struct db_conn *c, const struct imported_response *r)
 	db_bind_int(st, 6, r->entered_by);
 	if ((rc = db_row(st)) != 0)
 		return rc;
-	id = db_col_int(st, 0);
-	return write_coded(c, r->survey_id, id, r->tally, r->tally_n, r->channel, r->at);
+	*id = db_col_int(st, 0);
+	return 0;
 }
 
-/* Every response of the source, written; their items summed. */
+/* Every response of the source, written; their items summed, their fixed
+ * answers coded into packs (coded_packs.h): ids come in increasing order. */
 static int
 import_rows(struct db_conn *c, struct import_job *j)
 {
 	const struct response_import *imp = j->imp;
 	struct imported_response out = { imp->survey_id, SURVEY_PAPER, imp->version, { NULL, 0 },
-		RESPONSE_TIME(imp->now), j->who->user_id, 0, NULL };
+		RESPONSE_TIME(imp->now), j->who->user_id };
 	struct response_copy *copy = NULL;
 	struct response_import_row row;
+	struct buf entry = BUF_INIT;
+	struct coded_pack pack;
 	bool first = true;
+	int64_t id;
 	int rc, end;
 
 	if (db_conn_engine(c) == DB_POSTGRESQL && (rc = response_copy_start(c, &copy)) != 0)
 		return rc;
+	coded_pack_init(&pack, imp->survey_id);
 	for (;;) {
 		memset(&row, 0, sizeof(row));
 		if ((rc = imp->next(imp->arg, first, &row)) <= 0)
@@ -1385,10 +1444,16 @@ import_rows(struct db_conn *c, struct import_job *j)
 			break;
 		out.channel = row.channel;
 		out.answers = row.answers;
-		out.tally = row.tally;
-		out.tally_n = row.tally_n;
-		rc = copy ? response_copy_row(copy, &out) : insert_imported(c, &out);
+		rc = copy ? response_copy_row(copy, &out, &id) : insert_imported(c, &out, &id);
 		if (rc != 0)
+			break;
+		buf_reset(&entry);
+		survey_coded_write(row.tally, row.tally_n, row.channel, out.at, &entry);
+		if (!buf_ok(&entry)) {
+			rc = ERR_NOMEM;
+			break;
+		}
+		if ((rc = coded_pack_add(c, &pack, id, (const unsigned char *)entry.p, entry.n)) != 0)
 			break;
 		j->imported++;
 		j->by_channel[row.channel]++;
@@ -1396,6 +1461,10 @@ import_rows(struct db_conn *c, struct import_job *j)
 	j->skipped = row.skipped;
 	if (copy && (end = response_copy_end(copy, rc != 0)) != 0 && rc == 0)
 		rc = end;
+	if (rc == 0)
+		rc = coded_pack_flush(c, &pack);
+	coded_pack_free(&pack);
+	buf_free(&entry);
 	return rc;
 }
 

@@ -32,18 +32,18 @@ struct imported_response {
 	struct str answers;
 	int64_t at;
 	int64_t entered_by;
-	int tally_n;                           /* its tally items, for its coded */
-	const struct survey_tally_item *tally; /* fixed answers (survey_coded.h) */
 };
 
-/* Imported responses, with their coded fixed answers, through COPY on c,
- * the writer's PostgreSQL connection, inside its transaction: start, a row
- * at a time, then end, which says
- * whether the server took them all (abandon: discard what was sent, after
- * a failure of the caller's).  start makes *out and end frees it. */
+/* Imported responses through COPY on c, the writer's PostgreSQL
+ * connection, inside its transaction: start, a row at a time (each
+ * response's id into *id), then end, which says whether the server took
+ * them all (abandon: discard what was sent, after a failure of the
+ * caller's).  start makes *out and end frees it.  Between rows the
+ * connection takes other statements. */
 struct response_copy;
 int response_copy_start(struct db_conn *c, struct response_copy **out);
-int response_copy_row(struct response_copy *x, const struct imported_response *r);
+int response_copy_row(struct response_copy *x, const struct imported_response *r,
+    int64_t *id);
 int response_copy_end(struct response_copy *x, bool abandon);
 
 #endif

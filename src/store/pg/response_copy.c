@@ -1,7 +1,6 @@
 /*
  * response_copy.c - PostgreSQL's form of the response importer's inserts
- * (responses.h): COPY survey_response FROM STDIN, in the text format, and
- * COPY survey_coded for each response's coded fixed answers.
+ * (responses.h): COPY survey_response FROM STDIN, in the text format.
  *
  * Engine-specific on purpose.  The portable form is an INSERT per response,
  * a round trip to the server each; an import of a million responses would
@@ -10,10 +9,10 @@
  * (bench/survey_import.sh).  It runs inside the import's transaction, so a
  * failure anywhere leaves nothing written.
  *
- * A coded row names its response, and COPY tells nothing of the ids it
- * gave: so the ids are drawn from the table's sequence first, a chunk of
- * RESPONSE_COPY_IDS at a time, and each chunk's responses, then their coded
- * rows, are copied with their ids given.
+ * The importer packs each response's coded fixed answers with its id
+ * (coded_packs.h), and COPY tells nothing of the ids it gave: so the ids
+ * are drawn from the table's sequence first, a chunk of RESPONSE_COPY_IDS
+ * at a time, and each chunk's responses are copied with their ids given.
  */
 #include <endian.h>
 #include <stdio.h>
@@ -21,7 +20,6 @@
 #include <string.h>
 
 #include "../responses.h"
-#include "involve/survey_coded.h"
 #include "pg.h"
 
 /* Responses per chunk: ids drawn at once, rows copied at once. */
@@ -29,9 +27,7 @@
 
 struct response_copy {
 	struct db_conn *conn;
-	struct buf out;   /* survey_response rows not yet copied */
-	struct buf coded; /* their survey_coded rows */
-	struct buf entry; /* one response's coded entry */
+	struct buf out; /* survey_response rows not yet copied */
 	int64_t ids[RESPONSE_COPY_IDS];
 	int id_n, id_used;
 };
@@ -95,18 +91,13 @@ copy_rows(struct response_copy *x, const char *sql, struct buf *rows)
 	return rc != 0 ? rc : 0;
 }
 
-/* The chunk's responses, then their coded rows. */
+/* The chunk's responses. */
 static int
 flush(struct response_copy *x)
 {
-	int rc;
-
-	if ((rc = copy_rows(x, "COPY survey_response (id, survey_id, channel, state, version, "
+	return copy_rows(x, "COPY survey_response (id, survey_id, channel, state, version, "
 	    "answers, page, created_at, updated_at, submitted_at, entered_by) FROM STDIN",
-	    &x->out)) != 0)
-		return rc;
-	return copy_rows(x, "COPY survey_coded (survey_id, response_id, coded) FROM STDIN",
-	    &x->coded);
+	    &x->out);
 }
 
 int
@@ -144,31 +135,20 @@ add_text(struct buf *b, struct str s)
 }
 
 int
-response_copy_row(struct response_copy *x, const struct imported_response *r)
+response_copy_row(struct response_copy *x, const struct imported_response *r, int64_t *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	int64_t id;
-	size_t i;
 	int rc;
 
 	if (x->id_used == x->id_n && ((rc = flush(x)) != 0 || (rc = draw_ids(x)) != 0))
 		return rc;
-	id = x->ids[x->id_used++];
+	*out = id = x->ids[x->id_used++];
 	buf_printf(&x->out, "%lld\t%lld\t%s\tsubmitted\t%d\t", (long long)id,
 	    (long long)r->survey_id, survey_channel_name(r->channel), r->version);
 	add_text(&x->out, r->answers);
 	buf_printf(&x->out, "\t\t%lld\t%lld\t%lld\t%lld\n", (long long)r->at, (long long)r->at,
 	    (long long)r->at, (long long)r->entered_by);
-	/* bytea in its hex form, its backslash doubled for COPY. */
-	buf_reset(&x->entry);
-	survey_coded_write(r->tally, r->tally_n, r->channel, r->at, &x->entry);
-	buf_printf(&x->coded, "%lld\t%lld\t\\\\x", (long long)r->survey_id, (long long)id);
-	for (i = 0; i < x->entry.n; i++) {
-		buf_addch(&x->coded, hex[(unsigned char)x->entry.p[i] >> 4]);
-		buf_addch(&x->coded, hex[(unsigned char)x->entry.p[i] & 15]);
-	}
-	buf_addch(&x->coded, '\n');
-	return buf_ok(&x->out) && buf_ok(&x->coded) && buf_ok(&x->entry) ? 0 : ERR_NOMEM;
+	return buf_ok(&x->out) ? 0 : ERR_NOMEM;
 }
 
 int
@@ -177,8 +157,6 @@ response_copy_end(struct response_copy *x, bool abandon)
 	int rc = abandon ? 0 : flush(x);
 
 	buf_free(&x->out);
-	buf_free(&x->coded);
-	buf_free(&x->entry);
 	free(x);
 	return rc;
 }

@@ -4,9 +4,10 @@
  * responses (multiple choice, ratings, grids and rankings beside them,
  * every channel, many weeks, answers kept under an earlier version, some
  * withdrawn, some corrected, some imported), every pair of axes counts
- * exactly what crosstab_add counts from the answers themselves; and a
- * database upgraded from before coding (its rows missing) is coded once,
- * to the same counts.
+ * exactly what crosstab_add counts from the answers themselves; so it does
+ * once the entries are packed (coded_packs.h) and packed responses are
+ * withdrawn and corrected, packs overlapping; and a database upgraded
+ * from before coding (its rows missing) is coded once, to the same counts.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -257,6 +258,14 @@ import_next(void *arg, bool first, struct response_import_row *row)
 	return 1;
 }
 
+/* The coded entries the store keeps, loose and packed. */
+static int64_t
+coded_total(void)
+{
+	return raw_count("SELECT (SELECT count(*) FROM survey_coded) + "
+	    "(SELECT coalesce(sum(n), 0) FROM survey_coded_pack)");
+}
+
 static void
 link_of(int i, unsigned char out[STORE_HASH_SIZE])
 {
@@ -265,14 +274,17 @@ link_of(int i, unsigned char out[STORE_HASH_SIZE])
 	out[STORE_HASH_SIZE - 1] = 'l';
 }
 
+/* The ids of answered_survey's submitted responses, and who keyed them in. */
+static int64_t ids[RESPONSES];
+static struct actor staff;
+
 /* A survey with random responses, as described at the top; its current
  * definition in *d. */
 static int64_t
 answered_survey(struct survey_def *d)
 {
 	struct survey_def v1 = def_of(def_v1), v2 = def_of(def_v2);
-	int64_t org = make_org("wigan"), ids[RESPONSES], imported = 0;
-	struct actor staff = { org, 0, "officer@example.org" };
+	int64_t org = make_org("wigan"), imported = 0;
 	struct actor cli = { org, 0, "cli" };
 	struct items before[1], after[1];
 	struct import_src src = { .d = &v2, .n = 150 };
@@ -290,7 +302,7 @@ answered_survey(struct survey_def *d)
 	snprintf(u.email, sizeof(u.email), "clerk@example.org");
 	snprintf(u.password_hash, sizeof(u.password_hash), "$argon2id$test");
 	cr_assert_eq(store_user_create(st, &who, &u), 0);
-	staff.user_id = u.id;
+	staff = (struct actor){ org, u.id, "officer@example.org" };
 
 	memset(&sv, 0, sizeof(sv));
 	sv.org_id = org;
@@ -360,8 +372,10 @@ Test(crosstab, counts_from_codes_what_the_answers_count)
 	struct survey_def d;
 	int64_t survey = answered_survey(&d);
 
-	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded"),
+	cr_assert_eq(coded_total(),
 	    raw_count("SELECT count(*) FROM survey_response WHERE state = 'submitted'"));
+	/* The import's in a pack of its own. */
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded_pack WHERE n = 150"), 1);
 	cr_assert_gt(raw_count("SELECT count(*) FROM survey_response WHERE state = 'withdrawn'"), 0);
 	compare_all(survey, &d);
 }
@@ -392,21 +406,124 @@ Test(crosstab, codes_once_what_an_older_version_kept_uncoded)
 	struct survey_def d;
 	int64_t survey = answered_survey(&d);
 	struct fill f = { &d, { .n = 0 }, 0 };
-	int64_t kept = raw_count("SELECT count(*) FROM survey_coded");
+	int64_t kept = coded_total();
 	char sql[200];
 
 	/* As migration 010 leaves a database of the version before. */
 	raw_exec("DELETE FROM survey_coded");
+	raw_exec("DELETE FROM survey_coded_pack");
 	raw_exec("UPDATE survey SET uncoded = 1 WHERE responses > 0");
 	cr_assert_eq(store_survey_coded_fill(st, survey, fill_items, &f), 0);
 	cr_assert_eq(f.calls, kept);
-	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded"), kept);
+	/* Coded, then packed. */
+	cr_assert_eq(coded_total(), kept);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded"), 0);
 	snprintf(sql, sizeof(sql), "SELECT uncoded FROM survey WHERE id = %lld", (long long)survey);
 	cr_assert_eq(raw_count(sql), 0);
 	compare_all(survey, &d);
 	/* Once. */
 	cr_assert_eq(store_survey_coded_fill(st, survey, fill_items, &f), 0);
 	cr_assert_eq(f.calls, kept);
+}
+
+/* One more online response, with a link of its own; its loose entries
+ * counted as a pack's worth first, so its batch packs them all. */
+static void
+submit_packing(int64_t survey, int i)
+{
+	static const char text[] = "{\"answers\":{\"qs\":\"a\",\"qr\":4},\"other\":{}}";
+	static const struct survey_tally_item items[] = {
+		{ { "qs", 2 }, { "", 0 }, { "a", 1 }, 1, 0 },
+		{ { "qr", 2 }, { "", 0 }, { "4", 1 }, 1, 4 },
+	};
+	struct response_submit r;
+	int64_t id;
+
+	raw_exec("UPDATE survey SET coded_loose = 5000");
+	memset(&r, 0, sizeof(r));
+	r.survey_id = survey;
+	r.version = 2;
+	r.channel = SURVEY_ONLINE;
+	r.answers = str_c(text);
+	r.tally = items;
+	r.tally_n = 2;
+	r.has_link = true;
+	link_of(i, r.link);
+	r.now = BASE + (WEEKS - 1) * WEEK;
+	cr_assert_eq(store_response_submit_wait(st, &r, &id), 0);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded"), 0);
+	cr_assert_eq(raw_count("SELECT coded_loose FROM survey"), 0);
+}
+
+/* Withdraws (online) or corrects (keyed in) answered_survey's response i. */
+static void
+change(int64_t survey, const struct survey_def *v1, const struct survey_def *v2, int i,
+    unsigned *seed)
+{
+	struct survey_response *r = NULL;
+	unsigned char link[STORE_HASH_SIZE];
+	struct items before[1], after[1];
+	struct survey_answers ans;
+	struct errors e;
+	char text[1024];
+
+	cr_assert_eq(store_response_get(st, &arena, survey, ids[i], &r), 0);
+	if (r->state != RESPONSE_SUBMITTED)
+		return;
+	/* A correction keeps the version: answers corrected once may be
+	 * version 2's. */
+	errors_init(&e);
+	items_of(r->version == 1 && survey_answers_parse(v1, r->answers, &arena, &ans, &e) == 0 ?
+	    v1 : v2, r->answers, before);
+	if (r->entered_by == 0) {
+		link_of(i, link);
+		cr_assert_eq(store_response_withdraw(st, survey, link, before->list, before->n,
+		    BASE + WEEKS * WEEK), 0);
+		return;
+	}
+	random_answers(seed, 2, v2, text, sizeof(text));
+	items_of(v2, str_c(text), after);
+	cr_assert_eq(store_response_correct(st, &staff, survey, ids[i], str_c(text),
+	    before->list, before->n, after->list, after->n, BASE + WEEKS * WEEK), 0);
+}
+
+Test(crosstab, counts_the_same_when_packed_responses_are_withdrawn_and_corrected)
+{
+	struct survey_def d, v1 = def_of(def_v1);
+	int64_t survey = answered_survey(&d);
+	const char *submitted = "SELECT count(*) FROM survey_response WHERE state = 'submitted'";
+	unsigned seed = 99;
+	int i;
+
+	submit_packing(survey, RESPONSES);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded_pack"), 2);
+	cr_assert_eq(coded_total(), raw_count(submitted));
+	compare_all(survey, &d);
+
+	/* Out of the second pack: corrected ones are loose again. */
+	for (i = 1; i < RESPONSES; i += 5)
+		change(survey, &v1, &d, i, &seed);
+	cr_assert_eq(coded_total(), raw_count(submitted));
+	cr_assert_gt(raw_count("SELECT count(*) FROM survey_coded"), 0);
+	compare_all(survey, &d);
+
+	/* Packed again: the third pack spans the second's ids, so a change
+	 * must find which of the two holds its response. */
+	submit_packing(survey, RESPONSES + 1);
+	cr_assert_geq(raw_count("SELECT count(*) FROM survey_coded_pack a JOIN survey_coded_pack b "
+	    "ON a.first_id < b.first_id AND b.first_id < a.last_id"), 2);
+	for (i = 1; i < RESPONSES; i += 3)
+		change(survey, &v1, &d, i, &seed);
+	cr_assert_eq(coded_total(), raw_count(submitted));
+	compare_all(survey, &d);
+
+	/* Every response of a pack withdrawn or corrected: no pack is left
+	 * empty. */
+	for (i = 0; i < RESPONSES; i++)
+		change(survey, &v1, &d, i, &seed);
+	cr_assert_eq(coded_total(), raw_count(submitted));
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded_pack WHERE n = 0"), 0);
+	compare_all(survey, &d);
 }
 
 Test(crosstab, refuse_entries_that_are_not_whole_and_a_question_by_itself)
@@ -430,6 +547,10 @@ Test(crosstab, refuse_entries_that_are_not_whole_and_a_question_by_itself)
 	cr_assert_eq(x.cells[1 * SURVEY_CHANNEL_N + SURVEY_PHONE], 1);
 	cr_assert_eq(x.cells[1 * SURVEY_CHANNEL_N + SURVEY_PAPER], 1);
 	cr_assert_eq(crosstab_add_coded(m, &x, (const unsigned char *)b.p, b.n - 1), ERR_INVALID);
+	/* Two entries of one size; a part of one is none. */
+	cr_assert_eq(survey_coded_entry_size((const unsigned char *)b.p, b.n), b.n / 2);
+	cr_assert_eq(survey_coded_entry_size((const unsigned char *)b.p, b.n / 2 - 1), 0);
+	cr_assert_eq(survey_coded_entry_size((const unsigned char *)b.p, 0), 0);
 	buf_free(&b);
 	/* A question by itself is left to the answers. */
 	axis(&d, "qs", &x.col);

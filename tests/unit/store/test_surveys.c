@@ -991,6 +991,8 @@ Test(surveys, leave_no_rows_once_deleted)
 	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded"), 1);
 	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded WHERE survey_id <> "
 	    "(SELECT id FROM survey)"), 0);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded_pack WHERE survey_id <> "
+	    "(SELECT id FROM survey)"), 0);
 	cr_assert_eq(store_survey_versions(st, &arena, kept, count_version, &versions), 0);
 	cr_assert_eq(versions, 1);
 	cr_assert_eq(store_response_each(st, kept, 0, 0, count_response, &responses), 0);

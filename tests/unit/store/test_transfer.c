@@ -172,7 +172,8 @@ static const char *const tables[] = { "org", "staff_user", "session", "api_token
 	"recovery_code", "poll_code_batch", "poll_code", "idempotency", "survey", "survey_version",
 	"survey_response", "survey_tally", "outbox", "consultation", "consultation_document",
 	"consultation_attachment", "involvement_assessment", "involvement_link", "outcome",
-	"outcome_link", "hear_back", "survey_code_batch", "survey_code", "survey_coded" };
+	"outcome_link", "hear_back", "survey_code_batch", "survey_code", "survey_coded",
+	"survey_coded_pack" };
 #define TABLE_N (sizeof(tables) / sizeof(tables[0]))
 
 static int64_t
