@@ -4,11 +4,11 @@
  * the API, the staff pages, the public results page and `involve survey
  * export` / `involve survey results`.
  *
- * Responses are read in pages of SURVEY_FILE_PAGE by id (store_response_each
- * after the last id written), each page a short read of its own, so no
- * database connection or transaction is held between pieces however
- * slowly the file is taken, and memory is a page's worth however many
- * responses there are.  A response submitted while the file is being made
+ * Responses are read in pages of SURVEY_FILE_PAGE by id (response_pages.h:
+ * the next page read ahead on a thread while one is written), each page a
+ * short read of its own, so no database connection or transaction is held
+ * between pieces however slowly the file is taken, and memory is two
+ * pages' worth however many responses there are.  A response submitted while the file is being made
  * is in it if its id comes after the last page read.
  *
  * An XLSX workbook is made whole before its first byte is given (the
@@ -27,7 +27,7 @@
 #include "involve/survey.h"
 
 /* Responses read from the database at a time. */
-#define SURVEY_FILE_PAGE 1000
+#define SURVEY_FILE_PAGE 5000
 
 enum survey_file_format { SURVEY_FILE_CSV, SURVEY_FILE_JSON, SURVEY_FILE_XLSX };
 /* "csv", "json", "xlsx": the names the format= and --format options take,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "involve/log.h"
+#include "involve/response_pages.h"
 #include "involve/survey_export.h"
 #include "involve/survey_file.h"
 #include "involve/survey_results.h"
@@ -44,9 +45,8 @@ struct survey_file {
 	struct arena arena;   /* the definition */
 	struct arena scratch; /* one response's answers, reset after each */
 	struct survey_def d;
-	int64_t after_id;     /* the last response written */
+	struct response_pages *pages;
 	int64_t rows;
-	int page_n;           /* rows of the page being read */
 	struct buf *out;      /* the piece being made */
 	struct buf text;      /* a cell's text, reused from row to row */
 	struct survey_xlsx *xlsx;
@@ -98,24 +98,24 @@ file_row(void *arg, const struct survey_response *r)
 			return rc;
 		break;
 	}
-	f->after_id = r->id;
 	f->rows++;
-	f->page_n++;
 	return buf_ok(f->out) ? 0 : ERR_NOMEM;
 }
 
-/* The next page of responses: 1 when there may be more, 0 when it was the last. */
+/* The next page of responses: 1 when there may be more, 0 when there were
+ * no more. */
 static int
 next_page(struct survey_file *f)
 {
-	int rc;
+	const struct survey_response *rows;
+	int i, n, rc;
 
-	f->page_n = 0;
-	rc = store_response_each(f->store, f->survey_id, f->after_id, SURVEY_FILE_PAGE, file_row,
-	    f);
-	if (rc != 0)
-		return rc < 0 ? rc : ERR_IO;
-	return f->page_n == SURVEY_FILE_PAGE;
+	if ((rc = response_pages_next(f->pages, &rows, &n)) <= 0)
+		return rc;
+	for (i = 0; i < n; i++)
+		if ((rc = file_row(f, &rows[i])) != 0)
+			return rc;
+	return 1;
 }
 
 /* The workbook, made whole into a temporary file that is deleted at once. */
@@ -180,6 +180,8 @@ survey_file_open(struct store *s, int64_t survey_id, struct str definition,
 	rc = survey_def_parse(definition, &f->arena, &f->d, &e);
 	if (rc != 0)
 		rc = rc == ERR_NOMEM ? ERR_NOMEM : ERR_IO; /* the store holds what the domain wrote */
+	if (rc == 0)
+		rc = response_pages_open(s, survey_id, 0, SURVEY_FILE_PAGE, &f->pages);
 	if (rc == 0 && format == SURVEY_FILE_XLSX)
 		rc = make_xlsx(f, tmp_dir);
 	if (rc != 0) {
@@ -251,6 +253,7 @@ survey_file_free(struct survey_file *f)
 		return;
 	if (f->fd >= 0)
 		close(f->fd);
+	response_pages_free(f->pages);
 	buf_free(&f->text);
 	arena_free(&f->scratch);
 	arena_free(&f->arena);

@@ -163,6 +163,49 @@ Test(survey_file, csv_rows_run_across_pages_in_order)
 	arena_free(&a);
 }
 
+/* A page's worth exactly: the page read ahead after the last is empty. */
+Test(survey_file, a_whole_number_of_pages_ends_after_the_last)
+{
+	struct arena a;
+	struct survey *sv;
+	struct survey_file *f;
+	struct buf all = BUF_INIT;
+	int pieces;
+
+	arena_init(&a, NULL, 0);
+	sv = make_survey(&a);
+	add_responses(sv, SURVEY_FILE_PAGE);
+	cr_assert_eq(survey_file_open(fx.store, sv->id, sv->definition, SURVEY_FILE_JSON, NULL,
+	    &f), 0);
+	read_all(f, &all, &pieces);
+	cr_assert_eq(survey_file_rows(f), SURVEY_FILE_PAGE);
+	cr_assert_not_null(strstr(buf_cstr(&all), "\n]}\n"), "the document is closed");
+	survey_file_free(f);
+	buf_free(&all);
+	arena_free(&a);
+}
+
+/* Freed after its first piece, while the next page is being read ahead:
+ * the reading is waited for, and nothing is left (the sanitizers see). */
+Test(survey_file, a_file_given_up_half_way_leaves_nothing)
+{
+	struct arena a;
+	struct survey *sv;
+	struct survey_file *f;
+	struct buf piece = BUF_INIT;
+
+	arena_init(&a, NULL, 0);
+	sv = make_survey(&a);
+	add_responses(sv, 2 * SURVEY_FILE_PAGE + 1);
+	cr_assert_eq(survey_file_open(fx.store, sv->id, sv->definition, SURVEY_FILE_CSV, NULL,
+	    &f), 0);
+	cr_assert_eq(survey_file_next(f, &piece), 1);
+	cr_assert_eq(survey_file_rows(f), SURVEY_FILE_PAGE);
+	survey_file_free(f);
+	buf_free(&piece);
+	arena_free(&a);
+}
+
 Test(survey_file, json_rows_are_one_document)
 {
 	struct arena a;
