@@ -50,6 +50,7 @@ struct httpd {
 	struct app *app;
 	bool access_log;
 	unsigned body_seconds; /* see HTTPD_BODY_TIMEOUTS */
+	unsigned worker_connections; /* a worker thread's share of the connection limit */
 	struct proxy_list proxies;
 };
 
@@ -885,6 +886,8 @@ httpd_start(struct app *app, const struct httpd_config *cfg, struct httpd **out,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	(void)len;
+	h->worker_connections = max_connections / (unsigned)threads > 0 ?
+	    max_connections / (unsigned)threads : 1;
 	if (h->daemon == NULL) {
 		errors_add(e, "listen", "cannot listen on %s: %s", cfg->listen,
 		    errno ? strerror(errno) : "the address is in use or not available");
@@ -895,6 +898,16 @@ httpd_start(struct app *app, const struct httpd_config *cfg, struct httpd **out,
 	return 0;
 }
 
+/* Connections open now, over all the workers. */
+static unsigned
+connections(struct httpd *h)
+{
+	const union MHD_DaemonInfo *info;
+
+	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info ? info->num_connections : 0;
+}
+
 void
 httpd_stop(struct httpd *h)
 {
@@ -902,6 +915,16 @@ httpd_stop(struct httpd *h)
 
 	if (h == NULL)
 		return;
+	/*
+	 * libmicrohttpd 0.9.75 takes a worker's listening socket out of its
+	 * epoll set while the worker is at its share of the connection limit,
+	 * without a lock; quiescing in that moment takes it out a second time
+	 * and aborts.  So first, for a while, wait until no worker can be
+	 * there (connections close as their clients finish, or time out).
+	 */
+	for (waited = 0; waited < HTTPD_DRAIN_MS && connections(h) >= h->worker_connections;
+	    waited += 10)
+		usleep(10 * 1000);
 	/* Stop accepting, then let requests waiting for a commit finish:
 	 * the daemon must not stop while connections are suspended. */
 	MHD_quiesce_daemon(h->daemon);
