@@ -270,8 +270,9 @@ load_entry(struct http_request *req, struct http_response *res, const struct sur
 	}
 	if (!survey_response_correctable((*resp)->channel, (*resp)->entered_by)) {
 		page_error(req, res, 403, tr(req, "You cannot change this response"),
-		    tr(req, "It was given by the respondent, and what they said is theirs: only "
-		    "responses staff keyed in can be corrected."));
+		    tr(req, "It was given by the respondent online, and what they said is theirs: "
+		    "only responses from paper, the phone or an event, keyed in or imported, can "
+		    "be corrected."));
 		return -1;
 	}
 	if ((*resp)->state != RESPONSE_SUBMITTED) {

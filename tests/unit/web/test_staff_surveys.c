@@ -368,6 +368,7 @@ Test(staff_surveys, an_imported_paper_response_is_corrected_an_online_one_never)
 	    (long long)online);
 	x = call(HTTP_POST, path, body, cookie);
 	cr_assert_eq(x->res.status, 403, "%s", x->html);
+	assert_contains(x, "keyed in or imported, can be corrected");
 	exchange_free(x);
 	cr_assert(str_eq_c(response_of(id, online, &a)->answers,
 	    "{\"answers\":{\"q1\":\"Yes\"},\"other\":{}}"));
