@@ -31,6 +31,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/num.h"
 #include "involve/store_consultation.h"
 #include "handlers.h"
 #include "pages.h"
@@ -620,9 +621,9 @@ doc_file_row(void *arg, const struct consultation_attachment *f)
 	snprintf(href, sizeof(href), "/staff/consultations/%lld/attachments/%lld",
 	    (long long)r->survey_id, (long long)f->id);
 	attachment_type_parse(f->media_type, &t);
-	json_array_append_new(r->files, json_pack("{s:o, s:s, s:s, s:I}", "name",
+	json_array_append_new(r->files, json_pack("{s:o, s:s, s:s, s:I, s:I}", "name",
 	    pages_string(f->name), "href", href, "type", attachment_type_label(t), "size",
-	    (json_int_t)f->size));
+	    (json_int_t)f->size, "document", (json_int_t)f->document_id));
 	return 0;
 }
 
@@ -963,8 +964,11 @@ int
 handle_staff_attachment_delete(struct http_request *req, struct http_response *res)
 {
 	struct auth *a = pages_staff(req);
+	char suffix[64];
 	struct survey *sv;
 	struct errors e;
+	struct str doc;
+	int64_t doc_id;
 	int rc;
 
 	if (load_own(req, res, &sv) != 0)
@@ -976,6 +980,13 @@ handle_staff_attachment_delete(struct http_request *req, struct http_response *r
 		return consultation_view(req, res, 409, sv, &e);
 	if (rc != 0)
 		return reply_error(req, res, rc, &e);
-	redirect_to(res, sv->id, "?done=removed#documents");
+	/* Back to the document's page when removed from there. */
+	if (http_form(req, "document", &doc) && num_id(doc, &doc_id) == 0) {
+		snprintf(suffix, sizeof(suffix), "/documents/%lld?done=removed#files",
+		    (long long)doc_id);
+		redirect_to(res, sv->id, suffix);
+	} else {
+		redirect_to(res, sv->id, "?done=removed#documents");
+	}
 	return HTTP_DONE;
 }

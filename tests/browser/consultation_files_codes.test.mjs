@@ -105,9 +105,14 @@ test('an officer attaches a file to a document, and is refused a program', async
 	assert.equal(await staff.getByRole('link', { name: 'Strategy summary.pdf' }).count(), 1);
 	await checkAxe(staff);
 
+	// Removed from the document's page: back on it, the file gone.
+	const documentPath = pathOf(staff);
+	assert.match(documentPath, new RegExp(`^/staff/consultations/${c.id}/documents/\\d+$`));
 	await press(staff, 'Remove the file Strategy summary.pdf');
-	assert.equal(pathOf(staff), `/staff/consultations/${c.id}`);
+	assert.equal(pathOf(staff), documentPath);
 	assert.match(await staff.locator('main').innerText(), /The file has been removed/);
+	assert.equal(await staff.getByRole('link', { name: 'Strategy summary.pdf' }).count(), 0);
+	await checkAxe(staff);
 	await staff.close();
 });
 
