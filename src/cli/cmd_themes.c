@@ -4,7 +4,8 @@
  * and writes a model file; predict classifies a file's comments with a
  * model and writes their themes and sentiment as CSV; evaluate scores a
  * model on labelled comments, or trains and scores on a split of one file
- * (a held-out part, or k folds), and prints the scores or JSON.
+ * (a held-out part, or k folds), and prints the scores or JSON; flag
+ * lists the identifying details each comment holds (pii.h).
  *
  * The work is the analysis layer's (features.h, theme_model.h,
  * theme_metrics.h); this file reads options and files and writes results.
@@ -22,6 +23,7 @@
 
 #include "involve/csv.h"
 #include "involve/num.h"
+#include "involve/pii.h"
 #include "involve/theme_data.h"
 #include "involve/theme_metrics.h"
 #include "involve/theme_model.h"
@@ -38,7 +40,8 @@ static const char themes_help[] =
     "       involve themes predict --model FILE --data CSV --output CSV\n"
     "       involve themes evaluate --model FILE --data CSV [--json]\n"
     "       involve themes evaluate --data CSV --split FRACTION [--seed N] [--json]\n"
-    "       involve themes evaluate --data CSV --folds K [--seed N] [--json]\n\n"
+    "       involve themes evaluate --data CSV --folds K [--seed N] [--json]\n"
+    "       involve themes flag --data CSV --output CSV\n\n"
     "Classifies free-text comments by theme (several may apply) and sentiment\n"
     "(1 very positive .. 5 very negative).  The CSV files are laid out as NHS\n"
     "England's labelled feedback: the comment in 'FFT answer', its name in\n"
@@ -56,10 +59,14 @@ static const char themes_help[] =
     "scored), and the sentiment's accuracy and mean absolute error: of a model\n"
     "on a labelled file; or of a model trained on FRACTION of the file (shuffled\n"
     "with seed N, default 2026) and scored on the rest; or over K folds, each\n"
-    "scored by a model trained on the others, the counts of all added up.\n\n"
+    "scored by a model trained on the others, the counts of all added up.\n"
+    "flag writes 'Comment ID' and 'Identifying details' for each comment of the\n"
+    "file: the kinds it holds (name, phone, email, nhs_number, postcode,\n"
+    "birth_date), separated by ';', or nothing; such comments are held back from\n"
+    "anything public until someone has read them.  It needs no model.\n\n"
     "  --data CSV          the comments\n"
     "  --model FILE        the model file\n"
-    "  --output CSV        where predict writes\n"
+    "  --output CSV        where predict and flag write\n"
     "  --tune-folds K      folds for tuning thresholds (0, or 2 to 20)\n"
     "  --split FRACTION    the share trained on, between 0 and 1 (e.g. 0.8)\n"
     "  --folds K           folds of cross-validation (2 to 20)\n"
@@ -191,6 +198,36 @@ out:
 	return rc;
 }
 
+/* Writes out to the file at path through a temporary file, renamed when
+ * whole.  Prints what is wrong. */
+static int
+write_output(const char *path, const struct buf *out)
+{
+	struct buf tmp = BUF_INIT;
+	FILE *f = NULL;
+	int rc = CLI_FAIL;
+
+	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (!buf_ok(&tmp) || (f = fopen(tmp.p, "wb")) == NULL ||
+	    fwrite(out->p, 1, out->n, f) != out->n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "involve: themes: cannot write %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (fclose(f) != 0 || (f = NULL, rename(tmp.p, path) != 0)) {
+		f = NULL;
+		fprintf(stderr, "involve: themes: cannot write %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (rc != CLI_OK && tmp.p)
+		unlink(tmp.p);
+	buf_free(&tmp);
+	return rc;
+}
+
 /* ---- predict ------------------------------------------------------------------------ */
 
 static int
@@ -199,9 +236,8 @@ themes_predict(const char *model, const char *data, const char *output)
 	struct theme_classifier *c = NULL;
 	struct theme_model *m = NULL;
 	struct theme_data d = { 0 };
-	struct buf text = BUF_INIT, out = BUF_INIT, tmp = BUF_INIT;
+	struct buf text = BUF_INIT, out = BUF_INIT;
 	uint8_t *themes = NULL;
-	FILE *f = NULL;
 	int rc = CLI_FAIL, theme_n, sentiment;
 	double start, cpu_start;
 
@@ -244,31 +280,59 @@ themes_predict(const char *model, const char *data, const char *output)
 	fprintf(stderr, "involve: themes: %zu comments classified in %.3f s (CPU %.3f s; %zu rows "
 	    "skipped: no usable comment)\n", d.row_n, now() - start, cpu_now() - cpu_start,
 	    d.skipped);
-	/* Through a temporary file, renamed when whole. */
-	buf_printf(&tmp, "%s.tmp.%ld", output, (long)getpid());
-	if (!buf_ok(&tmp) || (f = fopen(tmp.p, "wb")) == NULL ||
-	    fwrite(out.p, 1, out.n, f) != out.n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		fprintf(stderr, "involve: themes: cannot write %s: %s\n", output, strerror(errno));
-		goto out;
-	}
-	if (fclose(f) != 0 || (f = NULL, rename(tmp.p, output) != 0)) {
-		f = NULL;
-		fprintf(stderr, "involve: themes: cannot write %s: %s\n", output, strerror(errno));
-		goto out;
-	}
-	rc = CLI_OK;
+	rc = write_output(output, &out);
 out:
-	if (f != NULL)
-		fclose(f);
-	if (rc != CLI_OK && tmp.p)
-		unlink(tmp.p);
 	free(themes);
 	theme_classifier_free(c);
 	theme_model_free(m);
 	theme_data_free(&d);
 	buf_free(&text);
 	buf_free(&out);
-	buf_free(&tmp);
+	return rc;
+}
+
+/* ---- flag -------------------------------------------------------------------------- */
+
+static int
+themes_flag(const char *data, const char *output)
+{
+	struct theme_data d = { 0 };
+	struct buf text = BUF_INIT, out = BUF_INIT;
+	size_t by_kind[PII_KIND_N] = { 0 }, flagged = 0;
+	unsigned kinds;
+	int rc = CLI_FAIL, k, n;
+
+	if (read_data(data, THEME_DATA_TEXT, &text, &d) != CLI_OK)
+		goto out;
+	buf_add_csv_cell(&out, str_c(THEME_COL_ID));
+	buf_add_c(&out, ",\"Identifying details\"\r\n");
+	for (size_t i = 0; i < d.row_n; i++) {
+		kinds = pii_kinds(str_c(d.texts[i]));
+		buf_add_csv_cell(&out, str_c(d.ids[i]));
+		buf_addch(&out, ',');
+		for (k = 0, n = 0; k < PII_KIND_N; k++)
+			if (kinds & 1u << k) {
+				buf_printf(&out, "%s%s", n++ ? ";" : "", pii_kind_name(k));
+				by_kind[k]++;
+			}
+		buf_add(&out, "\r\n", 2);
+		flagged += kinds != 0;
+	}
+	if (!buf_ok(&out)) {
+		fprintf(stderr, "involve: themes: out of memory\n");
+		goto out;
+	}
+	fprintf(stderr, "involve: themes: %zu of %zu comments hold identifying details (%zu rows "
+	    "skipped: no usable comment)", flagged, d.row_n, d.skipped);
+	for (k = 0, n = 0; k < PII_KIND_N; k++)
+		if (by_kind[k] > 0)
+			fprintf(stderr, "%s%s %zu", n++ ? ", " : ": ", pii_kind_name(k), by_kind[k]);
+	fputc('\n', stderr);
+	rc = write_output(output, &out);
+out:
+	theme_data_free(&d);
+	buf_free(&text);
+	buf_free(&out);
 	return rc;
 }
 
@@ -578,9 +642,9 @@ cmd_themes(int argc, char **argv)
 	}
 	action = argv[1];
 	if (strcmp(action, "train") != 0 && strcmp(action, "predict") != 0 &&
-	    strcmp(action, "evaluate") != 0)
-		return cli_usage_error("themes", "unknown action '%s': use train, predict or "
-		    "evaluate", action);
+	    strcmp(action, "evaluate") != 0 && strcmp(action, "flag") != 0)
+		return cli_usage_error("themes", "unknown action '%s': use train, predict, "
+		    "evaluate or flag", action);
 	cli_common_init(&common);
 	rc = cli_parse("themes", themes_help, argc, argv, 2, opts, &common);
 	if (rc != CLI_OK)
@@ -610,6 +674,13 @@ cmd_themes(int argc, char **argv)
 			return cli_usage_error("themes", "train takes --data, --model, "
 			    "--tune-folds and --seed");
 		return themes_train(data, model, (int)tune, (uint64_t)seed);
+	}
+	if (strcmp(action, "flag") == 0) {
+		if (output == NULL)
+			return cli_usage_error("themes", "flag needs --data CSV and --output CSV");
+		if (model || split_s || folds_s || json || seed_s || tune_s)
+			return cli_usage_error("themes", "flag takes --data and --output");
+		return themes_flag(data, output);
 	}
 	if (strcmp(action, "predict") == 0) {
 		if (model == NULL || output == NULL)

@@ -172,6 +172,39 @@ describe('involve themes on the NEAS comments', () => {
 		assert.ok(j.micro.f1 > 0.65, `cross-validated micro F1 ${j.micro.f1}`);
 	});
 
+	test('flag lists the identifying details of each comment', async () => {
+		const out = path.join(dir, 'flags.csv');
+		const r = await ok('flag', '--data', NEAS, '--output', out);
+		assert.match(r.stderr, new RegExp(`of ${NEAS_USABLE} comments hold identifying details ` +
+			`\\(${NEAS_SKIPPED} rows skipped`));
+		const lines = readFileSync(out, 'utf8').trimEnd().split('\r\n');
+		assert.deepEqual(cells(lines[0]), ['Comment ID', 'Identifying details']);
+		assert.equal(lines.length, 1 + NEAS_USABLE);
+		const flags = new Map(lines.slice(1).map((l) => {
+			const c = l.split(',');
+			return [c[0].replace(/^"|"$/g, ''), c[1] ?? ''];
+		}));
+		// Staff named by a given name, and a date of birth.
+		assert.equal(flags.get('NEAS S&C 5353 - Q1'), 'name');
+		assert.equal(flags.get('NEAS 111 1432 - Q3'), 'name');
+		assert.equal(flags.get('NEAS PTS 1934 - Q2'), 'birth_date');
+		// Few comments of a published file hold any.
+		const flagged = [...flags.values()].filter((v) => v !== '').length;
+		assert.ok(flagged >= 3 && flagged < NEAS_USABLE / 100, `${flagged} flagged`);
+	});
+
+	test('a written comment of each kind is flagged with each kind', async () => {
+		const data = path.join(dir, 'kinds.csv');
+		const out = path.join(dir, 'kinds-flags.csv');
+		writeFileSync(data, 'Comment ID,FFT answer\n' +
+			'a,"Dr Patel rang me on 07700 900123 about NHS number 943 476 5919"\n' +
+			'b,"Write to jo@example.org or BB1 2AB; born 12/03/1948"\n' +
+			'c,"The crew were kind and quick."\n');
+		await ok('flag', '--data', data, '--output', out);
+		assert.deepEqual(readFileSync(out, 'utf8').trimEnd().split('\r\n').slice(1), [
+			'"a",name;phone;nhs_number', '"b",email;postcode;birth_date', '"c",']);
+	});
+
 	test('a model meets a file whose themes are not its own', async () => {
 		const csv = path.join(dir, 'other-themes.csv');
 		writeFileSync(csv, 'Comment ID,FFT answer,Comment sentiment,Parking,Noise\nx,Good,1,0,1\n');
@@ -275,5 +308,11 @@ describe('involve themes refuses bad input', () => {
 		await refused(2, /--seed must be a whole number/, 'evaluate', '--data', NEAS, '--split',
 			'0.8', '--seed', 'x');
 		await refused(2, /unknown option '--frobnicate'/, 'train', '--frobnicate');
+		await refused(2, /flag needs --data CSV and --output CSV/, 'flag', '--data', NEAS);
+		await refused(2, /flag takes --data and --output/, 'flag', '--data', NEAS, '--output',
+			path.join(dir, 'x.csv'), '--model', model);
+		writeFileSync(path.join(dir, 'unanswered.csv'), 'Comment ID,FFT answer\nx,nan\n');
+		await refused(1, /no usable comment/, 'flag', '--data', path.join(dir, 'unanswered.csv'),
+			'--output', path.join(dir, 'x.csv'));
 	});
 });
