@@ -24,6 +24,7 @@
 #include "involve/csv.h"
 #include "involve/num.h"
 #include "involve/pii.h"
+#include "involve/text.h"
 #include "involve/theme_data.h"
 #include "involve/theme_metrics.h"
 #include "involve/theme_model.h"
@@ -96,23 +97,29 @@ static int
 read_data(const char *path, enum theme_data_need need, struct buf *text, struct theme_data *d)
 {
 	char msg[512];
-	struct csv_reader *r;
+	size_t bad, line, i;
 	int rc;
 
+	memset(d, 0, sizeof(*d)); /* the caller frees it, whatever happens here */
 	if (cli_read_file("themes", path, THEMES_CSV_MAX, text) != CLI_OK)
 		return CLI_FAIL;
+	/* Comments are read, and a model's words learned, only from text known
+	 * for what it is: a file in another encoding is refused, not guessed. */
+	bad = text_utf8_prefix((struct str){ text->p ? text->p : "", text->n });
+	if (bad < text->n) {
+		for (line = 1, i = 0; i < bad; i++)
+			line += text->p[i] == '\n';
+		fprintf(stderr, "involve: themes: %s: line %zu: byte 0x%02x is not UTF-8: save the "
+		    "file as \"CSV UTF-8\" and try again\n", path, line,
+		    (unsigned char)text->p[bad]);
+		return CLI_FAIL;
+	}
 	rc = theme_data_read((struct str){ text->p ? text->p : "", text->n }, need, d, msg,
 	    sizeof(msg));
 	if (rc != 0) {
 		fprintf(stderr, "involve: themes: %s: %s\n", path,
 		    rc == ERR_NOMEM ? "out of memory" : msg);
 		return CLI_FAIL;
-	}
-	if (csv_open((struct str){ text->p ? text->p : "", text->n }, NULL, &r) == 0) {
-		if (csv_encoding(r) == CSV_WINDOWS_1252)
-			fprintf(stderr, "involve: themes: %s is not UTF-8: it is read as "
-			    "Windows-1252, as spreadsheet programs save CSV\n", path);
-		csv_close(r);
 	}
 	if (d->row_n == 0) {
 		fprintf(stderr, "involve: themes: %s has no usable comment (%zu rows without one)\n",

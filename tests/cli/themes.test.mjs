@@ -3,8 +3,8 @@
 // written back with the input's theme headers, the model scored on its own comments, on a
 // held-out fifth and over five folds; then bad input, each an exit 1 with a sentence saying
 // what is wrong (missing and extra columns, no theme columns, an empty file, bytes that are
-// not UTF-8, model files truncated, of another version, damaged or not models at all; a file
-// saved as Windows-1252 is read as the CSV reader reads one, and said to be), and
+// not UTF-8 (a file saved as Windows-1252 among them), model files truncated, of another
+// version, damaged or not models at all), and
 // wrong usage an exit 2.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -245,9 +245,9 @@ describe('involve themes refuses bad input', () => {
 		['bytes that are not UTF-8 after a byte-order mark',
 			Buffer.concat([Buffer.from('\uFEFF' + H + 'a,caf'), Buffer.from([0xe9]), Buffer.from(',1,1,0\n')]),
 			/UTF-8/],
-		['a byte Windows-1252 does not define',
+		['a byte that is no character at all',
 			Buffer.concat([Buffer.from(H + 'a,caf'), Buffer.from([0x81]), Buffer.from(',1,1,0\n')]),
-			/Row 2 \(line 2\): byte 0x81 is not a character in Windows-1252/],
+			/line 2: byte 0x81 is not UTF-8/],
 		['a quote never closed', `${H}a,"Good,1,1,0\n`, /never closed/],
 	];
 	for (const [what, content, message] of badData) {
@@ -256,13 +256,14 @@ describe('involve themes refuses bad input', () => {
 			await refused(1, message, 'train', '--data', csv, '--model', path.join(dir, 'x.model'));
 		});
 	}
-	test('a file saved as Windows-1252 is read as such, and said to be', async () => {
+	test('a file saved as Windows-1252 is refused, saying how to save it', async () => {
 		const csv = file('cp1252.csv', Buffer.concat([Buffer.from(H + 'a,Caf'), Buffer.from([0xe9]),
 			Buffer.from(' staff were kind,1,1,0\nb,Long wait,5,0,1\n')]));
-		const r = await ok('train', '--data', csv, '--model', path.join(dir, 'cp.model'),
-			'--tune-folds', '0');
-		assert.match(r.stderr, /is not UTF-8: it is read as Windows-1252/);
-		assert.match(r.stdout, /Trained on 2 comments/);
+		for (const action of [['train', '--model', path.join(dir, 'cp.model')],
+			['flag', '--output', path.join(dir, 'cp.csv')]]) {
+			await refused(1, /cp1252\.csv: line 2: byte 0xe9 is not UTF-8: save the file as "CSV UTF-8"/,
+				action[0], '--data', csv, ...action.slice(1));
+		}
 	});
 
 	test('evaluate and predict read the file the same way', async () => {
