@@ -63,6 +63,7 @@ struct lss_html_info {
 
 enum lss_html_flags {
 	LSS_HTML_ONE_LINE = 1, /* paragraphs, breaks and list items joined by spaces */
+	LSS_HTML_WORDS = 2,    /* no emphasis or links either: the words alone */
 };
 
 /*

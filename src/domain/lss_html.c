@@ -95,6 +95,7 @@ struct md {
 	struct lss_html_info *info;
 	bool one_line;
 	bool in_link;     /* brackets in words are escaped: they would end the link's text */
+	bool words_only;  /* LSS_HTML_WORDS: emphasis and links written as their words */
 	int brk;          /* owed before the next word: 0, 1 (a line), 2 (a paragraph) */
 	bool space;       /* a space owed before the next word */
 	bool lead;        /* white space came before the first word */
@@ -181,28 +182,43 @@ owe_break(struct md *m, int n)
 		m->brk = n;
 }
 
-/* Whether the '<' at s[i] could begin a tag, a comment or an autolink. */
+/* Whether b ends with a ']' that is not escaped (an even run of
+ * backslashes before it). */
 static bool
-tag_start(struct str s, size_t i)
+ends_with_bracket(const struct buf *b)
 {
-	char c;
+	size_t k, run = 0;
 
-	if (i + 1 >= s.n)
+	if (b->n == 0 || b->p[b->n - 1] != ']')
 		return false;
-	c = s.p[i + 1];
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/' || c == '!' ||
-	    c == '?';
+	for (k = b->n - 1; k > 0 && b->p[k - 1] == '\\'; k--)
+		run++;
+	return run % 2 == 0;
+}
+
+/* Whether b ends with a '<' that is not escaped. */
+static bool
+ends_with_angle(const struct buf *b)
+{
+	size_t k, run = 0;
+
+	if (b->n == 0 || b->p[b->n - 1] != '<')
+		return false;
+	for (k = b->n - 1; k > 0 && b->p[k - 1] == '\\'; k--)
+		run++;
+	return run % 2 == 0;
 }
 
 /*
  * Writes words (already free of expressions): white space runs become one
  * owed space, control characters go, and what Markdown would read as HTML
- * or as the end of a link's text is escaped.
+ * or as a link is escaped, looking at what was written before, so that
+ * nothing that goes between two characters can bring them together.
  */
 static void
 words(struct md *m, struct str s)
 {
-	size_t i = 0, len, k;
+	size_t i = 0, len;
 	unsigned cp;
 
 	while (i < s.n) {
@@ -225,27 +241,28 @@ words(struct md *m, struct str s)
 		if (m->b.n == 0 && m->space)
 			m->lead = true;
 		flush(m);
+		/* A backslash is a character of its own, and one written before
+		 * a bracket or a '<' is an escape: it can never be taken for
+		 * one, nor undo one. */
 		if (cp == '\\') {
-			/* A run of backslashes before a '<' that would open a tag is
-			 * doubled, so the '<' stays escaped. */
-			for (k = i; k < s.n && s.p[k] == '\\'; k++)
-				;
-			if (k < s.n && s.p[k] == '<' && tag_start(s, k))
-				for (; i < k; i++)
-					buf_add(&m->b, "\\\\", 2);
-			else
-				for (; i < k; i++)
-					buf_addch(&m->b, '\\');
+			buf_add(&m->b, "\\\\", 2);
+			i++;
 			continue;
 		}
-		/* "](" would make the words before it a link: the bracket is
-		 * escaped, whichever node it came in. */
-		if (cp == '(' && m->b.n > 0 && m->b.p[m->b.n - 1] == ']' &&
-		    (m->b.n < 2 || m->b.p[m->b.n - 2] != '\\')) {
+		/* "](" would make the words before it a link, and "]:" a link's
+		 * definition: the bracket is escaped, whichever node it came in. */
+		if ((cp == '(' || cp == ':') && ends_with_bracket(&m->b)) {
 			m->b.n--;
 			buf_add(&m->b, "\\]", 2);
 		}
-		if ((cp == '<' && tag_start(s, i)) || ((cp == ']' || cp == '[') && m->in_link))
+		/* A '<' before what could name a tag, a comment or an address
+		 * (whatever came between them and went) is escaped. */
+		if (((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '/' ||
+		    cp == '!' || cp == '?') && ends_with_angle(&m->b)) {
+			m->b.n--;
+			buf_add(&m->b, "\\<", 2);
+		}
+		if ((cp == ']' || cp == '[') && m->in_link)
 			buf_addch(&m->b, '\\');
 		buf_add(&m->b, s.p + i, len);
 		i += len;
@@ -390,6 +407,10 @@ wrapped(struct md *m, xmlNode *n, int depth, const char *open, const char *close
 		.in_link = m->in_link || href != NULL, .list_level = m->list_level };
 	bool trail;
 
+	if (m->words_only) {
+		children(m, n, depth);
+		return;
+	}
 	children(&sub, n, depth);
 	trail = sub.space || sub.brk > 0;
 	trim_end(&sub.b);
@@ -558,7 +579,8 @@ int
 lss_html_to_markdown(struct str html, unsigned flags, struct arena *a, struct str *out,
     struct lss_html_info *info)
 {
-	struct md m = { .a = a, .info = info, .one_line = (flags & LSS_HTML_ONE_LINE) != 0 };
+	struct md m = { .a = a, .info = info, .one_line = (flags & LSS_HTML_ONE_LINE) != 0,
+		.words_only = (flags & LSS_HTML_WORDS) != 0 };
 	htmlDocPtr doc;
 	xmlNode *n;
 	int rc = 0;

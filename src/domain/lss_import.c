@@ -240,14 +240,19 @@ fit(struct imp *im, struct str s, size_t max, bool *cut)
 }
 
 static struct str
-markdown(struct imp *im, struct str html, bool one_line)
+convert(struct imp *im, struct str html, unsigned flags)
 {
 	struct str out;
 
-	if (lss_html_to_markdown(html, one_line ? LSS_HTML_ONE_LINE : 0, im->a, &out,
-	    &im->html) != 0)
+	if (lss_html_to_markdown(html, flags, im->a, &out, &im->html) != 0)
 		im->nomem = true;
 	return out;
+}
+
+static struct str
+markdown(struct imp *im, struct str html, bool one_line)
+{
+	return convert(im, html, one_line ? LSS_HTML_ONE_LINE : 0);
 }
 
 /* An option's or a row's label: one line, at most SURVEY_LABEL_MAX_CHARS. */
@@ -844,10 +849,14 @@ condition_text(struct imp *im, struct str relevance, const struct lss_condition 
 
 /* ---- pages ---------------------------------------------------------------------------------- */
 
+/* Whether `questions` more fit, with the page they need when it is not
+ * made yet (and its description's information). */
 static bool
 room_for(struct imp *im, int questions)
 {
-	return im->made_n + questions + (im->group_page < 0 ? 1 : 0) <= SURVEY_QUESTIONS_MAX &&
+	int intro = im->group_page < 0 && str_trim(im->group->description).n > 0;
+
+	return im->made_n + questions + intro <= SURVEY_QUESTIONS_MAX &&
 	    (im->group_page >= 0 || im->pg_n < SURVEY_PAGES_MAX);
 }
 
@@ -1141,8 +1150,7 @@ attribute_notes(struct imp *im, const struct lss_question *q)
 		    "keep their order");
 	if (str_eq_c(lss_source_attribute(&im->src, q->qid, "hidden"), "1"))
 		note(im, LSS_NOTE_CHANGED, im->rq, -1, "Hidden in LimeSurvey; shown here");
-	if (str_trim(lss_source_attribute(&im->src, q->qid, "num_value_int_only")).n > 0 &&
-	    str_eq_c(lss_source_attribute(&im->src, q->qid, "num_value_int_only"), "1"))
+	if (str_eq_c(lss_source_attribute(&im->src, q->qid, "num_value_int_only"), "1"))
 		note(im, LSS_NOTE_LOST, im->rq, -1, "Whole numbers only is not carried over: any "
 		    "number is taken");
 }
@@ -1280,8 +1288,8 @@ enough_options(struct imp *im, json_t *opts, const char *what)
 {
 	if (json_array_size(opts) >= 2)
 		return true;
-	note(im, LSS_NOTE_LOST, im->rq, -1, "It has %zu %s, and a choice needs two: left out",
-	    json_array_size(opts), what);
+	note(im, LSS_NOTE_LOST, im->rq, -1, "A choice needs at least two %s, and it has %zu: "
+	    "left out", what, json_array_size(opts));
 	json_decref(opts);
 	return false;
 }
@@ -1665,7 +1673,7 @@ map_question(struct imp *im, int index)
 	/* Its own condition, then its group's beside it. */
 	cc = (struct cond_ctx){ .before = im->made_n };
 	cond_n = lss_source_conditions(&im->src, q->qid, &first);
-	conds = &im->src.conditions[first];
+	conds = cond_n > 0 ? &im->src.conditions[first] : NULL;
 	if (condition_of(im, q->relevance, conds, cond_n, &cc, &own) != 0) {
 		struct str t = condition_text(im, q->relevance, conds, cond_n);
 
@@ -1786,19 +1794,25 @@ set_title(struct imp *im, struct lss_import *out)
 	struct str t;
 
 	memset(&im->html, 0, sizeof(im->html));
-	t = fit(im, markdown(im, im->src.title, true), SURVEY_TITLE_MAX_CHARS, &cut);
+	/* A title is plain text wherever it is shown: its words only. */
+	t = fit(im, convert(im, im->src.title, LSS_HTML_ONE_LINE | LSS_HTML_WORDS),
+	    SURVEY_TITLE_MAX_CHARS, &cut);
 	if (cut)
 		note(im, LSS_NOTE_CHANGED, -1, -1, "The title was cut to %d characters",
 		    SURVEY_TITLE_MAX_CHARS);
 	errors_init(&e);
 	if (t.n == 0 || survey_title_check(t, &e) != 0) {
-		char *c = arena_printf(im->a, "Imported from LimeSurvey%s%.*s",
-		    im->src.sid.n > 0 ? " (survey " : "", (int)(im->src.sid.n > 20 ? 20 :
-		    im->src.sid.n), im->src.sid.p);
+		char title[64];
+		struct str sid = quote(im, im->src.sid);
 
-		if (c != NULL && im->src.sid.n > 0)
-			c = arena_printf(im->a, "%s)", c);
-		t = str_c(c ? c : "Imported from LimeSurvey");
+		if (sid.n > 0 && sid.n <= 20)
+			snprintf(title, sizeof(title), "Imported from LimeSurvey (survey %.*s)",
+			    (int)sid.n, sid.p);
+		else
+			snprintf(title, sizeof(title), "Imported from LimeSurvey");
+		t = arena_str(im->a, str_c(title));
+		if (t.p == NULL)
+			t = STR_LIT("Imported from LimeSurvey");
 		note(im, LSS_NOTE_CHANGED, -1, -1, "The survey has no title in its base language: "
 		    "it is called \"%.*s\"", (int)t.n, t.p);
 	}

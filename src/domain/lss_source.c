@@ -35,13 +35,15 @@ int_of(struct str s)
 	return num_parse(str_trim(s), -(INT64_C(1) << 53), INT64_C(1) << 53, &v) == NUM_OK ? v : 0;
 }
 
+/* How well a row's language fits; with no base language known, none is
+ * another's. */
 static int
 rank_of(const struct lss_source *s, struct str lang)
 {
 	lang = str_trim(lang);
-	if (lang.n == 0)
+	if (lang.n == 0 || s->base.n == 0)
 		return 1;
-	return s->base.n > 0 && str_eq(lang, s->base) ? 0 : 2;
+	return str_eq(lang, s->base) ? 0 : 2;
 }
 
 static int

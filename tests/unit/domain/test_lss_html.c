@@ -89,6 +89,9 @@ Test(lss_html, emphasis_and_web_links)
 	cr_assert_str_eq(md("<a href=\"https://x.org/\">a [b] c</a>", 0, &info),
 	    "[a \\[b\\] c](https://x.org/)");
 	cr_assert_str_eq(md("<em></em>x", 0, &info), "x");
+	/* Words alone, for titles. */
+	cr_assert_str_eq(md("Our <b>survey</b> (<a href=\"https://x.org/\">see</a>)",
+	    LSS_HTML_ONE_LINE | LSS_HTML_WORDS, &info), "Our survey (see)");
 }
 
 Test(lss_html, scripts_styles_frames_and_handlers_go)
@@ -151,11 +154,17 @@ Test(lss_html, text_that_would_be_html_or_a_link_is_escaped)
 	cr_assert_str_eq(md("&lt;script&gt;alert(1)&lt;/script&gt;", 0, &info),
 	    "\\<script>alert(1)\\</script>");
 	cr_assert_str_eq(md("\\&lt;b&gt;x", 0, &info), "\\\\\\<b>x");
-	cr_assert_str_eq(md("\\<b>x</b>", 0, &info), "\\**x**");
+	cr_assert_str_eq(md("\\<b>x</b>", 0, &info), "\\\\**x**");
+	/* A backslash in the text cannot undo an escape. */
+	cr_assert_str_eq(md("[a\\](javascript:x)", 0, &info), "[a\\\\\\](javascript:x)");
+	cr_assert_str_eq(md("[x]: javascript:alert(1)", 0, &info), "[x\\]: javascript:alert(1)");
 	cr_assert_str_eq(md("a < b and 3<4", 0, &info), "a < b and 3<4");
 	cr_assert_str_eq(md("[click](javascript:alert(1))", 0, &info),
 	    "[click\\](javascript:alert(1))");
 	cr_assert_str_eq(md("[x]<span>(y)</span>", 0, &info), "[x\\](y)");
+	/* Whatever went between them, or whichever node they came in. */
+	cr_assert_str_eq(md("&lt;\x7fscript>", 0, &info), "\\<script>");
+	cr_assert_str_eq(md("&lt;<span>b</span>", 0, &info), "\\<b");
 }
 
 Test(lss_html, expressions_in_braces_are_taken_out)
