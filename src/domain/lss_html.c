@@ -376,15 +376,16 @@ url_allowed(const char *href, size_t *skip)
 }
 
 /* The address as a Markdown link destination: bytes that would end it,
- * or start HTML, percent-encoded. */
+ * start HTML or be read as brackets, and every byte past ASCII (so no
+ * control or separator character), percent-encoded. */
 static void
 add_url(struct buf *b, const char *href)
 {
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)href; *p; p++) {
-		if (*p <= 0x20 || *p == 0x7F || *p == '(' || *p == ')' || *p == '<' || *p == '>' ||
-		    *p == '\\' || *p == '"' || *p == '`' || *p == '\'')
+		if (*p <= 0x20 || *p >= 0x7F || *p == '(' || *p == ')' || *p == '<' || *p == '>' ||
+		    *p == '\\' || *p == '"' || *p == '`' || *p == '\'' || *p == '[' || *p == ']')
 			buf_printf(b, "%%%02X", *p);
 		else
 			buf_addch(b, (char)*p);

@@ -83,8 +83,10 @@ Test(lss_html, emphasis_and_web_links)
 	cr_assert_str_eq(md("<b>bold</b><i>it</i>", 0, &info), "**bold***it*");
 	cr_assert_str_eq(md("See <a href=\"https://www.nhs.uk/conditions/\">the NHS</a> site.",
 	    0, &info), "See [the NHS](https://www.nhs.uk/conditions/) site.");
-	cr_assert_str_eq(md("<a href=\" HTTP://example.org/a b(c)\">x</a>", 0, &info),
-	    "[x](HTTP://example.org/a%20b%28c%29)");
+	cr_assert_str_eq(md("<a href=\" HTTP://example.org/a b(c)[d]\">x</a>", 0, &info),
+	    "[x](HTTP://example.org/a%20b%28c%29%5Bd%5D)");
+	cr_assert_str_eq(md("<a href=\"https://example.org/caf\xc3\xa9\xc2\x86\">x</a>", 0, &info),
+	    "[x](https://example.org/caf%C3%A9%C2%86)");
 	cr_assert_eq(info.removed, 0);
 	cr_assert_str_eq(md("<a href=\"https://x.org/\">a [b] c</a>", 0, &info),
 	    "[a \\[b\\] c](https://x.org/)");
