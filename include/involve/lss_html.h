@@ -77,6 +77,10 @@ enum lss_html_flags {
 int lss_html_to_markdown(struct str html, unsigned flags, struct arena *a, struct str *out,
     struct lss_html_info *info);
 
+/* Sets libxml2's globals up, once for the process, whichever thread asks
+ * first (lss_html_to_markdown and the importer's reader call it). */
+void lss_xml_init(void);
+
 /* A phrase for the report naming what info says was taken out ("a
  * script, event handlers and the tags <font>, <u>"), into b; nothing when
  * nothing was. */

@@ -11,26 +11,17 @@
  * printed by libxml2 (XML_PARSE_NOERROR), so nothing reaches standard
  * error from here.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "involve/lss_html.h"
 #include "involve/lss_import.h"
 #include "involve/num.h"
 #include "involve/text.h"
 #include "lss_file.h"
-
-/* libxml2 sets up its globals once, before any thread parses. */
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void
-xml_init(void)
-{
-	xmlInitParser();
-}
 
 /* The parser met a DOCTYPE: say so and stop before its declarations are
  * read (entities included). */
@@ -306,7 +297,7 @@ lss_file_read(struct str bytes, struct arena *a, struct lss_file *f, struct erro
 	}
 	if ((rc = check_bytes(bytes, e)) != 0)
 		return rc;
-	pthread_once(&xml_once, xml_init);
+	lss_xml_init();
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		return ERR_NOMEM;
 	ctxt->sax->internalSubset = doctype_seen;

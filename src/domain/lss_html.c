@@ -9,11 +9,13 @@
  * emphasis in Markdown.  Breaks and spaces are owed, not written, until
  * the next word, so none is left dangling at the end of a block.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "involve/lss_html.h"
@@ -576,6 +578,21 @@ walk(struct md *m, xmlNode *n, int depth)
 	}
 }
 
+/* libxml2 sets up its globals once, before any thread parses. */
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void
+xml_init(void)
+{
+	xmlInitParser();
+}
+
+void
+lss_xml_init(void)
+{
+	pthread_once(&xml_once, xml_init);
+}
+
 int
 lss_html_to_markdown(struct str html, unsigned flags, struct arena *a, struct str *out,
     struct lss_html_info *info)
@@ -593,6 +610,7 @@ lss_html_to_markdown(struct str html, unsigned flags, struct arena *a, struct st
 		/* Plain text, as most of it is: no parser needed. */
 		text_node(&m, html);
 	} else {
+		lss_xml_init();
 		doc = htmlReadMemory(html.p, (int)(html.n > 0x7fffffff ? 0x7fffffff : html.n), NULL,
 		    "UTF-8", HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
 		if (doc == NULL) {
