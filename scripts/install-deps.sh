@@ -35,11 +35,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # and Pango lays out the sheets' text in any script.  libcurl hands the outbox's mail to an SMTP
 # server (OpenSSL for its TLS, as the rest of the system has it).  libxlsxwriter writes survey
 # responses as Excel workbooks; liblinear trains and libstemmer stems for the free-text
-# classifiers (`involve themes`).
+# classifiers (`involve themes`); libxml2 reads LimeSurvey survey files and the HTML in them
+# (`involve survey import-lss`).
 packages=(build-essential pkg-config meson ninja-build libmicrohttpd-dev libsqlite3-dev
 	libsodium-dev libjansson-dev libcmark-dev libpq-dev libutf8proc-dev zlib1g-dev libbrotli-dev python3-brotli
 	liboath-dev libqrencode-dev libcairo2-dev libpango1.0-dev libcurl4-openssl-dev libxlsxwriter-dev
-	ca-certificates liblinear-dev libstemmer-dev)
+	ca-certificates liblinear-dev libstemmer-dev libxml2-dev)
 run_package_n=${#packages[@]}
 # Node.js may come from elsewhere (CI machines have Node 20); Debian's Node 18 is enough.
 # Asking for Debian's npm beside another vendor's node would conflict, so only what is absent.

@@ -110,6 +110,7 @@ int cmd_restore(int argc, char **argv);
 int cmd_migrate_data(int argc, char **argv);
 int cmd_survey(int argc, char **argv);
 int cmd_survey_import(int argc, char **argv); /* cmd_survey_import.c */
+int cmd_survey_lss(int argc, char **argv); /* cmd_survey_lss.c */
 int cmd_themes(int argc, char **argv);
 int cmd_routes(int argc, char **argv); /* not listed in --help */
 

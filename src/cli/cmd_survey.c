@@ -1,7 +1,8 @@
 /*
  * cmd_survey.c - `involve survey`: a survey created from a file of the
  * API's JSON body, listed, shown, opened, closed and exported;
- * `involve survey import` (cmd_survey_import.c) reads responses from CSV.
+ * `involve survey import` (cmd_survey_import.c) reads responses from CSV,
+ * `involve survey import-lss` (cmd_survey_lss.c) a survey from LimeSurvey.
  *
  * Each goes through the layers below as the API does: the domain builds
  * and checks (survey_build), the store keeps (store_survey_create and the
@@ -41,7 +42,8 @@ static const char survey_help[] =
     "       involve survey results --org SLUG --survey ID [--output FILE]\n"
     "       involve survey import --org SLUG --survey ID --file CSV [--channel CHANNEL]\n"
     "                             [--skip-bad]\n"
-    "       involve survey codes --org SLUG --survey ID --count N|--list|--withdraw BATCH\n\n"
+    "       involve survey codes --org SLUG --survey ID --count N|--list|--withdraw BATCH\n"
+    "       involve survey import-lss --org SLUG --file FILE.lss [--dry-run] [--json]\n\n"
     "create reads a survey from a JSON file, the body the API's POST /api/v1/surveys\n"
     "takes (title, pages, opens_at, closes_at, who_can_answer), checks it as the API\n"
     "does and prints its id; opens_at left out opens it at once, null keeps it a draft.\n"
@@ -60,7 +62,9 @@ static const char survey_help[] =
     "and then nothing is imported, unless --skip-bad imports the other rows.\n"
     "(involve survey import --help says more.)\n"
     "codes makes, lists and withdraws invitation codes for a survey answered with a\n"
-    "code (involve survey codes --help says more).\n\n"
+    "code (involve survey codes --help says more).\n"
+    "import-lss makes a draft survey from a LimeSurvey survey structure file and\n"
+    "reports what came over and what did not (involve survey import-lss --help).\n\n"
     "  --channel CHANNEL   how the imported responses came: paper (the default), phone,\n"
     "                      event or online; a \"channel\" column, where it has a value,\n"
     "                      says it for its row\n"
@@ -545,11 +549,13 @@ cmd_survey(int argc, char **argv)
 		return cmd_survey_import(argc, argv);
 	if (strcmp(action, "codes") == 0)
 		return cmd_survey_codes(argc, argv);
+	if (strcmp(action, "import-lss") == 0)
+		return cmd_survey_lss(argc, argv);
 	for (i = 0; actions[i] && strcmp(actions[i], action) != 0; i++)
 		;
 	if (actions[i] == NULL)
 		return cli_usage_error("survey", "unknown action '%s': use create, list, show, "
-		    "open, close, export, results, import or codes", action);
+		    "open, close, export, results, import, import-lss or codes", action);
 	cli_common_init(&common);
 	rc = cli_parse("survey", survey_help, argc, argv, 2, opts, &common);
 	if (rc != CLI_OK)
