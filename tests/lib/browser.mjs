@@ -13,9 +13,17 @@
 //
 //   const off = await newPage(browser, { javaScriptEnabled: false });  // JavaScript off
 //   await checkAxe(off);                           // checked through a twin (see axeTwin)
-import { existsSync } from 'node:fs';
-import axe from 'axe-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+// axe as its package builds it for pages: the minified axe.min.js, half the size of the axe.js
+// that `import 'axe-core'` gives (its `source` is that), and every byte of it is sent and
+// compiled again in each page checked.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+	'utf8');
+// What every frame axe goes into is told: it talks only to frames of its page's own origin.
+const AXE_CONFIGURE = "axe.configure({ allowedOrigins: ['<same_origin>'] });";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -103,10 +111,12 @@ export async function newPage(browser, options = {}) {
 // built it with scripts off).  None of the page's scripts run in the twin (its policy allows
 // none: axe comes in through the DevTools protocol, as in any page), as none ran in the
 // original, and its stylesheets, images and fonts come from the server as the original's did,
-// so axe sees what the person sees.  The twin ends with the original's context.
+// so axe sees what the person sees.  The twin ends with the original's context.  Every
+// document of the twin is for axe, so axe is put in as each begins, without a round trip.
 async function axeTwin(page) {
 	if (!page.twin) {
 		const context = await page.context().browser().newContext(page.twinSettings);
+		await context.addInitScript({ content: `${AXE_SOURCE}\n;${AXE_CONFIGURE}` });
 		const twin = await context.newPage();
 		await twin.route('**/*', (route) => {
 			const req = route.request();
@@ -128,17 +138,15 @@ async function axeTwin(page) {
 	return page.twin;
 }
 
-// axe into every frame of the page that does not have it yet (a new document), allowed to
-// talk only to frames of the page's own origin.  Its source is 600 KB: sent and compiled once
-// per document, not twice per check with a blank page to finish in (as @axe-core/playwright's
-// AxeBuilder did, used here before), a check costs a third of the time.  A frame that cannot be
-// reached (gone, or of another origin) is left out, as axe leaves it.
+// axe into every frame of the page that does not have it yet (a new document).  Sent and
+// compiled once per document, not twice per check with a blank page to finish in (as
+// @axe-core/playwright's AxeBuilder did, used here before), a check costs a third of the time.
+// A frame that cannot be reached (gone, or of another origin) is left out, as axe leaves it.
 async function injectAxe(page) {
 	for (const frame of page.frames()) {
 		try {
 			if (await frame.evaluate(() => typeof window.axe?.run === 'function')) continue;
-			await frame.evaluate(axe.source);
-			await frame.evaluate(() => window.axe.configure({ allowedOrigins: ['<same_origin>'] }));
+			await frame.evaluate(`${AXE_SOURCE}\n;${AXE_CONFIGURE}`);
 		} catch (err) {
 			if (frame === page.mainFrame()) throw err;
 		}
