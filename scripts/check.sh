@@ -32,6 +32,7 @@ export INVOLVE_BIN=${INVOLVE_BIN:-$root/$build_dir/src/cli/involve}
 export INVOLVE_ROOT=$root
 node_timeout=${CHECK_NODE_TIMEOUT:-1200}
 node_jobs=${CHECK_NODE_JOBS:-2}
+[ "$node_jobs" -ge 1 ] 2>/dev/null || node_jobs=1
 fault_timeout=${CHECK_FAULT_TIMEOUT:-600}
 
 # Stop at the first sanitizer report with a stack trace, and make it a failure: a report in a
@@ -194,6 +195,11 @@ run_node_suite() {
 		echo "no test files in $dir"
 		count "$suite" 0 0
 		return
+	fi
+	# Several at a time, the largest first: the files that take longest are among the largest,
+	# and one started last would run on alone at the end.
+	if [ "$jobs" -gt 1 ]; then
+		mapfile -t files < <(ls -S -d -- "${files[@]}")
 	fi
 	if ! command -v node >/dev/null 2>&1; then
 		echo "check: node is not installed; every file in $dir counts as failed"
