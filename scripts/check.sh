@@ -79,25 +79,40 @@ spawned=()
 spawn() {
 	local name=$1 code=$2
 	(
-		eval "$code" </dev/null >"$tmp/$name.log" 2>&1
+		(eval "$code") </dev/null >"$tmp/$name.log" 2>&1
 		# The status last, and whole: the file's being there says the log is complete.
 		echo $? >"$tmp/$name.rc.new" && mv "$tmp/$name.rc.new" "$tmp/$name.rc"
 	) &
 	spawned+=("$!")
 }
 
+# Which of them still run is asked of the shell's own list of jobs: process ids come round again
+# within minutes here, so another process may have the id of one that has finished.
 slots() {
-	local pid live
+	local pid running live
 	while :; do
+		running=" $(jobs -pr | tr '\n' ' ') "
 		live=()
 		for pid in "${spawned[@]}"; do
-			if kill -0 "$pid" 2>/dev/null; then
+			if [[ $running == *" $pid "* ]]; then
 				live+=("$pid")
 			fi
 		done
 		spawned=("${live[@]}")
 		[ "${#spawned[@]}" -ge "$1" ] || return 0
 		wait -n "${spawned[@]}"
+	done
+}
+
+# settle PREFIX N: once jobs PREFIX-0 to PREFIX-(N-1) have all finished, gives one that left no
+# status (killed from outside) a failed one, so that it is shown and counted all the same.
+settle() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		if [ ! -f "$tmp/$1-$i.rc" ]; then
+			echo "check: it ended without an exit status" >>"$tmp/$1-$i.log"
+			echo 1 >"$tmp/$1-$i.rc"
+		fi
 	done
 }
 
@@ -142,6 +157,7 @@ EOF
 		spawn "unit-$i" "timeout --kill-after=10 $timeout $cmd --color=never --verbose"
 	done <"$list"
 	slots 1
+	settle unit "${#names[@]}"
 	show_unit
 	count unit "$tp" "$tf"
 }
@@ -305,6 +321,7 @@ run_fuzz() {
 			scripts/fuzz.sh run $seconds $(printf '%q' "${targets[i]}")"
 	done
 	slots 1
+	settle fuzz "${#targets[@]}"
 	show_fuzz
 	count fuzz "$tp" "$tf"
 }
