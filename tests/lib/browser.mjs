@@ -1,8 +1,11 @@
 // browser.mjs - drives Debian's Chromium for the browser tests, and checks pages with axe.
 //
-// playwright-core brings no browser of its own; it drives the one at /usr/bin/chromium
-// (CHROMIUM_PATH overrides).  When Chromium is missing, launchBrowser throws, so every browser
-// test fails rather than being skipped.
+// playwright-core brings no browser of its own; it drives Chromium's headless shell from Debian's
+// chromium-headless-shell, /usr/lib/chromium/chromium-headless-shell (CHROMIUM_PATH overrides):
+// the same Chromium as the chromium package, without the browser's own windows and pages around
+// the tab, which in the full browser's headless mode took about as much of the machine again
+// (axe finds the same on every page either way).  When it is missing, launchBrowser throws, so
+// every browser test fails rather than being skipped.
 //
 //   const browser = await launchBrowser();
 //   const page = await newPage(browser);          // own cookies; records console errors
@@ -25,7 +28,8 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 // What every frame axe goes into is told: it talks only to frames of its page's own origin.
 const AXE_CONFIGURE = "axe.configure({ allowedOrigins: ['<same_origin>'] });";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ||
+	'/usr/lib/chromium/chromium-headless-shell';
 
 // WCAG 2.2 AA, as the NHS service standard asks: axe's tags for each level up to it.
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
