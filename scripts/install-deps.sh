@@ -49,10 +49,11 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 # gettext: msgfmt --check reads the catalogues (po/) in the tests, as translators' tools do.
 # python3-aiosmtpd is the real SMTP server the mail tests send to (tests/lib/smtp_server.py).
 # python3-openpyxl opens the XLSX exports in the tests as a spreadsheet program would.
+# chromium-headless-shell is Chromium for the browser tests without the browser around its pages.
 if [ "$mode" = check ] || [ "$mode" = bench ]; then
-	packages+=(libcriterion-dev chromium fonts-liberation curl sqlite3 postgresql-15
-		postgresql-client-15 nginx-light clang libclang-rt-14-dev gettext python3-aiosmtpd
-		python3-openpyxl)
+	packages+=(libcriterion-dev chromium-headless-shell fonts-liberation curl sqlite3
+		postgresql-15 postgresql-client-15 nginx-light clang libclang-rt-14-dev gettext
+		python3-aiosmtpd python3-openpyxl)
 fi
 if [ "$mode" = bench ]; then
 	packages+=(wrk jq git)

@@ -46,34 +46,41 @@ function sameReals(row) {
 
 // Every table's columns and rows, each value written with its kind so that 1 and '1' differ:
 // i:<integer>, t:<hex of the UTF-8 bytes>, b:<hex of the bytes>, r:<real>, n (NULL).  Rows
-// sorted.
+// sorted.  One query lists the columns of every table and one reads every table's rows, each
+// line led by its table's name: a client started per table took most of these tests' time.
 function dumpSqlite(file) {
 	const out = {};
-	const tables = sqlite(file, "SELECT name FROM sqlite_master WHERE type = 'table' " +
-		"AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").split('\n').filter(Boolean);
-	for (const t of tables) {
-		const columns = sqlite(file, `SELECT name FROM pragma_table_info('${t}') ORDER BY cid`)
-			.split('\n').filter(Boolean);
-		const exprs = columns.map((c) => `CASE typeof("${c}") WHEN 'null' THEN 'n' ` +
+	const columns = sqlite(file, "SELECT m.name, p.name FROM sqlite_master m, " +
+		"pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' " +
+		"ESCAPE '\\' ORDER BY m.name, p.cid").split('\n').filter(Boolean);
+	for (const line of columns) {
+		const [t, c] = line.split('|');
+		(out[t] ??= { columns: [], rows: [] }).columns.push(c);
+	}
+	const selects = Object.entries(out).map(([t, { columns: cols }]) => {
+		const exprs = cols.map((c) => `CASE typeof("${c}") WHEN 'null' THEN 'n' ` +
 			`WHEN 'integer' THEN 'i:' || "${c}" WHEN 'text' THEN 't:' || hex("${c}") ` +
 			`WHEN 'blob' THEN 'b:' || hex("${c}") ELSE 'r:' || "${c}" END`);
-		const rows = sqlite(file, `SELECT ${exprs.join(" || '|' || ")} FROM "${t}"`)
-			.split('\n').filter(Boolean).map(sameReals).sort();
-		out[t] = { columns, rows };
-	}
+		return `SELECT '${t}', ${exprs.join(" || '|' || ")} FROM "${t}"`;
+	});
+	addRows(out, sqlite(file, selects.join(' UNION ALL ')));
 	return out;
 }
 
 function dumpPg(url) {
 	const out = {};
-	const tables = psql(url, "SELECT table_name FROM information_schema.tables WHERE " +
-		"table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1")
-		.split('\n').filter(Boolean);
-	for (const t of tables) {
-		const cols = psql(url, 'SELECT column_name, data_type FROM information_schema.columns ' +
-			`WHERE table_schema = current_schema() AND table_name = '${t}' ORDER BY ordinal_position`)
-			.split('\n').filter(Boolean).map((l) => l.split('|'));
-		const exprs = cols.map(([c, type]) => {
+	const columns = psql(url, 'SELECT c.table_name, c.column_name, c.data_type FROM ' +
+		'information_schema.columns c JOIN information_schema.tables t USING (table_schema, ' +
+		"table_name) WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' " +
+		'ORDER BY c.table_name, c.ordinal_position').split('\n').filter(Boolean);
+	for (const line of columns) {
+		const [t, c, type] = line.split('|');
+		(out[t] ??= { columns: [], types: [], rows: [] }).columns.push(c);
+		out[t].types.push(type);
+	}
+	const selects = Object.entries(out).map(([t, { columns: cols, types }]) => {
+		const exprs = cols.map((c, i) => {
+			const type = types[i];
 			if (['bigint', 'integer', 'smallint'].includes(type)) return `coalesce('i:' || "${c}"::text, 'n')`;
 			if (['text', 'character varying'].includes(type)) {
 				return `coalesce('t:' || upper(encode(convert_to("${c}", 'UTF8'), 'hex')), 'n')`;
@@ -83,11 +90,20 @@ function dumpPg(url) {
 			if (type === 'double precision') return `coalesce('r:' || "${c}"::text, 'n')`;
 			throw new Error(`${t}.${c}: type ${type} has no comparison here yet`);
 		});
-		const rows = psql(url, `SELECT ${exprs.join(" || '|' || ")} FROM "${t}"`)
-			.split('\n').filter(Boolean).map(sameReals).sort();
-		out[t] = { columns: cols.map(([c]) => c), rows };
-	}
+		return `SELECT '${t}'::text, ${exprs.join(" || '|' || ")} FROM "${t}"`;
+	});
+	for (const table of Object.values(out)) delete table.types;
+	addRows(out, psql(url, selects.join(' UNION ALL ')));
 	return out;
+}
+
+// Lines "table|row" into each table's rows, sorted.
+function addRows(out, text) {
+	for (const line of text.split('\n').filter(Boolean)) {
+		const bar = line.indexOf('|');
+		out[line.slice(0, bar)].rows.push(sameReals(line.slice(bar + 1)));
+	}
+	for (const table of Object.values(out)) table.rows.sort();
 }
 
 // schema_migration records how each database's schema was made (its migrations are numbered
