@@ -10,8 +10,11 @@
 #   crosstab   GET …/crosstab?row=who&col=fft, BENCH_READS / 10 times: the median
 #
 # Pairs and ratios as bench/run.sh: a figure alone does not compare across runs on a shared
-# machine.  Environment: INVOLVE_BIN, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS,
-# BENCH_READS, BENCH_RESULTS (default bench/RESULTS.md; /dev/null records nothing).
+# machine.  BENCH_ENGINE=postgresql stores the responses in a throwaway PostgreSQL 15 cluster
+# (durable, as shipped; one involve server) instead of SQLite; the baseline stays the same.
+# Environment: INVOLVE_BIN, BENCH_ENGINE (sqlite), BENCH_DURATION, BENCH_CONNECTIONS,
+# BENCH_THREADS, BENCH_READS, BENCH_RESULTS (default bench/RESULTS.md; /dev/null records
+# nothing).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,17 +24,38 @@ cd "$root"
 
 GOAL_POST_RATIO=0.35
 reads=${BENCH_READS:-200}
+engine=${BENCH_ENGINE:-sqlite}
 
 require wrk curl jq cc
 require_involve
 build_dir=$(cd "$(dirname "$involve")/../.." && pwd)
 bench_begin survey
 
+store=()
+case $engine in
+sqlite) engine_name=SQLite ;;
+postgresql)
+	engine_name=PostgreSQL
+	stop_cluster() {
+		scripts/pg-cluster.sh stop "$tmp/pg" >/dev/null 2>&1 || true
+	}
+	bench_at_exit stop_cluster
+	# The memory settings bench/pg.sh gives a server of this size; durability as shipped.
+	PG_CLUSTER_OPTIONS="-c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=15min" \
+		limited 120 scripts/pg-cluster.sh start "$tmp/pg" >"$tmp/pg.env"
+	store=(--database "$(sed -n 's/^INVOLVE_TEST_PG_URL=//p' "$tmp/pg.env")")
+	;;
+*)
+	echo "bench: BENCH_ENGINE is sqlite or postgresql, not $engine" >&2
+	exit 2
+	;;
+esac
+
 serve_baseline "$build_dir"
 base_pid=$server_pid
 base_url=$server_url
-token=$(involve_prepare "$involve" "$tmp/involve")
-serve_involve involve "$involve" "$root" "$tmp/involve"
+token=$(involve_prepare "$involve" "$tmp/involve" "${store[@]}")
+serve_involve involve "$involve" "$root" "$tmp/involve" "${store[@]}"
 inv_pid=$server_pid
 inv_url=$server_url
 
@@ -92,7 +116,7 @@ at_least "$post_ratio" "$GOAL_POST_RATIO" && met=yes
 report=$tmp/report.md
 {
 	echo
-	echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — survey responses, nproc $(nproc), wrk -t$threads -c$connections -d$duration"
+	echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — survey responses ($engine_name), nproc $(nproc), wrk -t$threads -c$connections -d$duration"
 	echo
 	echo "| load | baseline req/s | involve req/s | involve p50 ms | involve p99 ms | involve / baseline | goal 0.35 | baseline CPU µs/req | involve CPU µs/req |"
 	echo "|---|---:|---:|---:|---:|---:|---|---:|---:|"
