@@ -16,41 +16,7 @@
 #include <sodium.h>
 
 #include "../ballots.h"
-
-/* ---- array parameters -------------------------------------------------------- */
-
-/* PostgreSQL array literals, for unnest(?::bigint[]) and the like.  The
- * text elements written here are digits, hex, commas, dots, colons and
- * slashes only, so quoting each element is all the escaping they need. */
-static void
-array_open(struct buf *b)
-{
-	buf_reset(b);
-	buf_addch(b, '{');
-}
-
-static void
-array_int(struct buf *b, int64_t v)
-{
-	if (b->n > 1)
-		buf_addch(b, ',');
-	buf_printf(b, "%lld", (long long)v);
-}
-
-static void
-array_text(struct buf *b, const char *s)
-{
-	if (b->n > 1)
-		buf_addch(b, ',');
-	buf_printf(b, "\"%s\"", s);
-}
-
-static struct str
-array_close(struct buf *b)
-{
-	buf_addch(b, '}');
-	return buf_ok(b) ? (struct str){ b->p, b->n } : (struct str){ NULL, 0 };
-}
+#include "pg_array.h"
 
 /* ---- networks --------------------------------------------------------------------- */
 
@@ -63,23 +29,24 @@ ballots_count_nets_pg(struct db_conn *c, struct net_count *nets, int n, struct a
 	int i, k, rc;
 
 	(void)a;
-	array_open(&names);
-	array_open(&starts);
-	array_open(&adds);
+	pg_array_open(&names);
+	pg_array_open(&starts);
+	pg_array_open(&adds);
 	for (i = 0; i < n; i++) {
-		array_text(&names, nets[i].net);
-		array_int(&starts, nets[i].window_start);
-		array_int(&adds, nets[i].added);
+		pg_array_text(&names, str_c(nets[i].net));
+		pg_array_int(&starts, nets[i].window_start);
+		pg_array_int(&adds, nets[i].added);
 	}
 	st = db_prepare(c, "INSERT INTO rate_count AS rc (net, window_start, n) "
 	    "SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[]) ORDER BY 1, 2 "
 	    "ON CONFLICT (net, window_start) DO UPDATE SET n = rc.n + excluded.n "
 	    "RETURNING net, window_start, n");
-	db_bind_text(st, 1, array_close(&names));
-	db_bind_text(st, 2, array_close(&starts));
-	db_bind_text(st, 3, array_close(&adds));
+	db_bind_text(st, 1, pg_array_close(&names));
+	db_bind_text(st, 2, pg_array_close(&starts));
+	db_bind_text(st, 3, pg_array_close(&adds));
 	rc = buf_ok(&names) && buf_ok(&starts) && buf_ok(&adds) ? 0 : ERR_NOMEM;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+		rc = 0;
 		name = db_col_text(st, 0);
 		for (k = 0; k < n; k++)
 			if (str_eq_c(name, nets[k].net) && nets[k].window_start == db_col_int(st, 1))
@@ -106,10 +73,10 @@ ballots_insert_pg(struct db_conn *c, struct ballot_job **jobs, int n, struct are
 
 	if (hex == NULL)
 		return ERR_NOMEM;
-	array_open(&polls);
-	array_open(&voters);
-	array_open(&times);
-	array_open(&choices);
+	pg_array_open(&polls);
+	pg_array_open(&voters);
+	pg_array_open(&times);
+	pg_array_open(&choices);
 	for (i = 0; i < n; i++) {
 		struct ballot_job *j = jobs[i];
 
@@ -119,10 +86,10 @@ ballots_insert_pg(struct db_conn *c, struct ballot_job **jobs, int n, struct are
 		for (k = 0, m = 0; k < j->ballot.choice_n; k++)
 			m += snprintf(list + m, sizeof(list) - (size_t)m, "%s%lld", k ? "," : "",
 			    (long long)j->ballot.choices[k]);
-		array_int(&polls, j->poll_id);
-		array_text(&voters, hex[i]);
-		array_int(&times, BALLOT_TIME(j->now));
-		array_text(&choices, list);
+		pg_array_int(&polls, j->poll_id);
+		pg_array_text(&voters, str_c(hex[i]));
+		pg_array_int(&times, BALLOT_TIME(j->now));
+		pg_array_text(&choices, str_c(list));
 		any = 1;
 	}
 	if (!any)
@@ -139,10 +106,10 @@ ballots_insert_pg(struct db_conn *c, struct ballot_job **jobs, int n, struct are
 	    "polls AS (UPDATE poll p SET ballots = p.ballots + x.n FROM (SELECT poll_id, count(*) AS n "
 	    "FROM ins GROUP BY 1) x WHERE p.id = x.poll_id) "
 	    "SELECT poll_id, encode(voter_hash, 'hex') FROM ins");
-	db_bind_text(st, 1, array_close(&polls));
-	db_bind_text(st, 2, array_close(&voters));
-	db_bind_text(st, 3, array_close(&times));
-	db_bind_text(st, 4, array_close(&choices));
+	db_bind_text(st, 1, pg_array_close(&polls));
+	db_bind_text(st, 2, pg_array_close(&voters));
+	db_bind_text(st, 3, pg_array_close(&times));
+	db_bind_text(st, 4, pg_array_close(&choices));
 	if (!buf_ok(&polls) || !buf_ok(&voters) || !buf_ok(&times) || !buf_ok(&choices)) {
 		rc = ERR_NOMEM;
 		goto out;

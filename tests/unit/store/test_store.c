@@ -308,27 +308,30 @@ Test(store, votes_per_network_are_limited)
 
 	make_poll(make_org("bury"), true);
 	p = get_poll(st, 1);
-	/* Five from one network in one batch, limit 2: two counted. */
+	/* Five from one network in one batch, limit 2: two counted; three from
+	 * another, in the same batch, two counted too (each network's count
+	 * read back, not only the first's). */
 	for (i = 0; i < 5; i++)
 		cast_from(st, &w, p->id, p->options[0].id, i, "192.0.2.1", 2, 2000);
-	cast_from(st, &w, p->id, p->options[0].id, 10, "192.0.2.2", 2, 2001);
+	for (i = 0; i < 3; i++)
+		cast_from(st, &w, p->id, p->options[0].id, 20 + i, "192.0.2.2", 2, 2001);
 	wait_all(&w);
-	cr_assert_eq(w.ok, 3);
-	cr_assert_eq(w.limited, 3);
+	cr_assert_eq(w.ok, 4);
+	cr_assert_eq(w.limited, 4);
 	/* Still limited later in the same window, in another batch... */
 	cast_from(st, &w, p->id, p->options[1].id, 11, "192.0.2.1", 2, 2039);
 	wait_all(&w);
-	cr_assert_eq(w.limited, 4);
+	cr_assert_eq(w.limited, 5);
 	/* ...and not in the next window (2040 starts a new one of 60 s). */
 	cast_from(st, &w, p->id, p->options[1].id, 12, "192.0.2.1", 2, 2040);
 	/* No limit: not counted at all. */
 	cast_from(st, &w, p->id, p->options[1].id, 13, "192.0.2.1", 0, 2041);
 	wait_all(&w);
-	cr_assert_eq(w.ok, 5);
+	cr_assert_eq(w.ok, 6);
 	cr_assert_eq(w.other + w.duplicate, 0);
 	p = get_poll(st, 1);
-	cr_assert_eq(p->ballots, 5, "refused ballots are not counted");
-	cr_assert_eq(p->options[0].votes, 3);
+	cr_assert_eq(p->ballots, 6, "refused ballots are not counted");
+	cr_assert_eq(p->options[0].votes, 4);
 	cr_assert_eq(p->options[1].votes, 2);
 }
 
