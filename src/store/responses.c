@@ -577,6 +577,8 @@ struct response_job {
 	struct response_submit r; /* its text and items copied into the caller's arena */
 	const struct survey *sv;  /* the run's lock of its survey; NULL: there is none */
 	int64_t id;               /* the response written */
+	bool batched;             /* done by step 2 on PostgreSQL (submit_new_pg) */
+	bool coded_written;       /* its coded answers are written already */
 	int64_t *out;
 	store_done_fn done;
 	void *arg;
@@ -808,7 +810,7 @@ count_run(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
 			if (jobs[i]->job.rc != 0 || jobs[i]->sv != &r->surveys[k])
 				continue;
 			rc = tally_sum_add(&sum, jobs[i]->r.tally, jobs[i]->r.tally_n);
-			if (rc == 0)
+			if (rc == 0 && !jobs[i]->coded_written)
 				rc = write_coded(c, jobs[i]->r.survey_id, jobs[i]->id,
 				    jobs[i]->r.tally, jobs[i]->r.tally_n, jobs[i]->r.channel,
 				    RESPONSE_TIME(jobs[i]->r.now));
@@ -817,12 +819,79 @@ count_run(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
 		if (rc != 0 || written == 0)
 			continue;
 		if ((rc = tally_sum_list(&sum, &r->arena, &items, &item_n)) == 0 &&
-		    (rc = add_tally(c, r->surveys[k].id, items, item_n, 1)) == 0)
+		    (rc = db_conn_engine(c) == DB_POSTGRESQL ?
+		    tally_add_pg(c, r->surveys[k].id, items, item_n) :
+		    add_tally(c, r->surveys[k].id, items, item_n, 1)) == 0)
 			rc = count_submitted(c, r->surveys[k].id, written);
 	}
 	tally_sum_clear(&sum);
 	arena_free(&sum.text);
 	return rc;
+}
+
+/* Whether j is the most common response: a browser's, with no link, not
+ * keyed in by staff. */
+static bool
+is_browsers_own(const struct response_job *j)
+{
+	return j->r.has_respondent && !j->r.has_link && j->r.entered_by == 0;
+}
+
+/*
+ * Step 2 on PostgreSQL for the run's most common responses, each browser's
+ * first, in one statement with their coded answers (responses.h); those
+ * written, and those refused by check_survey, are marked batched.  The
+ * rest, among them a browser that has a response already or sends two in
+ * the run, go one at a time as on SQLite, which says which they are.
+ */
+static int
+submit_new_pg(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
+{
+	struct response_new *list = arena_array(&r->arena, (size_t)n, sizeof(*list));
+	struct response_job **of = arena_array(&r->arena, (size_t)n, sizeof(*of));
+	struct buf coded = BUF_INIT;
+	int i, k, m = 0, rc;
+
+	if (list == NULL || of == NULL)
+		return ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		struct response_job *j = jobs[i];
+
+		j->batched = j->coded_written = false;
+		if (!is_browsers_own(j))
+			continue;
+		if ((j->job.rc = check_survey(j)) != 0) {
+			j->batched = true;
+			continue;
+		}
+		for (k = 0; k < m; k++)
+			if (of[k]->r.survey_id == j->r.survey_id &&
+			    memcmp(of[k]->r.respondent, j->r.respondent, STORE_HASH_SIZE) == 0)
+				break;
+		if (k < m)
+			continue;
+		buf_reset(&coded);
+		survey_coded_write(j->r.tally, j->r.tally_n, j->r.channel,
+		    RESPONSE_TIME(j->r.now), &coded);
+		list[m].r = &j->r;
+		list[m].coded = buf_ok(&coded) ?
+		    arena_str(&r->arena, (struct str){ coded.p, coded.n }) : (struct str){ NULL, 0 };
+		if (list[m].coded.p == NULL) {
+			buf_free(&coded);
+			return ERR_NOMEM;
+		}
+		of[m++] = j;
+	}
+	buf_free(&coded);
+	if ((rc = responses_insert_pg(c, list, m)) != 0)
+		return rc;
+	for (k = 0; k < m; k++) {
+		if (list[k].id == 0)
+			continue;
+		of[k]->id = list[k].id;
+		of[k]->batched = of[k]->coded_written = true;
+	}
+	return 0;
 }
 
 static int
@@ -833,13 +902,19 @@ responses_run(struct db_conn *c, struct db_job **all, int n)
 	int i, rc;
 
 	arena_init(&r.arena, NULL, 0);
+	for (i = 0; i < n; i++)
+		jobs[i]->batched = jobs[i]->coded_written = false;
 	rc = lock_surveys(c, &r, jobs, n);
+	if (rc == 0 && db_conn_engine(c) == DB_POSTGRESQL)
+		rc = submit_new_pg(c, &r, jobs, n);
 	for (i = 0; i < n && rc == 0; i++) {
 		struct response_job *j = jobs[i];
 
+		if (j->batched)
+			continue;
 		j->id = 0;
 		rc = ERR_DUPLICATE;
-		if (j->r.has_respondent && !j->r.has_link && j->r.entered_by == 0)
+		if (is_browsers_own(j))
 			rc = submit_new(c, j);
 		if (rc == ERR_DUPLICATE)
 			rc = db_savepoint(c, submit_one, j);

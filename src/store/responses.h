@@ -46,4 +46,25 @@ int response_copy_row(struct response_copy *x, const struct imported_response *r
     int64_t *id);
 int response_copy_end(struct response_copy *x, bool abandon);
 
+/*
+ * PostgreSQL's form of two steps of the writer of submitted responses
+ * (pg/response_batch.c), each one statement for the whole batch.
+ *
+ * responses_insert_pg inserts list[0..n), browsers' first responses (each
+ * with a respondent, no link, not keyed in by staff, and each (survey,
+ * respondent) once in the list), with their coded answers, inside the
+ * writer's transaction; a response whose browser has one already is not
+ * inserted and keeps id 0.  tally_add_pg adds distinct items' counts to a
+ * survey's, as the portable add_tally does with sign +1.  0, or the failure
+ * (the run fails whole).
+ */
+struct response_new {
+	const struct response_submit *r;
+	struct str coded;  /* its coded answers (survey_coded.h) */
+	int64_t id;        /* out: the response written, or 0 */
+};
+int responses_insert_pg(struct db_conn *c, struct response_new *list, int n);
+int tally_add_pg(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *items,
+    int n);
+
 #endif

@@ -907,6 +907,84 @@ Test(surveys, sum_the_counts_of_many_submissions_some_in_one_batch)
 	cr_assert_eq(t.rows, YES_N + 1, "one row per item: the items of yes, and no's value");
 }
 
+/* One submission of a mixed batch and what became of it. */
+struct slot {
+	struct flight *f;
+	int rc;
+};
+
+static void
+slot_landed(void *arg, int rc)
+{
+	struct slot *s = arg;
+
+	s->rc = rc;
+	landed(s->f, rc);
+}
+
+#define MIXED_N 12
+
+/* Every kind of response in flight at once, so that a batch holds several
+ * kinds (PostgreSQL writes browsers' first responses in one statement and
+ * the rest one at a time): each ends as it would alone. */
+Test(surveys, take_a_mixed_batch_each_as_it_would_be_alone)
+{
+	int64_t org = make_org("bury"), open = make_survey(org, OPEN),
+	    closed = make_survey(org, OPEN), clerk = make_clerk(org, "clerk@example.org"),
+	    partial = 0, ids[MIXED_N];
+	struct actor staff = staff_of(org);
+	/* What an array literal must quote: quotes, backslashes, braces, commas. */
+	const char *odd = "{\"answers\":{\"t\":\"caf\xc3\xa9 \\\\ \\\" {a,b} NULL\"},\"other\":{}}";
+	struct flight f = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, MIXED_N, 0, 0,
+		0 };
+	struct slot slots[MIXED_N];
+	struct response_submit r[MIXED_N];
+	int i;
+
+	cr_assert_eq(save(open, 1, 1, "{}", "p1", NOW, &partial), 0);
+	cr_assert_eq(store_survey_close(st, &staff, closed, NOW, NULL), 0);
+	r[0] = response(open, 1, 0, 0, yes_items, YES_N, odd);   /* completes its partial one */
+	r[1] = response(open, 2, 0, 0, yes_items, YES_N, odd);   /* new */
+	r[2] = response(open, 3, 0, 0, no_items, NO_N, "{}");    /* new ... */
+	r[3] = response(open, 3, 0, 0, no_items, NO_N, "{}");    /* ... and again: refused */
+	r[4] = response(closed, 4, 0, 0, yes_items, YES_N, "{}"); /* closed: refused */
+	r[5] = response(open, 0, 5, 0, yes_items, YES_N, "{}");  /* a link's, no browser */
+	r[6] = response(open, 0, 0, clerk, no_items, NO_N, "{}"); /* keyed in from paper */
+	for (i = 7; i < MIXED_N; i++)
+		r[i] = response(open, i, 0, 0, i % 2 ? no_items : yes_items, i % 2 ? NO_N : YES_N,
+		    "{}");
+	for (i = 0; i < MIXED_N; i++) {
+		slots[i] = (struct slot){ &f, -1 };
+		ids[i] = 0;
+		cr_assert_eq(store_response_submit(st, &arena, &r[i], &ids[i], slot_landed,
+		    &slots[i]), 0);
+	}
+	pthread_mutex_lock(&f.lock);
+	while (f.left > 0)
+		pthread_cond_wait(&f.cond, &f.lock);
+	pthread_mutex_unlock(&f.lock);
+
+	for (i = 0; i < MIXED_N; i++)
+		cr_assert_eq(slots[i].rc, i == 3 ? ERR_DUPLICATE : i == 4 ? ERR_CONFLICT : 0,
+		    "response %d: %d", i, slots[i].rc);
+	cr_assert_eq(ids[0], partial, "the browser's partial response is the one submitted");
+	cr_assert_eq(get_response(open, partial)->state, RESPONSE_SUBMITTED);
+	cr_assert(str_eq_c(get_response(open, ids[0])->answers, odd));
+	cr_assert(str_eq_c(get_response(open, ids[1])->answers, odd), "%s",
+	    get_response(open, ids[1])->answers.p);
+	cr_assert_eq(get_survey(open)->responses, 10);
+	cr_assert_eq(get_survey(closed)->responses, 0);
+	cr_assert_eq(tally(open, "", "", "").n, 10);
+	/* Yes: 0, 1, 5, 8 and 10; no: 2, 6, 7, 9 and 11. */
+	cr_assert_eq(tally(open, "visit", "", "yes").n, 5);
+	cr_assert_eq(tally(open, "visit", "", "no").n, 5);
+	cr_assert_eq(tally(open, "score", "", "").total, 5 * 4 + 5 * 2.5);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response WHERE state = 'submitted'"),
+	    10);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_coded"), 10,
+	    "every response written has its coded answers, once");
+}
+
 /* Two app servers submit the same browser's response at once: one counts. */
 struct racer {
 	struct store *s;
