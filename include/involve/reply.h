@@ -41,5 +41,10 @@ int api_json(struct http_response *res, int status, json_t *v);
  * Returns HTTP_DONE. */
 int api_problem(struct http_response *res, int status, const char *title, const char *detail,
     const struct errors *e);
+/* The problem details reply_error gives the API for rc, with one more
+ * member (takes ownership of value; NULL adds nothing): what an import
+ * read, beside why it was refused.  Returns HTTP_DONE. */
+int api_problem_with(struct http_response *res, int rc, const struct errors *e,
+    const char *member, json_t *value);
 
 #endif

@@ -40,6 +40,8 @@ enum route_flags {
 	                                * consultation.h accepts; the handler checks its bytes */
 	ROUTE_MULTIPART = 1 << 12,     /* a body must be a multipart/form-data form (a file
 	                                * chosen on a staff page); too large, the handler answers */
+	ROUTE_XML = 1 << 13,           /* a body must be application/xml or text/xml: a file
+	                                * read as it is (a LimeSurvey survey) */
 };
 
 /* Body limits, by kind of request. */
@@ -59,6 +61,11 @@ enum route_flags {
  * (three bytes each), and the rest. */
 #define ROUTE_BODY_OUTCOME (3 * 20000 * 4 * 3 + 64 * 1024)
 #define ROUTE_BODY_UPLOAD (ROUTE_BODY_FILE + 16 * 1024) /* the same in a form, and its fields */
+#define ROUTE_BODY_LSS (8 * 1024 * 1024)        /* a LimeSurvey file (lss_import.h) */
+#define ROUTE_BODY_LSS_UPLOAD (ROUTE_BODY_LSS + 16 * 1024) /* the same in a form */
+/* A survey's definition sent back in a form: up to 1 MiB, percent-encoded
+ * (three bytes each), and the rest. */
+#define ROUTE_BODY_SURVEY_FORM (3 * 1024 * 1024 + 64 * 1024)
 
 /*
  * Who may call a route, checked by app_handle after the sign-in its flags

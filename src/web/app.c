@@ -423,6 +423,9 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 	if (has_body && req->body.n > 0 && (r->flags & ROUTE_JSON) &&
 	    !http_content_type_is(req, "application/json"))
 		return reply_error_text(req, res, ERR_MEDIA_TYPE, "Send the body as application/json.");
+	if (has_body && req->body.n > 0 && (r->flags & ROUTE_XML) &&
+	    !http_content_type_is(req, "application/xml") && !http_content_type_is(req, "text/xml"))
+		return reply_error_text(req, res, ERR_MEDIA_TYPE, "Send the file as application/xml.");
 	/* Before any handler parses it: see json_depth.h. */
 	if (has_body && (r->flags & ROUTE_JSON) &&
 	    !json_depth_within(req->body.p, req->body.n, JSON_DEPTH_MAX)) {

@@ -11,6 +11,9 @@
 
 #include <jansson.h>
 
+struct survey;
+struct survey_def;
+
 /* The fields each route accepts (input.h), declared beside its handler and
  * named in the route table. */
 extern const struct input_spec api_poll_create_input;
@@ -24,6 +27,8 @@ extern const struct input_spec api_survey_list_input;
 extern const struct input_spec api_survey_crosstab_input;
 extern const struct input_spec api_survey_export_input;
 extern const struct input_spec api_survey_codes_input;
+extern const struct input_spec api_survey_import_input;
+extern const struct input_spec staff_survey_import_confirm_input;
 extern const struct input_spec api_outcome_create_input;
 extern const struct input_spec api_outcome_update_input;
 extern const struct input_spec survey_hear_back_input;
@@ -85,6 +90,16 @@ int handle_api_survey_results_csv(struct http_request *req, struct http_response
 int handle_api_survey_codes(struct http_request *req, struct http_response *res);
 int handle_api_survey_code_batches(struct http_request *req, struct http_response *res);
 int handle_api_survey_codes_withdraw(struct http_request *req, struct http_response *res);
+/* A survey as the API shows it (a new reference; NULL when out of memory). */
+json_t *api_survey_json(struct http_request *req, const struct survey *sv,
+    const struct survey_def *d);
+
+/* handlers_survey_import.c: a survey brought across from LimeSurvey, by the API and on the
+ * staff pages */
+int handle_api_surveys_import(struct http_request *req, struct http_response *res);
+int handle_staff_survey_import_form(struct http_request *req, struct http_response *res);
+int handle_staff_survey_import(struct http_request *req, struct http_response *res);
+int handle_staff_survey_import_confirm(struct http_request *req, struct http_response *res);
 
 /* handlers_survey_public.c: answering a survey on the organisation's site */
 int handle_survey_start_page(struct http_request *req, struct http_response *res);

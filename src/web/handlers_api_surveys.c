@@ -138,8 +138,8 @@ is_staff_of(const struct http_request *req, int64_t org_id)
 }
 
 /* The survey as the API shows it: the number of responses to its staff. */
-static json_t *
-survey_json(struct http_request *req, const struct survey *sv, const struct survey_def *d)
+json_t *
+api_survey_json(struct http_request *req, const struct survey *sv, const struct survey_def *d)
 {
 	struct org org;
 	char url[512];
@@ -171,7 +171,7 @@ static int
 reply_survey(struct http_request *req, struct http_response *res, int status,
     const struct survey *sv, const struct survey_def *d)
 {
-	json_t *o = survey_json(req, sv, d);
+	json_t *o = api_survey_json(req, sv, d);
 
 	if (o == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
@@ -288,7 +288,7 @@ list_one(void *arg, const struct survey *sv)
 	errors_init(&e);
 	if (survey_def_parse(sv->definition, &c->req->arena, &d, &e) != 0)
 		return c->rc = ERR_IO;
-	json_array_append_new(c->items, survey_json(c->req, sv, &d));
+	json_array_append_new(c->items, api_survey_json(c->req, sv, &d));
 	c->last_id = sv->id;
 	c->n++;
 	return 0;

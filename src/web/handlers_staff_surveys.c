@@ -437,6 +437,8 @@ done_text(struct http_request *req, struct str done)
 	} texts[] = {
 		{ "created", N_("The survey has been created as a draft. Add its questions, then "
 		    "open it.") },
+		{ "imported", N_("The survey has been imported from LimeSurvey as a draft. Check "
+		    "its questions, then open it.") },
 		{ "updated", N_("Your changes have been saved.") },
 		{ "opened", N_("The survey is open.") },
 		{ "closed", N_("The survey is closed.") },

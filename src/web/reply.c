@@ -146,23 +146,59 @@ api_json(struct http_response *res, int status, json_t *v)
 	return HTTP_DONE;
 }
 
-int
-api_problem(struct http_response *res, int status, const char *title, const char *detail,
-    const struct errors *e)
+/* The problem details for status, with an "errors" list from e (may be
+ * NULL). */
+static json_t *
+problem_json(int status, const char *title, const char *detail, const struct errors *e)
 {
 	json_t *p = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title", title,
 	    "status", status, "detail", detail);
 	json_t *list;
 	int i;
 
-	if (e && errors_any(e)) {
+	if (p != NULL && e && errors_any(e)) {
 		list = json_array();
 		for (i = 0; i < e->n; i++)
 			json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->list[i].field,
 			    "detail", e->list[i].detail));
 		json_object_set_new(p, "errors", list);
 	}
+	return p;
+}
+
+static int
+send_problem(struct http_response *res, int status, json_t *p)
+{
+	if (p == NULL) {
+		res->status = 503;
+		buf_add_c(&res->body, "{}");
+		return HTTP_DONE;
+	}
 	api_json(res, status, p);
 	res->content_type = "application/problem+json";
 	return HTTP_DONE;
+}
+
+int
+api_problem(struct http_response *res, int status, const char *title, const char *detail,
+    const struct errors *e)
+{
+	return send_problem(res, status, problem_json(status, title, detail, e));
+}
+
+int
+api_problem_with(struct http_response *res, int rc, const struct errors *e, const char *member,
+    json_t *value)
+{
+	const struct failure *f = failure_of(rc);
+	const char *said = e && e->n > 0 ? e->list[0].detail : NULL;
+	json_t *p = problem_json(f->status, f->title, said ? said : f->detail, e);
+
+	if (f->status == 503)
+		http_response_header(res, "Retry-After", "5");
+	if (p != NULL && value != NULL)
+		json_object_set_new(p, member, value);
+	else
+		json_decref(value);
+	return send_problem(res, f->status, p);
 }

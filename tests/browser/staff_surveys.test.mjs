@@ -16,6 +16,7 @@ import { apiClient, json } from '../lib/api.mjs';
 import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
 import { sqlOf } from '../lib/database.mjs';
 import { STAFF_PASSWORD, orgWithStaff } from '../lib/fixtures.mjs';
+import { shared } from '../lib/limesurvey.mjs';
 import { startServer } from '../lib/server.mjs';
 
 const OFFICER = 'officer@example.org';
@@ -524,4 +525,41 @@ test('the results show the counts, and removing an answered question is refused'
 	assert.match(await staff.locator('tbody').innerText(), new RegExp(OFFICER));
 	assert.deepEqual(staff.consoleErrors, []);
 	await staff.context().close();
+});
+
+test('an officer brings a survey across from LimeSurvey: the file, its report, the draft', async () => {
+	const page = await openPage();
+	await visit(page, '/staff/login');
+	await page.getByLabel('Email address').fill(OFFICER);
+	await page.getByLabel('Password').fill(STAFF_PASSWORD);
+	await pressButton(page, 'Sign in');
+	await visit(page, '/staff/surveys');
+	await press(page, page.getByRole('button', { name: 'Import from LimeSurvey' }));
+	assert.equal(pathOf(page), '/staff/surveys/import');
+	await checkAxe(page);
+
+	// No file chosen: the summary leads to the file input.
+	let res = await pressButton(page, 'Check the file');
+	assert.equal(res.status(), 422);
+	await linksTo(page, 'Choose a LimeSurvey survey structure file', 'file');
+	await errorSummary(page);
+
+	const file = shared('limesurvey_survey_allinoneCondition.lss');
+	await page.getByLabel('LimeSurvey file').setInputFiles(file);
+	res = await pressButton(page, 'Check the file');
+	assert.equal(res.status(), 200);
+	await noError(page);
+	await checkAxe(page);
+	const main = await page.locator('main').innerText();
+	assert.match(main, /Nothing has been made yet/);
+	assert.match(main, /Shown when: /);
+
+	res = await pressButton(page, 'Create the draft survey');
+	assert.equal(res.status(), 200);
+	assert.match(pathOf(page), /^\/staff\/surveys\/\d+$/);
+	await checkAxe(page);
+	assert.match(await page.locator('main').innerText(),
+		/The survey has been imported from LimeSurvey as a draft/);
+	assert.deepEqual(page.consoleErrors, []);
+	await page.context().close();
 });
