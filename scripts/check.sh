@@ -7,7 +7,7 @@
 #   3. node --test on tests/browser/*.test.mjs (pages in Chromium, checked with axe)
 #   4. node --test on *.test.mjs in any other folder of tests/ (fault/: crash tests, ...)
 #   5. every executable tests/fault/*.sh        (crash and disk-full tests)
-#   6. every libFuzzer target of tests/fuzz (scripts/fuzz.sh), FUZZ_CHECK_SECONDS (20) each
+#   6. every libFuzzer target of tests/fuzz (scripts/fuzz.sh), FUZZ_CHECK_SECONDS (10) each
 # Before them it starts a throwaway PostgreSQL cluster (scripts/pg-cluster.sh) whose URL the
 # tests find in INVOLVE_TEST_PG_URL, and removes it at the end, and starts the fuzzing build at
 # the lowest priority, for 6. to wait for.
@@ -299,7 +299,7 @@ run_fault() {
 # test: passed when every committed input (its regressions and seeds) still passes and a run of
 # FUZZ_CHECK_SECONDS finds nothing.  A build that fails fails every target.
 run_fuzz() {
-	local seconds=${FUZZ_CHECK_SECONDS:-20} jobs=${CHECK_FUZZ_JOBS:-2} i tp=0 tf=0 shown=0
+	local seconds=${FUZZ_CHECK_SECONDS:-10} jobs=${CHECK_FUZZ_JOBS:-2} i tp=0 tf=0 shown=0
 	local targets=()
 
 	heading "fuzzing (scripts/fuzz.sh, $seconds s a target)"
