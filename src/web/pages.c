@@ -261,6 +261,55 @@ pages_markdown_json(struct str text)
 }
 
 int
+pages_markdown_question(struct str text, bool label, json_t *o)
+{
+	cmark_node *doc, *first;
+	char *head, *rest = NULL;
+	size_t n;
+
+	/* As pages_markdown: CMARK_OPT_DEFAULT keeps raw HTML and unsafe links
+	 * out. */
+	doc = cmark_parse_document(text.p ? text.p : "", text.n, CMARK_OPT_DEFAULT);
+	if (doc == NULL)
+		return ERR_NOMEM;
+	first = cmark_node_first_child(doc);
+	if (first == NULL || cmark_node_get_type(first) != CMARK_NODE_PARAGRAPH) {
+		/* A text that starts with a list or a heading: a label's words as
+		 * they are, where only a line of text may go; a hint's as blocks. */
+		rest = label || first == NULL ? NULL : cmark_render_html(doc, CMARK_OPT_DEFAULT);
+		cmark_node_free(doc);
+		json_object_set_new(o, "text_html", json_string(""));
+		if (rest == NULL)
+			json_object_set_new(o, "text_plain", pages_string(text));
+		else
+			json_object_set_new(o, "more_html", json_string(rest));
+		free(rest);
+		return 0;
+	}
+	cmark_node_unlink(first);
+	head = cmark_render_html(first, CMARK_OPT_DEFAULT);
+	if (cmark_node_first_child(doc) != NULL)
+		rest = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+	cmark_node_free(first);
+	cmark_node_free(doc);
+	if (head == NULL) {
+		free(rest);
+		return ERR_NOMEM;
+	}
+	/* "<p>...</p>\n": the paragraph's inside, for a legend or a label. */
+	n = strlen(head);
+	if (n >= 8 && strncmp(head, "<p>", 3) == 0 && strncmp(head + n - 5, "</p>\n", 5) == 0)
+		json_object_set_new(o, "text_html", json_stringn(head + 3, n - 8));
+	else
+		json_object_set_new(o, "text_html", json_string(head));
+	if (rest != NULL)
+		json_object_set_new(o, "more_html", json_string(rest));
+	free(head);
+	free(rest);
+	return 0;
+}
+
+int
 pages_embed_render(struct http_request *req, struct http_response *res, const char *name,
     json_t *ctx)
 {

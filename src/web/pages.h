@@ -89,6 +89,16 @@ int pages_markdown(const char *text, size_t len, struct buf *out);
 /* The same as a JSON string for a template's {{{raw}}} ("" when it cannot
  * be rendered).  New reference. */
 json_t *pages_markdown_json(struct str text);
+/*
+ * A question's words or help, Markdown, into o: the first paragraph's
+ * inside as "text_html" (emphasis, links, code: what may go where a line
+ * of text goes, a legend or a label), and what follows it as "more_html"
+ * (blocks, shown below, as a hint is).  A text that does not start with a
+ * paragraph is, for a label, "text_plain" (and "text_html" ""), escaped as
+ * it is; otherwise all "more_html".  Safe as pages_markdown.  0, or
+ * ERR_NOMEM.
+ */
+int pages_markdown_question(struct str text, bool label, json_t *o);
 
 /*
  * Renders template `name` inside embed_layout (no header or footer, CSS

@@ -282,31 +282,6 @@ text_value(struct http_request *req, const struct survey_question *q,
 	return pages_string(an->text);
 }
 
-/* The information text's paragraphs: blank lines part them. */
-static json_t *
-paragraphs(struct str text)
-{
-	json_t *list = json_array();
-	size_t start = 0, i;
-
-	for (i = 0; i <= text.n; i++) {
-		bool end = i == text.n || (text.p[i] == '\n' && i + 1 < text.n &&
-		    (text.p[i + 1] == '\n' || (text.p[i + 1] == '\r' && i + 2 < text.n &&
-		    text.p[i + 2] == '\n')));
-
-		if (!end)
-			continue;
-		if (i > start) {
-			struct str p = str_trim((struct str){ text.p + start, i - start });
-
-			if (p.n > 0)
-				json_array_append_new(list, pages_string(p));
-		}
-		start = i + 1;
-	}
-	return list;
-}
-
 static json_t *
 question_context(struct http_request *req, const struct survey_def *d, int qi,
     const struct survey_answers *ans, const json_t *errors, bool from_form)
@@ -322,12 +297,31 @@ question_context(struct http_request *req, const struct survey_def *d, int qi,
 	    q->required, "type", survey_qtype_name(q->type));
 	if (o == NULL)
 		return NULL;
+	/* Its words are Markdown, as a LimeSurvey import keeps them. */
+	if (pages_markdown_question(q->text, true, o) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "described", json_boolean(q->help.n > 0 ||
+	    json_object_get(o, "more_html") != NULL));
 	/* The flag the partial's section goes by: a short text's is not
 	 * "text", which is the question's own words. */
 	json_object_set_new(o, q->type == SQ_TEXT ? "short_text" : survey_qtype_name(q->type),
 	    json_true());
-	if (q->help.n > 0)
+	if (q->help.n > 0) {
+		json_t *help = json_object();
+
 		json_object_set_new(o, "help", pages_string(q->help));
+		if (help == NULL || pages_markdown_question(q->help, false, help) != 0) {
+			json_decref(help);
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set(o, "help_html", json_object_get(help, "text_html"));
+		json_object_set(o, "help_plain", json_object_get(help, "text_plain"));
+		json_object_set(o, "help_more", json_object_get(help, "more_html"));
+		json_decref(help);
+	}
 	if (hint != NULL)
 		json_object_set_new(o, "hint", json_string(hint));
 	if (errors != NULL)
@@ -362,7 +356,7 @@ question_context(struct http_request *req, const struct survey_def *d, int qi,
 		json_object_set_new(o, "parts", date_parts(req, q, an, from_form));
 		break;
 	case SQ_INFO:
-		json_object_set_new(o, "paragraphs", paragraphs(q->text));
+		json_object_set_new(o, "info_html", pages_markdown_json(q->text));
 		break;
 	default:
 		json_object_set_new(o, "value", text_value(req, q, an, from_form));

@@ -255,6 +255,25 @@ describe('the staff pages', () => {
 		assert.match(html, /Left out/);
 	});
 
+	test('the survey\'s pages show what came over as Markdown: emphasis, links, lists; nothing that runs', async () => {
+		const lss = readFileSync(shared('limesurvey_survey_navigation.lss'), 'utf8')
+			.replace('<question><![CDATA[First question]]></question>',
+				'<question><![CDATA[<p>How was <strong>our</strong> <a href="https://example.org/care">care</a>?' +
+				'<script>alert(1)</script></p><ul><li>Think of your last visit</li></ul>' +
+				'<p><a href="javascript:alert(2)">more</a> <img src=x onerror="alert(3)"></p>]]></question>');
+		const out = await json(await sendFile(Buffer.from(lss)));
+		const res = await staffGet(server.url, `/staff/surveys/${out.id}/preview/1`, officer.cookie);
+		assert.equal(res.status, 200);
+		const html = await res.text();
+		const label = /<label class="nhsuk-label nhsuk-label--m" for="Q00"><bdi>(.*?)<\/bdi>/.exec(html);
+		assert.ok(label, 'the question\'s label');
+		assert.equal(label[1], 'How was <strong>our</strong> <a href="https://example.org/care">care</a>?');
+		// What followed the first paragraph came over as the help: a list, then a paragraph.
+		assert.match(html, /<div class="nhsuk-hint" id="Q00-hint"><bdi><\/bdi><div dir="auto"><ul>\s*<li>Think of your last visit<\/li>\s*<\/ul>\s*<p>more<\/p>/);
+		assert.match(html, /aria-describedby="Q00-hint"/);
+		assert.doesNotMatch(html, /<script>alert|javascript:|onerror|<img/);
+	});
+
 	for (const [what, name, content, message] of BAD_FILES.filter((b) => b[2] !== '')) {
 		test(`refused: ${what}`, async () => {
 			// A page escapes the apostrophes the API's JSON keeps.
