@@ -82,6 +82,8 @@ const char *theme_model_theme_name(const struct theme_model *m, int t);
 struct theme_classifier;
 int theme_classifier_new(const struct theme_model *m, struct theme_classifier **out);
 void theme_classifier_free(struct theme_classifier *c);
+/* The model c classifies with. */
+const struct theme_model *theme_classifier_model(const struct theme_classifier *c);
 
 /*
  * Classifies text: themes[0..theme_n) set to 0 or 1, *sentiment to 1..5

@@ -23,7 +23,7 @@
 
 /* The most tables a copy reports on: every table of the schema (the build
  * checks that they fit). */
-#define TRANSFER_TABLES_MAX 32
+#define TRANSFER_TABLES_MAX 48
 
 struct transfer_count {
 	const char *table; /* a string literal */

@@ -506,6 +506,12 @@ struct theme_classifier {
 	float *scores;
 };
 
+const struct theme_model *
+theme_classifier_model(const struct theme_classifier *c)
+{
+	return c->m;
+}
+
 int
 theme_classifier_new(const struct theme_model *m, struct theme_classifier **out)
 {

@@ -29,6 +29,7 @@
 #include "involve/httpd.h"
 #include "involve/log.h"
 #include "involve/mail.h"
+#include "involve/comment_worker.h"
 #include "involve/mail_worker.h"
 #include "involve/num.h"
 #include "involve/proxy.h"
@@ -112,7 +113,11 @@ static const char serve_help[] =
     "  --mail-interval S       look for mail to send every S seconds (default 5)\n"
     "  --mail-backoff S        wait S seconds before trying again a message the server\n"
     "                          could not take, doubling each time, 6 attempts at most\n"
-    "                          (default 60)\n";
+    "                          (default 60)\n"
+    "  --themes-model FILE     read the free text of survey responses with this model\n"
+    "                          (from involve themes train): themes, sentiment, another\n"
+    "                          language, identifying details; without it free text is\n"
+    "                          not classified\n";
 
 static volatile sig_atomic_t stop_requested;
 
@@ -222,7 +227,7 @@ cmd_serve(int argc, char **argv)
 	    *no_access_log = NULL, *max_connections = NULL, *per_ip = NULL, *timeout = NULL,
 	    *trusted_proxy = NULL, *user = NULL, *session_idle = NULL, *metrics_allow = NULL,
 	    *refusal_delay = NULL, *smtp_url = NULL, *mail_from = NULL, *mail_interval = NULL,
-	    *mail_backoff = NULL, *smtp_password_file = NULL;
+	    *mail_backoff = NULL, *smtp_password_file = NULL, *themes_model = NULL;
 	const struct cli_opt opts[] = {
 		{ "listen", true, &listen },
 		{ "public-url", true, &public_arg },
@@ -246,6 +251,7 @@ cmd_serve(int argc, char **argv)
 		{ "mail-from", true, &mail_from },
 		{ "mail-interval", true, &mail_interval },
 		{ "mail-backoff", true, &mail_backoff },
+		{ "themes-model", true, &themes_model },
 		{ NULL, false, NULL },
 	};
 	struct cli_common common;
@@ -256,6 +262,8 @@ cmd_serve(int argc, char **argv)
 	struct cli_env env;
 	struct mail_worker_config mcfg;
 	struct mail_worker *mailer = NULL;
+	struct theme_model *model = NULL;
+	struct comment_worker *reader = NULL;
 	struct httpd *server = NULL;
 	struct app *app = NULL;
 	struct errors e;
@@ -431,6 +439,16 @@ cmd_serve(int argc, char **argv)
 		}
 		curl_started = true;
 	}
+	/* Read before anything starts: a model that is not one stops here. */
+	if (themes_model) {
+		char msg[256];
+
+		if (theme_model_load(themes_model, &model, msg, sizeof(msg)) != 0) {
+			fprintf(stderr, "involve serve: --themes-model %s: %s\n", themes_model, msg);
+			rc = CLI_FAIL;
+			goto out;
+		}
+	}
 	if (cli_env_open(&common, &env) != CLI_OK)
 		goto out;
 	if (demo) {
@@ -477,6 +495,18 @@ cmd_serve(int argc, char **argv)
 	} else {
 		log_info("serve", "no --smtp-url: mail waits in the outbox");
 	}
+	if (model) {
+		struct comment_worker_config ccfg = { env.store, model, 0 };
+
+		if (comment_worker_start(&ccfg, &reader, &e) != 0) {
+			cli_print_errors("serve", &e);
+			goto out;
+		}
+		log_info("serve", "free text is read with %s (%d themes)", themes_model,
+		    theme_model_theme_n(model));
+	} else {
+		log_info("serve", "no --themes-model: free text is not classified");
+	}
 	printf("involve is serving %s/ (listening on %s; Ctrl-C stops it)\n", acfg.public_url,
 	    hcfg.listen);
 	fflush(stdout);
@@ -499,6 +529,8 @@ cmd_serve(int argc, char **argv)
 out:
 	/* The message being sent finishes; what it claimed goes back. */
 	mail_worker_stop(mailer);
+	comment_worker_stop(reader);
+	theme_model_free(model);
 	httpd_stop(server);
 	if (app) {
 		app_free(app);

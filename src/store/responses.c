@@ -1165,7 +1165,8 @@ withdraw_fn(struct db_conn *c, void *arg)
 	if ((rc = db_exec(st)) != 0)
 		return rc;
 	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0 ||
-	    (rc = coded_forget(c, j->survey_id, linked.id)) != 0)
+	    (rc = coded_forget(c, j->survey_id, linked.id)) != 0 ||
+	    (rc = store_comments_forget(c, j->survey_id, linked.id, false)) != 0)
 		return rc;
 	return count_response(c, j->survey_id, -1);
 }
@@ -1271,7 +1272,8 @@ correct_fn(struct db_conn *c, void *arg)
 	if ((rc = add_tally(c, j->survey_id, j->old_tally, j->old_n, -1)) != 0 ||
 	    (rc = add_tally(c, j->survey_id, j->new_tally, j->new_n, 1)) != 0 ||
 	    (rc = coded_forget(c, j->survey_id, j->id)) != 0 ||
-	    (rc = write_coded(c, j->survey_id, j->id, j->new_tally, j->new_n, channel, at)) != 0)
+	    (rc = write_coded(c, j->survey_id, j->id, j->new_tally, j->new_n, channel, at)) != 0 ||
+	    (rc = store_comments_forget(c, j->survey_id, j->id, true)) != 0)
 		goto out;
 	rc = store_audit_append(j->s, c, j->who, "response.correct", &detail, "response:%lld",
 	    (long long)j->id);

@@ -70,6 +70,14 @@ struct survey;
 int store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out);
 
 /*
+ * A response's free-text comments (store_comments.h) go, inside the
+ * caller's change of it (c is the writer's): withdrawn, or corrected
+ * (again: comments_through moves back before it, so the worker reads the
+ * corrected words).
+ */
+int store_comments_forget(struct db_conn *c, int64_t survey_id, int64_t response_id, bool again);
+
+/*
  * Queues a message inside the caller's own change (c is the writer's), for
  * an area whose change sends mail (a response's link to resume a survey):
  * the message is queued if and only if the change commits.  Not audited

@@ -29,7 +29,7 @@ enum xfer_type {
 	XFER_REAL, /* DOUBLE PRECISION: a 64-bit IEEE 754 number */
 };
 
-#define XFER_COLUMNS_MAX 16
+#define XFER_COLUMNS_MAX 20
 
 struct xfer_column {
 	const char *name;

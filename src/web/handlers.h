@@ -94,6 +94,9 @@ int handle_api_survey_codes_withdraw(struct http_request *req, struct http_respo
 json_t *api_survey_json(struct http_request *req, const struct survey *sv,
     const struct survey_def *d);
 
+/* handlers_survey_themes.c: what a survey's free text says, as the classifier read it */
+int handle_api_survey_themes(struct http_request *req, struct http_response *res);
+
 /* handlers_survey_import.c: a survey brought across from LimeSurvey, by the API and on the
  * staff pages */
 int handle_api_surveys_import(struct http_request *req, struct http_response *res);

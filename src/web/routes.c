@@ -70,6 +70,8 @@ static const struct route routes[] = {
 	    "api.survey.results", RULE_ANYONE, NULL },
 	{ GET, "/api/v1/surveys/{id}/results.csv", handle_api_survey_results_csv, 0,
 	    ROUTE_TOKEN_OPTIONAL, "api.survey.results.csv", RULE_ANYONE, NULL },
+	{ GET, "/api/v1/surveys/{id}/themes", handle_api_survey_themes, 0, ROUTE_TOKEN,
+	    "api.survey.themes", RULE_RESULTS_VIEW, NULL },
 	{ GET, "/api/v1/surveys/{id}/crosstab", handle_api_survey_crosstab, 0, ROUTE_TOKEN,
 	    "api.survey.crosstab", RULE_RESULTS_VIEW, &api_survey_crosstab_input },
 	{ HTTP_POST, "/api/v1/surveys/{id}/codes", handle_api_survey_codes, ROUTE_BODY_JSON,

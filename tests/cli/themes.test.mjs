@@ -7,13 +7,13 @@
 // version, damaged or not models at all), and
 // wrong usage an exit 2.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { INVOLVE_BIN, ROOT } from '../lib/server.mjs';
+import { runInvolve } from '../lib/commands.mjs';
+import { ROOT } from '../lib/server.mjs';
 
 const NEAS = path.resolve(ROOT, '..', 'shared', 'data', 'feedback', 'neas_labelled_feedback.csv');
 const NEAS_USABLE = 3890; // rows with a comment
@@ -22,23 +22,8 @@ const NEAS_THEMES = 50;
 const NEAS_THEMES_SEEN = 38; // themes with a positive anywhere in the file
 const TIMEOUT_MS = 300000; // training under the sanitizers, on a shared machine
 
-// Runs `involve themes ...args`; resolves {code, stdout, stderr}.  (The server helpers' runCli
-// adds --data DIR, which here names the CSV file.)
-function themes(...args) {
-	return new Promise((resolve, reject) => {
-		const proc = spawn(INVOLVE_BIN, ['themes', ...args], { cwd: ROOT,
-			stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '', stderr = '';
-		proc.stdout.on('data', (d) => { stdout += d; });
-		proc.stderr.on('data', (d) => { stderr += d; });
-		const timer = setTimeout(() => proc.kill('SIGKILL'), TIMEOUT_MS);
-		proc.on('error', reject);
-		proc.on('close', (code) => {
-			clearTimeout(timer);
-			resolve({ code, stdout, stderr });
-		});
-	});
-}
+// Runs `involve themes ...args`; resolves {code, stdout, stderr}.
+const themes = (...args) => runInvolve(['themes', ...args], { timeout: TIMEOUT_MS });
 
 async function ok(...args) {
 	const r = await themes(...args);

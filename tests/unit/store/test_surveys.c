@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "involve/store_comments.h"
 #include "involve/store_survey.h"
 #include "fixture.h"
 
@@ -1560,4 +1561,78 @@ Test(surveys, list_invitation_code_batches_and_withdraw_one)
 	cr_assert_eq(store_survey_code_start(st, id, codes[0], link, NOW + 3, &resp), ERR_CODE_SPENT);
 	link[0] = 8;
 	cr_assert_eq(store_survey_code_start(st, id2, codes[2], link, NOW + 3, &resp), 0);
+}
+
+/* ---- free-text comments (store_comments.h) ---------------------------------------------- */
+
+static struct survey_comment
+comment(int64_t response, const char *text)
+{
+	return (struct survey_comment){ response, STR_LIT("why"), str_c(text), STR_LIT("en"),
+		STR_LIT("[\"Staff\"]"), 5, STR_LIT(""), 0 };
+}
+
+static int
+count_comment(void *arg, const struct survey_comment *c)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+comments_of(int64_t survey)
+{
+	int n = 0;
+
+	cr_assert_eq(store_comments_each(st, survey, count_comment, &n), 0);
+	return n;
+}
+
+Test(surveys, comments_are_written_once_and_go_with_their_response)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), a = 0, b = 0, keyed = 0;
+	int64_t clerk = make_clerk(org, "clerk@example.org");
+	struct actor staff = staff_of(org);
+	struct comment_todo todo[4];
+	struct survey_comment list[3];
+	int n;
+
+	cr_assert_eq(submit(id, 1, 1, 0, yes_items, YES_N, &a), 0);
+	cr_assert_eq(submit(id, 2, 0, 0, yes_items, YES_N, &b), 0);
+	cr_assert_eq(submit(id, 0, 0, clerk, no_items, NO_N, &keyed), 0);
+	cr_assert_eq(store_comments_todo(st, todo, 4, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(todo[0].survey_id, id);
+	cr_assert_eq(todo[0].through, 0);
+
+	/* Two workers read the same stretch: the second writes nothing. */
+	list[0] = comment(a, "Kind staff");
+	list[1] = comment(b, "Quick and \"careful\"");
+	list[2] = comment(keyed, "From paper");
+	cr_assert_eq(store_comments_write(st, id, 0, keyed, list, 3), 0);
+	cr_assert_eq(store_comments_write(st, id, 0, keyed, list, 3), ERR_CONFLICT);
+	cr_assert_eq(comments_of(id), 3);
+	cr_assert_eq(store_comments_todo(st, todo, 4, &n), 0);
+	cr_assert_eq(n, 0, "nothing left to read");
+
+	/* Withdrawn: its comment goes, and nothing is read again. */
+	cr_assert_eq(withdraw(id, 1, yes_items, YES_N, NOW), 0);
+	cr_assert_eq(comments_of(id), 2);
+	cr_assert_eq(store_comments_todo(st, todo, 4, &n), 0);
+	cr_assert_eq(n, 0);
+
+	/* Corrected: its comment goes and the worker reads on from before it;
+	 * the rows after it are kept as they were. */
+	cr_assert_eq(store_response_correct(st, &staff, id, keyed, str_c("{\"answers\":{}}"),
+	    no_items, NO_N, yes_items, YES_N, NOW), 0);
+	cr_assert_eq(comments_of(id), 1);
+	cr_assert_eq(store_comments_todo(st, todo, 4, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(todo[0].through, keyed - 1);
+	list[0] = comment(b, "Read again: kept as it was");
+	list[1] = comment(keyed, "Corrected");
+	cr_assert_eq(store_comments_write(st, id, keyed - 1, keyed, list, 2), 0);
+	cr_assert_eq(comments_of(id), 2);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_comment WHERE comment = "
+	    "'Quick and \"careful\"'"), 1);
 }

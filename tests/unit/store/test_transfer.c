@@ -173,7 +173,7 @@ static const char *const tables[] = { "org", "staff_user", "session", "api_token
 	"survey_response", "survey_tally", "outbox", "consultation", "consultation_document",
 	"consultation_attachment", "involvement_assessment", "involvement_link", "outcome",
 	"outcome_link", "hear_back", "survey_code_batch", "survey_code", "survey_coded",
-	"survey_coded_pack" };
+	"survey_coded_pack", "survey_comment" };
 #define TABLE_N (sizeof(tables) / sizeof(tables[0]))
 
 static int64_t

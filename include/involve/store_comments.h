@@ -1,0 +1,64 @@
+/*
+ * store_comments.h - free-text answers as the theme classifier read them
+ * (table survey_comment; see store.h for what every store function
+ * promises).
+ *
+ * A worker of `involve serve` reads each survey's submitted responses on
+ * from the survey's comments_through, classifies their free text and
+ * writes the comments and the new comments_through in one transaction
+ * (store_comments_write).  The write happens only while comments_through
+ * is still what the worker started from, so two servers' workers never
+ * both write a stretch: the second finds ERR_CONFLICT and reads on from
+ * where the first got to.  A withdrawn response's comments go with it; a
+ * corrected one's too, and comments_through moves back before it, so the
+ * worker reads it again (rows already written, and reviewed ones above
+ * all, are kept as they are).
+ */
+#ifndef INVOLVE_STORE_COMMENTS_H
+#define INVOLVE_STORE_COMMENTS_H
+
+#include <stdint.h>
+
+#include "involve/arena.h"
+#include "involve/store.h"
+#include "involve/str.h"
+
+/* A survey with responses the worker has not read. */
+struct comment_todo {
+	int64_t survey_id;
+	int64_t through; /* its comments_through */
+};
+
+/* Up to max surveys with submitted responses past their comments_through,
+ * into out[] (*n of them). */
+int store_comments_todo(struct store *s, struct comment_todo *out, int max, int *n);
+
+/* One comment as the worker read it. */
+struct survey_comment {
+	int64_t response_id;
+	struct str question;   /* its key */
+	struct str comment;    /* the words */
+	struct str language;   /* "en", or "other" (not classified) */
+	struct str themes;     /* a JSON array of theme names */
+	int sentiment;         /* 1..5; 0: not classified */
+	struct str identifying; /* pii kinds, comma-separated; "" for none */
+	int64_t reviewed_by;   /* read only: 0 for the model's */
+};
+
+/*
+ * The comments of survey_id's responses in (from, through], and
+ * comments_through = through, in one transaction, if comments_through is
+ * still `from`: ERR_CONFLICT otherwise (another worker wrote them), and
+ * nothing written.  A row already there (a response read again after a
+ * correction moved comments_through back) is left as it is.
+ */
+int store_comments_write(struct store *s, int64_t survey_id, int64_t from, int64_t through,
+    const struct survey_comment *list, int n);
+
+typedef int (*store_comment_fn)(void *arg, const struct survey_comment *c);
+/* The survey's comments, by question then response id; each lives only
+ * during its call.  A non-zero return from fn stops the walk and is
+ * returned. */
+int store_comments_each(struct store *s, int64_t survey_id, store_comment_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * worker.c - reads submitted responses' free text with the theme
+ * classifier (see comment_worker.h).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "involve/comment_worker.h"
+#include "involve/language.h"
+#include "involve/log.h"
+#include "involve/pii.h"
+#include "involve/store_comments.h"
+#include "involve/store_survey.h"
+#include "involve/survey.h"
+
+/* ---- one look ------------------------------------------------------------------------ */
+
+/* A stretch of one survey's responses being read. */
+struct stretch {
+	struct arena *a;
+	const struct survey_def *d;
+	struct theme_classifier *c;
+	int theme_n;
+	uint8_t *themes;
+	struct survey_comment *list;
+	int n, cap;
+	int64_t last_id;
+	int responses;
+	int rc;
+};
+
+static int
+add_comment(struct stretch *x, int64_t response_id, const struct survey_question *q,
+    struct str text)
+{
+	struct survey_comment *m;
+	struct buf themes = BUF_INIT, kinds = BUF_INIT;
+	unsigned found;
+	int t, k, sentiment = 0;
+
+	if (x->n == x->cap) {
+		int cap = x->cap ? x->cap * 2 : 64;
+		struct survey_comment *list = arena_array(x->a, (size_t)cap, sizeof(*list));
+
+		if (list == NULL)
+			return ERR_NOMEM;
+		if (x->n > 0)
+			memcpy(list, x->list, (size_t)x->n * sizeof(*list));
+		x->list = list;
+		x->cap = cap;
+	}
+	m = &x->list[x->n];
+	memset(m, 0, sizeof(*m));
+	m->response_id = response_id;
+	m->question = q->key;
+	m->comment = arena_str(x->a, text);
+	buf_addch(&themes, '[');
+	if (language_is_english(text)) {
+		m->language = STR_LIT("en");
+		if (theme_classify(x->c, text, x->themes, &sentiment, NULL) != 0) {
+			buf_free(&themes);
+			return ERR_NOMEM;
+		}
+		for (t = 0, k = 0; t < x->theme_n; t++) {
+			if (!x->themes[t])
+				continue;
+			if (k++ > 0)
+				buf_addch(&themes, ',');
+			buf_add_json_string(&themes,
+			    str_c(theme_model_theme_name(theme_classifier_model(x->c), t)));
+		}
+	} else {
+		m->language = STR_LIT("other");
+	}
+	buf_addch(&themes, ']');
+	m->sentiment = sentiment;
+	found = pii_kinds(text);
+	for (k = 0; k < PII_KIND_N; k++) {
+		if (!(found & 1u << k))
+			continue;
+		if (kinds.n > 0)
+			buf_addch(&kinds, ',');
+		buf_add_c(&kinds, pii_kind_name((enum pii_kind)k));
+	}
+	m->themes = buf_ok(&themes) ? arena_str(x->a, (struct str){ themes.p, themes.n }) :
+	    (struct str){ NULL, 0 };
+	m->identifying = kinds.n == 0 ? STR_LIT("") : buf_ok(&kinds) ?
+	    arena_str(x->a, (struct str){ kinds.p, kinds.n }) : (struct str){ NULL, 0 };
+	buf_free(&themes);
+	buf_free(&kinds);
+	if (m->comment.p == NULL || m->themes.p == NULL || m->identifying.p == NULL)
+		return ERR_NOMEM;
+	x->n++;
+	return 0;
+}
+
+/* Each free-text answer of one response. */
+static int
+read_response(void *arg, const struct survey_response *r)
+{
+	struct stretch *x = arg;
+	json_t *root, *answers, *v;
+	int i;
+
+	x->last_id = r->id;
+	x->responses++;
+	root = json_loadb(r->answers.p, r->answers.n, 0, NULL);
+	answers = json_object_get(root, "answers");
+	for (i = 0; i < x->d->question_n && x->rc == 0; i++) {
+		const struct survey_question *q = &x->d->questions[i];
+		struct str text;
+		char key[SURVEY_KEY_MAX + 1];
+
+		if (q->type != SQ_TEXT && q->type != SQ_LONG_TEXT)
+			continue;
+		snprintf(key, sizeof(key), "%.*s", (int)q->key.n, q->key.p);
+		v = json_object_get(answers, key);
+		if (!json_is_string(v))
+			continue;
+		text = str_trim((struct str){ json_string_value(v), json_string_length(v) });
+		if (text.n > 0)
+			x->rc = add_comment(x, r->id, q, text);
+	}
+	json_decref(root);
+	return x->rc;
+}
+
+static int
+read_survey(struct store *s, struct theme_classifier *c, const struct comment_todo *t,
+    int *read)
+{
+	struct survey *sv;
+	struct survey_def d;
+	struct errors e;
+	struct arena a;
+	struct stretch x;
+	int rc;
+
+	arena_init(&a, NULL, 0);
+	errors_init(&e);
+	memset(&x, 0, sizeof(x));
+	if ((rc = store_survey_get(s, &a, t->survey_id, &sv)) != 0 ||
+	    (rc = survey_def_parse(sv->definition, &a, &d, &e)) != 0)
+		goto out;
+	x.a = &a;
+	x.d = &d;
+	x.c = c;
+	x.theme_n = theme_model_theme_n(theme_classifier_model(c));
+	x.themes = arena_array(&a, (size_t)(x.theme_n > 0 ? x.theme_n : 1), 1);
+	x.last_id = t->through;
+	if (x.themes == NULL) {
+		rc = ERR_NOMEM;
+		goto out;
+	}
+	rc = store_response_each(s, t->survey_id, t->through, COMMENT_BATCH, read_response, &x);
+	if (rc == 0)
+		rc = x.rc;
+	if (rc == 0 && x.last_id > t->through) {
+		rc = store_comments_write(s, t->survey_id, t->through, x.last_id, x.list, x.n);
+		if (rc == ERR_CONFLICT)
+			rc = 0; /* another server's worker read them first */
+		else if (rc == 0)
+			*read += x.responses;
+	}
+out:
+	arena_free(&a);
+	return rc;
+}
+
+int
+comment_pass(struct store *s, struct theme_classifier *c, const atomic_bool *stop, int *read)
+{
+	struct comment_todo todo[COMMENT_SURVEYS];
+	int i, n, rc;
+
+	*read = 0;
+	if ((rc = store_comments_todo(s, todo, COMMENT_SURVEYS, &n)) != 0)
+		return rc;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (stop != NULL && atomic_load(stop))
+			break;
+		rc = read_survey(s, c, &todo[i], read);
+	}
+	return rc;
+}
+
+/* ---- the thread --------------------------------------------------------------------- */
+
+struct comment_worker {
+	struct comment_worker_config cfg;
+	struct theme_classifier *classifier;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	atomic_bool stopping;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct comment_worker *w = arg;
+	int interval = w->cfg.interval > 0 ? w->cfg.interval : COMMENT_INTERVAL_DEFAULT;
+	struct timespec until;
+	int read, rc;
+
+	while (!atomic_load(&w->stopping)) {
+		rc = comment_pass(w->cfg.store, w->classifier, &w->stopping, &read);
+		if (rc != 0)
+			log_warn("themes", "could not read the comments of new responses: %s",
+			    error_name(rc));
+		/* A full stretch: more are waiting. */
+		if (rc == 0 && read > 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += interval;
+		pthread_mutex_lock(&w->lock);
+		while (!atomic_load(&w->stopping))
+			if (pthread_cond_timedwait(&w->wake, &w->lock, &until) != 0)
+				break;
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
+int
+comment_worker_start(const struct comment_worker_config *cfg, struct comment_worker **out,
+    struct errors *e)
+{
+	struct comment_worker *w = calloc(1, sizeof(*w));
+	pthread_condattr_t attr;
+
+	if (w == NULL)
+		return ERR_NOMEM;
+	w->cfg = *cfg;
+	if (theme_classifier_new(cfg->model, &w->classifier) != 0) {
+		free(w);
+		return ERR_NOMEM;
+	}
+	atomic_init(&w->stopping, false);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+		errors_add(e, "themes", "cannot start the worker that reads comments");
+		theme_classifier_free(w->classifier);
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->wake);
+		free(w);
+		return ERR_IO;
+	}
+	pthread_setname_np(w->thread, "involve-themes");
+	*out = w;
+	return 0;
+}
+
+void
+comment_worker_stop(struct comment_worker *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	atomic_store(&w->stopping, true);
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	theme_classifier_free(w->classifier);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	free(w);
+}
