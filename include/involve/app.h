@@ -70,6 +70,11 @@ struct app {
 	struct app_metrics metrics;
 	struct hasher *hasher;       /* password checks (hasher.h) */
 	struct delayer *delayer;     /* refusals answered after a pause (delay.h) */
+	/* The theme classifier's themes when serve reads free text with one
+	 * (--themes-model; NULL and 0 without): what staff choose from when
+	 * they review a comment.  The caller's, outliving the app. */
+	const char *const *theme_names;
+	int theme_n;
 	atomic_bool ready;
 };
 

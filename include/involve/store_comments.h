@@ -17,6 +17,7 @@
 #ifndef INVOLVE_STORE_COMMENTS_H
 #define INVOLVE_STORE_COMMENTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "involve/arena.h"
@@ -60,5 +61,27 @@ typedef int (*store_comment_fn)(void *arg, const struct survey_comment *c);
  * during its call.  A non-zero return from fn stops the walk and is
  * returned. */
 int store_comments_each(struct store *s, int64_t survey_id, store_comment_fn fn, void *arg);
+/* The comments of one question, response ids after after_id, at most
+ * limit (at most STORE_LIST_MAX), in response id order, streamed so. */
+int store_comments_list(struct store *s, int64_t survey_id, struct str question,
+    int64_t after_id, int limit, store_comment_fn fn, void *arg);
+/* Every comment of the organisation's surveys (reviewed_only: those staff
+ * have reviewed), by survey, question and response, streamed so: what
+ * `involve themes export` writes; fn is given each one's survey id. */
+typedef int (*store_org_comment_fn)(void *arg, int64_t survey_id, const struct survey_comment *c);
+int store_comments_each_of_org(struct store *s, int64_t org_id, bool reviewed_only,
+    store_org_comment_fn fn, void *arg);
+
+/* One comment, its text in a; ERR_NOTFOUND when there is none. */
+int store_comment_get(struct store *s, struct arena *a, int64_t survey_id, int64_t response_id,
+    struct str question, struct survey_comment *out);
+/*
+ * Staff review a comment: its themes (a JSON array of names) and sentiment
+ * (1..5) as they say, reviewed_by them, audited ("comment.review", the
+ * themes and sentiment before and after).  ERR_NOTFOUND when there is no
+ * such comment in a survey of who's organisation.
+ */
+int store_comment_review(struct store *s, const struct actor *who, int64_t survey_id,
+    int64_t response_id, struct str question, struct str themes, int sentiment);
 
 #endif

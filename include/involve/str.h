@@ -58,6 +58,9 @@ void buf_add_url(struct buf *b, struct str s);
  * formula (starting with =, +, -, @, tab or carriage return) gets an
  * apostrophe first. */
 void buf_add_csv_cell(struct buf *b, struct str s);
+/* The same, exactly as s is: for files read by programs, not spreadsheets
+ * (training data), where an apostrophe would change the text. */
+void buf_add_csv_plain(struct buf *b, struct str s);
 /* Appends s as a JSON string literal, quotes included. */
 void buf_add_json_string(struct buf *b, struct str s);
 /* NUL-terminates (without counting the NUL) and returns the bytes, or NULL

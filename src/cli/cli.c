@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -253,4 +254,32 @@ cli_read_json_object(const char *what, const char *path, size_t max, json_t **ou
 		    path, jerr.line, jerr.column);
 	json_decref(v);
 	return CLI_FAIL;
+}
+
+int
+cli_write_file(const char *what, const char *path, const struct buf *out)
+{
+	struct buf tmp = BUF_INIT;
+	FILE *f = NULL;
+	int rc = CLI_FAIL;
+
+	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (!buf_ok(&tmp) || (f = fopen(tmp.p, "wb")) == NULL ||
+	    fwrite(out->p, 1, out->n, f) != out->n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		fprintf(stderr, "involve: %s: cannot write %s: %s\n", what, path, strerror(errno));
+		goto out;
+	}
+	if (fclose(f) != 0 || (f = NULL, rename(tmp.p, path) != 0)) {
+		f = NULL;
+		fprintf(stderr, "involve: %s: cannot write %s: %s\n", what, path, strerror(errno));
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	if (f != NULL)
+		fclose(f);
+	if (rc != CLI_OK && tmp.p)
+		unlink(tmp.p);
+	buf_free(&tmp);
+	return rc;
 }

@@ -80,6 +80,10 @@ bool cli_read_line(char *out, size_t size);
  * what is wrong ("involve: WHAT: ...") and returns CLI_FAIL. */
 struct buf;
 int cli_read_file(const char *what, const char *path, size_t max, struct buf *b);
+/* Writes out to the file at path through a temporary file beside it,
+ * renamed when whole and on disk.  Prints what is wrong ("involve: WHAT:
+ * cannot write ...") and returns CLI_FAIL. */
+int cli_write_file(const char *what, const char *path, const struct buf *out);
 /* The JSON object in the file at path (at most max bytes), a new reference
  * in *out.  Prints what is wrong (unreadable, not JSON and where, not an
  * object) and returns CLI_FAIL. */
@@ -112,6 +116,8 @@ int cmd_survey(int argc, char **argv);
 int cmd_survey_import(int argc, char **argv); /* cmd_survey_import.c */
 int cmd_survey_lss(int argc, char **argv); /* cmd_survey_lss.c */
 int cmd_themes(int argc, char **argv);
+/* `involve themes export` (cmd_themes_export.c), from cmd_themes. */
+int themes_export(int argc, char **argv);
 int cmd_routes(int argc, char **argv); /* not listed in --help */
 
 /* cmd_survey.c: the organisation `slug` names and, when sv is not NULL,

@@ -263,6 +263,7 @@ cmd_serve(int argc, char **argv)
 	struct mail_worker_config mcfg;
 	struct mail_worker *mailer = NULL;
 	struct theme_model *model = NULL;
+	const char **theme_names = NULL;
 	struct comment_worker *reader = NULL;
 	struct httpd *server = NULL;
 	struct app *app = NULL;
@@ -464,6 +465,17 @@ cmd_serve(int argc, char **argv)
 		cli_print_errors("serve", &e);
 		goto out;
 	}
+	if (model) {
+		int t, theme_n = theme_model_theme_n(model);
+
+		theme_names = calloc((size_t)(theme_n > 0 ? theme_n : 1), sizeof(*theme_names));
+		if (theme_names == NULL)
+			goto out;
+		for (t = 0; t < theme_n; t++)
+			theme_names[t] = theme_model_theme_name(model, t);
+		app->theme_names = theme_names;
+		app->theme_n = theme_n;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
@@ -530,12 +542,14 @@ out:
 	/* The message being sent finishes; what it claimed goes back. */
 	mail_worker_stop(mailer);
 	comment_worker_stop(reader);
-	theme_model_free(model);
 	httpd_stop(server);
 	if (app) {
 		app_free(app);
 		free(app);
 	}
+	/* After the server: a request may read the themes' names to the end. */
+	free(theme_names);
+	theme_model_free(model);
 	cli_env_close(&env);
 	if (curl_started)
 		smtp_global_cleanup();

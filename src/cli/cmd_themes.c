@@ -42,7 +42,8 @@ static const char themes_help[] =
     "       involve themes evaluate --model FILE --data CSV [--json]\n"
     "       involve themes evaluate --data CSV --split FRACTION [--seed N] [--json]\n"
     "       involve themes evaluate --data CSV --folds K [--seed N] [--json]\n"
-    "       involve themes flag --data CSV --output CSV\n\n"
+    "       involve themes flag --data CSV --output CSV\n"
+    "       involve themes export --org SLUG --output CSV [--all]\n\n"
     "Classifies free-text comments by theme (several may apply) and sentiment\n"
     "(1 very positive .. 5 very negative).  The CSV files are laid out as NHS\n"
     "England's labelled feedback: the comment in 'FFT answer', its name in\n"
@@ -64,7 +65,9 @@ static const char themes_help[] =
     "flag writes 'Comment ID' and 'Identifying details' for each comment of the\n"
     "file: the kinds it holds (name, phone, email, nhs_number, postcode,\n"
     "birth_date), separated by ';', or nothing; such comments are held back from\n"
-    "anything public until someone has read them.  It needs no model.\n\n"
+    "anything public until someone has read them.  It needs no model.\n"
+    "export writes an organisation's survey comments as staff reviewed them, in\n"
+    "this format, to train from (involve themes export --help).\n\n"
     "  --data CSV          the comments\n"
     "  --model FILE        the model file\n"
     "  --output CSV        where predict and flag write\n"
@@ -205,36 +208,6 @@ out:
 	return rc;
 }
 
-/* Writes out to the file at path through a temporary file, renamed when
- * whole.  Prints what is wrong. */
-static int
-write_output(const char *path, const struct buf *out)
-{
-	struct buf tmp = BUF_INIT;
-	FILE *f = NULL;
-	int rc = CLI_FAIL;
-
-	buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (!buf_ok(&tmp) || (f = fopen(tmp.p, "wb")) == NULL ||
-	    fwrite(out->p, 1, out->n, f) != out->n || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		fprintf(stderr, "involve: themes: cannot write %s: %s\n", path, strerror(errno));
-		goto out;
-	}
-	if (fclose(f) != 0 || (f = NULL, rename(tmp.p, path) != 0)) {
-		f = NULL;
-		fprintf(stderr, "involve: themes: cannot write %s: %s\n", path, strerror(errno));
-		goto out;
-	}
-	rc = CLI_OK;
-out:
-	if (f != NULL)
-		fclose(f);
-	if (rc != CLI_OK && tmp.p)
-		unlink(tmp.p);
-	buf_free(&tmp);
-	return rc;
-}
-
 /* ---- predict ------------------------------------------------------------------------ */
 
 static int
@@ -287,7 +260,7 @@ themes_predict(const char *model, const char *data, const char *output)
 	fprintf(stderr, "involve: themes: %zu comments classified in %.3f s (CPU %.3f s; %zu rows "
 	    "skipped: no usable comment)\n", d.row_n, now() - start, cpu_now() - cpu_start,
 	    d.skipped);
-	rc = write_output(output, &out);
+	rc = cli_write_file("themes", output, &out);
 out:
 	free(themes);
 	theme_classifier_free(c);
@@ -335,7 +308,7 @@ themes_flag(const char *data, const char *output)
 		if (by_kind[k] > 0)
 			fprintf(stderr, "%s%s %zu", n++ ? ", " : ": ", pii_kind_name(k), by_kind[k]);
 	fputc('\n', stderr);
-	rc = write_output(output, &out);
+	rc = cli_write_file("themes", output, &out);
 out:
 	theme_data_free(&d);
 	buf_free(&text);
@@ -648,10 +621,12 @@ cmd_themes(int argc, char **argv)
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	action = argv[1];
+	if (strcmp(action, "export") == 0)
+		return themes_export(argc, argv);
 	if (strcmp(action, "train") != 0 && strcmp(action, "predict") != 0 &&
 	    strcmp(action, "evaluate") != 0 && strcmp(action, "flag") != 0)
 		return cli_usage_error("themes", "unknown action '%s': use train, predict, "
-		    "evaluate or flag", action);
+		    "evaluate, flag or export", action);
 	cli_common_init(&common);
 	rc = cli_parse("themes", themes_help, argc, argv, 2, opts, &common);
 	if (rc != CLI_OK)

@@ -282,3 +282,17 @@ buf_add_csv_cell(struct buf *b, struct str s)
 	}
 	buf_addch(b, '"');
 }
+
+void
+buf_add_csv_plain(struct buf *b, struct str s)
+{
+	size_t i;
+
+	buf_addch(b, '"');
+	for (i = 0; i < s.n; i++) {
+		if (s.p[i] == '"')
+			buf_addch(b, '"');
+		buf_addch(b, s.p[i]);
+	}
+	buf_addch(b, '"');
+}

@@ -85,32 +85,183 @@ store_comments_write(struct store *s, int64_t survey_id, int64_t from, int64_t t
 	return db_write(s->db, write_fn, &j);
 }
 
+#define COMMENT_COLUMNS "response_id, question, comment, language, themes, sentiment, " \
+    "identifying, reviewed_by"
+
+static void
+comment_from_row(struct db_stmt *st, int first, struct survey_comment *m)
+{
+	m->response_id = db_col_int(st, first);
+	m->question = db_col_text(st, first + 1);
+	m->comment = db_col_text(st, first + 2);
+	m->language = db_col_text(st, first + 3);
+	m->themes = db_col_text(st, first + 4);
+	m->sentiment = (int)db_col_int(st, first + 5);
+	m->identifying = db_col_text(st, first + 6);
+	m->reviewed_by = db_col_int(st, first + 7);
+}
+
+/* Streams st's rows (the comment's columns from `first`) to fn. */
+static int
+walk(struct store *s, struct db_conn *c, struct db_stmt *st, store_comment_fn fn, void *arg)
+{
+	struct survey_comment m;
+	int rc, stop = 0;
+
+	while ((rc = db_step(st)) == DB_ROW) {
+		comment_from_row(st, 0, &m);
+		if ((stop = fn(arg, &m)) != 0)
+			break;
+	}
+	db_put(s->db, c);
+	return stop != 0 ? stop : rc < 0 ? rc : 0;
+}
+
 int
 store_comments_each(struct store *s, int64_t survey_id, store_comment_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	struct db_stmt *st;
+
+	st = db_prepare(c, "SELECT " COMMENT_COLUMNS " FROM survey_comment WHERE survey_id = ? "
+	    "ORDER BY question, response_id");
+	db_bind_int(st, 1, survey_id);
+	return walk(s, c, st, fn, arg);
+}
+
+int
+store_comments_list(struct store *s, int64_t survey_id, struct str question, int64_t after_id,
+    int limit, store_comment_fn fn, void *arg)
+{
+	struct db_conn *c = db_get(s->db);
+	struct db_stmt *st;
+
+	if (limit <= 0 || limit > STORE_LIST_MAX)
+		limit = STORE_LIST_MAX;
+	st = db_prepare(c, "SELECT " COMMENT_COLUMNS " FROM survey_comment WHERE survey_id = ? "
+	    "AND question = ? AND response_id > ? ORDER BY response_id LIMIT ?");
+	db_bind_int(st, 1, survey_id);
+	db_bind_text(st, 2, question);
+	db_bind_int(st, 3, after_id);
+	db_bind_int(st, 4, limit);
+	return walk(s, c, st, fn, arg);
+}
+
+int
+store_comments_each_of_org(struct store *s, int64_t org_id, bool reviewed_only,
+    store_org_comment_fn fn, void *arg)
 {
 	struct db_conn *c = db_get(s->db);
 	struct survey_comment m;
 	struct db_stmt *st;
 	int rc, stop = 0;
 
-	st = db_prepare(c, "SELECT response_id, question, comment, language, themes, sentiment, "
-	    "identifying, reviewed_by FROM survey_comment WHERE survey_id = ? "
-	    "ORDER BY question, response_id");
-	db_bind_int(st, 1, survey_id);
+	st = db_prepare(c, "SELECT k.survey_id, k.response_id, k.question, k.comment, k.language, "
+	    "k.themes, k.sentiment, k.identifying, k.reviewed_by FROM survey_comment k JOIN survey "
+	    "s ON s.id = k.survey_id WHERE s.org_id = ? AND (? = 0 OR k.reviewed_by <> 0) "
+	    "ORDER BY k.survey_id, k.question, k.response_id");
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, reviewed_only ? 1 : 0);
 	while ((rc = db_step(st)) == DB_ROW) {
-		m.response_id = db_col_int(st, 0);
-		m.question = db_col_text(st, 1);
-		m.comment = db_col_text(st, 2);
-		m.language = db_col_text(st, 3);
-		m.themes = db_col_text(st, 4);
-		m.sentiment = (int)db_col_int(st, 5);
-		m.identifying = db_col_text(st, 6);
-		m.reviewed_by = db_col_int(st, 7);
-		if ((stop = fn(arg, &m)) != 0)
+		comment_from_row(st, 1, &m);
+		if ((stop = fn(arg, db_col_int(st, 0), &m)) != 0)
 			break;
 	}
 	db_put(s->db, c);
 	return stop != 0 ? stop : rc < 0 ? rc : 0;
+}
+
+int
+store_comment_get(struct store *s, struct arena *a, int64_t survey_id, int64_t response_id,
+    struct str question, struct survey_comment *out)
+{
+	struct db_conn *c = db_get(s->db);
+	struct db_stmt *st;
+	int rc;
+
+	st = db_prepare(c, "SELECT " COMMENT_COLUMNS " FROM survey_comment WHERE survey_id = ? "
+	    "AND response_id = ? AND question = ?");
+	db_bind_int(st, 1, survey_id);
+	db_bind_int(st, 2, response_id);
+	db_bind_text(st, 3, question);
+	if ((rc = db_row(st)) == 0) {
+		comment_from_row(st, 0, out);
+		out->question = arena_str(a, out->question);
+		out->comment = arena_str(a, out->comment);
+		out->language = arena_str(a, out->language);
+		out->themes = arena_str(a, out->themes);
+		out->identifying = arena_str(a, out->identifying);
+		if (!out->question.p || !out->comment.p || !out->language.p || !out->themes.p ||
+		    !out->identifying.p)
+			rc = ERR_NOMEM;
+	}
+	db_put(s->db, c);
+	return rc;
+}
+
+struct review_job {
+	struct store *s;
+	const struct actor *who;
+	int64_t survey_id, response_id;
+	struct str question, themes;
+	int sentiment;
+};
+
+static int
+review_fn(struct db_conn *c, void *arg)
+{
+	struct review_job *j = arg;
+	struct buf detail = BUF_INIT;
+	struct db_stmt *st;
+	int rc;
+
+	/* The comment, in a survey of the reviewer's organisation. */
+	st = db_prepare(c, "SELECT k.themes, k.sentiment FROM survey_comment k JOIN survey s ON "
+	    "s.id = k.survey_id WHERE k.survey_id = ? AND k.response_id = ? AND k.question = ? "
+	    "AND s.org_id = ?");
+	db_bind_int(st, 1, j->survey_id);
+	db_bind_int(st, 2, j->response_id);
+	db_bind_text(st, 3, j->question);
+	db_bind_int(st, 4, j->who->org_id);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	buf_add_c(&detail, "{\"old\":{\"themes\":");
+	buf_add_str(&detail, db_col_text(st, 0));
+	buf_printf(&detail, ",\"sentiment\":%lld},\"new\":{\"themes\":",
+	    (long long)db_col_int(st, 1));
+	buf_add_str(&detail, j->themes);
+	buf_printf(&detail, ",\"sentiment\":%d}}", j->sentiment);
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	if (rc != 0)
+		goto out;
+	st = db_prepare(c, "UPDATE survey_comment SET themes = ?, sentiment = ?, reviewed_by = ? "
+	    "WHERE survey_id = ? AND response_id = ? AND question = ?");
+	db_bind_text(st, 1, j->themes);
+	db_bind_int(st, 2, j->sentiment);
+	db_bind_int(st, 3, j->who->user_id);
+	db_bind_int(st, 4, j->survey_id);
+	db_bind_int(st, 5, j->response_id);
+	db_bind_text(st, 6, j->question);
+	if ((rc = db_exec(st)) != 0)
+		goto out;
+	rc = buf_ok(&detail) ? store_audit_append(j->s, c, j->who, "comment.review", &detail,
+	    "response:%lld", (long long)j->response_id) : ERR_NOMEM;
+out:
+	buf_free(&detail);
+	return rc;
+}
+
+int
+store_comment_review(struct store *s, const struct actor *who, int64_t survey_id,
+    int64_t response_id, struct str question, struct str themes, int sentiment)
+{
+	struct review_job j = { s, who, survey_id, response_id, question, themes, sentiment };
+
+	/* A review is a person's: reviewed_by 0 is the model's alone. */
+	if (who->user_id == 0 || sentiment < 1 || sentiment > 5)
+		return ERR_INVALID;
+	return db_write(s->db, review_fn, &j);
 }
 
 /* A response's comments go (withdrawn, or corrected: then read again). */

@@ -28,6 +28,9 @@ extern const struct input_spec api_survey_crosstab_input;
 extern const struct input_spec api_survey_export_input;
 extern const struct input_spec api_survey_codes_input;
 extern const struct input_spec api_survey_import_input;
+extern const struct input_spec api_survey_comments_input;
+extern const struct input_spec api_survey_comment_review_input;
+extern const struct input_spec staff_survey_comment_input;
 extern const struct input_spec staff_survey_import_confirm_input;
 extern const struct input_spec api_outcome_create_input;
 extern const struct input_spec api_outcome_update_input;
@@ -93,6 +96,13 @@ int handle_api_survey_codes_withdraw(struct http_request *req, struct http_respo
 /* A survey as the API shows it (a new reference; NULL when out of memory). */
 json_t *api_survey_json(struct http_request *req, const struct survey *sv,
     const struct survey_def *d);
+
+/* handlers_survey_comments.c: free-text comments, and staff reviewing their themes */
+int handle_api_survey_comments(struct http_request *req, struct http_response *res);
+int handle_api_survey_comment_review(struct http_request *req, struct http_response *res);
+int handle_staff_survey_comments(struct http_request *req, struct http_response *res);
+int handle_staff_survey_comment(struct http_request *req, struct http_response *res);
+int handle_staff_survey_comment_review(struct http_request *req, struct http_response *res);
 
 /* handlers_survey_themes.c: what a survey's free text says, as the classifier read it */
 int handle_api_survey_themes(struct http_request *req, struct http_response *res);

@@ -434,6 +434,27 @@ handle_staff_survey_responses(struct http_request *req, struct http_response *re
 
 /* ---- results -------------------------------------------------------------------------------- */
 
+/* The free-text questions, each with its comments' page. */
+static json_t *
+free_text(const struct survey *sv, const struct survey_def *d)
+{
+	json_t *list = json_array();
+	char href[PATH_MAX_LEN];
+	int i;
+
+	for (i = 0; i < d->question_n; i++) {
+		const struct survey_question *q = &d->questions[i];
+
+		if (q->type != SQ_TEXT && q->type != SQ_LONG_TEXT)
+			continue;
+		snprintf(href, sizeof(href), "/staff/surveys/%lld/comments/%.*s", (long long)sv->id,
+		    (int)q->key.n, q->key.p);
+		json_array_append_new(list, json_pack("{s:o, s:s}", "text", pages_string(q->text),
+		    "href", href));
+	}
+	return list;
+}
+
 int
 handle_staff_survey_results(struct http_request *req, struct http_response *res)
 {
@@ -452,9 +473,10 @@ handle_staff_survey_results(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, rc ? rc : ERR_NOMEM, NULL);
 	survey_href(back, sizeof(back), sv, "");
 	return page_render(req, res, "staff/survey_results", json_pack("{s:s, s:o, s:o, s:I, "
-	    "s:o, s:b, s:{s:s}}", "title", tr(req, "Results"), "site", pages_staff_site(a),
+	    "s:o, s:b, s:{s:s}, s:o}", "title", tr(req, "Results"), "site", pages_staff_site(a),
 	    "survey_title", pages_string(sv->title), "survey_id", (json_int_t)sv->id, "report",
-	    report, "may_download", exempt, "back_link", "href", back));
+	    report, "may_download", exempt, "back_link", "href", back, "free_text",
+	    free_text(sv, &d)));
 }
 
 struct export_query {

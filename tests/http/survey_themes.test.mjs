@@ -7,15 +7,16 @@
 // an engagement officer, shown to an analyst.  Without a model nothing is read; a model file
 // that is not one stops the server at start.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { apiClient, json } from '../lib/api.mjs';
+import { apiClient, expectProblem, json } from '../lib/api.mjs';
 import { runInvolve } from '../lib/commands.mjs';
-import { createOrg, makeStaff } from '../lib/fixtures.mjs';
+import { createOrg, makeStaff, STAFF_PASSWORD } from '../lib/fixtures.mjs';
 import { makeDataDir, ROOT, runCli, startServer } from '../lib/server.mjs';
+import { postForm, signIn, staffGet } from '../lib/staff.mjs';
 
 const NEAS = path.resolve(ROOT, '..', 'shared', 'data', 'feedback', 'neas_labelled_feedback.csv');
 const TIMEOUT_MS = 300000; // training under the sanitizers, on a shared machine
@@ -140,6 +141,167 @@ describe('free text read by the classifier', () => {
 			role: 'analyst' });
 		assert.equal((await api('GET', `/api/v1/surveys/${survey.id}/themes`, { auth: token })).status, 404);
 		assert.equal((await api('GET', `/api/v1/surveys/${survey.id}/themes`)).status, 401);
+	});
+});
+
+describe('reviewing comments', () => {
+	let survey;
+	let list;
+
+	before(async () => {
+		survey = await makeSurvey();
+		for (const why of COMMENTS) await answer(survey.id, { fft: 'Good', why });
+		await themesOnce(survey.id, analyst, 'why', COMMENTS.length);
+		const res = await api('GET', `/api/v1/surveys/${survey.id}/comments?question=why`, { auth: analyst });
+		assert.equal(res.status, 200);
+		list = await json(res);
+	});
+
+	test('the API lists a question\'s comments with what was read in each', async () => {
+		assert.equal(list.items.length, COMMENTS.length);
+		assert.equal(list.next_cursor, null);
+		const polish = list.items.find((c) => c.comment.startsWith('Bardzo'));
+		assert.equal(polish.language, 'other');
+		assert.deepEqual(polish.themes, []);
+		assert.equal(polish.sentiment, 0);
+		const phone = list.items.find((c) => c.comment.includes('07700'));
+		assert.deepEqual(phone.identifying, ['phone']);
+		for (const c of list.items) assert.equal(c.reviewed, false);
+		// Paged.
+		const page = await json(await api('GET', `/api/v1/surveys/${survey.id}/comments?question=why&limit=2`,
+			{ auth: analyst }));
+		assert.equal(page.items.length, 2);
+		const next = await json(await api('GET', `/api/v1/surveys/${survey.id}/comments?question=why&limit=2&after=${page.next_cursor}`,
+			{ auth: analyst }));
+		assert.equal(next.items[0].response, list.items[2].response);
+	});
+
+	test('an analyst corrects a comment\'s themes and sentiment, through the API', async () => {
+		const c = list.items[0];
+		const themes = (await json(await api('GET', `/api/v1/surveys/${survey.id}/themes`, { auth: analyst })))
+			.questions[0].themes.map((t) => t.name);
+		const res = await api('PUT', `/api/v1/surveys/${survey.id}/comments/${c.response}/why`,
+			{ auth: analyst, body: { themes: [themes[0]], sentiment: 2 } });
+		assert.equal(res.status, 200, await res.clone().text());
+		const got = await json(res);
+		assert.deepEqual(got.themes, [themes[0]]);
+		assert.equal(got.sentiment, 2);
+		assert.equal(got.reviewed, true);
+		// No themes at all is a review too.
+		const none = await json(await api('PUT', `/api/v1/surveys/${survey.id}/comments/${c.response}/why`,
+			{ auth: analyst, body: { themes: [], sentiment: 3 } }));
+		assert.deepEqual(none.themes, []);
+	});
+
+	test('the API refuses a theme the model does not have, a sentiment out of range, no comment', async () => {
+		const c = list.items[0];
+		const path = `/api/v1/surveys/${survey.id}/comments/${c.response}/why`;
+		await expectProblem(await api('PUT', path, { auth: analyst, body: { themes: ['Not a theme'], sentiment: 3 } }),
+			422, 'themes');
+		await expectProblem(await api('PUT', path, { auth: analyst, body: { themes: [], sentiment: 6 } }),
+			422, 'sentiment');
+		await expectProblem(await api('PUT', path, { auth: analyst, body: { themes: [] } }), 422, 'sentiment');
+		await expectProblem(await api('PUT', path, { auth: analyst, body: { themes: 'x', sentiment: 3 } }),
+			422, 'themes');
+		await expectProblem(await api('PUT', `/api/v1/surveys/${survey.id}/comments/999999/why`,
+			{ auth: analyst, body: { themes: [], sentiment: 3 } }), 404);
+		await expectProblem(await api('PUT', `/api/v1/surveys/${survey.id}/comments/${c.response}/fft`,
+			{ auth: analyst, body: { themes: [], sentiment: 3 } }), 404);
+		await expectProblem(await api('GET', `/api/v1/surveys/${survey.id}/comments`, { auth: analyst }),
+			422, 'question');
+	});
+
+	test('the staff pages list the comments and take a review, refusing bad input', async () => {
+		const who = await signIn(server.url, 'analyst@example.org', STAFF_PASSWORD);
+		let res = await staffGet(server.url, `/staff/surveys/${survey.id}/results`, who.cookie);
+		let html = await res.text();
+		assert.match(html, new RegExp(`<a href="/staff/surveys/${survey.id}/comments/why">Comments`));
+		res = await staffGet(server.url, `/staff/surveys/${survey.id}/comments/why`, who.cookie);
+		assert.equal(res.status, 200);
+		html = await res.text();
+		assert.match(html, /Bardzo dobra/);
+		assert.match(html, /Not read: in another language/);
+		assert.match(html, /Identifying details/);
+		const c = list.items[1];
+		const page = `/staff/surveys/${survey.id}/comments/why/${c.response}`;
+		html = await (await staffGet(server.url, page, who.cookie)).text();
+		assert.match(html, /<h1>[\s\S]*Review a comment/);
+		const names = [...html.matchAll(/name="themes" type="checkbox" value="([^"]+)"/g)].map((m) => m[1]);
+		assert.ok(names.length >= 10, 'the model\'s themes to choose from');
+		// No sentiment chosen: the summary leads to the first radio.
+		res = await postForm(server.url, page, { csrf: who.csrf }, { cookie: who.cookie });
+		assert.equal(res.status, 422);
+		html = await res.text();
+		assert.match(html, /There is a problem/);
+		assert.match(html, /<a href="#sentiment">/);
+		assert.match(html, /id="sentiment"/);
+		res = await fetch(server.url + page, { method: 'POST', redirect: 'manual', headers: {
+			Cookie: who.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams([['csrf', who.csrf], ['themes', names[1].replace(/&amp;/g, '&')], ['sentiment', '4']]).toString() });
+		assert.equal(res.status, 303, await res.clone().text());
+		assert.equal(res.headers.get('location'), `/staff/surveys/${survey.id}/comments/why?done=reviewed#comment-${c.response}`);
+		html = await (await staffGet(server.url, res.headers.get('location'), who.cookie)).text();
+		assert.match(html, /Your review has been saved/);
+		const after = await json(await api('GET', `/api/v1/surveys/${survey.id}/comments?question=why`, { auth: analyst }));
+		const got = after.items.find((x) => x.response === c.response);
+		assert.equal(got.reviewed, true);
+		assert.equal(got.sentiment, 4);
+		assert.deepEqual(got.themes, [names[1].replace(/&amp;/g, '&')]);
+		// Without the form's token: refused, nothing changed.
+		res = await postForm(server.url, page, { csrf: 'wrong', sentiment: '1' }, { cookie: who.cookie });
+		assert.equal(res.status, 403);
+	});
+});
+
+describe('involve themes export', () => {
+	test('writes the reviewed comments in the training format, which themes train reads', async () => {
+		const survey = await makeSurvey();
+		for (const why of COMMENTS) await answer(survey.id, { fft: 'Good', why });
+		await themesOnce(survey.id, analyst, 'why', COMMENTS.length);
+		const { items } = await json(await api('GET', `/api/v1/surveys/${survey.id}/comments?question=why`,
+			{ auth: analyst }));
+		const names = (await json(await api('GET', `/api/v1/surveys/${survey.id}/themes`, { auth: analyst })))
+			.questions[0].themes.map((t) => t.name);
+		const reviewed = items.filter((c) => c.language === 'en').slice(0, 3);
+		for (const [i, c] of reviewed.entries()) {
+			const res = await api('PUT', `/api/v1/surveys/${survey.id}/comments/${c.response}/why`,
+				{ auth: analyst, body: { themes: [names[i % names.length]], sentiment: i + 1 } });
+			assert.equal(res.status, 200);
+		}
+		const file = path.join(dir, 'export.csv');
+		const r = await server.cli(['themes', 'export', '--org', 'neas', '--output', file]);
+		assert.equal(r.code, 0, r.stderr);
+		assert.match(r.stdout, /^Wrote \d+ comments with \d+ themes to /);
+		const lines = readFileSync(file, 'utf8').trim().split('\r\n');
+		assert.match(lines[0], /^Comment ID,FFT answer,Comment sentiment,"/);
+		// Every comment reviewed in this file's organisation so far, these three among them.
+		for (const c of reviewed)
+			assert.ok(lines.some((l) => l.startsWith(`"S${survey.id}-R${c.response}-why","${c.comment.replace(/"/g, '""')}",`)), c.comment);
+		assert.ok(!lines.some((l) => /Bardzo|07700/.test(l)), 'another language, unreviewed details: left out');
+
+		// --all adds the model's own, still without the comment in Polish or the phone number.
+		const all = path.join(dir, 'all.csv');
+		assert.equal((await server.cli(['themes', 'export', '--org', 'neas', '--output', all, '--all'])).code, 0);
+		const allLines = readFileSync(all, 'utf8').trim().split('\r\n');
+		assert.ok(allLines.length > lines.length);
+		assert.ok(!allLines.some((l) => /Bardzo|07700/.test(l)));
+
+		// The file is one themes reads: predict with the model, and train from it.
+		const out = path.join(dir, 'predicted.csv');
+		const p = await runInvolve(['themes', 'predict', '--model', model, '--data', all, '--output', out]);
+		assert.equal(p.code, 0, p.stderr);
+		const t = await runInvolve(['themes', 'train', '--data', all, '--model', path.join(dir, 'again.bin'),
+			'--tune-folds', '0'], { timeout: TIMEOUT_MS });
+		assert.equal(t.code, 0, t.stderr);
+	});
+
+	test('refuses an unknown organisation and wrong usage', async () => {
+		const r = await server.cli(['themes', 'export', '--org', 'nowhere', '--output', path.join(dir, 'x.csv')]);
+		assert.equal(r.code, 1);
+		assert.match(r.stderr, /nowhere/);
+		const u = await server.cli(['themes', 'export', '--org', 'neas']);
+		assert.equal(u.code, 2);
+		assert.match(u.stderr, /--output/);
 	});
 });
 
