@@ -106,6 +106,10 @@ int handle_staff_survey_comment_review(struct http_request *req, struct http_res
 
 /* handlers_survey_themes.c: what a survey's free text says, as the classifier read it */
 int handle_api_survey_themes(struct http_request *req, struct http_response *res);
+/* The "questions" of that answer, counts under below hidden (a new
+ * reference), or NULL with *rc the failure. */
+json_t *survey_themes_json(struct http_request *req, const struct survey *sv,
+    const struct survey_def *d, int64_t below, int *rc);
 
 /* handlers_survey_import.c: a survey brought across from LimeSurvey, by the API and on the
  * staff pages */

@@ -25,6 +25,7 @@
 #include "involve/reply.h"
 #include "involve/store_comments.h"
 #include "involve/store_survey.h"
+#include "involve/suppress.h"
 #include "api_json.h"
 #include "handlers.h"
 #include "pages.h"
@@ -340,7 +341,7 @@ handle_staff_survey_comments(struct http_request *req, struct http_response *res
 	int64_t after = 0;
 	char back[PATH_MAX_LEN], older[PATH_MAX_LEN];
 	const char *done;
-	json_t *ctx;
+	json_t *ctx, *summary = NULL;
 	int rc;
 
 	key = http_param(req, "question");
@@ -355,8 +356,28 @@ handle_staff_survey_comments(struct http_request *req, struct http_response *res
 		json_decref(x.items);
 		return reply_error(req, res, rc, NULL);
 	}
+	/* The question's themes, counted, small counts hidden as on the results page. */
+	{
+		struct auth *a = pages_staff(req);
+		int64_t below = suppress_exempt(a->user.role) ? 0 : a->org.suppress_below;
+		json_t *all = survey_themes_json(req, sv, &d, below, &rc), *q;
+		size_t i;
+
+		if (all == NULL) {
+			json_decref(x.items);
+			return reply_error(req, res, rc, NULL);
+		}
+		json_array_foreach(all, i, q)
+			if (str_eq_c(qn->key, json_string_value(json_object_get(q, "key"))))
+				summary = json_incref(q);
+		json_decref(all);
+		if (summary != NULL)
+			json_object_set_new(summary, "below", json_integer(below));
+	}
 	snprintf(back, sizeof(back), "/staff/surveys/%lld/results", (long long)sv->id);
 	ctx = pages_staff_ctx(req, N_("Comments"), back);
+	if (summary != NULL)
+		json_object_set_new(ctx, "summary", summary);
 	json_object_set_new(ctx, "survey_title", pages_string(sv->title));
 	json_object_set_new(ctx, "question", pages_string(qn->text));
 	json_object_set_new(ctx, "comments", x.items);

@@ -121,6 +121,8 @@ question_json(const struct question_sum *q, int64_t below)
 		json_t *row = json_pack("{s:s}", "name", name);
 
 		set_count(row, "count", n, below);
+		if (json_object_get(row, "suppressed") == NULL)
+			json_object_set_new(row, "suppressed", json_false());
 		json_object_set_new(row, "examples", n > 0 && n < below ? json_array() :
 		    json_incref(json_object_get(t, "examples")));
 		json_array_append_new(themes, row);
@@ -129,18 +131,53 @@ question_json(const struct question_sum *q, int64_t below)
 	return o;
 }
 
+json_t *
+survey_themes_json(struct http_request *req, const struct survey *sv,
+    const struct survey_def *d, int64_t below, int *rc)
+{
+	struct sums s = { NULL, 0, 0 };
+	json_t *questions;
+	int i;
+
+	s.list = arena_array(&req->arena, (size_t)(d->question_n > 0 ? d->question_n : 1),
+	    sizeof(*s.list));
+	if (s.list == NULL) {
+		*rc = ERR_NOMEM;
+		return NULL;
+	}
+	for (i = 0; i < d->question_n; i++) {
+		if (d->questions[i].type != SQ_TEXT && d->questions[i].type != SQ_LONG_TEXT)
+			continue;
+		memset(&s.list[s.n], 0, sizeof(s.list[s.n]));
+		s.list[s.n].q = &d->questions[i];
+		s.list[s.n].themes = json_object();
+		s.n++;
+	}
+	*rc = store_comments_each(req->app->store, sv->id, add_comment, &s);
+	questions = json_array();
+	for (i = 0; i < s.n; i++) {
+		if (*rc == 0)
+			json_array_append_new(questions, question_json(&s.list[i], below));
+		json_decref(s.list[i].themes);
+	}
+	if (*rc != 0) {
+		json_decref(questions);
+		return NULL;
+	}
+	return questions;
+}
+
 int
 handle_api_survey_themes(struct http_request *req, struct http_response *res)
 {
 	struct auth *a = req->auth;
 	struct survey *sv;
 	struct survey_def d;
-	struct sums s = { NULL, 0, 0 };
 	struct errors e;
 	struct org org;
-	json_t *questions, *v;
+	json_t *questions;
 	int64_t below;
-	int i, rc;
+	int rc;
 
 	rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), &sv);
 	if (rc == 0 && sv->org_id != a->user.org_id)
@@ -154,30 +191,8 @@ handle_api_survey_themes(struct http_request *req, struct http_response *res)
 		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such survey." :
 		    "Try again in a moment.");
 	below = suppress_exempt(a->user.role) ? 0 : org.suppress_below;
-	s.list = arena_array(&req->arena, (size_t)(d.question_n > 0 ? d.question_n : 1),
-	    sizeof(*s.list));
-	if (s.list == NULL)
-		return reply_error(req, res, ERR_NOMEM, NULL);
-	for (i = 0; i < d.question_n; i++) {
-		if (d.questions[i].type != SQ_TEXT && d.questions[i].type != SQ_LONG_TEXT)
-			continue;
-		memset(&s.list[s.n], 0, sizeof(s.list[s.n]));
-		s.list[s.n].q = &d.questions[i];
-		s.list[s.n].themes = json_object();
-		s.n++;
-	}
-	rc = store_comments_each(req->app->store, sv->id, add_comment, &s);
-	questions = json_array();
-	for (i = 0; i < s.n; i++) {
-		if (rc == 0)
-			json_array_append_new(questions, question_json(&s.list[i], below));
-		json_decref(s.list[i].themes);
-	}
-	if (rc != 0) {
-		json_decref(questions);
+	if ((questions = survey_themes_json(req, sv, &d, below, &rc)) == NULL)
 		return reply_error(req, res, rc, NULL);
-	}
-	v = json_pack("{s:o, s:I, s:o}", "survey", api_json_id(sv->id), "suppress_below",
-	    (json_int_t)below, "questions", questions);
-	return api_json(res, 200, v);
+	return api_json(res, 200, json_pack("{s:o, s:I, s:o}", "survey", api_json_id(sv->id),
+	    "suppress_below", (json_int_t)below, "questions", questions));
 }

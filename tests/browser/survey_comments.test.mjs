@@ -72,6 +72,9 @@ test('an analyst reads the comments and reviews one', async () => {
 	await checkAxe(page);
 	const main = await page.locator('main').innerText();
 	assert.match(main, /Not read: in another language/);
+	// The themes, counted: an administrator sees every count.
+	assert.ok(await page.locator('table tbody tr').count() >= 1, main);
+	assert.doesNotMatch(await page.locator('table').innerText(), /fewer than/);
 
 	// The comment in Polish: not read, so it has no sentiment yet.
 	await press(page, page.locator('li', { hasText: 'Bardzo' }).getByRole('link', { name: /^Review/ }));

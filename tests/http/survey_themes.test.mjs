@@ -220,6 +220,13 @@ describe('reviewing comments', () => {
 		assert.equal(res.status, 200);
 		html = await res.text();
 		assert.match(html, /Bardzo dobra/);
+		assert.match(html, /<h2>Themes<\/h2>\s*<table/);
+		// An engagement officer sees the same page with small counts hidden.
+		const officerSession = await signIn(server.url, 'officer@example.org', STAFF_PASSWORD);
+		const hidden = await (await staffGet(server.url, `/staff/surveys/${survey.id}/comments/why`,
+			officerSession.cookie)).text();
+		assert.match(hidden, /fewer than 10/);
+		assert.doesNotMatch(hidden, /&ldquo;/, 'a hidden theme shows no example');
 		assert.match(html, /Not read: in another language/);
 		assert.match(html, /Identifying details/);
 		const c = list.items[1];
