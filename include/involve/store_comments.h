@@ -28,6 +28,7 @@
 struct comment_todo {
 	int64_t survey_id;
 	int64_t through; /* its comments_through */
+	int64_t newest;  /* its newest submitted response's id */
 };
 
 /* Up to max surveys with submitted responses past their comments_through,

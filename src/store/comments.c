@@ -17,13 +17,15 @@ store_comments_todo(struct store *s, struct comment_todo *out, int max, int *n)
 	*n = 0;
 	/* Each survey's newest submitted response, from the index of its
 	 * responses by state, against how far the worker has read. */
-	st = db_prepare(c, "SELECT s.id, s.comments_through FROM survey s WHERE EXISTS (SELECT 1 "
-	    "FROM survey_response r WHERE r.survey_id = s.id AND r.state = 'submitted' AND "
-	    "r.id > s.comments_through) ORDER BY s.id LIMIT ?");
+	st = db_prepare(c, "SELECT s.id, s.comments_through, (SELECT max(r.id) FROM "
+	    "survey_response r WHERE r.survey_id = s.id AND r.state = 'submitted') AS newest "
+	    "FROM survey s WHERE EXISTS (SELECT 1 FROM survey_response r WHERE r.survey_id = s.id "
+	    "AND r.state = 'submitted' AND r.id > s.comments_through) ORDER BY s.id LIMIT ?");
 	db_bind_int(st, 1, max);
 	while ((rc = db_step(st)) == DB_ROW && *n < max) {
 		out[*n].survey_id = db_col_int(st, 0);
 		out[*n].through = db_col_int(st, 1);
+		out[*n].newest = db_col_int(st, 2);
 		(*n)++;
 	}
 	db_put(s->db, c);

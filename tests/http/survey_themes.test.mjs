@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { apiClient, expectProblem, json } from '../lib/api.mjs';
 import { runInvolve } from '../lib/commands.mjs';
+import { sqlOf } from '../lib/database.mjs';
 import { createOrg, makeStaff, STAFF_PASSWORD } from '../lib/fixtures.mjs';
 import { makeDataDir, ROOT, runCli, startServer } from '../lib/server.mjs';
 import { postForm, signIn, staffGet } from '../lib/staff.mjs';
@@ -117,6 +118,22 @@ describe('free text read by the classifier', () => {
 		// The short text question: one comment, Durham.
 		const town = out.questions.find((x) => x.key === 'town');
 		assert.equal(town.comments, 1);
+	});
+
+	test('a survey with no free-text question is passed over without reading its responses', async () => {
+		const res = await api('POST', '/api/v1/surveys', { auth: officer, body: {
+			title: 'Just the question', pages: [{ key: 'p1', questions: [{ key: 'fft', type: 'fft' }] }],
+		} });
+		const survey = await json(res);
+		for (let i = 0; i < 3; i++) await answer(survey.id, { fft: 'Good' });
+		const q = sqlOf(server);
+		const newest = q(`SELECT max(id) FROM survey_response WHERE survey_id = ${survey.id}`).trim();
+		for (let i = 0; ; i++) {
+			if (q(`SELECT comments_through FROM survey WHERE id = ${survey.id}`).trim() === newest) break;
+			assert.ok(i < 100, 'the worker moves past its responses');
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		assert.equal(q(`SELECT count(*) FROM survey_comment WHERE survey_id = ${survey.id}`).trim(), '0');
 	});
 
 	test('small counts are hidden from an engagement officer', async () => {
