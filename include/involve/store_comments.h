@@ -25,7 +25,7 @@
 #include "involve/str.h"
 
 /* A survey with responses the worker has not read. */
-struct comment_todo {
+struct comment_unread {
 	int64_t survey_id;
 	int64_t through; /* its comments_through */
 	int64_t newest;  /* its newest submitted response's id */
@@ -33,7 +33,7 @@ struct comment_todo {
 
 /* Up to max surveys with submitted responses past their comments_through,
  * into out[] (*n of them). */
-int store_comments_todo(struct store *s, struct comment_todo *out, int max, int *n);
+int store_comments_unread(struct store *s, struct comment_unread *out, int max, int *n);
 
 /* One comment as the worker read it. */
 struct survey_comment {

@@ -425,30 +425,32 @@ cmd_serve(int argc, char **argv)
 	 * memory files it creates the owner of the database file. */
 	if (user && !serve_user_own_data(&as_user, common.data_dir))
 		return CLI_FAIL;
-	/* Read while still root with --user, as the keys are.  libcurl starts
-	 * before any thread does. */
-	if (smtp_password_file) {
-		if (!read_password_file(smtp_password_file, smtp_password, sizeof(smtp_password)))
-			return CLI_FAIL;
-		mcfg.smtp_password = smtp_password;
-	}
-	if (mcfg.smtp_url) {
-		if (smtp_global_init() != 0) {
-			fprintf(stderr, "involve serve: cannot start libcurl for SMTP\n");
-			sodium_memzero(smtp_password, sizeof(smtp_password));
-			return CLI_FAIL;
-		}
-		curl_started = true;
-	}
 	/* Read before anything starts: a model that is not one stops here. */
 	if (themes_model) {
 		char msg[256];
 
 		if (theme_model_load(themes_model, &model, msg, sizeof(msg)) != 0) {
 			fprintf(stderr, "involve serve: --themes-model %s: %s\n", themes_model, msg);
-			rc = CLI_FAIL;
-			goto out;
+			return CLI_FAIL;
 		}
+	}
+	/* Read while still root with --user, as the keys are.  libcurl starts
+	 * before any thread does. */
+	if (smtp_password_file) {
+		if (!read_password_file(smtp_password_file, smtp_password, sizeof(smtp_password))) {
+			theme_model_free(model);
+			return CLI_FAIL;
+		}
+		mcfg.smtp_password = smtp_password;
+	}
+	if (mcfg.smtp_url) {
+		if (smtp_global_init() != 0) {
+			fprintf(stderr, "involve serve: cannot start libcurl for SMTP\n");
+			sodium_memzero(smtp_password, sizeof(smtp_password));
+			theme_model_free(model);
+			return CLI_FAIL;
+		}
+		curl_started = true;
 	}
 	if (cli_env_open(&common, &env) != CLI_OK)
 		goto out;

@@ -2,16 +2,15 @@
  * worker.c - reads submitted responses' free text with the theme
  * classifier (see comment_worker.h).
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "involve/comment_worker.h"
 #include "involve/language.h"
 #include "involve/log.h"
+#include "involve/periodic.h"
 #include "involve/pii.h"
 #include "involve/store_comments.h"
 #include "involve/store_survey.h"
@@ -130,7 +129,7 @@ read_response(void *arg, const struct survey_response *r)
 }
 
 static int
-read_survey(struct store *s, struct theme_classifier *c, const struct comment_todo *t,
+read_survey(struct store *s, struct theme_classifier *c, const struct comment_unread *t,
     int *read)
 {
 	struct survey *sv;
@@ -185,16 +184,16 @@ out:
 int
 comment_pass(struct store *s, struct theme_classifier *c, const atomic_bool *stop, int *read)
 {
-	struct comment_todo todo[COMMENT_SURVEYS];
+	struct comment_unread unread[COMMENT_SURVEYS];
 	int i, n, rc;
 
 	*read = 0;
-	if ((rc = store_comments_todo(s, todo, COMMENT_SURVEYS, &n)) != 0)
+	if ((rc = store_comments_unread(s, unread, COMMENT_SURVEYS, &n)) != 0)
 		return rc;
 	for (i = 0; i < n && rc == 0; i++) {
 		if (stop != NULL && atomic_load(stop))
 			break;
-		rc = read_survey(s, c, &todo[i], read);
+		rc = read_survey(s, c, &unread[i], read);
 	}
 	return rc;
 }
@@ -204,37 +203,21 @@ comment_pass(struct store *s, struct theme_classifier *c, const atomic_bool *sto
 struct comment_worker {
 	struct comment_worker_config cfg;
 	struct theme_classifier *classifier;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	atomic_bool stopping;
+	struct periodic *thread;
 };
 
-static void *
-worker_main(void *arg)
+/* One look (periodic.h); something read: more may be waiting. */
+static bool
+worker_pass(void *arg, const atomic_bool *stopping)
 {
 	struct comment_worker *w = arg;
-	int interval = w->cfg.interval > 0 ? w->cfg.interval : COMMENT_INTERVAL_DEFAULT;
-	struct timespec until;
 	int read, rc;
 
-	while (!atomic_load(&w->stopping)) {
-		rc = comment_pass(w->cfg.store, w->classifier, &w->stopping, &read);
-		if (rc != 0)
-			log_warn("themes", "could not read the comments of new responses: %s",
-			    error_name(rc));
-		/* A full stretch: more are waiting. */
-		if (rc == 0 && read > 0)
-			continue;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += interval;
-		pthread_mutex_lock(&w->lock);
-		while (!atomic_load(&w->stopping))
-			if (pthread_cond_timedwait(&w->wake, &w->lock, &until) != 0)
-				break;
-		pthread_mutex_unlock(&w->lock);
-	}
-	return NULL;
+	rc = comment_pass(w->cfg.store, w->classifier, stopping, &read);
+	if (rc != 0)
+		log_warn("themes", "could not read the comments of new responses: %s",
+		    error_name(rc));
+	return rc == 0 && read > 0;
 }
 
 int
@@ -242,7 +225,6 @@ comment_worker_start(const struct comment_worker_config *cfg, struct comment_wor
     struct errors *e)
 {
 	struct comment_worker *w = calloc(1, sizeof(*w));
-	pthread_condattr_t attr;
 
 	if (w == NULL)
 		return ERR_NOMEM;
@@ -251,21 +233,13 @@ comment_worker_start(const struct comment_worker_config *cfg, struct comment_wor
 		free(w);
 		return ERR_NOMEM;
 	}
-	atomic_init(&w->stopping, false);
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->wake, &attr);
-	pthread_condattr_destroy(&attr);
-	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+	if (periodic_start("involve-themes", cfg->interval > 0 ? cfg->interval :
+	    COMMENT_INTERVAL_DEFAULT, worker_pass, w, &w->thread) != 0) {
 		errors_add(e, "themes", "cannot start the worker that reads comments");
 		theme_classifier_free(w->classifier);
-		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->wake);
 		free(w);
 		return ERR_IO;
 	}
-	pthread_setname_np(w->thread, "involve-themes");
 	*out = w;
 	return 0;
 }
@@ -275,13 +249,7 @@ comment_worker_stop(struct comment_worker *w)
 {
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&w->lock);
-	atomic_store(&w->stopping, true);
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
+	periodic_stop(w->thread);
 	theme_classifier_free(w->classifier);
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->wake);
 	free(w);
 }

@@ -10,7 +10,6 @@
  * database is away), the message stays "sending" until its lease runs
  * out and is then marked unknown: never sent twice.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "involve/log.h"
 #include "involve/mail.h"
 #include "involve/mail_worker.h"
+#include "involve/periodic.h"
 #include "involve/secret.h"
 #include "involve/smtp.h"
 #include "involve/store_outbox.h"
@@ -33,11 +33,7 @@
 struct mail_worker {
 	struct mail_worker_config cfg;
 	char owner[OUTBOX_OWNER_MAX + 1];
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool woken;
-	atomic_bool stopping;
+	struct periodic *thread;
 };
 
 static int64_t
@@ -243,32 +239,17 @@ mail_outbox_pass(const struct mail_worker_config *cfg, const char *owner,
 
 /* ---- the thread ----------------------------------------------------------------------------- */
 
-static void *
-worker_main(void *arg)
+/* One look (periodic.h); a full batch: more may be due at once. */
+static bool
+worker_pass(void *arg, const atomic_bool *stopping)
 {
 	struct mail_worker *w = arg;
-	int interval = w->cfg.interval > 0 ? w->cfg.interval : MAIL_INTERVAL_DEFAULT;
-	struct timespec until;
 	int handled, rc;
 
-	while (!atomic_load(&w->stopping)) {
-		rc = mail_outbox_pass(&w->cfg, w->owner, &w->stopping, &handled);
-		if (rc != 0)
-			log_warn("mail", "could not send from the outbox: %s", error_name(rc));
-		/* A full batch: more may be due at once. */
-		if (rc == 0 && handled == MAIL_WORKER_BATCH)
-			continue;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += interval;
-		pthread_mutex_lock(&w->lock);
-		while (!w->woken && !atomic_load(&w->stopping)) {
-			if (pthread_cond_timedwait(&w->wake, &w->lock, &until) != 0)
-				break;
-		}
-		w->woken = false;
-		pthread_mutex_unlock(&w->lock);
-	}
-	return NULL;
+	rc = mail_outbox_pass(&w->cfg, w->owner, stopping, &handled);
+	if (rc != 0)
+		log_warn("mail", "could not send from the outbox: %s", error_name(rc));
+	return rc == 0 && handled == MAIL_WORKER_BATCH;
 }
 
 /* A name for this worker that no other has: host, process and chance. */
@@ -291,26 +272,17 @@ mail_worker_start(const struct mail_worker_config *cfg, struct mail_worker **out
     struct errors *e)
 {
 	struct mail_worker *w = calloc(1, sizeof(*w));
-	pthread_condattr_t attr;
 
 	if (w == NULL)
 		return ERR_NOMEM;
 	w->cfg = *cfg;
 	owner_name(w->owner, sizeof(w->owner));
-	atomic_init(&w->stopping, false);
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->wake, &attr);
-	pthread_condattr_destroy(&attr);
-	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+	if (periodic_start("involve-mail", cfg->interval > 0 ? cfg->interval :
+	    MAIL_INTERVAL_DEFAULT, worker_pass, w, &w->thread) != 0) {
 		errors_add(e, "mail", "cannot start the mail worker");
-		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->wake);
 		free(w);
 		return ERR_IO;
 	}
-	pthread_setname_np(w->thread, "involve-mail");
 	log_info("mail", "sending mail as %s; worker %s", cfg->from, w->owner);
 	*out = w;
 	return 0;
@@ -319,10 +291,7 @@ mail_worker_start(const struct mail_worker_config *cfg, struct mail_worker **out
 void
 mail_worker_wake(struct mail_worker *w)
 {
-	pthread_mutex_lock(&w->lock);
-	w->woken = true;
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
+	periodic_wake(w->thread);
 }
 
 void
@@ -330,12 +299,6 @@ mail_worker_stop(struct mail_worker *w)
 {
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&w->lock);
-	atomic_store(&w->stopping, true);
-	pthread_cond_signal(&w->wake);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->wake);
+	periodic_stop(w->thread);
 	free(w);
 }

@@ -8,7 +8,7 @@
 #include "store_priv.h"
 
 int
-store_comments_todo(struct store *s, struct comment_todo *out, int max, int *n)
+store_comments_unread(struct store *s, struct comment_unread *out, int max, int *n)
 {
 	struct db_conn *c = db_get(s->db);
 	struct db_stmt *st;

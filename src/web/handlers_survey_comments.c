@@ -131,8 +131,12 @@ static const struct input_field list_fields[] = {
 };
 const struct input_spec api_survey_comments_input = { INPUT_FORM, 3, list_fields };
 
+/* A page of comments, for the API or (page) a staff page, which also
+ * wants each one's themes as a line, its review's address and its id. */
 struct list_ctx {
 	int64_t survey_id;
+	struct str question;
+	bool page;
 	json_t *items;
 	int64_t last;
 	int n;
@@ -142,8 +146,28 @@ static int
 list_one(void *arg, const struct survey_comment *c)
 {
 	struct list_ctx *x = arg;
+	json_t *o = comment_json(x->survey_id, c), *t;
+	struct buf line = BUF_INIT;
+	char href[PATH_MAX_LEN];
+	size_t i;
 
-	json_array_append_new(x->items, comment_json(x->survey_id, c));
+	if (x->page) {
+		json_array_foreach(json_object_get(o, "themes"), i, t) {
+			if (i > 0)
+				buf_add_c(&line, ", ");
+			buf_add_c(&line, json_string_value(t));
+		}
+		snprintf(href, sizeof(href), "/staff/surveys/%lld/comments/%.*s/%lld",
+		    (long long)x->survey_id, (int)x->question.n, x->question.p,
+		    (long long)c->response_id);
+		json_object_set_new(o, "themes_list", json_string(buf_ok(&line) && line.n ?
+		    buf_cstr(&line) : ""));
+		json_object_set_new(o, "href", json_string(href));
+		json_object_set_new(o, "other_language", json_boolean(!str_eq_c(c->language, "en")));
+		json_object_set_new(o, "id", json_integer(c->response_id));
+		buf_free(&line);
+	}
+	json_array_append_new(x->items, o);
 	x->last = c->response_id;
 	x->n++;
 	return 0;
@@ -156,7 +180,7 @@ handle_api_survey_comments(struct http_request *req, struct http_response *res)
 	const struct survey_question *qn;
 	struct survey *sv;
 	struct survey_def d;
-	struct list_ctx x = { 0, NULL, 0, 0 };
+	struct list_ctx x = { 0, { NULL, 0 }, false, NULL, 0, 0 };
 	struct errors e;
 	int rc;
 
@@ -168,6 +192,7 @@ handle_api_survey_comments(struct http_request *req, struct http_response *res)
 	if (find_question(req, res, &d, q.question, &qn) != 0)
 		return HTTP_DONE;
 	x.survey_id = sv->id;
+	x.question = qn->key;
 	x.items = json_array();
 	rc = store_comments_list(req->app->store, sv->id, qn->key, q.after, (int)q.limit, list_one,
 	    &x);
@@ -283,43 +308,6 @@ handle_api_survey_comment_review(struct http_request *req, struct http_response 
 
 /* ---- the staff pages ----------------------------------------------------------------- */
 
-struct page_ctx {
-	struct http_request *req;
-	int64_t survey_id;
-	struct str question;
-	json_t *items;
-	int64_t last;
-	int n;
-};
-
-static int
-page_one(void *arg, const struct survey_comment *c)
-{
-	struct page_ctx *x = arg;
-	json_t *o = comment_json(x->survey_id, c), *themes = json_object_get(o, "themes"), *t;
-	struct buf list = BUF_INIT;
-	char href[PATH_MAX_LEN];
-	size_t i;
-
-	json_array_foreach(themes, i, t) {
-		if (i > 0)
-			buf_add_c(&list, ", ");
-		buf_add_c(&list, json_string_value(t));
-	}
-	snprintf(href, sizeof(href), "/staff/surveys/%lld/comments/%.*s/%lld",
-	    (long long)x->survey_id, (int)x->question.n, x->question.p, (long long)c->response_id);
-	json_object_set_new(o, "themes_list", json_string(buf_ok(&list) && list.n ?
-	    buf_cstr(&list) : ""));
-	json_object_set_new(o, "href", json_string(href));
-	json_object_set_new(o, "other_language", json_boolean(!str_eq_c(c->language, "en")));
-	json_object_set_new(o, "id", json_integer(c->response_id));
-	buf_free(&list);
-	json_array_append_new(x->items, o);
-	x->last = c->response_id;
-	x->n++;
-	return 0;
-}
-
 static const char *
 done_text(struct http_request *req)
 {
@@ -334,7 +322,7 @@ int
 handle_staff_survey_comments(struct http_request *req, struct http_response *res)
 {
 	const struct survey_question *qn;
-	struct page_ctx x;
+	struct list_ctx x;
 	struct survey *sv;
 	struct survey_def d;
 	struct str key, after_s;
@@ -349,8 +337,8 @@ handle_staff_survey_comments(struct http_request *req, struct http_response *res
 		return HTTP_DONE;
 	if (http_query(req, "after", &after_s) && num_parse(after_s, 1, INT64_MAX, &after) != NUM_OK)
 		after = 0;
-	x = (struct page_ctx){ req, sv->id, qn->key, json_array(), 0, 0 };
-	rc = store_comments_list(req->app->store, sv->id, qn->key, after, COMMENTS_PAGE, page_one,
+	x = (struct list_ctx){ sv->id, qn->key, true, json_array(), 0, 0 };
+	rc = store_comments_list(req->app->store, sv->id, qn->key, after, COMMENTS_PAGE, list_one,
 	    &x);
 	if (rc != 0) {
 		json_decref(x.items);

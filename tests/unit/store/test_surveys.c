@@ -1593,17 +1593,17 @@ Test(surveys, comments_are_written_once_and_go_with_their_response)
 	int64_t org = make_org("bury"), id = make_survey(org, OPEN), a = 0, b = 0, keyed = 0;
 	int64_t clerk = make_clerk(org, "clerk@example.org");
 	struct actor staff = staff_of(org);
-	struct comment_todo todo[4];
+	struct comment_unread unread[4];
 	struct survey_comment list[3];
 	int n;
 
 	cr_assert_eq(submit(id, 1, 1, 0, yes_items, YES_N, &a), 0);
 	cr_assert_eq(submit(id, 2, 0, 0, yes_items, YES_N, &b), 0);
 	cr_assert_eq(submit(id, 0, 0, clerk, no_items, NO_N, &keyed), 0);
-	cr_assert_eq(store_comments_todo(st, todo, 4, &n), 0);
+	cr_assert_eq(store_comments_unread(st, unread, 4, &n), 0);
 	cr_assert_eq(n, 1);
-	cr_assert_eq(todo[0].survey_id, id);
-	cr_assert_eq(todo[0].through, 0);
+	cr_assert_eq(unread[0].survey_id, id);
+	cr_assert_eq(unread[0].through, 0);
 
 	/* Two workers read the same stretch: the second writes nothing. */
 	list[0] = comment(a, "Kind staff");
@@ -1612,13 +1612,13 @@ Test(surveys, comments_are_written_once_and_go_with_their_response)
 	cr_assert_eq(store_comments_write(st, id, 0, keyed, list, 3), 0);
 	cr_assert_eq(store_comments_write(st, id, 0, keyed, list, 3), ERR_CONFLICT);
 	cr_assert_eq(comments_of(id), 3);
-	cr_assert_eq(store_comments_todo(st, todo, 4, &n), 0);
+	cr_assert_eq(store_comments_unread(st, unread, 4, &n), 0);
 	cr_assert_eq(n, 0, "nothing left to read");
 
 	/* Withdrawn: its comment goes, and nothing is read again. */
 	cr_assert_eq(withdraw(id, 1, yes_items, YES_N, NOW), 0);
 	cr_assert_eq(comments_of(id), 2);
-	cr_assert_eq(store_comments_todo(st, todo, 4, &n), 0);
+	cr_assert_eq(store_comments_unread(st, unread, 4, &n), 0);
 	cr_assert_eq(n, 0);
 
 	/* Corrected: its comment goes and the worker reads on from before it;
@@ -1626,9 +1626,9 @@ Test(surveys, comments_are_written_once_and_go_with_their_response)
 	cr_assert_eq(store_response_correct(st, &staff, id, keyed, str_c("{\"answers\":{}}"),
 	    no_items, NO_N, yes_items, YES_N, NOW), 0);
 	cr_assert_eq(comments_of(id), 1);
-	cr_assert_eq(store_comments_todo(st, todo, 4, &n), 0);
+	cr_assert_eq(store_comments_unread(st, unread, 4, &n), 0);
 	cr_assert_eq(n, 1);
-	cr_assert_eq(todo[0].through, keyed - 1);
+	cr_assert_eq(unread[0].through, keyed - 1);
 	list[0] = comment(b, "Read again: kept as it was");
 	list[1] = comment(keyed, "Corrected");
 	cr_assert_eq(store_comments_write(st, id, keyed - 1, keyed, list, 2), 0);
