@@ -4,8 +4,7 @@
  */
 #include <string.h>
 
-#include "involve/store_comments.h"
-#include "store_priv.h"
+#include "comments.h"
 
 int
 store_comments_unread(struct store *s, struct comment_unread *out, int max, int *n)
@@ -58,6 +57,8 @@ write_fn(struct db_conn *c, void *arg)
 		;
 	if (rc != 0)
 		return rc;
+	if (db_conn_engine(c) == DB_POSTGRESQL)
+		return comments_insert_pg(c, j->survey_id, j->list, j->n);
 	for (i = 0; i < j->n; i++) {
 		const struct survey_comment *m = &j->list[i];
 
