@@ -267,14 +267,17 @@ buf_detach(struct buf *b, size_t *len)
 	return p;
 }
 
-void
-buf_add_csv_cell(struct buf *b, struct str s)
+/* s in double quotes, each '"' doubled; guard puts an apostrophe first
+ * when a spreadsheet would run s as a formula (starting with =, +, -, @,
+ * tab or carriage return). */
+static void
+csv_quoted(struct buf *b, struct str s, bool guard)
 {
 	size_t i;
 
 	buf_addch(b, '"');
-	if (s.n > 0 && strchr("=+-@\t\r", s.p[0]))
-		buf_addch(b, '\''); /* neutralise spreadsheet formulas */
+	if (guard && s.n > 0 && strchr("=+-@\t\r", s.p[0]))
+		buf_addch(b, '\'');
 	for (i = 0; i < s.n; i++) {
 		if (s.p[i] == '"')
 			buf_addch(b, '"');
@@ -284,15 +287,13 @@ buf_add_csv_cell(struct buf *b, struct str s)
 }
 
 void
+buf_add_csv_cell(struct buf *b, struct str s)
+{
+	csv_quoted(b, s, true);
+}
+
+void
 buf_add_csv_plain(struct buf *b, struct str s)
 {
-	size_t i;
-
-	buf_addch(b, '"');
-	for (i = 0; i < s.n; i++) {
-		if (s.p[i] == '"')
-			buf_addch(b, '"');
-		buf_addch(b, s.p[i]);
-	}
-	buf_addch(b, '"');
+	csv_quoted(b, s, false);
 }

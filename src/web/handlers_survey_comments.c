@@ -474,16 +474,12 @@ handle_staff_survey_comment(struct http_request *req, struct http_response *res)
 	return review_page(req, res, 200, sv, qn, &c, NULL);
 }
 
-struct review_form {
-	struct str themes[COMMENT_THEMES_MAX];
-	int theme_n;
-	int64_t sentiment;
-};
-
+/* The same review as the API's body (struct review_body), in a form: no
+ * theme ticked sends no field at all. */
 static const struct input_field review_form_fields[] = {
-	{ "themes", INPUT_TEXTS, 0, offsetof(struct review_form, themes),
-	    offsetof(struct review_form, theme_n), 0, COMMENT_THEMES_MAX, NULL, "the themes" },
-	{ "sentiment", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct review_form, sentiment), 0,
+	{ "themes", INPUT_TEXTS, 0, offsetof(struct review_body, themes),
+	    offsetof(struct review_body, theme_n), 0, COMMENT_THEMES_MAX, NULL, "the themes" },
+	{ "sentiment", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct review_body, sentiment), 0,
 	    1, 5, NULL, "the sentiment" },
 };
 const struct input_spec staff_survey_comment_input = { INPUT_FORM, 2, review_form_fields };
@@ -493,7 +489,7 @@ handle_staff_survey_comment_review(struct http_request *req, struct http_respons
 {
 	struct auth *a = pages_staff(req);
 	const struct survey_question *qn;
-	struct review_form f;
+	struct review_body f;
 	struct survey_comment c;
 	struct survey *sv;
 	struct survey_def d;
