@@ -8,21 +8,9 @@
 #include "involve/error.h"
 #include "involve/lss_expr.h"
 
-static struct arena arena;
+#include "arena_fixture.h"
 
-static void
-setup(void)
-{
-	arena_init(&arena, NULL, 0);
-}
-
-static void
-teardown(void)
-{
-	arena_free(&arena);
-}
-
-TestSuite(lss_expr, .init = setup, .fini = teardown);
+TestSuite(lss_expr, .init = arena_setup, .fini = arena_teardown);
 
 static struct lss_expr *
 parse(const char *text)

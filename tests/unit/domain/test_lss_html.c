@@ -8,21 +8,9 @@
 
 #include "involve/lss_html.h"
 
-static struct arena arena;
+#include "arena_fixture.h"
 
-static void
-setup(void)
-{
-	arena_init(&arena, NULL, 0);
-}
-
-static void
-teardown(void)
-{
-	arena_free(&arena);
-}
-
-TestSuite(lss_html, .init = setup, .fini = teardown);
+TestSuite(lss_html, .init = arena_setup, .fini = arena_teardown);
 
 /* The Markdown of html, NUL-terminated; what was removed in *info. */
 static const char *

@@ -16,23 +16,11 @@
 #define SHARED SOURCE_ROOT "/../shared/data/limesurvey/"
 #define BAR "\x01" /* '|' in a cell of doc() */
 
-static struct arena arena;
+#include "arena_fixture.h"
 
-static void
-setup(void)
-{
-	arena_init(&arena, NULL, 0);
-}
-
-static void
-teardown(void)
-{
-	arena_free(&arena);
-}
-
-TestSuite(lss_import, .init = setup, .fini = teardown);
-TestSuite(lss_files, .init = setup, .fini = teardown);
-TestSuite(lss_refused, .init = setup, .fini = teardown);
+TestSuite(lss_import, .init = arena_setup, .fini = arena_teardown);
+TestSuite(lss_files, .init = arena_setup, .fini = arena_teardown);
+TestSuite(lss_refused, .init = arena_setup, .fini = arena_teardown);
 
 /* ---- helpers --------------------------------------------------------------------------- */
 

@@ -6,24 +6,12 @@
 #include "involve/poll.h"
 #include "involve/poll_export.h"
 
-static struct arena arena;
+#include "arena_fixture.h"
 
-static void
-setup(void)
-{
-	arena_init(&arena, NULL, 0);
-}
-
-static void
-teardown(void)
-{
-	arena_free(&arena);
-}
-
-TestSuite(poll_build, .init = setup, .fini = teardown);
-TestSuite(poll_rules, .init = setup, .fini = teardown);
-TestSuite(poll_ballot, .init = setup, .fini = teardown);
-TestSuite(poll_export, .init = setup, .fini = teardown);
+TestSuite(poll_build, .init = arena_setup, .fini = arena_teardown);
+TestSuite(poll_rules, .init = arena_setup, .fini = arena_teardown);
+TestSuite(poll_ballot, .init = arena_setup, .fini = arena_teardown);
+TestSuite(poll_export, .init = arena_setup, .fini = arena_teardown);
 
 static struct poll_input
 pharmacy_input(void)

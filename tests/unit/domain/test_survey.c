@@ -9,22 +9,10 @@
 #include "involve/survey.h"
 #include "involve/survey_answers.h"
 
-static struct arena arena;
+#include "arena_fixture.h"
 
-static void
-setup(void)
-{
-	arena_init(&arena, NULL, 0);
-}
-
-static void
-teardown(void)
-{
-	arena_free(&arena);
-}
-
-TestSuite(survey_def, .init = setup, .fini = teardown);
-TestSuite(survey_answers, .init = setup, .fini = teardown);
+TestSuite(survey_def, .init = arena_setup, .fini = arena_teardown);
+TestSuite(survey_answers, .init = arena_setup, .fini = arena_teardown);
 
 /* The strategy consultation of the demo, cut short: a choice that decides
  * the path, a condition on a rating, a grid, and a page skipped to. */

@@ -8,21 +8,9 @@
 
 #include "involve/survey_export.h"
 
-static struct arena arena;
+#include "arena_fixture.h"
 
-static void
-setup(void)
-{
-	arena_init(&arena, NULL, 0);
-}
-
-static void
-teardown(void)
-{
-	arena_free(&arena);
-}
-
-TestSuite(survey_export, .init = setup, .fini = teardown);
+TestSuite(survey_export, .init = arena_setup, .fini = arena_teardown);
 
 static const char *const visit =
     "[{\"key\": \"p1\", \"title\": \"Your visit\", \"questions\": ["
