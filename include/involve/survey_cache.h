@@ -16,6 +16,15 @@
  * Bounded: one definition per slot (SURVEY_CACHE_SLOTS, by survey id) and
  * SURVEY_CACHE_TEXT_MAX bytes of text in all; a definition that would go
  * over is read into the caller's arena instead, as before.  Thread-safe.
+ *
+ * One caller may take less: survey_cache_recent answers with the survey as
+ * this server last read it, without asking the store, when that copy was
+ * found to be the store's at most SURVEY_CACHE_RECENT_MS ago.  It is for
+ * taking answers only, where the store has the last word: the response
+ * writer refuses answers checked against any version but the one it
+ * finds (respond.c then reads the survey again), and the survey's state is
+ * checked there too.  A caller about to refuse anything because of what a
+ * recent copy says must read the survey from the store and decide again.
  */
 #ifndef INVOLVE_SURVEY_CACHE_H
 #define INVOLVE_SURVEY_CACHE_H
@@ -26,6 +35,9 @@
 
 #define SURVEY_CACHE_SLOTS 256
 #define SURVEY_CACHE_TEXT_MAX (16 * 1024 * 1024)
+/* How old a copy survey_cache_recent hands out may be: a bound on how long
+ * a server goes without asking about a survey it takes answers for. */
+#define SURVEY_CACHE_RECENT_MS 1000
 
 struct survey_cache;
 
@@ -43,6 +55,24 @@ void survey_cache_free(struct survey_cache *c);
  */
 int survey_cache_def(struct survey_cache *c, struct arena *a, const struct survey *sv,
     struct survey_def *out, struct errors *e);
+
+/*
+ * Survey survey_id as this server last read it (its row and definition,
+ * shared as survey_cache_def's, valid until a is freed) when the store was
+ * last found to have that definition at most SURVEY_CACHE_RECENT_MS ago:
+ * see above for what such a copy may be used for.  0; ERR_NOTFOUND when
+ * there is no such copy (or no memory to hand it out: read the store).
+ */
+int survey_cache_recent(struct survey_cache *c, struct arena *a, int64_t survey_id,
+    struct survey **sv, struct survey_def *out);
+
+/*
+ * Forgets survey survey_id, deleted: SQLite may give its id to the next
+ * survey made, which must never be answered with this one's recent copy
+ * (PostgreSQL never gives an id twice, and a SQLite database has one
+ * server, the one deleting).
+ */
+void survey_cache_forget(struct survey_cache *c, int64_t survey_id);
 
 /* How many requests were answered from a definition kept, and how many
  * read one (for tests and /metrics). */

@@ -458,6 +458,7 @@ handle_api_survey_delete(struct http_request *req, struct http_response *res)
 		return HTTP_DONE;
 	if ((rc = store_survey_delete(req->app->store, &a->actor, sv->id)) != 0)
 		return reply_error(req, res, rc, NULL);
+	survey_cache_forget(req->app->surveys, sv->id);
 	res->status = 204;
 	return HTTP_DONE;
 }
@@ -512,6 +513,44 @@ read_answers(struct http_request *req, const struct survey_def *d, const json_t 
 	return 0;
 }
 
+/*
+ * What a response to sv says against d, by the asker: 0 when it may be
+ * taken (ans filled), or the refusal's error (e filled, or *text set for
+ * a refusal without fields).
+ */
+static int
+check_response(struct http_request *req, const struct survey *sv, const struct survey_def *d,
+    const struct response_body *b, struct survey_answers *ans, const char **text,
+    struct errors *e)
+{
+	bool staff = is_staff_of(req, sv->org_id);
+
+	*text = NULL;
+	if (!staff && b->channel != SURVEY_ONLINE) {
+		errors_add(e, "channel", "Only the survey's staff can key in responses that came "
+		    "on paper, by phone or at an event");
+		return ERR_INVALID;
+	}
+	if (!staff && !survey_is_open(sv, req->now)) {
+		*text = survey_status(sv, req->now) == POLL_CLOSED ? "This survey has closed." :
+		    "This survey is not open yet.";
+		return ERR_CONFLICT;
+	}
+	if (!staff && sv->who == POLL_WHO_CODE) {
+		errors_add(e, "code", "This survey is answered with an invitation code: use the "
+		    "link or the code on your invitation");
+		return ERR_INVALID;
+	}
+	return read_answers(req, d, b->answers, b->other, ans, e);
+}
+
+/*
+ * A response is checked first against the survey as this server read it
+ * a moment ago (survey_cache_recent), which spares the store a read per
+ * response: the writer takes it only if that is still the survey's version
+ * and it is still open.  Anything that copy would refuse is decided again
+ * on the survey read from the store, so no refusal rests on an old copy.
+ */
 int
 handle_api_survey_respond(struct http_request *req, struct http_response *res)
 {
@@ -521,10 +560,15 @@ handle_api_survey_respond(struct http_request *req, struct http_response *res)
 	struct survey *sv;
 	struct survey_def d;
 	struct errors e;
-	bool staff;
+	const char *text;
+	bool recent;
 	int rc;
 
-	if (load_survey(req, res, false, &sv, &d) != 0)
+	recent = survey_cache_recent(req->app->surveys, &req->arena, http_param_id(req, "id"),
+	    &sv, &d) == 0;
+	if (recent && !is_staff_of(req, sv->org_id) && survey_status(sv, req->now) == POLL_DRAFT)
+		recent = false;
+	if (!recent && load_survey(req, res, false, &sv, &d) != 0)
 		return HTTP_DONE;
 	errors_init(&e);
 	rc = input_read(req, &b, NULL, &e);
@@ -532,28 +576,22 @@ handle_api_survey_respond(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, rc, &e);
 	if (rc != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
-	staff = is_staff_of(req, sv->org_id);
-	if (!staff && b.channel != SURVEY_ONLINE) {
-		errors_add(&e, "channel", "Only the survey's staff can key in responses that came "
-		    "on paper, by phone or at an event");
-		return reply_error(req, res, ERR_INVALID, &e);
+	rc = check_response(req, sv, &d, &b, &ans, &text, &e);
+	if (rc != 0 && rc != ERR_NOMEM && recent) {
+		if (load_survey(req, res, false, &sv, &d) != 0)
+			return HTTP_DONE;
+		errors_init(&e);
+		rc = check_response(req, sv, &d, &b, &ans, &text, &e);
 	}
-	if (!staff && !survey_is_open(sv, req->now))
-		return reply_error_text(req, res, ERR_CONFLICT, survey_status(sv, req->now) ==
-		    POLL_CLOSED ? "This survey has closed." : "This survey is not open yet.");
-	if (!staff && sv->who == POLL_WHO_CODE) {
-		errors_add(&e, "code", "This survey is answered with an invitation code: use the "
-		    "link or the code on your invitation");
-		return reply_error(req, res, ERR_INVALID, &e);
-	}
-	if ((rc = read_answers(req, &d, b.answers, b.other, &ans, &e)) != 0)
-		return reply_error(req, res, rc, &e);
+	if (rc != 0)
+		return text != NULL ? reply_error_text(req, res, rc, text) :
+		    reply_error(req, res, rc, &e);
 	args.sv = sv;
 	args.def = &d;
 	args.ans = &ans;
 	args.channel = (enum survey_channel)b.channel;
-	args.entered_by = staff ? ((struct auth *)req->auth)->user.id : 0;
-	args.one_per_browser = !staff;
+	args.entered_by = is_staff_of(req, sv->org_id) ? ((struct auth *)req->auth)->user.id : 0;
+	args.one_per_browser = !is_staff_of(req, sv->org_id);
 	return respond_submit(req, res, &args, response_replied);
 }
 

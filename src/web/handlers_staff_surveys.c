@@ -28,6 +28,7 @@
 #include "involve/auth.h"
 #include "involve/input.h"
 #include "involve/store_survey.h"
+#include "involve/survey_cache.h"
 #include "handlers.h"
 #include "pages.h"
 #include "survey_edit.h"
@@ -657,6 +658,7 @@ handle_staff_survey_delete(struct http_request *req, struct http_response *res)
 	survey_edit_free(&ed);
 	if ((rc = store_survey_delete(req->app->store, &a->actor, ed.sv->id)) != 0)
 		return reply_error(req, res, rc, NULL);
+	survey_cache_forget(req->app->surveys, ed.sv->id);
 	http_response_redirect(res, 303, "/staff/surveys?done=deleted");
 	return HTTP_DONE;
 }

@@ -8,11 +8,16 @@
  * it, or the last request to finish with it.  The lock is held only to
  * look a slot up, take or drop a reference and replace an entry; reading
  * and comparing text happen outside it.
+ *
+ * Each entry also keeps the survey's row as it was read with the text, and
+ * when a request last found that text still the store's (confirmed_ms):
+ * survey_cache_recent's answer.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "involve/survey_cache.h"
 
@@ -22,8 +27,10 @@ struct entry {
 	int version;
 	char *text;
 	size_t text_n;
-	struct arena arena; /* the definition's memory */
+	struct arena arena; /* the definition's and the row's memory */
 	struct survey_def def;
+	struct survey row;  /* as read with text; its definition is text */
+	atomic_llong confirmed_ms; /* when the store last had text (monotonic) */
 	int refs; /* under cache->lock */
 };
 
@@ -132,6 +139,15 @@ entry_release(void *arg)
 		cache_destroy(c);
 }
 
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static size_t
 slot_of(int64_t survey_id)
 {
@@ -176,6 +192,14 @@ entry_read(const struct survey *sv, struct entry **out, struct errors *e)
 	en->version = sv->version;
 	en->refs = 1;
 	arena_init(&en->arena, NULL, 0);
+	en->row = *sv;
+	en->row.title = arena_str(&en->arena, sv->title);
+	en->row.definition = (struct str){ en->text, en->text_n };
+	atomic_init(&en->confirmed_ms, monotonic_ms());
+	if (en->row.title.p == NULL) {
+		entry_destroy(en);
+		return ERR_NOMEM;
+	}
 	if ((rc = survey_def_parse(
 	         (struct str){ en->text, en->text_n }, &en->arena, &en->def, e)) != 0) {
 		entry_destroy(en);
@@ -224,6 +248,8 @@ survey_cache_def(struct survey_cache *c, struct arena *a, const struct survey *s
 		entry_release(en);
 		en = NULL;
 	}
+	if (en != NULL)
+		atomic_store_explicit(&en->confirmed_ms, monotonic_ms(), memory_order_relaxed);
 	if (c != NULL)
 		atomic_fetch_add_explicit(
 		    en != NULL ? &c->hits : &c->misses, 1, memory_order_relaxed);
@@ -240,6 +266,61 @@ survey_cache_def(struct survey_cache *c, struct arena *a, const struct survey *s
 	}
 	*out = en->def;
 	return 0;
+}
+
+int
+survey_cache_recent(struct survey_cache *c, struct arena *a, int64_t survey_id,
+    struct survey **sv, struct survey_def *out)
+{
+	int64_t now = monotonic_ms();
+	struct survey *copy = arena_alloc(a, sizeof(*copy));
+	struct entry *en;
+
+	if (c == NULL || copy == NULL)
+		return ERR_NOTFOUND;
+	pthread_mutex_lock(&c->lock);
+	en = c->slots[slot_of(survey_id)];
+	if (en != NULL && en->survey_id == survey_id &&
+	    now - atomic_load_explicit(&en->confirmed_ms, memory_order_relaxed) <=
+		SURVEY_CACHE_RECENT_MS)
+		en->refs++;
+	else
+		en = NULL;
+	pthread_mutex_unlock(&c->lock);
+	if (en == NULL)
+		return ERR_NOTFOUND;
+	if (arena_on_free(a, entry_release, en) != 0) {
+		entry_release(en);
+		return ERR_NOTFOUND;
+	}
+	/* The row's strings are the entry's, which a's reference keeps. */
+	*copy = en->row;
+	*sv = copy;
+	*out = en->def;
+	return 0;
+}
+
+void
+survey_cache_forget(struct survey_cache *c, int64_t survey_id)
+{
+	size_t slot = slot_of(survey_id);
+	struct entry *en, *gone = NULL;
+
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->lock);
+	en = c->slots[slot];
+	if (en != NULL && en->survey_id == survey_id) {
+		c->slots[slot] = NULL;
+		c->text_n -= en->text_n;
+		if (entry_drop(en)) {
+			gone = en;
+			c->entries--;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (gone != NULL)
+		entry_destroy(gone);
 }
 
 void

@@ -545,3 +545,50 @@ Test(staff_surveys, a_kept_definition_is_used_only_while_its_text_is_the_same)
 	cr_assert(str_eq_c(d2.questions[0].key, "q1"));
 	arena_free(&b);
 }
+
+Test(staff_surveys, a_recent_copy_is_the_last_read_and_goes_with_its_survey)
+{
+	struct survey_cache *c = survey_cache_new();
+	struct survey sv = { 0 }, *got;
+	struct survey_def d, kept;
+	struct arena a, b;
+	struct errors e;
+
+	cr_assert_not_null(c);
+	arena_init(&a, NULL, 0);
+	arena_init(&b, NULL, 0);
+	errors_init(&e);
+	cr_assert_eq(survey_cache_recent(c, &a, 7, &got, &d), ERR_NOTFOUND, "nothing read yet");
+	sv.id = 7;
+	sv.org_id = 3;
+	sv.version = 2;
+	sv.who = POLL_WHO_ANYONE;
+	sv.opens_at = 100;
+	sv.title = str_c("Pharmacy access");
+	sv.definition = str_c(DEFINITION);
+	cr_assert_eq(survey_cache_def(c, &a, &sv, &kept, &e), 0);
+	cr_assert_eq(survey_cache_recent(c, &b, 7, &got, &d), 0);
+	cr_assert_eq(got->id, 7);
+	cr_assert_eq(got->org_id, 3);
+	cr_assert_eq(got->version, 2);
+	cr_assert_eq(got->opens_at, 100);
+	cr_assert(str_eq_c(got->title, "Pharmacy access"));
+	cr_assert(str_eq(got->definition, str_c(DEFINITION)));
+	cr_assert_eq(d.questions, kept.questions, "the definition read, shared");
+	cr_assert_eq(survey_cache_recent(c, &b, 8, &got, &d), ERR_NOTFOUND, "another survey");
+	/* A new version read replaces the copy. */
+	sv.version = 3;
+	sv.title = str_c("Pharmacy services");
+	cr_assert_eq(survey_cache_def(c, &a, &sv, &kept, &e), 0);
+	cr_assert_eq(survey_cache_recent(c, &b, 7, &got, &d), 0);
+	cr_assert_eq(got->version, 3);
+	cr_assert(str_eq_c(got->title, "Pharmacy services"));
+	/* Deleted: forgotten, while what arenas hold stays readable. */
+	survey_cache_forget(c, 7);
+	cr_assert_eq(survey_cache_recent(c, &b, 7, &got, &d), ERR_NOTFOUND);
+	arena_free(&a);
+	cr_assert(str_eq_c(d.questions[0].key, "q1"));
+	survey_cache_forget(c, 9); /* none: nothing happens */
+	survey_cache_free(c);
+	arena_free(&b);
+}
