@@ -5,7 +5,7 @@
  * A comment is normalised (utf8proc: compatibility forms composed, case
  * folded, accents stripped), cut into words (runs of letters and digits; an
  * apostrophe inside a word is dropped, so "don't" and "dont" meet), each
- * word stemmed with the Snowball English stemmer (libstemmer), and three
+ * word stemmed with the Snowball English stemmer (libstemmer), and four
  * kinds of feature counted:
  *   - word unigrams (stems),
  *   - word bigrams (two stems side by side),
@@ -13,7 +13,12 @@
  *     inside each normalised (unstemmed) word padded with a space each side,
  *     which carry misspellings and word forms the stemmer leaves apart (from
  *     4, not 3: on the NEAS comments trigrams cost a third of training's
- *     time and gave nothing once thresholds are tuned).
+ *     time and gave nothing once thresholds are tuned),
+ *   - the comment's length in words, in one of six bands (1-2, 3-5, 6-10,
+ *     11-20, 21-40, more), counted FEATURES_LENGTH_WEIGHT times: a short
+ *     comment ("Very good service") is themed otherwise than a story using
+ *     the same words, and no word says which it is (on the NEAS comments,
+ *     over twelve 80/20 splits and 5 folds: micro F1 +0.005, macro +0.01).
  * Each feature is hashed (64-bit FNV-1a, mixed) into one of 2^bits buckets,
  * the kind of feature part of the hash.  What extract hands out is the
  * bucket counts; features_weigh makes them a model's input: buckets known
@@ -37,6 +42,9 @@
 #define FEATURES_BITS_DEFAULT 20
 #define FEATURES_CHAR_MIN 4
 #define FEATURES_CHAR_MAX 5
+/* As if the length were said this many times: its weight beside a
+ * comment's words (1 + ln 3 before its inverse document frequency). */
+#define FEATURES_LENGTH_WEIGHT 3
 /* Bytes of one comment considered: the rest is ignored (a comment is a few
  * sentences; this bounds the work one row can cause). */
 #define FEATURES_TEXT_MAX (64 * 1024)

@@ -39,7 +39,7 @@
 #include "involve/theme_data.h"
 
 #define THEME_MODEL_MAGIC "INVTHEME"
-#define THEME_MODEL_VERSION 1
+#define THEME_MODEL_VERSION 2
 /* A model file's largest size, and its themes' (a theme is a CSV column). */
 #define THEME_MODEL_FILE_MAX ((size_t)1 << 30)
 #define THEME_MODEL_THEMES_MAX 1000

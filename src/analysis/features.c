@@ -17,7 +17,10 @@
 
 /* The kinds of feature, part of each hash so that the word "car" and the
  * character trigram "car" are different features. */
-enum { KIND_WORD = 'w', KIND_PAIR = 'b', KIND_CHARS = 'c' };
+enum { KIND_WORD = 'w', KIND_PAIR = 'b', KIND_CHARS = 'c', KIND_LENGTH = 'n' };
+
+/* The upper bound of each length band but the last, in words. */
+static const size_t length_bands[] = { 2, 5, 10, 20, 40 };
 
 struct features {
 	unsigned bits;
@@ -26,6 +29,7 @@ struct features {
 	size_t bucket_n, bucket_cap;
 	char prev[FEATURES_WORD_MAX * 4 + 1]; /* the previous word's stem */
 	size_t prev_n;
+	size_t word_n; /* words so far */
 };
 
 int
@@ -186,6 +190,7 @@ add_word(struct features *f, const char *word, size_t n, struct buf *words)
 		buf_add(words, stem, stem_n);
 		return buf_ok(words) ? 0 : ERR_NOMEM;
 	}
+	f->word_n++;
 	if (push(f, hash_add(hash_begin(KIND_WORD), stem, stem_n)) != 0)
 		return ERR_NOMEM;
 	if (f->prev_n > 0) {
@@ -200,6 +205,24 @@ add_word(struct features *f, const char *word, size_t n, struct buf *words)
 	return add_char_grams(f, word, n);
 }
 
+/* The comment's length band, FEATURES_LENGTH_WEIGHT times; nothing for a
+ * comment of no words. */
+static int
+add_length(struct features *f)
+{
+	unsigned char band = 0;
+
+	if (f->word_n == 0)
+		return 0;
+	while (band < sizeof(length_bands) / sizeof(length_bands[0]) &&
+	    f->word_n > length_bands[band])
+		band++;
+	for (int i = 0; i < FEATURES_LENGTH_WEIGHT; i++)
+		if (push(f, hash_add(hash_begin(KIND_LENGTH), &band, 1)) != 0)
+			return ERR_NOMEM;
+	return 0;
+}
+
 /* Normalises text and hands each word to add_word. */
 static int
 walk_words(struct features *f, struct str text, struct buf *words)
@@ -212,6 +235,7 @@ walk_words(struct features *f, struct str text, struct buf *words)
 
 	f->bucket_n = 0;
 	f->prev_n = 0;
+	f->word_n = 0;
 	if (text.n > FEATURES_TEXT_MAX)
 		text.n = text_utf8_prefix((struct str){ text.p, FEATURES_TEXT_MAX });
 	if (!text_is_utf8(text))
@@ -244,7 +268,7 @@ walk_words(struct features *f, struct str text, struct buf *words)
 		i += len;
 	}
 	free(norm);
-	return rc;
+	return rc == 0 && words == NULL ? add_length(f) : rc;
 }
 
 static int

@@ -68,7 +68,7 @@ describe('involve themes on the NEAS comments', () => {
 	test('the model file is versioned and checksummed', () => {
 		const bytes = readFileSync(model);
 		assert.equal(bytes.subarray(0, 8).toString('latin1'), 'INVTHEME');
-		assert.equal(bytes.readUInt32LE(8), 1);
+		assert.equal(bytes.readUInt32LE(8), 2);
 	});
 
 	test('predict writes each usable comment with its sentiment and the input\'s themes', async () => {
@@ -268,7 +268,7 @@ describe('involve themes refuses bad input', () => {
 			['empty', Buffer.alloc(0), /not a theme model file/],
 			['not a model', Buffer.from('Comment ID,FFT answer\n'), /not a theme model file/],
 			['another version', (() => { const b = Buffer.from(good); b.writeUInt32LE(7, 8); return b; })(),
-				/format version 7; this program reads version 1/],
+				/format version 7; this program reads version 2/],
 			['damaged', (() => { const b = Buffer.from(good); b[b.length >> 1] ^= 0x10; return b; })(),
 				/checksum does not match/],
 		];

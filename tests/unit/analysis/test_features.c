@@ -2,6 +2,7 @@
  * hash (frozen: model files depend on it) and the TF-IDF weighing. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "involve/error.h"
@@ -79,33 +80,67 @@ Test(features, forms_that_mean_the_same_meet)
 
 Test(features, counts_each_kind)
 {
-	/* "abc": its stem, no pair, and the character n-grams of " abc " (5
-	 * characters): two of 4, one of 5. */
+	/* "abc": its stem, no pair, the character n-grams of " abc " (5
+	 * characters): two of 4, one of 5; and its length, one word, counted
+	 * FEATURES_LENGTH_WEIGHT times. */
 	cr_assert_eq(features_extract(fx, str_c("abc"), &a), 0);
-	cr_assert_eq(a.n, 4);
-	/* "abc abc": the same stem twice, the pair "abc abc" once, n-grams twice. */
+	cr_assert_eq(a.n, 5);
+	/* "abc abc": the same stem twice, the pair "abc abc" once, n-grams
+	 * twice, the length (two words: the same band as one). */
 	cr_assert_eq(features_extract(fx, str_c("abc abc"), &b), 0);
-	cr_assert_eq(b.n, 5);
+	cr_assert_eq(b.n, 6);
 	for (size_t i = 0; i < b.n; i++)
-		cr_assert(b.v[i].value == 1 || b.v[i].value == 2);
+		cr_assert(b.v[i].value == 1 || b.v[i].value == 2 ||
+		    b.v[i].value == FEATURES_LENGTH_WEIGHT);
 	for (size_t i = 1; i < b.n; i++)
 		cr_assert_gt(b.v[i].bucket, b.v[i - 1].bucket, "sorted, each bucket once");
-	/* "a": " a " is shorter than the shortest n-gram: the stem alone. */
+	/* "a": " a " is shorter than the shortest n-gram: the stem and the
+	 * length. */
 	cr_assert_eq(features_extract(fx, str_c("a"), &a), 0);
-	cr_assert_eq(a.n, 1);
+	cr_assert_eq(a.n, 2);
 	cr_assert_eq(features_extract(fx, str_c(""), &a), 0);
-	cr_assert_eq(a.n, 0);
+	cr_assert_eq(a.n, 0, "no words, no length either");
+}
+
+Test(features, the_length_is_in_bands)
+{
+	/* 1-2, 3-5, 6-10, 11-20, 21-40 and more words: a comment's length band
+	 * is the one bucket counted FEATURES_LENGTH_WEIGHT times. */
+	static const int words[] = { 1, 2, 3, 5, 6, 10, 11, 20, 21, 40, 41, 300 };
+	static const int band[] = { 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5 };
+	uint32_t bucket_of[6] = { 0 };
+	char text[2048];
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		uint32_t bucket = 0;
+		size_t n = 0;
+
+		/* distinct words, none said FEATURES_LENGTH_WEIGHT times */
+		for (int w = 0; w < words[i]; w++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "w%d ", w);
+		cr_assert_eq(features_extract(fx, str_c(text), &a), 0);
+		for (size_t k = 0; k < a.n; k++)
+			if (a.v[k].value == FEATURES_LENGTH_WEIGHT)
+				bucket = a.v[k].bucket;
+		cr_assert_neq(bucket, 0, "%d words: a length", words[i]);
+		if (bucket_of[band[i]] == 0)
+			bucket_of[band[i]] = bucket;
+		cr_assert_eq(bucket, bucket_of[band[i]], "%d words: band %d", words[i], band[i]);
+	}
+	for (int x = 0; x < 6; x++)
+		for (int y = x + 1; y < 6; y++)
+			cr_assert_neq(bucket_of[x], bucket_of[y], "bands %d and %d", x, y);
 }
 
 Test(features, the_hash_is_frozen)
 {
 	/* A model file holds buckets: if these move, THEME_MODEL_VERSION must
 	 * change with them. */
-	static const uint32_t want[] = { 37883, 72253, 232956, 874933 };
+	static const uint32_t want[] = { 37883, 72253, 232956, 840097, 874933 };
 
 	cr_assert_eq(features_extract(fx, str_c("abc"), &a), 0);
-	cr_assert_eq(a.n, 4);
-	for (size_t i = 0; i < 4; i++)
+	cr_assert_eq(a.n, 5);
+	for (size_t i = 0; i < 5; i++)
 		cr_assert_eq(a.v[i].bucket, want[i], "bucket %zu is %u", i, a.v[i].bucket);
 }
 

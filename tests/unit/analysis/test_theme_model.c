@@ -230,9 +230,12 @@ Test(theme_model, bad_files_are_refused)
 	cr_assert(strstr(msg, "truncated or damaged") != NULL, "%s", msg);
 	/* another version */
 	memcpy(q, p, n);
-	q[8] = 2;
+	q[8] = THEME_MODEL_VERSION + 1;
 	cr_assert_eq(theme_model_parse(q, n, &back, msg, sizeof(msg)), ERR_INVALID);
-	cr_assert(strstr(msg, "format version 2") != NULL, "%s", msg);
+	cr_assert(strstr(msg, "format version 3") != NULL, "%s", msg);
+	q[8] = THEME_MODEL_VERSION - 1; /* the one before the length feature */
+	cr_assert_eq(theme_model_parse(q, n, &back, msg, sizeof(msg)), ERR_INVALID);
+	cr_assert(strstr(msg, "format version 1; this program reads version 2") != NULL, "%s", msg);
 	/* not a model */
 	cr_assert_eq(theme_model_parse((const unsigned char *)"hello", 5, &back, msg,
 	    sizeof(msg)), ERR_INVALID);
