@@ -166,6 +166,10 @@ json_t *survey_def_to_json(const struct survey_def *d);
 void survey_def_write(const struct survey_def *d, struct buf *b);
 
 /* Index of the question or page with this key, or -1. */
+/* Whether answers to q may hold words a respondent wrote: a free-text
+ * question's, or the "Other, please say" text of a choice that has one.
+ * These are the comments the theme classifier reads. */
+bool survey_question_has_text(const struct survey_question *q);
 int survey_question_index(const struct survey_def *d, struct str key);
 int survey_page_index(const struct survey_def *d, struct str key);
 /* Index of the option of q with this value, or -1. */

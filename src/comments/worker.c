@@ -97,27 +97,29 @@ add_comment(struct stretch *x, int64_t response_id, const struct survey_question
 	return 0;
 }
 
-/* Each free-text answer of one response. */
+/* Each free-text answer of one response, and each "Other, please say"
+ * text (kept beside the answers, under its question's key). */
 static int
 read_response(void *arg, const struct survey_response *r)
 {
 	struct stretch *x = arg;
-	json_t *root, *answers, *v;
+	json_t *root, *answers, *other, *v;
 	int i;
 
 	x->last_id = r->id;
 	x->responses++;
 	root = json_loadb(r->answers.p, r->answers.n, 0, NULL);
 	answers = json_object_get(root, "answers");
+	other = json_object_get(root, "other");
 	for (i = 0; i < x->d->question_n && x->rc == 0; i++) {
 		const struct survey_question *q = &x->d->questions[i];
 		struct str text;
 		char key[SURVEY_KEY_MAX + 1];
 
-		if (q->type != SQ_TEXT && q->type != SQ_LONG_TEXT)
+		if (!survey_question_has_text(q))
 			continue;
 		snprintf(key, sizeof(key), "%.*s", (int)q->key.n, q->key.p);
-		v = json_object_get(answers, key);
+		v = json_object_get(survey_qtype_is_free_text(q->type) ? answers : other, key);
 		if (!json_is_string(v))
 			continue;
 		text = str_trim((struct str){ json_string_value(v), json_string_length(v) });
@@ -149,7 +151,7 @@ read_survey(struct store *s, struct theme_classifier *c, const struct comment_un
 	 * moves past its responses without reading them (an import of a
 	 * million takes one statement). */
 	for (i = 0; i < d.question_n; i++)
-		if (d.questions[i].type == SQ_TEXT || d.questions[i].type == SQ_LONG_TEXT)
+		if (survey_question_has_text(&d.questions[i]))
 			break;
 	if (i == d.question_n) {
 		rc = store_comments_write(s, t->survey_id, t->through, t->newest, NULL, 0);

@@ -68,6 +68,19 @@ survey_qtype_is_free_text(enum survey_qtype t)
 	return t == SQ_TEXT || t == SQ_LONG_TEXT;
 }
 
+bool
+survey_question_has_text(const struct survey_question *q)
+{
+	int i;
+
+	if (survey_qtype_is_free_text(q->type))
+		return true;
+	for (i = 0; i < q->option_n; i++)
+		if (q->options[i].other)
+			return true;
+	return false;
+}
+
 /* ---- reading ---------------------------------------------------------------------- */
 
 struct reader {

@@ -445,7 +445,7 @@ free_text(const struct survey *sv, const struct survey_def *d)
 	for (i = 0; i < d->question_n; i++) {
 		const struct survey_question *q = &d->questions[i];
 
-		if (q->type != SQ_TEXT && q->type != SQ_LONG_TEXT)
+		if (!survey_question_has_text(q))
 			continue;
 		snprintf(href, sizeof(href), "/staff/surveys/%lld/comments/%.*s", (long long)sv->id,
 		    (int)q->key.n, q->key.p);

@@ -69,8 +69,7 @@ find_question(struct http_request *req, struct http_response *res, const struct 
 
 	*q = NULL;
 	for (i = 0; i < d->question_n; i++)
-		if (str_eq(d->questions[i].key, key) && (d->questions[i].type == SQ_TEXT ||
-		    d->questions[i].type == SQ_LONG_TEXT))
+		if (str_eq(d->questions[i].key, key) && survey_question_has_text(&d->questions[i]))
 			*q = &d->questions[i];
 	if (*q != NULL)
 		return 0;

@@ -146,7 +146,7 @@ survey_themes_json(struct http_request *req, const struct survey *sv,
 		return NULL;
 	}
 	for (i = 0; i < d->question_n; i++) {
-		if (d->questions[i].type != SQ_TEXT && d->questions[i].type != SQ_LONG_TEXT)
+		if (!survey_question_has_text(&d->questions[i]))
 			continue;
 		memset(&s.list[s.n], 0, sizeof(s.list[s.n]));
 		s.list[s.n].q = &d->questions[i];

@@ -120,6 +120,34 @@ describe('free text read by the classifier', () => {
 		assert.equal(town.comments, 1);
 	});
 
+	test('an "Other, please say" text is read as a comment on its question', async () => {
+		const res = await api('POST', '/api/v1/surveys', { auth: officer, body: {
+			title: 'How you found us', pages: [{ key: 'p1', questions: [
+				{ key: 'how', type: 'single', text: 'How did you contact us?',
+					options: ['999', '111', { value: 'other', label: 'Another way', other: true }] },
+				{ key: 'fft', type: 'fft' },
+			] }],
+		} });
+		assert.equal(res.status, 201, await res.clone().text());
+		const survey = await json(res);
+		const said = 'My neighbour flagged down the crew outside, they were very kind to us';
+		let r = await api('POST', `/api/v1/surveys/${survey.id}/responses`,
+			{ body: { answers: { how: 'other', fft: 'Very good' }, other: { how: said } } });
+		assert.equal(r.status, 201, await r.clone().text());
+		await answer(survey.id, { how: '999', fft: 'Good' });
+		const out = await themesOnce(survey.id, analyst, 'how', 1);
+		const how = out.questions.find((x) => x.key === 'how');
+		assert.equal(how.text, 'How did you contact us?');
+		assert.ok(how.themes.length > 0, 'classified');
+		assert.ok(!out.questions.some((x) => x.key === 'fft'), 'no text, no entry');
+		r = await api('GET', `/api/v1/surveys/${survey.id}/comments?question=how`, { auth: analyst });
+		assert.equal(r.status, 200);
+		const list = await json(r);
+		assert.deepEqual(list.items.map((c) => c.comment), [said]);
+		await expectProblem(await api('GET', `/api/v1/surveys/${survey.id}/comments?question=fft`,
+			{ auth: analyst }), 404, 'question');
+	});
+
 	test('a survey with no free-text question is passed over without reading its responses', async () => {
 		const res = await api('POST', '/api/v1/surveys', { auth: officer, body: {
 			title: 'Just the question', pages: [{ key: 'p1', questions: [{ key: 'fft', type: 'fft' }] }],
