@@ -503,19 +503,28 @@ Test(staff_surveys, a_response_on_its_way_is_checked_again_against_a_new_version
 
 /* ---- surveys' definitions kept read (survey_cache.c) ---------------------------------------- */
 
-Test(staff_surveys, a_kept_definition_is_used_only_while_its_text_is_the_same)
+/* A new cache, and two arenas reading from it as two requests would. */
+static struct survey_cache *
+cache_and_readers(struct arena *a, struct arena *b, struct errors *e)
 {
 	struct survey_cache *c = survey_cache_new();
+
+	cr_assert_not_null(c);
+	arena_init(a, NULL, 0);
+	arena_init(b, NULL, 0);
+	errors_init(e);
+	return c;
+}
+
+Test(staff_surveys, a_kept_definition_is_used_only_while_its_text_is_the_same)
+{
 	unsigned long long hits, misses;
 	struct survey sv = { 0 };
 	struct survey_def d1, d2, d3;
 	struct arena a, b;
 	struct errors e;
+	struct survey_cache *c = cache_and_readers(&a, &b, &e);
 
-	cr_assert_not_null(c);
-	arena_init(&a, NULL, 0);
-	arena_init(&b, NULL, 0);
-	errors_init(&e);
 	sv.id = 7;
 	sv.version = 1;
 	sv.definition = str_c(DEFINITION);
@@ -548,16 +557,12 @@ Test(staff_surveys, a_kept_definition_is_used_only_while_its_text_is_the_same)
 
 Test(staff_surveys, a_recent_copy_is_the_last_read_and_goes_with_its_survey)
 {
-	struct survey_cache *c = survey_cache_new();
 	struct survey sv = { 0 }, *got;
 	struct survey_def d, kept;
 	struct arena a, b;
 	struct errors e;
+	struct survey_cache *c = cache_and_readers(&a, &b, &e);
 
-	cr_assert_not_null(c);
-	arena_init(&a, NULL, 0);
-	arena_init(&b, NULL, 0);
-	errors_init(&e);
 	cr_assert_eq(survey_cache_recent(c, &a, 7, &got, &d), ERR_NOTFOUND, "nothing read yet");
 	sv.id = 7;
 	sv.org_id = 3;
