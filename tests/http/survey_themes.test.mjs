@@ -146,6 +146,17 @@ describe('free text read by the classifier', () => {
 		assert.deepEqual(list.items.map((c) => c.comment), [said]);
 		await expectProblem(await api('GET', `/api/v1/surveys/${survey.id}/comments?question=fft`,
 			{ auth: analyst }), 404, 'question');
+		// The staff pages: the results lead to the question's comments, and the page lists it.
+		const who = await signIn(server.url, 'analyst@example.org', STAFF_PASSWORD);
+		const results = await (await staffGet(server.url, `/staff/surveys/${survey.id}/results`,
+			who.cookie)).text();
+		assert.match(results, new RegExp(`<a href="/staff/surveys/${survey.id}/comments/how">Comments`));
+		assert.doesNotMatch(results, new RegExp(`/staff/surveys/${survey.id}/comments/fft`));
+		r = await staffGet(server.url, `/staff/surveys/${survey.id}/comments/how`, who.cookie);
+		assert.equal(r.status, 200);
+		assert.match(await r.text(), /My neighbour flagged down the crew/);
+		r = await staffGet(server.url, `/staff/surveys/${survey.id}/comments/fft`, who.cookie);
+		assert.equal(r.status, 404);
 	});
 
 	test('a survey with no free-text question is passed over without reading its responses', async () => {
