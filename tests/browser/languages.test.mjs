@@ -85,8 +85,9 @@ for (const lang of ['en', 'ur', 'pl']) {
 		await checkPage(page, lang, 'error summary');
 
 		await page.getByLabel('Evenings').check();
-		await page.getByRole('button', { name: c.text('Submit answer') }).click();
-		await page.waitForLoadState();
+		// Waits for the results page itself: the page before it is loaded too.
+		await Promise.all([page.waitForNavigation(),
+			page.getByRole('button', { name: c.text('Submit answer') }).click()]);
 		const main = await page.locator('main').innerText();
 		assertHas(main, c.text('This poll is still open.'));
 		assert.ok(main.includes(c.plural('%lld person answered', '%lld people answered', 1).replace('%lld', '1')), main);
@@ -117,8 +118,7 @@ test('a visitor chooses a language with the link at the top, and it stays', asyn
 	assert.equal(before.find((k) => k.name === 'involve_lang'), undefined, 'no cookie until a choice');
 
 	const chooser = page.getByRole('navigation', { name: 'Choose a language' });
-	await chooser.getByRole('link', { name: 'Polski' }).click();
-	await page.waitForLoadState();
+	await Promise.all([page.waitForNavigation(), chooser.getByRole('link', { name: 'Polski' }).click()]);
 	assert.equal(new URL(page.url()).pathname, '/o/bury/privacy', 'back on the same page');
 	await checkPage(page, 'pl', 'after choosing Polish');
 	const cookie = (await page.context().cookies()).find((k) => k.name === 'involve_lang');
@@ -128,9 +128,9 @@ test('a visitor chooses a language with the link at the top, and it stays', asyn
 	await page.goto(`${server.url}/o/bury/`);
 	assert.equal((await pageLanguage(page)).lang, 'pl', 'the choice is kept');
 	const pl = catalogue('pl');
-	await page.getByRole('navigation', { name: pl.text('Choose a language') })
-		.getByRole('link', { name: 'اردو' }).click();
-	await page.waitForLoadState();
+	await Promise.all([page.waitForNavigation(),
+		page.getByRole('navigation', { name: pl.text('Choose a language') })
+			.getByRole('link', { name: 'اردو' }).click()]);
 	await checkPage(page, 'ur', 'after choosing Urdu');
 	assert.deepEqual(scriptErrors(page), []);
 	await page.context().close();

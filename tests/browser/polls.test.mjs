@@ -62,8 +62,7 @@ test('a member of the public answers a poll on a phone without JavaScript', asyn
 	await checkAxe(page);
 
 	await page.getByLabel('Fairly satisfied').check();
-	await page.getByRole('button', { name: /submit|vote/i }).click();
-	await page.waitForLoadState();
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /submit|vote/i }).click()]);
 	const text = await page.locator('main').innerText();
 	assert.match(text, /Fairly satisfied/);
 	assert.match(text, /100(\.0)?%/);
@@ -155,8 +154,7 @@ test('a staff member signs in and creates a poll', async () => {
 	await options.nth(0).fill('Early mornings');
 	await options.nth(1).fill('Evenings');
 	await options.nth(2).fill('Weekends');
-	await page.getByRole('button', { name: /create|save/i }).click();
-	await page.waitForLoadState();
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /create|save/i }).click()]);
 	assert.match(await page.locator('main').innerText(), /Which pharmacy opening times would help you most\?/);
 	await checkAxe(page);
 

@@ -291,8 +291,8 @@ test('a skip rule: those who do not use the pharmacy go to the last page', async
 test('a change made from a page someone else has overtaken is not saved over theirs', async () => {
 	await toBuilder(staff);
 	const other = await staff.context().newPage();
-	await staff.locator('#question-pharmacy').getByRole('link', { name: /Change/ }).click();
-	await staff.waitForLoadState();
+	await Promise.all([staff.waitForNavigation(),
+		staff.locator('#question-pharmacy').getByRole('link', { name: /Change/ }).click()]);
 	await checkAxe(staff);
 
 	// Meanwhile, in another tab, the page's title changes.
