@@ -94,6 +94,7 @@ handle_outcome_page(struct http_request *req, struct http_response *res)
 {
 	struct outcome *out;
 	struct org o;
+	char back[96];
 	int rc;
 
 	rc = store_org_get_by_slug(req->app->store, http_param(req, "slug"), &o);
@@ -103,9 +104,11 @@ handle_outcome_page(struct http_request *req, struct http_response *res)
 		rc = ERR_NOTFOUND;
 	if (rc != 0)
 		return reply_error(req, res, rc, NULL);
+	/* The list by its own address: "./" would be the list's with a slash, which is none. */
+	snprintf(back, sizeof(back), "/o/%s/you-said-we-did", o.slug);
 	return page_render(req, res, "outcome", json_pack("{s:o, s:o, s:o, s:{s:s}}", "title",
 	    pages_string(out->title), "site", pages_site(&o, NULL), "outcome",
-	    outcome_value(req, &o, out, true), "back_link", "href", "./"));
+	    outcome_value(req, &o, out, true), "back_link", "href", back));
 }
 
 /* ---- the Atom feed (RFC 4287) -------------------------------------------------------------- */
