@@ -1,0 +1,100 @@
+// One page of every kind that links lead to on the demo, in Chromium with axe (WCAG 2.2 AA):
+// the public pages on a 320 px phone (nothing wider than the screen) and the staff pages of an
+// administrator on a desktop, none with a script error.  Which pages there are comes from
+// following every link (tests/lib/crawl.mjs); pages that differ only in their ids (another
+// survey, another question) are one kind, checked once.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
+import { crawl } from '../lib/crawl.mjs';
+import { makeStaff } from '../lib/fixtures.mjs';
+import { makeDataDir, startOneServer } from '../lib/server.mjs';
+import { signIn } from '../lib/staff.mjs';
+
+const ORGS = ['bury', 'blackpool', 'blackburn-with-darwen', 'cheshire'];
+const PHONE = { viewport: { width: 320, height: 640 }, isMobile: true };
+
+let server;
+let browser;
+
+before(async () => {
+	server = await startOneServer({ args: ['--demo'], dataDir: makeDataDir() });
+	browser = await launchBrowser();
+});
+
+after(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+// The kind of page a path is: its ids, its organisation and its question's key left out.
+function kindOf(path) {
+	return path.split('?')[0].replace(/^\/o\/[^/]+/, '/o/ORG').replace(/\/\d+/g, '/ID')
+		.replace(/\/(questions|comments)\/[^/]+/, '/$1/KEY');
+}
+
+// The first page of each kind among those a crawl reached.
+function oneOfEachKind(seen) {
+	const kinds = new Map();
+	for (const { path } of seen) if (!kinds.has(kindOf(path))) kinds.set(kindOf(path), path);
+	return [...kinds.values()];
+}
+
+const scriptErrors = (page) => page.consoleErrors.filter((e) =>
+	!/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+
+// Each of paths in page, checked; resolves the problems found, each naming its page.
+async function checkEach(page, paths, { phone }) {
+	const problems = [];
+	for (const path of paths) {
+		page.consoleErrors.length = 0;
+		const res = await page.goto(server.url + path);
+		try {
+			assert.equal(res.status(), 200, `${path} answered ${res.status()}`);
+			await checkAxe(page);
+			if (phone) {
+				const overflow = await page.evaluate(() =>
+					document.documentElement.scrollWidth - window.innerWidth);
+				assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the screen`);
+			}
+			assert.deepEqual(scriptErrors(page), [], `${path}: script errors`);
+		} catch (e) {
+			problems.push(e.message);
+		}
+	}
+	return problems;
+}
+
+test('a public page of each kind, on a phone', async () => {
+	const { seen, problems: crawled } = await crawl(server, ['/', ...ORGS.map((o) => `/o/${o}/`)], {
+		skip: (p) => /[?&]lang=/.test(p),
+	});
+	assert.deepEqual(crawled, []);
+	const paths = oneOfEachKind(seen);
+	assert.ok(paths.length >= 10, `${paths.length} kinds of public page`);
+	console.log(`${paths.length} kinds of public page, of ${seen.length} pages`);
+	const page = await newPage(browser, PHONE);
+	assert.deepEqual(await checkEach(page, paths, { phone: true }), []);
+	await page.context().close();
+});
+
+test('a staff page of each kind, for an administrator', async () => {
+	const { email, password } = await makeStaff(server, {
+		org: 'blackpool', email: 'every.page@example.org', role: 'administrator',
+	});
+	const { cookie } = await signIn(server.url, email, password);
+	const { seen, problems: crawled } = await crawl(server, ['/staff/'], {
+		headers: { Cookie: cookie },
+		skip: (p) => !p.startsWith('/staff/') || p.startsWith('/staff/logout'),
+	});
+	assert.deepEqual(crawled, []);
+	const paths = oneOfEachKind(seen);
+	assert.ok(paths.length >= 20, `${paths.length} kinds of staff page`);
+	console.log(`${paths.length} kinds of staff page, of ${seen.length} pages`);
+	const page = await newPage(browser);
+	const [name, value] = cookie.split(/=(.*)/s);
+	await page.context().addCookies([{ name, value, url: server.url }]);
+	assert.deepEqual(await checkEach(page, paths, { phone: false }), []);
+	await page.context().close();
+});
