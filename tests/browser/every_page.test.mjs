@@ -1,6 +1,6 @@
 // One page of every kind that links lead to on the demo, in Chromium with axe (WCAG 2.2 AA):
-// the public pages on a 320 px phone (nothing wider than the screen) and the staff pages of an
-// administrator on a desktop, none with a script error.  Which pages there are comes from
+// the public pages on a 320 px phone in English, Urdu and Polish (nothing wider than the
+// screen) and the staff pages of an administrator on a desktop, none with a script error.  Which pages there are comes from
 // following every link (tests/lib/crawl.mjs); pages that differ only in their ids (another
 // survey, another question) are one kind, checked once.
 import assert from 'node:assert/strict';
@@ -66,18 +66,22 @@ async function checkEach(page, paths, { phone }) {
 	return problems;
 }
 
-test('a public page of each kind, on a phone', async () => {
-	const { seen, problems: crawled } = await crawl(server, ['/', ...ORGS.map((o) => `/o/${o}/`)], {
-		skip: (p) => /[?&]lang=/.test(p),
+for (const lang of ['en', 'ur', 'pl']) {
+	test(`a public page of each kind, on a phone (${lang})`, async () => {
+		const { seen, problems: crawled } = await crawl(server, ['/', ...ORGS.map((o) => `/o/${o}/`)], {
+			headers: { 'Accept-Language': lang },
+			skip: (p) => /[?&]lang=/.test(p),
+			lang,
+		});
+		assert.deepEqual(crawled, []);
+		const paths = oneOfEachKind(seen);
+		assert.ok(paths.length >= 10, `${paths.length} kinds of public page`);
+		console.log(`${lang}: ${paths.length} kinds of public page, of ${seen.length} pages`);
+		const page = await newPage(browser, { ...PHONE, locale: lang === 'en' ? 'en-GB' : lang });
+		assert.deepEqual(await checkEach(page, paths, { phone: true }), []);
+		await page.context().close();
 	});
-	assert.deepEqual(crawled, []);
-	const paths = oneOfEachKind(seen);
-	assert.ok(paths.length >= 10, `${paths.length} kinds of public page`);
-	console.log(`${paths.length} kinds of public page, of ${seen.length} pages`);
-	const page = await newPage(browser, PHONE);
-	assert.deepEqual(await checkEach(page, paths, { phone: true }), []);
-	await page.context().close();
-});
+}
 
 test('a staff page of each kind, for an administrator', async () => {
 	const { email, password } = await makeStaff(server, {
