@@ -41,6 +41,23 @@ answer_error(struct errors *e, const struct survey_question *q, const char *fmt,
 
 /* ---- reading one answer, whatever door it came through -------------------------------- */
 
+/* The error for an answer v that is none of q's options: it quotes v, cut
+ * at a character (an error is shown on a page, and as JSON, which hold only
+ * UTF-8), or says that v cannot be read. */
+static void
+not_one_of(const struct survey_question *q, struct str v, struct errors *e)
+{
+	char shown[61];
+
+	if (!text_is_utf8(v)) {
+		answer_error(e, q, "%s",
+		    "The answer contains characters that cannot be read (invalid UTF-8)");
+		return;
+	}
+	text_copy(shown, sizeof(shown), v);
+	answer_error(e, q, "'%s' is not one of the options", shown);
+}
+
 /* The option of q whose value is v, with an error naming it when none. */
 static int
 option_of(const struct survey_question *q, struct str v, struct errors *e)
@@ -48,8 +65,7 @@ option_of(const struct survey_question *q, struct str v, struct errors *e)
 	int k = survey_option_index(q, v);
 
 	if (k < 0)
-		answer_error(e, q, "'%.*s' is not one of the options", (int)(v.n > 60 ? 60 : v.n),
-		    v.p);
+		not_one_of(q, v, e);
 	return k;
 }
 
@@ -863,10 +879,7 @@ option_named(const struct survey_question *q, struct str t)
 static int
 not_an_option(const struct survey_question *q, struct str t, struct errors *e)
 {
-	char shown[61];
-
-	text_copy(shown, sizeof(shown), t);
-	answer_error(e, q, "'%s' is not one of the options", shown);
+	not_one_of(q, t, e);
 	return ERR_INVALID;
 }
 

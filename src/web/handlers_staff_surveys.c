@@ -29,6 +29,7 @@
 #include "involve/input.h"
 #include "involve/store_survey.h"
 #include "involve/survey_cache.h"
+#include "involve/text.h"
 #include "handlers.h"
 #include "pages.h"
 #include "survey_edit.h"
@@ -305,6 +306,13 @@ handle_staff_survey_create(struct http_request *req, struct http_response *res)
 	pages_date_typed(req, "closes_at", f.closes);
 	survey_title_check(f.title, &e);
 	settings_times(req, &f, states, false, &sv, &e);
+	/* JSON holds UTF-8 only, so text that is not goes no further than
+	 * its error. */
+	if (!text_is_utf8(f.intro)) {
+		errors_add(&e, "intro", "%s",
+		    "The introduction contains characters that cannot be read (invalid UTF-8)");
+		return settings_page(req, res, 422, &f, NULL, &e);
+	}
 	/* The first page and its one question, an introduction, checked by
 	 * the domain as any definition is. */
 	pages = json_pack("[{s:s, s:s, s:[{s:s, s:s, s:s%}], s:[]}]", "key", "p1", "title", "",

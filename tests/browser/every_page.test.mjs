@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
-import { crawl } from '../lib/crawl.mjs';
+import { crawl, kindOf } from '../lib/crawl.mjs';
 import { makeStaff } from '../lib/fixtures.mjs';
 import { makeDataDir, startOneServer } from '../lib/server.mjs';
 import { signIn } from '../lib/staff.mjs';
@@ -27,12 +27,6 @@ after(async () => {
 	await browser?.close();
 	await server?.stop();
 });
-
-// The kind of page a path is: its ids, its organisation and its question's key left out.
-function kindOf(path) {
-	return path.split('?')[0].replace(/^\/o\/[^/]+/, '/o/ORG').replace(/\/\d+/g, '/ID')
-		.replace(/\/(questions|comments)\/[^/]+/, '/$1/KEY');
-}
 
 // The first page of each kind among those a crawl reached.
 function oneOfEachKind(seen) {

@@ -11,7 +11,8 @@
 //   assert.deepEqual(problems, []);            // each a sentence naming the page
 //
 // seen lists the HTML pages reached, each as {path, from}: the path answered (after
-// redirects) and the page that linked to it.
+// redirects) and the page that linked to it.  kindOf(path) names the kind of page a path is,
+// for checking one of each kind.
 import assert from 'node:assert/strict';
 
 // A bound that a crawl going round in circles (a link with a new query string each time) hits.
@@ -83,4 +84,10 @@ export async function crawl(server, starts, { headers = {}, skip = () => false, 
 	}
 	assert.ok(seen.size <= PAGES_MAX, `more than ${PAGES_MAX} links: a crawl going round in circles`);
 	return { pages: htmlPages.length, links: seen.size, problems, seen: htmlPages };
+}
+
+// The kind of page a path is: its ids, its organisation and its question's key left out.
+export function kindOf(path) {
+	return path.split('?')[0].replace(/^\/o\/[^/]+/, '/o/ORG').replace(/\/\d+/g, '/ID')
+		.replace(/\/(questions|comments)\/[^/]+/, '/$1/KEY');
 }

@@ -8,6 +8,7 @@
 
 #include "involve/survey.h"
 #include "involve/survey_answers.h"
+#include "involve/text.h"
 
 #include "arena_fixture.h"
 
@@ -613,6 +614,38 @@ Test(survey_answers, cells_with_a_semicolon_in_a_label_still_read)
 	cr_assert_eq(cells(&d, &ans, 0, 1, "Tea; Water", "", "", &e), 0);
 	cr_assert_eq(ans.a[0].choices[0], 2);
 	cr_assert_eq(ans.a[0].choices[1], 1);
+}
+
+/* An answer that is none of the options is quoted in its error, which a
+ * page and JSON show: always UTF-8, cut at a character, or said to be
+ * unreadable when it is not UTF-8 at all. */
+Test(survey_answers, an_answer_that_is_no_option_is_quoted_as_utf8)
+{
+	struct survey_def d = strategy_def();
+	struct survey_answers ans;
+	struct errors e;
+	char polish[128];
+	struct str v;
+
+	cr_assert_eq(survey_answers_init(&d, &arena, &ans), 0);
+	errors_init(&e);
+	v = str_c("\xff\xfe\xc3\x28");
+	cr_assert_eq(survey_answer_from_form(&d, 0, &v, 1, (struct str){ NULL, 0 }, &arena, &ans,
+	    &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q1", "cannot be read (invalid UTF-8)"));
+	cr_assert(text_is_utf8(str_c(e.list[0].detail)));
+	cr_assert_eq(cells(&d, &ans, 0, 1, "\xff", "", "", &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q1", "cannot be read (invalid UTF-8)"));
+
+	/* 59 letters, then "ł" (two bytes) across the 60th byte. */
+	memset(polish, 'a', 59);
+	snprintf(polish + 59, sizeof(polish) - 59, "\xc5\x82 nie");
+	errors_init(&e);
+	v = str_c(polish);
+	cr_assert_eq(survey_answer_from_form(&d, 0, &v, 1, (struct str){ NULL, 0 }, &arena, &ans,
+	    &e), ERR_INVALID);
+	cr_assert(error_says(&e, "q1", "is not one of the options"), "%s", e.list[0].detail);
+	cr_assert(text_is_utf8(str_c(e.list[0].detail)), "%s", e.list[0].detail);
 }
 
 Test(survey_answers, cells_that_are_no_answer_are_refused_under_their_key)

@@ -1,0 +1,202 @@
+// Bad input in every form the demo's pages show: a form of each kind found by following every
+// link (the public pages, and the staff pages of an administrator) is sent back — every field
+// empty, every field hostile (markup, a very long text, numbers and dates out of any range,
+// options that do not exist, ids that name nothing), every field invalid UTF-8, and each field
+// alone invalid UTF-8 (but never the field left empty for robots to fill, which refuses them on
+// purpose) — each from a fresh copy of its page, with the page's CSRF token.  Whatever the
+// form, the answer is never a server error: a page that is whole (its language, a title, one heading, one <main>), with the
+// NHS.UK error summary when it says the input was not valid (422), or a redirect.  Then the
+// server still answers and stops cleanly (no sanitizer report).
+// Forms that end something (delete, disable, sign out) are sent last, so the others find what
+// they change.  One server on SQLite, as `make run` starts, whatever INVOLVE_TEST_CLUSTER says.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { crawl, kindOf } from '../lib/crawl.mjs';
+import { startOn } from '../lib/database.mjs';
+import { makeStaff } from '../lib/fixtures.mjs';
+import { signIn } from '../lib/staff.mjs';
+
+const ORGS = ['bury', 'blackpool', 'blackburn-with-darwen', 'cheshire'];
+const BAD_UTF8 = '%FF%FE%C3%28'; // sent as is: bytes that are not UTF-8
+const LONG = 'x'.repeat(20000);
+
+let server;
+
+before(async () => {
+	server = await startOn('sqlite', { args: ['--demo'] });
+});
+
+after(async () => {
+	await server?.stop();
+});
+
+const decode = (s) => s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'")
+	.replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+const attr = (tag, name) => {
+	const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
+	return m ? decode(m[1]) : null;
+};
+
+// The POST forms of a page: {action, multipart, fields: [{name, kind, value, options}]}; kind
+// is an input's type, or textarea, select or button.
+function formsOf(html, pagePath) {
+	const forms = [];
+	for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+		if ((attr(m[1], 'method') || 'get').toLowerCase() !== 'post') continue;
+		const fields = [];
+		for (const f of m[2].matchAll(/<(input|button)\b([^>]*)>|<textarea\b([^>]*)>([\s\S]*?)<\/textarea>|<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
+			const tag = f[2] ?? f[3] ?? f[5];
+			const name = attr(tag, 'name');
+			if (!name) continue;
+			if (f[1] === 'input' || f[1] === 'button') {
+				const kind = f[1] === 'button' ? 'button' : (attr(tag, 'type') || 'text');
+				if ((kind === 'radio' || kind === 'checkbox') && !/\schecked\b/.test(tag)) {
+					fields.push({ name, kind, value: null });
+				} else {
+					fields.push({ name, kind, value: attr(tag, 'value') ?? '' });
+				}
+			} else if (f[3] !== undefined) {
+				fields.push({ name, kind: 'textarea', value: decode(f[4]) });
+			} else {
+				const options = [...f[6].matchAll(/<option\b([^>]*)>/g)].map((o) => attr(o[1], 'value') ?? '');
+				fields.push({ name, kind: 'select', value: options[0] ?? '' });
+			}
+		}
+		forms.push({
+			action: new URL(attr(m[1], 'action') || pagePath, 'http://x' + pagePath).pathname,
+			multipart: (attr(m[1], 'enctype') || '').includes('multipart'),
+			fields,
+		});
+	}
+	return forms;
+}
+
+// The value a field is sent with, in a variant; null: the field is left out.  A variant is
+// 'empty', 'hostile', 'bad-utf8', or {only: NAME}: that field invalid UTF-8 and every other as
+// the page has it, so that no other field's error stops the form before it reads that one.
+function valueFor(field, variant) {
+	if (field.name === 'csrf') return field.value;
+	// The field only robots fill in ("Leave this field empty"), which refuses them on purpose.
+	if (field.name === 'website') return '';
+	if (field.kind === 'button') return field.value;
+	if (variant.only !== undefined) return field.name === variant.only ? BAD_UTF8 : field.value;
+	if (variant === 'empty') return field.kind === 'hidden' ? field.value : '';
+	if (variant === 'bad-utf8') return BAD_UTF8;
+	switch (field.kind) {
+	case 'hidden': return '99999999999999999999';
+	case 'number': return '-1e309';
+	case 'date': return '2023-02-31';
+	case 'radio': case 'checkbox': case 'select': return 'no such option';
+	case 'file': return null;
+	default: return `<script>alert(1)</script><a href="javascript:alert(1)">x</a>${LONG}`;
+	}
+}
+
+// The variants a form is sent in.
+function variantsOf(form) {
+	const named = [...new Set(form.fields.filter((f) => f.name !== 'csrf' && f.name !== 'website' &&
+		f.kind !== 'button' && f.kind !== 'file').map((f) => f.name))];
+	return ['empty', 'hostile', 'bad-utf8', ...named.map((name) => ({ only: name }))];
+}
+
+// A form's fields in a variant, as a body: urlencoded (invalid UTF-8 sent as its bytes), or
+// multipart with the invalid bytes in place.
+function bodyOf(form, variant) {
+	const pairs = [];
+	for (const f of form.fields) {
+		if (f.value === null && (variant === 'empty' || variant.only !== undefined)) continue;
+		const v = valueFor(f, variant);
+		if (v !== null) pairs.push([f.name, v]);
+	}
+	if (form.multipart) {
+		const data = new FormData();
+		for (const [k, v] of pairs) data.append(k, v === BAD_UTF8 ? new Blob([Buffer.from([0xff, 0xfe, 0xc3, 0x28])]) : v);
+		return { body: data, type: null };
+	}
+	const enc = (s) => (s === BAD_UTF8 ? s : encodeURIComponent(s));
+	return {
+		body: pairs.map(([k, v]) => `${encodeURIComponent(k)}=${enc(v)}`).join('&'),
+		type: 'application/x-www-form-urlencoded',
+	};
+}
+
+const ENDS = /\/(delete|disable|logout|withdraw|unlink)(\/|$)/;
+
+// Every form on the pages a crawl from starts reaches, one of each kind, sent in each of its
+// variants; resolves the number of forms and the problems found.
+async function sendEveryForm(starts, { cookie, skip }) {
+	const headers = cookie ? { Cookie: cookie } : {};
+	const { seen, problems } = await crawl(server, starts, { headers, skip });
+	assert.deepEqual(problems, []);
+	// One form of each kind: where it goes (but for ids) and the fields it has.
+	const found = new Map(); // action -> the page it is on
+	const kinds = new Set();
+	for (const { path } of seen) {
+		const html = await (await fetch(server.url + path, { headers })).text();
+		for (const form of formsOf(html, path)) {
+			const kind = `${kindOf(form.action)} ${form.fields.map((f) => f.name).sort().join(' ')}`;
+			if (kinds.has(kind) || found.has(form.action)) continue;
+			kinds.add(kind);
+			found.set(form.action, path);
+		}
+	}
+	const actions = [...found.keys()].sort((a, b) => ENDS.test(a) - ENDS.test(b));
+	const out = [];
+	for (const action of actions) {
+		let variants = null;
+		for (let i = 0; variants === null || i < variants.length; i++) {
+			const page = await fetch(server.url + found.get(action), { headers, redirect: 'manual' });
+			if (page.status !== 200) break; // what the form was for is gone: ended by one before
+			const form = formsOf(await page.text(), found.get(action)).find((f) => f.action === action);
+			if (!form) break;
+			variants ??= variantsOf(form);
+			const variant = variants[i];
+			const { body, type } = bodyOf(form, variant);
+			const res = await fetch(server.url + action, {
+				method: 'POST', body, redirect: 'manual',
+				headers: { ...headers, ...(type ? { 'Content-Type': type } : {}) },
+			});
+			const text = await res.text();
+			const name = variant.only !== undefined ? `bad-utf8 in ${variant.only} only` : variant;
+			const what = `${name}: ${action} (from ${found.get(action)}) answered ${res.status}`;
+			if (res.status >= 500) {
+				out.push(what);
+			} else if ((res.status < 300 || res.status >= 400) &&
+			    (res.headers.get('content-type') || '').startsWith('text/html')) {
+				if (!/<html[^>]*\slang="/.test(text) || (text.match(/<h1[\s>]/g) || []).length !== 1 ||
+				    (text.match(/<main[\s>]/g) || []).length !== 1) {
+					out.push(`${what}: not a whole page`);
+				} else if (res.status === 422 && !text.includes('nhsuk-error-summary')) {
+					out.push(`${what}: no error summary`);
+				}
+			}
+		}
+	}
+	return { forms: actions.length, problems: out };
+}
+
+test('every public form, sent empty, hostile and not UTF-8', async () => {
+	const { forms, problems } = await sendEveryForm(['/', ...ORGS.map((o) => `/o/${o}/`)], {
+		skip: (p) => /[?&]lang=/.test(p),
+	});
+	console.log(`public: ${forms} kinds of form`);
+	assert.deepEqual(problems, []);
+	assert.ok(forms >= 2, `${forms} public forms: a poll's and a survey's`);
+});
+
+test('every staff form, sent empty, hostile and not UTF-8, by an administrator', async () => {
+	const { email, password } = await makeStaff(server, {
+		org: 'blackpool', email: 'forms@example.org', role: 'administrator',
+	});
+	const { cookie } = await signIn(server.url, email, password);
+	const { forms, problems } = await sendEveryForm(['/staff/'], {
+		cookie,
+		skip: (p) => !p.startsWith('/staff/') || p.startsWith('/staff/logout'),
+	});
+	console.log(`staff: ${forms} kinds of form`);
+	assert.deepEqual(problems, []);
+	assert.ok(forms >= 20, `${forms} kinds of staff form`);
+	const health = await fetch(`${server.url}/healthz`);
+	assert.equal(health.status, 200, 'the server still answers');
+});
