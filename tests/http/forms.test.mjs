@@ -2,33 +2,36 @@
 // link (the public pages, and the staff pages of an administrator) is sent back — every field
 // empty, every field hostile (markup, a very long text, numbers and dates out of any range,
 // options that do not exist, ids that name nothing), every field invalid UTF-8, and each field
-// alone invalid UTF-8 (but never the field left empty for robots to fill, which refuses them on
-// purpose) — each from a fresh copy of its page, with the page's CSRF token.  Whatever the
+// alone invalid UTF-8 and alone holding a NUL byte (but never the field left empty for robots
+// to fill, which refuses them on purpose) — each from a fresh copy of its page, with the page's CSRF token.  Whatever the
 // form, the answer is never a server error: a page that is whole (its language, a title, one heading, one <main>), with the
 // NHS.UK error summary when it says the input was not valid (422), or a redirect.  Then the
 // server still answers and stops cleanly (no sanitizer report).
 // Forms that end something (delete, disable, sign out) are sent last, so the others find what
-// they change.  One server on SQLite, as `make run` starts, whatever INVOLVE_TEST_CLUSTER says.
+// they change.  On each database, one server (as `make run` starts), whatever
+// INVOLVE_TEST_CLUSTER says.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { crawl, kindOf } from '../lib/crawl.mjs';
-import { startOn } from '../lib/database.mjs';
+import { ENGINES, startOn } from '../lib/database.mjs';
 import { makeStaff } from '../lib/fixtures.mjs';
 import { signIn } from '../lib/staff.mjs';
 
 const ORGS = ['bury', 'blackpool', 'blackburn-with-darwen', 'cheshire'];
 const BAD_UTF8 = '%FF%FE%C3%28'; // sent as is: bytes that are not UTF-8
+const NUL = 'a%00b'; // sent as is: a NUL byte, which PostgreSQL's text cannot hold
 const LONG = 'x'.repeat(20000);
 
-let server;
+let server; // the one the test running uses
+const servers = {};
 
 before(async () => {
-	server = await startOn('sqlite', { args: ['--demo'] });
+	for (const engine of ENGINES) servers[engine] = await startOn(engine, { args: ['--demo'] });
 });
 
 after(async () => {
-	await server?.stop();
+	for (const one of Object.values(servers)) await one.stop();
 });
 
 const decode = (s) => s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'")
@@ -80,7 +83,7 @@ function valueFor(field, variant) {
 	// The field only robots fill in ("Leave this field empty"), which refuses them on purpose.
 	if (field.name === 'website') return '';
 	if (field.kind === 'button') return field.value;
-	if (variant.only !== undefined) return field.name === variant.only ? BAD_UTF8 : field.value;
+	if (variant.only !== undefined) return field.name === variant.only ? variant.bytes : field.value;
 	if (variant === 'empty') return field.kind === 'hidden' ? field.value : '';
 	if (variant === 'bad-utf8') return BAD_UTF8;
 	switch (field.kind) {
@@ -97,7 +100,8 @@ function valueFor(field, variant) {
 function variantsOf(form) {
 	const named = [...new Set(form.fields.filter((f) => f.name !== 'csrf' && f.name !== 'website' &&
 		f.kind !== 'button' && f.kind !== 'file').map((f) => f.name))];
-	return ['empty', 'hostile', 'bad-utf8', ...named.map((name) => ({ only: name }))];
+	return ['empty', 'hostile', 'bad-utf8', ...named.flatMap((name) => [
+		{ only: name, bytes: BAD_UTF8, what: 'bad-utf8' }, { only: name, bytes: NUL, what: 'a NUL' }])];
 }
 
 // A form's fields in a variant, as a body: urlencoded (invalid UTF-8 sent as its bytes), or
@@ -111,10 +115,11 @@ function bodyOf(form, variant) {
 	}
 	if (form.multipart) {
 		const data = new FormData();
-		for (const [k, v] of pairs) data.append(k, v === BAD_UTF8 ? new Blob([Buffer.from([0xff, 0xfe, 0xc3, 0x28])]) : v);
+		const raw = { [BAD_UTF8]: [0xff, 0xfe, 0xc3, 0x28], [NUL]: [0x61, 0, 0x62] };
+		for (const [k, v] of pairs) data.append(k, raw[v] ? new Blob([Buffer.from(raw[v])]) : v);
 		return { body: data, type: null };
 	}
-	const enc = (s) => (s === BAD_UTF8 ? s : encodeURIComponent(s));
+	const enc = (s) => (s === BAD_UTF8 || s === NUL ? s : encodeURIComponent(s));
 	return {
 		body: pairs.map(([k, v]) => `${encodeURIComponent(k)}=${enc(v)}`).join('&'),
 		type: 'application/x-www-form-urlencoded',
@@ -158,7 +163,7 @@ async function sendEveryForm(starts, { cookie, skip }) {
 				headers: { ...headers, ...(type ? { 'Content-Type': type } : {}) },
 			});
 			const text = await res.text();
-			const name = variant.only !== undefined ? `bad-utf8 in ${variant.only} only` : variant;
+			const name = variant.only !== undefined ? `${variant.what} in ${variant.only} only` : variant;
 			const what = `${name}: ${action} (from ${found.get(action)}) answered ${res.status}`;
 			if (res.status >= 500) {
 				out.push(what);
@@ -176,27 +181,31 @@ async function sendEveryForm(starts, { cookie, skip }) {
 	return { forms: actions.length, problems: out };
 }
 
-test('every public form, sent empty, hostile and not UTF-8', async () => {
-	const { forms, problems } = await sendEveryForm(['/', ...ORGS.map((o) => `/o/${o}/`)], {
-		skip: (p) => /[?&]lang=/.test(p),
+for (const engine of ENGINES) {
+	test(`every public form, sent empty, hostile and not UTF-8 (${engine})`, async () => {
+		server = servers[engine];
+		const { forms, problems } = await sendEveryForm(['/', ...ORGS.map((o) => `/o/${o}/`)], {
+			skip: (p) => /[?&]lang=/.test(p),
+		});
+		console.log(`${engine}, public: ${forms} kinds of form`);
+		assert.deepEqual(problems, []);
+		assert.ok(forms >= 2, `${forms} public forms: a poll's and a survey's`);
 	});
-	console.log(`public: ${forms} kinds of form`);
-	assert.deepEqual(problems, []);
-	assert.ok(forms >= 2, `${forms} public forms: a poll's and a survey's`);
-});
 
-test('every staff form, sent empty, hostile and not UTF-8, by an administrator', async () => {
-	const { email, password } = await makeStaff(server, {
-		org: 'blackpool', email: 'forms@example.org', role: 'administrator',
+	test(`every staff form, sent empty, hostile and not UTF-8, by an administrator (${engine})`, async () => {
+		server = servers[engine];
+		const { email, password } = await makeStaff(server, {
+			org: 'blackpool', email: 'forms@example.org', role: 'administrator',
+		});
+		const { cookie } = await signIn(server.url, email, password);
+		const { forms, problems } = await sendEveryForm(['/staff/'], {
+			cookie,
+			skip: (p) => !p.startsWith('/staff/') || p.startsWith('/staff/logout'),
+		});
+		console.log(`${engine}, staff: ${forms} kinds of form`);
+		assert.deepEqual(problems, []);
+		assert.ok(forms >= 20, `${forms} kinds of staff form`);
+		const health = await fetch(`${server.url}/healthz`);
+		assert.equal(health.status, 200, 'the server still answers');
 	});
-	const { cookie } = await signIn(server.url, email, password);
-	const { forms, problems } = await sendEveryForm(['/staff/'], {
-		cookie,
-		skip: (p) => !p.startsWith('/staff/') || p.startsWith('/staff/logout'),
-	});
-	console.log(`staff: ${forms} kinds of form`);
-	assert.deepEqual(problems, []);
-	assert.ok(forms >= 20, `${forms} kinds of staff form`);
-	const health = await fetch(`${server.url}/healthz`);
-	assert.equal(health.status, 200, 'the server still answers');
-});
+}
