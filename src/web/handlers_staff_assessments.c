@@ -343,6 +343,19 @@ handle_staff_assessment_edit(struct http_request *req, struct http_response *res
 
 /* Checks the posted form and saves it: a new assessment (existing NULL)
  * or the changes to one. */
+
+/* The domain names an item of a list ("methods[1]", as the API's JSON has
+ * it); the page has one group of checkboxes for the list, which its error
+ * summary must lead to. */
+static void
+lists_to_groups(struct errors *e)
+{
+	char *bracket;
+
+	for (int i = 0; i < e->n; i++)
+		if ((bracket = strchr(e->list[i].field, '[')) != NULL)
+			*bracket = '\0';
+}
 static int
 save_form(struct http_request *req, struct http_response *res, struct assessment *existing)
 {
@@ -380,9 +393,11 @@ save_form(struct http_request *req, struct http_response *res, struct assessment
 	as.decision = f.decision;
 	as.decided_at = errors_has_field(&e, "decided_at") ? 0 : f.decided_at;
 	/* The rules run after a form error too, so every problem is listed. */
-	if (assessment_check(&as, req->now, &e) != 0 || errors_any(&e))
+	if (assessment_check(&as, req->now, &e) != 0 || errors_any(&e)) {
+		lists_to_groups(&e);
 		return form_page(req, res, 422, existing ? existing->id : 0, &f, as.methods,
 		    as.duties, &e);
+	}
 	if (existing != NULL)
 		rc = store_assessment_update(req->app->store, &a->actor, &as);
 	else

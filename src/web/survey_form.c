@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "involve/app.h"
+#include "involve/text.h"
 #include "pages.h"
 #include "survey_form.h"
 
@@ -236,9 +237,10 @@ date_parts(struct http_request *req, const struct survey_question *q,
 		field_name(name, sizeof(name), q, suffix);
 		value[0] = '\0';
 		if (from_form) {
-			struct str v = str_trim(form_value(req, name));
-
-			snprintf(value, sizeof(value), "%.*s", (int)(v.n < 6 ? v.n : 6), v.p);
+			/* What was typed, six bytes of it at most, cut at a
+			 * character; pages_string below shows none of it when it is
+			 * not UTF-8 (which a page cannot hold: the box would go). */
+			text_copy(value, 7, str_trim(form_value(req, name)));
 		} else if (an->given && an->text.n == 10) {
 			/* YYYY-MM-DD to its parts, without leading zeros. */
 			const char *t = an->text.p;
@@ -255,9 +257,9 @@ date_parts(struct http_request *req, const struct survey_question *q,
 			field_name(id, sizeof(id), q, "");
 		else
 			snprintf(id, sizeof(id), "%s", name);
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:i, s:s}", "name", name,
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:i, s:o}", "name", name,
 		    "input_id", id, "label", tr(req, labels[i]), "width", i == 2 ? 4 : 2, "value",
-		    value));
+		    pages_string(str_c(value))));
 	}
 	return list;
 }

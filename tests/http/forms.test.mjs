@@ -5,8 +5,9 @@
 // field alone invalid UTF-8, then alone holding a NUL byte.  The field left empty for robots
 // to fill is always left empty: it refuses them on purpose.  Each is sent from a fresh copy of
 // its page, with the page's CSRF token.  Whatever the form, the answer is never a server
-// error: a page that is whole (its language, a title, one heading, one <main>), with the NHS.UK
-// error summary when it says the input was not valid (422), or a redirect.  Then the server
+// error: a page that is whole (its language, a title, one heading, one <main>, every link to a
+// field leading to one), with the NHS.UK error summary when it says the input was not valid
+// (422), or a redirect.  Then the server
 // still answers and stops cleanly (no sanitizer report).
 // Forms that end something (delete, disable, sign out) are sent last, so the others find what
 // they change.  On each database, one server (as `make run` starts), whatever
@@ -14,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { crawl, kindOf } from '../lib/crawl.mjs';
+import { checkReferences, crawl, kindOf } from '../lib/crawl.mjs';
 import { ENGINES, startOn } from '../lib/database.mjs';
 import { makeStaff } from '../lib/fixtures.mjs';
 import { signIn } from '../lib/staff.mjs';
@@ -178,6 +179,12 @@ async function sendEveryForm(starts, { cookie, skip }) {
 					out.push(`${what}: not a whole page`);
 				} else if (res.status === 422 && !text.includes('nhsuk-error-summary')) {
 					out.push(`${what}: no error summary`);
+				} else {
+					try {
+						checkReferences(text, what);
+					} catch (e) {
+						out.push(e.message);
+					}
 				}
 			}
 		}

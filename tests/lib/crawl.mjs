@@ -35,6 +35,24 @@ function linksOf(html, pageUrl, origin) {
 	return out;
 }
 
+// The references inside a page that must lead somewhere in it: ids given once, and every
+// label's for, aria-describedby, aria-labelledby, aria-controls and link to #id (the error
+// summary's links lead to their fields) naming an id that is there.  Throws naming each one
+// that does not.
+export function checkReferences(html, path) {
+	const ids = new Map();
+	for (const m of html.matchAll(/\sid="([^"]+)"/g)) ids.set(m[1], (ids.get(m[1]) ?? 0) + 1);
+	const wrong = [...ids].filter(([, n]) => n > 1).map(([id]) => `id "${id}" is given more than once`);
+	const refs = [
+		...[...html.matchAll(/<label\b[^>]*\sfor="([^"]+)"/g)].map((m) => ['a label for', m[1]]),
+		...[...html.matchAll(/\saria-(?:describedby|labelledby|controls)="([^"]+)"/g)]
+			.flatMap((m) => m[1].split(/\s+/).map((id) => ['aria naming', id])),
+		...[...html.matchAll(/\shref="#([^"]+)"/g)].map((m) => ['a link to', decodeURIComponent(m[1])]),
+	];
+	for (const [what, id] of refs) if (!ids.has(id)) wrong.push(`${what} "${id}", which is not there`);
+	assert.deepEqual(wrong, [], `${path}: references inside the page`);
+}
+
 function checkWholePage(html, path, lang) {
 	const htmlTag = /<html[^>]*\slang="([^"]+)"/.exec(html);
 	assert.ok(htmlTag, `${path}: <html> says its language`);
@@ -42,6 +60,7 @@ function checkWholePage(html, path, lang) {
 	assert.match(html, /<title>[^<\s][^<]*<\/title>/, `${path}: a title`);
 	assert.equal((html.match(/<h1[\s>]/g) || []).length, 1, `${path}: one main heading`);
 	assert.equal((html.match(/<main[\s>]/g) || []).length, 1, `${path}: one <main>`);
+	checkReferences(html, path);
 }
 
 // Follows every link from `starts` on server (startServer's), as above.
