@@ -5,10 +5,10 @@
 // value missing.  A command may succeed; when it does not, it says what is wrong on standard
 // error and exits non-zero.  Never a crash, a hang or a sanitizer report.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 
 import { spawn } from 'node:child_process';
 
@@ -32,6 +32,10 @@ before(async () => {
 	await server.stop();
 	scratch = mkdtempSync(path.join(os.tmpdir(), 'involve-cli-bad-'));
 	writeFileSync(path.join(scratch, 'garbage'), '{"not": "what any command reads",\n\xff\n');
+});
+
+after(() => {
+	rmSync(scratch, { recursive: true, force: true });
 });
 
 let fresh = 0;
@@ -88,8 +92,10 @@ function runShell(args) {
 	const quote = (a) => (a === NOT_UTF8 ? "\"$(printf '\\377\\376A')\"" :
 		`'${a.replaceAll("'", "'\\''")}'`);
 	return new Promise((resolve, reject) => {
-		const proc = spawn('/bin/sh', ['-c', `exec ${quote(INVOLVE_BIN)} ${args.map(quote).join(' ')}`],
-			{ cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+		// From the scratch directory, where a bad value taken as a file's name makes the file.
+		const bin = path.resolve(ROOT, INVOLVE_BIN);
+		const proc = spawn('/bin/sh', ['-c', `exec ${quote(bin)} ${args.map(quote).join(' ')}`],
+			{ cwd: scratch, stdio: ['ignore', 'ignore', 'pipe'] });
 		let stderr = '';
 		proc.stderr.on('data', (d) => { stderr += d; });
 		const timer = setTimeout(() => proc.kill('SIGKILL'), TIMEOUT_MS);
