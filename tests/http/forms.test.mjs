@@ -6,8 +6,8 @@
 // to fill is always left empty: it refuses them on purpose.  Each is sent from a fresh copy of
 // its page, with the page's CSRF token.  Whatever the form, the answer is never a server
 // error: a page that is whole (its language, a title, one heading, one <main>, every link to a
-// field leading to one), with the NHS.UK error summary when it says the input was not valid
-// (422), or a redirect.  Then the server
+// field leading to one), with the NHS.UK error summary and a title beginning "Error: " when it
+// says the input was not valid (422), or a redirect.  Then the server
 // still answers and stops cleanly (no sanitizer report).
 // Forms that end something (delete, disable, sign out) are sent last, so the others find what
 // they change.  On each database, one server (as `make run` starts), whatever
@@ -179,6 +179,8 @@ async function sendEveryForm(starts, { cookie, skip }) {
 					out.push(`${what}: not a whole page`);
 				} else if (res.status === 422 && !text.includes('nhsuk-error-summary')) {
 					out.push(`${what}: no error summary`);
+				} else if (res.status === 422 && !/<title>Error: /.test(text)) {
+					out.push(`${what}: a title that does not begin "Error: "`);
 				} else {
 					try {
 						checkReferences(text, what);
