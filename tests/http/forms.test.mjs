@@ -2,16 +2,19 @@
 // link (the public pages, and the staff pages of an administrator) is sent back with every
 // field empty; every field hostile (markup, a very long text, numbers and dates out of any
 // range, options that do not exist, ids that name nothing); every field invalid UTF-8; and each
-// field alone invalid UTF-8, then alone holding a NUL byte.  The field left empty for robots
-// to fill is always left empty: it refuses them on purpose.  Each is sent from a fresh copy of
-// its page, with the page's CSRF token.  Whatever the form, the answer is never a server
-// error: a page that is whole (its language, a title, one heading, one <main>, every link to a
-// field leading to one), with the NHS.UK error summary and a title beginning "Error: " when it
-// says the input was not valid (422), or a redirect.  Then the server
-// still answers and stops cleanly (no sanitizer report).
-// Forms that end something (delete, disable, sign out) are sent last, so the others find what
-// they change.  On each database, one server (as `make run` starts), whatever
-// INVOLVE_TEST_CLUSTER says.
+// field alone invalid UTF-8, then alone holding a NUL byte, then alone a short piece of markup.
+// The field left empty for robots to fill is always left empty: it refuses them on purpose.
+// Each is sent from a fresh copy of its page, with the page's CSRF token.
+// Whatever the form, the answer is never a server error: a page that is whole (its language, a
+// title, one heading, one <main>, every link to a field leading to one), with the NHS.UK error
+// summary and a title beginning "Error: " when it says the input was not valid (422), or a
+// redirect.  The hostile markup is never in a page as markup: not in the answers, nor
+// afterwards in any page a crawl finds, where what the forms took is shown (and each page is
+// still whole, each link leading somewhere).  Then the server still answers and stops cleanly
+// (no sanitizer report).
+// Forms that end something (delete, disable) are sent last, so the others find what they
+// change; signing out is not sent at all.  On each database, one server (as `make run`
+// starts), whatever INVOLVE_TEST_CLUSTER says.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -24,6 +27,10 @@ const ORGS = ['bury', 'blackpool', 'blackburn-with-darwen', 'cheshire'];
 const BAD_UTF8 = '%FF%FE%C3%28'; // sent as is: bytes that are not UTF-8
 const NUL = 'a%00b'; // sent as is: a NUL byte, which PostgreSQL's text cannot hold
 const LONG = 'x'.repeat(20000);
+const SCRIPT = '<script>alert(1)</script>';
+const JS_LINK = '<a href="javascript:alert(1)">';
+// Whether a page holds the hostile markup as markup, not as text.
+const holdsMarkup = (html) => html.includes(SCRIPT) || html.includes(JS_LINK);
 
 let server; // the one the test running uses
 const servers = {};
@@ -97,7 +104,7 @@ function valueFor(field, variant) {
 	case 'date': return '2023-02-31';
 	case 'radio': case 'checkbox': case 'select': return 'no such option';
 	case 'file': return null;
-	default: return `<script>alert(1)</script><a href="javascript:alert(1)">x</a>${LONG}`;
+	default: return `${SCRIPT}${JS_LINK}x</a>${LONG}`;
 	}
 }
 
@@ -106,7 +113,8 @@ function variantsOf(form) {
 	const named = [...new Set(form.fields.filter((f) => f.name !== 'csrf' && f.name !== 'website' &&
 		f.kind !== 'button' && f.kind !== 'file').map((f) => f.name))];
 	return ['empty', 'hostile', 'bad-utf8', ...named.flatMap((name) => [
-		{ only: name, bytes: BAD_UTF8, what: 'bad-utf8' }, { only: name, bytes: NUL, what: 'a NUL' }])];
+		{ only: name, bytes: BAD_UTF8, what: 'bad-utf8' }, { only: name, bytes: NUL, what: 'a NUL' },
+		{ only: name, bytes: `${SCRIPT}${JS_LINK}x</a>`, what: 'markup' }])];
 }
 
 // A form's fields in a variant, as a body: urlencoded (invalid UTF-8 sent as its bytes), or
@@ -131,7 +139,7 @@ function bodyOf(form, variant) {
 	};
 }
 
-const ENDS = /\/(delete|disable|logout|withdraw|unlink)(\/|$)/;
+const ENDS = /\/(delete|disable|withdraw|unlink)(\/|$)/;
 
 // Every form on the pages a crawl from starts reaches, one of each kind, sent in each of its
 // variants; resolves the number of forms and the problems found.
@@ -151,7 +159,9 @@ async function sendEveryForm(starts, { cookie, skip }) {
 			found.set(form.action, path);
 		}
 	}
-	const actions = [...found.keys()].sort((a, b) => ENDS.test(a) - ENDS.test(b));
+	// Signing out is left out: the crawl after the forms reads the pages as the same person.
+	const actions = [...found.keys()].filter((a) => a !== '/staff/logout')
+		.sort((a, b) => ENDS.test(a) - ENDS.test(b));
 	const out = [];
 	for (const action of actions) {
 		let variants = null;
@@ -172,6 +182,8 @@ async function sendEveryForm(starts, { cookie, skip }) {
 			const what = `${name}: ${action} (from ${found.get(action)}) answered ${res.status}`;
 			if (res.status >= 500) {
 				out.push(what);
+			} else if (holdsMarkup(text)) {
+				out.push(`${what}: the hostile markup is in the page as markup`);
 			} else if ((res.status < 300 || res.status >= 400) &&
 			    (res.headers.get('content-type') || '').startsWith('text/html')) {
 				if (!/<html[^>]*\slang="/.test(text) || (text.match(/<h1[\s>]/g) || []).length !== 1 ||
@@ -191,11 +203,20 @@ async function sendEveryForm(starts, { cookie, skip }) {
 			}
 		}
 	}
-	return { forms: actions.length, problems: out };
+	// What the forms took, wherever it is shown now.
+	const after = await crawl(server, starts, { headers, skip });
+	out.push(...after.problems.map((p) => `after the forms: ${p}`));
+	let shown = 0;
+	for (const { path } of after.seen) {
+		const html = await (await fetch(server.url + path, { headers })).text();
+		if (holdsMarkup(html)) out.push(`${path}: the hostile markup is in the page as markup`);
+		shown += html.includes('&lt;script&gt;alert(1)&lt;/script&gt;');
+	}
+	return { forms: actions.length, problems: out, shown };
 }
 
 for (const engine of ENGINES) {
-	test(`every public form, sent empty, hostile and not UTF-8 (${engine})`, async () => {
+	test(`every public form, sent bad input (${engine})`, async () => {
 		server = servers[engine];
 		const { forms, problems } = await sendEveryForm(['/', ...ORGS.map((o) => `/o/${o}/`)], {
 			skip: (p) => /[?&]lang=/.test(p),
@@ -205,19 +226,20 @@ for (const engine of ENGINES) {
 		assert.ok(forms >= 2, `${forms} public forms: a poll's and a survey's`);
 	});
 
-	test(`every staff form, sent empty, hostile and not UTF-8 (${engine}, administrator)`, async () => {
+	test(`every staff form, sent bad input (${engine}, administrator)`, async () => {
 		server = servers[engine];
 		const { email, password } = await makeStaff(server, {
 			org: 'blackpool', email: 'forms@example.org', role: 'administrator',
 		});
 		const { cookie } = await signIn(server.url, email, password);
-		const { forms, problems } = await sendEveryForm(['/staff/'], {
+		const { forms, problems, shown } = await sendEveryForm(['/staff/'], {
 			cookie,
 			skip: (p) => !p.startsWith('/staff/') || p.startsWith('/staff/logout'),
 		});
-		console.log(`${engine}, staff: ${forms} kinds of form`);
+		console.log(`${engine}, staff: ${forms} kinds of form; ${shown} pages show markup as text`);
 		assert.deepEqual(problems, []);
 		assert.ok(forms >= 20, `${forms} kinds of staff form`);
+		assert.ok(shown >= 3, `${shown} pages show what the forms took, markup as text`);
 		const health = await fetch(`${server.url}/healthz`);
 		assert.equal(health.status, 200, 'the server still answers');
 	});
