@@ -132,6 +132,10 @@ int handle_survey_withdraw_form(struct http_request *req, struct http_response *
  * hear back (handlers_outcomes_public.c). */
 int handle_survey_done_with(struct http_request *req, struct http_response *res,
     const struct errors *e, struct str email);
+/* The page a respondent is on, again, with what is wrong with the address
+ * they gave for emailing their link (e, under the field "resume-email"). */
+int handle_survey_email_refused(struct http_request *req, struct http_response *res,
+    const struct errors *e, struct str email);
 int handle_survey_withdraw(struct http_request *req, struct http_response *res);
 
 /* handlers_api_consultations.c: a consultation's checklist, stage, documents and files */

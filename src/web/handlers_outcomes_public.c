@@ -282,10 +282,14 @@ handle_survey_email_link(struct http_request *req, struct http_response *res)
 	f.email = str_trim(f.email);
 	if (!errors_any(&e))
 		mail_address_check(f.email, "email", &e);
-	if (errors_any(&e))
-		return page_error(req, res, 422, tr(req, "Check the email address"),
-		    tr(req, "Enter an email address in the correct format, like name@example.com. "
-		    "Use your browser's back button to try again."));
+	if (errors_any(&e)) {
+		/* The page they were on, its form open with the address and what
+		 * is wrong with it, as any form's error is shown. */
+		errors_init(&e);
+		errors_add(&e, "resume-email", "%s", N_("Enter an email address in the correct "
+		    "format, like name@example.com"));
+		return handle_survey_email_refused(req, res, &e, f.email);
+	}
 	if (secret_seal(req->app->keys.mail, (const unsigned char *)f.email.p, f.email.n, sealed,
 	    sizeof(sealed), &n) != 0)
 		return reply_error(req, res, ERR_IO, NULL);

@@ -44,6 +44,10 @@ struct ctx {
 	unsigned char link_hash[STORE_HASH_SIZE];
 	char base[128];                 /* /o/{slug}/surveys/{id} */
 	char rbase[192];                /* .../r/{link} */
+	/* What is wrong with the address given for emailing the link, and the
+	 * address; none when the page is not the answer to that form. */
+	const struct errors *email_errors;
+	struct str email;
 };
 
 /* Loads the organisation, the survey (not a draft) and its definition. */
@@ -143,6 +147,19 @@ survey_value(struct http_request *req, const struct ctx *c)
 		json_object_set_new(o, "pages_text", json_string(said));
 	}
 	return o;
+}
+
+/* The form that emails the link (partials/survey_resume.html) opened, with
+ * its error in the page's error summary, when c->email_errors says one. */
+static void
+email_refused(struct http_request *req, const struct ctx *c, json_t *ctx)
+{
+	if (c->email_errors == NULL || !errors_any(c->email_errors))
+		return;
+	page_add_errors(req, ctx, c->email_errors);
+	json_object_set_new(ctx, "email_value", pages_string(c->email));
+	json_object_set_new(ctx, "email_open", json_true());
+	pages_copy_error(ctx, json_object_get(ctx, "errors"), "resume-email", "email_error");
 }
 
 static json_t *
@@ -369,6 +386,7 @@ render_page(struct http_request *req, struct http_response *res, struct ctx *c, 
 	if (back[0] != '\0')
 		json_object_set_new(ctx, "back_link", json_pack("{s:s}", "href", back));
 	json_object_set_new(ctx, "honeypot_id", json_string(VOTE_HONEYPOT_FIELD));
+	email_refused(req, c, ctx);
 	res->status = status;
 	return page_render(req, res, "survey_page", ctx);
 }
@@ -470,8 +488,28 @@ render_check(struct http_request *req, struct http_response *res, struct ctx *c,
 	snprintf(back, sizeof(back), "%s/p/%d", c->rbase, n > 0 ? pages[n - 1] + 1 : 1);
 	json_object_set_new(ctx, "back_link", json_pack("{s:s}", "href", back));
 	json_object_set_new(ctx, "honeypot_id", json_string(VOTE_HONEYPOT_FIELD));
+	email_refused(req, c, ctx);
 	res->status = status;
 	return page_render(req, res, "survey_check", ctx);
+}
+
+int
+handle_survey_email_refused(struct http_request *req, struct http_response *res,
+    const struct errors *e, struct str email)
+{
+	struct ctx c;
+	int page, rc;
+
+	if (load_response(req, res, &c) != 0)
+		return HTTP_DONE;
+	if ((rc = settled(req, res, &c)) >= 0)
+		return rc;
+	c.email_errors = e;
+	c.email = email;
+	if (str_eq_c(c.resp->page, "check"))
+		return render_check(req, res, &c, NULL, 422);
+	page = survey_page_index(&c.def, c.resp->page);
+	return render_page(req, res, &c, page < 0 ? 0 : page, NULL, 422);
 }
 
 int

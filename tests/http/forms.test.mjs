@@ -226,6 +226,50 @@ for (const engine of ENGINES) {
 		assert.ok(forms >= 2, `${forms} public forms: a poll's and a survey's`);
 	});
 
+	// The respondent's pages are reached by a form (Start now), not a link: one page holding a
+	// question of every type, begun as a respondent begins it, then sent bad input.
+	test(`a survey page with every type of question, sent bad input (${engine})`, async () => {
+		server = servers[engine];
+		const { token } = await makeStaff(server, {
+			org: 'blackpool', email: 'forms.survey@example.org', role: 'administrator',
+		});
+		const res = await fetch(`${server.url}/api/v1/surveys`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ title: 'Every type of question', pages: [{ key: 'all', questions: [
+				{ key: 'who', type: 'single', text: 'Who?', options: ['A', { value: 'o', label: 'Other', other: true }] },
+				{ key: 'many', type: 'multiple', text: 'Which?', options: ['A', 'B'] },
+				{ key: 'agree', type: 'likert', text: 'Agree?' },
+				{ key: 'fft', type: 'fft', required: true },
+				{ key: 'rate', type: 'rating', text: 'Rate us' },
+				{ key: 'count', type: 'number', text: 'How many?', min: 0, max: 10 },
+				{ key: 'when', type: 'date', text: 'When?' },
+				{ key: 'postcode', type: 'postcode', text: 'Postcode?' },
+				{ key: 'rank', type: 'ranking', text: 'Rank', options: ['A', 'B', 'C'] },
+				{ key: 'grid', type: 'grid', text: 'Grid', rows: ['R1', 'R2'], options: ['Yes', 'No'] },
+				{ key: 'short', type: 'text', text: 'Short?' },
+				{ key: 'long', type: 'long_text', text: 'Long?' },
+				{ key: 'note', type: 'info', text: 'A note.' },
+			] }] }),
+		});
+		assert.equal(res.status, 201, await res.clone().text());
+		const survey = await res.json();
+		const base = `/o/blackpool/surveys/${survey.id}`;
+		const started = await fetch(server.url + base, {
+			method: 'POST', body: '', redirect: 'manual',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		});
+		assert.equal(started.status, 303, 'Start now');
+		const cookie = started.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		const first = new URL(started.headers.get('location'), server.url).pathname;
+		const { forms, problems } = await sendEveryForm([first], {
+			cookie, skip: (p) => !p.startsWith(`${base}/r/`),
+		});
+		console.log(`${engine}, a survey's page: ${forms} kinds of form`);
+		assert.deepEqual(problems, []);
+		assert.ok(forms >= 1, `${forms} forms on the survey's page`);
+	});
+
 	test(`every staff form, sent bad input (${engine}, administrator)`, async () => {
 		server = servers[engine];
 		const { email, password } = await makeStaff(server, {

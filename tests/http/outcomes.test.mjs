@@ -106,6 +106,14 @@ describe('the private link by email', () => {
 		const link = r.headers.get('location');
 		r = await fetch(`${server.url}${link}/email`, form({ email: 'nope' }));
 		assert.equal(r.status, 422);
+		// The page they were on, its form open, the address kept and its error summarised.
+		const refused = await r.text();
+		assert.match(refused, /<title>Error: /);
+		assert.match(refused, /<a href="#resume-email">Enter an email address in the correct format/);
+		assert.match(refused, /<details class="nhsuk-details" open>/);
+		assert.match(refused, /id="resume-email-error"/);
+		assert.match(refused, /id="resume-email" name="email"[^>]* value="nope"/);
+		assert.match(refused, /<form action="[^"]*\/p\/1" method="post"/, 'the questions are there too');
 		r = await fetch(`${server.url}${link}/email`, form({ email: 'later@example.org' }));
 		assert.equal(r.status, 303);
 		assert.equal(r.headers.get('location'), `${link}?emailed=1`);
