@@ -237,7 +237,8 @@ for (const engine of ENGINES) {
 			method: 'POST',
 			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
 			body: JSON.stringify({ title: 'Every type of question', pages: [{ key: 'all', questions: [
-				{ key: 'who', type: 'single', text: 'Who?', options: ['A', { value: 'o', label: 'Other', other: true }] },
+				{ key: 'who', type: 'single', text: 'Who?',
+					options: ['A', { value: 'o', label: 'Other', other: true }] },
 				{ key: 'many', type: 'multiple', text: 'Which?', options: ['A', 'B'] },
 				{ key: 'agree', type: 'likert', text: 'Agree?' },
 				{ key: 'fft', type: 'fft', required: true },
