@@ -1,6 +1,6 @@
 // A survey with every type of question, one to a page, answered in Urdu (right to left) and in
-// Polish on a 320 px phone: each page, each page's error summary, check your answers and the
-// page that says it was sent are in the reader's language and direction, pass axe (WCAG 2.2
+// Polish on a 320 px phone: each page, each page's error summary, a bad address for emailing
+// the link, check your answers and the page that says it was sent are in the reader's language and direction, pass axe (WCAG 2.2
 // AA), fit the screen and run no script with an error.  The questions stay as staff wrote them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -101,6 +101,18 @@ for (const lang of ['ur', 'pl']) {
 		await checkPage(page, c, lang, 'the start page');
 		await Promise.all([page.waitForNavigation(),
 			page.getByRole('button', { name: c.text('Start now') }).click()]);
+
+		// An address for the link that will not do: the page again, the form open, the error
+		// summarised in the reader's language.
+		await page.getByText(c.text('Come back later')).click();
+		await page.locator('#resume-email').fill('not an address');
+		await Promise.all([page.waitForNavigation(),
+			page.getByRole('button', { name: c.text('Email me the link') }).click()]);
+		const refused = page.locator('.nhsuk-error-summary');
+		assert.ok((await refused.innerText()).includes(
+			c.text('Enter an email address in the correct format, like name@example.com')));
+		assert.equal(await page.locator('#resume-email').inputValue(), 'not an address');
+		await checkPage(page, c, lang, 'the link by email refused');
 
 		const errorsSeen = [];
 		const atCheck = () => new URL(page.url()).pathname.endsWith('/check');
