@@ -1,7 +1,8 @@
 // A survey with every type of question, one to a page, answered in Urdu (right to left) and in
 // Polish on a 320 px phone: each page, each page's error summary, a bad address for emailing
-// the link, check your answers and the page that says it was sent are in the reader's language and direction, pass axe (WCAG 2.2
-// AA), fit the screen and run no script with an error.  The questions stay as staff wrote them.
+// the link, check your answers and the page that says it was sent are in the reader's language
+// and direction, pass axe (WCAG 2.2 AA), fit the screen and run no script with an error.  The
+// questions stay as staff wrote them.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
