@@ -269,6 +269,22 @@ for (const engine of ENGINES) {
 		console.log(`${engine}, a survey's page: ${forms} kinds of form`);
 		assert.deepEqual(problems, []);
 		assert.ok(forms >= 1, `${forms} forms on the survey's page`);
+
+		// Then sent, as a respondent sends it: the forms of the page that says so (hearing
+		// back, withdrawing).
+		const post = (path, body) => fetch(server.url + path, {
+			method: 'POST', body, redirect: 'manual',
+			headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+		});
+		const rbase = first.replace(/\/p\/\d+$/, '');
+		assert.equal((await post(`${rbase}/p/1`, 'fft=Very+good')).status, 303, 'the page is answered');
+		assert.equal((await post(`${rbase}/check`, '')).status, 303, 'the response is sent');
+		const done = await sendEveryForm([`${rbase}/done`], {
+			cookie, skip: (p) => !p.startsWith(`${base}/r/`),
+		});
+		console.log(`${engine}, a sent response's page: ${done.forms} kinds of form`);
+		assert.deepEqual(done.problems, []);
+		assert.ok(done.forms >= 1, `${done.forms} forms once the response is sent`);
 	});
 
 	test(`every staff form, sent bad input (${engine}, administrator)`, async () => {
