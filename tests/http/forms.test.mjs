@@ -1,5 +1,6 @@
 // Bad input in every form the demo's pages show: a form of each kind found by following every
-// link (the public pages, and the staff pages of an administrator) is sent back with every
+// link (the public pages, a survey's pages as a respondent has them before and after sending,
+// and the staff pages of an administrator) is sent back with every
 // field empty; every field hostile (markup, a very long text, numbers and dates out of any
 // range, options that do not exist, ids that name nothing); every field invalid UTF-8; and each
 // field alone invalid UTF-8, then alone holding a NUL byte, then alone a short piece of markup.
