@@ -4,7 +4,8 @@
 // (a 200, or a redirect to a page that answers 200), never to a missing page or a server error,
 // and each page must be a whole NHS.UK page: its language, a title, one main heading, one
 // <main>.  Only GET is used, and following every link must change nothing stored: each table's
-// rows are counted before and after.
+// rows are counted before and after.  No public page sets a cookie; every staff page is sent
+// with Cache-Control: no-store.
 // On each database, one server (as `make run` starts), whatever INVOLVE_TEST_CLUSTER says.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -50,6 +51,9 @@ for (const engine of ENGINES) {
 				// The language chooser's links set a cookie, and lead to the same pages again.
 				skip: (p) => /[?&]lang=/.test(p),
 				lang,
+				// Reading sets no cookie: the cookies page says one comes only with a choice.
+				check: (res, path) => assert.deepEqual(res.headers.getSetCookie(), [],
+					`${path}: Set-Cookie`),
 			});
 			console.log(`${engine}, ${lang}: ${pages} pages, ${links} links`);
 			assert.deepEqual(problems, []);
@@ -69,6 +73,9 @@ for (const engine of ENGINES) {
 			const before = rowCounts(server);
 			const { pages, links, problems } = await crawl(server, ['/staff/'], {
 				headers: { Cookie: cookie },
+				// What a staff page shows is for the person signed in: no cache keeps it.
+				check: (res, path) => assert.match(res.headers.get('cache-control') || '', /no-store/,
+					`${path}: Cache-Control`),
 				// Public pages are crawled above; signing out would end the crawl's session.
 				skip: (p) => !p.startsWith('/staff/') && !p.startsWith('/static/') ||
 					p.startsWith('/staff/logout'),

@@ -7,6 +7,7 @@
 //     headers: { 'Accept-Language': 'ur' },   // sent with every request (a session's Cookie)
 //     skip: (path) => path.startsWith('/staff/logout'),
 //     lang: 'ur',                              // the language every page must be in
+//     check: (res, path) => {},                // throws what else is wrong with a page
 //   });
 //   assert.deepEqual(problems, []);            // each a sentence naming the page
 //
@@ -64,7 +65,7 @@ function checkWholePage(html, path, lang) {
 }
 
 // Follows every link from `starts` on server (startServer's), as above.
-export async function crawl(server, starts, { headers = {}, skip = () => false, lang } = {}) {
+export async function crawl(server, starts, { headers = {}, skip = () => false, lang, check } = {}) {
 	const origin = new URL(server.url).origin;
 	const seen = new Set(starts);
 	const queue = starts.map((path) => ({ path, from: '(start)' }));
@@ -92,6 +93,7 @@ export async function crawl(server, starts, { headers = {}, skip = () => false, 
 		htmlPages.push({ path: at, from });
 		try {
 			checkWholePage(body, at, lang);
+			check?.(res, at);
 		} catch (e) {
 			problems.push(e.message);
 		}
