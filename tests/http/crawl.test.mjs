@@ -42,7 +42,7 @@ function rowCounts(server) {
 
 for (const engine of ENGINES) {
 	for (const lang of ['en', 'ur', 'pl']) {
-		test(`every public page linked from the home pages leads somewhere (${engine}, ${lang})`, async () => {
+		test(`every public page the home pages lead to (${engine}, ${lang})`, async () => {
 			const server = servers[engine];
 			const before = rowCounts(server);
 			const starts = ['/', ...ORGS.map((o) => `/o/${o}/`)];
@@ -64,7 +64,7 @@ for (const engine of ENGINES) {
 
 	// Each role is shown only links it may follow: a 403 behind a link is a problem too.
 	for (const role of ROLES) {
-		test(`every staff page linked from the dashboard leads somewhere (${engine}, ${role})`, async () => {
+		test(`every staff page the dashboard leads to (${engine}, ${role})`, async () => {
 			const server = servers[engine];
 			const { email, password } = await makeStaff(server, {
 				org: 'blackpool', email: `crawler.${role}@example.org`, role,

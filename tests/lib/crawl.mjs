@@ -43,7 +43,8 @@ function linksOf(html, pageUrl, origin) {
 export function checkReferences(html, path) {
 	const ids = new Map();
 	for (const m of html.matchAll(/\sid="([^"]+)"/g)) ids.set(m[1], (ids.get(m[1]) ?? 0) + 1);
-	const wrong = [...ids].filter(([, n]) => n > 1).map(([id]) => `id "${id}" is given more than once`);
+	const wrong = [...ids].filter(([, n]) => n > 1)
+		.map(([id]) => `id "${id}" is given more than once`);
 	const refs = [
 		...[...html.matchAll(/<label\b[^>]*\sfor="([^"]+)"/g)].map((m) => ['a label for', m[1]]),
 		...[...html.matchAll(/\saria-(?:describedby|labelledby|controls)="([^"]+)"/g)]
@@ -65,7 +66,8 @@ function checkWholePage(html, path, lang) {
 }
 
 // Follows every link from `starts` on server (startServer's), as above.
-export async function crawl(server, starts, { headers = {}, skip = () => false, lang, check } = {}) {
+export async function crawl(server, starts,
+	{ headers = {}, skip = () => false, lang, check } = {}) {
 	const origin = new URL(server.url).origin;
 	const seen = new Set(starts);
 	const queue = starts.map((path) => ({ path, from: '(start)' }));
