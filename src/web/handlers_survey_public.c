@@ -391,28 +391,33 @@ render_page(struct http_request *req, struct http_response *res, struct ctx *c, 
 	return page_render(req, res, "survey_page", ctx);
 }
 
-/* A response that can no longer be changed goes to its last page. */
+/* ... that is still being answered: 0, or -1 with res filled.  A response
+ * that can no longer be changed goes to its last page. */
 static int
-settled(struct http_request *req, struct http_response *res, struct ctx *c)
+load_partial(struct http_request *req, struct http_response *res, struct ctx *c)
 {
-	if (c->resp->state != RESPONSE_PARTIAL)
-		return redirect(res, c->rbase, "/done");
-	if (!survey_is_open(c->sv, req->now))
-		return page_error(req, res, 409, tr(req, "This survey has closed"),
+	if (load_response(req, res, c) != 0)
+		return -1;
+	if (c->resp->state != RESPONSE_PARTIAL) {
+		redirect(res, c->rbase, "/done");
+		return -1;
+	}
+	if (!survey_is_open(c->sv, req->now)) {
+		page_error(req, res, 409, tr(req, "This survey has closed"),
 		    tr(req, "Answers can no longer be given or changed. Thank you for your interest."));
-	return -1;
+		return -1;
+	}
+	return 0;
 }
 
 int
 handle_survey_page(struct http_request *req, struct http_response *res)
 {
 	struct ctx c;
-	int page, rc;
+	int page;
 
-	if (load_response(req, res, &c) != 0)
+	if (load_partial(req, res, &c) != 0)
 		return HTTP_DONE;
-	if ((rc = settled(req, res, &c)) >= 0)
-		return rc;
 	page = (int)http_param_id(req, "page") - 1;
 	if (page < 0 || page >= c.def.page_n || !on_path(&c, page))
 		return handle_survey_resume(req, res);
@@ -430,10 +435,8 @@ handle_survey_page_save(struct http_request *req, struct http_response *res)
 	int64_t id;
 	struct str trap;
 
-	if (load_response(req, res, &c) != 0)
+	if (load_partial(req, res, &c) != 0)
 		return HTTP_DONE;
-	if ((rc = settled(req, res, &c)) >= 0)
-		return rc;
 	if (http_form(req, VOTE_HONEYPOT_FIELD, &trap) && trap.n > 0)
 		return reply_error(req, res, ERR_INVALID, NULL);
 	page = (int)http_param_id(req, "page") - 1;
@@ -498,12 +501,10 @@ handle_survey_email_refused(struct http_request *req, struct http_response *res,
     const struct errors *e, struct str email)
 {
 	struct ctx c;
-	int page, rc;
+	int page;
 
-	if (load_response(req, res, &c) != 0)
+	if (load_partial(req, res, &c) != 0)
 		return HTTP_DONE;
-	if ((rc = settled(req, res, &c)) >= 0)
-		return rc;
 	c.email_errors = e;
 	c.email = email;
 	if (str_eq_c(c.resp->page, "check"))
@@ -516,12 +517,9 @@ int
 handle_survey_check(struct http_request *req, struct http_response *res)
 {
 	struct ctx c;
-	int rc;
 
-	if (load_response(req, res, &c) != 0)
+	if (load_partial(req, res, &c) != 0)
 		return HTTP_DONE;
-	if ((rc = settled(req, res, &c)) >= 0)
-		return rc;
 	return render_check(req, res, &c, NULL, 200);
 }
 
@@ -568,12 +566,9 @@ handle_survey_submit(struct http_request *req, struct http_response *res)
 	struct respond_args args = { 0 };
 	struct errors e;
 	struct ctx c;
-	int rc;
 
-	if (load_response(req, res, &c) != 0)
+	if (load_partial(req, res, &c) != 0)
 		return HTTP_DONE;
-	if ((rc = settled(req, res, &c)) >= 0)
-		return rc;
 	/* Answers saved under an earlier version may be to questions the
 	 * survey's path, as it now is, passes over: the check page showed
 	 * them as not asked, and they are not sent.  What still fits goes;
