@@ -341,9 +341,6 @@ handle_staff_assessment_edit(struct http_request *req, struct http_response *res
 	return form_page(req, res, 200, as->id, &f, as->methods, as->duties, NULL);
 }
 
-/* Checks the posted form and saves it: a new assessment (existing NULL)
- * or the changes to one. */
-
 /* The domain names an item of a list ("methods[1]", as the API's JSON has
  * it); the page has one group of checkboxes for the list, which its error
  * summary must lead to. */
@@ -356,6 +353,9 @@ lists_to_groups(struct errors *e)
 		if ((bracket = strchr(e->list[i].field, '[')) != NULL)
 			*bracket = '\0';
 }
+
+/* Checks the posted form and saves it: a new assessment (existing NULL)
+ * or the changes to one. */
 static int
 save_form(struct http_request *req, struct http_response *res, struct assessment *existing)
 {

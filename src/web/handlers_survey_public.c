@@ -391,8 +391,9 @@ render_page(struct http_request *req, struct http_response *res, struct ctx *c, 
 	return page_render(req, res, "survey_page", ctx);
 }
 
-/* ... that is still being answered: 0, or -1 with res filled.  A response
- * that can no longer be changed goes to its last page. */
+/* The response its {link} names (load_response), one still being answered:
+ * 0, or -1 with res filled.  A response that can no longer be changed goes
+ * to its last page. */
 static int
 load_partial(struct http_request *req, struct http_response *res, struct ctx *c)
 {
