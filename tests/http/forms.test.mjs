@@ -30,8 +30,9 @@ const NUL = 'a%00b'; // sent as is: a NUL byte, which PostgreSQL's text cannot h
 const LONG = 'x'.repeat(20000);
 const SCRIPT = '<script>alert(1)</script>';
 const JS_LINK = '<a href="javascript:alert(1)">';
-// Whether a page holds the hostile markup as markup, not as text.
-const holdsMarkup = (html) => html.includes(SCRIPT) || html.includes(JS_LINK);
+// Whether a page holds the hostile markup as markup, not as text: the script, or a link to
+// javascript: (as HTML, or as Markdown where a field is Markdown).
+const holdsMarkup = (html) => html.includes(SCRIPT) || /href="\s*javascript:/i.test(html);
 
 let server; // the one the test running uses
 const servers = {};
@@ -115,7 +116,7 @@ function variantsOf(form) {
 		f.kind !== 'button' && f.kind !== 'file').map((f) => f.name))];
 	return ['empty', 'hostile', 'bad-utf8', ...named.flatMap((name) => [
 		{ only: name, bytes: BAD_UTF8, what: 'bad-utf8' }, { only: name, bytes: NUL, what: 'a NUL' },
-		{ only: name, bytes: `${SCRIPT}${JS_LINK}x</a>`, what: 'markup' }])];
+		{ only: name, bytes: `${SCRIPT}${JS_LINK}x</a> [y](javascript:alert(1))`, what: 'markup' }])];
 }
 
 // A form's fields in a variant, as a body: urlencoded (invalid UTF-8 sent as its bytes), or
