@@ -51,7 +51,7 @@ not_one_of(const struct survey_question *q, struct str v, struct errors *e)
 
 	if (!text_is_utf8(v)) {
 		answer_error(e, q, "%s",
-		    "The answer contains characters that cannot be read (invalid UTF-8)");
+		    N_("The answer contains characters that cannot be read (invalid UTF-8)"));
 		return;
 	}
 	text_copy(shown, sizeof(shown), v);
