@@ -19,6 +19,12 @@
 bool text_is_utf8(struct str s);
 /* The length of s's longest valid UTF-8 beginning: s.n when all of it is. */
 size_t text_utf8_prefix(struct str s);
+/* s as UTF-8 that can be shown, into out (size bytes, at least 1): each byte
+ * that does not read as UTF-8 becomes U+FFFD; what does not fit is left
+ * out, never part of a character.  Returns out, ended by a NUL.  For text
+ * that quotes what was sent (an error's message) on a page, which holds
+ * only UTF-8. */
+const char *text_readable(struct str s, char *out, size_t size);
 /* Decodes the character at byte `at` of s into *cp; its length in bytes,
  * or 0 at the end of s or where the bytes are not valid UTF-8. */
 size_t text_decode(struct str s, size_t at, unsigned *cp);

@@ -38,6 +38,34 @@ text_utf8_prefix(struct str s)
 	return i;
 }
 
+const char *
+text_readable(struct str s, char *out, size_t size)
+{
+	size_t n = 0, ok;
+
+	while (s.n > 0) {
+		ok = text_utf8_prefix(s); /* the good bytes before a bad one, or all */
+		if (n + ok + 1 > size) {  /* what fits, cut where a character begins */
+			ok = size - n - 1;
+			while (ok > 0 && ((unsigned char)s.p[ok] & 0xc0) == 0x80)
+				ok--;
+			memcpy(out + n, s.p, ok);
+			n += ok;
+			break;
+		}
+		memcpy(out + n, s.p, ok);
+		n += ok;
+		if (ok == s.n || n + 3 + 1 > size)
+			break;
+		memcpy(out + n, "\xEF\xBF\xBD", 3); /* U+FFFD for the bad byte */
+		n += 3;
+		s.p += ok + 1;
+		s.n -= ok + 1;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 size_t
 text_decode(struct str s, size_t at, unsigned *cp)
 {

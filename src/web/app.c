@@ -643,35 +643,6 @@ page_error(struct http_request *req, struct http_response *res, int status, cons
 	return page_render(req, res, "error", ctx);
 }
 
-/*
- * s as a page can show it: each byte that does not read as UTF-8 becomes
- * U+FFFD, into out (of size bytes; what does not fit is left out).  A
- * message may quote what was sent, and a page (JSON, to the templates)
- * holds only UTF-8: a message that did not would be lost.
- */
-static const char *
-readable(const char *s, char *out, size_t size)
-{
-	struct str rest = str_c(s);
-	size_t n = 0, ok;
-
-	while (rest.n > 0) {
-		ok = text_utf8_prefix(rest);
-		if (n + ok + 4 > size)
-			break;
-		memcpy(out + n, rest.p, ok);
-		n += ok;
-		if (ok == rest.n)
-			break;
-		memcpy(out + n, "\xEF\xBF\xBD", 3);
-		n += 3;
-		rest.p += ok + 1;
-		rest.n -= ok + 1;
-	}
-	out[n] = '\0';
-	return out;
-}
-
 void
 page_add_errors(const struct http_request *req, json_t *ctx, const struct errors *e)
 {
@@ -686,8 +657,10 @@ page_add_errors(const struct http_request *req, json_t *ctx, const struct errors
 		/* A message the catalogue has is shown in the reader's language
 		 * (one built with values in it stays in English). */
 		detail = i18n_text(req->lang, e->list[i].detail);
+		/* A message may quote what was sent, and a page (JSON, to the
+		 * templates) holds only UTF-8: one that did not would be lost. */
 		if (!text_is_utf8(str_c(detail)))
-			detail = readable(detail, shown, sizeof(shown));
+			detail = text_readable(str_c(detail), shown, sizeof(shown));
 		/* An error about no one field (too many attempts, a rule the
 		 * whole change breaks) is plain text in the summary: a link
 		 * needs a field on the page to lead to. */

@@ -60,3 +60,19 @@ Test(text, copy_never_splits_a_character)
 	text_copy(small, 4, str_c("ab\xc3\xa9"));
 	cr_assert_str_eq(small, "ab");
 }
+
+Test(text, readable_shows_bad_bytes_as_the_replacement_character)
+{
+	char out[32];
+
+	cr_assert_str_eq(text_readable(str_c("plain"), out, sizeof(out)), "plain");
+	cr_assert_str_eq(text_readable(str_c("a\xff\xfe" "b"), out, sizeof(out)),
+	    "a\xef\xbf\xbd\xef\xbf\xbd" "b");
+	cr_assert_str_eq(text_readable(str_c("\xc3\x28"), out, sizeof(out)), "\xef\xbf\xbd(");
+	cr_assert(text_is_utf8(str_c(out)));
+	/* Cut to fit, never through a character: "ł" is two bytes. */
+	cr_assert_str_eq(text_readable(str_c("ab\xc5\x82"), out, 4), "ab");
+	cr_assert_str_eq(text_readable(str_c("\xffxyz"), out, 4), "\xef\xbf\xbd");
+	cr_assert_str_eq(text_readable(str_c("\xffxyz"), out, 3), "");
+	cr_assert_str_eq(text_readable(str_c(""), out, 1), "");
+}
