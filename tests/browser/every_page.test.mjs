@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
+import { checkAxe, launchBrowser, newPage, scriptErrors } from '../lib/browser.mjs';
 import { crawl, kindOf } from '../lib/crawl.mjs';
 import { makeStaff } from '../lib/fixtures.mjs';
 import { makeDataDir, startOneServer } from '../lib/server.mjs';
@@ -34,9 +34,6 @@ function oneOfEachKind(seen) {
 	for (const { path } of seen) if (!kinds.has(kindOf(path))) kinds.set(kindOf(path), path);
 	return [...kinds.values()];
 }
-
-const scriptErrors = (page) => page.consoleErrors.filter((e) =>
-	!/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 
 // Each of paths in page, checked; resolves the problems found, each naming its page.
 async function checkEach(page, paths, { phone }) {

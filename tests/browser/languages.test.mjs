@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
+import { checkAxe, launchBrowser, newPage, scriptErrors } from '../lib/browser.mjs';
 import { catalogue } from '../lib/catalogue.mjs';
 import { createPoll, orgWithStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
@@ -44,8 +44,6 @@ async function checkPage(page, lang, what) {
 }
 
 const assertHas = (text, part) => assert.ok(text.includes(part), `${JSON.stringify(part)} in ${JSON.stringify(text)}`);
-
-const scriptErrors = (page) => page.consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 
 for (const lang of ['en', 'ur', 'pl']) {
 	test(`the poll journey in ${lang}`, async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
+import { checkAxe, launchBrowser, newPage, scriptErrors } from '../lib/browser.mjs';
 import { createPoll, orgWithStaff, pollResults } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
 
@@ -24,12 +24,6 @@ after(async () => {
 	await browser?.close();
 	await server?.stop();
 });
-
-// Console errors other than the browser's note of a 4xx reply, which error
-// pages and refused forms give on purpose: a CSP violation or a script error.
-function scriptErrors(page) {
-	return page.consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
-}
 
 async function fitsWidth(page) {
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

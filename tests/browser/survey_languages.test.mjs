@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { apiClient, json } from '../lib/api.mjs';
-import { checkAxe, launchBrowser, newPage } from '../lib/browser.mjs';
+import { checkAxe, launchBrowser, newPage, scriptErrors } from '../lib/browser.mjs';
 import { catalogue } from '../lib/catalogue.mjs';
 import { orgWithStaff } from '../lib/fixtures.mjs';
 import { startServer } from '../lib/server.mjs';
@@ -57,9 +57,6 @@ after(async () => {
 	await browser?.close();
 	await server?.stop();
 });
-
-const scriptErrors = (page) => page.consoleErrors.filter((e) =>
-	!/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
 
 // Everything a page must be in language lang; what names it in a failure.
 async function checkPage(page, c, lang, what) {

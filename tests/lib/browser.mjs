@@ -184,6 +184,13 @@ export async function checkAxe(page, options = {}) {
 	return results;
 }
 
+// Console errors other than the browser's note of a 4xx reply, which error pages and refused
+// forms give on purpose: a CSP violation or a script error.
+export function scriptErrors(page) {
+	return page.consoleErrors.filter((e) =>
+		!/^Failed to load resource: the server responded with a status of 4\d\d/.test(e));
+}
+
 export function formatViolations(violations) {
 	const lines = [];
 	for (const v of violations) {

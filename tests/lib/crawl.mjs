@@ -55,7 +55,9 @@ export function checkReferences(html, path) {
 	assert.deepEqual(wrong, [], `${path}: references inside the page`);
 }
 
-function checkWholePage(html, path, lang) {
+// A whole page: its language (lang, when given), a title, one main heading, one <main>, and
+// its references inside it (checkReferences).  Throws naming what is not.
+export function checkWholePage(html, path, lang) {
 	const htmlTag = /<html[^>]*\slang="([^"]+)"/.exec(html);
 	assert.ok(htmlTag, `${path}: <html> says its language`);
 	if (lang) assert.equal(htmlTag[1], lang, `${path}: in the language asked for`);
