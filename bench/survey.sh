@@ -12,6 +12,9 @@
 # Pairs and ratios as bench/run.sh: a figure alone does not compare across runs on a shared
 # machine.  BENCH_ENGINE=postgresql stores the responses in a throwaway PostgreSQL 15 cluster
 # (durable, as shipped; one involve server) instead of SQLite; the baseline stays the same.
+# Then, with involve and the baseline stopped, pgbench sends that cluster the writer's own
+# transaction for a batch of 64 of those responses, from one client and from two: what
+# PostgreSQL alone takes on this machine, as a ratio to the same baseline.
 # Environment: INVOLVE_BIN, BENCH_ENGINE (sqlite), BENCH_DURATION, BENCH_CONNECTIONS,
 # BENCH_THREADS, BENCH_READS, BENCH_RESULTS (default bench/RESULTS.md; /dev/null records
 # nothing).
@@ -27,6 +30,7 @@ reads=${BENCH_READS:-200}
 engine=${BENCH_ENGINE:-sqlite}
 
 require wrk curl jq cc
+[ "$engine" = postgresql ] && require psql /usr/lib/postgresql/15/bin/pgbench
 require_involve
 build_dir=$(cd "$(dirname "$involve")/../.." && pwd)
 bench_begin survey
@@ -81,8 +85,26 @@ if [ -z "$survey" ]; then
 fi
 
 measure base_post "$base_pid" "$base_url/" 1 1
+# The whole machine's busy time, in clock ticks: every process's, wrk's and the database's
+# too (pgbench's connections below end with it, and their server processes with them, before
+# their own times could be read).
+busy_ticks() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+# per_response TICKS RESPONSES/S: microseconds of CPU a response over the run.
+per_response() {
+	awk -v k="$1" -v n="$2" -v d="$(tr -d s <<<"$duration")" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { if (n > 0) printf "%.1f\n", k * 1e6 / hz / (n * d); else print "-" }'
+}
+# busy_share TICKS: the share of the machine's cores busy over the run, in per cent.
+busy_share() {
+	awk -v k="$1" -v d="$(tr -d s <<<"$duration")" -v hz="$(getconf CLK_TCK)" -v c="$(nproc)" \
+		'BEGIN { printf "%.0f\n", k * 100 / hz / d / c }'
+}
 wrk_script=bench/survey.lua
+busy_before=$(busy_ticks)
 measure inv_post "$inv_pid" "$inv_url/" "$survey"
+busy_inv=$(($(busy_ticks) - busy_before))
 unset wrk_script
 
 # Reading the results the load left: one request at a time, as a page would.
@@ -99,6 +121,71 @@ counted=$(curl -s --max-time 10 -H "Authorization: Bearer $token" \
 	"$inv_url/api/v1/surveys/$survey/results" | jq -r '.responses // empty')
 stop "$inv_pid"
 stop "$base_pid"
+
+# PostgreSQL's own limit for these writes (BENCH_ENGINE=postgresql), with nothing else running:
+# pgbench sends the writer's transaction for a batch (src/store/responses.c, with
+# pg/response_batch.c's two statements): lock the survey's row, insert the batch's responses
+# with their coded answers, add its counts, count the responses, commit.  Its values are the
+# ones involve wrote above: the newest 64 responses' answers and coded answers, and the counts
+# a batch of 64 adds (each count a batch of 64 would expect to touch at least once, at its
+# expected size).  64 a batch is all wrk's connections at once, the most a batch can hold
+# here.  One client is one involve server's writer; two are two servers' on both cores.
+pg_alone=()
+if [ "$engine" = postgresql ]; then
+	pg_url=$(sed -n 's/^INVOLVE_TEST_PG_URL=//p' "$tmp/pg.env")
+	sql() { limited 60 psql -XAtq -v ON_ERROR_STOP=1 "$pg_url" -c "$1"; }
+	sql 'CREATE SEQUENCE bench_respondent'
+	answers=$(sql "SELECT quote_literal(array_agg(answers)::text) FROM (SELECT answers
+		FROM survey_response WHERE survey_id = $survey AND state = 'submitted'
+		ORDER BY id DESC LIMIT 64) r")
+	coded=$(sql "SELECT quote_literal(array_agg(c)::text) FROM (SELECT encode(coded, 'hex') c
+		FROM survey_coded, generate_series(1, 64) WHERE survey_id = $survey LIMIT 64) r")
+	items=$(sql "SELECT concat_ws(', ', quote_literal(array_agg(question)::text) || '::text[]',
+		quote_literal(array_agg(row_key)::text) || '::text[]',
+		quote_literal(array_agg(value)::text) || '::text[]',
+		quote_literal(array_agg(greatest(1, round(64.0 * n / s.responses)))::text) || '::bigint[]',
+		quote_literal(array_agg(64.0 * total / s.responses)::text) || '::double precision[]')
+		FROM survey_tally, survey s WHERE survey_id = $survey AND s.id = $survey
+		AND n * 64 >= s.responses")
+	version=$(sql "SELECT version FROM survey WHERE id = $survey")
+	cat >"$tmp/batch.sql" <<SQL
+BEGIN;
+SELECT org_id, opens_at, closes_at, closed_at, version, responses, kind FROM survey
+WHERE id = $survey FOR UPDATE;
+WITH u AS (SELECT * FROM unnest(array_fill($survey::bigint, ARRAY[64]),
+array_fill('online'::text, ARRAY[64]), array_fill($version, ARRAY[64]), $answers::text[],
+array_fill(1765000800::bigint, ARRAY[64]), (SELECT array_agg(lpad(to_hex(nextval('bench_respondent')), 64, '0'))
+FROM generate_series(1, 64)), $coded::text[]) WITH ORDINALITY AS u(s, ch, v, a, t, r, c, k)),
+ins AS (INSERT INTO survey_response (survey_id, channel, state, version, answers, page,
+created_at, updated_at, submitted_at, entered_by, respondent) SELECT s, ch, 'submitted', v, a, '',
+t, t, t, 0, decode(r, 'hex') FROM u ORDER BY k ON CONFLICT DO NOTHING
+RETURNING id, survey_id, respondent),
+coded AS (INSERT INTO survey_coded (survey_id, response_id, coded) SELECT ins.survey_id, ins.id,
+decode(u.c, 'hex') FROM ins JOIN u ON u.s = ins.survey_id AND decode(u.r, 'hex') = ins.respondent)
+SELECT survey_id, encode(respondent, 'hex'), id FROM ins;
+INSERT INTO survey_tally AS t (survey_id, question, row_key, value, n, total)
+SELECT $survey, q, r, v, n, x FROM unnest($items) AS u(q, r, v, n, x) ORDER BY q, r, v
+ON CONFLICT (survey_id, question, row_key, value) DO UPDATE SET n = t.n + excluded.n,
+total = t.total + excluded.total;
+UPDATE survey SET responses = responses + 64, coded_loose = coded_loose + 64 WHERE id = $survey
+RETURNING coded_loose;
+COMMIT;
+SQL
+	for clients in 1 2; do
+		echo "bench: PostgreSQL alone, the writer's batch of 64, $clients client(s)" >&2
+		before=$(busy_ticks)
+		limited 120 /usr/lib/postgresql/15/bin/pgbench -n -M prepared -c "$clients" \
+			-j "$clients" -T "$(tr -d s <<<"$duration")" -f "$tmp/batch.sql" "$pg_url" \
+			>"$tmp/alone$clients.pgbench" 2>&1 || { cat "$tmp/alone$clients.pgbench" >&2; exit 1; }
+		ticks=$(($(busy_ticks) - before))
+		share=$(busy_share "$ticks")
+		tps=$(awk '/^tps = / { print $3 }' "$tmp/alone$clients.pgbench")
+		per_s=$(awk -v t="$tps" 'BEGIN { printf "%.0f\n", t * 64 }')
+		cpu_us=$(per_response "$ticks" "$per_s")
+		pg_alone+=("$clients client(s) $per_s responses/s ($(ratio "$per_s" \
+			"$(wrk_value base_post rps)") of the baseline), the machine $share % busy, $cpu_us µs of CPU a response")
+	done
+fi
 
 ok=$(wrk_value inv_post ok)
 if [ -z "$counted" ] || ! at_least "$counted" "$ok"; then
@@ -126,6 +213,12 @@ report=$tmp/report.md
 		"$(wrk_value inv_post cpu)"
 	echo
 	echo "Then, with the $counted responses that load left: results p50 $results_p50 ms, p99 $results_p99 ms ($reads reads); cross-tab of two questions p50 $crosstab_p50 ms ($((reads / 10)) reads, each reading every response)."
+	echo
+	echo "While involve took responses the machine was $(busy_share "$busy_inv") % busy, $(per_response "$busy_inv" "$(wrk_value inv_post rps)") µs of CPU a response (involve's, the database's, wrk's and anything else's)."
+	if [ ${#pg_alone[@]} -gt 0 ]; then
+		echo
+		echo "PostgreSQL alone (pgbench, nothing else running; the machine's CPU is PostgreSQL's and pgbench's), the writer's transaction for a batch of 64 responses: $(printf '%s; ' "${pg_alone[@]}" | sed 's/; $//')."
+	fi
 	report_problems
 } >"$report"
 report_append "$report"
