@@ -231,7 +231,8 @@ def extract(paths):
             continue
         for m in re.finditer(r"\b(tr|N_)\(\s*(?:[^,()\"]+,\s*)?" + C_STRINGS + r"\s*\)", text):
             add(c_literal(m.group(2)), None, rel)
-        for m in re.finditer(r"\btrn\(\s*[^,()\"]+,\s*" + C_STRINGS + r"\s*,\s*" + C_STRINGS, text):
+        for m in re.finditer(r"\b(?:errors_)?trn\(\s*[^,()\"]+,\s*" + C_STRINGS + r"\s*,\s*" +
+                             C_STRINGS, text):
             add(c_literal(m.group(1)), c_literal(m.group(2)), rel)
     return found
 
@@ -265,7 +266,14 @@ def cmd_extract(out, paths):
 # ---- checks ---------------------------------------------------------------------------------
 
 def conversions(s):
-    return sorted(re.findall(r"%(?:\d+\$)?[-+ #0]*\d*(?:\.\d+)?(?:ll|l|z|h)?[sdicuxXf%]", s))
+    """The printf conversions of s in the order printf takes their values: as written, or by
+    their positions ("%2$s") where they give them.  A translation must take the same values
+    in the same order as the English, or printf would read them as the wrong types."""
+    found = re.findall(r"%(?:(\d+)\$)?([-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?"
+                       r"(?:ll|l|z|h|j|t)?[sdicuxXfFgGeE%])", s)
+    if any(pos for pos, _ in found):
+        found = sorted(found, key=lambda c: int(c[0] or 0))
+    return [conv for _, conv in found]
 
 
 def placeholders(s):

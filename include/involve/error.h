@@ -7,12 +7,21 @@
  * the field named as a JSON path ("options[1]") and a sentence saying what is
  * wrong.  The web layer turns these into an NHS.UK error summary or RFC 9457
  * problem details; the CLI prints them.
+ *
+ * A list may be given a language (errors_init_in): a page's visitor reads its
+ * messages in theirs.  Each message's format is then looked up in the
+ * catalogue before the values go in, so a message with values ("Enter a
+ * number from 1 to 10") is translated as a whole; the code that adds it marks
+ * it N_() and needs to know nothing of languages.  Without one (the API, the
+ * command line, staff pages) messages are in English.
  */
 #ifndef INVOLVE_ERROR_H
 #define INVOLVE_ERROR_H
 
 #include <stdarg.h>
 #include <stdbool.h>
+
+struct i18n_lang;
 
 enum {
 	ERR_OK = 0,
@@ -53,10 +62,20 @@ struct field_error {
 struct errors {
 	int n;
 	int dropped;
+	const struct i18n_lang *lang; /* the messages' language; NULL: English */
 	struct field_error list[ERRORS_MAX];
 };
 
 void errors_init(struct errors *e);
+/* An empty list whose messages are written in lang (NULL: English). */
+void errors_init_in(struct errors *e, const struct i18n_lang *lang);
+/* msgid in e's language: for a word that goes into a message, as
+ * text_check's label does. */
+const char *errors_text(const struct errors *e, const char *msgid);
+/* The form for n of a message with a plural, in e's language: one and
+ * other are the English. */
+const char *errors_trn(const struct errors *e, const char *one, const char *other,
+    unsigned long n);
 /* Adds an error for `field` (may be "" for the whole input). */
 void errors_add(struct errors *e, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

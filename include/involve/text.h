@@ -45,8 +45,10 @@ enum text_flags {
 /*
  * Checks s (trimmed first) against the rules above and max_chars.  On
  * failure adds one error for `field`, naming the field with `label`, a
- * lower-case noun phrase ("the question", "an option"), and returns ERR_INVALID.  On success stores the trimmed text
- * in *out (pointing into s) and returns 0.
+ * lower-case noun phrase ("the question", "an option"; marked N_() where a
+ * visitor may read it, and then shown in e's language), and returns
+ * ERR_INVALID.  On success stores the trimmed text in *out (pointing into s)
+ * and returns 0.
  */
 int text_check(struct str s, const char *field, const char *label, size_t max_chars,
     unsigned flags, struct str *out, struct errors *e);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "involve/error.h"
+#include "involve/i18n.h"
 
 const char *
 error_name(int code)
@@ -35,8 +36,27 @@ error_name(int code)
 void
 errors_init(struct errors *e)
 {
+	errors_init_in(e, NULL);
+}
+
+void
+errors_init_in(struct errors *e, const struct i18n_lang *lang)
+{
 	e->n = 0;
 	e->dropped = 0;
+	e->lang = lang;
+}
+
+const char *
+errors_text(const struct errors *e, const char *msgid)
+{
+	return e->lang ? i18n_text(e->lang, msgid) : msgid;
+}
+
+const char *
+errors_trn(const struct errors *e, const char *one, const char *other, unsigned long n)
+{
+	return i18n_plural(e->lang, one, other, n);
 }
 
 void
@@ -50,7 +70,9 @@ errors_vadd(struct errors *e, const char *field, const char *fmt, va_list ap)
 	}
 	fe = &e->list[e->n++];
 	snprintf(fe->field, sizeof(fe->field), "%s", field ? field : "");
-	vsnprintf(fe->detail, sizeof(fe->detail), fmt, ap);
+	/* The catalogue's check (scripts/po.py) holds a translation to the
+	 * English's printf conversions, so the values fit either format. */
+	vsnprintf(fe->detail, sizeof(fe->detail), errors_text(e, fmt), ap);
 }
 
 void

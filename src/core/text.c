@@ -10,6 +10,7 @@
 
 #include <utf8proc.h>
 
+#include "involve/i18n.h"
 #include "involve/text.h"
 
 /* The character at s[0..n) into *cp; its length, or 0 when the bytes are
@@ -133,29 +134,34 @@ text_check(struct str s, const char *field, const char *label, size_t max_chars,
 	size_t i = 0, len, chars = 0;
 	unsigned cp;
 
+	/* The label goes into the message in the message's language; only
+	 * ASCII's first letter is made upper-case (upper), which leaves a
+	 * label in another script whole. */
+	label = errors_text(e, label);
 	s = str_trim(s);
 	while (i < s.n) {
 		len = utf8_next(s.p + i, s.n - i, &cp);
 		if (len == 0) {
-			errors_add(e, field, "%c%s contains characters that cannot be read (invalid UTF-8)",
+			errors_add(e, field,
+			    N_("%c%s contains characters that cannot be read (invalid UTF-8)"),
 			    upper(label[0]), label + 1);
 			return ERR_INVALID;
 		}
 		if (is_refused_control(cp, flags & TEXT_MULTILINE)) {
-			errors_add(e, field, "%c%s must not contain control characters", upper(label[0]),
-			    label + 1);
+			errors_add(e, field, N_("%c%s must not contain control characters"),
+			    upper(label[0]), label + 1);
 			return ERR_INVALID;
 		}
 		i += len;
 		chars++;
 	}
 	if (chars == 0 && (flags & TEXT_REQUIRED)) {
-		errors_add(e, field, "Enter %s", label);
+		errors_add(e, field, N_("Enter %s"), label);
 		return ERR_INVALID;
 	}
 	if (chars > max_chars) {
-		errors_add(e, field, "%c%s must be %zu characters or fewer", upper(label[0]), label + 1,
-		    max_chars);
+		errors_add(e, field, N_("%c%s must be %zu characters or fewer"), upper(label[0]),
+		    label + 1, max_chars);
 		return ERR_INVALID;
 	}
 	*out = s;

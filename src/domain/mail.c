@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "involve/i18n.h"
 #include "involve/mail.h"
 #include "involve/text.h"
 #include "involve/timefmt.h"
@@ -91,15 +92,15 @@ int
 mail_address_check(struct str addr, const char *field, struct errors *e)
 {
 	if (addr.n == 0) {
-		errors_add(e, field, "Enter an email address");
+		errors_add(e, field, "%s", N_("Enter an email address"));
 		return ERR_INVALID;
 	}
 	if (has_line_break(addr)) {
-		errors_add(e, field, "An email address cannot contain a line break");
+		errors_add(e, field, "%s", N_("An email address cannot contain a line break"));
 		return ERR_INVALID;
 	}
 	if (addr.n > MAIL_ADDRESS_MAX) {
-		errors_add(e, field, "An email address must be %d characters or fewer",
+		errors_add(e, field, N_("An email address must be %d characters or fewer"),
 		    MAIL_ADDRESS_MAX);
 		return ERR_INVALID;
 	}

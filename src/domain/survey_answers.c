@@ -55,7 +55,7 @@ not_one_of(const struct survey_question *q, struct str v, struct errors *e)
 		return;
 	}
 	text_copy(shown, sizeof(shown), v);
-	answer_error(e, q, "'%s' is not one of the options", shown);
+	answer_error(e, q, N_("'%s' is not one of the options"), shown);
 }
 
 /* The option of q whose value is v, with an error naming it when none. */
@@ -76,7 +76,7 @@ set_choices(const struct survey_question *q, const struct str *values, int n, st
 	int i, j, k, bad = 0;
 
 	if (n > q->option_n) {
-		answer_error(e, q, "There are only %d options to choose from", q->option_n);
+		answer_error(e, q, N_("There are only %d options to choose from"), q->option_n);
 		return ERR_INVALID;
 	}
 	if ((ans->choices = arena_array(a, n + 1, sizeof(int))) == NULL)
@@ -100,11 +100,13 @@ set_choices(const struct survey_question *q, const struct str *values, int n, st
 		return ERR_INVALID;
 	if (q->type == SQ_MULTIPLE && ans->choice_n > 0) {
 		if (q->has_min && ans->choice_n < q->min) {
-			answer_error(e, q, "Choose at least %d options", (int)q->min);
+			answer_error(e, q, errors_trn(e, "Choose at least %d option",
+			    "Choose at least %d options", (unsigned long)q->min), (int)q->min);
 			return ERR_INVALID;
 		}
 		if (q->has_max && ans->choice_n > q->max) {
-			answer_error(e, q, "Choose at most %d options", (int)q->max);
+			answer_error(e, q, errors_trn(e, "Choose at most %d option",
+			    "Choose at most %d options", (unsigned long)q->max), (int)q->max);
 			return ERR_INVALID;
 		}
 	}
@@ -121,16 +123,16 @@ set_number(const struct survey_question *q, double v, struct survey_answer *ans,
 		return ERR_INVALID;
 	}
 	if (q->type == SQ_RATING && v != floor(v)) {
-		answer_error(e, q, "Choose a whole number from %g to %g", q->min, q->max);
+		answer_error(e, q, N_("Choose a whole number from %g to %g"), q->min, q->max);
 		return ERR_INVALID;
 	}
 	if ((q->has_min && v < q->min) || (q->has_max && v > q->max)) {
 		if (q->has_min && q->has_max)
-			answer_error(e, q, "Enter a number from %g to %g", q->min, q->max);
+			answer_error(e, q, N_("Enter a number from %g to %g"), q->min, q->max);
 		else if (q->has_min)
-			answer_error(e, q, "Enter a number of %g or more", q->min);
+			answer_error(e, q, N_("Enter a number of %g or more"), q->min);
 		else
-			answer_error(e, q, "Enter a number of %g or less", q->max);
+			answer_error(e, q, N_("Enter a number of %g or less"), q->max);
 		return ERR_INVALID;
 	}
 	ans->number = v;
@@ -167,7 +169,7 @@ set_text(const struct survey_question *q, struct str s, struct arena *a,
 	    SURVEY_ANSWER_TEXT_MAX_CHARS;
 
 	snprintf(field, sizeof(field), "%.*s", (int)q->key.n, q->key.p);
-	if (text_check(s, field, "your answer", max, q->type == SQ_LONG_TEXT ? TEXT_MULTILINE : 0,
+	if (text_check(s, field, N_("your answer"), max, q->type == SQ_LONG_TEXT ? TEXT_MULTILINE : 0,
 	    &t, e) != 0)
 		return ERR_INVALID;
 	if (t.n == 0)
@@ -184,11 +186,11 @@ set_text(const struct survey_question *q, struct str s, struct arena *a,
 			return ERR_INVALID;
 		}
 		if (q->has_min && memcmp(t.p, q->min_date.p, 10) < 0) {
-			answer_error(e, q, "The date must be on or after %.*s", 10, q->min_date.p);
+			answer_error(e, q, N_("The date must be on or after %.*s"), 10, q->min_date.p);
 			return ERR_INVALID;
 		}
 		if (q->has_max && memcmp(t.p, q->max_date.p, 10) > 0) {
-			answer_error(e, q, "The date must be on or before %.*s", 10, q->max_date.p);
+			answer_error(e, q, N_("The date must be on or before %.*s"), 10, q->max_date.p);
 			return ERR_INVALID;
 		}
 	}
@@ -212,7 +214,7 @@ set_other(const struct survey_question *q, struct str other, struct arena *a,
 		if (q->options[ans->choices[i]].other)
 			chosen = true;
 	snprintf(field, sizeof(field), "%.*s", (int)q->key.n, q->key.p);
-	if (text_check(other, field, "what 'other' is", SURVEY_OTHER_MAX_CHARS, 0, &t, e) != 0)
+	if (text_check(other, field, N_("what 'other' is"), SURVEY_OTHER_MAX_CHARS, 0, &t, e) != 0)
 		return ERR_INVALID;
 	if (chosen && t.n == 0) {
 		answer_error(e, q, "%s", N_("Say what 'other' is"));
@@ -693,7 +695,7 @@ survey_answer_from_form(const struct survey_def *d, int question, const struct s
 					continue;
 				if (parse_number(t, &v) != 0 || v != floor(v) || v < 1 ||
 				    v > q->option_n) {
-					answer_error(e, q, "Rank with whole numbers from 1 to %d",
+					answer_error(e, q, N_("Rank with whole numbers from 1 to %d"),
 					    q->option_n);
 					return ERR_INVALID;
 				}
@@ -916,7 +918,7 @@ cell_options(const struct survey_question *q, struct str cell, struct str *value
 			return not_an_option(q, str_trim((struct str){ p, (size_t)(first - p) }), e);
 		}
 		if (*n == q->option_n) {
-			answer_error(e, q, "There are only %d options to choose from", q->option_n);
+			answer_error(e, q, N_("There are only %d options to choose from"), q->option_n);
 			return ERR_INVALID;
 		}
 		values[(*n)++] = q->options[k].value;
@@ -1010,7 +1012,7 @@ survey_answer_from_cells(const struct survey_def *d, int question, const struct 
 		if (t.n == 0)
 			return 0;
 		if (!cell_date(t, date)) {
-			answer_error(e, q, "Enter a date as YYYY-MM-DD or DD/MM/YYYY");
+			answer_error(e, q, "%s", N_("Enter a date as YYYY-MM-DD or DD/MM/YYYY"));
 			return ERR_INVALID;
 		}
 		return set_text(q, str_c(date), a, an, e);

@@ -163,7 +163,7 @@ load_published(struct http_request *req, struct http_response *res, struct org *
 		rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), sv);
 	if (rc == 0 && ((*sv)->org_id != o->id || survey_status(*sv, req->now) == POLL_DRAFT))
 		rc = ERR_NOTFOUND;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (rc == 0 && survey_def_parse((*sv)->definition, &req->arena, d, &e) != 0)
 		rc = ERR_IO;
 	if (rc != 0) {

@@ -221,7 +221,7 @@ handle_survey_hear_back(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, rc, NULL);
 	snprintf(location, sizeof(location), "/o/%.*s/surveys/%.*s/r/%.*s/done", (int)slug.n,
 	    slug.p, (int)id.n, id.p, (int)l.n, l.p);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	f.email = str_trim(f.email);
 	if (!errors_any(&e))
@@ -277,7 +277,7 @@ handle_survey_email_link(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, rc, NULL);
 	snprintf(location, sizeof(location), "/o/%.*s/surveys/%.*s/r/%.*s", (int)slug.n, slug.p,
 	    (int)id.n, id.p, (int)l.n, l.p);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	f.email = str_trim(f.email);
 	if (!errors_any(&e))
@@ -285,7 +285,7 @@ handle_survey_email_link(struct http_request *req, struct http_response *res)
 	if (errors_any(&e)) {
 		/* The page they were on, its form open with the address and what
 		 * is wrong with it, as any form's error is shown. */
-		errors_init(&e);
+		errors_init_in(&e, req->lang);
 		errors_add(&e, "resume-email", "%s", N_("Enter an email address in the correct "
 		    "format, like name@example.com"));
 		return handle_survey_email_refused(req, res, &e, f.email);

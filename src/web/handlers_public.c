@@ -480,7 +480,7 @@ show_again(struct http_request *req, struct http_response *res, int status, cons
 
 	if (load_org_poll(req, res, &o, &p) != 0)
 		return;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	errors_add(&e, field, "%s", message);
 	render_poll(req, res, &o, p, status, &e);
 }
@@ -605,7 +605,7 @@ vote(struct http_request *req, struct http_response *res)
 
 	if (load_org_poll(req, res, &o, &p) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &f, NULL, &e) != 0) {
 		atomic_fetch_add(&req->app->metrics.votes_refused, 1);
 		return render_poll(req, res, &o, p, 422, &e);

@@ -64,7 +64,7 @@ load_survey(struct http_request *req, struct http_response *res, struct ctx *c)
 	if (rc == 0 && (c->sv->org_id != c->org.id ||
 	    survey_status(c->sv, req->now) == POLL_DRAFT))
 		rc = ERR_NOTFOUND;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (rc == 0 && survey_cache_def(req->app->surveys, &req->arena, c->sv, &c->def, &e) != 0)
 		rc = ERR_IO;
 	if (rc == 0)
@@ -97,7 +97,7 @@ load_response(struct http_request *req, struct http_response *res, struct ctx *c
 		    "or start the survey again."));
 		return -1;
 	}
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (rc == 0 && c->resp->answers.n > 0 &&
 	    survey_answers_parse(&c->def, c->resp->answers, &req->arena, &c->ans, &e) == ERR_NOMEM)
 		rc = ERR_NOMEM;
@@ -219,7 +219,7 @@ start_refused(struct http_request *req, struct http_response *res, struct ctx *c
 	struct errors e;
 	json_t *ctx;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	errors_add(&e, "code", "%s", message);
 	snprintf(title, sizeof(title), "%.*s", (int)c->sv->title.n, c->sv->title.p);
 	ctx = page_ctx(req, c, title);
@@ -443,7 +443,7 @@ handle_survey_page_save(struct http_request *req, struct http_response *res)
 	page = (int)http_param_id(req, "page") - 1;
 	if (page < 0 || page >= c.def.page_n || !on_path(&c, page))
 		return handle_survey_resume(req, res);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = survey_form_read(req, &c.def, page, &c.ans, &e);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);
@@ -576,7 +576,7 @@ handle_survey_submit(struct http_request *req, struct http_response *res)
 	 * a question the new path asks and nobody answered is refused below,
 	 * with a link to it. */
 	survey_answers_prune(&c.def, &c.ans);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (survey_answers_check(&c.def, &c.ans, -1, &e) != 0)
 		return render_check(req, res, &c, &e, 422);
 	args.sv = c.sv;

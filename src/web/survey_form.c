@@ -486,7 +486,7 @@ survey_form_read(struct http_request *req, const struct survey_def *d, int page,
 			memset(&ans->a[i], 0, sizeof(ans->a[i]));
 	/* Required answers missing, said once for a question whose answer
 	 * was refused already. */
-	errors_init(&missing);
+	errors_init_in(&missing, e->lang);
 	survey_answers_check(d, ans, page, &missing);
 	for (i = 0; i < missing.n; i++)
 		if (!errors_has_field(e, missing.list[i].field)) {
@@ -513,7 +513,7 @@ survey_form_read_all(struct http_request *req, const struct survey_def *d,
 	}
 	/* The path is judged on what was readable, and a question whose
 	 * answer was refused already is not named twice. */
-	errors_init(&path);
+	errors_init_in(&path, e->lang);
 	survey_answers_check(d, ans, -1, &path);
 	for (i = 0; i < path.n; i++)
 		if (!errors_has_field(e, path.list[i].field)) {

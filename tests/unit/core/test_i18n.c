@@ -1,12 +1,15 @@
 /*
  * Tests for i18n.c: choosing a language from Accept-Language, finding
  * messages in the catalogues built from po/, and plural forms.  The
- * translations tested are the committed ones (po/pl.po, po/ur.po).
+ * translations tested are the committed ones (po/pl.po, po/ur.po); and a
+ * list of errors written in its language (error.c, text.c).
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "involve/error.h"
 #include "involve/i18n.h"
+#include "involve/text.h"
 
 static const char *
 negotiated(const char *header)
@@ -121,4 +124,44 @@ Test(i18n, plural_forms_follow_each_language)
 	cr_assert_not_null(strstr(f5, "%lld"));
 	/* A message with no plural in the catalogue is English either way. */
 	cr_assert_str_eq(i18n_plural(pl, "%d cat", "%d cats", 2), "%d cats");
+}
+
+/* A list of errors given a language writes each message in it, the values
+ * in their places; one without, and a message the catalogue lacks, stay
+ * English. */
+Test(i18n, errors_are_written_in_their_lists_language)
+{
+	const struct i18n_lang *pl = i18n_find(STR_LIT("pl"));
+	struct errors e;
+	struct str out;
+
+	errors_init_in(&e, pl);
+	errors_add(&e, "count", N_("Enter a number from %g to %g"), 0.0, 10.0);
+	cr_assert_str_eq(e.list[0].detail, "Wpisz liczbę od 0 do 10");
+	errors_add(&e, "x", "Nothing here is in the catalogue (%d)", 7);
+	cr_assert_str_eq(e.list[1].detail, "Nothing here is in the catalogue (7)");
+	/* Polish has three forms: one, a few, many. */
+	errors_add(&e, "many", errors_trn(&e, "Choose at most %d option", "Choose at most %d options",
+	    1), 1);
+	errors_add(&e, "many", errors_trn(&e, "Choose at most %d option", "Choose at most %d options",
+	    3), 3);
+	errors_add(&e, "many", errors_trn(&e, "Choose at most %d option", "Choose at most %d options",
+	    5), 5);
+	cr_assert_str_eq(e.list[2].detail, "Wybierz najwyżej 1 opcję");
+	cr_assert_str_eq(e.list[3].detail, "Wybierz najwyżej 3 opcje");
+	cr_assert_str_eq(e.list[4].detail, "Wybierz najwyżej 5 opcji");
+	/* text_check's label is translated with its message. */
+	cr_assert_eq(text_check(STR_LIT("abcdef"), "more", N_("your answer"), 5, 0, &out, &e),
+	    ERR_INVALID);
+	cr_assert_str_eq(e.list[5].detail, "Twoja odpowiedź może mieć najwyżej 5 znaków");
+
+	errors_init(&e);
+	errors_add(&e, "count", N_("Enter a number from %g to %g"), 0.0, 10.0);
+	errors_add(&e, "many", errors_trn(&e, "Choose at most %d option", "Choose at most %d options",
+	    1), 1);
+	cr_assert_eq(text_check(STR_LIT("abcdef"), "more", N_("your answer"), 5, 0, &out, &e),
+	    ERR_INVALID);
+	cr_assert_str_eq(e.list[0].detail, "Enter a number from 0 to 10");
+	cr_assert_str_eq(e.list[1].detail, "Choose at most 1 option");
+	cr_assert_str_eq(e.list[2].detail, "Your answer must be 5 characters or fewer");
 }
