@@ -154,8 +154,9 @@ SELECT org_id, opens_at, closes_at, closed_at, version, responses, kind FROM sur
 WHERE id = $survey FOR UPDATE;
 WITH u AS (SELECT * FROM unnest(array_fill($survey::bigint, ARRAY[64]),
 array_fill('online'::text, ARRAY[64]), array_fill($version, ARRAY[64]), $answers::text[],
-array_fill(1765000800::bigint, ARRAY[64]), (SELECT array_agg(lpad(to_hex(nextval('bench_respondent')), 64, '0'))
-FROM generate_series(1, 64)), $coded::text[]) WITH ORDINALITY AS u(s, ch, v, a, t, r, c, k)),
+array_fill(1765000800::bigint, ARRAY[64]),
+(SELECT array_agg(lpad(to_hex(nextval('bench_respondent')), 64, '0')) FROM generate_series(1, 64)),
+$coded::text[]) WITH ORDINALITY AS u(s, ch, v, a, t, r, c, k)),
 ins AS (INSERT INTO survey_response (survey_id, channel, state, version, answers, page,
 created_at, updated_at, submitted_at, entered_by, respondent) SELECT s, ch, 'submitted', v, a, '',
 t, t, t, 0, decode(r, 'hex') FROM u ORDER BY k ON CONFLICT DO NOTHING
@@ -182,8 +183,9 @@ SQL
 		tps=$(awk '/^tps = / { print $3 }' "$tmp/alone$clients.pgbench")
 		per_s=$(awk -v t="$tps" 'BEGIN { printf "%.0f\n", t * 64 }')
 		cpu_us=$(per_response "$ticks" "$per_s")
-		pg_alone+=("$clients client(s) $per_s responses/s ($(ratio "$per_s" \
-			"$(wrk_value base_post rps)") of the baseline), the machine $share % busy, $cpu_us µs of CPU a response")
+		share_of_base=$(ratio "$per_s" "$(wrk_value base_post rps)")
+		pg_alone+=("$clients client(s) $per_s responses/s ($share_of_base of the baseline), \
+the machine $share % busy, $cpu_us µs of CPU a response")
 	done
 fi
 
@@ -214,10 +216,14 @@ report=$tmp/report.md
 	echo
 	echo "Then, with the $counted responses that load left: results p50 $results_p50 ms, p99 $results_p99 ms ($reads reads); cross-tab of two questions p50 $crosstab_p50 ms ($((reads / 10)) reads, each reading every response)."
 	echo
-	echo "While involve took responses the machine was $(busy_share "$busy_inv") % busy, $(per_response "$busy_inv" "$(wrk_value inv_post rps)") µs of CPU a response (involve's, the database's, wrk's and anything else's)."
+	printf 'While involve took responses the machine was %s %% busy, %s µs of CPU a response %s\n' \
+		"$(busy_share "$busy_inv")" "$(per_response "$busy_inv" "$(wrk_value inv_post rps)")" \
+		"(involve's, the database's, wrk's and anything else's)."
 	if [ ${#pg_alone[@]} -gt 0 ]; then
 		echo
-		echo "PostgreSQL alone (pgbench, nothing else running; the machine's CPU is PostgreSQL's and pgbench's), the writer's transaction for a batch of 64 responses: $(printf '%s; ' "${pg_alone[@]}" | sed 's/; $//')."
+		printf '%s %s: %s.\n' "PostgreSQL alone (pgbench, nothing else running; the machine's CPU" \
+			"is PostgreSQL's and pgbench's), the writer's transaction for a batch of 64 responses" \
+			"$(printf '%s; ' "${pg_alone[@]}" | sed 's/; $//')"
 	fi
 	report_problems
 } >"$report"

@@ -654,8 +654,10 @@ page_add_errors(const struct http_request *req, json_t *ctx, const struct errors
 	for (i = 0; i < e->n; i++) {
 		size_t j;
 
-		/* A message the catalogue has is shown in the reader's language
-		 * (one built with values in it stays in English). */
+		/* A message the catalogue has is shown in the reader's language.
+		 * One built with values in it was written in that language when
+		 * it was added, if its list was given one (errors_init_in); here
+		 * it is found in no catalogue and shown as it is. */
 		detail = i18n_text(req->lang, e->list[i].detail);
 		/* A message may quote what was sent, and a page (JSON, to the
 		 * templates) holds only UTF-8: one that did not would be lost. */

@@ -100,7 +100,9 @@ async function refusedPage(lang) {
 		.filter(Boolean).join('; ');
 	// The response's private link, which leads on to its first page.
 	const link = new URL(started.headers.get('location'), server.url).pathname;
-	const resumed = await fetch(server.url + link, { redirect: 'manual', headers: { Cookie: cookie } });
+	const resumed = await fetch(server.url + link, {
+		redirect: 'manual', headers: { Cookie: cookie },
+	});
 	assert.equal(resumed.status, 303, 'the link leads to the first page');
 	const first = new URL(resumed.headers.get('location'), server.url).pathname;
 	const res = await fetch(server.url + first, {
