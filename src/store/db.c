@@ -3,15 +3,22 @@
  * group-commit writer and transactions.  One design for both engines; the
  * drivers (sqlite/, pg/) do only what differs.
  *
- * The writer.  Every write goes to one thread per database, with a
- * connection of its own.  It takes every job waiting, runs them in one
- * transaction and commits once; only after the commit returns does any job
- * learn its result.  So an acknowledged write is on disk, and a burst of
- * ballots costs one sync, not one each (SQLite with synchronous=FULL does
- * about 4,700 single-row commits a second here, and tens of thousands of
- * ballots a second in groups).  On PostgreSQL, with other servers writing
- * too, a batch that loses a serialization race or a deadlock is rolled back
- * and run again, up to DB_TX_TRIES times.
+ * The writer.  Every write goes to the writer's thread, with a connection
+ * of its own.  It takes every job waiting, runs them in one transaction and
+ * commits once; only after the commit returns does any job learn its
+ * result.  So an acknowledged write is on disk, and a burst of ballots
+ * costs one sync, not one each (SQLite with synchronous=FULL does about
+ * 4,700 single-row commits a second here, and tens of thousands of ballots
+ * a second in groups).  On PostgreSQL, with other servers writing too, a
+ * batch that loses a serialization race or a deadlock is rolled back and
+ * run again, up to DB_TX_TRIES times.
+ *
+ * On PostgreSQL the writer has a second thread and connection, for the
+ * kinds of job whose batches are written side by side (db_job_kind): while
+ * one batch of survey responses is in the database, the next is taken and
+ * sent rather than waiting its turn, which left a core of this machine
+ * idle (bench/RESULTS.md, "survey responses (PostgreSQL)").  The first
+ * thread takes any job; the second only those.
  *
  * Consecutive jobs of one kind are handed to their kind together, so a kind
  * can write a whole run with a few statements (ballots do).  db_write's
@@ -25,16 +32,25 @@
 #include "involve/log.h"
 #include "driver.h"
 
-struct writer {
+/* One of the writer's threads, with its own connection. */
+struct writer_thread {
+	struct writer *w;
 	struct db_conn *conn;
 	pthread_t thread;
+	pthread_cond_t wake; /* it waits on it for jobs it may take */
+	bool waiting;
+	bool started;
+	struct db_job *run[DB_BATCH_MAX]; /* one run of a kind, for its run() */
+};
+
+struct writer {
 	pthread_mutex_t lock;
-	pthread_cond_t wake;     /* the writer waits on it for jobs */
 	pthread_cond_t finished; /* db_write's callers wait on it */
 	struct db_job *head, *tail;
 	bool stopping;
 	bool started;
-	struct db_job *run[DB_BATCH_MAX]; /* one run of a kind, for its run() */
+	int thread_n;
+	struct writer_thread threads[DB_WRITERS_MAX];
 };
 
 struct db {
@@ -266,7 +282,7 @@ run_sql(struct db_conn *c, const char *sql)
 
 /* Runs the batch's jobs, a run of one kind at a time. */
 static int
-run_jobs(struct writer *w, struct db_job *batch)
+run_jobs(struct writer_thread *t, struct db_job *batch)
 {
 	struct db_job *job = batch;
 	int n, rc;
@@ -274,13 +290,13 @@ run_jobs(struct writer *w, struct db_job *batch)
 	while (job) {
 		n = 0;
 		do {
-			w->run[n++] = job;
+			t->run[n++] = job;
 			job = job->next;
-		} while (job && job->kind == w->run[0]->kind);
-		rc = w->run[0]->kind->run(w->conn, w->run, n);
+		} while (job && job->kind == t->run[0]->kind);
+		rc = t->run[0]->kind->run(t->conn, t->run, n);
 		/* A statement left in the middle of its rows would keep the
 		 * next run's savepoints from opening. */
-		w->conn->driver->release(w->conn);
+		t->conn->driver->release(t->conn);
 		if (rc != 0)
 			return rc;
 	}
@@ -290,9 +306,9 @@ run_jobs(struct writer *w, struct db_job *batch)
 /* Runs one batch in a transaction, again after a lost race.  When it
  * cannot be committed, every job in it fails with the batch's error. */
 static void
-run_batch(struct writer *w, struct db_job *batch)
+run_batch(struct writer_thread *t, struct db_job *batch)
 {
-	const struct db_driver *d = w->conn->driver;
+	const struct db_driver *d = t->conn->driver;
 	struct db_job *job;
 	int rc = ERR_IO, try;
 	bool again;
@@ -300,17 +316,17 @@ run_batch(struct writer *w, struct db_job *batch)
 	for (try = 0; try < DB_TX_TRIES; try++) {
 		for (job = batch; job; job = job->next)
 			job->rc = 0;
-		rc = run_sql(w->conn, d->begin_sql);
+		rc = run_sql(t->conn, d->begin_sql);
 		if (rc == 0)
-			rc = run_jobs(w, batch);
-		d->release(w->conn);
+			rc = run_jobs(t, batch);
+		d->release(t->conn);
 		if (rc == 0)
-			rc = run_sql(w->conn, "COMMIT");
+			rc = run_sql(t->conn, "COMMIT");
 		if (rc == 0)
 			return;
-		again = d->retryable(w->conn);
-		if (d->in_transaction(w->conn))
-			run_sql(w->conn, "ROLLBACK");
+		again = d->retryable(t->conn);
+		if (d->in_transaction(t->conn))
+			run_sql(t->conn, "ROLLBACK");
 		if (!again)
 			break;
 	}
@@ -319,29 +335,67 @@ run_batch(struct writer *w, struct db_job *batch)
 		job->rc = rc;
 }
 
+/* Whether thread t may take the job at the head of the queue: the first
+ * takes any; the others only jobs written side by side. */
+static bool
+may_take(const struct writer_thread *t, const struct db_job *head)
+{
+	return head != NULL && (t == &t->w->threads[0] || head->kind->side_by_side);
+}
+
+/* Wakes one waiting thread that may take the job at the head of the
+ * queue, the first thread before the others (w->lock held). */
+static void
+wake_one(struct writer *w)
+{
+	int i;
+
+	for (i = 0; i < w->thread_n; i++)
+		if (w->threads[i].waiting && may_take(&w->threads[i], w->head)) {
+			pthread_cond_signal(&w->threads[i].wake);
+			return;
+		}
+}
+
+/*
+ * One of the writer's threads: whenever it is free, takes the jobs at the
+ * head of the queue (up to a batch's worth) that are all written side by
+ * side or all not; past the first thread, only the former.  With two, one
+ * batch of responses is written while the next gathers and is sent.
+ */
 static void *
 writer_main(void *arg)
 {
-	struct writer *w = arg;
+	struct writer_thread *t = arg;
+	struct writer *w = t->w;
 	struct db_job *batch, *last, *job, *next;
 	int n;
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		while (w->head == NULL && !w->stopping)
-			pthread_cond_wait(&w->wake, &w->lock);
-		if (w->head == NULL)
-			break; /* stopping, and every job written */
+		while (!may_take(t, w->head) && !w->stopping) {
+			t->waiting = true;
+			pthread_cond_wait(&t->wake, &w->lock);
+			t->waiting = false;
+		}
+		if (!may_take(t, w->head))
+			break; /* stopping: the first thread writes what is left */
 		batch = last = w->head;
-		for (n = 1; n < DB_BATCH_MAX && last->next; n++)
+		/* Jobs written side by side make a batch of their own: one
+		 * whose other jobs lock a survey outright (a partial response
+		 * saved) would wait for the other thread's batch while holding
+		 * the counts that batch waits for. */
+		for (n = 1; n < DB_BATCH_MAX && last->next &&
+		    last->next->kind->side_by_side == batch->kind->side_by_side; n++)
 			last = last->next;
 		w->head = last->next;
 		if (w->head == NULL)
 			w->tail = NULL;
 		last->next = NULL;
+		wake_one(w); /* for what this batch left */
 		pthread_mutex_unlock(&w->lock);
 
-		run_batch(w, batch);
+		run_batch(t, batch);
 		for (job = batch; job; job = next) {
 			next = job->next; /* done may free the job */
 			job->kind->done(job);
@@ -352,40 +406,58 @@ writer_main(void *arg)
 	return NULL;
 }
 
-static int
-writer_start(struct writer *w, struct db_conn *conn, struct errors *e)
-{
-	w->conn = conn;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
-	pthread_cond_init(&w->finished, NULL);
-	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-		errors_add(e, "database", "cannot start the database writer");
-		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->wake);
-		pthread_cond_destroy(&w->finished);
-		return ERR_IO;
-	}
-	pthread_setname_np(w->thread, "involve-writer");
-	w->started = true;
-	return 0;
-}
-
-/* Finishes the queued jobs, then stops the thread. */
+/* Finishes the queued jobs, then stops the threads. */
 static void
 writer_stop(struct writer *w)
 {
+	int i;
+
 	if (!w->started)
 		return;
 	pthread_mutex_lock(&w->lock);
 	w->stopping = true;
-	pthread_cond_signal(&w->wake);
+	for (i = 0; i < w->thread_n; i++)
+		pthread_cond_signal(&w->threads[i].wake);
 	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
+	for (i = 0; i < w->thread_n; i++) {
+		if (w->threads[i].started)
+			pthread_join(w->threads[i].thread, NULL);
+		w->threads[i].started = false;
+		pthread_cond_destroy(&w->threads[i].wake);
+	}
 	w->started = false;
 	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->wake);
 	pthread_cond_destroy(&w->finished);
+}
+
+/* Starts the writer's threads, each on a connection of its own from open;
+ * the first is opened before any reader (SQLite's creates the file and
+ * sets WAL). */
+static int
+writer_start(struct writer *w, const struct db_driver *d, const char *target,
+    struct errors *e)
+{
+	struct writer_thread *t;
+	int i, rc;
+
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->finished, NULL);
+	w->started = true;
+	for (i = 0; i < d->writers && i < DB_WRITERS_MAX; i++) {
+		t = &w->threads[i];
+		t->w = w;
+		if ((rc = d->open(target, true, &t->conn, e)) != 0)
+			return rc;
+		pthread_cond_init(&t->wake, NULL);
+		w->thread_n++;
+		if (pthread_create(&t->thread, NULL, writer_main, t) != 0) {
+			errors_add(e, "database", "cannot start the database writer");
+			return ERR_IO;
+		}
+		pthread_setname_np(t->thread, "involve-writer");
+		t->started = true;
+	}
+	return 0;
 }
 
 int
@@ -405,7 +477,7 @@ db_submit(struct db *db, struct db_job *job)
 	else
 		w->head = job;
 	w->tail = job;
-	pthread_cond_signal(&w->wake);
+	wake_one(w);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
 }
@@ -476,7 +548,7 @@ call_done(struct db_job *job)
 	pthread_mutex_unlock(&w->lock);
 }
 
-static const struct db_job_kind call_kind = { "call", call_run, call_done };
+static const struct db_job_kind call_kind = { "call", call_run, call_done, false };
 
 static int
 durable_fn(struct db_conn *c, void *arg)
@@ -534,7 +606,6 @@ db_open(const char *url, int readers, struct db **out, struct errors *e)
 {
 	enum db_engine engine;
 	const char *target;
-	struct db_conn *conn;
 	struct db *db;
 	int i, rc;
 
@@ -547,12 +618,8 @@ db_open(const char *url, int readers, struct db **out, struct errors *e)
 	pthread_mutex_init(&db->pool_lock, NULL);
 	pthread_cond_init(&db->pool_freed, NULL);
 	/* The writer first: SQLite's creates the file and sets WAL. */
-	if ((rc = db->driver->open(target, true, &conn, e)) != 0)
+	if ((rc = writer_start(&db->writer, db->driver, target, e)) != 0)
 		goto fail;
-	if ((rc = writer_start(&db->writer, conn, e)) != 0) {
-		close_conn(conn);
-		goto fail;
-	}
 	readers = readers > 0 ? readers : DB_READERS_DEFAULT;
 	db->readers = calloc((size_t)readers, sizeof(*db->readers));
 	if (db->readers == NULL) {
@@ -576,12 +643,13 @@ fail:
 void
 db_close(struct db *db)
 {
+	int i;
+
 	if (db == NULL)
 		return;
-	if (db->writer.started) {
-		writer_stop(&db->writer);
-		close_conn(db->writer.conn);
-	}
+	writer_stop(&db->writer);
+	for (i = 0; i < db->writer.thread_n; i++)
+		close_conn(db->writer.threads[i].conn);
 	close_readers(db);
 	pthread_mutex_destroy(&db->pool_lock);
 	pthread_cond_destroy(&db->pool_freed);

@@ -14,13 +14,14 @@
  *     committed (durable) or rolled back;
  *   - db_submit: hand a job to the group-commit writer, which commits many
  *     jobs in one transaction and calls each back once it is durable; a
- *     kind of job may run each of its jobs under a savepoint (db_savepoint).
+ *     kind of job may run each of its jobs under a savepoint (db_savepoint),
+ *     and may have its batches written side by side (PostgreSQL).
  *
  * SQL both engines accept is the rule (SQLite 3.40 knows RETURNING and
  * ON CONFLICT).  Two small differences are the drivers' to absorb:
  * PostgreSQL gets "$1" for "?1", and SQLite ignores a trailing
- * " FOR UPDATE" (its one writer already holds the database's write lock
- * for the whole transaction).  SQL that only one engine accepts is written
+ * " FOR UPDATE" or " FOR KEY SHARE" (its one writer already holds the
+ * database's write lock for the whole transaction).  SQL that only one engine accepts is written
  * only where it measurably pays, and says so where it stands.
  *
  * Errors: functions return 0 or a negative ERR_* (error.h).  A unique
@@ -60,6 +61,9 @@ int db_url_parse(const char *url, const char *field, enum db_engine *engine, con
 #define DB_READERS_DEFAULT 8
 /* The most jobs the writer commits in one transaction. */
 #define DB_BATCH_MAX 2048
+/* The most threads (each with its connection) the writer has: the
+ * driver's `writers`. */
+#define DB_WRITERS_MAX 2
 /* How often a transaction that lost a serialization race or a deadlock
  * (PostgreSQL, with other servers on the database) is tried again. */
 #define DB_TX_TRIES 5
@@ -180,6 +184,15 @@ struct db_job_kind {
 	 * be freed once it returns.
 	 */
 	void (*done)(struct db_job *job);
+	/*
+	 * Whether two batches of this kind are written side by side, by two
+	 * of the writer's threads at once (driver.h's `writers`): a kind whose
+	 * batches share their locks (survey responses, store_survey_lock_shared)
+	 * gains from it.  One whose batches each lock a row outright (a poll's
+	 * ballots) would only wait and write smaller batches, so its jobs go to
+	 * the first thread alone.
+	 */
+	bool side_by_side;
 };
 
 struct db_job {

@@ -18,6 +18,11 @@ struct db_driver {
 	const char *name; /* "sqlite", "postgresql": in messages */
 	/* The SQL that starts the writer's transaction. */
 	const char *begin_sql;
+	/* How many transactions the writer runs at once, each on a thread
+	 * and a connection of its own (at most DB_WRITERS_MAX): SQLite takes
+	 * one writer at a time; PostgreSQL writes one batch while the next
+	 * is sent (db.c). */
+	int writers;
 	/*
 	 * Opens a connection to target (a file path or a PostgreSQL URL).  The
 	 * writer's connection is opened first (SQLite: it creates the file and

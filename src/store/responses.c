@@ -6,9 +6,11 @@
  * A submission is a job for the writer (db_submit), as a ballot is.  A run
  * of them is written in the batch's transaction:
  *
- *   1. lock each survey of the run (FOR UPDATE, in id order, so two
- *      servers' batches never deadlock) and read its state: a close or an
- *      edit on any server waits for this batch, or this batch sees it;
+ *   1. lock each survey of the run (shared, FOR KEY SHARE, in id order,
+ *      so two servers' batches never deadlock) and read its state: a close
+ *      or an edit on any server waits for this batch, or this batch sees
+ *      it; other batches of responses lock it too and insert beside this
+ *      one (db.c's second writer thread, or another server's);
  *   2. each response under a savepoint of its own (db_savepoint), so one
  *      that is refused leaves nothing written (a browser's first response,
  *      whose one write is its INSERT, needs none): check the survey's state at
@@ -19,8 +21,9 @@
  *      as their change;
  *   3. add what the written responses count to each survey's counts: the
  *      run's items summed in memory, each written once (an upsert), and
- *      the survey's count of responses once.  A failure here fails the
- *      whole batch, as a failed commit does.
+ *      the survey's count of responses once.  Here batches take turns: a
+ *      count another batch has changed waits for its commit.  A failure
+ *      here fails the whole batch, as a failed commit does.
  *
  * Saving, withdrawing and correcting are each a db_write that locks the
  * survey's row first too, so what each checks before it writes still holds
@@ -615,7 +618,7 @@ lock_surveys(struct db_conn *c, struct run *r, struct response_job **jobs, int n
 	for (i = 0; i < n; i++) {
 		if (i > 0 && ids[i] == ids[i - 1])
 			continue;
-		rc = store_survey_lock(c, ids[i], STORE_ANY_ORG, &r->surveys[r->survey_n]);
+		rc = store_survey_lock_shared(c, ids[i], STORE_ANY_ORG, &r->surveys[r->survey_n]);
 		if (rc == ERR_NOTFOUND)
 			continue; /* deleted: its responses are refused */
 		if (rc != 0)
@@ -938,7 +941,11 @@ response_done(struct db_job *job)
 	j->done(j->arg, job->rc);
 }
 
-static const struct db_job_kind response_kind = { "response", responses_run, response_done };
+/* Batches of responses lock their surveys shared (lock_surveys), so two
+ * are written side by side. */
+static const struct db_job_kind response_kind = {
+	"response", responses_run, response_done, true
+};
 
 /* r's text and items, copied into a. */
 static int

@@ -68,6 +68,15 @@ void store_errors_pass(const struct errors *from, struct errors *to);
 #define STORE_ANY_ORG (-1)
 struct survey;
 int store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out);
+/*
+ * The same, shared with other batches of new responses (FOR KEY SHARE on
+ * PostgreSQL): two writer threads' batches insert side by side, while a
+ * change (store_survey_lock) waits for both, and they for it.  What the
+ * batches add to the survey's own row (its counts) they add one after the
+ * other: an UPDATE of the row waits for the other's commit.
+ */
+int store_survey_lock_shared(struct db_conn *c, int64_t id, int64_t org_id,
+    struct survey *out);
 
 /*
  * A response's free-text comments (store_comments.h) go, inside the

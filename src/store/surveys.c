@@ -3,9 +3,10 @@
  * responses.c).
  *
  * Every change locks the survey's row first (store_survey_lock: the row the
- * response writer locks too), asks the domain whether the change is allowed
- * in the survey's state as it is now (survey_check_edit and the like), then
- * writes it, the version it makes and its audit entry in one transaction.
+ * response writer locks too, shared between its batches), asks the domain
+ * whether the change is allowed in the survey's state as it is now
+ * (survey_check_edit and the like), then writes it, the version it makes
+ * and its audit entry in one transaction.
  * So a change and a batch of responses, on any server, happen one after the
  * other: a breaking change never misses a response that came meanwhile, and
  * no response is taken after the survey closed.
@@ -152,14 +153,12 @@ store_survey_versions(struct store *s, struct arena *a, int64_t survey_id,
 
 /* ---- changing ------------------------------------------------------------------- */
 
-int
-store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out)
+/* The locked row st reads, as store_survey_lock says. */
+static int
+read_locked(struct db_stmt *st, int64_t id, int64_t org_id, struct survey *out)
 {
-	struct db_stmt *st;
 	int rc;
 
-	st = db_prepare(c, "SELECT org_id, opens_at, closes_at, closed_at, version, responses, "
-	    "kind FROM survey WHERE id = ? FOR UPDATE");
 	db_bind_int(st, 1, id);
 	if ((rc = db_row(st)) != 0)
 		return rc;
@@ -174,6 +173,20 @@ store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *
 	if (survey_kind_parse(db_col_text(st, 6), &out->kind) != 0)
 		out->kind = SURVEY_KIND_SURVEY;
 	return org_id != STORE_ANY_ORG && out->org_id != org_id ? ERR_NOTFOUND : 0;
+}
+
+int
+store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out)
+{
+	return read_locked(db_prepare(c, "SELECT org_id, opens_at, closes_at, closed_at, "
+	    "version, responses, kind FROM survey WHERE id = ? FOR UPDATE"), id, org_id, out);
+}
+
+int
+store_survey_lock_shared(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out)
+{
+	return read_locked(db_prepare(c, "SELECT org_id, opens_at, closes_at, closed_at, "
+	    "version, responses, kind FROM survey WHERE id = ? FOR KEY SHARE"), id, org_id, out);
 }
 
 struct transition;

@@ -681,6 +681,7 @@ const struct db_driver db_pg_driver = {
 	.engine = DB_POSTGRESQL,
 	.name = "postgresql",
 	.begin_sql = "BEGIN",
+	.writers = 2,
 	.open = pg_open,
 	.close = pg_close,
 	.stmt_new = pg_stmt_new,

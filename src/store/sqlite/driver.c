@@ -32,8 +32,9 @@ struct sq_conn {
 #define SC(c) ((struct sq_conn *)(c))
 #define SS(s) ((struct sq_stmt *)(s))
 
-/* SQLite ignores this ending of a statement: see db.h. */
+/* SQLite ignores these endings of a statement: see db.h. */
 static const char for_update[] = " FOR UPDATE";
+static const char for_key_share[] = " FOR KEY SHARE";
 
 static int
 map_error(int rc)
@@ -136,6 +137,9 @@ sq_stmt_new(struct db_conn *conn, const char *sql)
 	if (len > sizeof(for_update) - 1 &&
 	    strcmp(sql + len - (sizeof(for_update) - 1), for_update) == 0)
 		len -= sizeof(for_update) - 1;
+	else if (len > sizeof(for_key_share) - 1 &&
+	    strcmp(sql + len - (sizeof(for_key_share) - 1), for_key_share) == 0)
+		len -= sizeof(for_key_share) - 1;
 	if (sqlite3_prepare_v3(c->db, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &s->st,
 	    NULL) != SQLITE_OK) {
 		log_error("sqlite", "prepare failed: %s: %s", sqlite3_errmsg(c->db), sql);
@@ -302,6 +306,7 @@ const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	/* IMMEDIATE: take the write lock at once, not at the first write. */
 	.begin_sql = "BEGIN IMMEDIATE",
+	.writers = 1,
 	.open = sq_open,
 	.close = sq_close,
 	.stmt_new = sq_stmt_new,

@@ -986,6 +986,84 @@ Test(surveys, take_a_mixed_batch_each_as_it_would_be_alone)
 	    "every response written has its coded answers, once");
 }
 
+/* Browser n's first response to survey, n up to 2^24 (hash_of's go to 255). */
+static struct response_submit
+many_browsers(int64_t survey, int n)
+{
+	struct response_submit r = response(survey, 1, 0, 0, n % 2 ? no_items : yes_items,
+	    n % 2 ? NO_N : YES_N, "{\"answers\":{}}");
+
+	r.respondent[1] = (unsigned char)(n >> 16);
+	r.respondent[2] = (unsigned char)(n >> 8);
+	r.respondent[3] = (unsigned char)n;
+	return r;
+}
+
+#define SIDE_N 300
+
+/*
+ * Hundreds of responses in flight at once, so that on PostgreSQL the
+ * writer's threads write batches of them side by side (each locking the
+ * survey shared), and the survey closed in the middle of them: every
+ * response is counted once, with its coded answers, and none is taken once
+ * the close has returned.
+ */
+Test(surveys, write_batches_side_by_side_and_close_between_them)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), ids[3 * SIDE_N];
+	struct flight before = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, SIDE_N, 0,
+		0, 0 };
+	struct flight across = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, SIDE_N, 0,
+		0, 0 };
+	struct flight after = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, SIDE_N, 0,
+		0, 0 };
+	struct flight *flights[3] = { &before, &across, &after };
+	struct actor staff = staff_of(org);
+	struct response_submit r;
+	int i, k, taken;
+
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < SIDE_N; i++) {
+			r = many_browsers(id, k * SIDE_N + i);
+			cr_assert_eq(store_response_submit(st, &arena, &r, &ids[k * SIDE_N + i], landed,
+			    flights[k]), 0);
+		}
+		if (k == 0) {
+			/* All of the first in, before any is closed out. */
+			pthread_mutex_lock(&before.lock);
+			while (before.left > 0)
+				pthread_cond_wait(&before.cond, &before.lock);
+			pthread_mutex_unlock(&before.lock);
+		} else if (k == 1) {
+			/* The second still in flight as the survey closes. */
+			cr_assert_eq(store_survey_close(st, &staff, id, NOW, NULL), 0);
+		}
+	}
+	for (k = 1; k < 3; k++) {
+		pthread_mutex_lock(&flights[k]->lock);
+		while (flights[k]->left > 0)
+			pthread_cond_wait(&flights[k]->cond, &flights[k]->lock);
+		pthread_mutex_unlock(&flights[k]->lock);
+	}
+	cr_assert_eq(before.ok, SIDE_N);
+	cr_assert_eq(before.other, 0);
+	/* Refused ones are ERR_CONFLICT: counted as other. */
+	cr_assert_eq(across.ok + across.other, SIDE_N);
+	cr_assert_eq(across.duplicate, 0);
+	cr_assert_eq(after.ok, 0, "no response is taken once the close has returned");
+	cr_assert_eq(after.other, SIDE_N);
+
+	taken = before.ok + across.ok;
+	cr_assert_eq(get_survey(id)->responses, taken);
+	cr_assert_eq(tally(id, "", "", "").n, taken);
+	cr_assert_eq(tally(id, "visit", "", "yes").n + tally(id, "visit", "", "no").n, taken);
+	cr_assert_eq(raw_count("SELECT count(*) FROM survey_response WHERE state = 'submitted'"),
+	    taken);
+	cr_assert_eq(raw_count("SELECT (SELECT count(*) FROM survey_coded) + "
+	    "(SELECT coalesce(sum(n), 0) FROM survey_coded_pack)"), taken,
+	    "every response written has its coded answers, once");
+}
+
 /* Two app servers submit the same browser's response at once: one counts. */
 struct racer {
 	struct store *s;
