@@ -95,12 +95,135 @@ coded_pack_add(struct db_conn *c, struct coded_pack *p, int64_t id, const unsign
 	return buf_ok(&p->ids) && buf_ok(&p->coded) ? 0 : ERR_NOMEM;
 }
 
+/* An entry to pack again: its response, and where its bytes are in the
+ * merge's buffer. */
+struct merge_entry {
+	int64_t id;
+	size_t at, n;
+};
+
+/* What a merge has read: every entry's bytes, the entries, and the first
+ * ids of the packs they came from. */
+struct merge {
+	struct buf bytes;
+	struct buf entries; /* struct merge_entry */
+	struct buf packs;   /* int64_t */
+};
+
+static int
+merge_add(struct merge *m, int64_t id, const unsigned char *p, size_t n)
+{
+	struct merge_entry e = { id, m->bytes.n, n };
+
+	buf_add(&m->bytes, p, n);
+	buf_add(&m->entries, &e, sizeof(e));
+	return buf_ok(&m->bytes) && buf_ok(&m->entries) ? 0 : ERR_NOMEM;
+}
+
+/* A pack's entries into m; ERR_INVALID when its bytes do not read as a
+ * pack. */
+static int
+merge_pack(struct merge *m, struct str ids, struct str coded)
+{
+	const unsigned char *ip = (const unsigned char *)ids.p, *iend = ip + ids.n;
+	const unsigned char *cp = (const unsigned char *)coded.p, *cend = cp + coded.n;
+	uint64_t step;
+	int64_t id = 0;
+	size_t size;
+	bool first = true;
+	int rc;
+
+	while (ip < iend) {
+		if (!read_varint(&ip, iend, &step))
+			return ERR_INVALID;
+		id = first ? (int64_t)step : id + (int64_t)step;
+		first = false;
+		if ((size = survey_coded_entry_size(cp, (size_t)(cend - cp))) == 0)
+			return ERR_INVALID;
+		if ((rc = merge_add(m, id, cp, size)) != 0)
+			return rc;
+		cp += size;
+	}
+	return cp == cend ? 0 : ERR_INVALID;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct merge_entry *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Reads the survey's small packs and loose entries into m. */
+static int
+merge_read(struct db_conn *c, int64_t survey_id, struct merge *m)
+{
+	struct db_stmt *st;
+	struct str entry;
+	int64_t first;
+	int rc;
+
+	st = db_prepare(c, "SELECT first_id, ids, coded FROM survey_coded_pack "
+	    "WHERE survey_id = ? AND n <= ? ORDER BY first_id");
+	db_bind_int(st, 1, survey_id);
+	db_bind_int(st, 2, CODED_PACK_SMALL);
+	while ((rc = db_step(st)) == DB_ROW) {
+		first = db_col_int(st, 0);
+		buf_add(&m->packs, &first, sizeof(first));
+		if ((rc = merge_pack(m, db_col_blob(st, 1), db_col_blob(st, 2))) != 0)
+			return rc;
+	}
+	if (rc != DB_DONE)
+		return rc;
+	st = db_prepare(c, "SELECT response_id, coded FROM survey_coded WHERE survey_id = ?");
+	db_bind_int(st, 1, survey_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		entry = db_col_blob(st, 1);
+		if (survey_coded_entry_size((const unsigned char *)entry.p, entry.n) != entry.n)
+			return ERR_INVALID; /* a pack is read in one piece: keep it whole */
+		if ((rc = merge_add(m, db_col_int(st, 0), (const unsigned char *)entry.p,
+		    entry.n)) != 0)
+			return rc;
+	}
+	return rc == DB_DONE && buf_ok(&m->packs) ? 0 : rc < 0 ? rc : ERR_NOMEM;
+}
+
+/*
+ * What merge_read read goes: every pack by its first id, then the loose
+ * rows.  Only this transaction and ones that wait for it write either: a
+ * batch's pack and its count are added in one transaction, and the count
+ * (the survey's row, which this one has updated) waits for this one.
+ */
+static int
+merge_delete(struct db_conn *c, int64_t survey_id, const struct merge *m)
+{
+	const int64_t *first = (const int64_t *)m->packs.p;
+	size_t i, n = m->packs.n / sizeof(*first);
+	struct db_stmt *st;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		st = db_prepare(c, "DELETE FROM survey_coded_pack WHERE survey_id = ? AND "
+		    "first_id = ?");
+		db_bind_int(st, 1, survey_id);
+		db_bind_int(st, 2, first[i]);
+		if ((rc = db_exec(st)) != 0)
+			return rc;
+	}
+	st = db_prepare(c, "DELETE FROM survey_coded WHERE survey_id = ?");
+	db_bind_int(st, 1, survey_id);
+	return db_exec(st);
+}
+
 int
 coded_pack_loose(struct db_conn *c, int64_t survey_id)
 {
+	struct merge m = { BUF_INIT, BUF_INIT, BUF_INIT };
+	struct merge_entry *e;
 	struct coded_pack pack;
 	struct db_stmt *st;
-	struct str entry;
+	size_t i, n;
 	int rc;
 
 	st = db_prepare(c, "SELECT uncoded FROM survey WHERE id = ?");
@@ -108,28 +231,22 @@ coded_pack_loose(struct db_conn *c, int64_t survey_id)
 	if ((rc = db_row(st)) != 0 || db_col_int(st, 0) != 0)
 		return rc;
 	coded_pack_init(&pack, survey_id);
-	st = db_prepare(c, "SELECT response_id, coded FROM survey_coded WHERE survey_id = ? "
-	    "ORDER BY response_id");
-	db_bind_int(st, 1, survey_id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		entry = db_col_blob(st, 1);
-		if (survey_coded_entry_size((const unsigned char *)entry.p, entry.n) != entry.n) {
-			rc = ERR_INVALID; /* a pack is read in one piece: keep it whole */
-			break;
-		}
-		rc = coded_pack_add(c, &pack, db_col_int(st, 0), (const unsigned char *)entry.p,
-		    entry.n);
-		if (rc != 0)
-			break;
-	}
-	if (rc == DB_DONE)
+	if ((rc = merge_read(c, survey_id, &m)) == 0)
+		rc = merge_delete(c, survey_id, &m);
+	e = (struct merge_entry *)m.entries.p;
+	n = m.entries.n / sizeof(*e);
+	if (rc == 0 && n > 0)
+		qsort(e, n, sizeof(*e), cmp_entry);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = coded_pack_add(c, &pack, e[i].id,
+		    (const unsigned char *)m.bytes.p + e[i].at, e[i].n);
+	if (rc == 0)
 		rc = coded_pack_flush(c, &pack);
 	coded_pack_free(&pack);
+	buf_free(&m.bytes);
+	buf_free(&m.entries);
+	buf_free(&m.packs);
 	if (rc != 0)
-		return rc;
-	st = db_prepare(c, "DELETE FROM survey_coded WHERE survey_id = ?");
-	db_bind_int(st, 1, survey_id);
-	if ((rc = db_exec(st)) != 0)
 		return rc;
 	st = db_prepare(c, "UPDATE survey SET coded_loose = 0 WHERE id = ?");
 	db_bind_int(st, 1, survey_id);

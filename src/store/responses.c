@@ -43,9 +43,10 @@
  * memory, then the survey's count and one audit entry.
  *
  * Beside each submitted response the same transaction keeps its fixed
- * answers coded (table survey_coded, survey_coded.h) from the same tally
- * items: written by a submission, an import and a correction, deleted by a
- * withdrawal, so a cross-tabulation reads only them.
+ * answers coded (survey_coded.h) from the same tally items, a batch's in
+ * one pack (coded_packs.h): written by a submission, an import and a
+ * correction, deleted by a withdrawal, so a cross-tabulation reads only
+ * them.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -357,9 +358,9 @@ write_coded(struct db_conn *c, int64_t survey_id, int64_t id,
 }
 
 /*
- * A batch's `by` submitted responses, with their loose coded entries, are
- * counted in the survey's row; when the loose ones reach a pack's worth
- * they are packed (coded_packs.h), in this transaction.
+ * A batch's `by` submitted responses, with their coded entries outside a
+ * full pack, are counted in the survey's row; when those reach a pack's
+ * worth they are packed (coded_packs.h), in this transaction.
  */
 static int
 count_submitted(struct db_conn *c, int64_t survey_id, int64_t by)
@@ -581,7 +582,6 @@ struct response_job {
 	const struct survey *sv;  /* the run's lock of its survey; NULL: there is none */
 	int64_t id;               /* the response written */
 	bool batched;             /* done by step 2 on PostgreSQL (submit_new_pg) */
-	bool coded_written;       /* its coded answers are written already */
 	int64_t *out;
 	store_done_fn done;
 	void *arg;
@@ -591,6 +591,7 @@ struct response_job {
 struct run {
 	struct arena arena;
 	struct survey *surveys;
+	bool *uncoded; /* each survey's: its older responses are still to be coded */
 	int survey_n;
 };
 
@@ -610,7 +611,8 @@ lock_surveys(struct db_conn *c, struct run *r, struct response_job **jobs, int n
 	int i, k, rc;
 
 	r->surveys = arena_array(&r->arena, (size_t)n, sizeof(*r->surveys));
-	if (ids == NULL || r->surveys == NULL)
+	r->uncoded = arena_array(&r->arena, (size_t)n, sizeof(*r->uncoded));
+	if (ids == NULL || r->surveys == NULL || r->uncoded == NULL)
 		return ERR_NOMEM;
 	for (i = 0; i < n; i++)
 		ids[i] = jobs[i]->r.survey_id;
@@ -618,7 +620,8 @@ lock_surveys(struct db_conn *c, struct run *r, struct response_job **jobs, int n
 	for (i = 0; i < n; i++) {
 		if (i > 0 && ids[i] == ids[i - 1])
 			continue;
-		rc = store_survey_lock_shared(c, ids[i], STORE_ANY_ORG, &r->surveys[r->survey_n]);
+		rc = store_survey_lock_shared(c, ids[i], STORE_ANY_ORG, &r->surveys[r->survey_n],
+		    &r->uncoded[r->survey_n]);
 		if (rc == ERR_NOTFOUND)
 			continue; /* deleted: its responses are refused */
 		if (rc != 0)
@@ -793,39 +796,82 @@ submit_one(struct db_conn *c, void *arg)
 	return r->entered_by != 0 ? audit_entered(c, j) : 0;
 }
 
+static int
+cmp_job_id(const void *a, const void *b)
+{
+	const struct response_job *x = *(const struct response_job *const *)a;
+	const struct response_job *y = *(const struct response_job *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The coded fixed answers of written[0..n), one survey's responses, in one
+ * pack of their own (coded_packs.h), in the order of their ids; loose
+ * while the survey's older responses are still to be coded, as the fill
+ * finds those by the loose rows they lack. */
+static int
+pack_run(struct db_conn *c, int64_t survey_id, bool uncoded, struct response_job **written,
+    int n)
+{
+	struct coded_pack pack;
+	struct buf coded = BUF_INIT;
+	int i, rc = 0;
+
+	for (i = 0; uncoded && i < n && rc == 0; i++)
+		rc = write_coded(c, survey_id, written[i]->id, written[i]->r.tally,
+		    written[i]->r.tally_n, written[i]->r.channel, RESPONSE_TIME(written[i]->r.now));
+	if (uncoded)
+		return rc;
+	qsort(written, (size_t)n, sizeof(*written), cmp_job_id);
+	coded_pack_init(&pack, survey_id);
+	for (i = 0; i < n && rc == 0; i++) {
+		buf_reset(&coded);
+		survey_coded_write(written[i]->r.tally, written[i]->r.tally_n, written[i]->r.channel,
+		    RESPONSE_TIME(written[i]->r.now), &coded);
+		rc = buf_ok(&coded) ? coded_pack_add(c, &pack, written[i]->id,
+		    (const unsigned char *)coded.p, coded.n) : ERR_NOMEM;
+	}
+	if (rc == 0)
+		rc = coded_pack_flush(c, &pack);
+	coded_pack_free(&pack);
+	buf_free(&coded);
+	return rc;
+}
+
 /* Step 3: what the run's written responses add to each survey's counts,
- * each item once, and each written response's fixed answers coded for
- * cross-tabs (survey_coded).  A failure here fails the whole run, so a
- * response is never kept without its counts and codes. */
+ * each item once, and their fixed answers coded for cross-tabs, one pack
+ * for the run's responses to a survey rather than a row each (a row, its
+ * index entry and its reference checked cost PostgreSQL more than the
+ * 26 bytes in it).  A failure here fails the whole run, so a response is
+ * never kept without its counts and codes. */
 static int
 count_run(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
 {
 	struct survey_tally_item *items;
 	struct tally_sum sum = { 0 };
-	int64_t written;
-	int i, k, item_n, rc = 0;
+	struct response_job **written;
+	int i, k, m, item_n, rc = 0;
 
+	if ((written = arena_array(&r->arena, (size_t)n, sizeof(*written))) == NULL)
+		return ERR_NOMEM;
 	arena_init(&sum.text, NULL, 0);
 	for (k = 0; k < r->survey_n && rc == 0; k++) {
 		tally_sum_clear(&sum);
-		written = 0;
+		m = 0;
 		for (i = 0; i < n && rc == 0; i++) {
 			if (jobs[i]->job.rc != 0 || jobs[i]->sv != &r->surveys[k])
 				continue;
 			rc = tally_sum_add(&sum, jobs[i]->r.tally, jobs[i]->r.tally_n);
-			if (rc == 0 && !jobs[i]->coded_written)
-				rc = write_coded(c, jobs[i]->r.survey_id, jobs[i]->id,
-				    jobs[i]->r.tally, jobs[i]->r.tally_n, jobs[i]->r.channel,
-				    RESPONSE_TIME(jobs[i]->r.now));
-			written++;
+			written[m++] = jobs[i];
 		}
-		if (rc != 0 || written == 0)
+		if (rc != 0 || m == 0)
 			continue;
-		if ((rc = tally_sum_list(&sum, &r->arena, &items, &item_n)) == 0 &&
+		if ((rc = pack_run(c, r->surveys[k].id, r->uncoded[k], written, m)) == 0 &&
+		    (rc = tally_sum_list(&sum, &r->arena, &items, &item_n)) == 0 &&
 		    (rc = db_conn_engine(c) == DB_POSTGRESQL ?
 		    tally_add_pg(c, r->surveys[k].id, items, item_n) :
 		    add_tally(c, r->surveys[k].id, items, item_n, 1)) == 0)
-			rc = count_submitted(c, r->surveys[k].id, written);
+			rc = count_submitted(c, r->surveys[k].id, m);
 	}
 	tally_sum_clear(&sum);
 	arena_free(&sum.text);
@@ -842,17 +888,16 @@ is_browsers_own(const struct response_job *j)
 
 /*
  * Step 2 on PostgreSQL for the run's most common responses, each browser's
- * first, in one statement with their coded answers (responses.h); those
- * written, and those refused by check_survey, are marked batched.  The
- * rest, among them a browser that has a response already or sends two in
- * the run, go one at a time as on SQLite, which says which they are.
+ * first, in one statement (responses.h); those written, and those refused
+ * by check_survey, are marked batched.  The rest, among them a browser
+ * that has a response already or sends two in the run, go one at a time as
+ * on SQLite, which says which they are.
  */
 static int
 submit_new_pg(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
 {
 	struct response_new *list = arena_array(&r->arena, (size_t)n, sizeof(*list));
 	struct response_job **of = arena_array(&r->arena, (size_t)n, sizeof(*of));
-	struct buf coded = BUF_INIT;
 	int i, k, m = 0, rc;
 
 	if (list == NULL || of == NULL)
@@ -860,7 +905,7 @@ submit_new_pg(struct db_conn *c, struct run *r, struct response_job **jobs, int 
 	for (i = 0; i < n; i++) {
 		struct response_job *j = jobs[i];
 
-		j->batched = j->coded_written = false;
+		j->batched = false;
 		if (!is_browsers_own(j))
 			continue;
 		if ((j->job.rc = check_survey(j)) != 0) {
@@ -873,26 +918,16 @@ submit_new_pg(struct db_conn *c, struct run *r, struct response_job **jobs, int 
 				break;
 		if (k < m)
 			continue;
-		buf_reset(&coded);
-		survey_coded_write(j->r.tally, j->r.tally_n, j->r.channel,
-		    RESPONSE_TIME(j->r.now), &coded);
 		list[m].r = &j->r;
-		list[m].coded = buf_ok(&coded) ?
-		    arena_str(&r->arena, (struct str){ coded.p, coded.n }) : (struct str){ NULL, 0 };
-		if (list[m].coded.p == NULL) {
-			buf_free(&coded);
-			return ERR_NOMEM;
-		}
 		of[m++] = j;
 	}
-	buf_free(&coded);
-	if ((rc = responses_insert_pg(c, list, m)) != 0)
+	if ((rc = responses_insert_pg(c, &r->arena, list, m)) != 0)
 		return rc;
 	for (k = 0; k < m; k++) {
 		if (list[k].id == 0)
 			continue;
 		of[k]->id = list[k].id;
-		of[k]->batched = of[k]->coded_written = true;
+		of[k]->batched = true;
 	}
 	return 0;
 }
@@ -906,7 +941,7 @@ responses_run(struct db_conn *c, struct db_job **all, int n)
 
 	arena_init(&r.arena, NULL, 0);
 	for (i = 0; i < n; i++)
-		jobs[i]->batched = jobs[i]->coded_written = false;
+		jobs[i]->batched = false;
 	rc = lock_surveys(c, &r, jobs, n);
 	if (rc == 0 && db_conn_engine(c) == DB_POSTGRESQL)
 		rc = submit_new_pg(c, &r, jobs, n);

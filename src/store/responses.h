@@ -52,18 +52,17 @@ int response_copy_end(struct response_copy *x, bool abandon);
  *
  * responses_insert_pg inserts list[0..n), browsers' first responses (each
  * with a respondent, no link, not keyed in by staff, and each (survey,
- * respondent) once in the list), with their coded answers, inside the
- * writer's transaction; a response whose browser has one already is not
+ * respondent) once in the list), inside the writer's transaction (a holds
+ * what it needs meanwhile); a response whose browser has one already is not
  * inserted and keeps id 0.  tally_add_pg adds distinct items' counts to a
  * survey's, as the portable add_tally does with sign +1.  0, or the failure
  * (the run fails whole).
  */
 struct response_new {
 	const struct response_submit *r;
-	struct str coded;  /* its coded answers (survey_coded.h) */
 	int64_t id;        /* out: the response written, or 0 */
 };
-int responses_insert_pg(struct db_conn *c, struct response_new *list, int n);
+int responses_insert_pg(struct db_conn *c, struct arena *a, struct response_new *list, int n);
 int tally_add_pg(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *items,
     int n);
 

@@ -73,10 +73,11 @@ int store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct surv
  * PostgreSQL): two writer threads' batches insert side by side, while a
  * change (store_survey_lock) waits for both, and they for it.  What the
  * batches add to the survey's own row (its counts) they add one after the
- * other: an UPDATE of the row waits for the other's commit.
+ * other: an UPDATE of the row waits for the other's commit.  *uncoded:
+ * whether the survey's older responses are still to be coded (coded_packs.h).
  */
 int store_survey_lock_shared(struct db_conn *c, int64_t id, int64_t org_id,
-    struct survey *out);
+    struct survey *out, bool *uncoded);
 
 /*
  * A response's free-text comments (store_comments.h) go, inside the

@@ -183,10 +183,15 @@ store_survey_lock(struct db_conn *c, int64_t id, int64_t org_id, struct survey *
 }
 
 int
-store_survey_lock_shared(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out)
+store_survey_lock_shared(struct db_conn *c, int64_t id, int64_t org_id, struct survey *out,
+    bool *uncoded)
 {
-	return read_locked(db_prepare(c, "SELECT org_id, opens_at, closes_at, closed_at, "
-	    "version, responses, kind FROM survey WHERE id = ? FOR KEY SHARE"), id, org_id, out);
+	struct db_stmt *st = db_prepare(c, "SELECT org_id, opens_at, closes_at, closed_at, "
+	    "version, responses, kind, uncoded FROM survey WHERE id = ? FOR KEY SHARE");
+	int rc = read_locked(st, id, org_id, out);
+
+	*uncoded = rc == 0 && db_col_int(st, 7) != 0;
+	return rc;
 }
 
 struct transition;

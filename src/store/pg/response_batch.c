@@ -1,8 +1,7 @@
 /*
  * response_batch.c - PostgreSQL's own form of two steps of the survey
- * response writer (responses.c): inserting the batch's new responses with
- * their coded answers, and adding the batch's counts, each in one
- * statement.
+ * response writer (responses.c): inserting the batch's new responses, and
+ * adding the batch's counts, each in one statement.
  *
  * Engine-specific SQL, on purpose, as ballot_batch.c's: the portable form
  * takes a round trip to the server for each response, each coded row and
@@ -19,12 +18,11 @@
 #include "pg_array.h"
 
 int
-responses_insert_pg(struct db_conn *c, struct response_new *list, int n)
+responses_insert_pg(struct db_conn *c, struct arena *a, struct response_new *list, int n)
 {
 	struct buf surveys = BUF_INIT, channels = BUF_INIT, versions = BUF_INIT,
-	    answers = BUF_INIT, times = BUF_INIT, respondents = BUF_INIT, coded = BUF_INIT;
-	struct buf hex = BUF_INIT;
-	char key[2 * STORE_HASH_SIZE + 1];
+	    answers = BUF_INIT, times = BUF_INIT, respondents = BUF_INIT;
+	char (*keys)[2 * STORE_HASH_SIZE + 1];
 	struct db_stmt *st;
 	struct str who;
 	int64_t survey_id;
@@ -32,66 +30,50 @@ responses_insert_pg(struct db_conn *c, struct response_new *list, int n)
 
 	if (n == 0)
 		return 0;
+	if ((keys = arena_array(a, (size_t)n, sizeof(*keys))) == NULL)
+		return ERR_NOMEM;
 	pg_array_open(&surveys);
 	pg_array_open(&channels);
 	pg_array_open(&versions);
 	pg_array_open(&answers);
 	pg_array_open(&times);
 	pg_array_open(&respondents);
-	pg_array_open(&coded);
 	for (i = 0; i < n; i++) {
 		const struct response_submit *r = list[i].r;
 
 		list[i].id = 0;
-		sodium_bin2hex(key, sizeof(key), r->respondent, STORE_HASH_SIZE);
-		buf_reset(&hex);
-		if (buf_reserve(&hex, 2 * list[i].coded.n + 1) == 0) {
-			sodium_bin2hex(hex.p, 2 * list[i].coded.n + 1,
-			    (const unsigned char *)list[i].coded.p, list[i].coded.n);
-			hex.n = 2 * list[i].coded.n;
-		}
+		sodium_bin2hex(keys[i], sizeof(keys[i]), r->respondent, STORE_HASH_SIZE);
 		pg_array_int(&surveys, r->survey_id);
 		pg_array_text(&channels, str_c(survey_channel_name(r->channel)));
 		pg_array_int(&versions, r->version);
 		pg_array_text(&answers, r->answers);
 		pg_array_int(&times, RESPONSE_TIME(r->now));
-		pg_array_text(&respondents, str_c(key));
-		pg_array_text(&coded, (struct str){ hex.p, hex.n });
+		pg_array_text(&respondents, str_c(keys[i]));
 	}
 	/* A browser's second response inserts nothing and comes back as no
 	 * row: the caller sees why, one response at a time.  The caller sends
-	 * each (survey, browser) once, so the join finds one row for each
-	 * response inserted. */
-	st = db_prepare(c, "WITH u AS (SELECT * FROM unnest(?::bigint[], ?::text[], ?::integer[], "
-	    "?::text[], ?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS u(s, ch, v, a, t, r, "
-	    "c, k)), "
-	    "ins AS (INSERT INTO survey_response (survey_id, channel, state, version, answers, page, "
-	    "created_at, updated_at, submitted_at, entered_by, respondent) SELECT s, ch, 'submitted', "
-	    "v, a, '', t, t, t, 0, decode(r, 'hex') FROM u ORDER BY k ON CONFLICT DO NOTHING "
-	    "RETURNING id, survey_id, respondent), "
-	    "coded AS (INSERT INTO survey_coded (survey_id, response_id, coded) SELECT ins.survey_id, "
-	    "ins.id, decode(u.c, 'hex') FROM ins JOIN u ON u.s = ins.survey_id AND "
-	    "decode(u.r, 'hex') = ins.respondent) "
-	    "SELECT survey_id, encode(respondent, 'hex'), id FROM ins");
+	 * each (survey, browser) once, so each row returned is one response's. */
+	st = db_prepare(c, "INSERT INTO survey_response (survey_id, channel, state, version, "
+	    "answers, page, created_at, updated_at, submitted_at, entered_by, respondent) "
+	    "SELECT s, ch, 'submitted', v, a, '', t, t, t, 0, decode(r, 'hex') FROM "
+	    "unnest(?::bigint[], ?::text[], ?::integer[], ?::text[], ?::bigint[], ?::text[]) "
+	    "WITH ORDINALITY AS u(s, ch, v, a, t, r, k) ORDER BY k ON CONFLICT DO NOTHING "
+	    "RETURNING survey_id, encode(respondent, 'hex'), id");
 	db_bind_text(st, 1, pg_array_close(&surveys));
 	db_bind_text(st, 2, pg_array_close(&channels));
 	db_bind_text(st, 3, pg_array_close(&versions));
 	db_bind_text(st, 4, pg_array_close(&answers));
 	db_bind_text(st, 5, pg_array_close(&times));
 	db_bind_text(st, 6, pg_array_close(&respondents));
-	db_bind_text(st, 7, pg_array_close(&coded));
 	rc = buf_ok(&surveys) && buf_ok(&channels) && buf_ok(&versions) && buf_ok(&answers) &&
-	    buf_ok(&times) && buf_ok(&respondents) && buf_ok(&coded) && buf_ok(&hex) ? 0 :
-	    ERR_NOMEM;
+	    buf_ok(&times) && buf_ok(&respondents) ? 0 : ERR_NOMEM;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
 		survey_id = db_col_int(st, 0);
 		who = db_col_text(st, 1);
 		for (i = 0; i < n; i++) {
-			if (list[i].id != 0 || list[i].r->survey_id != survey_id)
-				continue;
-			sodium_bin2hex(key, sizeof(key), list[i].r->respondent, STORE_HASH_SIZE);
-			if (str_eq_c(who, key)) {
+			if (list[i].id == 0 && list[i].r->survey_id == survey_id &&
+			    str_eq_c(who, keys[i])) {
 				list[i].id = db_col_int(st, 2);
 				break;
 			}
@@ -103,8 +85,6 @@ responses_insert_pg(struct db_conn *c, struct response_new *list, int n)
 	buf_free(&answers);
 	buf_free(&times);
 	buf_free(&respondents);
-	buf_free(&coded);
-	buf_free(&hex);
 	return rc < 0 ? rc : 0;
 }
 
