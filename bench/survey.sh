@@ -124,12 +124,13 @@ stop "$base_pid"
 
 # PostgreSQL's own limit for these writes (BENCH_ENGINE=postgresql), with nothing else running:
 # pgbench sends the writer's transaction for a batch (src/store/responses.c, with
-# pg/response_batch.c's two statements): lock the survey's row, insert the batch's responses
-# with their coded answers, add its counts, count the responses, commit.  Its values are the
-# ones involve wrote above: the newest 64 responses' answers and coded answers, and the counts
-# a batch of 64 adds (each count a batch of 64 would expect to touch at least once, at its
-# expected size).  64 a batch is all wrk's connections at once, the most a batch can hold
-# here.  One client is one involve server's writer; two are two servers' on both cores.
+# pg/response_batch.c's two statements): lock the survey's row (shared), insert the batch's
+# responses and their coded answers' pack, add its counts, count the responses, commit.  Its
+# values are the ones involve wrote above: the newest 64 responses' answers, coded answers of
+# their size, and the counts a batch of 64 adds (each count a batch of 64 would expect to touch
+# at least once, at its expected size).  64 a batch is all wrk's connections at once, the most
+# a batch can hold here.  One client is one writer thread; two are the two an involve server on
+# PostgreSQL runs, batches side by side (src/store/db.c).
 pg_alone=()
 if [ "$engine" = postgresql ]; then
 	pg_url=$(sed -n 's/^INVOLVE_TEST_PG_URL=//p' "$tmp/pg.env")
@@ -138,8 +139,10 @@ if [ "$engine" = postgresql ]; then
 	answers=$(sql "SELECT quote_literal(array_agg(answers)::text) FROM (SELECT answers
 		FROM survey_response WHERE survey_id = $survey AND state = 'submitted'
 		ORDER BY id DESC LIMIT 64) r")
-	coded=$(sql "SELECT quote_literal(array_agg(c)::text) FROM (SELECT encode(coded, 'hex') c
-		FROM survey_coded, generate_series(1, 64) WHERE survey_id = $survey LIMIT 64) r")
+	# A batch's pack of coded answers: 64 entries the size of the survey's own (a pack's bytes
+	# over its count), ids one apart; its first id below any response's, so never another's.
+	coded=$(sql "SELECT repeat(encode(substring(coded FROM 1 FOR length(coded) / n), 'hex'), 64)
+		FROM survey_coded_pack WHERE survey_id = $survey ORDER BY n DESC LIMIT 1")
 	items=$(sql "SELECT concat_ws(', ', quote_literal(array_agg(question)::text) || '::text[]',
 		quote_literal(array_agg(row_key)::text) || '::text[]',
 		quote_literal(array_agg(value)::text) || '::text[]',
@@ -150,20 +153,18 @@ if [ "$engine" = postgresql ]; then
 	version=$(sql "SELECT version FROM survey WHERE id = $survey")
 	cat >"$tmp/batch.sql" <<SQL
 BEGIN;
-SELECT org_id, opens_at, closes_at, closed_at, version, responses, kind FROM survey
-WHERE id = $survey FOR UPDATE;
-WITH u AS (SELECT * FROM unnest(array_fill($survey::bigint, ARRAY[64]),
+SELECT org_id, opens_at, closes_at, closed_at, version, responses, kind, uncoded FROM survey
+WHERE id = $survey FOR KEY SHARE;
+INSERT INTO survey_response (survey_id, channel, state, version, answers, page, created_at,
+updated_at, submitted_at, entered_by, respondent) SELECT s, ch, 'submitted', v, a, '', t, t, t, 0,
+decode(r, 'hex') FROM unnest(array_fill($survey::bigint, ARRAY[64]),
 array_fill('online'::text, ARRAY[64]), array_fill($version, ARRAY[64]), $answers::text[],
 array_fill(1765000800::bigint, ARRAY[64]),
-(SELECT array_agg(lpad(to_hex(nextval('bench_respondent')), 64, '0')) FROM generate_series(1, 64)),
-$coded::text[]) WITH ORDINALITY AS u(s, ch, v, a, t, r, c, k)),
-ins AS (INSERT INTO survey_response (survey_id, channel, state, version, answers, page,
-created_at, updated_at, submitted_at, entered_by, respondent) SELECT s, ch, 'submitted', v, a, '',
-t, t, t, 0, decode(r, 'hex') FROM u ORDER BY k ON CONFLICT DO NOTHING
-RETURNING id, survey_id, respondent),
-coded AS (INSERT INTO survey_coded (survey_id, response_id, coded) SELECT ins.survey_id, ins.id,
-decode(u.c, 'hex') FROM ins JOIN u ON u.s = ins.survey_id AND decode(u.r, 'hex') = ins.respondent)
-SELECT survey_id, encode(respondent, 'hex'), id FROM ins;
+(SELECT array_agg(lpad(to_hex(nextval('bench_respondent')), 64, '0')) FROM generate_series(1, 64)))
+WITH ORDINALITY AS u(s, ch, v, a, t, r, k) ORDER BY k ON CONFLICT DO NOTHING
+RETURNING survey_id, encode(respondent, 'hex'), id;
+INSERT INTO survey_coded_pack (survey_id, first_id, last_id, n, ids, coded) VALUES ($survey,
+-nextval('bench_respondent'), 0, 64, decode(repeat('01', 64), 'hex'), decode('$coded', 'hex'));
 INSERT INTO survey_tally AS t (survey_id, question, row_key, value, n, total)
 SELECT $survey, q, r, v, n, x FROM unnest($items) AS u(q, r, v, n, x) ORDER BY q, r, v
 ON CONFLICT (survey_id, question, row_key, value) DO UPDATE SET n = t.n + excluded.n,
