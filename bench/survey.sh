@@ -125,7 +125,7 @@ stop "$base_pid"
 # PostgreSQL's own limit for these writes (BENCH_ENGINE=postgresql), with nothing else running:
 # pgbench sends the writer's transaction for a batch (src/store/responses.c, with
 # pg/response_batch.c's two statements): lock the survey's row (shared), insert the batch's
-# responses and their coded answers' pack, add its counts, count the responses, commit.  Its
+# responses, then their coded answers' pack, its counts and the count of responses, commit.  Its
 # values are the ones involve wrote above: the newest 64 responses' answers, coded answers of
 # their size, and the counts a batch of 64 adds (each count a batch of 64 would expect to touch
 # at least once, at its expected size).  64 a batch is all wrk's connections at once, the most
@@ -163,14 +163,15 @@ array_fill(1765000800::bigint, ARRAY[64]),
 (SELECT array_agg(lpad(to_hex(nextval('bench_respondent')), 64, '0')) FROM generate_series(1, 64)))
 WITH ORDINALITY AS u(s, ch, v, a, t, r, k) ORDER BY k ON CONFLICT DO NOTHING
 RETURNING survey_id, encode(respondent, 'hex'), id;
-INSERT INTO survey_coded_pack (survey_id, first_id, last_id, n, ids, coded) VALUES ($survey,
--nextval('bench_respondent'), 0, 64, decode(repeat('01', 64), 'hex'), decode('$coded', 'hex'));
-INSERT INTO survey_tally AS t (survey_id, question, row_key, value, n, total)
+WITH tally AS (INSERT INTO survey_tally AS t (survey_id, question, row_key, value, n, total)
 SELECT $survey, q, r, v, n, x FROM unnest($items) AS u(q, r, v, n, x) ORDER BY q, r, v
 ON CONFLICT (survey_id, question, row_key, value) DO UPDATE SET n = t.n + excluded.n,
-total = t.total + excluded.total;
+total = t.total + excluded.total RETURNING 1),
+pack AS (INSERT INTO survey_coded_pack (survey_id, first_id, last_id, n, ids, coded) VALUES
+($survey, -nextval('bench_respondent'), 0, 64, decode(repeat('01', 64), 'hex'),
+decode('$coded', 'hex')) RETURNING 1)
 UPDATE survey SET responses = responses + 64, coded_loose = coded_loose + 64 WHERE id = $survey
-RETURNING coded_loose;
+AND (SELECT count(*) FROM tally) >= 0 AND (SELECT count(*) FROM pack) >= 0 RETURNING coded_loose;
 COMMIT;
 SQL
 	for clients in 1 2; do

@@ -359,11 +359,11 @@ write_coded(struct db_conn *c, int64_t survey_id, int64_t id,
 
 /*
  * A batch's `by` submitted responses, with their coded entries outside a
- * full pack, are counted in the survey's row; when those reach a pack's
- * worth they are packed (coded_packs.h), in this transaction.
+ * full pack, are counted in the survey's row; *loose is how many such
+ * entries the survey has now.
  */
 static int
-count_submitted(struct db_conn *c, int64_t survey_id, int64_t by)
+count_submitted(struct db_conn *c, int64_t survey_id, int64_t by, int64_t *loose)
 {
 	struct db_stmt *st;
 	int rc;
@@ -374,7 +374,8 @@ count_submitted(struct db_conn *c, int64_t survey_id, int64_t by)
 	db_bind_int(st, 2, survey_id);
 	if ((rc = db_row(st)) != 0)
 		return rc;
-	return db_col_int(st, 0) >= CODED_PACK_SIZE ? coded_pack_loose(c, survey_id) : 0;
+	*loose = db_col_int(st, 0);
+	return 0;
 }
 
 /* The survey's count of responses goes up or down by `by`. */
@@ -805,36 +806,59 @@ cmp_job_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The coded fixed answers of written[0..n), one survey's responses, in one
- * pack of their own (coded_packs.h), in the order of their ids; loose
- * while the survey's older responses are still to be coded, as the fill
- * finds those by the loose rows they lack. */
+/* The coded fixed answers of written[0..n), one survey's responses, into
+ * pack, in the order of their ids (n is a batch's at most: the pack is not
+ * written yet); loose rows instead while the survey's older responses are
+ * still to be coded, as the fill finds those by the loose rows they lack. */
 static int
-pack_run(struct db_conn *c, int64_t survey_id, bool uncoded, struct response_job **written,
-    int n)
+pack_run(struct db_conn *c, struct coded_pack *pack, bool uncoded,
+    struct response_job **written, int n)
 {
-	struct coded_pack pack;
 	struct buf coded = BUF_INIT;
 	int i, rc = 0;
 
 	for (i = 0; uncoded && i < n && rc == 0; i++)
-		rc = write_coded(c, survey_id, written[i]->id, written[i]->r.tally,
+		rc = write_coded(c, pack->survey_id, written[i]->id, written[i]->r.tally,
 		    written[i]->r.tally_n, written[i]->r.channel, RESPONSE_TIME(written[i]->r.now));
 	if (uncoded)
 		return rc;
 	qsort(written, (size_t)n, sizeof(*written), cmp_job_id);
-	coded_pack_init(&pack, survey_id);
 	for (i = 0; i < n && rc == 0; i++) {
 		buf_reset(&coded);
 		survey_coded_write(written[i]->r.tally, written[i]->r.tally_n, written[i]->r.channel,
 		    RESPONSE_TIME(written[i]->r.now), &coded);
-		rc = buf_ok(&coded) ? coded_pack_add(c, &pack, written[i]->id,
+		rc = buf_ok(&coded) ? coded_pack_add(c, pack, written[i]->id,
 		    (const unsigned char *)coded.p, coded.n) : ERR_NOMEM;
 	}
-	if (rc == 0)
-		rc = coded_pack_flush(c, &pack);
-	coded_pack_free(&pack);
 	buf_free(&coded);
+	return rc;
+}
+
+/*
+ * Writes what the run's n written responses to one survey add: their pack,
+ * the counts of their items, and the survey's counts of responses and of
+ * entries outside a full pack, packing those once they make a pack's worth.
+ * On PostgreSQL in one statement (pg/response_batch.c), as each statement
+ * is a round trip while other batches wait for this one's counts.
+ */
+static int
+write_run(struct db_conn *c, int64_t survey_id, bool uncoded, struct response_job **written,
+    int n, const struct survey_tally_item *items, int item_n)
+{
+	struct coded_pack pack;
+	int64_t loose = 0;
+	int rc;
+
+	coded_pack_init(&pack, survey_id);
+	rc = pack_run(c, &pack, uncoded, written, n);
+	if (rc == 0 && db_conn_engine(c) == DB_POSTGRESQL)
+		rc = counts_add_pg(c, &pack, items, item_n, n, &loose);
+	else if (rc == 0 && (rc = coded_pack_flush(c, &pack)) == 0 &&
+	    (rc = add_tally(c, survey_id, items, item_n, 1)) == 0)
+		rc = count_submitted(c, survey_id, n, &loose);
+	coded_pack_free(&pack);
+	if (rc == 0 && loose >= CODED_PACK_SIZE)
+		rc = coded_pack_loose(c, survey_id);
 	return rc;
 }
 
@@ -866,12 +890,8 @@ count_run(struct db_conn *c, struct run *r, struct response_job **jobs, int n)
 		}
 		if (rc != 0 || m == 0)
 			continue;
-		if ((rc = pack_run(c, r->surveys[k].id, r->uncoded[k], written, m)) == 0 &&
-		    (rc = tally_sum_list(&sum, &r->arena, &items, &item_n)) == 0 &&
-		    (rc = db_conn_engine(c) == DB_POSTGRESQL ?
-		    tally_add_pg(c, r->surveys[k].id, items, item_n) :
-		    add_tally(c, r->surveys[k].id, items, item_n, 1)) == 0)
-			rc = count_submitted(c, r->surveys[k].id, m);
+		if ((rc = tally_sum_list(&sum, &r->arena, &items, &item_n)) == 0)
+			rc = write_run(c, r->surveys[k].id, r->uncoded[k], written, m, items, item_n);
 	}
 	tally_sum_clear(&sum);
 	arena_free(&sum.text);

@@ -54,16 +54,23 @@ int response_copy_end(struct response_copy *x, bool abandon);
  * with a respondent, no link, not keyed in by staff, and each (survey,
  * respondent) once in the list), inside the writer's transaction (a holds
  * what it needs meanwhile); a response whose browser has one already is not
- * inserted and keeps id 0.  tally_add_pg adds distinct items' counts to a
- * survey's, as the portable add_tally does with sign +1.  0, or the failure
- * (the run fails whole).
+ * inserted and keeps id 0.  0, or the failure (the run fails whole).
  */
 struct response_new {
 	const struct response_submit *r;
 	int64_t id;        /* out: the response written, or 0 */
 };
 int responses_insert_pg(struct db_conn *c, struct arena *a, struct response_new *list, int n);
-int tally_add_pg(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *items,
-    int n);
+/*
+ * What a batch's n responses to a survey add, in one statement: pack (its
+ * coded answers, written unless empty), the distinct items' counts (as the
+ * portable add_tally adds them with sign +1), and n to the survey's counts
+ * of responses and of entries outside full packs, whose new value goes to
+ * *loose.  The counts first, then the survey's row, as every batch takes
+ * them.
+ */
+struct coded_pack;
+int counts_add_pg(struct db_conn *c, const struct coded_pack *pack,
+    const struct survey_tally_item *items, int item_n, int n, int64_t *loose);
 
 #endif

@@ -471,7 +471,12 @@ survey_delete_fn(struct db_conn *c, void *arg)
 	if ((rc = db_row(st)) != 0)
 		return rc;
 	text_copy(title, sizeof(title), db_col_text(st, 0));
-	/* Foreign keys cascade to versions, responses and counts. */
+	/* Its responses first: on PostgreSQL nothing refers them to it
+	 * (migration 013).  Foreign keys cascade to versions and counts. */
+	st = db_prepare(c, "DELETE FROM survey_response WHERE survey_id = ?");
+	db_bind_int(st, 1, j->id);
+	if ((rc = db_exec(st)) != 0)
+		return rc;
 	st = db_prepare(c, "DELETE FROM survey WHERE id = ?");
 	db_bind_int(st, 1, j->id);
 	if ((rc = db_exec(st)) != 0)

@@ -1,7 +1,8 @@
 /*
  * response_batch.c - PostgreSQL's own form of two steps of the survey
  * response writer (responses.c): inserting the batch's new responses, and
- * adding the batch's counts, each in one statement.
+ * writing what they add (their coded answers' pack and the counts), each
+ * in one statement.
  *
  * Engine-specific SQL, on purpose, as ballot_batch.c's: the portable form
  * takes a round trip to the server for each response, each coded row and
@@ -14,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "../coded_packs.h"
 #include "../responses.h"
 #include "pg_array.h"
 
@@ -89,42 +91,65 @@ responses_insert_pg(struct db_conn *c, struct arena *a, struct response_new *lis
 }
 
 int
-tally_add_pg(struct db_conn *c, int64_t survey_id, const struct survey_tally_item *items, int n)
+counts_add_pg(struct db_conn *c, const struct coded_pack *pack,
+    const struct survey_tally_item *items, int item_n, int n, int64_t *loose)
 {
 	struct buf questions = BUF_INIT, rows = BUF_INIT, values = BUF_INIT, counts = BUF_INIT,
 	    totals = BUF_INIT;
 	struct db_stmt *st;
 	int i, rc;
 
-	if (n == 0)
-		return 0;
 	pg_array_open(&questions);
 	pg_array_open(&rows);
 	pg_array_open(&values);
 	pg_array_open(&counts);
 	pg_array_open(&totals);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < item_n; i++) {
 		pg_array_text(&questions, items[i].question);
 		pg_array_text(&rows, items[i].row);
 		pg_array_text(&values, items[i].value);
 		pg_array_int(&counts, items[i].n);
 		pg_array_double(&totals, items[i].total);
 	}
-	/* The items are distinct (tally_sum_list), so no row is updated twice
-	 * by the one statement; in key order, as every writer takes them. */
-	st = db_prepare(c, "INSERT INTO survey_tally AS t (survey_id, question, row_key, value, n, "
-	    "total) SELECT ?, q, r, v, n, x FROM unnest(?::text[], ?::text[], ?::text[], "
-	    "?::bigint[], ?::double precision[]) AS u(q, r, v, n, x) ORDER BY q, r, v "
-	    "ON CONFLICT (survey_id, question, row_key, value) DO UPDATE SET n = t.n + excluded.n, "
-	    "total = t.total + excluded.total");
-	db_bind_int(st, 1, survey_id);
+	/*
+	 * The items are distinct (tally_sum_list), so no row is updated twice
+	 * by the one statement; in key order, as every writer takes them.  The
+	 * UPDATE reads what the other two wrote, so they run before it locks
+	 * the survey's row: the counts, then the row, in the order every batch
+	 * takes them (a change of the survey has locked the row outright
+	 * before any batch could begin).
+	 */
+	st = db_prepare(c, "WITH tally AS (INSERT INTO survey_tally AS t (survey_id, question, "
+	    "row_key, value, n, total) SELECT ?1, q, r, v, n, x FROM unnest(?2::text[], "
+	    "?3::text[], ?4::text[], ?5::bigint[], ?6::double precision[]) AS u(q, r, v, n, x) "
+	    "ORDER BY q, r, v ON CONFLICT (survey_id, question, row_key, value) DO UPDATE SET "
+	    "n = t.n + excluded.n, total = t.total + excluded.total RETURNING 1), "
+	    "pack AS (INSERT INTO survey_coded_pack (survey_id, first_id, last_id, n, ids, coded) "
+	    "SELECT ?1, ?7::bigint, ?8::bigint, ?9::integer, ?10::bytea, ?11::bytea "
+	    "WHERE ?9::integer > 0 RETURNING 1) "
+	    "UPDATE survey SET responses = responses + ?12, coded_loose = coded_loose + ?12 "
+	    "WHERE id = ?1 AND (SELECT count(*) FROM tally) >= 0 AND "
+	    "(SELECT count(*) FROM pack) >= 0 RETURNING coded_loose");
+	db_bind_int(st, 1, pack->survey_id);
 	db_bind_text(st, 2, pg_array_close(&questions));
 	db_bind_text(st, 3, pg_array_close(&rows));
 	db_bind_text(st, 4, pg_array_close(&values));
 	db_bind_text(st, 5, pg_array_close(&counts));
 	db_bind_text(st, 6, pg_array_close(&totals));
+	db_bind_int(st, 7, pack->first_id);
+	db_bind_int(st, 8, pack->last_id);
+	db_bind_int(st, 9, pack->n);
+	db_bind_blob(st, 10, pack->ids.p, pack->ids.n);
+	db_bind_blob(st, 11, pack->coded.p, pack->coded.n);
+	db_bind_int(st, 12, n);
 	rc = buf_ok(&questions) && buf_ok(&rows) && buf_ok(&values) && buf_ok(&counts) &&
-	    buf_ok(&totals) ? db_exec(st) : ERR_NOMEM;
+	    buf_ok(&totals) && buf_ok(&pack->ids) && buf_ok(&pack->coded) ? db_row(st) :
+	    ERR_NOMEM;
+	if (rc == 0) {
+		*loose = db_col_int(st, 0);
+		while ((rc = db_step(st)) == DB_ROW)
+			;
+	}
 	buf_free(&questions);
 	buf_free(&rows);
 	buf_free(&values);
