@@ -432,7 +432,7 @@ ballot_done(struct db_job *job)
 		free(j);
 }
 
-static const struct db_job_kind ballot_kind = { "ballot", ballots_run, ballot_done, false };
+static const struct db_job_kind ballot_kind = { "ballot", ballots_run, ballot_done, 0 };
 
 int
 store_ballot_cast(struct store *s, struct arena *a, int64_t poll_id, const struct ballot *b,

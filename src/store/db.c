@@ -17,8 +17,9 @@
  * kinds of job whose batches are written side by side (db_job_kind): while
  * one batch of survey responses is in the database, the next is taken and
  * sent rather than waiting its turn, which left a core of this machine
- * idle (bench/RESULTS.md, "survey responses (PostgreSQL)").  The first
- * thread takes any job; the second only those.
+ * idle (bench/RESULTS.md, "survey responses on PostgreSQL").  The first
+ * thread takes any job; the second only those, once as many wait as their
+ * kind says a batch beside another is worth.
  *
  * Consecutive jobs of one kind are handed to their kind together, so a kind
  * can write a whole run with a few statements (ballots do).  db_write's
@@ -47,6 +48,7 @@ struct writer {
 	pthread_mutex_t lock;
 	pthread_cond_t finished; /* db_write's callers wait on it */
 	struct db_job *head, *tail;
+	int side_waiting; /* jobs of kinds written side by side in the queue */
 	bool stopping;
 	bool started;
 	int thread_n;
@@ -336,11 +338,15 @@ run_batch(struct writer_thread *t, struct db_job *batch)
 }
 
 /* Whether thread t may take the job at the head of the queue: the first
- * takes any; the others only jobs written side by side. */
+ * takes any; the others only jobs written side by side, once as many wait
+ * as their kind asks for a batch beside another. */
 static bool
 may_take(const struct writer_thread *t, const struct db_job *head)
 {
-	return head != NULL && (t == &t->w->threads[0] || head->kind->side_by_side);
+	if (head == NULL)
+		return false;
+	return t == &t->w->threads[0] ||
+	    (head->kind->side_by_side > 0 && t->w->side_waiting >= head->kind->side_by_side);
 }
 
 /* Wakes one waiting thread that may take the job at the head of the
@@ -360,8 +366,9 @@ wake_one(struct writer *w)
 /*
  * One of the writer's threads: whenever it is free, takes the jobs at the
  * head of the queue (up to a batch's worth) that are all written side by
- * side or all not; past the first thread, only the former.  With two, one
- * batch of responses is written while the next gathers and is sent.
+ * side or all not; past the first thread, only the former, and only once
+ * enough of them wait.  With two, one batch of responses is written while
+ * the next gathers and is sent.
  */
 static void *
 writer_main(void *arg)
@@ -386,8 +393,10 @@ writer_main(void *arg)
 		 * saved) would wait for the other thread's batch while holding
 		 * the counts that batch waits for. */
 		for (n = 1; n < DB_BATCH_MAX && last->next &&
-		    last->next->kind->side_by_side == batch->kind->side_by_side; n++)
+		    (last->next->kind->side_by_side > 0) == (batch->kind->side_by_side > 0); n++)
 			last = last->next;
+		if (batch->kind->side_by_side > 0)
+			w->side_waiting -= n;
 		w->head = last->next;
 		if (w->head == NULL)
 			w->tail = NULL;
@@ -477,6 +486,8 @@ db_submit(struct db *db, struct db_job *job)
 	else
 		w->head = job;
 	w->tail = job;
+	if (job->kind->side_by_side > 0)
+		w->side_waiting++;
 	wake_one(w);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
@@ -548,7 +559,7 @@ call_done(struct db_job *job)
 	pthread_mutex_unlock(&w->lock);
 }
 
-static const struct db_job_kind call_kind = { "call", call_run, call_done, false };
+static const struct db_job_kind call_kind = { "call", call_run, call_done, 0 };
 
 static int
 durable_fn(struct db_conn *c, void *arg)

@@ -186,13 +186,16 @@ struct db_job_kind {
 	void (*done)(struct db_job *job);
 	/*
 	 * Whether two batches of this kind are written side by side, by two
-	 * of the writer's threads at once (driver.h's `writers`): a kind whose
-	 * batches share their locks (survey responses, store_survey_lock_shared)
-	 * gains from it.  One whose batches each lock a row outright (a poll's
-	 * ballots) would only wait and write smaller batches, so its jobs go to
-	 * the first thread alone.
+	 * of the writer's threads at once (driver.h's `writers`): 0 for never,
+	 * else how many of its jobs must be waiting before a second thread
+	 * takes them while the first writes its batch.  A kind whose batches
+	 * share their locks (survey responses, store_survey_lock_shared) gains
+	 * from it, as long as each batch is large enough to be worth its own
+	 * statements and commit.  One whose batches each lock a row outright (a
+	 * poll's ballots) would only wait and write smaller batches, so its jobs
+	 * go to the first thread alone.
 	 */
-	bool side_by_side;
+	int side_by_side;
 };
 
 struct db_job {

@@ -996,10 +996,17 @@ response_done(struct db_job *job)
 	j->done(j->arg, job->rc);
 }
 
-/* Batches of responses lock their surveys shared (lock_surveys), so two
- * are written side by side. */
+/*
+ * Batches of responses lock their surveys shared (lock_surveys), so two
+ * are written side by side, the second once 32 responses wait: a batch's
+ * own statements and commit cost PostgreSQL about what 30 responses' rows
+ * do, so a smaller batch beside the first costs the machine more than the
+ * overlap gives back (bench/RESULTS.md, "survey responses on PostgreSQL").
+ */
+#define RESPONSES_SIDE_BY_SIDE 32
+
 static const struct db_job_kind response_kind = {
-	"response", responses_run, response_done, true
+	"response", responses_run, response_done, RESPONSES_SIDE_BY_SIDE
 };
 
 /* r's text and items, copied into a. */
