@@ -4,7 +4,8 @@
  * promises).
  *
  * A worker of `involve serve` reads each survey's submitted responses on
- * from the survey's comments_through, classifies their free text and
+ * from the survey's comments_through (up to store_comments_settled's
+ * newest), classifies their free text and
  * writes the comments and the new comments_through in one transaction
  * (store_comments_write).  The write happens only while comments_through
  * is still what the worker started from, so two servers' workers never
@@ -34,6 +35,17 @@ struct comment_unread {
 /* Up to max surveys with submitted responses past their comments_through,
  * into out[] (*n of them). */
 int store_comments_unread(struct store *s, struct comment_unread *out, int max, int *n);
+
+/*
+ * How far the worker may read survey_id's responses: its newest submitted
+ * response's id (0: none), taken once every write of its responses under
+ * way has ended.  Those lock the survey's row shared and this waits for
+ * them with a lock of its own, so no response with a lower id is
+ * submitted after it: each takes its id as it is written (a partial
+ * response a new one as it is submitted), but two writers, or two
+ * servers, may commit theirs out of id order.  ERR_NOTFOUND.
+ */
+int store_comments_settled(struct store *s, int64_t survey_id, int64_t *newest);
 
 /* One comment as the worker read it. */
 struct survey_comment {

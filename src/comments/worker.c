@@ -28,6 +28,7 @@ struct stretch {
 	struct survey_comment *list;
 	int n, cap;
 	int64_t last_id;
+	int64_t newest; /* store_comments_settled's: read no further */
 	int responses;
 	int rc;
 };
@@ -97,6 +98,9 @@ add_comment(struct stretch *x, int64_t response_id, const struct survey_question
 	return 0;
 }
 
+/* What read_response returns at the first response past x->newest. */
+#define STRETCH_END 1
+
 /* Each free-text answer of one response, and each "Other, please say"
  * text (kept beside the answers, under its question's key). */
 static int
@@ -106,6 +110,8 @@ read_response(void *arg, const struct survey_response *r)
 	json_t *root, *answers, *other, *v;
 	int i;
 
+	if (r->id > x->newest)
+		return STRETCH_END;
 	x->last_id = r->id;
 	x->responses++;
 	root = json_loadb(r->answers.p, r->answers.n, 0, NULL);
@@ -139,11 +145,16 @@ read_survey(struct store *s, struct theme_classifier *c, const struct comment_un
 	struct errors e;
 	struct arena a;
 	struct stretch x;
+	int64_t newest;
 	int i, rc;
 
 	arena_init(&a, NULL, 0);
 	errors_init(&e);
 	memset(&x, 0, sizeof(x));
+	/* Only as far as no response can still be written below: past it, one
+	 * committed later with a lower id would never be read. */
+	if ((rc = store_comments_settled(s, t->survey_id, &newest)) != 0 || newest <= t->through)
+		goto out;
 	if ((rc = store_survey_get(s, &a, t->survey_id, &sv)) != 0 ||
 	    (rc = survey_def_parse(sv->definition, &a, &d, &e)) != 0)
 		goto out;
@@ -154,13 +165,14 @@ read_survey(struct store *s, struct theme_classifier *c, const struct comment_un
 		if (survey_question_has_text(&d.questions[i]))
 			break;
 	if (i == d.question_n) {
-		rc = store_comments_write(s, t->survey_id, t->through, t->newest, NULL, 0);
+		rc = store_comments_write(s, t->survey_id, t->through, newest, NULL, 0);
 		rc = rc == ERR_CONFLICT ? 0 : rc;
 		goto out;
 	}
 	x.a = &a;
 	x.d = &d;
 	x.c = c;
+	x.newest = newest;
 	x.theme_n = theme_model_theme_n(theme_classifier_model(c));
 	x.themes = arena_array(&a, (size_t)(x.theme_n > 0 ? x.theme_n : 1), 1);
 	x.last_id = t->through;
@@ -169,6 +181,8 @@ read_survey(struct store *s, struct theme_classifier *c, const struct comment_un
 		goto out;
 	}
 	rc = store_response_each(s, t->survey_id, t->through, COMMENT_BATCH, read_response, &x);
+	if (rc == STRETCH_END)
+		rc = 0;
 	if (rc == 0)
 		rc = x.rc;
 	if (rc == 0 && x.last_id > t->through) {

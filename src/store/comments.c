@@ -31,6 +31,48 @@ store_comments_unread(struct store *s, struct comment_unread *out, int max, int 
 	return rc < 0 ? rc : 0;
 }
 
+struct settled_job {
+	int64_t survey_id;
+	int64_t newest;
+};
+
+static int
+settled_fn(struct db_conn *c, void *arg)
+{
+	struct settled_job *j = arg;
+	struct db_stmt *st;
+	int rc;
+
+	/* Waits for the batches of responses that hold the row shared (and
+	 * an import, which holds it outright); SQLite's one writer runs this
+	 * between them. */
+	st = db_prepare(c, "SELECT id FROM survey WHERE id = ? FOR UPDATE");
+	db_bind_int(st, 1, j->survey_id);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	if (rc != 0)
+		return rc;
+	st = db_prepare(c, "SELECT COALESCE(max(id), 0) FROM survey_response "
+	    "WHERE survey_id = ? AND state = 'submitted'");
+	db_bind_int(st, 1, j->survey_id);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	j->newest = db_col_int(st, 0);
+	return 0;
+}
+
+int
+store_comments_settled(struct store *s, int64_t survey_id, int64_t *newest)
+{
+	struct settled_job j = { survey_id, 0 };
+	int rc = db_write(s->db, settled_fn, &j);
+
+	*newest = rc == 0 ? j.newest : 0;
+	return rc;
+}
+
 struct write_job {
 	int64_t survey_id, from, through;
 	const struct survey_comment *list;

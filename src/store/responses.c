@@ -648,16 +648,29 @@ check_taking(const struct survey *sv, bool staff, int64_t now)
 	return st == POLL_OPEN || (staff && st == POLL_CLOSED) ? 0 : ERR_CONFLICT;
 }
 
-/* The partial response `id` becomes the submitted one. */
+/*
+ * The partial response `id` becomes the submitted one, under a new id (*out):
+ * responses are read on in id order (the comment worker's comments_through),
+ * and one begun long ago would otherwise be submitted behind the reader.
+ * PostgreSQL takes the id from the column's sequence; on SQLite the one
+ * writer takes the next above every row, as an insert would.
+ */
 static int
-complete(struct db_conn *c, const struct response_submit *r, int64_t id)
+complete(struct db_conn *c, const struct response_submit *r, int64_t id, int64_t *out)
 {
 	struct db_stmt *st;
+	int rc;
 
-	st = db_prepare(c, "UPDATE survey_response SET channel = ?, state = 'submitted', "
+	st = db_prepare(c, db_conn_engine(c) == DB_POSTGRESQL ?
+	    "UPDATE survey_response SET id = DEFAULT, channel = ?, state = 'submitted', "
 	    "version = ?, answers = ?, page = '', updated_at = ?, submitted_at = ?, "
 	    "entered_by = ?, respondent = COALESCE(?, respondent), link = COALESCE(?, link) "
-	    "WHERE id = ?");
+	    "WHERE id = ? RETURNING id" :
+	    "UPDATE survey_response SET id = (SELECT max(id) + 1 FROM survey_response), "
+	    "channel = ?, state = 'submitted', "
+	    "version = ?, answers = ?, page = '', updated_at = ?, submitted_at = ?, "
+	    "entered_by = ?, respondent = COALESCE(?, respondent), link = COALESCE(?, link) "
+	    "WHERE id = ? RETURNING id");
 	db_bind_text(st, 1, str_c(survey_channel_name(r->channel)));
 	db_bind_int(st, 2, r->version);
 	db_bind_text(st, 3, r->answers);
@@ -667,7 +680,12 @@ complete(struct db_conn *c, const struct response_submit *r, int64_t id)
 	bind_hash(st, 7, r->has_respondent ? r->respondent : NULL);
 	bind_hash(st, 8, r->has_link ? r->link : NULL);
 	db_bind_int(st, 9, id);
-	return db_exec(st);
+	if ((rc = db_row(st)) != 0)
+		return rc;
+	*out = db_col_int(st, 0);
+	while ((rc = db_step(st)) == DB_ROW)
+		;
+	return rc;
 }
 
 /* A new submitted response; ERR_DUPLICATE when its link is another's. */
@@ -767,6 +785,7 @@ submit_one(struct db_conn *c, void *arg)
 	struct response_job *j = arg;
 	const struct response_submit *r = &j->r;
 	struct found mine, linked;
+	int64_t begun;
 	int rc;
 
 	if ((rc = check_survey(j)) != 0)
@@ -785,11 +804,11 @@ submit_one(struct db_conn *c, void *arg)
 	if (linked.id != 0 && mine.id != 0 && mine.id != linked.id &&
 	    (rc = delete_response(c, mine.id)) != 0)
 		return rc;
-	j->id = linked.id != 0 ? linked.id : mine.id;
-	if (j->id != 0) {
+	begun = linked.id != 0 ? linked.id : mine.id;
+	if (begun != 0) {
 		/* Only a response begun before (with a code, say) may have a
 		 * code waiting for it. */
-		if ((rc = complete(c, r, j->id)) != 0 || (rc = survey_code_used(c, j->id)) != 0)
+		if ((rc = complete(c, r, begun, &j->id)) != 0 || (rc = survey_code_used(c, begun)) != 0)
 			return rc;
 	} else if ((rc = insert_submitted(c, r, &j->id)) != 0) {
 		return rc;

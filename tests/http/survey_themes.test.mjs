@@ -175,6 +175,27 @@ describe('free text read by the classifier', () => {
 		assert.equal(q(`SELECT count(*) FROM survey_comment WHERE survey_id = ${survey.id}`).trim(), '0');
 	});
 
+	test('a response begun before the worker read past it is read once it is submitted', async () => {
+		const survey = await makeSurvey();
+		const post = (to, fields) => fetch(`${server.url}${to}`, {
+			method: 'POST', redirect: 'manual',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: server.url },
+			body: new URLSearchParams(fields).toString(),
+		});
+		// Begun on the survey's pages and left at "check your answers".
+		let r = await post(`/o/neas/surveys/${survey.id}`, {});
+		assert.equal(r.status, 303);
+		const link = r.headers.get('location');
+		r = await post(`${link}/p/1`, { fft: 'Good', why: COMMENTS[0], town: '' });
+		assert.equal(r.status, 303, await r.text());
+		// Someone else's comment, read while the first is still partial.
+		await answer(survey.id, { fft: 'Very good', why: COMMENTS[2] });
+		await themesOnce(survey.id, analyst, 'why', 1);
+		r = await post(`${link}/check`, {});
+		assert.equal(r.status, 303);
+		await themesOnce(survey.id, analyst, 'why', 2);
+	});
+
 	test('small counts are hidden from an engagement officer', async () => {
 		const survey = await makeSurvey();
 		await answer(survey.id, { fft: 'Very good', why: COMMENTS[0] });

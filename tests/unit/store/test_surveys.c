@@ -11,9 +11,14 @@
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 #include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "involve/store_comments.h"
 #include "involve/store_survey.h"
@@ -585,6 +590,7 @@ Test(surveys, take_the_publics_responses_while_open_and_staffs_once_closed_too)
 Test(surveys, save_a_partial_response_and_submit_it_through_its_link)
 {
 	int64_t org = make_org("bury"), id = make_survey(org, OPEN), saved = 0, again = 0, done = 0;
+	int64_t meanwhile = 0;
 	struct survey_response *r;
 
 	cr_assert_eq(save(id, 1, 1, "{\"answers\":{\"visit\":\"yes\"}}", "p2", NOW, &saved), 0);
@@ -604,24 +610,30 @@ Test(surveys, save_a_partial_response_and_submit_it_through_its_link)
 	cr_assert(str_eq_c(r->answers, "{\"answers\":{\"visit\":\"no\"}}"));
 	cr_assert(str_eq_c(r->page, "p3"));
 
-	/* Submitted through the link, it becomes the submitted one. */
+	/* Submitted through the link, it becomes the submitted one, under an
+	 * id after every response submitted before it (what reads responses on
+	 * in id order, as the comment worker does, finds it). */
+	cr_assert_eq(submit(id, 2, 0, 0, yes_items, YES_N, &meanwhile), 0);
+	cr_assert_gt(meanwhile, saved);
 	cr_assert_eq(submit(id, 1, 1, 0, yes_items, YES_N, &done), 0);
-	cr_assert_eq(done, saved);
-	r = get_response(id, saved);
+	cr_assert_gt(done, meanwhile);
+	cr_assert_eq(store_response_get(st, &arena, id, saved, &r), ERR_NOTFOUND);
+	cr_assert_eq(by_link(id, 1)->id, done);
+	r = get_response(id, done);
 	cr_assert_eq(r->state, RESPONSE_SUBMITTED);
 	cr_assert_eq(r->page.n, 0);
 	cr_assert_eq(r->submitted_at, HOUR_OF(NOW));
 	cr_assert(str_eq_c(r->answers, "{\"answers\":{\"visit\":\"yes\"},\"other\":{}}"));
-	cr_assert_eq(get_survey(id)->responses, 1);
-	cr_assert_eq(tally(id, "", "", "").n, 1);
+	cr_assert_eq(get_survey(id)->responses, 2);
+	cr_assert_eq(tally(id, "", "", "").n, 2);
 
 	/* Once submitted, neither the link nor the browser submits or saves again. */
 	cr_assert_eq(submit(id, 0, 1, 0, yes_items, YES_N, NULL), ERR_DUPLICATE);
 	cr_assert_eq(submit(id, 1, 0, 0, yes_items, YES_N, NULL), ERR_DUPLICATE);
 	cr_assert_eq(save(id, 1, 1, "{}", "p1", NOW, NULL), ERR_DUPLICATE);
 	cr_assert_eq(save(id, 0, 1, "{}", "p1", NOW, NULL), ERR_CONFLICT);
-	cr_assert_eq(get_survey(id)->responses, 1);
-	cr_assert_eq(tally(id, "", "", "").n, 1);
+	cr_assert_eq(get_survey(id)->responses, 2);
+	cr_assert_eq(tally(id, "", "", "").n, 2);
 }
 
 Test(surveys, resume_a_browsers_partial_response_and_only_while_open)
@@ -968,8 +980,11 @@ Test(surveys, take_a_mixed_batch_each_as_it_would_be_alone)
 	for (i = 0; i < MIXED_N; i++)
 		cr_assert_eq(slots[i].rc, i == 3 ? ERR_DUPLICATE : i == 4 ? ERR_CONFLICT : 0,
 		    "response %d: %d", i, slots[i].rc);
-	cr_assert_eq(ids[0], partial, "the browser's partial response is the one submitted");
-	cr_assert_eq(get_response(open, partial)->state, RESPONSE_SUBMITTED);
+	cr_assert_gt(ids[0], partial, "the browser's partial response is the one submitted, "
+	    "under a new id");
+	cr_assert_eq(get_response(open, ids[0])->state, RESPONSE_SUBMITTED);
+	cr_assert_eq(store_response_get(st, &arena, open, partial, &(struct survey_response *){ 0 }),
+	    ERR_NOTFOUND);
 	cr_assert(str_eq_c(get_response(open, ids[0])->answers, odd));
 	cr_assert(str_eq_c(get_response(open, ids[1])->answers, odd), "%s",
 	    get_response(open, ids[1])->answers.p);
@@ -1439,7 +1454,7 @@ Test(surveys, sweep_unfinished_responses_idle_too_long_or_long_after_closing)
 	cr_assert_eq(save(open, 1, 1, "{}", "p1", NOW, &idle), 0);
 	cr_assert_eq(save(open, 2, 2, "{}", "p1", NOW, &fresh), 0);
 	cr_assert_eq(save(open, 3, 3, "{}", "p1", NOW, &sent), 0);
-	cr_assert_eq(submit(open, 3, 3, 0, yes_items, YES_N, NULL), 0);
+	cr_assert_eq(submit(open, 3, 3, 0, yes_items, YES_N, &sent), 0);
 	cr_assert_eq(submit(open, 4, 0, 0, yes_items, YES_N, &old_sent), 0);
 	cr_assert_eq(save(closed, 1, 11, "{}", "p1", NOW, &gone), 0);
 	cr_assert_eq(save(recent, 1, 21, "{}", "p1", NOW, &kept), 0);
@@ -1715,4 +1730,115 @@ Test(surveys, comments_are_written_once_and_go_with_their_response)
 	cr_assert_eq(comments_of(id), 2);
 	cr_assert_eq(raw_count("SELECT count(*) FROM survey_comment WHERE comment = "
 	    "'Quick and \"careful\"'"), 1);
+}
+
+/* A response another writer has inserted and not yet committed: on
+ * PostgreSQL with the survey's row locked shared, as a batch of responses
+ * is written (beside this server's, or on another server). */
+struct held_write {
+	PGconn *pg;
+	sqlite3 *db;
+};
+
+static int64_t
+hold_write(struct held_write *h, int64_t survey)
+{
+	char sql[512];
+	int64_t id;
+
+	snprintf(sql, sizeof(sql), "INSERT INTO survey_response (survey_id, channel, state, "
+	    "version, answers, created_at, updated_at, submitted_at) VALUES (%lld, 'online', "
+	    "'submitted', 1, '{}', %lld, %lld, %lld) RETURNING id", (long long)survey,
+	    HOUR_OF(NOW), HOUR_OF(NOW), HOUR_OF(NOW));
+	if (pg) {
+		PGresult *r;
+		char lock[128];
+
+		h->pg = PQconnectdb(url);
+		snprintf(lock, sizeof(lock), "SELECT id FROM survey WHERE id = %lld FOR KEY SHARE",
+		    (long long)survey);
+		PQclear(PQexec(h->pg, "BEGIN"));
+		r = PQexec(h->pg, lock);
+		cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(h->pg));
+		PQclear(r);
+		r = PQexec(h->pg, sql);
+		cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(h->pg));
+		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+	} else {
+		sqlite3_stmt *q;
+
+		cr_assert_eq(sqlite3_open(path, &h->db), SQLITE_OK);
+		sqlite3_busy_timeout(h->db, 10000);
+		cr_assert_eq(sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+		cr_assert_eq(sqlite3_prepare_v2(h->db, sql, -1, &q, NULL), SQLITE_OK);
+		cr_assert_eq(sqlite3_step(q), SQLITE_ROW);
+		id = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	return id;
+}
+
+static void
+commit_held(struct held_write *h)
+{
+	if (pg) {
+		PGresult *r = PQexec(h->pg, "COMMIT");
+
+		cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(h->pg));
+		PQclear(r);
+		PQfinish(h->pg);
+	} else {
+		cr_assert_eq(sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(h->db);
+	}
+}
+
+struct settling {
+	int64_t survey;
+	int64_t newest;
+	int rc;
+	atomic_bool done;
+};
+
+static void *
+settle(void *arg)
+{
+	struct settling *x = arg;
+
+	x->rc = store_comments_settled(st, x->survey, &x->newest);
+	atomic_store(&x->done, true);
+	return NULL;
+}
+
+/*
+ * The comment worker reads only as far as no response can still be
+ * written below: while a write of a response is under way (its id taken,
+ * not yet committed), store_comments_settled waits for it, then counts it.
+ * Past it, the worker would move comments_through beyond a response
+ * committed after it read, and never read that one.
+ */
+Test(surveys, comments_are_read_only_as_far_as_no_write_is_under_way)
+{
+	int64_t org = make_org("bury"), id = make_survey(org, OPEN), first = 0, held, newest = -1;
+	struct settling x = { .survey = id };
+	struct held_write h = { 0 };
+	pthread_t t;
+
+	cr_assert_eq(store_comments_settled(st, id, &newest), 0);
+	cr_assert_eq(newest, 0, "no response yet");
+	cr_assert_eq(submit(id, 1, 0, 0, yes_items, YES_N, &first), 0);
+	cr_assert_eq(store_comments_settled(st, id, &newest), 0);
+	cr_assert_eq(newest, first);
+
+	held = hold_write(&h, id);
+	cr_assert_gt(held, first);
+	cr_assert_eq(pthread_create(&t, NULL, settle, &x), 0);
+	usleep(300 * 1000);
+	cr_assert_not(atomic_load(&x.done), "it waits for the write under way");
+	commit_held(&h);
+	pthread_join(t, NULL);
+	cr_assert_eq(x.rc, 0);
+	cr_assert_eq(x.newest, held, "then reads as far as it");
+	cr_assert_eq(store_comments_settled(st, id + 1000, &newest), ERR_NOTFOUND);
 }
