@@ -4,7 +4,8 @@
  * Most people open a poll from a link, with no cookie yet: for them a page
  * is the same for everyone, so it is rendered once and copied for the next
  * visitors for a moment.  Votes read their poll the same way: the writer
- * checks again at commit that the poll is open and the options its own.  An entry lives PAGE_CACHE_TTL_MS at most, and
+ * checks again at commit that the poll is open and the options its own.
+ * An entry lives PAGE_CACHE_TTL_MS at most, and
  * every entry is dropped at once when staff change anything through this
  * server (page_cache_invalidate); another server's change shows within the
  * lifetime.  Thread-safe.

@@ -124,7 +124,8 @@ struct response_submit {
  * commit time; staff may key responses into an open or closed survey; or
  * it is no longer at r->version, the version the answers were checked
  * against), ERR_NOTFOUND, ERR_FULL or ERR_IO.  The tally items are added
- * in the same transaction, summed with the rest of its batch's.  r and what it points to are copied into a, which must
+ * in the same transaction, summed with the rest of its batch's.  r and
+ * what it points to are copied into a, which must
  * outlive the call to done.  Returns non-zero (never calling done) only
  * when it could not be queued (ERR_BUSY, ERR_NOMEM).
  */

@@ -22,7 +22,11 @@ struct str {
 
 #define STR_LIT(s) ((struct str){ (s), sizeof(s) - 1 })
 static inline struct str str_c(const char *s) { return (struct str){ s, s ? strlen(s) : 0 }; }
-static inline bool str_eq(struct str a, struct str b) { return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0); }
+static inline bool
+str_eq(struct str a, struct str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
 static inline bool str_eq_c(struct str a, const char *b) { return str_eq(a, str_c(b)); }
 bool str_starts_with(struct str s, const char *prefix);
 bool str_case_eq_c(struct str a, const char *b);

@@ -361,7 +361,7 @@ store_outbox_release(struct store *s, const char *owner)
 	return db_write(s->db, release_fn, (void *)owner);
 }
 
-/* ---- staff ------------------------------------------------------------------------------------- */
+/* ---- staff ------------------------------------------------------------------------------- */
 
 int
 store_outbox_each(struct store *s, int64_t org_id, const enum outbox_state *state,
@@ -491,7 +491,7 @@ store_outbox_requeue(struct store *s, const struct actor *who, int64_t org_id, i
 	return rc;
 }
 
-/* ---- housekeeping ------------------------------------------------------------------------------ */
+/* ---- housekeeping ------------------------------------------------------------------------ */
 
 int
 store_outbox_sweep(struct db_conn *c, int64_t now, int *purged)

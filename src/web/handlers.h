@@ -259,7 +259,8 @@ int handle_staff_poll_update(struct http_request *req, struct http_response *res
 int handle_staff_poll_open(struct http_request *req, struct http_response *res);
 int handle_staff_poll_close(struct http_request *req, struct http_response *res);
 int handle_staff_poll_delete(struct http_request *req, struct http_response *res);
-int handle_staff_poll_export(struct http_request *req, struct http_response *res); /* ?format=csv|json */
+/* ?format=csv|json */
+int handle_staff_poll_export(struct http_request *req, struct http_response *res);
 int handle_staff_page_edit(struct http_request *req, struct http_response *res);
 int handle_staff_page_save(struct http_request *req, struct http_response *res);
 
@@ -372,7 +373,8 @@ int handle_staff_survey_response_create(struct http_request *req, struct http_re
 int handle_staff_survey_response_edit(struct http_request *req, struct http_response *res);
 int handle_staff_survey_response_correct(struct http_request *req, struct http_response *res);
 int handle_staff_survey_results(struct http_request *req, struct http_response *res);
-int handle_staff_survey_export(struct http_request *req, struct http_response *res); /* ?format=csv|json|xlsx */
+/* ?format=csv|json|xlsx */
+int handle_staff_survey_export(struct http_request *req, struct http_response *res);
 int handle_staff_survey_results_csv(struct http_request *req, struct http_response *res);
 
 #endif

@@ -75,10 +75,14 @@ handle_metrics(struct http_request *req, struct http_response *res)
 	buf_printf(b, "involve_http_requests_total %llu\n", atomic_load(&m->requests));
 	buf_add_c(b, "# HELP involve_http_responses_total Responses by status class.\n"
 	    "# TYPE involve_http_responses_total counter\n");
-	buf_printf(b, "involve_http_responses_total{class=\"2xx\"} %llu\n", atomic_load(&m->responses_2xx));
-	buf_printf(b, "involve_http_responses_total{class=\"3xx\"} %llu\n", atomic_load(&m->responses_3xx));
-	buf_printf(b, "involve_http_responses_total{class=\"4xx\"} %llu\n", atomic_load(&m->responses_4xx));
-	buf_printf(b, "involve_http_responses_total{class=\"5xx\"} %llu\n", atomic_load(&m->responses_5xx));
+	buf_printf(b, "involve_http_responses_total{class=\"2xx\"} %llu\n",
+	    atomic_load(&m->responses_2xx));
+	buf_printf(b, "involve_http_responses_total{class=\"3xx\"} %llu\n",
+	    atomic_load(&m->responses_3xx));
+	buf_printf(b, "involve_http_responses_total{class=\"4xx\"} %llu\n",
+	    atomic_load(&m->responses_4xx));
+	buf_printf(b, "involve_http_responses_total{class=\"5xx\"} %llu\n",
+	    atomic_load(&m->responses_5xx));
 	buf_add_c(b, "# HELP involve_votes_total Ballots by outcome.\n"
 	    "# TYPE involve_votes_total counter\n");
 	buf_printf(b, "involve_votes_total{outcome=\"accepted\"} %llu\n", atomic_load(&m->votes_accepted));

@@ -184,7 +184,7 @@ handle_outcomes_feed(struct http_request *req, struct http_response *res)
 	return HTTP_DONE;
 }
 
-/* ---- hearing back ----------------------------------------------------------------------------- */
+/* ---- hearing back ---------------------------------------------------------------------------- */
 
 struct hear_back_form {
 	struct str email;

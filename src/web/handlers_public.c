@@ -406,7 +406,8 @@ poll_context(struct http_request *req, const struct org *o, const struct poll *p
 	}
 
 	ctx = json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:s}",
-	    "title", pages_string(p->question), "site", pages_site(o, NULL), "poll", poll, "options", options,
+	    "title", pages_string(p->question), "site", pages_site(o, NULL), "poll", poll,
+	    "options", options,
 	    "form", form, "thanks", thanks, "voted", has_voted && !thanks && status == POLL_OPEN,
 	    "results_visible", visible, "results_later", has_voted && !visible,
 	    "notice", notice);

@@ -565,9 +565,9 @@ handle_staff_outcome_view(struct http_request *req, struct http_response *res)
 	v = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:s, s:o}", "id",
 	    (json_int_t)o->id, "title", pages_string(o->title), "you_said_html",
 	    pages_markdown_json(o->you_said), "decision_html", pages_markdown_json(o->decision),
-	    "decided_by", pages_string(o->decided_by), "decided_on", pages_string(o->decided_on), "published",
-	    o->published_at != 0, "published_on", pages_date(req, o->published_at), "public_href",
-	    href, "links", links);
+	    "decided_by", pages_string(o->decided_by), "decided_on", pages_string(o->decided_on),
+	    "published", o->published_at != 0, "published_on", pages_date(req, o->published_at),
+	    "public_href", href, "links", links);
 	if (o->what_changed.n > 0)
 		json_object_set_new(v, "what_changed_html", pages_markdown_json(o->what_changed));
 	ctx = pages_staff_ctx(req, N_("Outcome"), "/staff/outcomes");

@@ -844,7 +844,7 @@ handle_staff_survey_question_type(struct http_request *req, struct http_response
 	return rc;
 }
 
-/* ---- deleting and moving a question ----------------------------------------------------------- */
+/* ---- deleting and moving a question ---------------------------------------------------------- */
 
 struct version_form {
 	int64_t version;

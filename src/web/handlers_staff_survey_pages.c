@@ -33,7 +33,7 @@ builder_href(char *out, size_t size, const struct survey *sv, const char *suffix
 	snprintf(out, size, "/staff/surveys/%lld%s", (long long)sv->id, suffix);
 }
 
-/* ---- a page's title and rules ------------------------------------------------------------------ */
+/* ---- a page's title and rules ---------------------------------------------------------------- */
 
 struct page_form {
 	struct str title;
@@ -372,7 +372,7 @@ handle_staff_survey_page_update(struct http_request *req, struct http_response *
 	return rc;
 }
 
-/* ---- deleting a page ---------------------------------------------------------------------------- */
+/* ---- deleting a page ------------------------------------------------------------------------- */
 
 struct delete_form {
 	int64_t version;

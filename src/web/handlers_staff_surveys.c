@@ -714,7 +714,7 @@ handle_staff_survey_versions(struct http_request *req, struct http_response *res
 	    staff_survey_value(req, ed.sv), "versions", r.items, "back_link", "href", back));
 }
 
-/* ---- a preview -------------------------------------------------------------------------------- */
+/* ---- a preview ------------------------------------------------------------------------------- */
 
 int
 handle_staff_survey_preview(struct http_request *req, struct http_response *res)

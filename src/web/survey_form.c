@@ -407,7 +407,7 @@ survey_form_pages(struct http_request *req, const struct survey_def *d, int page
 	return pages;
 }
 
-/* ---- reading a page --------------------------------------------------------------------------- */
+/* ---- reading a page -------------------------------------------------------------------------- */
 
 /* One question's fields, gathered as survey_answer_from_form wants them. */
 static int
@@ -523,7 +523,7 @@ survey_form_read_all(struct http_request *req, const struct survey_def *d,
 	return bad ? ERR_INVALID : 0;
 }
 
-/* ---- check your answers ------------------------------------------------------------------------ */
+/* ---- check your answers ---------------------------------------------------------------------- */
 
 json_t *
 survey_form_summary(struct http_request *req, const struct survey_def *d,

@@ -912,7 +912,7 @@ Test(lss_import, conditions_rows_with_scenarios)
 	    "{\"includes\":\"SQ1\",\"question\":\"Q2\"}]}");
 }
 
-/* ---- texts and keys ---------------------------------------------------------------------------- */
+/* ---- texts and keys -------------------------------------------------------------------------- */
 
 Test(lss_import, nothing_in_a_text_can_run)
 {
@@ -1002,7 +1002,7 @@ Test(lss_import, codes_become_valid_unique_keys)
 	cr_assert(!str_eq(d.questions[5].key, d.questions[6].key));
 }
 
-/* ---- bounds ----------------------------------------------------------------------------------- */
+/* ---- bounds ---------------------------------------------------------------------------------- */
 
 /* A survey of `groups` groups, `per_group` short text questions each. */
 static struct str
@@ -1054,7 +1054,7 @@ Test(lss_import, more_groups_than_pages_are_bounded)
 	cr_assert(noted(&im.report, -1, -1, LSS_NOTE_LOST, "20 questions from 'Q101' on"));
 }
 
-/* ---- refused ---------------------------------------------------------------------------------- */
+/* ---- refused --------------------------------------------------------------------------------- */
 
 Test(lss_refused, not_xml)
 {

@@ -61,7 +61,8 @@ Test(mail, address_limits_and_messages)
 	memset(a, 'x', 65);
 	snprintf(a + 65, sizeof(a) - 65, "@example.org");
 	cr_assert_not(address_ok(a), "of 65");
-	snprintf(a, sizeof(a), "a@%s.org", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	snprintf(a, sizeof(a), "a@%s.org",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	cr_assert_not(address_ok(a), "a label of 64");
 
 	errors_init(&e);

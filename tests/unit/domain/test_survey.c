@@ -26,7 +26,8 @@ static const char *const strategy =
     "   \"show_if\": {\"question\": \"q2\", \"greater_than\": 3}}],"
     " \"next\": [{\"if\": {\"question\": \"q1\", \"equals\": \"No\"}, \"go_to\": \"else\"}]},"
     "{\"key\": \"staff\", \"title\": \"Working here\", \"questions\": ["
-    "  {\"key\": \"q4\", \"type\": \"grid\", \"text\": \"How much do you agree?\", \"required\": true,"
+    "  {\"key\": \"q4\", \"type\": \"grid\", \"text\": \"How much do you agree?\","
+    "   \"required\": true,"
     "   \"rows\": [\"I feel valued\", {\"value\": \"grow\", \"label\": \"I can grow\"}],"
     "   \"options\": [\"Agree\", \"Disagree\"]},"
     "  {\"key\": \"q5\", \"type\": \"multiple\", \"text\": \"Which priorities matter most?\","
@@ -36,9 +37,12 @@ static const char *const strategy =
     "{\"key\": \"else\", \"title\": \"Anything else\", \"questions\": ["
     "  {\"key\": \"q6\", \"type\": \"fft\", \"required\": true},"
     "  {\"key\": \"q7\", \"type\": \"postcode\", \"text\": \"Your postcode\"},"
-    "  {\"key\": \"q8\", \"type\": \"date\", \"text\": \"When did you visit?\", \"min\": \"2026-01-01\"},"
-    "  {\"key\": \"q9\", \"type\": \"ranking\", \"text\": \"Rank these\", \"options\": [\"a\", \"b\", \"c\"]},"
-    "  {\"key\": \"q10\", \"type\": \"number\", \"text\": \"How many visits?\", \"min\": 0, \"max\": 100},"
+    "  {\"key\": \"q8\", \"type\": \"date\", \"text\": \"When did you visit?\","
+    "   \"min\": \"2026-01-01\"},"
+    "  {\"key\": \"q9\", \"type\": \"ranking\", \"text\": \"Rank these\","
+    "   \"options\": [\"a\", \"b\", \"c\"]},"
+    "  {\"key\": \"q10\", \"type\": \"number\", \"text\": \"How many visits?\", \"min\": 0,"
+    "   \"max\": 100},"
     "  {\"key\": \"info\", \"type\": \"info\", \"text\": \"Thank you.\"}]}]";
 
 static int
@@ -604,8 +608,9 @@ Test(survey_answers, cells_with_a_semicolon_in_a_label_still_read)
 	struct survey_answers ans;
 	struct errors e;
 
-	cr_assert_eq(parse("[{\"key\": \"p\", \"questions\": [{\"key\": \"drinks\", \"text\": \"Drinks\", \"type\": "
-	    "\"multiple\", \"options\": [\"Tea; coffee\", \"Water\", \"Tea\"]}]}]", &d, &e), 0);
+	cr_assert_eq(parse("[{\"key\": \"p\", \"questions\": [{\"key\": \"drinks\", "
+	    "\"text\": \"Drinks\", \"type\": \"multiple\", "
+	    "\"options\": [\"Tea; coffee\", \"Water\", \"Tea\"]}]}]", &d, &e), 0);
 	cr_assert_eq(survey_answers_init(&d, &arena, &ans), 0);
 	cr_assert_eq(cells(&d, &ans, 0, 1, "Water; tea; coffee", "", "", &e), 0);
 	cr_assert_eq(ans.a[0].choice_n, 2);
