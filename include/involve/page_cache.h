@@ -5,9 +5,9 @@
  * is the same for everyone, so it is rendered once and copied for the next
  * visitors for a moment.  Votes read their poll the same way: the writer
  * checks again at commit that the poll is open and the options its own.
- * An entry lives PAGE_CACHE_TTL_MS at most, and
- * every entry is dropped at once when staff change anything through this
- * server (page_cache_invalidate); another server's change shows within the
+ * An entry lives PAGE_CACHE_TTL_MS at most, and every entry is dropped at
+ * once when staff change anything through this server
+ * (page_cache_invalidate); another server's change shows within the
  * lifetime.  Thread-safe.
  */
 #ifndef INVOLVE_PAGE_CACHE_H

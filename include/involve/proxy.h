@@ -42,8 +42,8 @@ void proxy_list_init(struct proxy_list *l);
  * Adds "ADDR[/PREFIX]" or several separated by commas ("10.0.0.1,
  * 192.168.0.0/16, ::1"), IPv4 or IPv6.  Host bits past the prefix are
  * ignored; an empty or blank spec adds nothing.  ERR_INVALID with a
- * message on "trusted-proxy" in e when an
- * entry is malformed or the list is full; the list is then unchanged.
+ * message on "trusted-proxy" in e when an entry is malformed or the list
+ * is full; the list is then unchanged.
  */
 int proxy_list_add(struct proxy_list *l, const char *spec, struct errors *e);
 /* Whether the address (text form; IPv4-mapped IPv6 counts as IPv4) lies

@@ -125,9 +125,9 @@ struct response_submit {
  * it is no longer at r->version, the version the answers were checked
  * against), ERR_NOTFOUND, ERR_FULL or ERR_IO.  The tally items are added
  * in the same transaction, summed with the rest of its batch's.  r and
- * what it points to are copied into a, which must
- * outlive the call to done.  Returns non-zero (never calling done) only
- * when it could not be queued (ERR_BUSY, ERR_NOMEM).
+ * what it points to are copied into a, which must outlive the call to
+ * done.  Returns non-zero (never calling done) only when it could not be
+ * queued (ERR_BUSY, ERR_NOMEM).
  */
 int store_response_submit(struct store *s, struct arena *a, const struct response_submit *r,
     int64_t *id, store_done_fn done, void *arg);
