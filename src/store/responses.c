@@ -648,6 +648,11 @@ check_taking(const struct survey *sv, bool staff, int64_t now)
 	return st == POLL_OPEN || (staff && st == POLL_CLOSED) ? 0 : ERR_CONFLICT;
 }
 
+/* What complete() sets, on either engine. */
+#define COMPLETE_SET "channel = ?, state = 'submitted', version = ?, answers = ?, page = '', " \
+	"updated_at = ?, submitted_at = ?, entered_by = ?, respondent = COALESCE(?, respondent), " \
+	"link = COALESCE(?, link) WHERE id = ? RETURNING id"
+
 /*
  * The partial response `id` becomes the submitted one, under a new id (*out):
  * responses are read on in id order (the comment worker's comments_through),
@@ -662,15 +667,9 @@ complete(struct db_conn *c, const struct response_submit *r, int64_t id, int64_t
 	int rc;
 
 	st = db_prepare(c, db_conn_engine(c) == DB_POSTGRESQL ?
-	    "UPDATE survey_response SET id = DEFAULT, channel = ?, state = 'submitted', "
-	    "version = ?, answers = ?, page = '', updated_at = ?, submitted_at = ?, "
-	    "entered_by = ?, respondent = COALESCE(?, respondent), link = COALESCE(?, link) "
-	    "WHERE id = ? RETURNING id" :
+	    "UPDATE survey_response SET id = DEFAULT, " COMPLETE_SET :
 	    "UPDATE survey_response SET id = (SELECT max(id) + 1 FROM survey_response), "
-	    "channel = ?, state = 'submitted', "
-	    "version = ?, answers = ?, page = '', updated_at = ?, submitted_at = ?, "
-	    "entered_by = ?, respondent = COALESCE(?, respondent), link = COALESCE(?, link) "
-	    "WHERE id = ? RETURNING id");
+	    COMPLETE_SET);
 	db_bind_text(st, 1, str_c(survey_channel_name(r->channel)));
 	db_bind_int(st, 2, r->version);
 	db_bind_text(st, 3, r->answers);
