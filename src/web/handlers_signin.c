@@ -151,7 +151,7 @@ login_answer(struct http_request *req, struct http_response *res, int rc, int64_
 {
 	struct errors e;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	switch (rc) {
 	case 0:
 		if (auth_stage(req->auth) == AUTH_NEEDS_CODE) {
@@ -189,7 +189,7 @@ read_login_form(struct http_request *req, struct login_form *f)
 	struct errors ignored;
 
 	*f = (struct login_form){ STR_LIT(""), STR_LIT(""), STR_LIT("") };
-	errors_init(&ignored);
+	errors_init_in(&ignored, req->lang);
 	input_read(req, f, NULL, &ignored); /* text only: nothing to refuse */
 	f->email = str_trim(f->email);
 }
@@ -257,7 +257,7 @@ handle_login(struct http_request *req, struct http_response *res)
 	int64_t until = 0;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	read_login_form(req, &f);
 	if (f.email.n == 0)
 		errors_add(&e, "email", "Enter your email address");
@@ -325,7 +325,7 @@ handle_login_code(struct http_request *req, struct http_response *res)
 
 	if (auth_stage(req->auth) != AUTH_NEEDS_CODE)
 		return go_next(res, STR_LIT(""));
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	f.code = str_trim(f.code);
 	if (f.code.n == 0) {
@@ -520,7 +520,7 @@ handle_two_step(struct http_request *req, struct http_response *res)
 
 	if (a->user.mfa_on != 0)
 		return on_page(req, res);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	f.code = str_trim(f.code);
 	if (setup_open(req, a->user.id, f.setup, secret) != 0) {

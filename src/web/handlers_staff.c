@@ -117,7 +117,7 @@ handle_dashboard(struct http_request *req, struct http_response *res)
 	char older[PATH_MAX_LEN];
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &q, NULL, &e) != 0)
 		q.before = 0; /* a spoilt link: the newest polls */
 	rc = store_poll_each(s, &req->arena, a->user.org_id, q.before, STAFF_POLLS_PAGE,
@@ -230,7 +230,7 @@ handle_staff_page_save(struct http_request *req, struct http_response *res)
 
 	if (d == NULL)
 		return reply_error(req, res, ERR_NOTFOUND, NULL);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e); /* text only: nothing to refuse */
 	text_check(f.title, "title", "the title", SITE_PAGE_TITLE_MAX_CHARS, TEXT_REQUIRED, &title,
 	    &e);

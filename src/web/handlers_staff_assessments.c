@@ -368,7 +368,7 @@ save_form(struct http_request *req, struct http_response *res, struct assessment
 
 	memset(&f, 0, sizeof(f));
 	f.involvement = -1;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	for (i = 0; i < DATE_PARTS; i++) {
 		snprintf(name, sizeof(name), "decided_at-%s", date_part_names[i]);
@@ -629,7 +629,7 @@ handle_staff_assessment_link(struct http_request *req, struct http_response *res
 
 	if (load_own(req, res, &as) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (engagement_of(req, &kind, &id, &e) != 0)
 		return trail_page(req, res, 422, as, &e);
 	rc = store_assessment_link(req->app->store, &a->actor, as->id, kind, id, req->now, &e);
@@ -659,7 +659,7 @@ handle_staff_assessment_unlink(struct http_request *req, struct http_response *r
 
 	if (load_own(req, res, &as) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (engagement_of(req, &kind, &id, &e) != 0)
 		return trail_page(req, res, 422, as, &e);
 	rc = store_assessment_unlink(req->app->store, &a->actor, as->id, kind, id);

@@ -112,7 +112,7 @@ handle_staff_poll_codes(struct http_request *req, struct http_response *res)
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if ((rc = input_read(req, &f, NULL, &e)) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
 	rc = poll_codes_issue(app->store, &app->keys, &a->actor, p, (int)f.count, req->now,
@@ -139,7 +139,7 @@ handle_staff_poll_codes_withdraw(struct http_request *req, struct http_response 
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &f, NULL, &e) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
 	rc = store_poll_codes_withdraw(req->app->store, &a->actor, p->id, f.batch, req->now);
@@ -250,7 +250,7 @@ handle_staff_survey_codes(struct http_request *req, struct http_response *res)
 
 	if (load_own_survey(req, res, &sv) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &f, NULL, &e) != 0)
 		return survey_codes_refused(req, res, 422, &e);
 	rc = survey_codes_issue(app->store, &app->keys, &a->actor, sv, (int)f.count, req->now,
@@ -281,7 +281,7 @@ handle_staff_survey_codes_withdraw(struct http_request *req, struct http_respons
 
 	if (load_own_survey(req, res, &sv) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &f, NULL, &e) != 0)
 		return survey_codes_refused(req, res, 422, &e);
 	rc = store_survey_codes_withdraw(req->app->store, &a->actor, sv->id, f.batch, req->now);

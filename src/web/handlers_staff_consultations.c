@@ -212,7 +212,7 @@ handle_staff_consultation_create(struct http_request *req, struct http_response 
 	int64_t next_id = 1;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (survey_title_check(f.title, &e) != 0 || errors_any(&e))
 		return list_page(req, res, 422, f.title, &e);
@@ -392,7 +392,7 @@ consultation_view(struct http_request *req, struct http_response *res, int statu
 	pages_status_tag(st, &label, &cls);
 	snprintf(url, sizeof(url), "%s/o/%s/surveys/%lld", req->app->cfg.public_url, a->org.slug,
 	    (long long)sv->id);
-	errors_init(&ignored);
+	errors_init_in(&ignored, req->lang);
 	c = json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:b, s:I, s:o, s:o, s:o}", "id",
 	    (json_int_t)sv->id, "title", pages_string(sv->title), "status", tr(req, label),
 	    "tag_class", cls,
@@ -453,7 +453,7 @@ act(struct http_request *req, struct http_response *res, consultation_act_fn fn,
 
 	if (load_own(req, res, &sv) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = fn(req, sv, &e);
 	if (rc == ERR_CONFLICT)
 		return consultation_view(req, res, 409, sv, &e);
@@ -552,7 +552,7 @@ handle_staff_checklist_form(struct http_request *req, struct http_response *res)
 	if ((rc = store_consultation_get(req->app->store, &req->arena, sv->id, &k)) != 0)
 		return reply_error(req, res, rc, NULL);
 	/* Once open it is the record of the decision to open: nothing to fill in. */
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (consultation_check_checklist_change(sv, &k.checklist, req->now, &e) != 0)
 		return reply_error(req, res, ERR_CONFLICT, &e);
 	for (i = 0; i < CHECK_N; i++) {
@@ -580,7 +580,7 @@ handle_staff_checklist_save(struct http_request *req, struct http_response *res)
 		f.answers[i] = -1;
 		f.notes[i] = (struct str){ "", 0 };
 	}
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	for (i = 0; i < CHECK_N; i++) {
 		list.items[i].answer = f.answers[i] == 0 ? CHECK_YES :
@@ -703,7 +703,7 @@ handle_staff_document_new(struct http_request *req, struct http_response *res)
 
 	if (load_own(req, res, &sv) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (consultation_check_documents_edit(sv, req->now, &e) != 0)
 		return reply_error(req, res, ERR_CONFLICT, &e);
 	return document_page(req, res, 200, sv, 0, &f, NULL);
@@ -721,7 +721,7 @@ save_document(struct http_request *req, struct http_response *res, const struct 
 	struct errors e;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	d->title = f.title;
 	d->body = f.body;
@@ -778,7 +778,7 @@ handle_staff_document_edit(struct http_request *req, struct http_response *res)
 
 	if (load_own(req, res, &sv) != 0 || load_document(req, res, sv, &d) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (consultation_check_documents_edit(sv, req->now, &e) != 0)
 		return reply_error(req, res, ERR_CONFLICT, &e);
 	f = (struct document_form){ d->title, d->body, d->easy_read };
@@ -807,7 +807,7 @@ handle_staff_document_move(struct http_request *req, struct http_response *res)
 
 	if (load_own(req, res, &sv) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &f, NULL, &e) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
 	rc = store_document_move(req->app->store, &a->actor, sv->id, http_param_id(req, "doc"),
@@ -851,7 +851,7 @@ handle_staff_document_delete_form(struct http_request *req, struct http_response
 
 	if (load_own(req, res, &sv) != 0 || load_document(req, res, sv, &d) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (consultation_check_documents_edit(sv, req->now, &e) != 0)
 		return reply_error(req, res, ERR_CONFLICT, &e);
 	return delete_page(req, res, 200, sv, d, NULL);
@@ -869,7 +869,7 @@ handle_staff_document_delete(struct http_request *req, struct http_response *res
 
 	if (load_own(req, res, &sv) != 0 || load_document(req, res, sv, &d) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (!f.confirm) {
 		errors_add(&e, "confirm", "Select \"Yes, delete this document and its files\" to "
@@ -919,7 +919,7 @@ handle_staff_attachment_upload(struct http_request *req, struct http_response *r
 	if (load_own(req, res, &sv) != 0 || load_document(req, res, sv, &d) != 0)
 		return HTTP_DONE;
 	f = (struct document_form){ d->title, d->body, d->easy_read };
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (consultation_check_documents_edit(sv, req->now, &e) != 0)
 		return document_page(req, res, 409, sv, d->id, &f, &e);
 	if (req->too_large) {
@@ -973,7 +973,7 @@ handle_staff_attachment_delete(struct http_request *req, struct http_response *r
 
 	if (load_own(req, res, &sv) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = store_attachment_delete(req->app->store, &a->actor, sv->id, http_param_id(req, "att"),
 	    req->now, &e);
 	if (rc == ERR_CONFLICT)

@@ -442,7 +442,7 @@ save_form(struct http_request *req, struct http_response *res, struct outcome *e
 	 * stack of a server thread. */
 	if ((f = arena_zalloc(&req->arena, sizeof(*f))) == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, f, NULL, &e);
 	for (i = 0; i < DAY_PARTS; i++) {
 		snprintf(name, sizeof(name), "decided_on-%s", day_part_names[i]);
@@ -489,7 +489,7 @@ save_form(struct http_request *req, struct http_response *res, struct outcome *e
 		/* A link to what is not the organisation's: its box is "links". */
 		struct errors kept;
 
-		errors_init(&kept);
+		errors_init_in(&kept, req->lang);
 		for (i = 0; i < e.n; i++)
 			errors_add(&kept, strncmp(e.list[i].field, "links", 5) == 0 ? "links" :
 			    e.list[i].field, "%s", e.list[i].detail);

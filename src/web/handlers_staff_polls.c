@@ -216,7 +216,7 @@ form_errors(const struct http_request *req, json_t *ctx, const struct errors *e,
 	char field[ERROR_FIELD_MAX];
 	int i, k;
 
-	errors_init(&moved);
+	errors_init_in(&moved, req->lang);
 	for (i = 0; i < e->n; i++) {
 		const char *f = e->list[i].field;
 
@@ -315,7 +315,7 @@ save_poll_form(struct http_request *req, struct http_response *res, const struct
 	struct errors e;
 	int map[POLL_OPTIONS_MAX + 1], rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = input_read(req, &f, states, &e);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);
@@ -357,7 +357,7 @@ handle_staff_poll_edit(struct http_request *req, struct http_response *res)
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (poll_check_edit(p, req->now, &e) != 0)
 		return refuse_change(req, res, &e);
 	form_from_poll(p, req->now, &f);
@@ -372,7 +372,7 @@ handle_staff_poll_update(struct http_request *req, struct http_response *res)
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (poll_check_edit(p, req->now, &e) != 0)
 		return refuse_change(req, res, &e);
 	return save_poll_form(req, res, p);
@@ -499,7 +499,7 @@ poll_act(struct http_request *req, struct http_response *res, poll_action_fn act
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if ((rc = act(req->app->store, &a->actor, p->id, req->now, &e)) != 0)
 		return reply_error(req, res, rc, &e);
 	redirect_poll(res, p->id, done);
@@ -539,7 +539,7 @@ handle_staff_poll_delete(struct http_request *req, struct http_response *res)
 
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (!f.confirm) {
 		errors_add(&e, "confirm", "Select \"Yes, delete this poll and its answers\" to delete it");
@@ -575,7 +575,7 @@ handle_staff_poll_export(struct http_request *req, struct http_response *res)
 	bool csv;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error_text(req, res, ERR_MALFORMED, "Results can be downloaded as CSV "
 		    "(format=csv) or JSON (format=json).");

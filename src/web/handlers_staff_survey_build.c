@@ -609,7 +609,7 @@ type_page(struct http_request *req, struct http_response *res, int status,
 	if (asked) {
 		struct errors e;
 
-		errors_init(&e);
+		errors_init_in(&e, req->lang);
 		errors_add(&e, "type", "%s", N_("Select the type of question"));
 		page_add_errors(req, ctx, &e);
 		json_object_set(ctx, "type_error", json_object_get(json_object_get(ctx, "errors"),
@@ -630,7 +630,7 @@ question_form_get(struct http_request *req, struct http_response *res, enum plac
 	char key[SURVEY_KEY_MAX + 1];
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &f, NULL, &e) != 0)
 		f.type = -1; /* a type that is none of ours: ask again */
 	if (load_place(req, res, kind, kind == PLACE_NEW_PAGE ? f.after : 0, &ed, &pl) != 0)
@@ -702,7 +702,7 @@ question_form_post(struct http_request *req, struct http_response *res, enum pla
 	json_t *q;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = input_read(req, &f, NULL, &e);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);
@@ -770,7 +770,7 @@ question_form_post(struct http_request *req, struct http_response *res, enum pla
 		survey_edit_free(&ed);
 		return reply_error(req, res, rc, &e);
 	}
-	errors_init(&shown);
+	errors_init_in(&shown, req->lang);
 	survey_edit_errors(req, ed.pages, &e, prefix, map_question, &m, &shown);
 	/* The form again with what was typed; after someone else's change,
 	 * with the version they made, so that saving again is a choice. */
@@ -831,7 +831,7 @@ handle_staff_survey_question_type(struct http_request *req, struct http_response
 	struct errors e;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &f, NULL, &e) != 0)
 		f.type = -1;
 	if (load_place(req, res, PLACE_EDIT, 0, &ed, &pl) != 0)
@@ -878,7 +878,7 @@ question_delete_page(struct http_request *req, struct http_response *res, int st
 	if (ed->def.pages[pl->page].question_n == 1)
 		json_array_append_new(items, json_string(tr(req, "It is the only question on its "
 		    "page, so the page is deleted too.")));
-	errors_init(&shown);
+	errors_init_in(&shown, req->lang);
 	if (e != NULL)
 		survey_edit_errors(req, ed->pages, e, NULL, NULL, NULL, &shown);
 	return staff_survey_confirm(req, res, status, &version_of,
@@ -913,7 +913,7 @@ handle_staff_survey_question_delete(struct http_request *req, struct http_respon
 	char to[PATH_MAX_LEN];
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (load_place(req, res, PLACE_EDIT, 0, &ed, &pl) != 0)
 		return HTTP_DONE;
@@ -924,7 +924,7 @@ handle_staff_survey_question_delete(struct http_request *req, struct http_respon
 	/* A page needs a question: its last one goes with it. */
 	if (json_array_size(json_object_get(page, "questions")) == 0)
 		json_array_remove(ed.pages, (size_t)pl.page);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = survey_edit_save(req, &ed, NULL, (int)f.version, &e);
 	if (rc == 0) {
 		builder_href(to, sizeof(to), ed.sv, "?done=deleted_question");
@@ -953,7 +953,7 @@ handle_staff_survey_question_move(struct http_request *req, struct http_response
 	size_t n;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (load_place(req, res, PLACE_EDIT, 0, &ed, &pl) != 0)
 		return HTTP_DONE;
@@ -995,7 +995,7 @@ handle_staff_survey_question_move(struct http_request *req, struct http_response
 	}
 	/* The builder, as the survey stands, says why (where in the survey
 	 * as the move would have made it). */
-	errors_init(&shown);
+	errors_init_in(&shown, req->lang);
 	survey_edit_errors(req, ed.pages, &e, NULL, NULL, NULL, &shown);
 	survey_edit_free(&ed);
 	if (survey_edit_load(req, res, &ed) != 0)

@@ -284,7 +284,7 @@ handle_staff_survey_page_update(struct http_request *req, struct http_response *
 	int p, i, rows, rc;
 
 	memset(&f, 0, sizeof(f));
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = input_read(req, &f, NULL, &e);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);
@@ -357,7 +357,7 @@ handle_staff_survey_page_update(struct http_request *req, struct http_response *
 		return reply_error(req, res, rc, &e);
 	}
 	snprintf(prefix, sizeof(prefix), "pages[%d]", p);
-	errors_init(&shown);
+	errors_init_in(&shown, req->lang);
 	survey_edit_errors(req, ed.pages, &e, prefix, map_page, &m, &shown);
 	f.version = ed.sv->version;
 	if (survey_edit_stale(&e)) {
@@ -407,7 +407,7 @@ page_delete_page(struct http_request *req, struct http_response *res, int status
 		    ed->def.questions[i].text.p);
 		json_array_append_new(items, pages_string(str_c(line)));
 	}
-	errors_init(&shown);
+	errors_init_in(&shown, req->lang);
 	if (e != NULL)
 		survey_edit_errors(req, ed->pages, e, NULL, NULL, NULL, &shown);
 	return staff_survey_confirm(req, res, status, ed->sv,
@@ -443,7 +443,7 @@ handle_staff_survey_page_delete(struct http_request *req, struct http_response *
 	char to[PATH_MAX_LEN];
 	int p, rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (survey_edit_load(req, res, &ed) != 0)
 		return HTTP_DONE;
@@ -454,7 +454,7 @@ handle_staff_survey_page_delete(struct http_request *req, struct http_response *
 	if (survey_edit_refuse_closed(req, res, &ed) != 0)
 		return HTTP_DONE;
 	json_array_remove(ed.pages, (size_t)p);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = survey_edit_save(req, &ed, NULL, (int)f.version, &e);
 	if (rc == 0) {
 		builder_href(to, sizeof(to), ed.sv, "?done=deleted_page");

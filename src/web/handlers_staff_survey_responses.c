@@ -69,7 +69,7 @@ load_survey(struct http_request *req, struct http_response *res, struct survey *
 	rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), sv);
 	if (rc == 0 && (*sv)->org_id != pages_staff(req)->user.org_id)
 		rc = ERR_NOTFOUND;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (rc == 0 && (rc = survey_cache_def(req->app->surveys, &req->arena, *sv, d, &e)) != 0)
 		rc = rc == ERR_NOMEM ? rc : ERR_IO;
 	if (rc != 0) {
@@ -231,13 +231,13 @@ handle_staff_survey_response_create(struct http_request *req, struct http_respon
 		return HTTP_DONE;
 	if (!takes_entries(sv, req->now))
 		return not_taking(req, res);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if ((rc = input_read(req, &f, NULL, &e)) == ERR_NOMEM ||
 	    (rc = survey_answers_init(&d, &req->arena, &ans)) != 0)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (errors_has_field(&e, CHANNEL_FIELD)) {
 		/* One message for the radios: which one to choose. */
-		errors_init(&e);
+		errors_init_in(&e, req->lang);
 		errors_add(&e, CHANNEL_FIELD, "%s", N_("Select how the response came"));
 	}
 	if ((rc = survey_form_read_all(req, &d, &ans, &e)) == ERR_NOMEM)
@@ -279,7 +279,7 @@ load_entry(struct http_request *req, struct http_response *res, const struct sur
 		reply_error(req, res, ERR_NOTFOUND, NULL);
 		return -1;
 	}
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	/* Read what still fits the survey as it is now. */
 	if (survey_answers_parse(d, (*resp)->answers, &req->arena, ans, &e) == ERR_NOMEM) {
 		reply_error(req, res, ERR_NOMEM, NULL);
@@ -317,7 +317,7 @@ handle_staff_survey_response_correct(struct http_request *req, struct http_respo
 
 	if (load_survey(req, res, &sv, &d) != 0 || load_entry(req, res, sv, &d, &resp, &old) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if ((rc = survey_answers_init(&d, &req->arena, &ans)) != 0 ||
 	    (rc = survey_form_read_all(req, &d, &ans, &e)) == ERR_NOMEM)
 		return reply_error(req, res, ERR_NOMEM, NULL);
@@ -394,7 +394,7 @@ handle_staff_survey_responses(struct http_request *req, struct http_response *re
 	json_t *ctx;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &q, NULL, &e) != 0)
 		q.before = 0;
 	if (load_survey(req, res, &sv, &d) != 0)
@@ -497,7 +497,7 @@ handle_staff_survey_export(struct http_request *req, struct http_response *res)
 	struct survey *sv;
 	struct errors e;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error_text(req, res, ERR_MALFORMED, tr(req, "Responses can be "
 		    "downloaded as CSV (format=csv), Excel (format=xlsx) or JSON (format=json)."));

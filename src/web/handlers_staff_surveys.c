@@ -121,7 +121,7 @@ handle_staff_surveys(struct http_request *req, struct http_response *res)
 	json_t *ctx;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &q, NULL, &e) != 0)
 		q.before = 0; /* a spoilt link: the newest */
 	rc = store_survey_each(req->app->store, &req->arena, a->user.org_id, q.before,
@@ -298,7 +298,7 @@ handle_staff_survey_create(struct http_request *req, struct http_response *res)
 	json_t *pages;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = input_read(req, &f, states, &e);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);
@@ -320,12 +320,12 @@ handle_staff_survey_create(struct http_request *req, struct http_response *res)
 	    f.intro.n, "next");
 	if (pages == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
-	errors_init(&de);
+	errors_init_in(&de, req->lang);
 	rc = survey_def_from_json(pages, &next_id, &req->arena, &d, &de);
 	json_decref(pages);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);
-	errors_init(&moved);
+	errors_init_in(&moved, req->lang);
 	survey_edit_errors(req, NULL, &de, "pages[0].questions[0]", intro_field, NULL, &moved);
 	for (int i = 0; i < moved.n; i++)
 		errors_add(&e, moved.list[i].field, "%s", moved.list[i].detail);
@@ -396,7 +396,7 @@ handle_staff_survey_details(struct http_request *req, struct http_response *res)
 	f.who = -1;
 	f.closes_at = 0;
 	f.version = 0;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = input_read(req, &f, states, &e);
 	if (rc == ERR_NOMEM) {
 		survey_edit_free(&ed);
@@ -423,7 +423,7 @@ handle_staff_survey_details(struct http_request *req, struct http_response *res)
 		survey_edit_free(&ed);
 		return reply_error(req, res, rc, &e);
 	}
-	errors_init(&shown);
+	errors_init_in(&shown, req->lang);
 	if (rc == ERR_CONFLICT) {
 		/* Said in the summary: someone else's change (the form now
 		 * carries the version they made), or a survey that has closed. */
@@ -588,7 +588,7 @@ survey_act(struct http_request *req, struct http_response *res, survey_action_fn
 	if (survey_edit_load(req, res, &ed) != 0)
 		return HTTP_DONE;
 	survey_edit_free(&ed);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if ((rc = act(req->app->store, &a->actor, ed.sv->id, req->now, &e)) != 0)
 		return reply_error(req, res, rc, &e);
 	redirect_survey(res, ed.sv->id, done);

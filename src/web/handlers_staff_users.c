@@ -228,7 +228,7 @@ handle_staff_user_role(struct http_request *req, struct http_response *res)
 
 	if (rc != 0)
 		return reply_error(req, res, rc, NULL);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &f, NULL, &e) != 0)
 		return user_page(req, res, 422, &u, &e);
 	rc = store_user_set_role(req->app->store, &a->actor, a->user.org_id, u.id, (enum role)f.role,
@@ -327,7 +327,7 @@ handle_staff_user_action(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, ERR_NOTFOUND, NULL);
 	if ((rc = path_user(req, &u)) != 0)
 		return reply_error(req, res, rc, NULL);
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (actions[act].confirm && !f.confirm) {
 		errors_add(&e, "", "Confirm by pressing the button on this page");
@@ -408,7 +408,7 @@ handle_staff_settings(struct http_request *req, struct http_response *res)
 	struct errors e;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	org_frame_origins_check(f.frame_origins, o.frame_origins, &e);
 	if (errors_any(&e))

@@ -48,7 +48,7 @@ load_survey(struct http_request *req, struct http_response *res, struct survey *
 	rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), sv);
 	if (rc == 0 && (*sv)->org_id != a->user.org_id)
 		rc = ERR_NOTFOUND;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (rc == 0 && survey_def_parse((*sv)->definition, &req->arena, d, &e) != 0)
 		rc = ERR_IO;
 	if (rc != 0) {
@@ -73,7 +73,7 @@ find_question(struct http_request *req, struct http_response *res, const struct 
 			*q = &d->questions[i];
 	if (*q != NULL)
 		return 0;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	errors_add(&e, "question", "The survey has no free-text question '%.*s'",
 	    (int)(key.n > 40 ? 40 : key.n), key.p ? key.p : "");
 	reply_error(req, res, ERR_NOTFOUND, &e);
@@ -185,7 +185,7 @@ handle_api_survey_comments(struct http_request *req, struct http_response *res)
 
 	if (load_survey(req, res, &sv, &d) != 0)
 		return HTTP_DONE;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
 	if (find_question(req, res, &d, q.question, &qn) != 0)
@@ -280,7 +280,7 @@ handle_api_survey_comment_review(struct http_request *req, struct http_response 
 	int rc;
 
 	memset(&b, 0, sizeof(b));
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = input_read(req, &b, NULL, &e);
 	if (rc == ERR_MALFORMED || rc == ERR_NOMEM)
 		return reply_error(req, res, rc, &e);
@@ -499,7 +499,7 @@ handle_staff_survey_comment_review(struct http_request *req, struct http_respons
 	int rc;
 
 	memset(&f, 0, sizeof(f));
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = input_read(req, &f, NULL, &e);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);

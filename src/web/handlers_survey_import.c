@@ -78,7 +78,7 @@ handle_api_surveys_import(struct http_request *req, struct http_response *res)
 	json_t *o, *report;
 	int rc;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if ((rc = input_read(req, &q, NULL, &e)) != 0)
 		return reply_error(req, res, rc == ERR_NOMEM ? rc : ERR_INVALID, &e);
 	if (req->body.n > LSS_FILE_MAX_BYTES)
@@ -203,7 +203,7 @@ handle_staff_survey_import(struct http_request *req, struct http_response *res)
 	struct errors e, shown;
 	int rc, i;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (req->too_large || (http_form_file(req, "file", &file) &&
 	    file->data.n > LSS_FILE_MAX_BYTES)) {
 		errors_add(&e, "file", "The file must be %d MB or smaller",
@@ -220,7 +220,7 @@ handle_staff_survey_import(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, rc, NULL);
 	if (rc != 0) {
 		/* Every reason is the file's: each is shown at its one input. */
-		errors_init(&shown);
+		errors_init_in(&shown, req->lang);
 		for (i = 0; i < e.n; i++)
 			errors_add(&shown, "file", "%s", e.list[i].detail);
 		return import_page(req, res, 422, &im, NULL, NULL, &shown);
@@ -253,7 +253,7 @@ handle_staff_survey_import_confirm(struct http_request *req, struct http_respons
 	char to[64];
 	int rc, i;
 
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	rc = input_read(req, &f, NULL, &e);
 	if (rc == ERR_NOMEM)
 		return reply_error(req, res, rc, NULL);
@@ -269,7 +269,7 @@ handle_staff_survey_import_confirm(struct http_request *req, struct http_respons
 			return reply_error(req, res, rc, NULL);
 	}
 	if (rc != 0) {
-		errors_init(&shown);
+		errors_init_in(&shown, req->lang);
 		errors_add(&shown, "file", "%s", N_("The survey read from the file could not be "
 		    "made. Choose the file again"));
 		for (i = 0; i < e.n && i < 5; i++)

@@ -182,7 +182,7 @@ handle_api_survey_themes(struct http_request *req, struct http_response *res)
 	rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), &sv);
 	if (rc == 0 && sv->org_id != a->user.org_id)
 		rc = ERR_NOTFOUND;
-	errors_init(&e);
+	errors_init_in(&e, req->lang);
 	if (rc == 0 && survey_def_parse(sv->definition, &req->arena, &d, &e) != 0)
 		rc = ERR_IO;
 	if (rc == 0 && (rc = store_org_get(req->app->store, sv->org_id, &org)) != 0)
