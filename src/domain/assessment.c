@@ -152,7 +152,7 @@ involve_set_from_list(const struct str *list, int n, const char *const *names,
 			for (k = 0; names[k] != NULL && used < sizeof(all); k++)
 				used += (size_t)snprintf(all + used, sizeof(all) - used, "%s%s",
 				    k ? ", " : "", names[k]);
-			errors_add_at(e, field, i, "Must be one of %s", all);
+			errors_add_at(e, field, i, N_("Must be one of %s"), all);
 			continue;
 		}
 		bits |= 1u << k;
@@ -216,44 +216,47 @@ assessment_check(struct assessment *a, int64_t now, struct errors *e)
 	if (!(a->duties & (1u << DUTY_OTHER)))
 		a->duty_other = (struct str){ "", 0 };
 
-	rc |= field(&a->title, "title", "the proposed change", ASSESSMENT_TITLE_MAX_CHARS,
+	rc |= field(&a->title, "title", N_("the proposed change"), ASSESSMENT_TITLE_MAX_CHARS,
 	    TEXT_REQUIRED, e);
-	rc |= field(&a->proposal, "proposal", "what changes", ASSESSMENT_TEXT_MAX_CHARS,
+	rc |= field(&a->proposal, "proposal", N_("what changes"), ASSESSMENT_TEXT_MAX_CHARS,
 	    TEXT_REQUIRED | long_text, e);
-	rc |= field(&a->affected, "affected", "who is affected", ASSESSMENT_TEXT_MAX_CHARS,
+	rc |= field(&a->affected, "affected", N_("who is affected"), ASSESSMENT_TEXT_MAX_CHARS,
 	    TEXT_REQUIRED | long_text, e);
-	rc |= field(&a->reason, "reason", "why people need not be involved",
+	rc |= field(&a->reason, "reason", N_("why people need not be involved"),
 	    ASSESSMENT_REASON_MAX_CHARS, long_text |
 	    (a->involvement == INVOLVEMENT_NOT_REQUIRED ? TEXT_REQUIRED : 0), e);
-	rc |= field(&a->approach, "approach", "how people will be involved",
+	rc |= field(&a->approach, "approach", N_("how people will be involved"),
 	    ASSESSMENT_REASON_MAX_CHARS, long_text, e);
 	if (a->involvement == INVOLVEMENT_REQUIRED && a->methods == 0) {
-		errors_add(e, "methods", "Select how people will be involved");
+		errors_add(e, "methods", N_("Select how people will be involved"));
 		rc = ERR_INVALID;
 	}
 	if ((a->methods & (1u << METHOD_OTHER)) && a->approach.n == 0 &&
 	    !errors_has_field(e, "approach")) {
-		errors_add(e, "approach", "Say how people will be involved");
+		errors_add(e, "approach", N_("Say how people will be involved"));
 		rc = ERR_INVALID;
 	}
 	if (a->duties == 0) {
-		errors_add(e, "duties", "Select the duty, or duties, the change is assessed under");
+		errors_add(e, "duties",
+		    N_("Select the duty, or duties, the change is assessed under"));
 		rc = ERR_INVALID;
 	}
-	rc |= field(&a->duty_other, "duty_other", "the other duty", ASSESSMENT_DUTY_OTHER_MAX_CHARS,
-	    (a->duties & (1u << DUTY_OTHER)) ? TEXT_REQUIRED : 0, e);
-	rc |= field(&a->decision, "decision", "the decision", ASSESSMENT_TEXT_MAX_CHARS, long_text,
+	rc |= field(&a->duty_other, "duty_other", N_("the other duty"),
+	    ASSESSMENT_DUTY_OTHER_MAX_CHARS, (a->duties & (1u << DUTY_OTHER)) ? TEXT_REQUIRED : 0,
 	    e);
+	rc |= field(&a->decision, "decision", N_("the decision"), ASSESSMENT_TEXT_MAX_CHARS,
+	    long_text, e);
 	if (a->decided_at != 0 && a->decision.n == 0 && !errors_has_field(e, "decision")) {
-		errors_add(e, "decision", "Enter the decision, or leave its date empty");
+		errors_add(e, "decision", N_("Enter the decision, or leave its date empty"));
 		rc = ERR_INVALID;
 	}
 	if (a->decided_at == 0 && a->decision.n > 0) {
-		errors_add(e, "decided_at", "Enter the date of the decision");
+		errors_add(e, "decided_at", N_("Enter the date of the decision"));
 		rc = ERR_INVALID;
 	}
 	if (a->decided_at > now) {
-		errors_add(e, "decided_at", "The date of the decision must not be in the future");
+		errors_add(e, "decided_at",
+		    N_("The date of the decision must not be in the future"));
 		rc = ERR_INVALID;
 	}
 	return rc != 0 ? ERR_INVALID : 0;

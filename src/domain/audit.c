@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "involve/audit.h"
+#include "involve/i18n.h"
 #include "involve/str.h"
 
 #define AUDIT_DOMAIN "involve.audit.v1"
@@ -92,32 +93,32 @@ audit_verifier_feed(struct audit_verifier *v, const struct audit_entry *e, struc
 	/* The entry's own hash first: if its content was edited, its seq and
 	 * prev cannot be trusted to say anything about what is missing. */
 	if (sodium_memcmp(want, e->hash, AUDIT_HASH_BYTES) != 0) {
-		errors_add(err, "audit", "Entry %lld has been changed", (long long)e->seq);
+		errors_add(err, "audit", N_("Entry %lld has been changed"), (long long)e->seq);
 		return ERR_INVALID;
 	}
 	if (v->count == 0) {
 		if (e->seq != 1) {
 			errors_add(err, "audit",
-			    "The first entry is %lld: earlier entries are missing",
+			    N_("The first entry is %lld: earlier entries are missing"),
 			    (long long)e->seq);
 			return ERR_INVALID;
 		}
 		/* Entry 1 sealed onto another chain's hash was moved here. */
 		if (memcmp(e->prev, zero, AUDIT_HASH_BYTES) != 0) {
 			errors_add(err, "audit",
-			    "Entry 1 does not start the log: earlier entries are missing");
+			    N_("Entry 1 does not start the log: earlier entries are missing"));
 			return ERR_INVALID;
 		}
 	} else if (e->seq <= v->last_seq) {
 		errors_add(err, "audit",
-		    "Entry %lld comes after entry %lld: entries are out of order or repeated",
+		    N_("Entry %lld comes after entry %lld: entries are out of order or repeated"),
 		    (long long)e->seq, (long long)v->last_seq);
 		return ERR_INVALID;
 	} else if (e->seq != v->last_seq + 1 ||
 	    memcmp(e->prev, v->last_hash, AUDIT_HASH_BYTES) != 0) {
 		errors_add(err, "audit",
-		    "Entry %lld does not follow entry %lld: an entry is missing", (long long)e->seq,
-		    (long long)v->last_seq);
+		    N_("Entry %lld does not follow entry %lld: an entry is missing"),
+		    (long long)e->seq, (long long)v->last_seq);
 		return ERR_INVALID;
 	}
 	memcpy(v->last_hash, e->hash, AUDIT_HASH_BYTES);

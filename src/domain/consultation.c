@@ -3,7 +3,6 @@
  * checklist, and what its documents and attached files must be
  * (consultation.h).
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -83,14 +82,14 @@ consultation_check_stage(const struct survey *sv, enum consultation_stage from,
 {
 	if (to == CONSULTATION_ANALYSING) {
 		if (survey_status(sv, now) != POLL_CLOSED) {
-			errors_add(e, "stage", "Responses can be analysed only once the "
-			    "consultation has closed");
+			errors_add(e, "stage", N_("Responses can be analysed only once the "
+			    "consultation has closed"));
 			return ERR_CONFLICT;
 		}
 		if (from != CONSULTATION_STAGE_NONE) {
 			errors_add(e, "stage", from == CONSULTATION_ANALYSING ?
-			    "The responses are being analysed already" :
-			    "The outcome has been published already");
+			    N_("The responses are being analysed already") :
+			    N_("The outcome has been published already"));
 			return ERR_CONFLICT;
 		}
 		return 0;
@@ -98,14 +97,14 @@ consultation_check_stage(const struct survey *sv, enum consultation_stage from,
 	if (to == CONSULTATION_OUTCOME) {
 		if (from != CONSULTATION_ANALYSING) {
 			errors_add(e, "stage", from == CONSULTATION_OUTCOME ?
-			    "The outcome has been published already" :
-			    "An outcome can be published only after the responses have been "
-			    "analysed");
+			    N_("The outcome has been published already") :
+			    N_("An outcome can be published only after the responses have been "
+			    "analysed"));
 			return ERR_CONFLICT;
 		}
 		return 0;
 	}
-	errors_add(e, "stage", "A consultation cannot go back to an earlier stage");
+	errors_add(e, "stage", N_("A consultation cannot go back to an earlier stage"));
 	return ERR_CONFLICT;
 }
 
@@ -174,13 +173,14 @@ consultation_checklist_check(const struct consultation_checklist *c, struct erro
 		const struct consultation_check *k = &c->items[i];
 
 		snprintf(field, sizeof(field), "%s.note", principle_names[i]);
-		if (text_check(k->note, field, "the note", CONSULTATION_NOTE_MAX_CHARS,
+		if (text_check(k->note, field, N_("the note"), CONSULTATION_NOTE_MAX_CHARS,
 		    TEXT_MULTILINE, &note, e) != 0) {
 			rc = ERR_INVALID;
 			continue;
 		}
 		if (k->answer == CHECK_NO && note.n == 0) {
-			errors_add(e, field, "Say why this is not met, and what is done about it");
+			errors_add(e, field,
+			    N_("Say why this is not met, and what is done about it"));
 			rc = ERR_INVALID;
 		}
 	}
@@ -208,8 +208,8 @@ consultation_check_open(const struct consultation_checklist *c, struct errors *e
 		if (c->items[i].answer != CHECK_UNANSWERED)
 			continue;
 		if (rc == 0)
-			errors_add(e, "checklist", "A consultation opens only once the "
-			    "fair-consultation checklist is recorded");
+			errors_add(e, "checklist", N_("A consultation opens only once the "
+			    "fair-consultation checklist is recorded"));
 		snprintf(field, sizeof(field), "checklist.%s", principle_names[i]);
 		errors_add(e, field, "%s", principle_missing[i]);
 		rc = ERR_CONFLICT;
@@ -223,8 +223,8 @@ consultation_check_schedule(const struct consultation_checklist *c, int64_t open
 {
 	if (opens_at == 0 || consultation_checklist_complete(c))
 		return 0;
-	errors_add(e, "opens_at", "A consultation can be given an opening time only once the "
-	    "fair-consultation checklist is recorded");
+	errors_add(e, "opens_at", N_("A consultation can be given an opening time only once the "
+	    "fair-consultation checklist is recorded"));
 	return ERR_CONFLICT;
 }
 
@@ -238,31 +238,31 @@ consultation_check_checklist_change(const struct survey *sv,
 	case POLL_SCHEDULED:
 		if (consultation_checklist_complete(next))
 			return 0;
-		errors_add(e, "checklist", "The consultation is due to open, so every item of the "
-		    "checklist must stay recorded: remove its opening time first");
+		errors_add(e, "checklist", N_("The consultation is due to open, so every item of "
+		    "the checklist must stay recorded: remove its opening time first"));
 		return ERR_CONFLICT;
 	case POLL_OPEN:
 	case POLL_CLOSED:
 		break;
 	}
-	errors_add(e, "checklist", "The checklist was the record of the decision to open the "
-	    "consultation: it cannot change once the consultation has opened");
+	errors_add(e, "checklist", N_("The checklist was the record of the decision to open the "
+	    "consultation: it cannot change once the consultation has opened"));
 	return ERR_CONFLICT;
 }
 
 /* ---- documents ----------------------------------------------------------------------- */
 
 /* Markdown text of at most CONSULTATION_DOC_BODY_MAX_BYTES; `label` is a
- * lower-case noun phrase, as text_check's. */
+ * lower-case noun phrase, as text_check's, and `too_big` the whole message
+ * for text over the limit, its %d the limit in KB (both marked N_()). */
 static int
-markdown_check(struct str s, const char *field, const char *label, unsigned flags,
-    struct errors *e)
+markdown_check(struct str s, const char *field, const char *label, const char *too_big,
+    unsigned flags, struct errors *e)
 {
 	struct str out;
 
 	if (s.n > CONSULTATION_DOC_BODY_MAX_BYTES) {
-		errors_add(e, field, "%c%s must be %d KB or less", toupper((unsigned char)label[0]),
-		    label + 1, CONSULTATION_DOC_BODY_MAX_BYTES / 1024);
+		errors_add(e, field, too_big, CONSULTATION_DOC_BODY_MAX_BYTES / 1024);
 		return ERR_INVALID;
 	}
 	/* Characters are never more than bytes: the limit is the bytes'. */
@@ -276,14 +276,16 @@ consultation_document_check(struct consultation_document *d, struct errors *e)
 	struct str title;
 	int rc = 0;
 
-	if (text_check(d->title, "title", "the title", CONSULTATION_DOC_TITLE_MAX_CHARS,
+	if (text_check(d->title, "title", N_("the title"), CONSULTATION_DOC_TITLE_MAX_CHARS,
 	    TEXT_REQUIRED, &title, e) != 0)
 		rc = ERR_INVALID;
 	else
 		d->title = title;
-	if (markdown_check(d->body, "body", "the text", TEXT_REQUIRED, e) != 0)
+	if (markdown_check(d->body, "body", N_("the text"), N_("The text must be %d KB or less"),
+	    TEXT_REQUIRED, e) != 0)
 		rc = ERR_INVALID;
-	if (markdown_check(d->easy_read, "easy_read", "the easy read version", 0, e) != 0)
+	if (markdown_check(d->easy_read, "easy_read", N_("the easy read version"),
+	    N_("The easy read version must be %d KB or less"), 0, e) != 0)
 		rc = ERR_INVALID;
 	return rc;
 }
@@ -293,7 +295,8 @@ consultation_check_documents_edit(const struct survey *sv, int64_t now, struct e
 {
 	if (survey_status(sv, now) != POLL_CLOSED)
 		return 0;
-	errors_add(e, "survey", "The consultation has closed: its documents can no longer change");
+	errors_add(e, "survey",
+	    N_("The consultation has closed: its documents can no longer change"));
 	return ERR_CONFLICT;
 }
 
@@ -440,18 +443,18 @@ name_check(struct str name, struct errors *e)
 {
 	struct str out;
 
-	if (text_check(name, "name", "the file name", CONSULTATION_FILE_NAME_MAX_CHARS,
+	if (text_check(name, "name", N_("the file name"), CONSULTATION_FILE_NAME_MAX_CHARS,
 	    TEXT_REQUIRED, &out, e) != 0)
 		return ERR_INVALID;
 	if (out.n != name.n || name.p[0] == '.' || memchr(name.p, '/', name.n) ||
 	    memchr(name.p, '\\', name.n) || memchr(name.p, '"', name.n)) {
-		errors_add(e, "name", "The file name must not start with a dot, begin or end with "
-		    "spaces, or contain / \\ or \"");
+		errors_add(e, "name", N_("The file name must not start with a dot, begin or end "
+		    "with spaces, or contain / \\ or \""));
 		return ERR_INVALID;
 	}
 	if (type_of_name(name) < 0) {
-		errors_add(e, "name", "The file name must end in .pdf, .docx, .odt, .png, .jpg "
-		    "or .jpeg");
+		errors_add(e, "name", N_("The file name must end in .pdf, .docx, .odt, .png, .jpg "
+		    "or .jpeg"));
 		return ERR_INVALID;
 	}
 	return 0;
@@ -477,29 +480,29 @@ consultation_attachment_check(struct str name, struct str media_type, const void
 	if (name_check(name, e) != 0)
 		rc = ERR_INVALID;
 	if (size == 0) {
-		errors_add(e, "file", "The file is empty");
+		errors_add(e, "file", N_("The file is empty"));
 		return ERR_INVALID;
 	}
 	if (size > CONSULTATION_FILE_MAX_BYTES) {
-		errors_add(e, "file", "The file must be %d MB or smaller",
+		errors_add(e, "file", N_("The file must be %d MB or smaller"),
 		    CONSULTATION_FILE_MAX_BYTES / (1024 * 1024));
 		return ERR_INVALID;
 	}
 	by_bytes = type_of_bytes(bytes, size);
 	by_media = type_of_media(media_type);
 	if (by_bytes < 0) {
-		errors_add(e, "file", "The file must be a PDF, a Word or OpenDocument text file, "
-		    "or a PNG or JPEG image");
+		errors_add(e, "file", N_("The file must be a PDF, a Word or OpenDocument text "
+		    "file, or a PNG or JPEG image"));
 		return ERR_INVALID;
 	}
 	if (by_media != by_bytes) {
-		errors_add(e, "file", "The file is a %s, but was sent as another type",
-		    types[by_bytes].label);
+		errors_add(e, "file", N_("The file is a %s, but was sent as another type"),
+		    errors_text(e, types[by_bytes].label));
 		rc = ERR_INVALID;
 	}
 	if (rc == 0 && type_of_name(name) != by_bytes) {
-		errors_add(e, "name", "The file is a %s: its name must end in .%s",
-		    types[by_bytes].label, types[by_bytes].extensions[0]);
+		errors_add(e, "name", N_("The file is a %s: its name must end in .%s"),
+		    errors_text(e, types[by_bytes].label), types[by_bytes].extensions[0]);
 		rc = ERR_INVALID;
 	}
 	*type = (enum attachment_type)by_bytes;

@@ -17,6 +17,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "involve/i18n.h"
 #include "involve/lss_html.h"
 #include "involve/lss_import.h"
 #include "involve/num.h"
@@ -115,7 +116,7 @@ read_table(const xmlNode *tn, struct arena *a, struct lss_table *t, struct error
 		return ERR_NOMEM;
 	t->field_n = fields != NULL ? count_elements(fields, "fieldname") : 0;
 	if (t->field_n > LSS_FILE_FIELDS_MAX) {
-		errors_add(e, "file", "The table <%.40s> has more than %d fields", t->name,
+		errors_add(e, "file", N_("The table <%.40s> has more than %d fields"), t->name,
 		    LSS_FILE_FIELDS_MAX);
 		return ERR_INVALID;
 	}
@@ -134,7 +135,7 @@ read_table(const xmlNode *tn, struct arena *a, struct lss_table *t, struct error
 	}
 	t->row_n = rows != NULL ? count_elements(rows, "row") : 0;
 	if (t->row_n > LSS_ROWS_MAX) {
-		errors_add(e, "file", "The table <%.40s> has more than %d rows", t->name,
+		errors_add(e, "file", N_("The table <%.40s> has more than %d rows"), t->name,
 		    LSS_ROWS_MAX);
 		return ERR_INVALID;
 	}
@@ -172,18 +173,18 @@ check_bytes(struct str b, struct errors *e)
 	size_t i = 0;
 
 	if (b.n == 0 || b.p == NULL) {
-		errors_add(e, "file", "The file is empty");
+		errors_add(e, "file", N_("The file is empty"));
 		return ERR_INVALID;
 	}
 	if (b.n >= 2 && (((unsigned char)b.p[0] == 0xFE && (unsigned char)b.p[1] == 0xFF) ||
 	    ((unsigned char)b.p[0] == 0xFF && (unsigned char)b.p[1] == 0xFE))) {
-		errors_add(e, "file", "The file is UTF-16; LimeSurvey writes UTF-8: export it "
-		    "from LimeSurvey again");
+		errors_add(e, "file", N_("The file is UTF-16; LimeSurvey writes UTF-8: export it "
+		    "from LimeSurvey again"));
 		return ERR_INVALID;
 	}
 	if (memchr(b.p, '\0', b.n) != NULL) {
-		errors_add(e, "file", "This is not XML (it holds NUL bytes): give a LimeSurvey "
-		    "survey structure file (.lss)");
+		errors_add(e, "file", N_("This is not XML (it holds NUL bytes): give a LimeSurvey "
+		    "survey structure file (.lss)"));
 		return ERR_INVALID;
 	}
 	if (b.n >= 3 && memcmp(b.p, "\xEF\xBB\xBF", 3) == 0)
@@ -191,14 +192,14 @@ check_bytes(struct str b, struct errors *e)
 	while (i < b.n && (b.p[i] == ' ' || b.p[i] == '\t' || b.p[i] == '\r' || b.p[i] == '\n'))
 		i++;
 	if (i == b.n || b.p[i] != '<') {
-		errors_add(e, "file", "This is not XML: give a LimeSurvey survey structure file "
-		    "(.lss), which starts with <?xml");
+		errors_add(e, "file", N_("This is not XML: give a LimeSurvey survey structure file "
+		    "(.lss), which starts with <?xml"));
 		return ERR_INVALID;
 	}
 	if (memmem(b.p, b.n, "<!DOCTYPE", 9) != NULL || memmem(b.p, b.n, "<!ENTITY", 8) != NULL) {
-		errors_add(e, "file", "The file declares a document type or entities, which "
+		errors_add(e, "file", N_("The file declares a document type or entities, which "
 		    "LimeSurvey never writes; it is refused, as entities can expand without end "
-		    "or read other files");
+		    "or read other files"));
 		return ERR_INVALID;
 	}
 	return 0;
@@ -213,8 +214,8 @@ parse_error(xmlParserCtxtPtr ctxt, struct errors *e)
 	size_t n;
 
 	if (err == NULL || err->message == NULL) {
-		errors_add(e, "file", "The file is not well-formed XML: it may have been cut short "
-		    "or damaged");
+		errors_add(e, "file", N_("The file is not well-formed XML: it may have been cut "
+		    "short or damaged"));
 		return;
 	}
 	snprintf(msg, sizeof(msg), "%s", err->message);
@@ -225,8 +226,8 @@ parse_error(xmlParserCtxtPtr ctxt, struct errors *e)
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)msg[i] < 0x20)
 			msg[i] = ' ';
-	errors_add(e, "file", "The file is not well-formed XML (line %d: %s): it may have been "
-	    "cut short or damaged", err->line, msg);
+	errors_add(e, "file", N_("The file is not well-formed XML (line %d: %s): it may have "
+	    "been cut short or damaged"), err->line, msg);
 }
 
 static int
@@ -239,8 +240,8 @@ read_header(const xmlNode *root, struct arena *a, struct lss_file *f, struct err
 
 	if ((n = child(root, "LimeSurveyDocType")) == NULL ||
 	    (n = child(root, "DBVersion")) == NULL) {
-		errors_add(e, "file", "This is XML, but not a LimeSurvey survey structure file: "
-		    "it has no LimeSurveyDocType and DBVersion");
+		errors_add(e, "file", N_("This is XML, but not a LimeSurvey survey structure file: "
+		    "it has no LimeSurveyDocType and DBVersion"));
 		return ERR_INVALID;
 	}
 	if ((rc = content(child(root, "LimeSurveyDocType"), a, &f->doc_type)) != 0)
@@ -249,20 +250,20 @@ read_header(const xmlNode *root, struct arena *a, struct lss_file *f, struct err
 	if ((rc = content(n, a, &v)) != 0)
 		return rc;
 	if (num_parse(str_trim(v), 1, 1000000, &version) != NUM_OK) {
-		errors_add(e, "file", "The file's DBVersion is not a version number");
+		errors_add(e, "file", N_("The file's DBVersion is not a version number"));
 		return ERR_INVALID;
 	}
 	f->db_version = (int)version;
 	if (!str_eq_c(f->doc_type, "Survey")) {
-		errors_add(e, "file", "This is a LimeSurvey '%.*s' file, not a survey structure file: "
-		    "export the whole survey (.lss)", (int)(f->doc_type.n > 30 ? 30 : f->doc_type.n),
-		    f->doc_type.p);
+		errors_add(e, "file", N_("This is a LimeSurvey '%.*s' file, not a survey structure "
+		    "file: export the whole survey (.lss)"),
+		    (int)(f->doc_type.n > 30 ? 30 : f->doc_type.n), f->doc_type.p);
 		return ERR_INVALID;
 	}
 	if (f->db_version < LSS_DBVERSION_MIN) {
-		errors_add(e, "file", "The file is from LimeSurvey structure version %d; only %d "
-		    "(LimeSurvey 3) and later can be read: open it in a newer LimeSurvey and "
-		    "export it again", f->db_version, LSS_DBVERSION_MIN);
+		errors_add(e, "file", N_("The file is from LimeSurvey structure version %d; only "
+		    "%d (LimeSurvey 3) and later can be read: open it in a newer LimeSurvey and "
+		    "export it again"), f->db_version, LSS_DBVERSION_MIN);
 		return ERR_INVALID;
 	}
 	if ((n = child(root, "languages")) != NULL) {
@@ -292,7 +293,8 @@ lss_file_read(struct str bytes, struct arena *a, struct lss_file *f, struct erro
 
 	memset(f, 0, sizeof(*f));
 	if (bytes.n > LSS_FILE_MAX_BYTES) {
-		errors_add(e, "file", "The file is larger than %d MiB", LSS_FILE_MAX_BYTES >> 20);
+		errors_add(e, "file", N_("The file is larger than %d MiB"),
+		    LSS_FILE_MAX_BYTES >> 20);
 		return ERR_TOO_LARGE;
 	}
 	if ((rc = check_bytes(bytes, e)) != 0)
@@ -306,8 +308,9 @@ lss_file_read(struct str bytes, struct arena *a, struct lss_file *f, struct erro
 	doc = xmlCtxtReadMemory(ctxt, bytes.p, (int)bytes.n, "survey.lss", NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
 	if (doctype || (doc != NULL && (doc->intSubset != NULL || doc->extSubset != NULL))) {
-		errors_add(e, "file", "The file declares a document type, which LimeSurvey never "
-		    "writes; it is refused, as entities can expand without end or read other files");
+		errors_add(e, "file", N_("The file declares a document type, which LimeSurvey "
+		    "never writes; it is refused, as entities can expand without end or read "
+		    "other files"));
 		rc = ERR_INVALID;
 	} else if (doc == NULL || !ctxt->wellFormed) {
 		parse_error(ctxt, e);
@@ -319,8 +322,8 @@ lss_file_read(struct str bytes, struct arena *a, struct lss_file *f, struct erro
 		return rc;
 	root = xmlDocGetRootElement(doc);
 	if (root == NULL || !is_name(root, "document")) {
-		errors_add(e, "file", "This is XML, but not a LimeSurvey survey structure file: it "
-		    "does not start with <document>");
+		errors_add(e, "file", N_("This is XML, but not a LimeSurvey survey structure file: "
+		    "it does not start with <document>"));
 		return ERR_INVALID;
 	}
 	if ((rc = read_header(root, a, f, e)) != 0)
@@ -332,7 +335,8 @@ lss_file_read(struct str bytes, struct arena *a, struct lss_file *f, struct erro
 		if (n->type != XML_ELEMENT_NODE || child(n, "rows") == NULL)
 			continue;
 		if (f->table_n == LSS_FILE_TABLES_MAX) {
-			errors_add(e, "file", "The file has more than %d tables", LSS_FILE_TABLES_MAX);
+			errors_add(e, "file", N_("The file has more than %d tables"),
+			    LSS_FILE_TABLES_MAX);
 			return ERR_INVALID;
 		}
 		if ((rc = read_table(n, a, &f->tables[f->table_n], e)) != 0)

@@ -44,6 +44,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "involve/i18n.h"
 #include "involve/lss_expr.h"
 #include "involve/lss_html.h"
 #include "involve/lss_import.h"
@@ -1837,17 +1838,19 @@ finish(struct imp *im, struct lss_import *out, struct errors *e)
 	if (out->pages.p == NULL)
 		return ERR_NOMEM;
 	if (out->pages.n > SURVEY_DEF_MAX_BYTES) {
-		errors_add(e, "file", "The survey would be larger than involve keeps (%d KiB of "
-		    "definition): import a part of it", SURVEY_DEF_MAX_BYTES >> 10);
+		errors_add(e, "file", N_("The survey would be larger than involve keeps (%d KiB of "
+		    "definition): import a part of it"), SURVEY_DEF_MAX_BYTES >> 10);
 		return ERR_INVALID;
 	}
-	errors_init(&de);
+	/* In the caller's language: its messages are copied there as they are. */
+	errors_init_in(&de, e->lang);
 	if ((rc = survey_def_parse(out->pages, im->a, &d, &de)) != 0) {
 		if (rc == ERR_NOMEM)
 			return rc;
 		for (i = 0; i < de.n; i++)
 			errors_add(e, de.list[i].field, "%s", de.list[i].detail);
-		errors_add(e, "file", "The survey made from the file is not one involve can keep");
+		errors_add(e, "file", N_("The survey made from the file is not one involve can "
+		    "keep"));
 		return ERR_INVALID;
 	}
 	im->r->questions_made = d.question_n;
@@ -1920,9 +1923,10 @@ lss_import(struct str file, struct arena *a, struct lss_import *out, struct erro
 		goto out;
 	}
 	if (im->made_n == 0) {
-		errors_add(e, "file", "Nothing in the survey could be carried over: %s",
-		    im->src.question_n == 0 ? "it has no questions" :
-		    "see the report for each question");
+		errors_add(e, "file", im->src.question_n == 0 ?
+		    N_("Nothing in the survey could be carried over: it has no questions") :
+		    N_("Nothing in the survey could be carried over: see the report for each "
+		    "question"));
 		rc = ERR_INVALID;
 		goto out;
 	}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "involve/i18n.h"
 #include "involve/lss_import.h"
 #include "involve/num.h"
 #include "lss_source.h"
@@ -332,14 +333,14 @@ read_questions(const struct lss_file *f, struct arena *a, struct lss_source *s, 
 	int n, tn = 0, i, rc;
 
 	if (t[0] == NULL) {
-		errors_add(e, "file", "The file has no questions table: LimeSurvey structure version "
-		    "%d is not one this can read", s->db_version);
+		errors_add(e, "file", N_("The file has no questions table: LimeSurvey structure "
+		    "version %d is not one this can read"), s->db_version);
 		return ERR_INVALID;
 	}
 	if (lss_table_field(t[0], "question") < 0 && l10n[0] == NULL) {
-		errors_add(e, "file", "The file's question texts are in neither layout this reads "
-		    "(the questions rows, or question_l10ns): LimeSurvey structure version %d is "
-		    "not understood", s->db_version);
+		errors_add(e, "file", N_("The file's question texts are in neither layout this "
+		    "reads (the questions rows, or question_l10ns): LimeSurvey structure version "
+		    "%d is not understood"), s->db_version);
 		return ERR_INVALID;
 	}
 	if ((rc = ranked_rows(s, t, 2, "qid", NULL, NULL, true, a, &rows, &n)) != 0)

@@ -26,8 +26,8 @@
 #define MESSAGE_ID_MAX 200
 #define DOMAIN_LABEL_MAX 63
 
-static const char bad_address[] =
-    "Enter an email address in the correct format, like name@example.org";
+static const char *const bad_address =
+    N_("Enter an email address in the correct format, like name@example.org");
 
 static bool
 is_alpha_digit(unsigned char c)
@@ -116,18 +116,18 @@ mail_subject_check(struct str subject, struct str *out, struct errors *e)
 {
 	/* Said in so many words: a line break is how a header is forged. */
 	if (has_line_break(subject)) {
-		errors_add(e, "subject", "The subject must be one line: it cannot contain a line "
-		    "break");
+		errors_add(e, "subject", N_("The subject must be one line: it cannot contain a "
+		    "line break"));
 		return ERR_INVALID;
 	}
-	return text_check(subject, "subject", "the subject", MAIL_SUBJECT_MAX_CHARS, TEXT_REQUIRED,
-	    out, e);
+	return text_check(subject, "subject", N_("the subject"), MAIL_SUBJECT_MAX_CHARS,
+	    TEXT_REQUIRED, out, e);
 }
 
 int
 mail_body_check(struct str body, struct str *out, struct errors *e)
 {
-	return text_check(body, "body", "the body", MAIL_BODY_MAX_CHARS,
+	return text_check(body, "body", N_("the body"), MAIL_BODY_MAX_CHARS,
 	    TEXT_REQUIRED | TEXT_MULTILINE, out, e);
 }
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "involve/i18n.h"
 #include "involve/org.h"
 #include "involve/suppress.h"
 #include "involve/text.h"
@@ -149,8 +150,8 @@ org_frame_origins_check(struct str text, char out[ORG_FRAME_ORIGINS_SIZE], struc
 		if (line.n == 0)
 			continue;
 		if (line.n >= sizeof(lower)) {
-			errors_add(e, "frame_origins", "Each website's address must be shorter than "
-			    "%zu characters", sizeof(lower));
+			errors_add(e, "frame_origins", N_("Each website's address must be shorter "
+			    "than %zu characters"), sizeof(lower));
 			rc = ERR_INVALID;
 			break;
 		}
@@ -158,13 +159,13 @@ org_frame_origins_check(struct str text, char out[ORG_FRAME_ORIGINS_SIZE], struc
 			lower[k] = line.p[k] >= 'A' && line.p[k] <= 'Z' ? (char)(line.p[k] + 32) :
 			    line.p[k];
 		if (!origin_ok((struct str){ lower, line.n })) {
-			errors_add(e, "frame_origins", "Enter each website as its address with no "
-			    "path, one a line, like https://www.example.nhs.uk");
+			errors_add(e, "frame_origins", N_("Enter each website as its address with "
+			    "no path, one a line, like https://www.example.nhs.uk"));
 			rc = ERR_INVALID;
 			break;
 		}
 		if (++n > ORG_FRAME_ORIGINS_MAX) {
-			errors_add(e, "frame_origins", "Enter at most %d websites",
+			errors_add(e, "frame_origins", N_("Enter at most %d websites"),
 			    ORG_FRAME_ORIGINS_MAX);
 			rc = ERR_INVALID;
 			break;
@@ -174,7 +175,7 @@ org_frame_origins_check(struct str text, char out[ORG_FRAME_ORIGINS_SIZE], struc
 		buf_add(&b, lower, line.n);
 	}
 	if (rc == 0 && (!buf_ok(&b) || b.n >= ORG_FRAME_ORIGINS_SIZE)) {
-		errors_add(e, "frame_origins", "The list of websites is too long");
+		errors_add(e, "frame_origins", N_("The list of websites is too long"));
 		rc = ERR_INVALID;
 	}
 	if (rc == 0)
@@ -203,12 +204,13 @@ org_check(struct str slug, struct str name, struct org *out, struct errors *e)
 			ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 	}
 	if (!ok)
-		errors_add(e, "slug", "The short name must be 2 to %d lower-case letters, digits "
-		    "and single hyphens, like \"bury\" or \"blackburn-with-darwen\"", ORG_SLUG_MAX_CHARS);
+		errors_add(e, "slug", N_("The short name must be 2 to %d lower-case letters, "
+		    "digits and single hyphens, like \"bury\" or \"blackburn-with-darwen\""),
+		    ORG_SLUG_MAX_CHARS);
 	else
 		text_copy(out->slug, sizeof(out->slug), slug);
-	if (text_check(name, "name", "the organisation's name", ORG_NAME_MAX_CHARS, TEXT_REQUIRED,
-	    &text, e) == 0)
+	if (text_check(name, "name", N_("the organisation's name"), ORG_NAME_MAX_CHARS,
+	    TEXT_REQUIRED, &text, e) == 0)
 		text_copy(out->name, sizeof(out->name), text);
 	return e->n + e->dropped > before ? ERR_INVALID : 0;
 }
@@ -221,7 +223,7 @@ user_email_check(struct str email, char out[USER_EMAIL_SIZE], struct errors *e)
 
 	email = str_trim(email);
 	if (email.n == 0) {
-		errors_add(e, "email", "Enter an email address");
+		errors_add(e, "email", N_("Enter an email address"));
 		return ERR_INVALID;
 	}
 	for (i = 0; i < email.n; i++) {
@@ -238,7 +240,8 @@ user_email_check(struct str email, char out[USER_EMAIL_SIZE], struct errors *e)
 	}
 	if (i < email.n || ats != 1 || at == 0 || !dot || email.n > USER_EMAIL_MAX ||
 	    !text_is_utf8(email)) {
-		errors_add(e, "email", "Enter an email address in the correct format, like name@example.org");
+		errors_add(e, "email",
+		    N_("Enter an email address in the correct format, like name@example.org"));
 		return ERR_INVALID;
 	}
 	for (i = 0; i < email.n; i++) {

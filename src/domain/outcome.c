@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "involve/i18n.h"
 #include "involve/org.h"
 #include "involve/outcome.h"
 #include "involve/survey.h"
@@ -40,7 +41,7 @@ outcome_links_read(const json_t *list, struct arena *a, struct outcome *o, struc
 
 	o->link_n = 0;
 	if (!json_is_array(list)) {
-		errors_add(e, "links", "Must be an array");
+		errors_add(e, "links", N_("Must be an array"));
 		return ERR_INVALID;
 	}
 	o->links = arena_array(a, json_array_size(list) + 1, sizeof(*o->links));
@@ -58,8 +59,8 @@ outcome_links_read(const json_t *list, struct arena *a, struct outcome *o, struc
 		    outcome_link_kind_parse(str_c(json_string_value(kind)), &l->kind) != 0 ||
 		    !json_is_string(id) || (l->id = strtoll(json_string_value(id), &end, 10)) <= 0 ||
 		    *end != '\0' || (question != NULL && !json_is_string(question))) {
-			errors_add(e, field, "A link is {\"kind\": \"survey\" or \"poll\", \"id\": "
-			    "\"...\", \"question\": KEY (optional)}");
+			errors_add(e, field, N_("A link is {\"kind\": \"survey\" or \"poll\", "
+			    "\"id\": \"...\", \"question\": KEY (optional)}"));
 			bad = 1;
 			continue;
 		}
@@ -76,34 +77,36 @@ outcome_check(struct outcome *o, const char *today, struct errors *e)
 {
 	int rc = 0, i, j;
 
-	rc |= text_check(o->title, "title", "the title", OUTCOME_TITLE_MAX_CHARS, TEXT_REQUIRED,
-	    &o->title, e);
-	rc |= text_check(o->you_said, "you_said", "what people said", OUTCOME_TEXT_MAX_CHARS,
+	rc |= text_check(o->title, "title", N_("the title"), OUTCOME_TITLE_MAX_CHARS,
+	    TEXT_REQUIRED, &o->title, e);
+	rc |= text_check(o->you_said, "you_said", N_("what people said"), OUTCOME_TEXT_MAX_CHARS,
 	    TEXT_REQUIRED | TEXT_MULTILINE, &o->you_said, e);
-	rc |= text_check(o->decision, "decision", "what was decided", OUTCOME_TEXT_MAX_CHARS,
+	rc |= text_check(o->decision, "decision", N_("what was decided"), OUTCOME_TEXT_MAX_CHARS,
 	    TEXT_REQUIRED | TEXT_MULTILINE, &o->decision, e);
-	rc |= text_check(o->what_changed, "what_changed", "what changed", OUTCOME_TEXT_MAX_CHARS,
-	    TEXT_MULTILINE, &o->what_changed, e);
-	rc |= text_check(o->decided_by, "decided_by", "who decided", OUTCOME_DECIDED_BY_MAX_CHARS,
-	    TEXT_REQUIRED, &o->decided_by, e);
+	rc |= text_check(o->what_changed, "what_changed", N_("what changed"),
+	    OUTCOME_TEXT_MAX_CHARS, TEXT_MULTILINE, &o->what_changed, e);
+	rc |= text_check(o->decided_by, "decided_by", N_("who decided"),
+	    OUTCOME_DECIDED_BY_MAX_CHARS, TEXT_REQUIRED, &o->decided_by, e);
 	o->decided_on = str_trim(o->decided_on);
 	if (!survey_date_valid(o->decided_on)) {
-		errors_add(e, "decided_on", "Enter the date of the decision as a real date, like "
-		    "2026-12-07");
+		errors_add(e, "decided_on", N_("Enter the date of the decision as a real date, "
+		    "like 2026-12-07"));
 		rc = ERR_INVALID;
 	} else if (today != NULL && memcmp(o->decided_on.p, today, 10) > 0) {
-		errors_add(e, "decided_on", "The date of the decision must not be in the future");
+		errors_add(e, "decided_on",
+		    N_("The date of the decision must not be in the future"));
 		rc = ERR_INVALID;
 	}
 	if (o->link_n > OUTCOME_LINKS_MAX) {
-		errors_add(e, "links", "Link at most %d engagements", OUTCOME_LINKS_MAX);
+		errors_add(e, "links", N_("Link at most %d engagements"), OUTCOME_LINKS_MAX);
 		rc = ERR_INVALID;
 	}
 	for (i = 0; i < o->link_n && i < OUTCOME_LINKS_MAX; i++)
 		for (j = 0; j < i; j++)
 			if (o->links[i].kind == o->links[j].kind && o->links[i].id == o->links[j].id &&
 			    str_eq(o->links[i].question, o->links[j].question)) {
-				errors_add_at(e, "links", i, "This engagement is linked already");
+				errors_add_at(e, "links", i,
+				    N_("This engagement is linked already"));
 				rc = ERR_INVALID;
 			}
 	return rc ? ERR_INVALID : 0;

@@ -130,19 +130,20 @@ poll_build(const struct poll_input *in, int64_t now, struct arena *a, struct pol
 	out->options = arena_array(a, POLL_OPTIONS_MAX, sizeof(*out->options));
 	if (out->options == NULL)
 		return ERR_NOMEM;
-	if (text_check(in->question, "question", "the question", POLL_QUESTION_MAX_CHARS,
+	if (text_check(in->question, "question", N_("the question"), POLL_QUESTION_MAX_CHARS,
 	    TEXT_REQUIRED, &text, e) == 0)
 		out->question = text;
 
 	if (in->option_n < POLL_OPTIONS_MIN)
-		errors_add(e, "options", "Enter at least %d options", POLL_OPTIONS_MIN);
+		errors_add(e, "options", N_("Enter at least %d options"), POLL_OPTIONS_MIN);
 	else if (in->option_n > POLL_OPTIONS_MAX)
-		errors_add(e, "options", "A poll can have at most %d options", POLL_OPTIONS_MAX);
+		errors_add(e, "options", N_("A poll can have at most %d options"),
+		    POLL_OPTIONS_MAX);
 	for (i = 0; i < in->option_n && i < POLL_OPTIONS_MAX; i++) {
 		char field[24];
 
 		snprintf(field, sizeof(field), "options[%d]", i);
-		if (text_check(in->options[i], field, "the option", POLL_OPTION_MAX_CHARS,
+		if (text_check(in->options[i], field, N_("the option"), POLL_OPTION_MAX_CHARS,
 		    TEXT_REQUIRED, &text, e) != 0)
 			continue;
 		if (option_taken(out, text)) {
@@ -151,8 +152,8 @@ poll_build(const struct poll_input *in, int64_t now, struct arena *a, struct pol
 			/* At most 60 bytes, cut between characters: the message
 			 * must stay UTF-8 to be shown at all. */
 			text_copy(shown, sizeof(shown), text);
-			errors_add(e, field, "Each option must be different: \"%s\" is given twice",
-			    shown);
+			errors_add(e, field,
+			    N_("Each option must be different: \"%s\" is given twice"), shown);
 			continue;
 		}
 		out->options[out->option_n++] = (struct poll_option){ 0, text, 0 };
@@ -171,14 +172,14 @@ poll_build(const struct poll_input *in, int64_t now, struct arena *a, struct pol
 	case POLL_OPEN_AT:
 		out->opens_at = in->opens_at;
 		if (in->opens_at <= now)
-			errors_add(e, "opens_at", "The opening time must be in the future");
+			errors_add(e, "opens_at", N_("The opening time must be in the future"));
 		break;
 	}
 	out->closes_at = in->closes_at;
 	if (in->closes_at != 0 && in->closes_at <= now)
-		errors_add(e, "closes_at", "The closing time must be in the future");
+		errors_add(e, "closes_at", N_("The closing time must be in the future"));
 	else if (in->closes_at != 0 && out->opens_at != 0 && in->closes_at <= out->opens_at)
-		errors_add(e, "closes_at", "The closing time must be after the opening time");
+		errors_add(e, "closes_at", N_("The closing time must be after the opening time"));
 
 	return e->n + e->dropped > before ? ERR_INVALID : 0;
 }
@@ -234,8 +235,8 @@ poll_check_edit(const struct poll *p, int64_t now, struct errors *e)
 {
 	if (poll_can_edit(p, now))
 		return 0;
-	errors_add(e, "poll", "A poll can be changed only before it opens. Create a new poll "
-	    "instead");
+	errors_add(e, "poll", N_("A poll can be changed only before it opens. Create a new poll "
+	    "instead"));
 	return ERR_CONFLICT;
 }
 
@@ -244,8 +245,8 @@ poll_check_open(const struct poll *p, int64_t now, struct errors *e)
 {
 	if (poll_can_open(p, now))
 		return 0;
-	errors_add(e, "poll", poll_status(p, now) == POLL_OPEN ? "The poll is already open" :
-	    "The poll has closed");
+	errors_add(e, "poll", poll_status(p, now) == POLL_OPEN ? N_("The poll is already open") :
+	    N_("The poll has closed"));
 	return ERR_CONFLICT;
 }
 
@@ -254,8 +255,8 @@ poll_check_close(const struct poll *p, int64_t now, struct errors *e)
 {
 	if (poll_can_close(p, now))
 		return 0;
-	errors_add(e, "poll", poll_status(p, now) == POLL_CLOSED ? "The poll has closed already" :
-	    "The poll is not open yet");
+	errors_add(e, "poll", poll_status(p, now) == POLL_CLOSED ?
+	    N_("The poll has closed already") : N_("The poll is not open yet"));
 	return ERR_CONFLICT;
 }
 

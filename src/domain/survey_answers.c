@@ -265,12 +265,12 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 			return ERR_INVALID;
 		}
 		if (json_array_size(v) > (size_t)q->option_n) {
-			answer_error(e, q, "There are only %d options", q->option_n);
+			answer_error(e, q, N_("There are only %d options"), q->option_n);
 			return ERR_INVALID;
 		}
 		json_array_foreach(v, i, item)
 			if (json_text(item, &values[n++]) != 0) {
-				answer_error(e, q, "Give each option's value as text");
+				answer_error(e, q, N_("Give each option's value as text"));
 				return ERR_INVALID;
 			}
 		return set_choices(q, values, n, a, ans, e);
@@ -292,7 +292,7 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 		return set_text(q, s, a, ans, e);
 	case SQ_GRID:
 		if (!json_is_object(v)) {
-			answer_error(e, q, "Give an object of each row's value and its answer");
+			answer_error(e, q, N_("Give an object of each row's value and its answer"));
 			return ERR_INVALID;
 		}
 		if ((ans->grid = arena_array(a, q->row_n, sizeof(int))) == NULL)
@@ -303,14 +303,15 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 			int row = survey_row_index(q, str_c(name)), opt;
 
 			if (row < 0) {
-				answer_error(e, q, "There is no row '%.60s'", name);
+				answer_error(e, q, N_("There is no row '%.60s'"), name);
 				return ERR_INVALID;
 			}
 			if (json_is_null(item))
 				continue;
 			if (json_text(item, &s) != 0 || (opt = option_of(q, s, e)) < 0) {
 				if (!json_is_string(item))
-					answer_error(e, q, "Give each row's answer as an option's value");
+					answer_error(e, q,
+					    N_("Give each row's answer as an option's value"));
 				return ERR_INVALID;
 			}
 			ans->grid[row] = opt;
@@ -338,8 +339,8 @@ survey_answers_from_json(const struct survey_def *d, const json_t *answers,
 	if ((rc = survey_answers_init(d, a, out)) != 0)
 		return rc;
 	if (!json_is_object(answers)) {
-		errors_add(e, "answers", "Give the answers as an object of question keys and "
-		    "answers");
+		errors_add(e, "answers", N_("Give the answers as an object of question keys and "
+		    "answers"));
 		return ERR_INVALID;
 	}
 	json_object_foreach((json_t *)answers, key, v) {
@@ -348,7 +349,7 @@ survey_answers_from_json(const struct survey_def *d, const json_t *answers,
 			char field[ERROR_FIELD_MAX];
 
 			snprintf(field, sizeof(field), "%.40s", key);
-			errors_add(e, field, "The survey has no question '%.40s'", key);
+			errors_add(e, field, N_("The survey has no question '%.40s'"), key);
 			bad = 1;
 			continue;
 		}
@@ -362,7 +363,8 @@ survey_answers_from_json(const struct survey_def *d, const json_t *answers,
 	}
 	if (other != NULL && !json_is_null(other)) {
 		if (!json_is_object(other)) {
-			errors_add(e, "other", "Give 'other' as an object of question keys and text");
+			errors_add(e, "other",
+			    N_("Give 'other' as an object of question keys and text"));
 			return ERR_INVALID;
 		}
 		json_object_foreach((json_t *)other, key, v) {
@@ -373,14 +375,16 @@ survey_answers_from_json(const struct survey_def *d, const json_t *answers,
 				char field[ERROR_FIELD_MAX];
 
 				snprintf(field, sizeof(field), "%.40s", key);
-				errors_add(e, field, q < 0 ? "The survey has no question '%.40s'" :
-				    "Give what 'other' is as text", key);
+				errors_add(e, field, q < 0 ?
+				    N_("The survey has no question '%.40s'") :
+				    N_("Give what 'other' is as text"), key);
 				bad = 1;
 				continue;
 			}
 			if (!survey_qtype_has_options(d->questions[q].type) ||
 			    d->questions[q].type == SQ_GRID) {
-				answer_error(e, &d->questions[q], "This question has no 'other' option");
+				answer_error(e, &d->questions[q],
+				    N_("This question has no 'other' option"));
 				bad = 1;
 				continue;
 			}
@@ -644,7 +648,7 @@ survey_answers_parse(const struct survey_def *d, struct str text, struct arena *
 	e->dropped = dropped;
 	root = json_loadb(text.p, text.n, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		errors_add(e, "answers", "The answers are not JSON: %s", jerr.text);
+		errors_add(e, "answers", N_("The answers are not JSON: %s"), jerr.text);
 		return ERR_INVALID;
 	}
 	rc = survey_answers_from_json(d, json_object_get(root, "answers"),

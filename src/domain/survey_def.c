@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "involve/i18n.h"
 #include "involve/survey.h"
 #include "involve/text.h"
 
@@ -134,18 +135,21 @@ check_members(struct reader *r, const json_t *o, const char *path, const char *c
 				break;
 		if (known[i] == NULL) {
 			path_member(field, sizeof(field), path, name);
-			errors_add(r->e, field, "'%s' is not something this can have", name);
+			errors_add(r->e, field, N_("'%s' is not something this can have"), name);
 		}
 	}
 }
 
 /*
  * Reads text member `name` of o (absent: empty unless TEXT_REQUIRED),
- * checked with text_check, into *out (in the arena).  -1 on a problem.
+ * checked with text_check, into *out (in the arena).  label names it in
+ * messages ("the value"), not_text is the whole message for a member that
+ * is not text; both marked N_().  -1 on a problem.
  */
 static int
 read_text(struct reader *r, const json_t *o, const char *path, const char *name,
-    const char *label, size_t max_chars, unsigned flags, struct str *out)
+    const char *label, const char *not_text, size_t max_chars, unsigned flags,
+    struct str *out)
 {
 	json_t *v = json_object_get(o, name);
 	char field[ERROR_FIELD_MAX];
@@ -155,14 +159,13 @@ read_text(struct reader *r, const json_t *o, const char *path, const char *name,
 	path_member(field, sizeof(field), path, name);
 	if (v == NULL || json_is_null(v)) {
 		if (flags & TEXT_REQUIRED) {
-			errors_add(r->e, field, "Enter %s", label);
+			errors_add(r->e, field, N_("Enter %s"), errors_text(r->e, label));
 			return -1;
 		}
 		return 0;
 	}
 	if (!json_is_string(v)) {
-		errors_add(r->e, field, "%c%s must be text", label[0] == 't' ? 'T' : label[0],
-		    label + 1);
+		errors_add(r->e, field, "%s", errors_text(r->e, not_text));
 		return -1;
 	}
 	if (text_check((struct str){ json_string_value(v), json_string_length(v) }, field, label,
@@ -199,7 +202,8 @@ key_case_eq(struct str a, struct str b)
 }
 
 static int
-read_key(struct reader *r, const json_t *o, const char *path, const char *what, struct str *out)
+read_key(struct reader *r, const json_t *o, const char *path, const char *no_key,
+    struct str *out)
 {
 	json_t *v = json_object_get(o, "key");
 	char field[ERROR_FIELD_MAX];
@@ -208,13 +212,13 @@ read_key(struct reader *r, const json_t *o, const char *path, const char *what, 
 	path_member(field, sizeof(field), path, "key");
 	*out = (struct str){ "", 0 };
 	if (v == NULL || !json_is_string(v)) {
-		errors_add(r->e, field, "Give the %s a key: a short name such as 'q1'", what);
+		errors_add(r->e, field, "%s", errors_text(r->e, no_key));
 		return -1;
 	}
 	k = (struct str){ json_string_value(v), json_string_length(v) };
 	if (!key_valid(k)) {
-		errors_add(r->e, field, "A key must start with a letter and have only letters, "
-		    "digits and '_', at most %d of them", SURVEY_KEY_MAX);
+		errors_add(r->e, field, N_("A key must start with a letter and have only letters, "
+		    "digits and '_', at most %d of them"), SURVEY_KEY_MAX);
 		return -1;
 	}
 	*out = copy_str(r, k);
@@ -236,7 +240,7 @@ read_choice(struct reader *r, const json_t *v, const char *path, bool is_row,
 {
 	static const char *const option_members[] = { "id", "value", "label", "other", NULL };
 	static const char *const row_members[] = { "value", "label", NULL };
-	const char *what = is_row ? "the row" : "the option";
+	const char *what = is_row ? N_("the row") : N_("the option");
 	char field[ERROR_FIELD_MAX];
 	json_t *id, *other;
 	int bad = 0;
@@ -252,14 +256,16 @@ read_choice(struct reader *r, const json_t *v, const char *path, bool is_row,
 		return 0;
 	}
 	if (!json_is_object(v)) {
-		errors_add(r->e, path, "Give %s as text or as an object with a value and a label",
-		    what);
+		errors_add(r->e, path, is_row ?
+		    N_("Give the row as text or as an object with a value and a label") :
+		    N_("Give the option as text or as an object with a value and a label"));
 		return -1;
 	}
 	check_members(r, v, path, is_row ? row_members : option_members);
-	bad |= read_text(r, v, path, "value", "the value", SURVEY_VALUE_MAX_CHARS, TEXT_REQUIRED,
-	    &out->value);
-	bad |= read_text(r, v, path, "label", "the label", SURVEY_LABEL_MAX_CHARS, 0, &out->label);
+	bad |= read_text(r, v, path, "value", N_("the value"), N_("The value must be text"),
+	    SURVEY_VALUE_MAX_CHARS, TEXT_REQUIRED, &out->value);
+	bad |= read_text(r, v, path, "label", N_("the label"), N_("The label must be text"),
+	    SURVEY_LABEL_MAX_CHARS, 0, &out->label);
 	if (out->label.n == 0)
 		out->label = out->value;
 	if (!is_row && (id = json_object_get(v, "id")) != NULL && !json_is_null(id)) {
@@ -269,8 +275,8 @@ read_choice(struct reader *r, const json_t *v, const char *path, bool is_row,
 
 		path_member(field, sizeof(field), path, "id");
 		if (*t == '\0' || *end != '\0' || n <= 0 || n > (1LL << 53)) {
-			errors_add(r->e, field, "An option's id is a whole number as text, as the "
-			    "survey gave it");
+			errors_add(r->e, field, N_("An option's id is a whole number as text, as "
+			    "the survey gave it"));
 			bad = -1;
 		} else {
 			out->id = n;
@@ -281,7 +287,7 @@ read_choice(struct reader *r, const json_t *v, const char *path, bool is_row,
 	if (!is_row && (other = json_object_get(v, "other")) != NULL) {
 		path_member(field, sizeof(field), path, "other");
 		if (!json_is_boolean(other)) {
-			errors_add(r->e, field, "'other' is true or false");
+			errors_add(r->e, field, N_("'other' is true or false"));
 			bad = -1;
 		} else
 			out->other = json_is_true(other);
@@ -304,12 +310,13 @@ read_choices(struct reader *r, const json_t *q, const char *path, const char *na
 	*n = 0;
 	*out = NULL;
 	if (list == NULL || !json_is_array(list)) {
-		errors_add(r->e, field, "Give the %s as a list", is_row ? "rows" : "options");
+		errors_add(r->e, field, is_row ? N_("Give the rows as a list") :
+		    N_("Give the options as a list"));
 		return -1;
 	}
 	if ((int)json_array_size(list) < min || (int)json_array_size(list) > max) {
-		errors_add(r->e, field, "Give from %d to %d %s", min, max,
-		    is_row ? "rows" : "options");
+		errors_add(r->e, field, is_row ? N_("Give from %d to %d rows") :
+		    N_("Give from %d to %d options"), min, max);
 		return -1;
 	}
 	*out = arena_array(r->a, json_array_size(list), sizeof(**out));
@@ -327,12 +334,14 @@ read_choices(struct reader *r, const json_t *q, const char *path, const char *na
 		}
 		for (j = 0; j < *n; j++)
 			if (str_eq((*out)[j].value, o->value)) {
-				errors_add(r->e, item, "Two %s have the value '%.*s'",
-				    is_row ? "rows" : "options", (int)o->value.n, o->value.p);
+				errors_add(r->e, item, is_row ?
+				    N_("Two rows have the value '%.*s'") :
+				    N_("Two options have the value '%.*s'"), (int)o->value.n,
+				    o->value.p);
 				bad = -1;
 			}
 		if (o->other && ++others > 1) {
-			errors_add(r->e, item, "Only one option can be 'Other, please say'");
+			errors_add(r->e, item, N_("Only one option can be 'Other, please say'"));
 			bad = -1;
 		}
 		(*n)++;
@@ -375,7 +384,7 @@ read_number(struct reader *r, const json_t *q, const char *path, const char *nam
 	path_member(field, sizeof(field), path, name);
 	if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
 	    fabs(json_number_value(v)) > 1e15) {
-		errors_add(r->e, field, "'%s' must be a number", name);
+		errors_add(r->e, field, N_("'%s' must be a number"), name);
 		return -1;
 	}
 	*has = true;
@@ -419,7 +428,7 @@ read_date_bound(struct reader *r, const json_t *q, const char *path, const char 
 	s = json_is_string(v) ? (struct str){ json_string_value(v), json_string_length(v) } :
 	    (struct str){ "", 0 };
 	if (!survey_date_valid(s)) {
-		errors_add(r->e, field, "'%s' must be a real date written YYYY-MM-DD", name);
+		errors_add(r->e, field, N_("'%s' must be a real date written YYYY-MM-DD"), name);
 		return -1;
 	}
 	*out = copy_str(r, s);
@@ -461,7 +470,7 @@ read_cond_value(struct reader *r, const json_t *v, const char *field,
 {
 	if (q->type == SQ_NUMBER || q->type == SQ_RATING) {
 		if (!json_is_number(v)) {
-			errors_add(r->e, field, "Compare '%.*s' with a number", (int)q->key.n,
+			errors_add(r->e, field, N_("Compare '%.*s' with a number"), (int)q->key.n,
 			    q->key.p);
 			return -1;
 		}
@@ -469,17 +478,17 @@ read_cond_value(struct reader *r, const json_t *v, const char *field,
 		return 0;
 	}
 	if (!json_is_string(v)) {
-		errors_add(r->e, field, "Compare '%.*s' with text", (int)q->key.n, q->key.p);
+		errors_add(r->e, field, N_("Compare '%.*s' with text"), (int)q->key.n, q->key.p);
 		return -1;
 	}
 	c->value = copy_str(r, (struct str){ json_string_value(v), json_string_length(v) });
 	if (survey_qtype_has_options(q->type) && survey_option_index(q, c->value) < 0) {
-		errors_add(r->e, field, "'%.*s' has no option with the value '%s'", (int)q->key.n,
-		    q->key.p, json_string_value(v));
+		errors_add(r->e, field, N_("'%.*s' has no option with the value '%s'"),
+		    (int)q->key.n, q->key.p, json_string_value(v));
 		return -1;
 	}
 	if (q->type == SQ_DATE && !survey_date_valid(c->value)) {
-		errors_add(r->e, field, "Compare a date with a date written YYYY-MM-DD");
+		errors_add(r->e, field, N_("Compare a date with a date written YYYY-MM-DD"));
 		return -1;
 	}
 	return 0;
@@ -500,8 +509,8 @@ read_cond(struct reader *r, const json_t *v, const char *path, int before, int d
 	int qi, bad = 0;
 
 	if (!json_is_object(v)) {
-		errors_add(r->e, path, "A condition is an object such as {\"question\": \"q1\", "
-		    "\"equals\": \"Yes\"}");
+		errors_add(r->e, path, N_("A condition is an object such as {\"question\": \"q1\", "
+		    "\"equals\": \"Yes\"}"));
 		return NULL;
 	}
 	if ((c = arena_zalloc(r->a, sizeof(*c))) == NULL) {
@@ -517,19 +526,20 @@ read_cond(struct reader *r, const json_t *v, const char *path, int before, int d
 
 		check_members(r, v, path, known);
 		if (json_object_size(v) != 1) {
-			errors_add(r->e, path, "A condition has either 'all' or 'any', not both");
+			errors_add(r->e, path,
+			    N_("A condition has either 'all' or 'any', not both"));
 			return NULL;
 		}
 		path_member(field, sizeof(field), path, group);
 		terms = json_object_get(v, group);
 		if (depth >= SURVEY_COND_DEPTH_MAX) {
-			errors_add(r->e, field, "Conditions can be nested at most %d deep",
+			errors_add(r->e, field, N_("Conditions can be nested at most %d deep"),
 			    SURVEY_COND_DEPTH_MAX);
 			return NULL;
 		}
 		if (!json_is_array(terms) || json_array_size(terms) == 0 ||
 		    json_array_size(terms) > SURVEY_COND_TERMS_MAX) {
-			errors_add(r->e, field, "Give a list of 1 to %d conditions",
+			errors_add(r->e, field, N_("Give a list of 1 to %d conditions"),
 			    SURVEY_COND_TERMS_MAX);
 			return NULL;
 		}
@@ -557,7 +567,7 @@ read_cond(struct reader *r, const json_t *v, const char *path, int before, int d
 	path_member(field, sizeof(field), path, "question");
 	qv = json_object_get(v, "question");
 	if (!json_is_string(qv)) {
-		errors_add(r->e, field, "Name the question the condition is about");
+		errors_add(r->e, field, N_("Name the question the condition is about"));
 		return NULL;
 	}
 	qi = -1;
@@ -567,8 +577,8 @@ read_cond(struct reader *r, const json_t *v, const char *path, int before, int d
 			break;
 		}
 	if (qi < 0) {
-		errors_add(r->e, field, "A condition can only be about a question that comes "
-		    "before it; there is no question '%s' before here", json_string_value(qv));
+		errors_add(r->e, field, N_("A condition can only be about a question that comes "
+		    "before it; there is no question '%s' before here"), json_string_value(qv));
 		return NULL;
 	}
 	c->question = qi;
@@ -581,7 +591,7 @@ read_cond(struct reader *r, const json_t *v, const char *path, int before, int d
 		c->op = cond_ops[i].op;
 		path_member(item, sizeof(item), path, cond_ops[i].name);
 		if (!op_fits(c->op, r->d->questions[qi].type)) {
-			errors_add(r->e, item, "'%s' cannot be used with a %s question",
+			errors_add(r->e, item, N_("'%s' cannot be used with a %s question"),
 			    cond_ops[i].name, survey_qtype_name(r->d->questions[qi].type));
 			return NULL;
 		}
@@ -589,8 +599,8 @@ read_cond(struct reader *r, const json_t *v, const char *path, int before, int d
 			return NULL;
 	}
 	if (ops != 1) {
-		errors_add(r->e, path, "A condition compares with one of equals, not_equals, "
-		    "includes, less_than or greater_than");
+		errors_add(r->e, path, N_("A condition compares with one of equals, not_equals, "
+		    "includes, less_than or greater_than"));
 		return NULL;
 	}
 	return c;
@@ -620,7 +630,7 @@ read_options_of(struct reader *r, const json_t *jq, const char *path, struct sur
 			char field[ERROR_FIELD_MAX];
 
 			path_member(field, sizeof(field), path, "options");
-			errors_add(r->e, field, "A %s question has no options",
+			errors_add(r->e, field, N_("A %s question has no options"),
 			    survey_qtype_name(q->type));
 			return -1;
 		}
@@ -671,7 +681,8 @@ read_bounds(struct reader *r, const json_t *jq, const char *path, struct survey_
 		if (!bad && q->has_min && q->has_max &&
 		    memcmp(q->min_date.p, q->max_date.p, 10) > 0) {
 			path_member(field, sizeof(field), path, "max");
-			errors_add(r->e, field, "The latest date must not be before the earliest");
+			errors_add(r->e, field,
+			    N_("The latest date must not be before the earliest"));
 			bad = -1;
 		}
 		return bad;
@@ -679,7 +690,7 @@ read_bounds(struct reader *r, const json_t *jq, const char *path, struct survey_
 	if (q->type != SQ_NUMBER && q->type != SQ_RATING && q->type != SQ_MULTIPLE) {
 		if (json_object_get(jq, "min") != NULL || json_object_get(jq, "max") != NULL) {
 			path_member(field, sizeof(field), path, "min");
-			errors_add(r->e, field, "A %s question has no minimum or maximum",
+			errors_add(r->e, field, N_("A %s question has no minimum or maximum"),
 			    survey_qtype_name(q->type));
 			return -1;
 		}
@@ -698,21 +709,21 @@ read_bounds(struct reader *r, const json_t *jq, const char *path, struct survey_
 		q->has_min = q->has_max = true;
 		if (q->min != floor(q->min) || q->max != floor(q->max) || q->max <= q->min ||
 		    q->max - q->min > RATING_SPAN_MAX) {
-			errors_add(r->e, field, "A rating goes from one whole number to a larger one, "
-			    "at most %d steps apart", RATING_SPAN_MAX);
+			errors_add(r->e, field, N_("A rating goes from one whole number to a "
+			    "larger one, at most %d steps apart"), RATING_SPAN_MAX);
 			return -1;
 		}
 	} else if (q->type == SQ_MULTIPLE) {
 		if ((q->has_min && (q->min != floor(q->min) || q->min < 1 ||
 		    q->min > q->option_n)) || (q->has_max && (q->max != floor(q->max) ||
 		    q->max < 1 || q->max > q->option_n))) {
-			errors_add(r->e, field, "How many options may be chosen is a whole number "
-			    "from 1 to the number of options");
+			errors_add(r->e, field, N_("How many options may be chosen is a whole "
+			    "number from 1 to the number of options"));
 			return -1;
 		}
 	}
 	if (q->has_min && q->has_max && q->max < q->min) {
-		errors_add(r->e, field, "The maximum must not be less than the minimum");
+		errors_add(r->e, field, N_("The maximum must not be less than the minimum"));
 		return -1;
 	}
 	return 0;
@@ -753,43 +764,47 @@ read_question(struct reader *r, const json_t *jq, const char *path, int page)
 	memset(q, 0, sizeof(*q));
 	q->page = page;
 	if (!json_is_object(jq)) {
-		errors_add(r->e, path, "A question is an object with a key, a type and its text");
+		errors_add(r->e, path,
+		    N_("A question is an object with a key, a type and its text"));
 		return -1;
 	}
 	check_members(r, jq, path, known);
-	bad |= read_key(r, jq, path, "question", &q->key);
+	bad |= read_key(r, jq, path, N_("Give the question a key: a short name such as 'q1'"),
+	    &q->key);
 	for (k = 0; !bad && k < r->d->question_n; k++)
 		if (key_case_eq(r->d->questions[k].key, q->key)) {
 			path_member(field, sizeof(field), path, "key");
-			errors_add(r->e, field, "Two questions have the key '%.*s'", (int)q->key.n,
-			    q->key.p);
+			errors_add(r->e, field, N_("Two questions have the key '%.*s'"),
+			    (int)q->key.n, q->key.p);
 			bad = -1;
 		}
 	path_member(field, sizeof(field), path, "type");
 	type = json_object_get(jq, "type");
 	if (!json_is_string(type) || survey_qtype_parse(str_c(json_string_value(type)),
 	    &q->type) != 0) {
-		errors_add(r->e, field, "The type must be one of single, multiple, likert, fft, "
-		    "rating, number, date, postcode, ranking, grid, text, long_text or info");
+		errors_add(r->e, field, N_("The type must be one of single, multiple, likert, fft, "
+		    "rating, number, date, postcode, ranking, grid, text, long_text or info"));
 		return -1;
 	}
 	if (q->type == SQ_INFO)
-		bad |= read_text(r, jq, path, "text", "the information", SURVEY_INFO_MAX_CHARS,
+		bad |= read_text(r, jq, path, "text", N_("the information"),
+		    N_("The information must be text"), SURVEY_INFO_MAX_CHARS,
 		    TEXT_REQUIRED | TEXT_MULTILINE, &q->text);
 	else if (q->type == SQ_FFT && json_object_get(jq, "text") == NULL)
 		q->text = str_c(FFT_TEXT);
 	else
-		bad |= read_text(r, jq, path, "text", "the question", SURVEY_TEXT_MAX_CHARS,
-		    TEXT_REQUIRED, &q->text);
-	bad |= read_text(r, jq, path, "help", "the help text", SURVEY_HELP_MAX_CHARS,
-	    TEXT_MULTILINE, &q->help);
+		bad |= read_text(r, jq, path, "text", N_("the question"),
+		    N_("The question must be text"), SURVEY_TEXT_MAX_CHARS, TEXT_REQUIRED,
+		    &q->text);
+	bad |= read_text(r, jq, path, "help", N_("the help text"), N_("The help text must be text"),
+	    SURVEY_HELP_MAX_CHARS, TEXT_MULTILINE, &q->help);
 	if ((req = json_object_get(jq, "required")) != NULL) {
 		path_member(field, sizeof(field), path, "required");
 		if (!json_is_boolean(req)) {
-			errors_add(r->e, field, "'required' is true or false");
+			errors_add(r->e, field, N_("'required' is true or false"));
 			bad = -1;
 		} else if (json_is_true(req) && q->type == SQ_INFO) {
-			errors_add(r->e, field, "Information text has no answer to require");
+			errors_add(r->e, field, N_("Information text has no answer to require"));
 			bad = -1;
 		} else
 			q->required = json_is_true(req);
@@ -801,7 +816,7 @@ read_question(struct reader *r, const json_t *jq, const char *path, int page)
 		bad |= read_rows(r, jq, path, q);
 	else if (json_object_get(jq, "rows") != NULL) {
 		path_member(field, sizeof(field), path, "rows");
-		errors_add(r->e, field, "Only a grid question has rows");
+		errors_add(r->e, field, N_("Only a grid question has rows"));
 		bad = -1;
 	}
 	if (!bad)
@@ -839,7 +854,7 @@ read_rules(struct reader *r, const json_t *jp, const char *path, int page,
 		return 0;
 	path_member(field, sizeof(field), path, "next");
 	if (!json_is_array(next) || json_array_size(next) > SURVEY_RULES_MAX) {
-		errors_add(r->e, field, "Give the page's rules as a list of at most %d",
+		errors_add(r->e, field, N_("Give the page's rules as a list of at most %d"),
 		    SURVEY_RULES_MAX);
 		return -1;
 	}
@@ -853,8 +868,8 @@ read_rules(struct reader *r, const json_t *jp, const char *path, int page,
 
 		path_index(item, sizeof(item), field, (int)i);
 		if (!json_is_object(jr)) {
-			errors_add(r->e, item, "A rule is an object {\"if\": CONDITION, \"go_to\": "
-			    "PAGE KEY or \"end\"}");
+			errors_add(r->e, item, N_("A rule is an object {\"if\": CONDITION, "
+			    "\"go_to\": PAGE KEY or \"end\"}"));
 			bad = -1;
 			continue;
 		}
@@ -868,7 +883,7 @@ read_rules(struct reader *r, const json_t *jp, const char *path, int page,
 		path_member(sub, sizeof(sub), item, "go_to");
 		go = json_object_get(jr, "go_to");
 		if (!json_is_string(go)) {
-			errors_add(r->e, sub, "Name the page to go to, or \"end\"");
+			errors_add(r->e, sub, N_("Name the page to go to, or \"end\""));
 			bad = -1;
 			continue;
 		}
@@ -896,31 +911,32 @@ read_page(struct reader *r, const json_t *jp, const char *path, int page,
 
 	memset(p, 0, sizeof(*p));
 	if (!json_is_object(jp)) {
-		errors_add(r->e, path, "A page is an object with a key and its questions");
+		errors_add(r->e, path, N_("A page is an object with a key and its questions"));
 		return -1;
 	}
 	check_members(r, jp, path, known);
-	bad |= read_key(r, jp, path, "page", &p->key);
+	bad |= read_key(r, jp, path, N_("Give the page a key: a short name such as 'q1'"),
+	    &p->key);
 	for (k = 0; !bad && k < page; k++)
 		if (key_case_eq(r->d->pages[k].key, p->key)) {
 			path_member(field, sizeof(field), path, "key");
-			errors_add(r->e, field, "Two pages have the key '%.*s'", (int)p->key.n,
+			errors_add(r->e, field, N_("Two pages have the key '%.*s'"), (int)p->key.n,
 			    p->key.p);
 			bad = -1;
 		}
-	bad |= read_text(r, jp, path, "title", "the page title", SURVEY_TEXT_MAX_CHARS, 0,
-	    &p->title);
+	bad |= read_text(r, jp, path, "title", N_("the page title"),
+	    N_("The page title must be text"), SURVEY_TEXT_MAX_CHARS, 0, &p->title);
 	path_member(field, sizeof(field), path, "questions");
 	qs = json_object_get(jp, "questions");
 	p->first = r->d->question_n;
 	if (!json_is_array(qs) || json_array_size(qs) == 0) {
-		errors_add(r->e, field, "Give the page at least one question");
+		errors_add(r->e, field, N_("Give the page at least one question"));
 		return -1;
 	}
 	json_array_foreach(qs, i, jq) {
 		path_index(item, sizeof(item), field, (int)i);
 		if (r->d->question_n >= r->question_cap) {
-			errors_add(r->e, item, "A survey can have at most %d questions",
+			errors_add(r->e, item, N_("A survey can have at most %d questions"),
 			    SURVEY_QUESTIONS_MAX);
 			return -1;
 		}
@@ -947,12 +963,12 @@ resolve_gotos(struct reader *r, struct pending_goto *pend, int n)
 		}
 		target = survey_page_index(r->d, pend[i].target);
 		if (target < 0) {
-			errors_add(r->e, pend[i].field, "There is no page '%.*s' to go to",
+			errors_add(r->e, pend[i].field, N_("There is no page '%.*s' to go to"),
 			    (int)pend[i].target.n, pend[i].target.p);
 			bad = -1;
 		} else if (target <= pend[i].page) {
-			errors_add(r->e, pend[i].field, "A rule can only go forward, to a later "
-			    "page: going to '%.*s' would make a loop", (int)pend[i].target.n,
+			errors_add(r->e, pend[i].field, N_("A rule can only go forward, to a later "
+			    "page: going to '%.*s' would make a loop"), (int)pend[i].target.n,
 			    pend[i].target.p);
 			bad = -1;
 		} else
@@ -974,8 +990,9 @@ check_ids(struct reader *r)
 			for (k = i; k < r->d->question_n; k++)
 				for (l = k == i ? j + 1 : 0; l < r->d->questions[k].option_n; l++)
 					if (q->options[j].id == r->d->questions[k].options[l].id) {
-						errors_add(r->e, "pages", "Two options have the id "
-						    "%lld", (long long)q->options[j].id);
+						errors_add(r->e, "pages",
+						    N_("Two options have the id %lld"),
+						    (long long)q->options[j].id);
 						return -1;
 					}
 	}
@@ -998,7 +1015,7 @@ survey_def_from_json(const json_t *pages, int64_t *next_option_id, struct arena 
 		*next_option_id = 1;
 	if (!json_is_array(pages) || json_array_size(pages) == 0 ||
 	    json_array_size(pages) > SURVEY_PAGES_MAX) {
-		errors_add(e, "pages", "Give the survey's pages as a list of 1 to %d",
+		errors_add(e, "pages", N_("Give the survey's pages as a list of 1 to %d"),
 		    SURVEY_PAGES_MAX);
 		return ERR_INVALID;
 	}
@@ -1022,7 +1039,7 @@ survey_def_from_json(const json_t *pages, int64_t *next_option_id, struct arena 
 			bad = -1;
 		out->page_n++;
 		if (out->question_n >= r.question_cap && questions > SURVEY_QUESTIONS_MAX) {
-			errors_add(e, "pages", "A survey can have at most %d questions",
+			errors_add(e, "pages", N_("A survey can have at most %d questions"),
 			    SURVEY_QUESTIONS_MAX);
 			return ERR_INVALID;
 		}
@@ -1054,7 +1071,7 @@ survey_def_parse(struct str text, struct arena *a, struct survey_def *out, struc
 
 	pages = json_loadb(text.p, text.n, JSON_REJECT_DUPLICATES, &jerr);
 	if (pages == NULL) {
-		errors_add(e, "pages", "The survey's definition is not JSON: %s", jerr.text);
+		errors_add(e, "pages", N_("The survey's definition is not JSON: %s"), jerr.text);
 		return ERR_INVALID;
 	}
 	rc = survey_def_from_json(pages, &next, a, out, e);
@@ -1277,30 +1294,30 @@ survey_def_check_change(const struct survey_def *old, const struct survey_def *n
 
 		snprintf(field, sizeof(field), "%.*s", (int)q->key.n, q->key.p);
 		if ((k = survey_question_index(next, q->key)) < 0) {
-			errors_add(e, field, "The survey has responses, so the question '%.*s' "
-			    "cannot be removed", (int)q->key.n, q->key.p);
+			errors_add(e, field, N_("The survey has responses, so the question '%.*s' "
+			    "cannot be removed"), (int)q->key.n, q->key.p);
 			rc = ERR_CONFLICT;
 			continue;
 		}
 		n = &next->questions[k];
 		if (n->type != q->type) {
-			errors_add(e, field, "The survey has responses, so the question '%.*s' "
-			    "cannot change its type", (int)q->key.n, q->key.p);
+			errors_add(e, field, N_("The survey has responses, so the question '%.*s' "
+			    "cannot change its type"), (int)q->key.n, q->key.p);
 			rc = ERR_CONFLICT;
 			continue;
 		}
 		for (j = 0; j < q->option_n; j++)
 			if (survey_option_index(n, q->options[j].value) < 0) {
-				errors_add(e, field, "The survey has responses, so the option '%.*s' "
-				    "of '%.*s' cannot be removed or change its value",
+				errors_add(e, field, N_("The survey has responses, so the option "
+				    "'%.*s' of '%.*s' cannot be removed or change its value"),
 				    (int)q->options[j].value.n, q->options[j].value.p, (int)q->key.n,
 				    q->key.p);
 				rc = ERR_CONFLICT;
 			}
 		for (j = 0; j < q->row_n; j++)
 			if (survey_row_index(n, q->rows[j].value) < 0) {
-				errors_add(e, field, "The survey has responses, so the row '%.*s' of "
-				    "'%.*s' cannot be removed or change its value",
+				errors_add(e, field, N_("The survey has responses, so the row "
+				    "'%.*s' of '%.*s' cannot be removed or change its value"),
 				    (int)q->rows[j].value.n, q->rows[j].value.p, (int)q->key.n,
 				    q->key.p);
 				rc = ERR_CONFLICT;
@@ -1308,13 +1325,13 @@ survey_def_check_change(const struct survey_def *old, const struct survey_def *n
 		if ((q->type == SQ_NUMBER || q->type == SQ_RATING) &&
 		    ((n->has_min && (!q->has_min || n->min > q->min)) ||
 		    (n->has_max && (!q->has_max || n->max < q->max)))) {
-			errors_add(e, field, "The survey has responses, so the range of '%.*s' "
-			    "can only grow", (int)q->key.n, q->key.p);
+			errors_add(e, field, N_("The survey has responses, so the range of '%.*s' "
+			    "can only grow"), (int)q->key.n, q->key.p);
 			rc = ERR_CONFLICT;
 		}
 		if (!q->required && n->required) {
-			errors_add(e, field, "The survey has responses, so '%.*s' cannot become "
-			    "required", (int)q->key.n, q->key.p);
+			errors_add(e, field, N_("The survey has responses, so '%.*s' cannot become "
+			    "required"), (int)q->key.n, q->key.p);
 			rc = ERR_CONFLICT;
 		}
 	}
@@ -1323,8 +1340,8 @@ survey_def_check_change(const struct survey_def *old, const struct survey_def *n
 
 		if (survey_question_index(old, n->key) < 0 && n->required) {
 			snprintf(field, sizeof(field), "%.*s", (int)n->key.n, n->key.p);
-			errors_add(e, field, "The survey has responses, so a new question must be "
-			    "optional");
+			errors_add(e, field, N_("The survey has responses, so a new question must "
+			    "be optional"));
 			rc = ERR_CONFLICT;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "involve/i18n.h"
 #include "involve/suppress.h"
 #include "involve/survey_results.h"
 
@@ -203,8 +204,8 @@ crosstab_axis_of(const struct survey_def *d, struct str name, const char *field,
 		return 0;
 	}
 	if ((k = survey_question_index(d, name)) < 0) {
-		errors_add(e, field, "The survey has no question '%.*s': give a question's key, "
-		    "'channel' or 'week'", (int)(name.n > 40 ? 40 : name.n), name.p);
+		errors_add(e, field, N_("The survey has no question '%.*s': give a question's key, "
+		    "'channel' or 'week'"), (int)(name.n > 40 ? 40 : name.n), name.p);
 		return ERR_INVALID;
 	}
 	q = &d->questions[k];
@@ -221,8 +222,9 @@ crosstab_axis_of(const struct survey_def *d, struct str name, const char *field,
 		out->value_n = (int)(q->max - q->min) + 1;
 		return 0;
 	default:
-		errors_add(e, field, "'%.*s' is a %s question: cross-tabulate by a question with "
-		    "options or a rating", (int)q->key.n, q->key.p, survey_qtype_name(q->type));
+		errors_add(e, field, N_("'%.*s' is a %s question: cross-tabulate by a question "
+		    "with options or a rating"), (int)q->key.n, q->key.p,
+		    survey_qtype_name(q->type));
 		return ERR_INVALID;
 	}
 }

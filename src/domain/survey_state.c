@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "involve/i18n.h"
 #include "involve/survey.h"
 #include "involve/text.h"
 
@@ -50,7 +51,7 @@ survey_check_edit(const struct survey *s, int64_t now, struct errors *e)
 {
 	if (survey_status(s, now) != POLL_CLOSED)
 		return 0;
-	errors_add(e, "survey", "A survey cannot be changed once it has closed");
+	errors_add(e, "survey", N_("A survey cannot be changed once it has closed"));
 	return ERR_CONFLICT;
 }
 
@@ -61,8 +62,8 @@ survey_check_open(const struct survey *s, int64_t now, struct errors *e)
 
 	if (st == POLL_DRAFT || st == POLL_SCHEDULED)
 		return 0;
-	errors_add(e, "survey", st == POLL_OPEN ? "The survey is already open" :
-	    "The survey has closed");
+	errors_add(e, "survey", st == POLL_OPEN ? N_("The survey is already open") :
+	    N_("The survey has closed"));
 	return ERR_CONFLICT;
 }
 
@@ -73,8 +74,8 @@ survey_check_close(const struct survey *s, int64_t now, struct errors *e)
 
 	if (st == POLL_OPEN)
 		return 0;
-	errors_add(e, "survey", st == POLL_CLOSED ? "The survey has closed already" :
-	    "The survey is not open yet");
+	errors_add(e, "survey", st == POLL_CLOSED ? N_("The survey has closed already") :
+	    N_("The survey is not open yet"));
 	return ERR_CONFLICT;
 }
 
@@ -85,9 +86,9 @@ survey_check_entry(const struct survey *s, int64_t now, struct errors *e)
 
 	if (st == POLL_OPEN || st == POLL_CLOSED)
 		return 0;
-	errors_add(e, "survey", st == POLL_DRAFT ? "The survey is a draft: responses can be "
-	    "entered once it has opened" : "The survey has not opened yet: responses can be "
-	    "entered once it has");
+	errors_add(e, "survey", st == POLL_DRAFT ? N_("The survey is a draft: responses can be "
+	    "entered once it has opened") : N_("The survey has not opened yet: responses can "
+	    "be entered once it has"));
 	return ERR_CONFLICT;
 }
 
@@ -96,8 +97,8 @@ survey_title_check(struct str title, struct errors *e)
 {
 	struct str out;
 
-	return text_check(title, "title", "the title", SURVEY_TITLE_MAX_CHARS, TEXT_REQUIRED, &out,
-	    e);
+	return text_check(title, "title", N_("the title"), SURVEY_TITLE_MAX_CHARS, TEXT_REQUIRED,
+	    &out, e);
 }
 
 int
@@ -107,11 +108,11 @@ survey_times_check(int64_t opens_at, int64_t closes_at, bool opens_now, int64_t 
 	int rc = 0;
 
 	if (!opens_now && opens_at != 0 && opens_at < now) {
-		errors_add(e, "opens_at", "The opening time must be in the future");
+		errors_add(e, "opens_at", N_("The opening time must be in the future"));
 		rc = ERR_INVALID;
 	}
 	if (closes_at != 0 && closes_at <= (opens_at != 0 ? opens_at : now)) {
-		errors_add(e, "closes_at", "The closing time must be after the opening time");
+		errors_add(e, "closes_at", N_("The closing time must be after the opening time"));
 		rc = ERR_INVALID;
 	}
 	return rc;
@@ -133,7 +134,7 @@ survey_build(const struct survey_input *in, int64_t now, struct arena *a,
 		out->title = str_trim(in->title);
 	if (in->pages.p != NULL) {
 		/* The definition's own errors come under their paths as they are. */
-		errors_init(&de);
+		errors_init_in(&de, e->lang);
 		rc = survey_def_parse(in->pages, a, d, &de);
 		if (rc == ERR_NOMEM)
 			return rc;

@@ -192,7 +192,7 @@ struct hear_back_form {
 
 static const struct input_field hear_back_fields[] = {
 	{ "email", INPUT_TEXT, INPUT_REQUIRED, offsetof(struct hear_back_form, email), 0, 0, 0,
-	    NULL, "your email address" },
+	    NULL, N_("your email address") },
 };
 const struct input_spec survey_hear_back_input = { INPUT_FORM, 1, hear_back_fields };
 

@@ -564,12 +564,13 @@ struct vote_form {
 
 static const struct input_field vote_fields[] = {
 	{ "options", INPUT_IDS, 0, offsetof(struct vote_form, ballot.choices),
-	    offsetof(struct vote_form, ballot.choice_n), 0, POLL_OPTIONS_MAX, NULL, "an answer" },
-	{ "code", INPUT_TEXT, 0, offsetof(struct vote_form, code), 0, 0, 0, NULL, "your code" },
+	    offsetof(struct vote_form, ballot.choice_n), 0, POLL_OPTIONS_MAX, NULL,
+	    N_("an answer") },
+	{ "code", INPUT_TEXT, 0, offsetof(struct vote_form, code), 0, 0, 0, NULL, N_("your code") },
 	{ VOTE_KEY_FIELD, INPUT_TEXT, 0, offsetof(struct vote_form, key), 0, 0, 0, NULL,
-	    "the form's key" },
+	    N_("the form's key") },
 	{ VOTE_HONEYPOT_FIELD, INPUT_TEXT, 0, offsetof(struct vote_form, trap), 0, 0, 0, NULL,
-	    "nothing" },
+	    N_("nothing") },
 };
 const struct input_spec poll_vote_input = { INPUT_FORM, 4, vote_fields };
 
@@ -714,7 +715,7 @@ struct language_query {
 
 static const struct input_field language_fields[] = {
 	{ "next", INPUT_TEXT, INPUT_QUERY, offsetof(struct language_query, next), 0, 0, 0,
-	    NULL, "the page to go back to" },
+	    NULL, N_("the page to go back to") },
 };
 const struct input_spec language_input = { INPUT_FORM, 1, language_fields };
 

@@ -36,11 +36,11 @@ struct login_form {
 
 static const struct input_field login_fields[] = {
 	{ "email", INPUT_TEXT, 0, offsetof(struct login_form, email), 0, 0, 0, NULL,
-	    "your email address" },
+	    N_("your email address") },
 	{ "password", INPUT_TEXT, 0, offsetof(struct login_form, password), 0, 0, 0, NULL,
-	    "your password" },
+	    N_("your password") },
 	{ "next", INPUT_TEXT, 0, offsetof(struct login_form, next), 0, 0, 0, NULL,
-	    "the page to go to" },
+	    N_("the page to go to") },
 };
 const struct input_spec staff_login_input = { INPUT_FORM, 3, login_fields };
 
@@ -49,9 +49,10 @@ struct code_form {
 };
 
 static const struct input_field code_fields[] = {
-	{ "code", INPUT_TEXT, 0, offsetof(struct code_form, code), 0, 0, 0, NULL, "the code" },
+	{ "code", INPUT_TEXT, 0, offsetof(struct code_form, code), 0, 0, 0, NULL,
+	    N_("the code") },
 	{ "next", INPUT_TEXT, 0, offsetof(struct code_form, next), 0, 0, 0, NULL,
-	    "the page to go to" },
+	    N_("the page to go to") },
 };
 const struct input_spec staff_code_input = { INPUT_FORM, 2, code_fields };
 
@@ -93,9 +94,11 @@ add_throttled(struct http_request *req, struct http_response *res, int64_t until
 	snprintf(seconds, sizeof(seconds), "%lld", (long long)wait);
 	http_response_header(res, "Retry-After", seconds);
 	if (pages_when(req, until, when, sizeof(when)) != 0)
-		snprintf(when, sizeof(when), "a few minutes");
-	errors_add(e, "", "There have been too many attempts to sign in to this account. "
-	    "Try again after %s (in %d minute%s)", when, minutes, minutes == 1 ? "" : "s");
+		snprintf(when, sizeof(when), "%s", errors_text(e, N_("a few minutes")));
+	errors_add(e, "", errors_trn(e, "There have been too many attempts to sign in to this "
+	    "account. Try again after %s (in %d minute)", "There have been too many attempts to "
+	    "sign in to this account. Try again after %s (in %d minutes)", (unsigned long)minutes),
+	    when, minutes);
 	res->status = 429;
 }
 
@@ -103,8 +106,8 @@ static void
 add_busy(struct http_response *res, struct errors *e)
 {
 	http_response_header(res, "Retry-After", "2");
-	errors_add(e, "", "Many people are signing in at the moment. Wait a few seconds, then "
-	    "try again");
+	errors_add(e, "", N_("Many people are signing in at the moment. Wait a few seconds, then "
+	    "try again"));
 	res->status = 503;
 }
 
@@ -169,7 +172,7 @@ login_answer(struct http_request *req, struct http_response *res, int rc, int64_
 		}
 		return go_next(res, next);
 	case ERR_DENIED:
-		errors_add(&e, "email", "The email address or password is not correct");
+		errors_add(&e, "email", N_("The email address or password is not correct"));
 		return login_page(req, res, 422, email, next, &e);
 	case ERR_LIMITED:
 		add_throttled(req, res, until, &e);
@@ -260,9 +263,9 @@ handle_login(struct http_request *req, struct http_response *res)
 	errors_init_in(&e, req->lang);
 	read_login_form(req, &f);
 	if (f.email.n == 0)
-		errors_add(&e, "email", "Enter your email address");
+		errors_add(&e, "email", N_("Enter your email address"));
 	if (f.password.n == 0)
-		errors_add(&e, "password", "Enter your password");
+		errors_add(&e, "password", N_("Enter your password"));
 	if (errors_any(&e))
 		return login_page(req, res, 422, f.email, f.next, &e);
 	/* A password longer than any allowed cannot be anyone's: it is checked
@@ -329,8 +332,8 @@ handle_login_code(struct http_request *req, struct http_response *res)
 	input_read(req, &f, NULL, &e);
 	f.code = str_trim(f.code);
 	if (f.code.n == 0) {
-		errors_add(&e, "code", "Enter the 6-digit code from your authenticator app, or "
-		    "one of your recovery codes");
+		errors_add(&e, "code", N_("Enter the 6-digit code from your authenticator app, or "
+		    "one of your recovery codes"));
 		return code_page(req, res, 422, f.next, &e);
 	}
 	rc = auth_second_factor(req, res, f.code, &until);
@@ -338,12 +341,12 @@ handle_login_code(struct http_request *req, struct http_response *res)
 	case 0:
 		return go_next(res, f.next);
 	case ERR_MALFORMED:
-		errors_add(&e, "code", "Enter the 6-digit code from your authenticator app, or a "
-		    "recovery code like abcd-efgh-jkmn");
+		errors_add(&e, "code", N_("Enter the 6-digit code from your authenticator app, or "
+		    "a recovery code like abcd-efgh-jkmn"));
 		return code_page(req, res, 422, f.next, &e);
 	case ERR_DENIED:
-		errors_add(&e, "code", "The code is not correct, or it has been used. Wait for "
-		    "your app to show a new code and enter that");
+		errors_add(&e, "code", N_("The code is not correct, or it has been used. Wait for "
+		    "your app to show a new code and enter that"));
 		return code_page(req, res, 422, f.next, &e);
 	case ERR_LIMITED:
 		add_throttled(req, res, until, &e);
@@ -370,9 +373,10 @@ struct setup_form {
 };
 
 static const struct input_field setup_fields[] = {
-	{ "code", INPUT_TEXT, 0, offsetof(struct setup_form, code), 0, 0, 0, NULL, "the code" },
+	{ "code", INPUT_TEXT, 0, offsetof(struct setup_form, code), 0, 0, 0, NULL,
+	    N_("the code") },
 	{ "setup", INPUT_TEXT, 0, offsetof(struct setup_form, setup), 0, 0, 0, NULL,
-	    "the secret being set up" },
+	    N_("the secret being set up") },
 };
 const struct input_spec staff_setup_input = { INPUT_FORM, 2, setup_fields };
 
@@ -527,8 +531,8 @@ handle_two_step(struct http_request *req, struct http_response *res)
 		/* Ended, or not ours: a new offer, and say so. */
 		if (setup_offer(req, a->user.id, secret, offer) != 0)
 			return reply_error(req, res, ERR_IO, NULL);
-		errors_add(&e, "code", "The time to set this up has ended. Scan the new QR code, "
-		    "then enter the code your app shows");
+		errors_add(&e, "code", N_("The time to set this up has ended. Scan the new QR "
+		    "code, then enter the code your app shows"));
 		rc = setup_page(req, res, 422, secret, offer, &e);
 		sodium_memzero(secret, sizeof(secret));
 		return rc;
@@ -537,10 +541,11 @@ handle_two_step(struct http_request *req, struct http_response *res)
 	    &step);
 	if (rc != 0) {
 		snprintf(offer, sizeof(offer), "%.*s", (int)f.setup.n, f.setup.p);
-		errors_add(&e, "code", f.code.n == 0 ? "Enter the 6-digit code your authenticator "
-		    "app shows" : rc == ERR_MALFORMED ? "Enter the code as 6 digits, like 123456" :
-		    "The code is not correct. Check the time on your phone is right, then enter "
-		    "the code your app shows now");
+		errors_add(&e, "code", f.code.n == 0 ?
+		    N_("Enter the 6-digit code your authenticator app shows") :
+		    rc == ERR_MALFORMED ? N_("Enter the code as 6 digits, like 123456") :
+		    N_("The code is not correct. Check the time on your phone is right, then "
+		    "enter the code your app shows now"));
 		rc = setup_page(req, res, 422, secret, offer, &e);
 		sodium_memzero(secret, sizeof(secret));
 		return rc;

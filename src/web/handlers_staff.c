@@ -39,9 +39,9 @@ struct page_fields {
 
 static const struct input_field page_fields[] = {
 	{ "title", INPUT_TEXT, 0, offsetof(struct page_fields, title), 0, 0, 0, NULL,
-	    "the title" },
+	    N_("the title") },
 	{ "body", INPUT_TEXT, 0, offsetof(struct page_fields, body), 0, 0, 0, NULL,
-	    "the page's text" },
+	    N_("the page's text") },
 };
 const struct input_spec staff_page_input = { INPUT_FORM, 2, page_fields };
 
@@ -51,7 +51,7 @@ struct dashboard_query {
 
 static const struct input_field dashboard_fields[] = {
 	{ "before", INPUT_ID, INPUT_QUERY, offsetof(struct dashboard_query, before), 0, 0, 0, NULL,
-	    "the poll to list from" },
+	    N_("the poll to list from") },
 };
 const struct input_spec staff_dashboard_input = { INPUT_FORM, 1, dashboard_fields };
 
@@ -232,11 +232,11 @@ handle_staff_page_save(struct http_request *req, struct http_response *res)
 		return reply_error(req, res, ERR_NOTFOUND, NULL);
 	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e); /* text only: nothing to refuse */
-	text_check(f.title, "title", "the title", SITE_PAGE_TITLE_MAX_CHARS, TEXT_REQUIRED, &title,
-	    &e);
-	if (text_check(f.body, "body", "the page's text", PAGE_BODY_MAX_CHARS,
+	text_check(f.title, "title", N_("the title"), SITE_PAGE_TITLE_MAX_CHARS, TEXT_REQUIRED,
+	    &title, &e);
+	if (text_check(f.body, "body", N_("the page's text"), PAGE_BODY_MAX_CHARS,
 	    TEXT_REQUIRED | TEXT_MULTILINE, &body, &e) == 0 && body.n >= SITE_PAGE_BODY_MAX)
-		errors_add(&e, "body", "The page's text must be shorter than %d bytes",
+		errors_add(&e, "body", N_("The page's text must be shorter than %d bytes"),
 		    SITE_PAGE_BODY_MAX);
 	if (errors_any(&e))
 		return page_form(req, res, 422, d, f.title, f.body, &e);

@@ -50,28 +50,28 @@ struct assessment_form {
 
 static const struct input_field assessment_fields[] = {
 	{ "title", INPUT_TEXT, 0, offsetof(struct assessment_form, title), 0, 0, 0, NULL,
-	    "the proposed change" },
+	    N_("the proposed change") },
 	{ "proposal", INPUT_TEXT, 0, offsetof(struct assessment_form, proposal), 0, 0, 0, NULL,
-	    "what changes" },
+	    N_("what changes") },
 	{ "affected", INPUT_TEXT, 0, offsetof(struct assessment_form, affected), 0, 0, 0, NULL,
-	    "who is affected" },
+	    N_("who is affected") },
 	{ "involvement", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct assessment_form,
-	    involvement), 0, 0, 0, involvement_names, "whether people must be involved" },
+	    involvement), 0, 0, 0, involvement_names, N_("whether people must be involved") },
 	{ "reason", INPUT_TEXT, 0, offsetof(struct assessment_form, reason), 0, 0, 0, NULL,
-	    "why people need not be involved" },
+	    N_("why people need not be involved") },
 	{ "methods", INPUT_TEXTS, 0, offsetof(struct assessment_form, methods),
 	    offsetof(struct assessment_form, method_n), 0, METHOD_N, NULL,
-	    "how people will be involved" },
+	    N_("how people will be involved") },
 	{ "approach", INPUT_TEXT, 0, offsetof(struct assessment_form, approach), 0, 0, 0, NULL,
-	    "how people will be involved" },
+	    N_("how people will be involved") },
 	{ "duties", INPUT_TEXTS, 0, offsetof(struct assessment_form, duties),
-	    offsetof(struct assessment_form, duty_n), 0, DUTY_N, NULL, "the duties" },
+	    offsetof(struct assessment_form, duty_n), 0, DUTY_N, NULL, N_("the duties") },
 	{ "duty_other", INPUT_TEXT, 0, offsetof(struct assessment_form, duty_other), 0, 0, 0,
-	    NULL, "the other duty" },
+	    NULL, N_("the other duty") },
 	{ "decision", INPUT_TEXT, 0, offsetof(struct assessment_form, decision), 0, 0, 0, NULL,
-	    "the decision" },
+	    N_("the decision") },
 	{ "decided_at", INPUT_DATE, 0, offsetof(struct assessment_form, decided_at), 0, 0, 0, NULL,
-	    "decision's" },
+	    N_("decision's") },
 };
 const struct input_spec staff_assessment_input = { INPUT_FORM, 11, assessment_fields };
 
@@ -82,8 +82,8 @@ struct link_form {
 
 static const struct input_field link_fields[] = {
 	{ "survey", INPUT_ID, 0, offsetof(struct link_form, survey), 0, 0, 0, NULL,
-	    "a survey or consultation" },
-	{ "poll", INPUT_ID, 0, offsetof(struct link_form, poll), 0, 0, 0, NULL, "a poll" },
+	    N_("a survey or consultation") },
+	{ "poll", INPUT_ID, 0, offsetof(struct link_form, poll), 0, 0, 0, NULL, N_("a poll") },
 };
 const struct input_spec staff_assessment_link_input = { INPUT_FORM, 2, link_fields };
 

@@ -32,9 +32,9 @@ struct codes_form {
 
 static const struct input_field codes_fields[] = {
 	{ "count", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct codes_form, count), 0, 1,
-	    POLL_CODES_BATCH_MAX, NULL, "how many codes" },
+	    POLL_CODES_BATCH_MAX, NULL, N_("how many codes") },
 	{ "format", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct codes_form, format), 0, 0, 0,
-	    format_names, "the kind of file" },
+	    format_names, N_("the kind of file") },
 };
 const struct input_spec staff_codes_input = { INPUT_FORM, 2, codes_fields };
 
@@ -44,7 +44,7 @@ struct withdraw_form {
 
 static const struct input_field withdraw_fields[] = {
 	{ "batch", INPUT_ID, INPUT_REQUIRED, offsetof(struct withdraw_form, batch), 0, 0, 0, NULL,
-	    "the batch" },
+	    N_("the batch") },
 };
 const struct input_spec staff_codes_withdraw_input = { INPUT_FORM, 1, withdraw_fields };
 
@@ -160,9 +160,9 @@ static const char *const survey_format_names[] = { "csv", "pdf", "svg", "page", 
 
 static const struct input_field survey_codes_fields[] = {
 	{ "count", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct codes_form, count), 0, 1,
-	    POLL_CODES_BATCH_MAX, NULL, "how many codes" },
+	    POLL_CODES_BATCH_MAX, NULL, N_("how many codes") },
 	{ "format", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct codes_form, format), 0, 0, 0,
-	    survey_format_names, "the kind of file" },
+	    survey_format_names, N_("the kind of file") },
 };
 const struct input_spec staff_survey_codes_input = { INPUT_FORM, 2, survey_codes_fields };
 

@@ -53,7 +53,7 @@ struct start_form {
 
 static const struct input_field start_fields[] = {
 	{ "title", INPUT_TEXT, 0, offsetof(struct start_form, title), 0, 0, 0, NULL,
-	    "the consultation's title" },
+	    N_("the consultation's title") },
 };
 const struct input_spec staff_consultation_input = { INPUT_FORM, 1, start_fields };
 
@@ -66,9 +66,9 @@ struct checklist_form {
 
 #define CHECK_FORM_FIELDS(name, i) \
 	{ name, INPUT_CHOICE, 0, offsetof(struct checklist_form, answers[i]), 0, 0, 0, \
-	    answer_choices, "yes or no" }, \
+	    answer_choices, N_("yes or no") }, \
 	{ name ".note", INPUT_TEXT, 0, offsetof(struct checklist_form, notes[i]), 0, 0, 0, NULL, \
-	    "the note" }
+	    N_("the note") }
 static const struct input_field checklist_fields[] = {
 	CHECK_FORM_FIELDS("formative", CHECK_FORMATIVE),
 	CHECK_FORM_FIELDS("information", CHECK_INFORMATION),
@@ -83,10 +83,11 @@ struct document_form {
 
 static const struct input_field document_fields[] = {
 	{ "title", INPUT_TEXT, 0, offsetof(struct document_form, title), 0, 0, 0, NULL,
-	    "the title" },
-	{ "body", INPUT_TEXT, 0, offsetof(struct document_form, body), 0, 0, 0, NULL, "the text" },
+	    N_("the title") },
+	{ "body", INPUT_TEXT, 0, offsetof(struct document_form, body), 0, 0, 0, NULL,
+	    N_("the text") },
 	{ "easy_read", INPUT_TEXT, 0, offsetof(struct document_form, easy_read), 0, 0, 0, NULL,
-	    "the easy read version" },
+	    N_("the easy read version") },
 };
 const struct input_spec staff_document_input = { INPUT_FORM, 3, document_fields };
 
@@ -98,7 +99,7 @@ struct move_form {
 
 static const struct input_field move_fields[] = {
 	{ "direction", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct move_form, direction), 0, 0, 0,
-	    direction_choices, "up or down" },
+	    direction_choices, N_("up or down") },
 };
 const struct input_spec staff_document_move_input = { INPUT_FORM, 1, move_fields };
 
@@ -108,7 +109,7 @@ struct confirm_form {
 
 static const struct input_field confirm_fields[] = {
 	{ "confirm", INPUT_BOOL, 0, offsetof(struct confirm_form, confirm), 0, 0, 0, NULL,
-	    "that it is to be deleted" },
+	    N_("that it is to be deleted") },
 };
 const struct input_spec staff_document_delete_input = { INPUT_FORM, 1, confirm_fields };
 
@@ -872,8 +873,8 @@ handle_staff_document_delete(struct http_request *req, struct http_response *res
 	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (!f.confirm) {
-		errors_add(&e, "confirm", "Select \"Yes, delete this document and its files\" to "
-		    "delete it");
+		errors_add(&e, "confirm", N_("Select \"Yes, delete this document and its files\" "
+		    "to delete it"));
 		return delete_page(req, res, 422, sv, d, &e);
 	}
 	rc = store_document_delete(req->app->store, &a->actor, sv->id, d->id, req->now, &e);
@@ -923,7 +924,7 @@ handle_staff_attachment_upload(struct http_request *req, struct http_response *r
 	if (consultation_check_documents_edit(sv, req->now, &e) != 0)
 		return document_page(req, res, 409, sv, d->id, &f, &e);
 	if (req->too_large) {
-		errors_add(&e, "file", "The file must be %d MB or smaller",
+		errors_add(&e, "file", N_("The file must be %d MB or smaller"),
 		    CONSULTATION_FILE_MAX_BYTES / (1024 * 1024));
 		return document_page(req, res, 413, sv, d->id, &f, &e);
 	}

@@ -48,17 +48,18 @@ struct outcome_form {
 
 static const struct input_field outcome_fields[] = {
 	{ "title", INPUT_TEXT, 0, offsetof(struct outcome_form, title), 0, 0, 0, NULL,
-	    "the title" },
+	    N_("the title") },
 	{ "you_said", INPUT_TEXT, 0, offsetof(struct outcome_form, you_said), 0, 0, 0, NULL,
-	    "what people said" },
+	    N_("what people said") },
 	{ "decision", INPUT_TEXT, 0, offsetof(struct outcome_form, decision), 0, 0, 0, NULL,
-	    "what was decided" },
+	    N_("what was decided") },
 	{ "what_changed", INPUT_TEXT, 0, offsetof(struct outcome_form, what_changed), 0, 0, 0,
-	    NULL, "what changed" },
+	    NULL, N_("what changed") },
 	{ "decided_by", INPUT_TEXT, 0, offsetof(struct outcome_form, decided_by), 0, 0, 0, NULL,
-	    "who decided" },
+	    N_("who decided") },
 	{ "links", INPUT_TEXTS, 0, offsetof(struct outcome_form, links),
-	    offsetof(struct outcome_form, link_n), 0, LINKS_FORM_MAX, NULL, "what it answers" },
+	    offsetof(struct outcome_form, link_n), 0, LINKS_FORM_MAX, NULL,
+	    N_("what it answers") },
 };
 const struct input_spec staff_outcome_input = { INPUT_FORM, 6, outcome_fields };
 

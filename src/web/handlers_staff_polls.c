@@ -66,21 +66,22 @@ enum { OPEN_NOW, OPEN_LATER, OPEN_AT };
 
 static const struct input_field poll_form_fields[] = {
 	{ "question", INPUT_TEXT, 0, offsetof(struct poll_form, question), 0, 0, 0, NULL,
-	    "the question" },
+	    N_("the question") },
 	{ "option", INPUT_TEXTS, 0, offsetof(struct poll_form, options),
-	    offsetof(struct poll_form, option_n), 0, POLL_FORM_BOXES_MAX, NULL, "the answers" },
+	    offsetof(struct poll_form, option_n), 0, POLL_FORM_BOXES_MAX, NULL,
+	    N_("the answers") },
 	{ "multiple", INPUT_BOOL, 0, offsetof(struct poll_form, multiple), 0, 0, 0, NULL,
-	    "whether more than one answer is allowed" },
+	    N_("whether more than one answer is allowed") },
 	{ "show_results", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct poll_form, show_results), 0,
-	    0, 0, results_names, "when people can see the results" },
+	    0, 0, results_names, N_("when people can see the results") },
 	{ "open", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct poll_form, open), 0, 0, 0,
-	    open_names, "when the poll opens" },
+	    open_names, N_("when the poll opens") },
 	{ "opens_at", INPUT_DATE, 0, offsetof(struct poll_form, opens_at), 0, 0, 0, NULL,
-	    "opening" },
+	    N_("opening") },
 	{ "closes_at", INPUT_DATE, 0, offsetof(struct poll_form, closes_at), 0, 0, 0, NULL,
-	    "closing" },
+	    N_("closing") },
 	{ "who_can_answer", INPUT_CHOICE, 0, offsetof(struct poll_form, who), 0, 0, 0, who_names,
-	    "who can answer" },
+	    N_("who can answer") },
 };
 enum { FORM_OPENS_AT = 5, FORM_FIELD_N = 8 };
 const struct input_spec staff_poll_input = { INPUT_FORM, FORM_FIELD_N, poll_form_fields };
@@ -151,7 +152,7 @@ form_to_input(const struct poll_form *f, const enum input_state *states, struct 
 	 * whether that time is in the future is the domain's rule. */
 	if (f->open == OPEN_AT && states[FORM_OPENS_AT] == INPUT_ABSENT &&
 	    !errors_has_field(e, "opens_at"))
-		errors_add(e, "opens_at", "Enter the opening date and time");
+		errors_add(e, "opens_at", N_("Enter the opening date and time"));
 	in->closes_at = f->closes_at;
 }
 
@@ -524,7 +525,7 @@ struct delete_form {
 
 static const struct input_field delete_fields[] = {
 	{ "confirm", INPUT_BOOL, 0, offsetof(struct delete_form, confirm), 0, 0, 0, NULL,
-	    "that the poll is to be deleted" },
+	    N_("that the poll is to be deleted") },
 };
 const struct input_spec staff_poll_delete_input = { INPUT_FORM, 1, delete_fields };
 
@@ -542,7 +543,8 @@ handle_staff_poll_delete(struct http_request *req, struct http_response *res)
 	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (!f.confirm) {
-		errors_add(&e, "confirm", "Select \"Yes, delete this poll and its answers\" to delete it");
+		errors_add(&e, "confirm",
+		    N_("Select \"Yes, delete this poll and its answers\" to delete it"));
 		return poll_view(req, res, 422, p, &e);
 	}
 	if ((rc = store_poll_delete(req->app->store, &a->actor, p->id)) != 0)
@@ -560,7 +562,7 @@ enum { FORMAT_CSV, FORMAT_JSON };
 
 static const struct input_field export_fields[] = {
 	{ "format", INPUT_CHOICE, INPUT_QUERY | INPUT_REQUIRED, offsetof(struct export_query, format),
-	    0, 0, 0, format_names, "a file format" },
+	    0, 0, 0, format_names, N_("a file format") },
 };
 const struct input_spec staff_poll_export_input = { INPUT_FORM, 1, export_fields };
 

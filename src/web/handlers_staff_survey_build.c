@@ -128,40 +128,40 @@ struct question_form {
 
 #define QUESTION_FIELDS(TYPE_FLAGS, AFTER_FLAGS) \
 	{ "type", INPUT_CHOICE, TYPE_FLAGS, offsetof(struct question_form, type), 0, 0, 0, \
-	    type_names, "the type of question" }, \
+	    type_names, N_("the type of question") }, \
 	{ "after", INPUT_NUMBER, AFTER_FLAGS, offsetof(struct question_form, after), 0, 0, \
-	    SURVEY_PAGES_MAX, NULL, "the page the new page follows" }
+	    SURVEY_PAGES_MAX, NULL, N_("the page the new page follows") }
 static const struct input_field question_fields[] = {
 	QUESTION_FIELDS(0, 0),
-	{ "key", INPUT_TEXT, 0, offsetof(struct question_form, key), 0, 0, 0, NULL, "the key" },
+	{ "key", INPUT_TEXT, 0, offsetof(struct question_form, key), 0, 0, 0, NULL, N_("the key") },
 	{ "text", INPUT_TEXT, 0, offsetof(struct question_form, text), 0, 0, 0, NULL,
-	    "the question" },
+	    N_("the question") },
 	{ "help", INPUT_TEXT, 0, offsetof(struct question_form, help), 0, 0, 0, NULL,
-	    "the help text" },
+	    N_("the help text") },
 	{ "required", INPUT_BOOL, 0, offsetof(struct question_form, required), 0, 0, 0, NULL,
-	    "whether an answer is required" },
+	    N_("whether an answer is required") },
 	{ "options", INPUT_TEXT, 0, offsetof(struct question_form, options), 0, 0, 0, NULL,
-	    "the options" },
+	    N_("the options") },
 	{ "other", INPUT_BOOL, 0, offsetof(struct question_form, other), 0, 0, 0, NULL,
-	    "whether there is \"Other, please say\"" },
+	    N_("whether there is \"Other, please say\"") },
 	{ "rows", INPUT_TEXT, 0, offsetof(struct question_form, rows), 0, 0, 0, NULL,
-	    "the rows" },
+	    N_("the rows") },
 	{ "min", INPUT_TEXT, 0, offsetof(struct question_form, min), 0, 0, 0, NULL,
-	    "the minimum" },
+	    N_("the minimum") },
 	{ "max", INPUT_TEXT, 0, offsetof(struct question_form, max), 0, 0, 0, NULL,
-	    "the maximum" },
+	    N_("the maximum") },
 	{ "if_question", INPUT_TEXT, 0, offsetof(struct question_form, if_question), 0, 0, 0,
-	    NULL, "the question the condition is about" },
+	    NULL, N_("the question the condition is about") },
 	{ "if_op", INPUT_CHOICE, 0, offsetof(struct question_form, if_op), 0, 0, 0, survey_edit_op_names,
-	    "the comparison" },
+	    N_("the comparison") },
 	{ "if_value", INPUT_TEXT, 0, offsetof(struct question_form, if_value), 0, 0, 0, NULL,
-	    "the value to compare with" },
+	    N_("the value to compare with") },
 	{ "drop_condition", INPUT_BOOL, 0, offsetof(struct question_form, drop_condition), 0, 0,
-	    0, NULL, "whether to remove the condition" },
+	    0, NULL, N_("whether to remove the condition") },
 	{ "page_title", INPUT_TEXT, 0, offsetof(struct question_form, page_title), 0, 0, 0, NULL,
-	    "the page's title" },
+	    N_("the page's title") },
 	{ "version", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct question_form, version), 0, 0,
-	    INT32_MAX, NULL, "the version" },
+	    INT32_MAX, NULL, N_("the version") },
 };
 const struct input_spec staff_survey_question_input = { INPUT_FORM,
 	(int)(sizeof(question_fields) / sizeof(question_fields[0])), question_fields };
@@ -171,7 +171,7 @@ const struct input_spec staff_survey_question_input = { INPUT_FORM,
 static const struct input_field question_query_fields[] = {
 	QUESTION_FIELDS(INPUT_QUERY, INPUT_QUERY),
 	{ "choose", INPUT_BOOL, INPUT_QUERY, offsetof(struct question_form, choose), 0, 0, 0,
-	    NULL, "whether a type was asked for" },
+	    NULL, N_("whether a type was asked for") },
 };
 const struct input_spec staff_survey_question_query = { INPUT_FORM, 3, question_query_fields };
 
@@ -853,9 +853,9 @@ struct version_form {
 
 static const struct input_field version_fields[] = {
 	{ "version", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct version_form, version), 0, 0,
-	    INT32_MAX, NULL, "the version" },
+	    INT32_MAX, NULL, N_("the version") },
 	{ "direction", INPUT_CHOICE, 0, offsetof(struct version_form, direction), 0, 0, 0,
-	    direction_names, "which way to move it" },
+	    direction_names, N_("which way to move it") },
 };
 const struct input_spec staff_survey_question_delete_input = { INPUT_FORM, 1, version_fields };
 const struct input_spec staff_survey_move_input = { INPUT_FORM, 2, version_fields };

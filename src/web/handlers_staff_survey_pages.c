@@ -46,21 +46,24 @@ struct page_form {
 
 static const struct input_field page_fields[] = {
 	{ "title", INPUT_TEXT, 0, offsetof(struct page_form, title), 0, 0, 0, NULL,
-	    "the page's title" },
+	    N_("the page's title") },
 	{ "version", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct page_form, version), 0, 0,
-	    INT32_MAX, NULL, "the version" },
+	    INT32_MAX, NULL, N_("the version") },
 	{ "add_rule", INPUT_BOOL, 0, offsetof(struct page_form, add_rule), 0, 0, 0, NULL,
-	    "whether to add a rule" },
+	    N_("whether to add a rule") },
 	{ "rule_question", INPUT_TEXTS, 0, offsetof(struct page_form, question),
-	    offsetof(struct page_form, question_n), 0, RULE_ROWS_MAX, NULL, "the rules' questions" },
+	    offsetof(struct page_form, question_n), 0, RULE_ROWS_MAX, NULL,
+	    N_("the rules' questions") },
 	{ "rule_op", INPUT_TEXTS, 0, offsetof(struct page_form, op),
-	    offsetof(struct page_form, op_n), 0, RULE_ROWS_MAX, NULL, "the rules' comparisons" },
+	    offsetof(struct page_form, op_n), 0, RULE_ROWS_MAX, NULL,
+	    N_("the rules' comparisons") },
 	{ "rule_value", INPUT_TEXTS, 0, offsetof(struct page_form, value),
-	    offsetof(struct page_form, value_n), 0, RULE_ROWS_MAX, NULL, "the rules' values" },
+	    offsetof(struct page_form, value_n), 0, RULE_ROWS_MAX, NULL, N_("the rules' values") },
 	{ "rule_go_to", INPUT_TEXTS, 0, offsetof(struct page_form, go_to),
-	    offsetof(struct page_form, go_to_n), 0, RULE_ROWS_MAX, NULL, "the rules' pages" },
+	    offsetof(struct page_form, go_to_n), 0, RULE_ROWS_MAX, NULL, N_("the rules' pages") },
 	{ "remove_rule", INPUT_TEXTS, 0, offsetof(struct page_form, remove),
-	    offsetof(struct page_form, remove_n), 0, RULE_ROWS_MAX, NULL, "the rules to remove" },
+	    offsetof(struct page_form, remove_n), 0, RULE_ROWS_MAX, NULL,
+	    N_("the rules to remove") },
 };
 const struct input_spec staff_survey_page_input = { INPUT_FORM,
 	(int)(sizeof(page_fields) / sizeof(page_fields[0])), page_fields };
@@ -380,7 +383,7 @@ struct delete_form {
 
 static const struct input_field delete_fields[] = {
 	{ "version", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct delete_form, version), 0, 0,
-	    INT32_MAX, NULL, "the version" },
+	    INT32_MAX, NULL, N_("the version") },
 };
 const struct input_spec staff_survey_page_delete_input = { INPUT_FORM, 1, delete_fields };
 

@@ -97,7 +97,7 @@ struct entry_form {
 
 static const struct input_field entry_fields[] = {
 	{ CHANNEL_FIELD, INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct entry_form, channel), 0, 0,
-	    0, channel_names, "how the response came" },
+	    0, channel_names, N_("how the response came") },
 };
 const struct input_spec staff_survey_response_input = { INPUT_FORM, 1, entry_fields };
 
@@ -351,7 +351,7 @@ struct list_query {
 
 static const struct input_field list_fields[] = {
 	{ "before", INPUT_ID, INPUT_QUERY, offsetof(struct list_query, before), 0, 0, 0, NULL,
-	    "the response to list from" },
+	    N_("the response to list from") },
 };
 const struct input_spec staff_survey_responses_input = { INPUT_FORM, 1, list_fields };
 
@@ -485,7 +485,7 @@ struct export_query {
 
 static const struct input_field export_fields[] = {
 	{ "format", INPUT_CHOICE, INPUT_QUERY | INPUT_REQUIRED, offsetof(struct export_query,
-	    format), 0, 0, 0, survey_file_format_names, "a file format" },
+	    format), 0, 0, 0, survey_file_format_names, N_("a file format") },
 };
 const struct input_spec staff_survey_export_input = { INPUT_FORM, 1, export_fields };
 

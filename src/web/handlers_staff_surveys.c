@@ -81,7 +81,7 @@ struct list_query {
 
 static const struct input_field list_fields[] = {
 	{ "before", INPUT_ID, INPUT_QUERY, offsetof(struct list_query, before), 0, 0, 0, NULL,
-	    "the one to list from" },
+	    N_("the one to list from") },
 };
 const struct input_spec staff_surveys_input = { INPUT_FORM, 1, list_fields };
 
@@ -166,19 +166,19 @@ static const char *const open_names[] = { "now", "later", "at", NULL };
 
 static const struct input_field settings_fields[] = {
 	{ "title", INPUT_TEXT, 0, offsetof(struct settings_form, title), 0, 0, 0, NULL,
-	    "the title" },
+	    N_("the title") },
 	{ "who_can_answer", INPUT_CHOICE, 0, offsetof(struct settings_form, who), 0, 0, 0,
-	    who_names, "who can answer" },
+	    who_names, N_("who can answer") },
 	{ "open", INPUT_CHOICE, 0, offsetof(struct settings_form, open), 0, 0, 0, open_names,
-	    "when the survey opens" },
+	    N_("when the survey opens") },
 	{ "opens_at", INPUT_DATE, 0, offsetof(struct settings_form, opens_at), 0, 0, 0, NULL,
-	    "opening" },
+	    N_("opening") },
 	{ "closes_at", INPUT_DATE, 0, offsetof(struct settings_form, closes_at), 0, 0, 0, NULL,
-	    "closing" },
+	    N_("closing") },
 	{ "intro", INPUT_TEXT, 0, offsetof(struct settings_form, intro), 0, 0, 0, NULL,
-	    "the introduction" },
+	    N_("the introduction") },
 	{ "version", INPUT_NUMBER, 0, offsetof(struct settings_form, version), 0, 0, INT32_MAX,
-	    NULL, "the version" },
+	    NULL, N_("the version") },
 };
 enum { F_OPEN = 2, F_OPENS_AT = 3, SETTINGS_FIELD_N = 7 };
 const struct input_spec staff_survey_input = { INPUT_FORM, SETTINGS_FIELD_N, settings_fields };
@@ -310,7 +310,7 @@ handle_staff_survey_create(struct http_request *req, struct http_response *res)
 	 * its error. */
 	if (!text_is_utf8(f.intro)) {
 		errors_add(&e, "intro", "%s",
-		    "The introduction contains characters that cannot be read (invalid UTF-8)");
+		    N_("The introduction contains characters that cannot be read (invalid UTF-8)"));
 		return settings_page(req, res, 422, &f, NULL, &e);
 	}
 	/* The first page and its one question, an introduction, checked by

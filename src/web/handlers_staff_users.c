@@ -33,7 +33,7 @@ struct role_form {
 
 static const struct input_field role_fields[] = {
 	{ "role", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct role_form, role), 0, 0, 0,
-	    role_choices, "the role" },
+	    role_choices, N_("the role") },
 };
 const struct input_spec staff_user_role_input = { INPUT_FORM, 1, role_fields };
 
@@ -43,7 +43,7 @@ struct action_form {
 
 static const struct input_field action_fields[] = {
 	{ "confirm", INPUT_BOOL, 0, offsetof(struct action_form, confirm), 0, 0, 0, NULL,
-	    "the confirmation" },
+	    N_("the confirmation") },
 };
 const struct input_spec staff_user_action_input = { INPUT_FORM, 1, action_fields };
 
@@ -57,12 +57,12 @@ struct settings_form {
 
 static const struct input_field settings_fields[] = {
 	{ "require_mfa", INPUT_CHOICE, INPUT_REQUIRED, offsetof(struct settings_form, require_mfa),
-	    0, 0, 0, mfa_choices, "whom two-step verification is required of" },
+	    0, 0, 0, mfa_choices, N_("whom two-step verification is required of") },
 	{ "frame_origins", INPUT_TEXT, 0, offsetof(struct settings_form, frame_origins), 0, 0, 0,
-	    NULL, "the websites" },
+	    NULL, N_("the websites") },
 	{ "suppress_below", INPUT_NUMBER, 0, offsetof(struct settings_form,
 	    suppress_below), 0, SUPPRESS_BELOW_MIN, SUPPRESS_BELOW_MAX, NULL,
-	    "the smallest count published" },
+	    N_("the smallest count published") },
 };
 const struct input_spec staff_settings_input = { INPUT_FORM, 3, settings_fields };
 
@@ -330,7 +330,7 @@ handle_staff_user_action(struct http_request *req, struct http_response *res)
 	errors_init_in(&e, req->lang);
 	input_read(req, &f, NULL, &e);
 	if (actions[act].confirm && !f.confirm) {
-		errors_add(&e, "", "Confirm by pressing the button on this page");
+		errors_add(&e, "", N_("Confirm by pressing the button on this page"));
 		return confirm_page(req, res, 422, &u, act, &e);
 	}
 	switch (act) {
@@ -341,8 +341,8 @@ handle_staff_user_action(struct http_request *req, struct http_response *res)
 		break;
 	case ACT_RESET_TWO_STEP:
 		if (u.id == a->user.id) {
-			errors_add(&e, "", "Ask another administrator to reset your own two-step "
-			    "verification");
+			errors_add(&e, "", N_("Ask another administrator to reset your own "
+			    "two-step verification"));
 			return confirm_page(req, res, 409, &u, act, &e);
 		}
 		rc = store_mfa_reset(app->store, &a->actor, a->user.org_id, u.id);

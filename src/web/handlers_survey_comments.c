@@ -52,8 +52,8 @@ load_survey(struct http_request *req, struct http_response *res, struct survey *
 	if (rc == 0 && survey_def_parse((*sv)->definition, &req->arena, d, &e) != 0)
 		rc = ERR_IO;
 	if (rc != 0) {
-		reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such survey." :
-		    "Try again in a moment.");
+		reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? N_("There is no such survey.") :
+		    N_("Try again in a moment."));
 		return -1;
 	}
 	return 0;
@@ -73,8 +73,9 @@ find_question(struct http_request *req, struct http_response *res, const struct 
 			*q = &d->questions[i];
 	if (*q != NULL)
 		return 0;
-	errors_init_in(&e, req->lang);
-	errors_add(&e, "question", "The survey has no free-text question '%.*s'",
+	/* Shown on a page in the reader's language; the API's in English. */
+	errors_init_in(&e, str_starts_with(req->path, "/api/") ? NULL : req->lang);
+	errors_add(&e, "question", N_("The survey has no free-text question '%.*s'"),
 	    (int)(key.n > 40 ? 40 : key.n), key.p ? key.p : "");
 	reply_error(req, res, ERR_NOTFOUND, &e);
 	return -1;
@@ -122,11 +123,11 @@ struct list_query {
 
 static const struct input_field list_fields[] = {
 	{ "question", INPUT_TEXT, INPUT_QUERY | INPUT_REQUIRED, offsetof(struct list_query,
-	    question), 0, 0, 0, NULL, "the free-text question" },
+	    question), 0, 0, 0, NULL, N_("the free-text question") },
 	{ "after", INPUT_ID, INPUT_QUERY, offsetof(struct list_query, after), 0, 0, 0, NULL,
-	    "a response's id from the previous page's next_cursor" },
+	    N_("a response's id from the previous page's next_cursor") },
 	{ "limit", INPUT_NUMBER, INPUT_QUERY, offsetof(struct list_query, limit), 0, 1,
-	    STORE_LIST_MAX, NULL, "the number of comments" },
+	    STORE_LIST_MAX, NULL, N_("the number of comments") },
 };
 const struct input_spec api_survey_comments_input = { INPUT_FORM, 3, list_fields };
 
@@ -185,7 +186,7 @@ handle_api_survey_comments(struct http_request *req, struct http_response *res)
 
 	if (load_survey(req, res, &sv, &d) != 0)
 		return HTTP_DONE;
-	errors_init_in(&e, req->lang);
+	errors_init(&e); /* the API's messages are in English */
 	if (input_read(req, &q, NULL, &e) != 0)
 		return reply_error(req, res, ERR_INVALID, &e);
 	if (find_question(req, res, &d, q.question, &qn) != 0)
@@ -240,8 +241,8 @@ themes_text(const struct app *app, const struct str *names, int n, const char *f
 		if (k < i)
 			continue;
 		if (!theme_allowed(app, names[i])) {
-			errors_add(e, field, "'%.*s' is not one of the themes", (int)(names[i].n > 60 ?
-			    60 : names[i].n), names[i].p);
+			errors_add(e, field, N_("'%.*s' is not one of the themes"),
+			    (int)(names[i].n > 60 ? 60 : names[i].n), names[i].p);
 			continue;
 		}
 		if (b->n > 1)
@@ -259,9 +260,9 @@ struct review_body {
 
 static const struct input_field review_fields[] = {
 	{ "themes", INPUT_TEXTS, INPUT_REQUIRED, offsetof(struct review_body, themes),
-	    offsetof(struct review_body, theme_n), 0, COMMENT_THEMES_MAX, NULL, "the themes" },
+	    offsetof(struct review_body, theme_n), 0, COMMENT_THEMES_MAX, NULL, N_("the themes") },
 	{ "sentiment", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct review_body, sentiment), 0,
-	    1, 5, NULL, "the sentiment, from 1 (very positive) to 5 (very negative)" },
+	    1, 5, NULL, N_("the sentiment, from 1 (very positive) to 5 (very negative)") },
 };
 const struct input_spec api_survey_comment_review_input = { INPUT_JSON, 2, review_fields };
 
@@ -280,7 +281,7 @@ handle_api_survey_comment_review(struct http_request *req, struct http_response 
 	int rc;
 
 	memset(&b, 0, sizeof(b));
-	errors_init_in(&e, req->lang);
+	errors_init(&e); /* the API's messages are in English */
 	rc = input_read(req, &b, NULL, &e);
 	if (rc == ERR_MALFORMED || rc == ERR_NOMEM)
 		return reply_error(req, res, rc, &e);
@@ -300,8 +301,9 @@ handle_api_survey_comment_review(struct http_request *req, struct http_response 
 		rc = store_comment_get(req->app->store, &req->arena, sv->id,
 		    http_param_id(req, "response"), qn->key, &c);
 	if (rc != 0)
-		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such comment." :
-		    "The review could not be saved. Try again.");
+		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ?
+		    N_("There is no such comment.") :
+		    N_("The review could not be saved. Try again."));
 	return api_json(res, 200, comment_json(sv->id, &c));
 }
 
@@ -468,8 +470,8 @@ handle_staff_survey_comment(struct http_request *req, struct http_response *res)
 	rc = store_comment_get(req->app->store, &req->arena, sv->id, http_param_id(req, "response"),
 	    qn->key, &c);
 	if (rc != 0)
-		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such comment." :
-		    "Try again in a moment.");
+		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ?
+		    N_("There is no such comment.") : N_("Try again in a moment."));
 	return review_page(req, res, 200, sv, qn, &c, NULL);
 }
 
@@ -477,9 +479,9 @@ handle_staff_survey_comment(struct http_request *req, struct http_response *res)
  * theme ticked sends no field at all. */
 static const struct input_field review_form_fields[] = {
 	{ "themes", INPUT_TEXTS, 0, offsetof(struct review_body, themes),
-	    offsetof(struct review_body, theme_n), 0, COMMENT_THEMES_MAX, NULL, "the themes" },
+	    offsetof(struct review_body, theme_n), 0, COMMENT_THEMES_MAX, NULL, N_("the themes") },
 	{ "sentiment", INPUT_NUMBER, INPUT_REQUIRED, offsetof(struct review_body, sentiment), 0,
-	    1, 5, NULL, "the sentiment" },
+	    1, 5, NULL, N_("the sentiment") },
 };
 const struct input_spec staff_survey_comment_input = { INPUT_FORM, 2, review_form_fields };
 
@@ -509,8 +511,8 @@ handle_staff_survey_comment_review(struct http_request *req, struct http_respons
 	rc = store_comment_get(req->app->store, &req->arena, sv->id, http_param_id(req, "response"),
 	    qn->key, &c);
 	if (rc != 0)
-		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such comment." :
-		    "Try again in a moment.");
+		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ?
+		    N_("There is no such comment.") : N_("Try again in a moment."));
 	themes_text(req->app, f.themes, f.theme_n, "themes", &themes, &e);
 	if (errors_any(&e)) {
 		buf_free(&themes);
@@ -521,7 +523,8 @@ handle_staff_survey_comment_review(struct http_request *req, struct http_respons
 	    ERR_NOMEM;
 	buf_free(&themes);
 	if (rc != 0)
-		return reply_error_text(req, res, rc, "The review could not be saved. Try again.");
+		return reply_error_text(req, res, rc,
+		    N_("The review could not be saved. Try again."));
 	snprintf(to, sizeof(to), "/staff/surveys/%lld/comments/%.*s?done=reviewed#comment-%lld",
 	    (long long)sv->id, (int)qn->key.n, qn->key.p, (long long)c.response_id);
 	http_response_redirect(res, 303, to);

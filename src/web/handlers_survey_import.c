@@ -42,9 +42,9 @@ static const char *const false_true[] = { "false", "true", NULL };
 
 static const struct input_field import_fields[] = {
 	{ "format", INPUT_CHOICE, INPUT_QUERY | INPUT_REQUIRED, offsetof(struct import_query,
-	    format), 0, 0, 0, import_formats, "the format of the file" },
+	    format), 0, 0, 0, import_formats, N_("the format of the file") },
 	{ "dry_run", INPUT_CHOICE, INPUT_QUERY, offsetof(struct import_query, dry_run), 0, 0, 0,
-	    false_true, "dry_run" },
+	    false_true, N_("dry_run") },
 };
 const struct input_spec api_survey_import_input = { INPUT_FORM, 2, import_fields };
 
@@ -78,7 +78,7 @@ handle_api_surveys_import(struct http_request *req, struct http_response *res)
 	json_t *o, *report;
 	int rc;
 
-	errors_init_in(&e, req->lang);
+	errors_init(&e); /* the API's messages are in English */
 	if ((rc = input_read(req, &q, NULL, &e)) != 0)
 		return reply_error(req, res, rc == ERR_NOMEM ? rc : ERR_INVALID, &e);
 	if (req->body.n > LSS_FILE_MAX_BYTES)
@@ -97,7 +97,8 @@ handle_api_surveys_import(struct http_request *req, struct http_response *res)
 	sv.org_id = a->user.org_id;
 	if ((rc = store_survey_create(req->app->store, &a->actor, &sv)) != 0) {
 		json_decref(report);
-		return reply_error_text(req, res, rc, "The survey could not be saved. Try again.");
+		return reply_error_text(req, res, rc,
+		    N_("The survey could not be saved. Try again."));
 	}
 	if ((o = api_survey_json(req, &sv, &d)) == NULL) {
 		json_decref(report);
@@ -206,7 +207,7 @@ handle_staff_survey_import(struct http_request *req, struct http_response *res)
 	errors_init_in(&e, req->lang);
 	if (req->too_large || (http_form_file(req, "file", &file) &&
 	    file->data.n > LSS_FILE_MAX_BYTES)) {
-		errors_add(&e, "file", "The file must be %d MB or smaller",
+		errors_add(&e, "file", N_("The file must be %d MB or smaller"),
 		    LSS_FILE_MAX_BYTES / (1024 * 1024));
 		return import_page(req, res, 413, NULL, NULL, NULL, &e);
 	}
@@ -235,9 +236,9 @@ struct confirm_form {
 
 static const struct input_field confirm_fields[] = {
 	{ "title", INPUT_TEXT, INPUT_REQUIRED, offsetof(struct confirm_form, title), 0, 0, 0, NULL,
-	    "the title" },
+	    N_("the title") },
 	{ "pages", INPUT_TEXT, INPUT_REQUIRED, offsetof(struct confirm_form, pages), 0, 0, 0, NULL,
-	    "the survey's pages" },
+	    N_("the survey's pages") },
 };
 const struct input_spec staff_survey_import_confirm_input = { INPUT_FORM, 2, confirm_fields };
 
@@ -278,7 +279,8 @@ handle_staff_survey_import_confirm(struct http_request *req, struct http_respons
 	}
 	sv.org_id = a->user.org_id;
 	if ((rc = store_survey_create(req->app->store, &a->actor, &sv)) != 0)
-		return reply_error_text(req, res, rc, "The survey could not be saved. Try again.");
+		return reply_error_text(req, res, rc,
+		    N_("The survey could not be saved. Try again."));
 	snprintf(to, sizeof(to), "/staff/surveys/%lld?done=imported", (long long)sv.id);
 	http_response_redirect(res, 303, to);
 	return HTTP_DONE;

@@ -16,6 +16,7 @@
 
 #include "involve/app.h"
 #include "involve/auth.h"
+#include "involve/i18n.h"
 #include "involve/reply.h"
 #include "involve/store_comments.h"
 #include "involve/store_survey.h"
@@ -182,14 +183,14 @@ handle_api_survey_themes(struct http_request *req, struct http_response *res)
 	rc = store_survey_get(req->app->store, &req->arena, http_param_id(req, "id"), &sv);
 	if (rc == 0 && sv->org_id != a->user.org_id)
 		rc = ERR_NOTFOUND;
-	errors_init_in(&e, req->lang);
+	errors_init(&e); /* the API's messages are in English */
 	if (rc == 0 && survey_def_parse(sv->definition, &req->arena, &d, &e) != 0)
 		rc = ERR_IO;
 	if (rc == 0 && (rc = store_org_get(req->app->store, sv->org_id, &org)) != 0)
 		rc = ERR_IO;
 	if (rc != 0)
-		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ? "There is no such survey." :
-		    "Try again in a moment.");
+		return reply_error_text(req, res, rc, rc == ERR_NOTFOUND ?
+		    N_("There is no such survey.") : N_("Try again in a moment."));
 	below = suppress_exempt(a->user.role) ? 0 : org.suppress_below;
 	if ((questions = survey_themes_json(req, sv, &d, below, &rc)) == NULL)
 		return reply_error(req, res, rc, NULL);

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "involve/i18n.h"
 #include "involve/input.h"
 #include "involve/route.h"
 #include "involve/num.h"
@@ -18,6 +19,15 @@
 
 static const char *const date_part_names[DATE_PARTS] = { "day", "month", "year", "hour",
 	"minute" };
+/* A box of a date that does not hold a number in its range, one message a
+ * box: the field's `what` ("opening") goes in, in the list's language. */
+static const char *const date_part_errors[DATE_PARTS] = {
+	N_("The %s day must be a number from %d to %d"),
+	N_("The %s month must be a number from %d to %d"),
+	N_("The %s year must be a number from %d to %d"),
+	N_("The %s hour must be a number from %d to %d"),
+	N_("The %s minute must be a number from %d to %d"),
+};
 
 /* The field's place in the target. */
 #define AT(target, f, type) ((type *)((char *)(target) + (f)->offset))
@@ -38,19 +48,25 @@ refuse(struct errors *e, const char *field, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "Must be one of "a", "b" or "c"" for a choice field. */
+/* "Must be "a", "b" or "c"" for a choice field: the names as they are
+ * sent, "or" in the list's language. */
 static void
 refuse_choice(struct errors *e, const struct input_field *f, const char *field)
 {
+	const char *or_word = errors_text(e, N_("or"));
 	char list[ERROR_DETAIL_MAX];
 	size_t n = 0;
 	int i;
 
 	list[0] = '\0';
-	for (i = 0; f->choices[i] && n < sizeof(list); i++)
-		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s\"%s\"",
-		    i == 0 ? "" : f->choices[i + 1] ? ", " : " or ", f->choices[i]);
-	refuse(e, field, "Must be %s", list);
+	for (i = 0; f->choices[i] && n < sizeof(list); i++) {
+		bool last = i > 0 && f->choices[i + 1] == NULL;
+
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s%s\"%s\"",
+		    i == 0 ? "" : last ? " " : ", ", last ? or_word : "", last ? " " : "",
+		    f->choices[i]);
+	}
+	refuse(e, field, N_("Must be %s"), list);
 }
 
 static int
@@ -68,7 +84,7 @@ choice_index(const struct input_field *f, struct str s)
 static void
 refuse_number(struct errors *e, const struct input_field *f, const char *field)
 {
-	refuse(e, field, "Must be a whole number from %lld to %lld", (long long)f->min,
+	refuse(e, field, N_("Must be a whole number from %lld to %lld"), (long long)f->min,
 	    (long long)f->max);
 }
 
@@ -100,12 +116,12 @@ json_list(struct arena *a, const struct input_field *f, const json_t *v, void *t
 	int *count = COUNT(target, f), rc = 0;
 
 	if (!json_is_array(v)) {
-		refuse(e, f->name, f->type == INPUT_TEXTS ? "Must be an array of strings" :
-		    "Must be an array of ids (strings)");
+		refuse(e, f->name, f->type == INPUT_TEXTS ? N_("Must be an array of strings") :
+		    N_("Must be an array of ids (strings)"));
 		return ERR_INVALID;
 	}
 	if ((int64_t)json_array_size(v) > f->max) {
-		refuse(e, f->name, "No more than %lld can be given", (long long)f->max);
+		refuse(e, f->name, N_("No more than %lld can be given"), (long long)f->max);
 		return ERR_INVALID;
 	}
 	*count = 0;
@@ -113,13 +129,13 @@ json_list(struct arena *a, const struct input_field *f, const json_t *v, void *t
 		snprintf(field, sizeof(field), "%s[%zu]", f->name, i);
 		if (f->type == INPUT_TEXTS) {
 			if (!json_is_string(item)) {
-				refuse(e, field, "Must be a string");
+				refuse(e, field, N_("Must be a string"));
 				rc = ERR_INVALID;
 			} else if (!json_text(a, item, &AT(target, f, struct str)[*count])) {
 				return ERR_NOMEM;
 			}
 		} else if (json_id(item, &AT(target, f, int64_t)[*count]) != 0) {
-			refuse(e, field, "Must be an id (a string of digits)");
+			refuse(e, field, N_("Must be an id (a string of digits)"));
 			rc = ERR_INVALID;
 		}
 		(*count)++;
@@ -134,8 +150,8 @@ json_kind_ok(const struct input_field *f, const json_t *v, struct errors *e)
 {
 	if ((f->min == INPUT_JSON_ARRAY && !json_is_array(v)) ||
 	    (f->min == INPUT_JSON_OBJECT && !json_is_object(v))) {
-		refuse(e, f->name, "Must be %s", f->min == INPUT_JSON_ARRAY ? "an array" :
-		    "an object");
+		refuse(e, f->name, f->min == INPUT_JSON_ARRAY ? N_("Must be an array") :
+		    N_("Must be an object"));
 		return false;
 	}
 	return true;
@@ -212,7 +228,7 @@ json_field(struct arena *a, const struct input_field *f, const json_t *v, void *
 	case INPUT_ID:
 		if (json_id(v, AT(target, f, int64_t)) == 0)
 			return 0;
-		refuse(e, f->name, "Must be an id (a string of digits)");
+		refuse(e, f->name, N_("Must be an id (a string of digits)"));
 		return ERR_INVALID;
 	case INPUT_NUMBER:
 		if (!json_is_integer(v) || json_integer_value(v) < f->min ||
@@ -226,8 +242,9 @@ json_field(struct arena *a, const struct input_field *f, const json_t *v, void *
 		if (json_is_string(v) && timefmt_parse_rfc3339(json_string_value(v),
 		    json_string_length(v), AT(target, f, int64_t)) == 0)
 			return 0;
-		refuse(e, f->name, "Must be a date and time like 2026-12-01T09:00:00Z%s",
-		    f->flags & INPUT_NULLABLE ? ", or null" : "");
+		refuse(e, f->name, f->flags & INPUT_NULLABLE ?
+		    N_("Must be a date and time like 2026-12-01T09:00:00Z, or null") :
+		    N_("Must be a date and time like 2026-12-01T09:00:00Z"));
 		return ERR_INVALID;
 	case INPUT_DATE:
 		break; /* a form's; never declared for JSON */
@@ -237,7 +254,8 @@ json_field(struct arena *a, const struct input_field *f, const json_t *v, void *
 		/* jansson counts references in the value itself. */
 		return json_value_keep(a, f, (json_t *)v, AT(target, f, const json_t *), e);
 	}
-	refuse(e, f->name, "Must be %s", f->type == INPUT_BOOL ? "true or false" : "a string");
+	refuse(e, f->name, f->type == INPUT_BOOL ? N_("Must be true or false") :
+	    N_("Must be a string"));
 	return ERR_INVALID;
 }
 
@@ -255,16 +273,17 @@ decode_json(struct http_request *req, const struct input_spec *spec, void *targe
 		/* jansson quotes the bytes near the error, which may stop inside a
 		 * character or not be UTF-8 at all; a message must be text. */
 		if (text_is_utf8(str_c(err.text)))
-			errors_add(e, "", "The body is not valid JSON: %s (line %d, column %d).",
-			    err.text, err.line, err.column);
+			errors_add(e, "",
+			    N_("The body is not valid JSON: %s (line %d, column %d)."), err.text,
+			    err.line, err.column);
 		else
-			errors_add(e, "", "The body is not valid JSON (line %d, column %d).",
+			errors_add(e, "", N_("The body is not valid JSON (line %d, column %d)."),
 			    err.line, err.column);
 		return ERR_MALFORMED;
 	}
 	if (!json_is_object(body)) {
 		json_decref(body);
-		errors_add(e, "", "The body must be a JSON object.");
+		errors_add(e, "", N_("The body must be a JSON object."));
 		return ERR_MALFORMED;
 	}
 	json_object_foreach(body, key, v) {
@@ -276,7 +295,7 @@ decode_json(struct http_request *req, const struct input_spec *spec, void *targe
 
 			/* At most 60 bytes, cut between characters. */
 			text_copy(field, 61, str_c(key));
-			errors_add(e, field, "Unknown field");
+			errors_add(e, field, N_("Unknown field"));
 			rc = ERR_INVALID;
 		}
 	}
@@ -288,7 +307,7 @@ decode_json(struct http_request *req, const struct input_spec *spec, void *targe
 		v = json_object_get(body, f->name);
 		if (v == NULL) {
 			if (f->flags & INPUT_REQUIRED) {
-				errors_add(e, f->name, "Enter %s", f->what);
+				errors_add(e, f->name, N_("Enter %s"), errors_text(e, f->what));
 				rc = ERR_INVALID;
 			}
 			continue;
@@ -359,19 +378,20 @@ form_date(const struct http_request *req, const struct input_field *f, int64_t *
 	if (filled == 0)
 		return ERR_NOTFOUND;
 	if (filled < DATE_PARTS) {
-		errors_add(e, f->name, "Enter the %s date and time in full: day, month, year, hour "
-		    "and minute", f->what);
+		errors_add(e, f->name, N_("Enter the %s date and time in full: day, month, year, "
+		    "hour and minute"), errors_text(e, f->what));
 		return ERR_INVALID;
 	}
 	for (i = 0; i < DATE_PARTS; i++) {
 		if (!date_part(v[i], min[i], max[i], &n[i])) {
-			errors_add(e, f->name, "The %s %s must be a number from %d to %d", f->what,
-			    date_part_names[i], min[i], max[i]);
+			errors_add(e, f->name, date_part_errors[i], errors_text(e, f->what), min[i],
+			    max[i]);
 			return ERR_INVALID;
 		}
 	}
 	if (timefmt_from_london_fields(n[0], n[1], n[2], n[3], n[4], out) != 0) {
-		errors_add(e, f->name, "The %s date must be a real date", f->what);
+		errors_add(e, f->name, N_("The %s date must be a real date"),
+		    errors_text(e, f->what));
 		return ERR_INVALID;
 	}
 	return 0;
@@ -389,13 +409,13 @@ form_list(const struct http_request *req, const struct input_field *f, void *tar
 		if (!str_eq_c(req->form[i].name, f->name))
 			continue;
 		if (*count == f->max) {
-			refuse(e, f->name, "No more than %lld can be given", (long long)f->max);
+			refuse(e, f->name, N_("No more than %lld can be given"), (long long)f->max);
 			return ERR_INVALID;
 		}
 		if (f->type == INPUT_TEXTS) {
 			AT(target, f, struct str)[*count] = req->form[i].value;
 		} else if (num_id(str_trim(req->form[i].value), &AT(target, f, int64_t)[*count]) != 0) {
-			refuse(e, f->name, "Select %s", f->what);
+			refuse(e, f->name, N_("Select %s"), errors_text(e, f->what));
 			rc = ERR_INVALID;
 			continue;
 		}
@@ -450,7 +470,7 @@ form_field(const struct http_request *req, const struct input_field *f, void *ta
 	case INPUT_ID:
 		if (num_id(str_trim(s), AT(target, f, int64_t)) == 0)
 			return 0;
-		refuse(e, f->name, "Must be an id");
+		refuse(e, f->name, N_("Must be an id"));
 		return ERR_INVALID;
 	case INPUT_NUMBER:
 		if (num_parse(s, f->min, f->max, &n) != NUM_OK) {
@@ -461,7 +481,7 @@ form_field(const struct http_request *req, const struct input_field *f, void *ta
 		return 0;
 	default:
 		*state = INPUT_ABSENT;
-		refuse(e, f->name, "Cannot be sent in a form");
+		refuse(e, f->name, N_("Cannot be sent in a form"));
 		return ERR_INVALID;
 	}
 }
@@ -474,13 +494,13 @@ refuse_missing(struct errors *e, const struct input_field *f)
 	case INPUT_CHOICE:
 	case INPUT_IDS:
 	case INPUT_ID:
-		errors_add(e, f->name, "Select %s", f->what);
+		errors_add(e, f->name, N_("Select %s"), errors_text(e, f->what));
 		break;
 	case INPUT_DATE:
-		errors_add(e, f->name, "Enter the %s date and time", f->what);
+		errors_add(e, f->name, N_("Enter the %s date and time"), errors_text(e, f->what));
 		break;
 	default:
-		errors_add(e, f->name, "Enter %s", f->what);
+		errors_add(e, f->name, N_("Enter %s"), errors_text(e, f->what));
 	}
 }
 

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "involve/app.h"
+#include "involve/i18n.h"
 #include "involve/respond.h"
 #include "involve/secret.h"
 #include "involve/survey_cache.h"
@@ -180,8 +181,8 @@ recheck(struct http_request *req, struct pending_response *pr, struct errors *e)
 	if (rc == ERR_NOMEM)
 		return rc;
 	if (survey_answers_check(&d, &ans, -1, e) != 0 || rc != 0) {
-		errors_add(e, "version", "The survey was changed while these answers were on their "
-		    "way, and they no longer fit it: read it again");
+		errors_add(e, "version", N_("The survey was changed while these answers were on "
+		    "their way, and they no longer fit it: read it again"));
 		return ERR_CONFLICT;
 	}
 	if ((rc = respond_tally(&req->arena, &d, &ans, &items, &r->tally_n)) != 0)

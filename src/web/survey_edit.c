@@ -57,13 +57,14 @@ survey_edit_save(struct http_request *req, struct survey_edit *ed,
 	 * from a survey that is no longer there.  The store checks again at
 	 * its commit. */
 	if (version != ed->sv->version) {
-		errors_add(e, "version", "Someone else has changed the survey since it was read");
+		errors_add(e, "version",
+		    N_("Someone else has changed the survey since it was read"));
 		return ERR_CONFLICT;
 	}
 	if ((rc = survey_def_from_json(ed->pages, &next_id, &req->arena, &nd, e)) != 0)
 		return rc;
 	survey_def_adopt_ids(&nd, &ed->def);
-	errors_init(&change);
+	errors_init_in(&change, e->lang);
 	breaking = survey_def_check_change(&ed->def, &nd, &change) != 0;
 	survey_def_write(&nd, &text);
 	if (!buf_ok(&text)) {
