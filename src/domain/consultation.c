@@ -325,7 +325,7 @@ attachment_media_type(enum attachment_type t)
 const char *
 attachment_type_label(enum attachment_type t)
 {
-	return (unsigned)t < ATTACHMENT_TYPE_N ? types[t].label : "file";
+	return (unsigned)t < ATTACHMENT_TYPE_N ? types[t].label : N_("file");
 }
 
 /* The media type without its parameters and spaces. */

@@ -10,14 +10,14 @@
 #include "involve/text.h"
 
 static const struct {
-	const char *name;
-	const char *label;
+	const char *name;  /* its code: stored, sent by forms, in the audit log */
+	const char *label; /* in English, for the catalogue: a page shows it translated */
 } roles[ROLE_COUNT] = {
-	[ROLE_ADMIN] = { "administrator", "Administrator" },
-	[ROLE_OFFICER] = { "engagement_officer", "Engagement officer" },
-	[ROLE_ANALYST] = { "analyst", "Analyst" },
-	[ROLE_FACILITATOR] = { "facilitator", "Group facilitator" },
-	[ROLE_VIEWER] = { "viewer", "Viewer" },
+	[ROLE_ADMIN] = { "administrator", N_("Administrator") },
+	[ROLE_OFFICER] = { "engagement_officer", N_("Engagement officer") },
+	[ROLE_ANALYST] = { "analyst", N_("Analyst") },
+	[ROLE_FACILITATOR] = { "facilitator", N_("Group facilitator") },
+	[ROLE_VIEWER] = { "viewer", N_("Viewer") },
 };
 
 const char *
@@ -29,7 +29,7 @@ role_name(enum role r)
 const char *
 role_label(enum role r)
 {
-	return (unsigned)r < ROLE_COUNT ? roles[r].label : "Unknown";
+	return (unsigned)r < ROLE_COUNT ? roles[r].label : N_("Unknown");
 }
 
 int
@@ -63,11 +63,11 @@ role_allows(enum role r, enum permission p)
 
 static const struct {
 	const char *name;
-	const char *label;
+	const char *label; /* as roles' */
 } mfa_policies[] = {
-	[MFA_NONE] = { "none", "Nobody" },
-	[MFA_ADMINS] = { "administrators", "Administrators" },
-	[MFA_ALL] = { "all", "Everyone" },
+	[MFA_NONE] = { "none", N_("Nobody") },
+	[MFA_ADMINS] = { "administrators", N_("Administrators") },
+	[MFA_ALL] = { "all", N_("Everyone") },
 };
 
 const char *
@@ -79,7 +79,7 @@ mfa_policy_name(enum mfa_policy p)
 const char *
 mfa_policy_label(enum mfa_policy p)
 {
-	return (unsigned)p <= MFA_ALL ? mfa_policies[p].label : "Administrators";
+	return (unsigned)p <= MFA_ALL ? mfa_policies[p].label : N_("Administrators");
 }
 
 int

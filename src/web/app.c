@@ -200,10 +200,6 @@ language_of(const struct http_request *req)
 	const struct i18n_lang *l;
 	struct str v;
 
-	/* The staff pages' words are not in the catalogues yet: saying they
-	 * were Urdu (lang, dir) would only mislead a screen reader. */
-	if (str_starts_with(req->path, "/staff"))
-		return i18n_default();
 	if (http_cookie(req, I18N_COOKIE, &v) && (l = i18n_find(v)) != NULL)
 		return l;
 	if (http_header(req, "Accept-Language", &v))
@@ -605,8 +601,7 @@ page_render_in(struct http_request *req, struct http_response *res, const char *
 	json_object_set_new(ctx, "assets", assets);
 	json_object_set_new(ctx, "lang", json_string(req->lang->code));
 	json_object_set_new(ctx, "dir", json_string(req->lang->rtl ? "rtl" : "ltr"));
-	if (!str_starts_with(req->path, "/staff"))
-		json_object_set_new(ctx, "languages", language_links(req));
+	json_object_set_new(ctx, "languages", language_links(req));
 	json_object_set_new(ctx, "footer_links", footer_links(req, ctx));
 	if (a && a->signed_in && !a->via_token) {
 		json_object_set_new(ctx, "staff", json_pack("{s:s, s:s, s:s}", "email", a->user.email,

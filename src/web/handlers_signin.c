@@ -117,7 +117,7 @@ static int
 login_page(struct http_request *req, struct http_response *res, int status, struct str email,
     struct str next, const struct errors *e)
 {
-	json_t *ctx = json_pack("{s:s, s:o, s:o}", "title", "Sign in", "email",
+	json_t *ctx = json_pack("{s:s, s:o, s:o}", "title", tr(req, "Sign in"), "email",
 	    pages_string(email), "next", pages_string(next_is_local(next) ? next : STR_LIT("")));
 
 	if (ctx != NULL && e != NULL && errors_any(e)) {
@@ -181,7 +181,8 @@ login_answer(struct http_request *req, struct http_response *res, int rc, int64_
 		add_busy(res, &e);
 		return login_page(req, res, 0, email, next, &e);
 	default:
-		return reply_error_text(req, res, rc, "You have not been signed in. Try again later.");
+		return reply_error_text(req, res, rc, tr(req, "You have not been signed in. Try "
+		    "again later."));
 	}
 }
 
@@ -294,8 +295,8 @@ static int
 code_page(struct http_request *req, struct http_response *res, int status, struct str next,
     const struct errors *e)
 {
-	json_t *ctx = json_pack("{s:s, s:o, s:s}", "title", "Enter your security code", "next",
-	    pages_string(next_is_local(next) ? next : STR_LIT("")), "email",
+	json_t *ctx = json_pack("{s:s, s:o, s:s}", "title", tr(req, "Enter your security code"),
+	    "next", pages_string(next_is_local(next) ? next : STR_LIT("")), "email",
 	    pages_staff(req)->user.email);
 
 	if (ctx != NULL && e != NULL && errors_any(e)) {
@@ -352,7 +353,8 @@ handle_login_code(struct http_request *req, struct http_response *res)
 		add_throttled(req, res, until, &e);
 		return code_page(req, res, 0, f.next, &e);
 	default:
-		return reply_error_text(req, res, rc, "You have not been signed in. Try again later.");
+		return reply_error_text(req, res, rc, tr(req, "You have not been signed in. Try "
+		    "again later."));
 	}
 }
 
@@ -454,14 +456,14 @@ setup_page(struct http_request *req, struct http_response *res, int status,
 
 	if (totp_uri(ISSUER, a->user.email, secret, TOTP_SECRET_BYTES, uri, sizeof(uri)) != 0 ||
 	    totp_secret_display(secret, TOTP_SECRET_BYTES, text, sizeof(text)) != 0 ||
-	    qr_svg(uri, "QR code to scan with your authenticator app", &svg) != 0) {
+	    qr_svg(uri, tr(req, "QR code to scan with your authenticator app"), &svg) != 0) {
 		buf_free(&svg);
 		return reply_error(req, res, ERR_IO, NULL);
 	}
 	sodium_memzero(uri, sizeof(uri));
-	ctx = json_pack("{s:s, s:b, s:s%, s:s, s:s, s:b}", "title", "Set up two-step verification",
-	    "on", 0, "qr_svg", svg.p ? svg.p : "", svg.n, "secret_text", text, "setup", offer,
-	    "required", auth_stage(a) == AUTH_NEEDS_SETUP);
+	ctx = json_pack("{s:s, s:b, s:s%, s:s, s:s, s:b}", "title",
+	    tr(req, "Set up two-step verification"), "on", 0, "qr_svg", svg.p ? svg.p : "", svg.n,
+	    "secret_text", text, "setup", offer, "required", auth_stage(a) == AUTH_NEEDS_SETUP);
 	sodium_memzero(text, sizeof(text));
 	buf_free(&svg);
 	if (ctx != NULL && e != NULL && errors_any(e)) {
@@ -482,7 +484,7 @@ on_page(struct http_request *req, struct http_response *res)
 	int left = 0;
 
 	store_mfa_recovery_left(req->app->store, a->user.id, &left);
-	ctx = json_pack("{s:s, s:b, s:i}", "title", "Two-step verification", "on", 1,
+	ctx = json_pack("{s:s, s:b, s:i}", "title", tr(req, "Two-step verification"), "on", 1,
 	    "codes_left", left);
 	if (ctx)
 		json_object_set_new(ctx, "on_since", pages_date(req, a->user.mfa_on));
@@ -573,5 +575,5 @@ handle_two_step(struct http_request *req, struct http_response *res)
 		json_array_append_new(list, json_string(codes[i]));
 	sodium_memzero(codes, sizeof(codes));
 	return page_render(req, res, "staff/recovery_codes", json_pack("{s:s, s:o}", "title",
-	    "Save your recovery codes", "codes", list));
+	    tr(req, "Save your recovery codes"), "codes", list));
 }

@@ -74,23 +74,23 @@ dashboard_row(void *arg, const struct poll *p)
 	pages_status_tag(poll_status(p, r->req->now), &label, &cls);
 	snprintf(href, sizeof(href), "/staff/polls/%lld", (long long)p->id);
 	json_array_append_new(r->items, json_pack("{s:o, s:s, s:s, s:s, s:I, s:o}", "question",
-	    pages_string(p->question), "href", href, "status", label, "tag_class", cls, "ballots",
-	    (json_int_t)p->ballots, "created", pages_date(r->req, p->created_at)));
+	    pages_string(p->question), "href", href, "status", tr(r->req, label), "tag_class", cls,
+	    "ballots", (json_int_t)p->ballots, "created", pages_date(r->req, p->created_at)));
 	r->n++;
 	r->last_id = p->id;
 	return 0;
 }
 
 static json_t *
-site_page_links(void)
+site_page_links(const struct http_request *req)
 {
 	static const struct {
 		const char *key, *text;
 	} pages[] = {
-		{ "home", "Home page introduction" },
-		{ "accessibility", "Accessibility statement" },
-		{ "privacy", "Privacy notice" },
-		{ "cookies", "Cookies" },
+		{ "home", N_("Home page introduction") },
+		{ "accessibility", N_("Accessibility statement") },
+		{ "privacy", N_("Privacy notice") },
+		{ "cookies", N_("Cookies") },
 	};
 	json_t *links = json_array();
 	char href[64];
@@ -99,7 +99,7 @@ site_page_links(void)
 	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
 		snprintf(href, sizeof(href), "/staff/pages/%s", pages[i].key);
 		json_array_append_new(links, json_pack("{s:s, s:s}", "href", href, "text",
-		    pages[i].text));
+		    tr(req, pages[i].text)));
 	}
 	return links;
 }
@@ -126,7 +126,7 @@ handle_dashboard(struct http_request *req, struct http_response *res)
 		json_decref(r.items);
 		return reply_error(req, res, rc, NULL);
 	}
-	ctx = json_pack("{s:s, s:o, s:o, s:b, s:b, s:b, s:s}", "title", "Polls", "site",
+	ctx = json_pack("{s:s, s:o, s:o, s:b, s:b, s:b, s:s}", "title", tr(req, "Polls"), "site",
 	    pages_staff_site(a), "polls", r.items, "can_manage",
 	    role_allows(a->user.role, PERM_POLL_MANAGE), "can_edit_site",
 	    role_allows(a->user.role, PERM_SITE_EDIT), "can_manage_users",
@@ -134,13 +134,14 @@ handle_dashboard(struct http_request *req, struct http_response *res)
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (role_allows(a->user.role, PERM_SITE_EDIT))
-		json_object_set_new(ctx, "site_pages", site_page_links());
+		json_object_set_new(ctx, "site_pages", site_page_links(req));
 	if (r.n == STAFF_POLLS_PAGE && r.last_id > 1) {
 		snprintf(older, sizeof(older), "/staff/?before=%lld", (long long)r.last_id);
 		json_object_set_new(ctx, "older_href", json_string(older));
 	}
 	if (http_query(req, "done", &done) && str_eq_c(done, "deleted"))
-		json_object_set_new(ctx, "done", json_string("The poll and its answers have been deleted."));
+		json_object_set_new(ctx, "done", json_string(tr(req, "The poll and its answers "
+		    "have been deleted.")));
 	return page_render(req, res, "staff/dashboard", ctx);
 }
 
@@ -159,6 +160,8 @@ page_form(struct http_request *req, struct http_response *res, int status,
 {
 	struct auth *a = pages_staff(req);
 	char action[64], view[ORG_SLUG_SIZE + 64];
+	const char *heading = strcmp(d->key, "home") == 0 ? tr(req, "Home page introduction") :
+	    tr(req, d->title);
 	json_t *ctx, *errors;
 	struct str done;
 
@@ -167,16 +170,14 @@ page_form(struct http_request *req, struct http_response *res, int status,
 		snprintf(view, sizeof(view), "/o/%s/", a->org.slug);
 	else
 		snprintf(view, sizeof(view), "/o/%s/%s", a->org.slug, d->key);
-	ctx = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:i, s:{s:s}}", "title",
-	    strcmp(d->key, "home") == 0 ? "Home page introduction" : d->title, "heading",
-	    strcmp(d->key, "home") == 0 ? "Home page introduction" : d->title, "site",
-	    pages_staff_site(a), "action", action, "view_url", view, "page_title", pages_string(title),
-	    "body", pages_string(body), "body_max", PAGE_BODY_MAX_CHARS, "back_link", "href",
-	    "/staff/");
+	ctx = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:i, s:{s:s}}", "title", heading,
+	    "heading", heading, "site", pages_staff_site(a), "action", action, "view_url", view,
+	    "page_title", pages_string(title), "body", pages_string(body), "body_max",
+	    PAGE_BODY_MAX_CHARS, "back_link", "href", "/staff/");
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (http_query(req, "done", &done) && str_eq_c(done, "saved"))
-		json_object_set_new(ctx, "done", json_string("The page has been saved."));
+		json_object_set_new(ctx, "done", json_string(tr(req, "The page has been saved.")));
 	if (e != NULL && errors_any(e)) {
 		page_add_errors(req, ctx, e);
 		errors = json_object_get(ctx, "errors");

@@ -232,8 +232,8 @@ static int
 form_page(struct http_request *req, struct http_response *res, int status, int64_t id,
     const struct assessment_form *f, unsigned methods, unsigned duties, const struct errors *e)
 {
-	static const char *const part_labels[DATE_PARTS] = { "Day", "Month", "Year", "Hour",
-		"Minute" };
+	static const char *const part_labels[DATE_PARTS] = { N_("Day"), N_("Month"),
+		N_("Year"), N_("Hour"), N_("Minute") };
 	char action[PATH_MAX_LEN], back[64];
 	json_t *ctx, *errors = NULL, *parts = json_array(), *date;
 	int i;
@@ -257,10 +257,10 @@ form_page(struct http_request *req, struct http_response *res, int status, int64
 		    pages_string(f->date[i])));
 	date = json_pack("{s:s, s:o}", "id", "decided_at", "parts", parts);
 	pages_copy_error(date, errors, "decided_at", "error");
-	json_object_set_new(ctx, "heading", json_string(tr(req, id ? "Change the assessment" :
-	    "Assess the duty to involve")));
-	json_object_set_new(ctx, "submit", json_string(tr(req, id ? "Save changes" :
-	    "Save assessment")));
+	json_object_set_new(ctx, "heading", json_string(id ?
+	    tr(req, "Change the assessment") : tr(req, "Assess the duty to involve")));
+	json_object_set_new(ctx, "submit", json_string(id ? tr(req, "Save changes") :
+	    tr(req, "Save assessment")));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "form", json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
 	    "s:o, s:o}", "title", pages_string(f->title), "proposal", pages_string(f->proposal),
@@ -451,13 +451,33 @@ outcome_row(void *arg, const struct outcome *o)
 	return 0;
 }
 
+/* The words a link's state shows in: the staff pages' status tags, and a
+ * consultation's stages after it closes (assessment_link_state's codes). */
+static const char *
+state_label(struct http_request *req, const char *state)
+{
+	static const struct {
+		const char *code, *label;
+	} labels[] = {
+		{ "draft", N_("Draft") }, { "scheduled", N_("Scheduled") }, { "open", N_("Open") },
+		{ "closed", N_("Closed") }, { "analysing", N_("Analysing responses") },
+		{ "outcome_published", N_("Outcome published") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(state, labels[i].code) == 0)
+			return tr(req, labels[i].label);
+	return state;
+}
+
 static int
 link_row(void *arg, const struct assessment_link *l)
 {
 	struct trail *t = arg;
 	struct auth *a = pages_staff(t->req);
 	char href[PATH_MAX_LEN], key[48];
-	const char *state = assessment_link_state(l, t->req->now);
+	const char *state = state_label(t->req, assessment_link_state(l, t->req->now));
 	json_t *o;
 
 	if (l->kind == LINK_POLL)
@@ -491,7 +511,8 @@ survey_choice(void *arg, const struct survey *sv)
 	if (json_object_get(t->linked, key) == NULL)
 		json_array_append_new(t->surveys, json_pack("{s:I, s:o, s:s}", "id",
 		    (json_int_t)sv->id, "title", pages_string(sv->title), "kind",
-		    tr(t->req, sv->kind == SURVEY_KIND_CONSULTATION ? "Consultation" : "Survey")));
+		    sv->kind == SURVEY_KIND_CONSULTATION ? tr(t->req, "Consultation") :
+		    tr(t->req, "Survey")));
 	return 0;
 }
 

@@ -86,8 +86,8 @@ codes_file(struct http_request *req, struct http_response *res, int drawn,
 	char disposition[96];
 
 	if (drawn != 0)
-		return reply_error_text(req, res, drawn, "The codes were made but could not be "
-		    "drawn. Withdraw the batch and make another.");
+		return reply_error_text(req, res, drawn, tr(req, "The codes were made but could "
+		    "not be drawn. Withdraw the batch and make another."));
 	res->status = 200;
 	res->content_type = poll_codes_media_type(f);
 	res->no_store = true;
@@ -144,7 +144,8 @@ handle_staff_poll_codes_withdraw(struct http_request *req, struct http_response 
 		return reply_error(req, res, ERR_INVALID, &e);
 	rc = store_poll_codes_withdraw(req->app->store, &a->actor, p->id, f.batch, req->now);
 	if (rc == ERR_CONFLICT)
-		return reply_error_text(req, res, rc, "This batch has been withdrawn already.");
+		return reply_error_text(req, res, rc, tr(req, "This batch has been withdrawn "
+		    "already."));
 	if (rc != 0)
 		return reply_error(req, res, rc, NULL);
 	snprintf(to, sizeof(to), "/staff/polls/%lld?done=withdrawn", (long long)p->id);

@@ -337,8 +337,8 @@ file_row(void *arg, const struct consultation_attachment *f)
 	    (long long)r->survey_id, (long long)f->id);
 	attachment_type_parse(f->media_type, &t);
 	json_array_append_new(json_object_get(doc, "files"), json_pack("{s:o, s:s, s:s, s:I}",
-	    "name", pages_string(f->name), "href", href, "type", attachment_type_label(t), "size",
-	    (json_int_t)f->size));
+	    "name", pages_string(f->name), "href", href, "type",
+	    tr(r->req, attachment_type_label(t)), "size", (json_int_t)f->size));
 	return 0;
 }
 
@@ -523,7 +523,7 @@ checklist_page(struct http_request *req, struct http_response *res, int status,
 	for (i = 0; i < CHECK_N; i++) {
 		const char *name = consultation_principle_name((enum consultation_principle)i);
 		json_t *item = json_pack("{s:s, s:s, s:b, s:b, s:o}", "name", name, "question",
-		    consultation_principle_question((enum consultation_principle)i), "yes",
+		    tr(req, consultation_principle_question((enum consultation_principle)i)), "yes",
 		    f->answers[i] == 0, "no", f->answers[i] == 1, "note",
 		    pages_string(f->notes[i]));
 
@@ -606,6 +606,7 @@ handle_staff_checklist_save(struct http_request *req, struct http_response *res)
 
 /* The files of one document, for its page. */
 struct doc_files {
+	struct http_request *req;
 	int64_t survey_id, document_id;
 	json_t *files;
 };
@@ -623,8 +624,8 @@ doc_file_row(void *arg, const struct consultation_attachment *f)
 	    (long long)r->survey_id, (long long)f->id);
 	attachment_type_parse(f->media_type, &t);
 	json_array_append_new(r->files, json_pack("{s:o, s:s, s:s, s:I, s:I}", "name",
-	    pages_string(f->name), "href", href, "type", attachment_type_label(t), "size",
-	    (json_int_t)f->size, "document", (json_int_t)f->document_id));
+	    pages_string(f->name), "href", href, "type", tr(r->req, attachment_type_label(t)),
+	    "size", (json_int_t)f->size, "document", (json_int_t)f->document_id));
 	return 0;
 }
 
@@ -637,7 +638,7 @@ document_page(struct http_request *req, struct http_response *res, int status,
 {
 	char action[PATH_MAX_LEN], back[64];
 	json_t *ctx, *errors;
-	struct doc_files files = { sv->id, doc, NULL };
+	struct doc_files files = { req, sv->id, doc, NULL };
 	const char *done;
 	struct str q;
 
@@ -647,10 +648,10 @@ document_page(struct http_request *req, struct http_response *res, int status,
 	else
 		snprintf(action, sizeof(action), "%s/documents", back);
 	ctx = pages_staff_ctx(req, doc ? N_("Change the document") : N_("Add a document"), back);
-	json_object_set_new(ctx, "heading", json_string(tr(req, doc ? "Change the document" :
-	    "Add a document")));
-	json_object_set_new(ctx, "submit", json_string(tr(req, doc ? "Save changes" :
-	    "Add document")));
+	json_object_set_new(ctx, "heading", json_string(doc ?
+	    tr(req, "Change the document") : tr(req, "Add a document")));
+	json_object_set_new(ctx, "submit", json_string(doc ? tr(req, "Save changes") :
+	    tr(req, "Add document")));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "consultation", pages_string(sv->title));
 	json_object_set_new(ctx, "doc_title", pages_string(f->title));

@@ -217,8 +217,8 @@ list_survey(void *arg, const struct survey *sv)
 	char value[48];
 
 	snprintf(value, sizeof(value), "survey:%lld", (long long)sv->id);
-	listed(l, value, tr(l->req, sv->kind == SURVEY_KIND_CONSULTATION ? "Consultation" :
-	    "Survey"), sv->title);
+	listed(l, value, sv->kind == SURVEY_KIND_CONSULTATION ? tr(l->req, "Consultation") :
+	    tr(l->req, "Survey"), sv->title);
 	return 0;
 }
 
@@ -282,8 +282,8 @@ link_boxes(struct http_request *req, const struct outcome_link *have, int have_n
 			json_t *title = have[i].title.n > 0 ? pages_string(have[i].title) :
 			    json_string(value);
 
-			box(boxes, value, tr(req, have[i].kind == OUTCOME_LINK_POLL ? "Poll" :
-			    "Survey"), title, true);
+			box(boxes, value, have[i].kind == OUTCOME_LINK_POLL ? tr(req, "Poll") :
+			    tr(req, "Survey"), title, true);
 			json_decref(title);
 		}
 	}
@@ -305,7 +305,8 @@ form_page(struct http_request *req, struct http_response *res, int status, int64
     const struct outcome_form *f, const struct outcome_link *links, int link_n,
     const struct errors *e)
 {
-	static const char *const part_labels[DAY_PARTS] = { "Day", "Month", "Year" };
+	static const char *const part_labels[DAY_PARTS] = { N_("Day"), N_("Month"),
+	    N_("Year") };
 	char action[PATH_MAX_LEN], back[64];
 	json_t *ctx, *errors = NULL, *parts = json_array(), *date, *choices, *form;
 	int i;
@@ -347,10 +348,10 @@ form_page(struct http_request *req, struct http_response *res, int status, int64
 			pages_copy_error(form, errors, fields[k], key);
 		}
 	}
-	json_object_set_new(ctx, "heading", json_string(tr(req, id ? "Change the outcome" :
-	    "Write an outcome")));
-	json_object_set_new(ctx, "submit", json_string(tr(req, id ? "Save changes" :
-	    "Save as a draft")));
+	json_object_set_new(ctx, "heading", json_string(id ?
+	    tr(req, "Change the outcome") : tr(req, "Write an outcome")));
+	json_object_set_new(ctx, "submit", json_string(id ? tr(req, "Save changes") :
+	    tr(req, "Save as a draft")));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "form", form);
 	/* A group's errors lead to its first box. */
@@ -555,8 +556,9 @@ handle_staff_outcome_view(struct http_request *req, struct http_response *res)
 
 		snprintf(href, sizeof(href), l->kind == OUTCOME_LINK_POLL ? "/staff/polls/%lld" :
 		    "/staff/surveys/%lld", (long long)l->id);
-		v = json_pack("{s:s, s:o, s:s}", "kind", tr(req, l->kind == OUTCOME_LINK_POLL ?
-		    "Poll" : "Survey"), "title", pages_string(l->title), "href", href);
+		v = json_pack("{s:s, s:o, s:s}", "kind", l->kind == OUTCOME_LINK_POLL ?
+		    tr(req, "Poll") : tr(req, "Survey"), "title", pages_string(l->title), "href",
+		    href);
 		if (l->question.n > 0)
 			json_object_set_new(v, "question", pages_string(l->question));
 		json_array_append_new(links, v);

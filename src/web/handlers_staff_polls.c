@@ -240,6 +240,7 @@ poll_form_page(struct http_request *req, struct http_response *res, int status,
 {
 	struct auth *a = pages_staff(req);
 	char action[PATH_MAX_LEN], back[PATH_MAX_LEN];
+	const char *heading;
 	json_t *ctx;
 
 	if (existing != NULL) {
@@ -249,10 +250,10 @@ poll_form_page(struct http_request *req, struct http_response *res, int status,
 		snprintf(action, sizeof(action), "/staff/polls");
 		snprintf(back, sizeof(back), "/staff/");
 	}
-	ctx = json_pack("{s:s, s:s, s:o, s:s, s:s, s:{s:s}}", "title",
-	    existing ? "Change the poll" : "Create a poll", "heading",
-	    existing ? "Change the poll" : "Create a poll", "site", pages_staff_site(a), "action",
-	    action, "submit", existing ? "Save changes" : "Create poll", "back_link", "href", back);
+	heading = existing ? tr(req, "Change the poll") : tr(req, "Create a poll");
+	ctx = json_pack("{s:s, s:s, s:o, s:s, s:s, s:{s:s}}", "title", heading, "heading", heading,
+	    "site", pages_staff_site(a), "action", action, "submit",
+	    existing ? tr(req, "Save changes") : tr(req, "Create poll"), "back_link", "href", back);
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	if (e != NULL && errors_any(e))
@@ -382,18 +383,23 @@ handle_staff_poll_update(struct http_request *req, struct http_response *res)
 /* ---- one poll ----------------------------------------------------------- */
 
 static const char *
-done_text(struct str done)
+done_text(const struct http_request *req, struct str done)
 {
-	if (str_eq_c(done, "created"))
-		return "The poll has been created.";
-	if (str_eq_c(done, "updated"))
-		return "Your changes have been saved.";
-	if (str_eq_c(done, "opened"))
-		return "The poll is open.";
-	if (str_eq_c(done, "closed"))
-		return "The poll is closed.";
-	if (str_eq_c(done, "withdrawn"))
-		return "The batch of codes has been withdrawn: its unused codes no longer work.";
+	static const struct {
+		const char *key, *text;
+	} texts[] = {
+		{ "created", N_("The poll has been created.") },
+		{ "updated", N_("Your changes have been saved.") },
+		{ "opened", N_("The poll is open.") },
+		{ "closed", N_("The poll is closed.") },
+		{ "withdrawn", N_("The batch of codes has been withdrawn: its unused codes no "
+		    "longer work.") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (str_eq_c(done, texts[i].key))
+			return tr(req, texts[i].text);
 	return NULL;
 }
 
@@ -438,14 +444,14 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	buf_add_html(&snippet, p->question);
 	buf_add_c(&snippet, "\" width=\"100%\" height=\"560\"></iframe>");
 	poll = json_pack("{s:I, s:o, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
-	    "id", (json_int_t)p->id, "question", pages_string(p->question), "status", label,
-	    "tag_class", cls, "ballots", (json_int_t)p->ballots,
-	    "type", p->multiple ? "More than one answer allowed" : "One answer",
-	    "who", p->who == POLL_WHO_CODE ? "Only people with a code, once each" :
-	    "Anyone, once from each browser",
+	    "id", (json_int_t)p->id, "question", pages_string(p->question), "status",
+	    tr(req, label), "tag_class", cls, "ballots", (json_int_t)p->ballots,
+	    "type", p->multiple ? tr(req, "More than one answer allowed") : tr(req, "One answer"),
+	    "who", p->who == POLL_WHO_CODE ? tr(req, "Only people with a code, once each") :
+	    tr(req, "Anyone, once from each browser"),
 	    "results_when", p->show_results == POLL_RESULTS_AFTER_VOTE ?
-	    "After people answer, and to everyone once the poll closes" :
-	    "Only once the poll has closed",
+	    tr(req, "After people answer, and to everyone once the poll closes") :
+	    tr(req, "Only once the poll has closed"),
 	    "public_url", url, "opens", pages_time(req, p->opens_at), "closes",
 	    pages_time(req, p->closed_at ? p->closed_at : p->closes_at),
 	    "created", pages_time(req, p->created_at),
@@ -463,7 +469,7 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	    role_allows(a->user.role, PERM_POLL_MANAGE), "back_link", "href", "/staff/");
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
-	if (http_query(req, "done", &q) && (done = done_text(q)) != NULL)
+	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	json_object_set_new(ctx, "frame_origins", frame_origins_list(a->org.frame_origins));
 	if (p->who == POLL_WHO_CODE)
@@ -579,8 +585,8 @@ handle_staff_poll_export(struct http_request *req, struct http_response *res)
 
 	errors_init_in(&e, req->lang);
 	if (input_read(req, &q, NULL, &e) != 0)
-		return reply_error_text(req, res, ERR_MALFORMED, "Results can be downloaded as CSV "
-		    "(format=csv) or JSON (format=json).");
+		return reply_error_text(req, res, ERR_MALFORMED, tr(req, "Results can be "
+		    "downloaded as CSV (format=csv) or JSON (format=json)."));
 	if (load_own_poll(req, res, &p) != 0)
 		return HTTP_DONE;
 	csv = q.format == FORMAT_CSV;

@@ -69,6 +69,7 @@ const struct input_spec staff_settings_input = { INPUT_FORM, 3, settings_fields 
 /* ---- the list -------------------------------------------------------------------- */
 
 struct user_rows {
+	const struct http_request *req;
 	json_t *items;
 };
 
@@ -80,8 +81,8 @@ user_row(void *arg, const struct user *u)
 
 	snprintf(href, sizeof(href), "/staff/users/%lld", (long long)u->id);
 	json_array_append_new(r->items, json_pack("{s:s, s:s, s:s, s:b, s:b}", "email", u->email,
-	    "href", href, "role", role_label(u->role), "two_step", u->mfa_on != 0, "disabled",
-	    u->disabled_at != 0));
+	    "href", href, "role", tr(r->req, role_label(u->role)), "two_step", u->mfa_on != 0,
+	    "disabled", u->disabled_at != 0));
 	return 0;
 }
 
@@ -89,7 +90,7 @@ int
 handle_staff_users(struct http_request *req, struct http_response *res)
 {
 	struct auth *a = pages_staff(req);
-	struct user_rows r = { json_array() };
+	struct user_rows r = { req, json_array() };
 	struct str done;
 	json_t *ctx;
 	int rc;
@@ -99,11 +100,12 @@ handle_staff_users(struct http_request *req, struct http_response *res)
 		json_decref(r.items);
 		return reply_error(req, res, rc, NULL);
 	}
-	ctx = json_pack("{s:s, s:o, s:o, s:s, s:s}", "title", "Staff", "site", pages_staff_site(a),
-	    "users", r.items, "org_name", a->org.name, "require_mfa",
-	    mfa_policy_label(a->org.require_mfa));
+	ctx = json_pack("{s:s, s:o, s:o, s:s, s:s}", "title", tr(req, "Staff"), "site",
+	    pages_staff_site(a), "users", r.items, "org_name", a->org.name, "require_mfa",
+	    tr(req, mfa_policy_label(a->org.require_mfa)));
 	if (ctx && http_query(req, "done", &done) && str_eq_c(done, "settings"))
-		json_object_set_new(ctx, "done", json_string("The settings have been saved."));
+		json_object_set_new(ctx, "done", json_string(tr(req, "The settings have been "
+		    "saved.")));
 	return page_render(req, res, "staff/users", ctx);
 }
 
@@ -122,24 +124,24 @@ path_user(struct http_request *req, struct user *u)
 }
 
 static const char *
-done_text(struct str done)
+done_text(const struct http_request *req, struct str done)
 {
 	static const struct {
 		const char *key, *text;
 	} texts[] = {
-		{ "role", "The role has been changed. They will need to sign in again." },
-		{ "disable", "The account has been disabled. It can no longer sign in, and its "
-		    "sessions and API tokens have ended." },
-		{ "enable", "The account can sign in again." },
-		{ "reset-two-step", "Two-step verification has been reset. They will set it up again "
-		    "the next time they sign in." },
-		{ "unblock", "They can try to sign in again now." },
+		{ "role", N_("The role has been changed. They will need to sign in again.") },
+		{ "disable", N_("The account has been disabled. It can no longer sign in, and its "
+		    "sessions and API tokens have ended.") },
+		{ "enable", N_("The account can sign in again.") },
+		{ "reset-two-step", N_("Two-step verification has been reset. They will set it up "
+		    "again the next time they sign in.") },
+		{ "unblock", N_("They can try to sign in again now.") },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (str_eq_c(done, texts[i].key))
-			return texts[i].text;
+			return tr(req, texts[i].text);
 	return NULL;
 }
 
@@ -174,16 +176,16 @@ user_page(struct http_request *req, struct http_response *res, int status, const
 
 	for (i = 0; role_choices[i] != NULL; i++)
 		json_array_append_new(roles, json_pack("{s:s, s:s, s:b}", "value", role_choices[i],
-		    "label", role_label((enum role)i), "selected", (int)u->role == i));
+		    "label", tr(req, role_label((enum role)i)), "selected", (int)u->role == i));
 	snprintf(base, sizeof(base), "/staff/users/%lld", (long long)u->id);
 	ctx = json_pack("{s:s, s:o, s:s, s:s, s:o, s:s, s:b, s:b, s:b, s:{s:s}}", "title", u->email,
-	    "site", pages_staff_site(a), "email", u->email, "role", role_label(u->role), "roles",
-	    roles, "base", base, "two_step", u->mfa_on != 0, "disabled", u->disabled_at != 0,
-	    "self", u->id == a->user.id, "back_link", "href", "/staff/users");
+	    "site", pages_staff_site(a), "email", u->email, "role", tr(req, role_label(u->role)),
+	    "roles", roles, "base", base, "two_step", u->mfa_on != 0, "disabled",
+	    u->disabled_at != 0, "self", u->id == a->user.id, "back_link", "href", "/staff/users");
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	json_object_set_new(ctx, "created", pages_date(req, u->created_at));
-	if (http_query(req, "done", &done) && (text = done_text(done)) != NULL)
+	if (http_query(req, "done", &done) && (text = done_text(req, done)) != NULL)
 		json_object_set_new(ctx, "done", json_string(text));
 	if (e != NULL && errors_any(e)) {
 		struct errors shown;
@@ -249,16 +251,16 @@ static const struct {
 	bool confirm;
 	const char *question, *explain, *button;
 } actions[] = {
-	[ACT_DISABLE] = { "disable", true, "Disable this account?",
-	    "They will no longer be able to sign in. Their sessions and API tokens end at once. "
+	[ACT_DISABLE] = { "disable", true, N_("Disable this account?"),
+	    N_("They will no longer be able to sign in. Their sessions and API tokens end at once. "
 	    "The account stays, so the audit log still shows what they did, and you can let them "
-	    "sign in again later.", "Disable account" },
+	    "sign in again later."), N_("Disable account") },
 	[ACT_ENABLE] = { "enable", false, NULL, NULL, NULL },
-	[ACT_RESET_TWO_STEP] = { "reset-two-step", true, "Reset two-step verification?",
-	    "Do this only when they have lost both their phone and their recovery codes, and you "
-	    "are sure it is them asking. Their authenticator app and recovery codes stop working, "
-	    "and they will set two-step verification up again the next time they sign in.",
-	    "Reset two-step verification" },
+	[ACT_RESET_TWO_STEP] = { "reset-two-step", true, N_("Reset two-step verification?"),
+	    N_("Do this only when they have lost both their phone and their recovery codes, and "
+	    "you are sure it is them asking. Their authenticator app and recovery codes stop "
+	    "working, and they will set two-step verification up again the next time they sign "
+	    "in."), N_("Reset two-step verification") },
 	[ACT_UNBLOCK] = { "unblock", false, NULL, NULL, NULL },
 };
 
@@ -285,9 +287,9 @@ confirm_page(struct http_request *req, struct http_response *res, int status,
 	snprintf(action, sizeof(action), "/staff/users/%lld/%s", (long long)u->id, actions[act].key);
 	snprintf(back, sizeof(back), "/staff/users/%lld", (long long)u->id);
 	ctx = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s, s:{s:s}}", "title",
-	    actions[act].question, "site", pages_staff_site(a), "email", u->email, "explain",
-	    actions[act].explain, "action", action, "button", actions[act].button, "cancel", back,
-	    "back_link", "href", back);
+	    tr(req, actions[act].question), "site", pages_staff_site(a), "email", u->email,
+	    "explain", tr(req, actions[act].explain), "action", action, "button",
+	    tr(req, actions[act].button), "cancel", back, "back_link", "href", back);
 	if (ctx != NULL && e != NULL && errors_any(e)) {
 		struct errors shown;
 
@@ -373,8 +375,9 @@ settings_page(struct http_request *req, struct http_response *res, int status, i
 
 	for (i = 0; mfa_choices[i] != NULL; i++)
 		json_array_append_new(choices, json_pack("{s:s, s:s, s:b}", "value", mfa_choices[i],
-		    "label", mfa_policy_label((enum mfa_policy)i), "checked", require_mfa == i));
-	ctx = json_pack("{s:s, s:o, s:o, s:o, s:{s:s}}", "title", "Settings", "site",
+		    "label", tr(req, mfa_policy_label((enum mfa_policy)i)), "checked",
+		    require_mfa == i));
+	ctx = json_pack("{s:s, s:o, s:o, s:o, s:{s:s}}", "title", tr(req, "Settings"), "site",
 	    pages_staff_site(a), "mfa_choices", choices, "frame_origins", pages_string(origins),
 	    "back_link", "href", "/staff/users");
 	json_object_set_new(ctx, "suppress_below", json_integer(suppress_below));

@@ -204,8 +204,8 @@ pages_results(const struct http_request *req, const struct poll *p)
 	    "total", (json_int_t)p->ballots, "total_text", total, "multiple", p->multiple,
 	    "empty", p->ballots == 0, "with_code", p->who == POLL_WHO_CODE,
 	    "chart", "width", PAGES_CHART_WIDTH, "bar_width", PAGES_CHART_BAR_WIDTH,
-	    "height", n * PAGES_CHART_ROW, "label", buf_cstr(&label) ? buf_cstr(&label) : "Results",
-	    "rows", rows);
+	    "height", n * PAGES_CHART_ROW, "label",
+	    buf_cstr(&label) ? buf_cstr(&label) : tr(req, "Results"), "rows", rows);
 	buf_free(&label);
 	return v;
 }

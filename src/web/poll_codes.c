@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "involve/code_sheet.h"
+#include "involve/i18n.h"
 #include "involve/poll_codes.h"
 #include "involve/secret.h"
 
@@ -79,7 +80,8 @@ codes_issue(struct store *s, const struct keys *k, const struct actor *who, cons
 	int tries, rc = ERR_IO;
 
 	if (n < 1 || n > POLL_CODES_BATCH_MAX) {
-		errors_add(e, "count", "Enter a number of codes from 1 to %d", POLL_CODES_BATCH_MAX);
+		errors_add(e, "count", N_("Enter a number of codes from 1 to %d"),
+		    POLL_CODES_BATCH_MAX);
 		return ERR_INVALID;
 	}
 	list = arena_array(a, (size_t)n, sizeof(*list));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "involve/app.h"
+#include "involve/i18n.h"
 #include "involve/log.h"
 #include "involve/reply.h"
 #include "survey_report.h"
@@ -84,8 +85,8 @@ survey_report_export(struct http_request *req, struct http_response *res,
 	rc = survey_file_open(req->app->store, sv->id, sv->definition, format,
 	    req->app->cfg.tmp_dir, &f);
 	if (rc == ERR_TOO_LARGE)
-		return reply_error_text(req, res, ERR_INVALID, "The survey has more responses or "
-		    "columns than a spreadsheet holds: download them as CSV.");
+		return reply_error_text(req, res, ERR_INVALID, N_("The survey has more responses "
+		    "or columns than a spreadsheet holds: download them as CSV."));
 	if (rc != 0) {
 		log_warn("export", "survey %lld: the %s file could not be made (error %d)",
 		    (long long)sv->id, survey_file_format_names[format], rc);

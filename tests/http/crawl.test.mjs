@@ -1,11 +1,11 @@
 // Every page a person can reach by following links, on the demo as `make run` serves it: the
 // public pages of each organisation (in English, Urdu and Polish) and the staff pages as each
-// role sees them, visited link by link from their front pages.  Each link must lead somewhere
-// (a 200, or a redirect to a page that answers 200), never to a missing page or a server error,
-// and each page must be a whole NHS.UK page: its language, a title, one main heading, one
-// <main>.  Only GET is used, and following every link must change nothing stored: each table's
-// rows are counted before and after.  No public page sets a cookie; every staff page is sent
-// with Cache-Control: no-store.
+// role sees them (an administrator's in all three), visited link by link from their front
+// pages.  Each link must lead somewhere (a 200, or a redirect to a page that answers 200),
+// never to a missing page or a server error, and each page must be a whole NHS.UK page: its
+// language, a title, one main heading, one <main>.  Only GET is used, and following every
+// link must change nothing stored: each table's rows are counted before and after.  No public
+// page sets a cookie; every staff page is sent with Cache-Control: no-store.
 // On each database, one server (as `make run` starts), whatever INVOLVE_TEST_CLUSTER says.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -62,17 +62,21 @@ for (const engine of ENGINES) {
 		});
 	}
 
-	// Each role is shown only links it may follow: a 403 behind a link is a problem too.
-	for (const role of ROLES) {
-		test(`every staff page the dashboard leads to (${engine}, ${role})`, async () => {
+	// Each role is shown only links it may follow: a 403 behind a link is a problem too.  The
+	// administrator, who sees every staff page, also reads them in Urdu and in Polish.
+	const runs = [...ROLES.map((role) => [role, 'en']), ['administrator', 'ur'],
+		['administrator', 'pl']];
+	for (const [role, lang] of runs) {
+		test(`every staff page the dashboard leads to (${engine}, ${role}, ${lang})`, async () => {
 			const server = servers[engine];
 			const { email, password } = await makeStaff(server, {
-				org: 'blackpool', email: `crawler.${role}@example.org`, role,
+				org: 'blackpool', email: `crawler.${role}.${lang}@example.org`, role,
 			});
 			const { cookie } = await signIn(server.url, email, password);
 			const before = rowCounts(server);
 			const { pages, links, problems } = await crawl(server, ['/staff/'], {
-				headers: { Cookie: cookie },
+				headers: { Cookie: cookie, 'Accept-Language': lang },
+				lang,
 				// What a staff page shows is for the person signed in: no cache keeps it.
 				check: (res, path) => assert.match(res.headers.get('cache-control') || '', /no-store/,
 					`${path}: Cache-Control`),
@@ -80,7 +84,7 @@ for (const engine of ENGINES) {
 				skip: (p) => !p.startsWith('/staff/') && !p.startsWith('/static/') ||
 					p.startsWith('/staff/logout'),
 			});
-			console.log(`${engine}, staff, ${role}: ${pages} pages, ${links} links`);
+			console.log(`${engine}, staff, ${role}, ${lang}: ${pages} pages, ${links} links`);
 			assert.deepEqual(problems, []);
 			assert.ok(pages >= 5, `${pages} staff pages reached`);
 			assert.deepEqual(rowCounts(server), before, 'reading the pages stored nothing');

@@ -89,7 +89,7 @@ test('the page cache keeps a copy per language', async () => {
 	}
 });
 
-test('every public page offers the other languages, each named in itself', async () => {
+test('every page offers the other languages, each named in itself', async () => {
 	for (const path of ['/', '/o/bury/', `/o/bury/polls/${poll.id}`, '/o/bury/privacy',
 		'/o/bury/cookies', '/o/bury/accessibility', '/accessibility']) {
 		const html = await (await get(path, { 'Accept-Language': 'pl' })).text();
@@ -100,10 +100,13 @@ test('every public page offers the other languages, each named in itself', async
 			`${path} links to English`);
 		assert.match(html, /<span class="app-language__current" lang="pl" dir="ltr" aria-current="true">Polski<\/span>/);
 	}
-	// Staff pages are in English until their words are in the catalogues, and say so.
+	// The staff pages too, from the sign-in page on.
 	const login = await (await get('/staff/login', { 'Accept-Language': 'ur' })).text();
-	assert.deepEqual(htmlLang(login), { lang: 'en', dir: 'ltr' });
-	assert.doesNotMatch(login, /app-language/);
+	assert.deepEqual(htmlLang(login), { lang: 'ur', dir: 'rtl' });
+	const next = encodeURIComponent('/staff/login');
+	assert.ok(login.includes(`href="/language/pl?next=${next}" lang="pl" hreflang="pl" dir="ltr">Polski</a>`),
+		'the sign-in page links to Polish');
+	assert.match(login, /<span class="app-language__current" lang="ur" dir="rtl" aria-current="true">/);
 });
 
 test('the language link keeps the choice in a cookie, over Accept-Language', async () => {
