@@ -238,7 +238,7 @@ test('an officer assesses the duty to involve and reads the evidence trail', asy
 	await press(page, 'Link survey');
 	const trail = await page.locator('main').innerText();
 	for (const text of [/1\. The proposal/, /2\. The assessment/, /3\. The engagements that followed/,
-		/Consultation: The walk-in centre/, /draft/, /4\. The decision/, /No decision has been recorded yet/]) {
+		/Consultation: The walk-in centre/, /\tDraft\t/, /4\. The decision/, /No decision has been recorded yet/]) {
 		assert.match(trail, text);
 	}
 	await checkAxe(page);
