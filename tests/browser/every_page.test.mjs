@@ -1,8 +1,8 @@
 // One page of every kind that links lead to on the demo, in Chromium with axe (WCAG 2.2 AA):
-// the public pages on a 320 px phone in English, Urdu and Polish (nothing wider than the
-// screen) and the staff pages of an administrator on a desktop, none with a script error.  Which pages there are comes from
-// following every link (tests/lib/crawl.mjs); pages that differ only in their ids (another
-// survey, another question) are one kind, checked once.
+// the public pages on a 320 px phone (nothing wider than the screen) and the staff pages of an
+// administrator on a desktop, each in English, Urdu and Polish, none with a script error.
+// Which pages there are comes from following every link (tests/lib/crawl.mjs); pages that
+// differ only in their ids (another survey, another question) are one kind, checked once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -74,22 +74,25 @@ for (const lang of ['en', 'ur', 'pl']) {
 	});
 }
 
-test('a staff page of each kind, for an administrator', async () => {
-	const { email, password } = await makeStaff(server, {
-		org: 'blackpool', email: 'every.page@example.org', role: 'administrator',
+for (const lang of ['en', 'ur', 'pl']) {
+	test(`a staff page of each kind, for an administrator (${lang})`, async () => {
+		const { email, password } = await makeStaff(server, {
+			org: 'blackpool', email: `every.page.${lang}@example.org`, role: 'administrator',
+		});
+		const { cookie } = await signIn(server.url, email, password);
+		const { seen, problems: crawled } = await crawl(server, ['/staff/'], {
+			headers: { Cookie: cookie, 'Accept-Language': lang },
+			skip: (p) => !p.startsWith('/staff/') || p.startsWith('/staff/logout'),
+			lang,
+		});
+		assert.deepEqual(crawled, []);
+		const paths = oneOfEachKind(seen);
+		assert.ok(paths.length >= 20, `${paths.length} kinds of staff page`);
+		console.log(`${lang}: ${paths.length} kinds of staff page, of ${seen.length} pages`);
+		const page = await newPage(browser, { locale: lang === 'en' ? 'en-GB' : lang });
+		const [name, value] = cookie.split(/=(.*)/s);
+		await page.context().addCookies([{ name, value, url: server.url }]);
+		assert.deepEqual(await checkEach(page, paths, { phone: false }), []);
+		await page.context().close();
 	});
-	const { cookie } = await signIn(server.url, email, password);
-	const { seen, problems: crawled } = await crawl(server, ['/staff/'], {
-		headers: { Cookie: cookie },
-		skip: (p) => !p.startsWith('/staff/') || p.startsWith('/staff/logout'),
-	});
-	assert.deepEqual(crawled, []);
-	const paths = oneOfEachKind(seen);
-	assert.ok(paths.length >= 20, `${paths.length} kinds of staff page`);
-	console.log(`${paths.length} kinds of staff page, of ${seen.length} pages`);
-	const page = await newPage(browser);
-	const [name, value] = cookie.split(/=(.*)/s);
-	await page.context().addCookies([{ name, value, url: server.url }]);
-	assert.deepEqual(await checkEach(page, paths, { phone: false }), []);
-	await page.context().close();
-});
+}
