@@ -5,7 +5,8 @@
                                  every message of the template POT, sorted, and each
                                  language's translations of it (none: the English shows)
   po.py extract OUTPUT.pot FILE... writes the template: every message marked in the files,
-                                 {{_ ...}} in templates, tr(), trn() and N_() in C
+                                 {{_ ...}} in templates, tr(), trn(), errors_trn(),
+                                 note_trn() and N_() in C
   po.py check POT PO...          says what is wrong with the catalogues, and exits 1 if
                                  anything is: messages the template no longer has, a
                                  translation whose printf conversions or {placeholders}
@@ -231,8 +232,10 @@ def extract(paths):
             continue
         for m in re.finditer(r"\b(tr|N_)\(\s*(?:[^,()\"]+,\s*)?" + C_STRINGS + r"\s*\)", text):
             add(c_literal(m.group(2)), None, rel)
-        for m in re.finditer(r"\b(?:errors_)?trn\(\s*[^,()\"]+,\s*" + C_STRINGS + r"\s*,\s*" +
-                             C_STRINGS, text):
+        # errors_trn() and lss_import.c's note_trn() take the pair after a first argument
+        # as the web's trn() does.
+        for m in re.finditer(r"\b(?:errors_|note_)?trn\(\s*[^,()\"]+,\s*" + C_STRINGS +
+                             r"\s*,\s*" + C_STRINGS, text):
             add(c_literal(m.group(1)), c_literal(m.group(2)), rel)
     return found
 

@@ -25,10 +25,12 @@
 #include "involve/arena.h"
 #include "involve/str.h"
 
+struct i18n_lang;
+
 #define LSS_EXPR_MAX_BYTES 4000 /* a longer expression is refused unread */
 #define LSS_EXPR_DEPTH_MAX 16   /* parentheses and and/or, nested */
 #define LSS_EXPR_TERMS_MAX 64   /* comparisons in one expression */
-#define LSS_EXPR_WHY_MAX 120
+#define LSS_EXPR_WHY_MAX 400    /* a reason; room for a translation's longer script */
 
 enum lss_expr_kind {
 	LSS_EXPR_TRUE, /* always: "1", "true", or nothing */
@@ -61,10 +63,10 @@ struct lss_expr {
  * Reads text (braces around the whole are allowed, as LimeSurvey writes
  * them in conditions it made itself) into *out (in a).  0; ERR_INVALID
  * with a phrase in why ("the function is_empty()", "'!'") saying what
- * cannot be read; ERR_NOMEM.
+ * cannot be read, in lang (NULL: English); ERR_NOMEM.
  */
 int lss_expr_parse(struct str text, struct arena *a, struct lss_expr **out,
-    char why[LSS_EXPR_WHY_MAX]);
+    char why[LSS_EXPR_WHY_MAX], const struct i18n_lang *lang);
 
 /* "==", "!=", "<", ... */
 const char *lss_cmp_name(enum lss_cmp op);

@@ -28,6 +28,8 @@
 #include "involve/arena.h"
 #include "involve/str.h"
 
+struct i18n_lang;
+
 /* Elements nested deeper than this are left out (LSS_HTML_DEEP): the walk
  * is recursive, and no text a person wrote is nested so deep. */
 #define LSS_HTML_DEPTH_MAX 48
@@ -82,8 +84,9 @@ int lss_html_to_markdown(struct str html, unsigned flags, struct arena *a, struc
 void lss_xml_init(void);
 
 /* A phrase for the report naming what info says was taken out ("a
- * script, event handlers and the tags <font>, <u>"), into b; nothing when
- * nothing was. */
-void lss_html_removed_text(const struct lss_html_info *info, struct buf *b);
+ * script, event handlers and other tags (<font>, <u>; their words
+ * kept)"), in lang (NULL: English), into b; nothing when nothing was. */
+void lss_html_removed_text(const struct lss_html_info *info, const struct i18n_lang *lang,
+    struct buf *b);
 
 #endif

@@ -59,7 +59,7 @@ struct lss_note {
 	enum lss_note_kind kind;
 	int question;        /* index in the report's questions, or -1 */
 	int page;            /* index in the report's pages, or -1 (with question: -1) */
-	struct str detail;   /* a sentence */
+	struct str detail;   /* a sentence, in the import's language (lss_import) */
 };
 
 /* One LimeSurvey question and what became of it. */
@@ -110,6 +110,11 @@ struct lss_import {
  * not a LimeSurvey survey, a version not read, nothing that could be
  * carried over), and out->report filled as far as reading went (its
  * db_version once read); ERR_NOMEM.  Safe to call from several threads.
+ *
+ * The report's notes are written in e's language (errors_init_in), as its
+ * errors are: a staff page's reader reads both in theirs, while the API
+ * and the command (errors_init) keep English.  What came from the file
+ * (codes, names, texts, expressions) is quoted as it is.
  */
 int lss_import(struct str file, struct arena *a, struct lss_import *out, struct errors *e);
 
@@ -124,7 +129,8 @@ void lss_report_write_text(const struct lss_report *r, struct buf *b);
  * when out of memory). */
 json_t *lss_report_json(const struct lss_report *r);
 
-/* LimeSurvey's name for a type letter ("List (radio)"), "" when unknown. */
+/* LimeSurvey's name for a type letter ("List (radio)"), "" when unknown:
+ * in English, each marked N_ for a page to show through the catalogue. */
 const char *lss_type_name(char type);
 
 #endif

@@ -6,12 +6,15 @@
  * inside an "and" (and of an "or" inside an "or") are merged, and "1"
  * beside others dropped, so the tree is as flat as what it says.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "involve/error.h"
+#include "involve/i18n.h"
 #include "involve/lss_expr.h"
+#include "involve/text.h"
 
 enum tok {
 	T_END,
@@ -31,6 +34,7 @@ struct parser {
 	size_t at;
 	struct arena *a;
 	char *why;
+	const struct i18n_lang *lang; /* why's language */
 	int terms;
 	bool nomem;
 	/* the token just read */
@@ -59,11 +63,40 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The first reason found, in why's language: fmt is looked up in the
+ * catalogue before the values go in. */
+static void
+why_printf(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+why_printf(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->why[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	/* The catalogue's check holds a translation to the English's
+	 * conversions. */
+	n = vsnprintf(p->why, LSS_EXPR_WHY_MAX, i18n_text(p->lang, fmt), ap);
+	va_end(ap);
+	/* A long translation may not fit: cut where a character begins. */
+	if (n >= LSS_EXPR_WHY_MAX)
+		p->why[text_utf8_prefix(str_c(p->why))] = '\0';
+}
+
+/* A reason with a value from the expression: its first 40 bytes. */
 static void
 why(struct parser *p, const char *fmt, struct str s)
 {
-	if (p->why[0] == '\0')
-		snprintf(p->why, LSS_EXPR_WHY_MAX, fmt, (int)(s.n > 40 ? 40 : s.n), s.p);
+	why_printf(p, fmt, (int)(s.n > 40 ? 40 : s.n), s.p);
+}
+
+static void
+why_text(struct parser *p, const char *phrase)
+{
+	why_printf(p, "%s", i18n_text(p->lang, phrase));
 }
 
 static bool
@@ -100,7 +133,7 @@ next(struct parser *p)
 				i++;
 		if (i >= n) {
 			p->tok = T_BAD;
-			why(p, "a string never closed%.*s", (struct str){ "", 0 });
+			why_text(p, N_("a string never closed"));
 			return;
 		}
 		p->tok = T_STRING;
@@ -116,8 +149,8 @@ next(struct parser *p)
 			while (i < n && (is_alpha(s[i]) || is_digit(s[i])))
 				i++;
 			p->tok = T_BAD;
-			why(p, "the name '%.*s' (names by survey, group and question number are "
-			    "not read)", (struct str){ s + start, i - start });
+			why(p, N_("the name '%.*s' (names by survey, group and question number are "
+			    "not read)"), (struct str){ s + start, i - start });
 			return;
 		}
 		p->tok = T_NUMBER;
@@ -145,7 +178,7 @@ next(struct parser *p)
 			}
 		if (word_is(w, "not")) {
 			p->tok = T_BAD;
-			why(p, "'not'%.*s", (struct str){ "", 0 });
+			why_text(p, N_("'not'"));
 			return;
 		}
 		p->text = w;
@@ -161,7 +194,7 @@ next(struct parser *p)
 			if (!word_is(prop, "NAOK") && !word_is(prop, "value") &&
 			    !word_is(prop, "code")) {
 				p->tok = T_BAD;
-				why(p, "the property '.%.*s'", prop);
+				why(p, N_("the property '.%.*s'"), prop);
 				return;
 			}
 		}
@@ -169,7 +202,7 @@ next(struct parser *p)
 			p->at++;
 		if (p->at < n && s[p->at] == '(') {
 			p->tok = T_BAD;
-			why(p, "the function %.*s()", w);
+			why(p, N_("the function %.*s()"), w);
 			return;
 		}
 		p->tok = T_NAME;
@@ -201,15 +234,15 @@ next(struct parser *p)
 	}
 	p->tok = T_BAD;
 	if (s[i] == '!')
-		why(p, "'!' (not)%.*s", (struct str){ "", 0 });
+		why_text(p, N_("'!' (not)"));
 	else if (s[i] == '=')
-		why(p, "'=' (an assignment)%.*s", (struct str){ "", 0 });
+		why_text(p, N_("'=' (an assignment)"));
 	else if (s[i] == '+' || s[i] == '-' || s[i] == '*' || s[i] == '/')
-		why(p, "arithmetic ('%.*s')", (struct str){ s + i, 1 });
+		why(p, N_("arithmetic ('%.*s')"), (struct str){ s + i, 1 });
 	else if ((unsigned char)s[i] < 0x80 && s[i] > 0x20)
-		why(p, "the character '%.*s'", (struct str){ s + i, 1 });
+		why(p, N_("the character '%.*s'"), (struct str){ s + i, 1 });
 	else
-		why(p, "a character that is not part of a condition%.*s", (struct str){ "", 0 });
+		why_text(p, N_("a character that is not part of a condition"));
 }
 
 static struct lss_expr *
@@ -250,14 +283,14 @@ parse_primary(struct parser *p, int depth)
 
 	if (p->tok == T_OPEN) {
 		if (depth >= LSS_EXPR_DEPTH_MAX) {
-			why(p, "parentheses nested too deep%.*s", (struct str){ "", 0 });
+			why_text(p, N_("parentheses nested too deep"));
 			return NULL;
 		}
 		next(p);
 		if ((e = parse_or(p, depth + 1)) == NULL)
 			return NULL;
 		if (p->tok != T_CLOSE) {
-			why(p, "a '(' never closed%.*s", (struct str){ "", 0 });
+			why_text(p, N_("a '(' never closed"));
 			return NULL;
 		}
 		next(p);
@@ -265,10 +298,9 @@ parse_primary(struct parser *p, int depth)
 	}
 	if (p->tok != T_NAME && p->tok != T_STRING && p->tok != T_NUMBER) {
 		if (p->tok == T_END)
-			why(p, "an expression that ends too soon%.*s", (struct str){ "", 0 });
+			why_text(p, N_("an expression that ends too soon"));
 		else if (p->tok != T_BAD)
-			why(p, "an operator where a name or a value should be%.*s",
-			    (struct str){ "", 0 });
+			why_text(p, N_("an operator where a name or a value should be"));
 		return NULL;
 	}
 	left = p->tok;
@@ -279,13 +311,13 @@ parse_primary(struct parser *p, int depth)
 		    (left == T_NAME && word_is(left_text, "true")))
 			return node(p, LSS_EXPR_TRUE);
 		if (left == T_NAME)
-			why(p, "'%.*s' alone (whether it is answered)", left_text);
+			why(p, N_("'%.*s' alone (whether it is answered)"), left_text);
 		else
-			why(p, "the value '%.*s' alone", left_text);
+			why(p, N_("the value '%.*s' alone"), left_text);
 		return NULL;
 	}
 	if (++p->terms > LSS_EXPR_TERMS_MAX) {
-		why(p, "more comparisons than are read%.*s", (struct str){ "", 0 });
+		why_text(p, N_("more comparisons than are read"));
 		return NULL;
 	}
 	if ((e = node(p, LSS_EXPR_CMP)) == NULL)
@@ -294,14 +326,14 @@ parse_primary(struct parser *p, int depth)
 	next(p);
 	if (p->tok != T_NAME && p->tok != T_STRING && p->tok != T_NUMBER) {
 		if (p->tok != T_BAD)
-			why(p, "a comparison with nothing after it%.*s", (struct str){ "", 0 });
+			why_text(p, N_("a comparison with nothing after it"));
 		return NULL;
 	}
 	if ((left == T_NAME) == (p->tok == T_NAME)) {
 		if (left == T_NAME)
-			why(p, "two answers compared ('%.*s' and another)", left_text);
+			why(p, N_("two answers compared ('%.*s' and another)"), left_text);
 		else
-			why(p, "two values compared, with no answer ('%.*s')", left_text);
+			why(p, N_("two values compared, with no answer ('%.*s')"), left_text);
 		return NULL;
 	}
 	if (left == T_NAME) {
@@ -391,16 +423,15 @@ parse_or(struct parser *p, int depth)
 
 int
 lss_expr_parse(struct str text, struct arena *a, struct lss_expr **out,
-    char why_out[LSS_EXPR_WHY_MAX])
+    char why_out[LSS_EXPR_WHY_MAX], const struct i18n_lang *lang)
 {
-	struct parser p = { .a = a, .why = why_out };
+	struct parser p = { .a = a, .why = why_out, .lang = lang };
 	struct str s = str_trim(text);
 
 	why_out[0] = '\0';
 	*out = NULL;
 	if (s.n > LSS_EXPR_MAX_BYTES) {
-		snprintf(why_out, LSS_EXPR_WHY_MAX, "an expression longer than %d bytes",
-		    LSS_EXPR_MAX_BYTES);
+		why_printf(&p, N_("an expression longer than %d bytes"), LSS_EXPR_MAX_BYTES);
 		return ERR_INVALID;
 	}
 	if (s.n >= 2 && s.p[0] == '{' && s.p[s.n - 1] == '}')
@@ -416,14 +447,13 @@ lss_expr_parse(struct str text, struct arena *a, struct lss_expr **out,
 		return ERR_NOMEM;
 	if (*out != NULL && p.tok != T_END) {
 		if (p.tok == T_CLOSE)
-			why(&p, "a ')' with no '(' before it%.*s", (struct str){ "", 0 });
+			why_text(&p, N_("a ')' with no '(' before it"));
 		else if (p.tok != T_BAD)
-			why(&p, "more after the end of a comparison%.*s", (struct str){ "", 0 });
+			why_text(&p, N_("more after the end of a comparison"));
 		*out = NULL;
 	}
 	if (*out == NULL) {
-		if (why_out[0] == '\0')
-			snprintf(why_out, LSS_EXPR_WHY_MAX, "something that cannot be read");
+		why_text(&p, N_("something that cannot be read"));
 		return ERR_INVALID;
 	}
 	return 0;

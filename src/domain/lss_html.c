@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "involve/i18n.h"
 #include "involve/lss_html.h"
 #include "involve/text.h"
 
@@ -638,44 +639,53 @@ lss_html_to_markdown(struct str html, unsigned flags, struct arena *a, struct st
 /* ---- the report's phrase -------------------------------------------------------------- */
 
 void
-lss_html_removed_text(const struct lss_html_info *info, struct buf *b)
+lss_html_removed_text(const struct lss_html_info *info, const struct i18n_lang *lang,
+    struct buf *b)
 {
 	static const struct {
 		unsigned flag;
 		const char *phrase;
 	} phrases[] = {
-		{ LSS_HTML_SCRIPT, "a script" },
-		{ LSS_HTML_EVENT, "event handlers" },
-		{ LSS_HTML_STYLE, "styles" },
-		{ LSS_HTML_FRAME, "an embedded frame or object" },
-		{ LSS_HTML_LINK, "a link to an address that is not http or https (its words kept)" },
-		{ LSS_HTML_MEDIA, "images or other media" },
-		{ LSS_HTML_FORM, "form controls" },
-		{ LSS_HTML_FORMAT, "headings or tables (their words kept as paragraphs)" },
-		{ LSS_HTML_DEEP, "content nested too deeply to read" },
+		{ LSS_HTML_SCRIPT, N_("a script") },
+		{ LSS_HTML_EVENT, N_("event handlers") },
+		{ LSS_HTML_STYLE, N_("styles") },
+		{ LSS_HTML_FRAME, N_("an embedded frame or object") },
+		{ LSS_HTML_LINK, N_("a link to an address that is not http or https (its words "
+		    "kept)") },
+		{ LSS_HTML_MEDIA, N_("images or other media") },
+		{ LSS_HTML_FORM, N_("form controls") },
+		{ LSS_HTML_FORMAT, N_("headings or tables (their words kept as paragraphs)") },
+		{ LSS_HTML_DEEP, N_("content nested too deeply to read") },
 	};
 	const char *parts[16];
-	char tags[LSS_HTML_TAGS_MAX * (LSS_HTML_TAG_NAME_MAX + 4) + 64];
-	size_t i;
+	char names[LSS_HTML_TAGS_MAX * (LSS_HTML_TAG_NAME_MAX + 4)];
+	struct buf tags = BUF_INIT;
+	size_t i, used = 0;
 	int n = 0, k;
 
 	for (i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++)
 		if (info->removed & phrases[i].flag)
-			parts[n++] = phrases[i].phrase;
+			parts[n++] = i18n_text(lang, phrases[i].phrase);
 	if (info->removed & LSS_HTML_OTHER) {
-		size_t used = 0;
-
-		used += (size_t)snprintf(tags, sizeof(tags), "other tags");
-		for (k = 0; k < info->tag_n && used < sizeof(tags); k++)
-			used += (size_t)snprintf(tags + used, sizeof(tags) - used, "%s<%s>",
-			    k == 0 ? " (" : ", ", info->tags[k]);
-		if (info->tag_n > 0 && used < sizeof(tags))
-			snprintf(tags + used, sizeof(tags) - used, "; their words kept)");
-		parts[n++] = tags;
+		names[0] = '\0';
+		for (k = 0; k < info->tag_n && used < sizeof(names); k++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s<%s>",
+			    k == 0 ? "" : ", ", info->tags[k]);
+		/* The names go into a phrase of their own, which a translation
+		 * may make longer than any fixed buffer. */
+		if (info->tag_n > 0)
+			buf_printf(&tags, i18n_text(lang, N_("other tags (%s; their words kept)")),
+			    names);
+		else
+			buf_add_c(&tags, i18n_text(lang, N_("other tags")));
+		parts[n++] = buf_cstr(&tags) != NULL ? tags.p : "";
 	}
 	for (k = 0; k < n; k++) {
-		if (k > 0)
-			buf_add_c(b, k == n - 1 ? " and " : ", ");
+		if (k > 0 && k == n - 1)
+			buf_printf(b, " %s ", i18n_text(lang, N_("and")));
+		else if (k > 0)
+			buf_add_c(b, ", ");
 		buf_add_c(b, parts[k]);
 	}
+	buf_free(&tags);
 }

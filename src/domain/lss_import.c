@@ -36,6 +36,13 @@
  * that skip the page when they can decide it.  The definition is built as
  * JSON and read back with survey_def_parse before it is handed out, so an
  * import never gives what involve would refuse.
+ *
+ * Each note is a whole sentence marked N_() (one with a count, a pair
+ * through note_trn), looked up as a whole in the language of the caller's
+ * errors, so a translator sees it as it is read; only a condition's reason
+ * and the list of what was taken out of a text go into one, as phrases
+ * translated on their own.  What the survey itself gets ("Other", "Yes", a
+ * title made up for it) stays English, as content does.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -55,23 +62,27 @@
 #define OTHER_VALUE "-oth-"     /* LimeSurvey's own code for "Other" */
 #define QUOTE_MAX 150           /* bytes of an expression quoted in a note */
 #define MADE_CAP (SURVEY_QUESTIONS_MAX + 1)
+/* Notes given in more than one place, written once. */
+#define ANSWER_OPTIONS_FEWER \
+    N_("A choice needs at least two answer options, and it has %zu: left out")
+#define OTHER_LABEL_CUT N_("The label of \"Other\" was cut to %d characters")
 
 static const struct {
 	char type;
 	const char *name;
 } type_names[] = {
-	{ '1', "Array dual scale" }, { '5', "5 point choice" },
-	{ 'A', "Array (5 point choice)" }, { 'B', "Array (10 point choice)" },
-	{ 'C', "Array (Yes/Uncertain/No)" }, { 'D', "Date/Time" },
-	{ 'E', "Array (Increase/Same/Decrease)" }, { 'F', "Array" }, { 'G', "Gender" },
-	{ 'H', "Array by column" }, { 'I', "Language switch" },
-	{ 'K', "Multiple numerical input" }, { 'L', "List (radio)" },
-	{ 'M', "Multiple choice" }, { 'N', "Numerical input" }, { 'O', "List with comment" },
-	{ 'P', "Multiple choice with comments" }, { 'Q', "Multiple short text" },
-	{ 'R', "Ranking" }, { 'S', "Short free text" }, { 'T', "Long free text" },
-	{ 'U', "Huge free text" }, { 'X', "Text display" }, { 'Y', "Yes/No" },
-	{ '!', "List (dropdown)" }, { ':', "Array (Numbers)" }, { ';', "Array (Texts)" },
-	{ '|', "File upload" }, { '*', "Equation" },
+	{ '1', N_("Array dual scale") }, { '5', N_("5 point choice") },
+	{ 'A', N_("Array (5 point choice)") }, { 'B', N_("Array (10 point choice)") },
+	{ 'C', N_("Array (Yes/Uncertain/No)") }, { 'D', N_("Date/Time") },
+	{ 'E', N_("Array (Increase/Same/Decrease)") }, { 'F', N_("Array") }, { 'G', N_("Gender") },
+	{ 'H', N_("Array by column") }, { 'I', N_("Language switch") },
+	{ 'K', N_("Multiple numerical input") }, { 'L', N_("List (radio)") },
+	{ 'M', N_("Multiple choice") }, { 'N', N_("Numerical input") },
+	{ 'O', N_("List with comment") }, { 'P', N_("Multiple choice with comments") },
+	{ 'Q', N_("Multiple short text") }, { 'R', N_("Ranking") }, { 'S', N_("Short free text") },
+	{ 'T', N_("Long free text") }, { 'U', N_("Huge free text") }, { 'X', N_("Text display") },
+	{ 'Y', N_("Yes/No") }, { '!', N_("List (dropdown)") }, { ':', N_("Array (Numbers)") },
+	{ ';', N_("Array (Texts)") }, { '|', N_("File upload") }, { '*', N_("Equation") },
 };
 
 const char *
@@ -116,6 +127,7 @@ struct page {
 
 struct imp {
 	struct arena *a;
+	const struct i18n_lang *lang; /* the report's; NULL: English */
 	struct lss_source src;
 	struct lss_report *r;
 	json_t *pages;
@@ -145,7 +157,7 @@ struct imp {
 struct cond_ctx {
 	int before;       /* it may read made questions before this index */
 	int max_page;     /* the latest page it reads, -1 when none */
-	char why[200];
+	char why[LSS_EXPR_WHY_MAX];
 };
 
 /* ---- notes and text -------------------------------------------------------------------- */
@@ -167,7 +179,10 @@ note(struct imp *im, enum lss_note_kind kind, int question, int page, const char
 		return;
 	}
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	/* The whole sentence is looked up before the values go in, as
+	 * errors_vadd does; the catalogue's check holds a translation to the
+	 * English's conversions. */
+	buf_vprintf(&b, i18n_text(im->lang, fmt), ap);
 	va_end(ap);
 	n = &r->notes[r->note_n];
 	n->kind = kind;
@@ -180,6 +195,42 @@ note(struct imp *im, enum lss_note_kind kind, int question, int page, const char
 		return;
 	}
 	r->note_n++;
+}
+
+/* msgid in the report's language: a sentence a note gives as it is. */
+static const char *
+tx(const struct imp *im, const char *msgid)
+{
+	return i18n_text(im->lang, msgid);
+}
+
+/* The form for n of a note with a plural, in the report's language, for
+ * note() with n among its values.  scripts/po.py finds the pair by this
+ * name, as it finds errors_trn's. */
+static const char *
+note_trn(const struct imp *im, const char *one, const char *other, unsigned long n)
+{
+	return i18n_plural(im->lang, one, other, n);
+}
+
+/* A reason a note gives (a condition's why), in the report's language as
+ * note()'s sentence is. */
+static void
+why_printf(const struct imp *im, char *why, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+why_printf(const struct imp *im, char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(why, size, tx(im, fmt), ap);
+	va_end(ap);
+	/* A long translation may not fit: cut where a character begins. */
+	if (n >= 0 && (size_t)n >= size)
+		why[text_utf8_prefix(str_c(why))] = '\0';
 }
 
 /* s as it may be quoted in a note: at most QUOTE_MAX bytes, whole
@@ -256,16 +307,17 @@ markdown(struct imp *im, struct str html, bool one_line)
 	return convert(im, html, one_line ? LSS_HTML_ONE_LINE : 0);
 }
 
-/* An option's or a row's label: one line, at most SURVEY_LABEL_MAX_CHARS. */
+/* An option's or a row's label: one line, at most SURVEY_LABEL_MAX_CHARS;
+ * when cut, the note `cut_note` ("The label of an option was cut to %d
+ * characters": a sentence for each kind of label, whole to translate). */
 static struct str
-label_of(struct imp *im, struct str html, const char *what)
+label_of(struct imp *im, struct str html, const char *cut_note)
 {
 	bool cut;
 	struct str s = fit(im, markdown(im, html, true), SURVEY_LABEL_MAX_CHARS, &cut);
 
 	if (cut)
-		note(im, LSS_NOTE_CHANGED, im->rq, -1, "The label of %s was cut to %d characters",
-		    what, SURVEY_LABEL_MAX_CHARS);
+		note(im, LSS_NOTE_CHANGED, im->rq, -1, cut_note, SURVEY_LABEL_MAX_CHARS);
 	return s;
 }
 
@@ -378,8 +430,8 @@ key_for(struct imp *im, struct str want)
 		return STR_LIT("q");
 	}
 	if (!str_eq(out, want))
-		note(im, LSS_NOTE_CHANGED, im->rq, -1, "'%.*s' became the key '%.*s' (a key has "
-		    "letters, digits and '_', a letter first, at most %d, and is used once)",
+		note(im, LSS_NOTE_CHANGED, im->rq, -1, N_("'%.*s' became the key '%.*s' (a key "
+		    "has letters, digits and '_', a letter first, at most %d, and is used once)"),
 		    (int)(want.n > 60 ? 60 : want.n), want.p, (int)out.n, out.p, SURVEY_KEY_MAX);
 	return out;
 }
@@ -479,7 +531,8 @@ cmp_holds(double a, enum lss_cmp op, double b)
 /* A single choice compared with a number, as LimeSurvey compares numeric
  * codes: the options whose codes hold. */
 static json_t *
-single_ordered(const struct made *m, const struct lss_expr *x, double n, struct cond_ctx *cc)
+single_ordered(struct imp *im, const struct made *m, const struct lss_expr *x, double n,
+    struct cond_ctx *cc)
 {
 	const json_t *opts = json_object_get(m->q, "options"), *o;
 	json_t *terms = json_array(), *one;
@@ -493,9 +546,10 @@ single_ordered(const struct made *m, const struct lss_expr *x, double n, struct 
 			json_array_append_new(terms, comparison(m->key, "equals", jstr(v)));
 	}
 	if (json_array_size(terms) == 0 || json_array_size(terms) > SURVEY_COND_TERMS_MAX) {
-		snprintf(cc->why, sizeof(cc->why), "%s of '%.*s' as numbers",
-		    json_array_size(terms) == 0 ? "no option codes fit a comparison" :
-		    "too many options fit a comparison", (int)m->key.n, m->key.p);
+		why_printf(im, cc->why, sizeof(cc->why), json_array_size(terms) == 0 ?
+		    N_("no option codes fit a comparison of '%.*s' as numbers") :
+		    N_("too many options fit a comparison of '%.*s' as numbers"), (int)m->key.n,
+		    m->key.p);
 		json_decref(terms);
 		return NULL;
 	}
@@ -519,8 +573,8 @@ map_cmp(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc)
 	bool eq = x->op == LSS_EQ || x->op == LSS_NE;
 
 	if (v == NULL || v->made >= cc->before) {
-		snprintf(cc->why, sizeof(cc->why), "'%.*s' is not a question before this one that "
-		    "came across", (int)(x->name.n > 40 ? 40 : x->name.n), x->name.p);
+		why_printf(im, cc->why, sizeof(cc->why), N_("'%.*s' is not a question before this "
+		    "one that came across"), (int)(x->name.n > 40 ? 40 : x->name.n), x->name.p);
 		return NULL;
 	}
 	m = &im->made[v->made];
@@ -529,8 +583,9 @@ map_cmp(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc)
 	if (v->kind == VAR_CHOSEN) {
 		if (x->op == LSS_EQ && str_eq_c(x->value, "Y"))
 			return comparison(m->key, "includes", jstr(v->option));
-		snprintf(cc->why, sizeof(cc->why), "only whether an option is chosen (== \"Y\") "
-		    "can be said of '%.*s'", (int)(x->name.n > 40 ? 40 : x->name.n), x->name.p);
+		why_printf(im, cc->why, sizeof(cc->why), N_("only whether an option is chosen "
+		    "(== \"Y\") can be said of '%.*s'"), (int)(x->name.n > 40 ? 40 : x->name.n),
+		    x->name.p);
 		return NULL;
 	}
 	switch (m->type) {
@@ -538,16 +593,20 @@ map_cmp(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc)
 		if (eq && x->value.n > 0 && has_option(m->q, x->value))
 			return comparison(m->key, ops[x->op], jstr(x->value));
 		if (!eq && number_of(x->value, &n))
-			return single_ordered(m, x, n, cc);
-		snprintf(cc->why, sizeof(cc->why), x->value.n == 0 ? "a comparison with no answer "
-		    "(whether '%.*s' is answered)%.*s" : "'%.*s' has no option '%.*s'",
-		    (int)m->key.n, m->key.p, (int)(x->value.n > 40 ? 40 : x->value.n), x->value.p);
+			return single_ordered(im, m, x, n, cc);
+		if (x->value.n == 0)
+			why_printf(im, cc->why, sizeof(cc->why), N_("a comparison with no answer "
+			    "(whether '%.*s' is answered)"), (int)m->key.n, m->key.p);
+		else
+			why_printf(im, cc->why, sizeof(cc->why), N_("'%.*s' has no option '%.*s'"),
+			    (int)m->key.n, m->key.p, (int)(x->value.n > 40 ? 40 : x->value.n),
+			    x->value.p);
 		return NULL;
 	case SQ_RATING:
 	case SQ_NUMBER:
 		if (!number_of(x->value, &n)) {
-			snprintf(cc->why, sizeof(cc->why), "'%.*s' is a number, compared with "
-			    "something else", (int)m->key.n, m->key.p);
+			why_printf(im, cc->why, sizeof(cc->why), N_("'%.*s' is a number, compared "
+			    "with something else"), (int)m->key.n, m->key.p);
 			return NULL;
 		}
 		if (m->type == SQ_RATING && x->op == LSS_LE)
@@ -563,8 +622,8 @@ map_cmp(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc)
 		if (d.n > 10 && (d.p[10] == ' ' || d.p[10] == 'T'))
 			d.n = 10;
 		if (!survey_date_valid(d)) {
-			snprintf(cc->why, sizeof(cc->why), "'%.*s' is a date, compared with something "
-			    "else", (int)m->key.n, m->key.p);
+			why_printf(im, cc->why, sizeof(cc->why), N_("'%.*s' is a date, compared "
+			    "with something else"), (int)m->key.n, m->key.p);
 			return NULL;
 		}
 		if (x->op == LSS_LE || x->op == LSS_GE)
@@ -575,12 +634,13 @@ map_cmp(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc)
 	case SQ_LONG_TEXT:
 		if (eq && x->value.n > 0)
 			return comparison(m->key, ops[x->op], jstr(x->value));
-		snprintf(cc->why, sizeof(cc->why), "'%.*s' is text: only equal or not equal to "
-		    "some words can be said of it", (int)m->key.n, m->key.p);
+		why_printf(im, cc->why, sizeof(cc->why), N_("'%.*s' is text: only equal or not "
+		    "equal to some words can be said of it"), (int)m->key.n, m->key.p);
 		return NULL;
 	default:
-		snprintf(cc->why, sizeof(cc->why), "a %s question's answer cannot be compared "
-		    "('%.*s')", survey_qtype_name(m->type), (int)m->key.n, m->key.p);
+		/* The type's name as the definition writes it ("grid"). */
+		why_printf(im, cc->why, sizeof(cc->why), N_("a %s question's answer cannot be "
+		    "compared ('%.*s')"), survey_qtype_name(m->type), (int)m->key.n, m->key.p);
 		return NULL;
 	}
 }
@@ -619,8 +679,8 @@ map_expr(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc, bool *al
 		}
 	}
 	if (json_array_size(terms) > SURVEY_COND_TERMS_MAX) {
-		snprintf(cc->why, sizeof(cc->why), "more than %d comparisons joined at one level",
-		    SURVEY_COND_TERMS_MAX);
+		why_printf(im, cc->why, sizeof(cc->why), N_("more than %d comparisons joined at "
+		    "one level"), SURVEY_COND_TERMS_MAX);
 		json_decref(terms);
 		return NULL;
 	}
@@ -648,10 +708,10 @@ cond_levels(const json_t *c)
 /*
  * Both must hold: a and b (owned, either may be NULL), terms of an "all"
  * merged.  NULL when both are NULL, or when the result would be more than
- * a condition may hold (then `why` says so and both are let go).
+ * a condition may hold (then *too_big, and both are let go).
  */
 static json_t *
-cond_and(json_t *a, json_t *b, char *why, size_t why_size, bool *too_big)
+cond_and(json_t *a, json_t *b, bool *too_big)
 {
 	json_t *terms, *t;
 	json_t *parts[2] = { a, b };
@@ -671,8 +731,6 @@ cond_and(json_t *a, json_t *b, char *why, size_t why_size, bool *too_big)
 	t = group_of("all", terms);
 	if (json_array_size(terms) > SURVEY_COND_TERMS_MAX || cond_levels(t) >
 	    SURVEY_COND_DEPTH_MAX) {
-		snprintf(why, why_size, "with its group's condition it would be more than a "
-		    "condition can hold");
 		json_decref(t);
 		*too_big = true;
 		return NULL;
@@ -692,7 +750,7 @@ conditions_expr(struct imp *im, const struct lss_condition *cs, int n, struct ls
 	int i, k;
 
 	if (n > LSS_EXPR_TERMS_MAX) {
-		snprintf(why, why_size, "more than %d conditions", LSS_EXPR_TERMS_MAX);
+		why_printf(im, why, why_size, N_("more than %d conditions"), LSS_EXPR_TERMS_MAX);
 		return ERR_INVALID;
 	}
 	if ((any = arena_zalloc(im->a, sizeof(*any))) == NULL)
@@ -714,18 +772,19 @@ conditions_expr(struct imp *im, const struct lss_condition *cs, int n, struct ls
 		for (k = 0; k < 6 && !str_eq_c(method, methods[k]); k++)
 			;
 		if (k == 6) {
-			snprintf(why, why_size, "the comparison '%.*s'", (int)(method.n > 20 ? 20 :
-			    method.n), method.p);
+			why_printf(im, why, why_size, N_("the comparison '%.*s'"), (int)(method.n >
+			    20 ? 20 : method.n), method.p);
 			return ERR_INVALID;
 		}
 		x.op = (enum lss_cmp)k;
 		if (c->value.n > 0 && (c->value.p[0] == '@' || c->value.p[0] == '{')) {
-			snprintf(why, why_size, "an answer compared with another answer");
+			why_printf(im, why, why_size, "%s", tx(im, N_("an answer compared with "
+			    "another answer")));
 			return ERR_INVALID;
 		}
 		if (cq == NULL) {
-			snprintf(why, why_size, "a question that is not in the file (qid %lld)",
-			    (long long)c->cqid);
+			why_printf(im, why, why_size, N_("a question that is not in the file "
+			    "(qid %lld)"), (long long)c->cqid);
 			return ERR_INVALID;
 		}
 		if (field.n > 0 && field.p[0] == '+') {
@@ -807,7 +866,7 @@ condition_of(struct imp *im, struct str expr, const struct lss_condition *cs, in
 		expr = str_trim(expr);
 		if (expr.n == 0 || str_eq_c(expr, "1"))
 			return 0;
-		rc = lss_expr_parse(expr, im->a, &x, why);
+		rc = lss_expr_parse(expr, im->a, &x, why, im->lang);
 		if (rc == ERR_INVALID)
 			snprintf(cc->why, sizeof(cc->why), "%s", why);
 	}
@@ -819,7 +878,7 @@ condition_of(struct imp *im, struct str expr, const struct lss_condition *cs, in
 	if (*out == NULL && !always)
 		return ERR_INVALID;
 	if (*out != NULL && cond_levels(*out) > SURVEY_COND_DEPTH_MAX) {
-		snprintf(cc->why, sizeof(cc->why), "and and or nested deeper than %d",
+		why_printf(im, cc->why, sizeof(cc->why), N_("and and or nested deeper than %d"),
 		    SURVEY_COND_DEPTH_MAX);
 		json_decref(*out);
 		*out = NULL;
@@ -914,21 +973,21 @@ start_group(struct imp *im, const struct lss_group *g)
 	im->group_cond = NULL;
 	im->group_cond_page = -1;
 	if (condition_of(im, g->relevance, NULL, 0, &cc, &im->group_cond) != 0)
-		note(im, LSS_NOTE_LOST, -1, im->group_report, "Shown in LimeSurvey only when "
-		    "%.*s: %s cannot be carried over, so the page is always shown", (int)rel.n,
+		note(im, LSS_NOTE_LOST, -1, im->group_report, N_("Shown in LimeSurvey only when "
+		    "%.*s: %s cannot be carried over, so the page is always shown"), (int)rel.n,
 		    rel.p, cc.why);
 	im->group_cond_page = cc.max_page;
 	if (im->group_cond != NULL)
-		note(im, LSS_NOTE_CHANGED, -1, im->group_report, "Shown only when %.*s: a "
+		note(im, LSS_NOTE_CHANGED, -1, im->group_report, N_("Shown only when %.*s: a "
 		    "condition on each of its questions, and rules on earlier pages that skip it "
-		    "where they can decide it", (int)rel.n, rel.p);
+		    "where they can decide it"), (int)rel.n, rel.p);
 	if (g->random_group.n > 0)
-		note(im, LSS_NOTE_LOST, -1, im->group_report, "The randomisation group '%.*s' "
-		    "is not carried over: the page keeps its place", (int)quote(im,
+		note(im, LSS_NOTE_LOST, -1, im->group_report, N_("The randomisation group '%.*s' "
+		    "is not carried over: the page keeps its place"), (int)quote(im,
 		    g->random_group).n, quote(im, g->random_group).p);
 	if (g->lang_missing)
-		note(im, LSS_NOTE_CHANGED, -1, im->group_report, "The group has no name in the "
-		    "base language '%.*s'", (int)im->src.base.n, im->src.base.p);
+		note(im, LSS_NOTE_CHANGED, -1, im->group_report, N_("The group has no name in the "
+		    "base language '%.*s'"), (int)im->src.base.n, im->src.base.p);
 }
 
 /* Notes what texts of the group lost. */
@@ -937,13 +996,13 @@ group_text_notes(struct imp *im, const struct lss_html_info *html)
 {
 	struct buf b = BUF_INIT;
 
-	lss_html_removed_text(html, &b);
+	lss_html_removed_text(html, im->lang, &b);
 	if (b.n > 0)
-		note(im, LSS_NOTE_LOST, -1, im->group_report, "From its name and description: "
-		    "removed %.*s", (int)b.n, b.p);
+		note(im, LSS_NOTE_LOST, -1, im->group_report, N_("From its name and description: "
+		    "removed %.*s"), (int)b.n, b.p);
 	if (html->expr_n > 0)
-		note(im, LSS_NOTE_LOST, -1, im->group_report, "Text filled in from answers (%.*s%s) "
-		    "was taken out of its name and description", (int)html->exprs[0].n,
+		note(im, LSS_NOTE_LOST, -1, im->group_report, N_("Text filled in from answers "
+		    "(%.*s%s) was taken out of its name and description"), (int)html->exprs[0].n,
 		    html->exprs[0].p, html->expr_n > 1 ? ", ..." : "");
 	buf_free(&b);
 }
@@ -979,8 +1038,8 @@ open_page(struct imp *im)
 	json_array_append_new(im->pages, p->obj);
 	intro = fit(im, markdown(im, g->description, false), SURVEY_INFO_MAX_CHARS, &cut);
 	if (cut)
-		note(im, LSS_NOTE_CHANGED, -1, im->group_report, "The group's description was "
-		    "cut to %d characters", SURVEY_INFO_MAX_CHARS);
+		note(im, LSS_NOTE_CHANGED, -1, im->group_report, N_("The group's description was "
+		    "cut to %d characters"), SURVEY_INFO_MAX_CHARS);
 	if (intro.n > 0) {
 		char ik[SURVEY_KEY_MAX + 1];
 		struct str k;
@@ -1076,8 +1135,8 @@ texts(struct imp *im, struct qctx *c, bool info)
 	if (info) {
 		c->text = fit(im, body, SURVEY_INFO_MAX_CHARS, &cut);
 		if (cut)
-			note(im, LSS_NOTE_CHANGED, im->rq, -1, "The text was cut to %d characters",
-			    SURVEY_INFO_MAX_CHARS);
+			note(im, LSS_NOTE_CHANGED, im->rq, -1, N_("The text was cut to %d "
+			    "characters"), SURVEY_INFO_MAX_CHARS);
 	} else {
 		if ((para = memmem(body.p, body.n, "\n\n", 2)) != NULL) {
 			first = (struct str){ body.p, (size_t)(para - body.p) };
@@ -1093,23 +1152,25 @@ texts(struct imp *im, struct qctx *c, bool info)
 				line[i] = ' ';
 		c->text = fit(im, (struct str){ line, first.n }, SURVEY_TEXT_MAX_CHARS, &cut);
 		if (cut) {
-			note(im, LSS_NOTE_CHANGED, im->rq, -1, "The question was cut to %d "
-			    "characters; the whole of it is in its help", SURVEY_TEXT_MAX_CHARS);
+			note(im, LSS_NOTE_CHANGED, im->rq, -1, N_("The question was cut to %d "
+			    "characters; the whole of it is in its help"), SURVEY_TEXT_MAX_CHARS);
 			rest = body;
 		}
 		help = concat(im, rest, "\n\n", help);
 	}
 	c->help = fit(im, help, SURVEY_HELP_MAX_CHARS, &cut);
 	if (cut)
-		note(im, LSS_NOTE_CHANGED, im->rq, -1, "The help was cut to %d characters",
+		note(im, LSS_NOTE_CHANGED, im->rq, -1, N_("The help was cut to %d characters"),
 		    SURVEY_HELP_MAX_CHARS);
 	if (c->text.n == 0) {
 		c->text = q->code.n > 0 ? q->code : STR_LIT("(no text)");
-		note(im, LSS_NOTE_CHANGED, im->rq, -1, "It has no text%s: its code is its text",
-		    q->lang_missing ? " in the base language" : "");
+		note(im, LSS_NOTE_CHANGED, im->rq, -1, "%s", tx(im, q->lang_missing ?
+		    N_("It has no text in the base language: its code is its text") :
+		    N_("It has no text: its code is its text")));
 	} else if (q->lang_missing) {
-		note(im, LSS_NOTE_CHANGED, im->rq, -1, "It has no text in the base language '%.*s': "
-		    "another language's text was taken", (int)im->src.base.n, im->src.base.p);
+		note(im, LSS_NOTE_CHANGED, im->rq, -1, N_("It has no text in the base language "
+		    "'%.*s': another language's text was taken"), (int)im->src.base.n,
+		    im->src.base.p);
 	}
 }
 
@@ -1121,20 +1182,24 @@ attribute_notes(struct imp *im, const struct lss_question *q)
 		const char *name;
 		const char *what;
 	} lost[] = {
-		{ "time_limit", "A timer (%.*s seconds) is not carried over" },
-		{ "array_filter", "The array filter '%.*s' (options shown by another question's "
-		    "answers) is not carried over: every option is shown" },
-		{ "array_filter_exclude", "The array filter '%.*s' (options hidden by another "
-		    "question's answers) is not carried over: every option is shown" },
-		{ "random_group", "The randomisation group '%.*s' is not carried over: the "
-		    "question keeps its place" },
-		{ "em_validation_q", "The validation '%.*s' is not carried over" },
-		{ "em_validation_sq", "The validation of subquestions '%.*s' is not carried over" },
-		{ "exclude_all_others", "The option '%.*s' that clears the others is not carried "
-		    "over" },
-		{ "equals_num_value", "The total the numbers must make (%.*s) is not carried over" },
-		{ "min_num_value", "The least total of the numbers (%.*s) is not carried over" },
-		{ "max_num_value", "The largest total of the numbers (%.*s) is not carried over" },
+		{ "time_limit", N_("A timer (%.*s seconds) is not carried over") },
+		{ "array_filter", N_("The array filter '%.*s' (options shown by another "
+		    "question's answers) is not carried over: every option is shown") },
+		{ "array_filter_exclude", N_("The array filter '%.*s' (options hidden by another "
+		    "question's answers) is not carried over: every option is shown") },
+		{ "random_group", N_("The randomisation group '%.*s' is not carried over: the "
+		    "question keeps its place") },
+		{ "em_validation_q", N_("The validation '%.*s' is not carried over") },
+		{ "em_validation_sq", N_("The validation of subquestions '%.*s' is not carried "
+		    "over") },
+		{ "exclude_all_others", N_("The option '%.*s' that clears the others is not "
+		    "carried over") },
+		{ "equals_num_value", N_("The total the numbers must make (%.*s) is not carried "
+		    "over") },
+		{ "min_num_value", N_("The least total of the numbers (%.*s) is not carried "
+		    "over") },
+		{ "max_num_value", N_("The largest total of the numbers (%.*s) is not carried "
+		    "over") },
 	};
 	struct str v;
 	size_t i;
@@ -1147,18 +1212,43 @@ attribute_notes(struct imp *im, const struct lss_question *q)
 		}
 	}
 	if (str_eq_c(lss_source_attribute(&im->src, q->qid, "random_order"), "1"))
-		note(im, LSS_NOTE_LOST, im->rq, -1, "Random order is not carried over: the options "
-		    "keep their order");
+		note(im, LSS_NOTE_LOST, im->rq, -1, N_("Random order is not carried over: the "
+		    "options keep their order"));
 	if (str_eq_c(lss_source_attribute(&im->src, q->qid, "hidden"), "1"))
-		note(im, LSS_NOTE_CHANGED, im->rq, -1, "Hidden in LimeSurvey; shown here");
+		note(im, LSS_NOTE_CHANGED, im->rq, -1, N_("Hidden in LimeSurvey; shown here"));
 	if (str_eq_c(lss_source_attribute(&im->src, q->qid, "num_value_int_only"), "1"))
-		note(im, LSS_NOTE_LOST, im->rq, -1, "Whole numbers only is not carried over: any "
-		    "number is taken");
+		note(im, LSS_NOTE_LOST, im->rq, -1, N_("Whole numbers only is not carried over: "
+		    "any number is taken"));
 }
+
+/* The notes on the items of a list, one set for each kind: each a whole
+ * sentence, to be translated as one. */
+struct item_notes {
+	const char *no_code, *long_code;  /* the item's label */
+	const char *too_many;             /* its code, the most a question has */
+	const char *second;               /* its code */
+	const char *label_cut;            /* the most characters (sub_choices) */
+};
+
+static const struct item_notes option_notes = {
+	N_("The option '%.*s' has no code and was left out"),
+	N_("The option '%.*s' has too long a code and was left out"),
+	N_("The option '%.*s' was left out: a question has at most %d"),
+	N_("A second option with the code '%.*s' was left out"),
+	N_("The label of option was cut to %d characters"),
+};
+
+static const struct item_notes row_notes = {
+	N_("The row '%.*s' has no code and was left out"),
+	N_("The row '%.*s' has too long a code and was left out"),
+	N_("The row '%.*s' was left out: a question has at most %d"),
+	N_("A second row with the code '%.*s' was left out"),
+	N_("The label of row was cut to %d characters"),
+};
 
 static void
 add_option(struct imp *im, json_t *opts, struct str value, struct str label, bool other,
-    const char *what)
+    const struct item_notes *what)
 {
 	json_t *o;
 	size_t i;
@@ -1166,19 +1256,18 @@ add_option(struct imp *im, json_t *opts, struct str value, struct str label, boo
 
 	value = fit(im, str_trim(value), SURVEY_VALUE_MAX_CHARS, &cut);
 	if (value.n == 0 || cut) {
-		note(im, LSS_NOTE_LOST, im->rq, -1, "The %s '%.*s' has %s code and was left out",
-		    what, (int)(label.n > 40 ? 40 : label.n), label.p, cut ? "too long a" : "no");
+		note(im, LSS_NOTE_LOST, im->rq, -1, cut ? what->long_code : what->no_code,
+		    (int)(label.n > 40 ? 40 : label.n), label.p);
 		return;
 	}
 	if ((int)json_array_size(opts) >= SURVEY_OPTIONS_MAX) {
-		note(im, LSS_NOTE_LOST, im->rq, -1, "The %s '%.*s' was left out: a question has at "
-		    "most %d", what, (int)value.n, value.p, SURVEY_OPTIONS_MAX);
+		note(im, LSS_NOTE_LOST, im->rq, -1, what->too_many, (int)value.n, value.p,
+		    SURVEY_OPTIONS_MAX);
 		return;
 	}
 	json_array_foreach(opts, i, o)
 		if (str_eq_c(value, json_string_value(json_object_get(o, "value")))) {
-			note(im, LSS_NOTE_LOST, im->rq, -1, "A second %s with the code '%.*s' was "
-			    "left out", what, (int)value.n, value.p);
+			note(im, LSS_NOTE_LOST, im->rq, -1, what->second, (int)value.n, value.p);
 			return;
 		}
 	o = json_object();
@@ -1202,31 +1291,32 @@ answer_options(struct imp *im, const struct lss_question *q, int64_t scale, bool
 	int first, n, i;
 	bool placed = !with_other;
 
-	label = label.n > 0 ? label_of(im, label, "\"Other\"") : STR_LIT("Other");
+	label = label.n > 0 ? label_of(im, label, OTHER_LABEL_CUT) : STR_LIT("Other");
 	if (!placed && str_eq_c(pos, "beginning")) {
-		add_option(im, opts, STR_LIT(OTHER_VALUE), label, true, "option");
+		add_option(im, opts, STR_LIT(OTHER_VALUE), label, true, &option_notes);
 		placed = true;
 	}
 	n = lss_source_answers(&im->src, q->qid, scale, &first);
 	for (i = first; i < first + n; i++) {
 		const struct lss_answer *an = &im->src.answers[i];
 
-		add_option(im, opts, an->code, label_of(im, an->text, "an option"), false,
-		    "option");
+		add_option(im, opts, an->code, label_of(im, an->text, N_("The label of an option "
+		    "was cut to %d characters")), false, &option_notes);
 		if (!placed && str_eq_c(pos, "specific") && str_eq(an->code, after)) {
-			add_option(im, opts, STR_LIT(OTHER_VALUE), label, true, "option");
+			add_option(im, opts, STR_LIT(OTHER_VALUE), label, true, &option_notes);
 			placed = true;
 		}
 	}
 	if (!placed)
-		add_option(im, opts, STR_LIT(OTHER_VALUE), label, true, "option");
+		add_option(im, opts, STR_LIT(OTHER_VALUE), label, true, &option_notes);
 	return opts;
 }
 
-/* Subquestions as options (multiple choice, ranking) or rows (grids). */
+/* Subquestions as options (multiple choice, ranking; what is
+ * &option_notes) or rows (grids, &row_notes). */
 static json_t *
 sub_choices(struct imp *im, const struct lss_question *q, int64_t scale, int max,
-    const char *what)
+    const struct item_notes *what)
 {
 	json_t *list = json_array();
 	int first, n, i;
@@ -1236,11 +1326,22 @@ sub_choices(struct imp *im, const struct lss_question *q, int64_t scale, int max
 		const struct lss_question *s = &im->src.subs[i];
 
 		if ((int)json_array_size(list) >= max) {
-			note(im, LSS_NOTE_LOST, im->rq, -1, "%d %ss past the %dth were left out: "
-			    "a question has at most %d", first + n - i, what, max, max);
+			unsigned long left = (unsigned long)(first + n - i);
+			const char *past;
+
+			/* The English says "were" even of one, as it always has. */
+			if (what == &row_notes)
+				past = note_trn(im, "%d rows past the %dth were left out: a "
+				    "question has at most %d", "%d rows past the %dth were left "
+				    "out: a question has at most %d", left);
+			else
+				past = note_trn(im, "%d options past the %dth were left out: a "
+				    "question has at most %d", "%d options past the %dth were "
+				    "left out: a question has at most %d", left);
+			note(im, LSS_NOTE_LOST, im->rq, -1, past, first + n - i, max, max);
 			break;
 		}
-		add_option(im, list, s->code, label_of(im, s->text, what), false, what);
+		add_option(im, list, s->code, label_of(im, s->text, what->label_cut), false, what);
 	}
 	return list;
 }
@@ -1262,13 +1363,12 @@ fixed_options(const char *const *values, const char *const *labels, int n)
 static json_t *
 show_if(struct imp *im, struct qctx *c, json_t *extra)
 {
-	char why[160];
 	bool too_big;
-	json_t *cond = cond_and(c->cond ? json_deep_copy(c->cond) : NULL, extra, why,
-	    sizeof(why), &too_big);
+	json_t *cond = cond_and(c->cond ? json_deep_copy(c->cond) : NULL, extra, &too_big);
 
 	if (too_big)
-		note(im, LSS_NOTE_LOST, im->rq, -1, "A part of it lost its condition: %s", why);
+		note(im, LSS_NOTE_LOST, im->rq, -1, N_("A part of it lost its condition: with its "
+		    "group's condition it would be more than a condition can hold"));
 	return cond;
 }
 
@@ -1283,14 +1383,15 @@ emit_with(struct imp *im, struct qctx *c, json_t *q, struct str key, enum survey
 	return emit(im, q, key, type);
 }
 
-/* Whether opts has the two options a choice needs; noted when not. */
+/* Whether opts has the two options a choice needs; when not, the note
+ * `fewer` says so ("A choice needs at least two options, and it has %zu:
+ * left out", a sentence for each kind of option). */
 static bool
-enough_options(struct imp *im, json_t *opts, const char *what)
+enough_options(struct imp *im, json_t *opts, const char *fewer)
 {
 	if (json_array_size(opts) >= 2)
 		return true;
-	note(im, LSS_NOTE_LOST, im->rq, -1, "A choice needs at least two %s, and it has %zu: "
-	    "left out", what, json_array_size(opts));
+	note(im, LSS_NOTE_LOST, im->rq, -1, fewer, json_array_size(opts));
 	json_decref(opts);
 	return false;
 }
@@ -1313,16 +1414,18 @@ min_max(struct imp *im, json_t *q, const struct lss_question *lq, const char *mi
 		if (!number_of(s, &v[i]) || v[i] < lo_ok || v[i] > hi_ok ||
 		    (lo_ok >= 0 && v[i] != floor(v[i]))) {
 			s = quote(im, s);
+			/* The attribute is named as LimeSurvey names it: not a word to
+			 * translate. */
 			if (!(lo_ok >= 1 && number_of(s, &v[i]) && v[i] == 0))
-				note(im, LSS_NOTE_LOST, im->rq, -1, "Its %s '%.*s' is not carried over",
-				    names[i], (int)s.n, s.p);
+				note(im, LSS_NOTE_LOST, im->rq, -1, N_("Its %s '%.*s' is not "
+				    "carried over"), names[i], (int)s.n, s.p);
 			continue;
 		}
 		has[i] = true;
 	}
 	if (has[0] && has[1] && v[1] < v[0]) {
-		note(im, LSS_NOTE_LOST, im->rq, -1, "Its %s is below its %s: neither is carried "
-		    "over", max_name, min_name);
+		note(im, LSS_NOTE_LOST, im->rq, -1, N_("Its %s is below its %s: neither is "
+		    "carried over"), max_name, min_name);
 		return;
 	}
 	for (i = 0; i < 2; i++)
@@ -1347,14 +1450,14 @@ date_bounds(struct imp *im, json_t *q, const struct lss_question *lq)
 			d[i].n = 10;
 		if (!survey_date_valid(d[i])) {
 			s = quote(im, s);
-			note(im, LSS_NOTE_LOST, im->rq, -1, "Its %s '%.*s' is not a date and is not "
-			    "carried over", names[i], (int)s.n, s.p);
+			note(im, LSS_NOTE_LOST, im->rq, -1, N_("Its %s '%.*s' is not a date and is "
+			    "not carried over"), names[i], (int)s.n, s.p);
 			d[i].n = 0;
 		}
 	}
 	if (d[0].n > 0 && d[1].n > 0 && memcmp(d[0].p, d[1].p, 10) > 0) {
-		note(im, LSS_NOTE_LOST, im->rq, -1, "Its latest date is before its earliest: "
-		    "neither is carried over");
+		note(im, LSS_NOTE_LOST, im->rq, -1, N_("Its latest date is before its earliest: "
+		    "neither is carried over"));
 		return;
 	}
 	for (i = 0; i < 2; i++)
@@ -1381,7 +1484,7 @@ per_sub(struct imp *im, struct qctx *c, struct str key, const char *type, enum s
 
 	n = lss_source_subs(&im->src, q->qid, 0, &first);
 	if (n == 0) {
-		note(im, LSS_NOTE_LOST, im->rq, -1, "It has no subquestions: left out");
+		note(im, LSS_NOTE_LOST, im->rq, -1, N_("It has no subquestions: left out"));
 		return;
 	}
 	for (i = first; i < first + n; i++) {
@@ -1389,7 +1492,8 @@ per_sub(struct imp *im, struct qctx *c, struct str key, const char *type, enum s
 		struct str name = concat(im, q->code, "_", s->code);
 		struct str k = key_for(im, name);
 		json_t *jq = question(k, type, part_text(im, c->text, label_of(im, s->text,
-		    "a subquestion")), c->help, c->required);
+		    N_("The label of a subquestion was cut to %d characters"))), c->help,
+		    c->required);
 		int m;
 
 		if (t == SQ_NUMBER)
@@ -1431,7 +1535,7 @@ map_choice(struct imp *im, struct qctx *c, struct str key)
 		opts = fixed_options(g_values, g_labels, 2);
 	else
 		opts = answer_options(im, q, 0, q->other);
-	if (!enough_options(im, opts, "answer options"))
+	if (!enough_options(im, opts, ANSWER_OPTIONS_FEWER))
 		return;
 	jq = question(key, "single", c->text, c->help, c->required);
 	json_object_set_new(jq, "options", opts);
@@ -1452,8 +1556,8 @@ static void
 map_multiple(struct imp *im, struct qctx *c, struct str key)
 {
 	const struct lss_question *q = c->q;
-	json_t *opts = sub_choices(im, q, 0, SURVEY_OPTIONS_MAX - (q->other ? 1 : 0), "option"),
-	    *jq, *o;
+	json_t *opts = sub_choices(im, q, 0, SURVEY_OPTIONS_MAX - (q->other ? 1 : 0),
+	    &option_notes), *jq, *o;
 	size_t i;
 	int m;
 
@@ -1461,9 +1565,10 @@ map_multiple(struct imp *im, struct qctx *c, struct str key)
 		struct str label = lss_source_attribute(&im->src, q->qid, "other_replace_text");
 
 		add_option(im, opts, STR_LIT(OTHER_VALUE), label.n > 0 ? label_of(im, label,
-		    "\"Other\"") : STR_LIT("Other"), true, "option");
+		    OTHER_LABEL_CUT) : STR_LIT("Other"), true, &option_notes);
 	}
-	if (!enough_options(im, opts, "options"))
+	if (!enough_options(im, opts, N_("A choice needs at least two options, and it has %zu: "
+	    "left out")))
 		return;
 	jq = question(key, "multiple", c->text, c->help, c->required);
 	json_object_set_new(jq, "options", opts);
@@ -1505,17 +1610,18 @@ map_grid(struct imp *im, struct qctx *c, struct str key, json_t *opts, struct st
     const char *code)
 {
 	const struct lss_question *q = c->q;
-	json_t *rows = sub_choices(im, q, 0, SURVEY_ROWS_MAX, "row"), *jq, *r;
+	json_t *rows = sub_choices(im, q, 0, SURVEY_ROWS_MAX, &row_notes), *jq, *r;
 	size_t i;
 	int m;
 
 	if (json_array_size(rows) == 0) {
-		note(im, LSS_NOTE_LOST, im->rq, -1, "It has no subquestions to be its rows: left out");
+		note(im, LSS_NOTE_LOST, im->rq, -1, N_("It has no subquestions to be its rows: "
+		    "left out"));
 		json_decref(rows);
 		json_decref(opts);
 		return;
 	}
-	if (!enough_options(im, opts, "answer options")) {
+	if (!enough_options(im, opts, ANSWER_OPTIONS_FEWER)) {
 		json_decref(rows);
 		return;
 	}
@@ -1551,8 +1657,8 @@ map_array(struct imp *im, struct qctx *c, struct str key)
 	default: opts = answer_options(im, q, 0, false); break;
 	}
 	if (q->type == 'H')
-		note(im, LSS_NOTE_CHANGED, im->rq, -1, "Shown by row (LimeSurvey showed it by "
-		    "column)");
+		note(im, LSS_NOTE_CHANGED, im->rq, -1, N_("Shown by row (LimeSurvey showed it by "
+		    "column)"));
 	map_grid(im, c, key, opts, c->text, code);
 }
 
@@ -1571,7 +1677,8 @@ map_dual(struct imp *im, struct qctx *c)
 		struct str k = key_for(im, concat(im, q->code, "_", s == 0 ? STR_LIT("1") :
 		    STR_LIT("2")));
 
-		header = header.n > 0 ? label_of(im, header, "a scale") : str_c(fallback[s]);
+		header = header.n > 0 ? label_of(im, header, N_("The label of a scale was cut to "
+		    "%d characters")) : str_c(fallback[s]);
 		map_grid(im, c, k, answer_options(im, q, s, false), part_text(im, c->text, header),
 		    code);
 	}
@@ -1597,34 +1704,39 @@ map_simple(struct imp *im, struct qctx *c, struct str key, const char *type,
 
 		if (json_array_size(opts) == 0) {
 			json_decref(opts);
-			opts = sub_choices(im, q, 0, SURVEY_OPTIONS_MAX, "option");
+			opts = sub_choices(im, q, 0, SURVEY_OPTIONS_MAX, &option_notes);
 		}
-		if (!enough_options(im, opts, "items to rank")) {
+		if (!enough_options(im, opts, N_("A choice needs at least two items to rank, and "
+		    "it has %zu: left out"))) {
 			json_decref(jq);
 			return;
 		}
 		json_object_set_new(jq, "options", opts);
 		if (lss_source_attribute(&im->src, q->qid, "min_answers").n > 0 ||
 		    lss_source_attribute(&im->src, q->qid, "max_answers").n > 0)
-			note(im, LSS_NOTE_LOST, im->rq, -1, "How many items must be ranked "
-			    "(min_answers, max_answers) is not carried over");
+			note(im, LSS_NOTE_LOST, im->rq, -1, N_("How many items must be ranked "
+			    "(min_answers, max_answers) is not carried over"));
 	}
 	m = emit_with(im, c, jq, key, t, NULL);
 	if (t != SQ_INFO && t != SQ_RANKING)
 		add_var(im, q->code, m, VAR_ANSWER, (struct str){ "", 0 });
 }
 
-/* Types with no counterpart: why each is left out. */
+/* Types with no counterpart: the note that says why each is left out (an
+ * equation's with its expression, %.*s). */
 static const char *
 no_counterpart(char type)
 {
 	switch (type) {
-	case '*': return "An equation (a value LimeSurvey works out) has no counterpart in involve";
-	case '|': return "A file upload has no counterpart in involve";
-	case ':': return "An array of numbers (a number in each cell) has no counterpart in involve";
-	case ';': return "An array of texts (text in each cell) has no counterpart in involve";
-	case 'I': return "A language switch has no counterpart: involve shows each person "
-	    "their own language";
+	case '*': return N_("An equation (a value LimeSurvey works out) has no counterpart in "
+	    "involve: left out (it was %.*s)");
+	case '|': return N_("A file upload has no counterpart in involve: left out");
+	case ':': return N_("An array of numbers (a number in each cell) has no counterpart in "
+	    "involve: left out");
+	case ';': return N_("An array of texts (text in each cell) has no counterpart in "
+	    "involve: left out");
+	case 'I': return N_("A language switch has no counterpart: involve shows each person "
+	    "their own language: left out");
 	default: return NULL;
 	}
 }
@@ -1640,7 +1752,6 @@ map_question(struct imp *im, int index)
 	struct str key;
 	const char *why;
 	json_t *own = NULL, *group;
-	char reason[200];
 	bool too_big;
 	int first, cond_n;
 
@@ -1652,13 +1763,13 @@ map_question(struct imp *im, int index)
 	buf_reset(&im->became);
 	if ((why = no_counterpart(q->type)) != NULL || lss_type_name(q->type)[0] == '\0') {
 		if (why == NULL)
-			note(im, LSS_NOTE_LOST, index, -1, "Its type '%c' is not one this knows: left "
-			    "out", q->type);
+			note(im, LSS_NOTE_LOST, index, -1, N_("Its type '%c' is not one this "
+			    "knows: left out"), q->type);
 		else if (q->type == '*')
-			note(im, LSS_NOTE_LOST, index, -1, "%s: left out (it was %.*s)", why,
-			    (int)quote(im, q->text).n, quote(im, q->text).p);
+			note(im, LSS_NOTE_LOST, index, -1, why, (int)quote(im, q->text).n,
+			    quote(im, q->text).p);
 		else
-			note(im, LSS_NOTE_LOST, index, -1, "%s: left out", why);
+			note(im, LSS_NOTE_LOST, index, -1, "%s", tx(im, why));
 		return;
 	}
 	if (im->left_full > 0 || !room_for(im, questions_needed(im, q))) {
@@ -1669,8 +1780,8 @@ map_question(struct imp *im, int index)
 	texts(im, &c, q->type == 'X');
 	c.required = q->mandatory == 'Y' && q->type != 'X';
 	if (q->mandatory == 'S')
-		note(im, LSS_NOTE_CHANGED, index, -1, "Soft mandatory in LimeSurvey (it could be "
-		    "skipped after a warning): optional here");
+		note(im, LSS_NOTE_CHANGED, index, -1, N_("Soft mandatory in LimeSurvey (it could "
+		    "be skipped after a warning): optional here"));
 	/* Its own condition, then its group's beside it. */
 	cc = (struct cond_ctx){ .before = im->made_n };
 	cond_n = lss_source_conditions(&im->src, q->qid, &first);
@@ -1678,16 +1789,16 @@ map_question(struct imp *im, int index)
 	if (condition_of(im, q->relevance, conds, cond_n, &cc, &own) != 0) {
 		struct str t = condition_text(im, q->relevance, conds, cond_n);
 
-		note(im, LSS_NOTE_LOST, index, -1, "Shown in LimeSurvey only when %.*s: %s cannot "
-		    "be carried over, so it is always shown", (int)t.n, t.p, cc.why);
+		note(im, LSS_NOTE_LOST, index, -1, N_("Shown in LimeSurvey only when %.*s: %s "
+		    "cannot be carried over, so it is always shown"), (int)t.n, t.p, cc.why);
 	} else if (own != NULL) {
 		rq->condition = condition_text(im, q->relevance, conds, cond_n);
 	}
 	group = im->group_page >= 0 ? im->pg[im->group_page].cond : im->group_cond;
-	c.cond = cond_and(group != NULL ? json_deep_copy(group) : NULL, own, reason,
-	    sizeof(reason), &too_big);
+	c.cond = cond_and(group != NULL ? json_deep_copy(group) : NULL, own, &too_big);
 	if (too_big)
-		note(im, LSS_NOTE_LOST, index, -1, "Its condition is not carried over: %s", reason);
+		note(im, LSS_NOTE_LOST, index, -1, N_("Its condition is not carried over: with its "
+		    "group's condition it would be more than a condition can hold"));
 	attribute_notes(im, q);
 	key = (q->type == '1' || q->type == 'K' || q->type == 'Q') ? q->code :
 	    key_for(im, q->code);
@@ -1714,8 +1825,9 @@ map_question(struct imp *im, int index)
 	if (im->html.removed != 0) {
 		struct buf b = BUF_INIT;
 
-		lss_html_removed_text(&im->html, &b);
-		note(im, LSS_NOTE_LOST, index, -1, "From its text: removed %.*s", (int)b.n, b.p);
+		lss_html_removed_text(&im->html, im->lang, &b);
+		note(im, LSS_NOTE_LOST, index, -1, N_("From its text: removed %.*s"), (int)b.n,
+		    b.p);
 		buf_free(&b);
 	}
 	if (im->html.expr_n > 0) {
@@ -1725,8 +1837,8 @@ map_question(struct imp *im, int index)
 		for (i = 0; i < im->html.expr_n && i < LSS_HTML_EXPRS_MAX; i++)
 			buf_printf(&b, "%s%.*s", i ? ", " : "", (int)im->html.exprs[i].n,
 			    im->html.exprs[i].p);
-		note(im, LSS_NOTE_LOST, index, -1, "Text filled in from answers or settings (%.*s%s) "
-		    "was taken out: involve does not fill text in", (int)b.n, b.p,
+		note(im, LSS_NOTE_LOST, index, -1, N_("Text filled in from answers or settings "
+		    "(%.*s%s) was taken out: involve does not fill text in"), (int)b.n, b.p,
 		    im->html.expr_n > LSS_HTML_EXPRS_MAX ? ", ..." : "");
 		buf_free(&b);
 	}
@@ -1748,43 +1860,48 @@ survey_notes(struct imp *im)
 		for (i = 0; i < s->language_n; i++)
 			buf_printf(&b, "%s%.*s", i ? ", " : "", (int)s->languages[i].n,
 			    s->languages[i].p);
-		note(im, LSS_NOTE_LOST, -1, -1, "Only the base language '%.*s' was imported; the "
-		    "survey's other languages (%.*s) were not", (int)s->base.n, s->base.p,
+		note(im, LSS_NOTE_LOST, -1, -1, N_("Only the base language '%.*s' was imported; "
+		    "the survey's other languages (%.*s) were not"), (int)s->base.n, s->base.p,
 		    (int)b.n, b.p);
 	}
 	buf_free(&b);
 	if (s->db_version > LSS_DBVERSION_KNOWN)
-		note(im, LSS_NOTE_CHANGED, -1, -1, "The file is from structure version %d, newer "
-		    "than %d, the newest this was tried with: check what came across",
+		note(im, LSS_NOTE_CHANGED, -1, -1, N_("The file is from structure version %d, "
+		    "newer than %d, the newest this was tried with: check what came across"),
 		    s->db_version, LSS_DBVERSION_KNOWN);
 	if (str_eq_c(s->assessments, "Y") || s->assessment_n > 0)
-		note(im, LSS_NOTE_LOST, -1, -1, "Assessments (scores worked out from answers) have "
-		    "no counterpart in involve");
+		note(im, LSS_NOTE_LOST, -1, -1, N_("Assessments (scores worked out from answers) "
+		    "have no counterpart in involve"));
 	if (s->quota_n > 0)
-		note(im, LSS_NOTE_LOST, -1, -1, "%d quota%s ha%s no counterpart in involve",
-		    s->quota_n, s->quota_n == 1 ? "" : "s", s->quota_n == 1 ? "s" : "ve");
+		note(im, LSS_NOTE_LOST, -1, -1, note_trn(im, "%d quota has no counterpart in "
+		    "involve", "%d quotas have no counterpart in involve",
+		    (unsigned long)s->quota_n), s->quota_n);
 	if (s->template_name.n > 0 && !str_eq_c(s->template_name, "inherit"))
-		note(im, LSS_NOTE_LOST, -1, -1, "The theme '%.*s' is not carried over: involve's "
-		    "pages have the NHS.UK design", (int)quote(im, s->template_name).n,
+		note(im, LSS_NOTE_LOST, -1, -1, N_("The theme '%.*s' is not carried over: "
+		    "involve's pages have the NHS.UK design"), (int)quote(im, s->template_name).n,
 		    quote(im, s->template_name).p);
 	if (str_trim(s->welcome).n > 0)
-		note(im, LSS_NOTE_LOST, -1, -1, "The welcome text is not carried over");
+		note(im, LSS_NOTE_LOST, -1, -1, N_("The welcome text is not carried over"));
 	if (str_trim(s->end).n > 0)
-		note(im, LSS_NOTE_LOST, -1, -1, "The end text is not carried over");
+		note(im, LSS_NOTE_LOST, -1, -1, N_("The end text is not carried over"));
 	if (str_trim(s->description).n > 0)
-		note(im, LSS_NOTE_LOST, -1, -1, "The survey's description is not carried over");
+		note(im, LSS_NOTE_LOST, -1, -1, N_("The survey's description is not carried over"));
 	if (s->start.n > 0 || s->expires.n > 0)
-		note(im, LSS_NOTE_LOST, -1, -1, "The start and expiry dates are not carried over: "
-		    "the survey is a draft until it is opened");
+		note(im, LSS_NOTE_LOST, -1, -1, N_("The start and expiry dates are not carried "
+		    "over: the survey is a draft until it is opened"));
 	if (str_eq_c(s->tokens, "Y"))
-		note(im, LSS_NOTE_LOST, -1, -1, "LimeSurvey's participant list (tokens) is not "
-		    "carried over: invitation codes can be made for the survey");
-	if (str_eq_c(s->format, "A") || str_eq_c(s->format, "S"))
-		note(im, LSS_NOTE_CHANGED, -1, -1, "LimeSurvey showed it %s; here each group is a "
-		    "page", str_eq_c(s->format, "A") ? "all on one page" : "a question at a time");
+		note(im, LSS_NOTE_LOST, -1, -1, N_("LimeSurvey's participant list (tokens) is not "
+		    "carried over: invitation codes can be made for the survey"));
+	if (str_eq_c(s->format, "A"))
+		note(im, LSS_NOTE_CHANGED, -1, -1, N_("LimeSurvey showed it all on one page; here "
+		    "each group is a page"));
+	else if (str_eq_c(s->format, "S"))
+		note(im, LSS_NOTE_CHANGED, -1, -1, N_("LimeSurvey showed it a question at a time; "
+		    "here each group is a page"));
 	if (s->orphan_n > 0)
-		note(im, LSS_NOTE_LOST, -1, -1, "%d question%s in no group %s left out", s->orphan_n,
-		    s->orphan_n == 1 ? "" : "s", s->orphan_n == 1 ? "was" : "were");
+		note(im, LSS_NOTE_LOST, -1, -1, note_trn(im, "%d question in no group was left out",
+		    "%d questions in no group were left out", (unsigned long)s->orphan_n),
+		    s->orphan_n);
 }
 
 static void
@@ -1799,7 +1916,7 @@ set_title(struct imp *im, struct lss_import *out)
 	t = fit(im, convert(im, im->src.title, LSS_HTML_ONE_LINE | LSS_HTML_WORDS),
 	    SURVEY_TITLE_MAX_CHARS, &cut);
 	if (cut)
-		note(im, LSS_NOTE_CHANGED, -1, -1, "The title was cut to %d characters",
+		note(im, LSS_NOTE_CHANGED, -1, -1, N_("The title was cut to %d characters"),
 		    SURVEY_TITLE_MAX_CHARS);
 	errors_init(&e);
 	if (t.n == 0 || survey_title_check(t, &e) != 0) {
@@ -1814,8 +1931,8 @@ set_title(struct imp *im, struct lss_import *out)
 		t = arena_str(im->a, str_c(title));
 		if (t.p == NULL)
 			t = STR_LIT("Imported from LimeSurvey");
-		note(im, LSS_NOTE_CHANGED, -1, -1, "The survey has no title in its base language: "
-		    "it is called \"%.*s\"", (int)t.n, t.p);
+		note(im, LSS_NOTE_CHANGED, -1, -1, N_("The survey has no title in its base "
+		    "language: it is called \"%.*s\""), (int)t.n, t.p);
 	}
 	out->title = t;
 	im->r->title = t;
@@ -1869,6 +1986,9 @@ lss_import(struct str file, struct arena *a, struct lss_import *out, struct erro
 	if ((im = calloc(1, sizeof(*im))) == NULL)
 		return ERR_NOMEM;
 	im->a = a;
+	/* The report is for whoever reads e: a page's visitor in theirs, the
+	 * API and the command in English. */
+	im->lang = e->lang;
 	im->r = r;
 	rc = lss_file_read(file, a, &f, e);
 	r->db_version = f.db_version;
@@ -1909,15 +2029,17 @@ lss_import(struct str file, struct arena *a, struct lss_import *out, struct erro
 		json_decref(im->group_cond);
 		im->group_cond = NULL;
 		if (im->group_page < 0 && im->left_full == 0)
-			note(im, LSS_NOTE_LOST, -1, im->group_report, "No question of the group "
-			    "could be carried over, so it has no page");
+			note(im, LSS_NOTE_LOST, -1, im->group_report, N_("No question of the group "
+			    "could be carried over, so it has no page"));
 	}
 	if (im->left_full > 0)
-		note(im, LSS_NOTE_LOST, -1, -1, "The survey has more than involve's %d questions "
-		    "or %d pages: %d question%s from '%.*s' on %s left out", SURVEY_QUESTIONS_MAX,
-		    SURVEY_PAGES_MAX, im->left_full, im->left_full == 1 ? "" : "s",
+		note(im, LSS_NOTE_LOST, -1, -1, note_trn(im, "The survey has more than involve's "
+		    "%d questions or %d pages: %d question from '%.*s' on was left out",
+		    "The survey has more than involve's %d questions or %d pages: %d questions "
+		    "from '%.*s' on were left out", (unsigned long)im->left_full),
+		    SURVEY_QUESTIONS_MAX, SURVEY_PAGES_MAX, im->left_full,
 		    (int)(im->first_left_full.n > 40 ? 40 : im->first_left_full.n),
-		    im->first_left_full.p, im->left_full == 1 ? "was" : "were");
+		    im->first_left_full.p);
 	if (im->nomem) {
 		rc = ERR_NOMEM;
 		goto out;

@@ -49,8 +49,8 @@ static const struct input_field import_fields[] = {
 const struct input_spec api_survey_import_input = { INPUT_FORM, 2, import_fields };
 
 /* The file's bytes, read and built into a draft (*sv, *d), its report in
- * *im.  0, or ERR_INVALID with e saying why (im's report as far as it
- * went), or ERR_NOMEM. */
+ * *im in e's language.  0, or ERR_INVALID with e saying why (im's report
+ * as far as it went), or ERR_NOMEM. */
 static int
 read_file(struct http_request *req, struct str file, struct lss_import *im, struct survey *sv,
     struct survey_def *d, struct errors *e)
@@ -78,7 +78,7 @@ handle_api_surveys_import(struct http_request *req, struct http_response *res)
 	json_t *o, *report;
 	int rc;
 
-	errors_init(&e); /* the API's messages are in English */
+	errors_init(&e); /* the API's messages, and its report, are in English */
 	if ((rc = input_read(req, &q, NULL, &e)) != 0)
 		return reply_error(req, res, rc == ERR_NOMEM ? rc : ERR_INVALID, &e);
 	if (req->body.n > LSS_FILE_MAX_BYTES)
@@ -129,11 +129,13 @@ label_notes(struct http_request *req, json_t *notes)
 }
 
 /* The report as the page shows it: each question's notes labelled, and
- * what it became as one line. */
+ * its LimeSurvey type named, in the reader's language (the notes came in
+ * it from lss_import, given e in that language). */
 static json_t *
 report_ctx(struct http_request *req, const struct lss_import *im, const struct survey_def *d)
 {
 	json_t *r = lss_report_json(&im->report), *groups, *g, *qs, *q;
+	const char *name;
 	size_t i, k;
 
 	if (r == NULL)
@@ -143,8 +145,14 @@ report_ctx(struct http_request *req, const struct lss_import *im, const struct s
 	json_array_foreach(groups, i, g) {
 		label_notes(req, json_object_get(g, "notes"));
 		qs = json_object_get(g, "questions");
-		json_array_foreach(qs, k, q)
+		json_array_foreach(qs, k, q) {
 			label_notes(req, json_object_get(q, "notes"));
+			/* lss_type_name's English, which the API keeps, is the
+			 * catalogue's key (its table marks each N_). */
+			name = json_string_value(json_object_get(q, "type_name"));
+			if (name != NULL && name[0] != '\0')
+				json_object_set_new(q, "type_name", json_string(tr(req, name)));
+		}
 	}
 	if (d != NULL) {
 		json_object_set_new(r, "page_n", json_integer(d->page_n));

@@ -165,7 +165,7 @@ fuzz_html(struct str html, bool one_line)
 	FUZZ_CHECK(info.expr_n >= 0 && info.tag_n <= LSS_HTML_TAGS_MAX, "info out of bounds");
 	for (i = 0; i < info.expr_n && i < LSS_HTML_EXPRS_MAX; i++)
 		FUZZ_CHECK(text_is_utf8(info.exprs[i]), "an expression quoted is not UTF-8");
-	lss_html_removed_text(&info, &removed);
+	lss_html_removed_text(&info, NULL, &removed);
 	FUZZ_CHECK(buf_ok(&removed), "the removed text failed");
 	buf_free(&removed);
 	arena_free(&a);
@@ -200,7 +200,7 @@ fuzz_expr(struct str text)
 	int rc;
 
 	arena_init(&a, NULL, 0);
-	rc = lss_expr_parse(text, &a, &x, why);
+	rc = lss_expr_parse(text, &a, &x, why, NULL);
 	FUZZ_CHECK(rc == 0 || rc == ERR_INVALID, "lss_expr_parse gave %d", rc);
 	if (rc == 0)
 		FUZZ_CHECK(count_terms(x) <= LSS_EXPR_TERMS_MAX, "too many comparisons");

@@ -17,7 +17,7 @@ parse(const char *text)
 {
 	struct lss_expr *x;
 	char why[LSS_EXPR_WHY_MAX];
-	int rc = lss_expr_parse(str_c(text), &arena, &x, why);
+	int rc = lss_expr_parse(str_c(text), &arena, &x, why, NULL);
 
 	cr_assert_eq(rc, 0, "%s: %s", text, why);
 	return x;
@@ -29,7 +29,7 @@ refused(const char *text)
 	struct lss_expr *x;
 	static char why[LSS_EXPR_WHY_MAX];
 
-	cr_assert_eq(lss_expr_parse(str_c(text), &arena, &x, why), ERR_INVALID, "%s", text);
+	cr_assert_eq(lss_expr_parse(str_c(text), &arena, &x, why, NULL), ERR_INVALID, "%s", text);
 	cr_assert(x == NULL);
 	cr_assert(why[0] != '\0', "%s: a reason", text);
 	return why;

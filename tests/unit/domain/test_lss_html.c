@@ -29,7 +29,7 @@ removed(const struct lss_html_info *info)
 	struct buf b = BUF_INIT;
 	const char *s;
 
-	lss_html_removed_text(info, &b);
+	lss_html_removed_text(info, NULL, &b);
 	s = arena_strdup(&arena, (struct str){ b.p ? b.p : "", b.n });
 	buf_free(&b);
 	return s;
