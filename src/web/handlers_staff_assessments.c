@@ -529,19 +529,14 @@ poll_choice(void *arg, const struct poll *p)
 	return 0;
 }
 
-static const char *
-done_text(const struct http_request *req, struct str done)
-{
-	if (str_eq_c(done, "created"))
-		return tr(req, "The assessment has been recorded.");
-	if (str_eq_c(done, "saved"))
-		return tr(req, "Your changes have been saved.");
-	if (str_eq_c(done, "linked"))
-		return tr(req, "The engagement has been linked to this assessment.");
-	if (str_eq_c(done, "unlinked"))
-		return tr(req, "The engagement is no longer linked to this assessment.");
-	return NULL;
-}
+/* What the page says after each change that leads back to it. */
+static const struct pages_done done_texts[] = {
+	{ "created", N_("The assessment has been recorded.") },
+	{ "saved", N_("Your changes have been saved.") },
+	{ "linked", N_("The engagement has been linked to this assessment.") },
+	{ "unlinked", N_("The engagement is no longer linked to this assessment.") },
+};
+#define DONE_N (sizeof(done_texts) / sizeof(done_texts[0]))
 
 static int
 trail_page(struct http_request *req, struct http_response *res, int status,
@@ -552,7 +547,6 @@ trail_page(struct http_request *req, struct http_response *res, int status,
 		json_array(), json_object() };
 	const char *done;
 	json_t *ctx, *o;
-	struct str q;
 	size_t i;
 	int rc;
 
@@ -601,7 +595,7 @@ trail_page(struct http_request *req, struct http_response *res, int status,
 	json_object_set_new(ctx, "polls", t.polls);
 	/* "You said, we did": the published outcomes of what followed. */
 	json_object_set_new(ctx, "outcomes", t.outcomes);
-	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
+	if ((done = pages_done_text(req, done_texts, DONE_N)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e))
 		page_add_errors(req, ctx, e);

@@ -240,32 +240,22 @@ handle_staff_consultation_create(struct http_request *req, struct http_response 
 
 /* ---- one consultation ------------------------------------------------------------------------ */
 
-static const char *
-done_text(const struct http_request *req, struct str done)
-{
-	static const struct {
-		const char *key, *text;
-	} texts[] = {
-		{ "created", N_("The consultation has been started as a draft. Record its "
-		  "checklist and add its documents before opening it.") },
-		{ "checklist", N_("The checklist has been recorded.") },
-		{ "added", N_("The document has been added.") },
-		{ "saved", N_("Your changes to the document have been saved.") },
-		{ "moved", N_("The documents are in their new order.") },
-		{ "deleted", N_("The document has been deleted.") },
-		{ "removed", N_("The file has been removed.") },
-		{ "attached", N_("The file has been attached.") },
-		{ "opened", N_("The consultation is open.") },
-		{ "closed", N_("The consultation is closed.") },
-		{ "analysing", N_("The consultation's responses are being analysed.") },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (str_eq_c(done, texts[i].key))
-			return tr(req, texts[i].text);
-	return NULL;
-}
+/* What the page says after each change that leads back to it. */
+static const struct pages_done done_texts[] = {
+	{ "created", N_("The consultation has been started as a draft. Record its "
+	    "checklist and add its documents before opening it.") },
+	{ "checklist", N_("The checklist has been recorded.") },
+	{ "added", N_("The document has been added.") },
+	{ "saved", N_("Your changes to the document have been saved.") },
+	{ "moved", N_("The documents are in their new order.") },
+	{ "deleted", N_("The document has been deleted.") },
+	{ "removed", N_("The file has been removed.") },
+	{ "attached", N_("The file has been attached.") },
+	{ "opened", N_("The consultation is open.") },
+	{ "closed", N_("The consultation is closed.") },
+	{ "analysing", N_("The consultation's responses are being analysed.") },
+};
+#define DONE_N (sizeof(done_texts) / sizeof(done_texts[0]))
 
 static const char *
 answer_text(enum check_answer a)
@@ -382,7 +372,6 @@ consultation_view(struct http_request *req, struct http_response *res, int statu
 	char url[PATH_MAX_LEN + 64];
 	struct errors ignored;
 	json_t *ctx, *docs, *c;
-	struct str q;
 	int rc;
 
 	if ((rc = store_consultation_get(req->app->store, &req->arena, sv->id, &k)) != 0)
@@ -421,7 +410,7 @@ consultation_view(struct http_request *req, struct http_response *res, int statu
 	json_object_set_new(ctx, "consultation", c);
 	json_object_set_new(ctx, "checklist", checklist_value(req, &k.checklist));
 	json_object_set_new(ctx, "documents", docs);
-	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
+	if ((done = pages_done_text(req, done_texts, DONE_N)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e))
 		page_add_errors(req, ctx, e);
@@ -640,7 +629,6 @@ document_page(struct http_request *req, struct http_response *res, int status,
 	json_t *ctx, *errors;
 	struct doc_files files = { req, sv->id, doc, NULL };
 	const char *done;
-	struct str q;
 
 	snprintf(back, sizeof(back), "/staff/consultations/%lld", (long long)sv->id);
 	if (doc != 0)
@@ -675,7 +663,7 @@ document_page(struct http_request *req, struct http_response *res, int status,
 		    "files", files.files, "max_mb", CONSULTATION_FILE_MAX_BYTES / (1024 * 1024)));
 		snprintf(action, sizeof(action), "%s/documents/%lld", back, (long long)doc);
 	}
-	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
+	if ((done = pages_done_text(req, done_texts, DONE_N)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	if (e != NULL && errors_any(e)) {
 		struct errors shown = *e;

@@ -524,17 +524,13 @@ handle_staff_outcome_update(struct http_request *req, struct http_response *res)
 
 /* ---- one outcome ------------------------------------------------------------------------ */
 
-static const char *
-done_text(struct http_request *req, struct str done)
-{
-	if (str_eq_c(done, "created"))
-		return tr(req, "The draft has been saved. Publish it when it is ready.");
-	if (str_eq_c(done, "saved"))
-		return tr(req, "Your changes have been saved.");
-	if (str_eq_c(done, "published"))
-		return tr(req, "The outcome has been published.");
-	return NULL;
-}
+/* What the page says after each change that leads back to it. */
+static const struct pages_done done_texts[] = {
+	{ "created", N_("The draft has been saved. Publish it when it is ready.") },
+	{ "saved", N_("Your changes have been saved.") },
+	{ "published", N_("The outcome has been published.") },
+};
+#define DONE_N (sizeof(done_texts) / sizeof(done_texts[0]))
 
 int
 handle_staff_outcome_view(struct http_request *req, struct http_response *res)
@@ -544,7 +540,6 @@ handle_staff_outcome_view(struct http_request *req, struct http_response *res)
 	struct outcome *o;
 	const char *done;
 	char href[PATH_MAX_LEN];
-	struct str q;
 	int i;
 
 	if (load_own(req, res, &o) != 0) {
@@ -576,7 +571,7 @@ handle_staff_outcome_view(struct http_request *req, struct http_response *res)
 	ctx = pages_staff_ctx(req, N_("Outcome"), "/staff/outcomes");
 	json_object_set_new(ctx, "title", pages_string(o->title));
 	json_object_set_new(ctx, "outcome", v);
-	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
+	if ((done = pages_done_text(req, done_texts, DONE_N)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	return page_render(req, res, "staff/outcome", ctx);
 }

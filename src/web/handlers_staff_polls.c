@@ -382,26 +382,16 @@ handle_staff_poll_update(struct http_request *req, struct http_response *res)
 
 /* ---- one poll ----------------------------------------------------------- */
 
-static const char *
-done_text(const struct http_request *req, struct str done)
-{
-	static const struct {
-		const char *key, *text;
-	} texts[] = {
-		{ "created", N_("The poll has been created.") },
-		{ "updated", N_("Your changes have been saved.") },
-		{ "opened", N_("The poll is open.") },
-		{ "closed", N_("The poll is closed.") },
-		{ "withdrawn", N_("The batch of codes has been withdrawn: its unused codes no "
-		    "longer work.") },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (str_eq_c(done, texts[i].key))
-			return tr(req, texts[i].text);
-	return NULL;
-}
+/* What the page says after each change that leads back to it. */
+static const struct pages_done done_texts[] = {
+	{ "created", N_("The poll has been created.") },
+	{ "updated", N_("Your changes have been saved.") },
+	{ "opened", N_("The poll is open.") },
+	{ "closed", N_("The poll is closed.") },
+	{ "withdrawn", N_("The batch of codes has been withdrawn: its unused codes no "
+	    "longer work.") },
+};
+#define DONE_N (sizeof(done_texts) / sizeof(done_texts[0]))
 
 /* The sites allowed to frame the organisation's polls, as a list. */
 static json_t *
@@ -431,7 +421,6 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	const char *label, *cls, *done;
 	char url[PATH_MAX_LEN + 64], embed[PATH_MAX_LEN + 72];
 	struct buf snippet = BUF_INIT;
-	struct str q;
 	json_t *ctx, *poll;
 
 	pages_status_tag(st, &label, &cls);
@@ -469,7 +458,7 @@ poll_view(struct http_request *req, struct http_response *res, int status, const
 	    role_allows(a->user.role, PERM_POLL_MANAGE), "back_link", "href", "/staff/");
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
-	if (http_query(req, "done", &q) && (done = done_text(req, q)) != NULL)
+	if ((done = pages_done_text(req, done_texts, DONE_N)) != NULL)
 		json_object_set_new(ctx, "done", json_string(done));
 	json_object_set_new(ctx, "frame_origins", frame_origins_list(a->org.frame_origins));
 	if (p->who == POLL_WHO_CODE)

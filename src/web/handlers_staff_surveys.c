@@ -438,34 +438,24 @@ handle_staff_survey_details(struct http_request *req, struct http_response *res)
 
 /* ---- the builder ------------------------------------------------------------------------- */
 
-static const char *
-done_text(struct http_request *req, struct str done)
-{
-	static const struct {
-		const char *key, *text;
-	} texts[] = {
-		{ "created", N_("The survey has been created as a draft. Add its questions, then "
-		    "open it.") },
-		{ "imported", N_("The survey has been imported from LimeSurvey as a draft. Check "
-		    "its questions, then open it.") },
-		{ "updated", N_("Your changes have been saved.") },
-		{ "opened", N_("The survey is open.") },
-		{ "closed", N_("The survey is closed.") },
-		{ "question", N_("The question has been saved.") },
-		{ "page", N_("The page has been saved.") },
-		{ "moved", N_("The question has been moved.") },
-		{ "deleted_question", N_("The question has been deleted.") },
-		{ "deleted_page", N_("The page has been deleted.") },
-		{ "codes_withdrawn", N_("The batch has been withdrawn: its unused codes no longer "
-		    "work.") },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (str_eq_c(done, texts[i].key))
-			return tr(req, texts[i].text);
-	return NULL;
-}
+/* What the page says after each change that leads back to it. */
+static const struct pages_done done_texts[] = {
+	{ "created", N_("The survey has been created as a draft. Add its questions, then "
+	    "open it.") },
+	{ "imported", N_("The survey has been imported from LimeSurvey as a draft. Check "
+	    "its questions, then open it.") },
+	{ "updated", N_("Your changes have been saved.") },
+	{ "opened", N_("The survey is open.") },
+	{ "closed", N_("The survey is closed.") },
+	{ "question", N_("The question has been saved.") },
+	{ "page", N_("The page has been saved.") },
+	{ "moved", N_("The question has been moved.") },
+	{ "deleted_question", N_("The question has been deleted.") },
+	{ "deleted_page", N_("The page has been deleted.") },
+	{ "codes_withdrawn", N_("The batch has been withdrawn: its unused codes no longer "
+	    "work.") },
+};
+#define DONE_N (sizeof(done_texts) / sizeof(done_texts[0]))
 
 static json_t *
 question_row(struct http_request *req, const struct survey_def *d, int qi, int64_t survey_id)
@@ -528,7 +518,6 @@ staff_survey_builder(struct http_request *req, struct http_response *res, int st
 {
 	struct auth *a = pages_staff(req);
 	char title[SURVEY_TITLE_MAX_CHARS * 4 + 1];
-	struct str done;
 	const char *said;
 	json_t *ctx;
 
@@ -550,7 +539,7 @@ staff_survey_builder(struct http_request *req, struct http_response *res, int st
 		}
 		json_object_set_new(ctx, "codes", codes);
 	}
-	if (http_query(req, "done", &done) && (said = done_text(req, done)) != NULL)
+	if ((said = pages_done_text(req, done_texts, DONE_N)) != NULL)
 		json_object_set_new(ctx, "done", json_string(said));
 	if (e != NULL && errors_any(e))
 		page_add_errors(req, ctx, e);

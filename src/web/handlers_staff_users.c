@@ -123,27 +123,17 @@ path_user(struct http_request *req, struct user *u)
 	return rc;
 }
 
-static const char *
-done_text(const struct http_request *req, struct str done)
-{
-	static const struct {
-		const char *key, *text;
-	} texts[] = {
-		{ "role", N_("The role has been changed. They will need to sign in again.") },
-		{ "disable", N_("The account has been disabled. It can no longer sign in, and its "
-		    "sessions and API tokens have ended.") },
-		{ "enable", N_("The account can sign in again.") },
-		{ "reset-two-step", N_("Two-step verification has been reset. They will set it up "
-		    "again the next time they sign in.") },
-		{ "unblock", N_("They can try to sign in again now.") },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (str_eq_c(done, texts[i].key))
-			return tr(req, texts[i].text);
-	return NULL;
-}
+/* What the page says after each change that leads back to it. */
+static const struct pages_done done_texts[] = {
+	{ "role", N_("The role has been changed. They will need to sign in again.") },
+	{ "disable", N_("The account has been disabled. It can no longer sign in, and its "
+	    "sessions and API tokens have ended.") },
+	{ "enable", N_("The account can sign in again.") },
+	{ "reset-two-step", N_("Two-step verification has been reset. They will set it up "
+	    "again the next time they sign in.") },
+	{ "unblock", N_("They can try to sign in again now.") },
+};
+#define DONE_N (sizeof(done_texts) / sizeof(done_texts[0]))
 
 /*
  * e as the page can show it, in shown: the store names the account's
@@ -170,7 +160,6 @@ user_page(struct http_request *req, struct http_response *res, int status, const
 	struct auth *a = pages_staff(req);
 	json_t *ctx, *roles = json_array();
 	char base[64];
-	struct str done;
 	const char *text;
 	int i;
 
@@ -185,7 +174,7 @@ user_page(struct http_request *req, struct http_response *res, int status, const
 	if (ctx == NULL)
 		return reply_error(req, res, ERR_NOMEM, NULL);
 	json_object_set_new(ctx, "created", pages_date(req, u->created_at));
-	if (http_query(req, "done", &done) && (text = done_text(req, done)) != NULL)
+	if ((text = pages_done_text(req, done_texts, DONE_N)) != NULL)
 		json_object_set_new(ctx, "done", json_string(text));
 	if (e != NULL && errors_any(e)) {
 		struct errors shown;

@@ -357,6 +357,20 @@ pages_copy_error(json_t *obj, const json_t *errors, const char *id, const char *
 		json_object_set(obj, key, err);
 }
 
+const char *
+pages_done_text(const struct http_request *req, const struct pages_done *texts, size_t n)
+{
+	struct str done;
+	size_t i;
+
+	if (!http_query(req, "done", &done))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (str_eq_c(done, texts[i].key))
+			return tr(req, texts[i].text);
+	return NULL;
+}
+
 void
 pages_status_tag(enum poll_status s, const char **label, const char **cls)
 {

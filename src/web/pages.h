@@ -149,4 +149,14 @@ void pages_copy_error(json_t *obj, const json_t *errors, const char *id, const c
 /* The NHS.UK tag (label and class) for a poll's status. */
 void pages_status_tag(enum poll_status s, const char **label, const char **cls);
 
+/* What a page says after a change, by the key a redirect put in its `done`
+ * query ("?done=saved"): each page lists its own (text marked N_()). */
+struct pages_done {
+	const char *key, *text;
+};
+/* The text of the request's `done` key, in its language, or NULL when it
+ * has none or one that texts does not list. */
+const char *pages_done_text(const struct http_request *req, const struct pages_done *texts,
+    size_t n);
+
 #endif
