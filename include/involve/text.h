@@ -19,6 +19,9 @@
 bool text_is_utf8(struct str s);
 /* The length of s's longest valid UTF-8 beginning: s.n when all of it is. */
 size_t text_utf8_prefix(struct str s);
+/* The length of s's first max bytes at most, ending where a character
+ * does: for quoting the start of a text without breaking a character. */
+size_t text_utf8_cut(struct str s, size_t max);
 /* s as UTF-8 that can be shown, into out (size bytes, at least 1): each byte
  * that does not read as UTF-8 becomes U+FFFD; what does not fit is left
  * out, never part of a character.  Returns out, ended by a NUL.  For text

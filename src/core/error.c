@@ -6,6 +6,7 @@
 
 #include "involve/error.h"
 #include "involve/i18n.h"
+#include "involve/text.h"
 
 const char *
 error_name(int code)
@@ -59,6 +60,22 @@ errors_trn(const struct errors *e, const char *one, const char *other, unsigned 
 	return i18n_plural(e->lang, one, other, n);
 }
 
+/* s (a NUL-ended buffer of size bytes) as UTF-8, where a message quoted
+ * what was sent and cut it to fit, or the buffer's end cut a character:
+ * every reply (JSON, a page) holds only UTF-8, and one that did not would
+ * be lost whole.  A broken character shows as U+FFFD. */
+static void
+make_readable(char *s, size_t size)
+{
+	char copy[ERROR_DETAIL_MAX > ERROR_FIELD_MAX ? ERROR_DETAIL_MAX : ERROR_FIELD_MAX];
+	size_t n = strlen(s);
+
+	if (text_is_utf8((struct str){ s, n }) || n >= sizeof(copy))
+		return;
+	memcpy(copy, s, n);
+	text_readable((struct str){ copy, n }, s, size);
+}
+
 void
 errors_vadd(struct errors *e, const char *field, const char *fmt, va_list ap)
 {
@@ -73,6 +90,8 @@ errors_vadd(struct errors *e, const char *field, const char *fmt, va_list ap)
 	/* The catalogue's check (scripts/po.py) holds a translation to the
 	 * English's printf conversions, so the values fit either format. */
 	vsnprintf(fe->detail, sizeof(fe->detail), errors_text(e, fmt), ap);
+	make_readable(fe->field, sizeof(fe->field));
+	make_readable(fe->detail, sizeof(fe->detail));
 }
 
 void

@@ -39,6 +39,12 @@ text_utf8_prefix(struct str s)
 	return i;
 }
 
+size_t
+text_utf8_cut(struct str s, size_t max)
+{
+	return text_utf8_prefix((struct str){ s.p, s.n < max ? s.n : max });
+}
+
 const char *
 text_readable(struct str s, char *out, size_t size)
 {

@@ -90,7 +90,7 @@ why_printf(struct parser *p, const char *fmt, ...)
 static void
 why(struct parser *p, const char *fmt, struct str s)
 {
-	why_printf(p, fmt, (int)(s.n > 40 ? 40 : s.n), s.p);
+	why_printf(p, fmt, (int)text_utf8_cut(s, 40), s.p);
 }
 
 static void

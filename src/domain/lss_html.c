@@ -279,8 +279,7 @@ keep_expr(struct md *m, const char *p, size_t n)
 	struct str e = { p, n };
 
 	if (m->info->expr_n < LSS_HTML_EXPRS_MAX) {
-		if (e.n > EXPR_QUOTE_MAX)
-			e.n = text_utf8_prefix((struct str){ p, EXPR_QUOTE_MAX });
+		e.n = text_utf8_cut(e, EXPR_QUOTE_MAX);
 		m->info->exprs[m->info->expr_n] = arena_str(m->a, e);
 	}
 	m->info->expr_n++;

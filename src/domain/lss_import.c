@@ -432,7 +432,7 @@ key_for(struct imp *im, struct str want)
 	if (!str_eq(out, want))
 		note(im, LSS_NOTE_CHANGED, im->rq, -1, N_("'%.*s' became the key '%.*s' (a key "
 		    "has letters, digits and '_', a letter first, at most %d, and is used once)"),
-		    (int)(want.n > 60 ? 60 : want.n), want.p, (int)out.n, out.p, SURVEY_KEY_MAX);
+		    (int)text_utf8_cut(want, 60), want.p, (int)out.n, out.p, SURVEY_KEY_MAX);
 	return out;
 }
 
@@ -574,7 +574,7 @@ map_cmp(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc)
 
 	if (v == NULL || v->made >= cc->before) {
 		why_printf(im, cc->why, sizeof(cc->why), N_("'%.*s' is not a question before this "
-		    "one that came across"), (int)(x->name.n > 40 ? 40 : x->name.n), x->name.p);
+		    "one that came across"), (int)text_utf8_cut(x->name, 40), x->name.p);
 		return NULL;
 	}
 	m = &im->made[v->made];
@@ -584,7 +584,7 @@ map_cmp(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc)
 		if (x->op == LSS_EQ && str_eq_c(x->value, "Y"))
 			return comparison(m->key, "includes", jstr(v->option));
 		why_printf(im, cc->why, sizeof(cc->why), N_("only whether an option is chosen "
-		    "(== \"Y\") can be said of '%.*s'"), (int)(x->name.n > 40 ? 40 : x->name.n),
+		    "(== \"Y\") can be said of '%.*s'"), (int)text_utf8_cut(x->name, 40),
 		    x->name.p);
 		return NULL;
 	}
@@ -599,7 +599,7 @@ map_cmp(struct imp *im, const struct lss_expr *x, struct cond_ctx *cc)
 			    "(whether '%.*s' is answered)"), (int)m->key.n, m->key.p);
 		else
 			why_printf(im, cc->why, sizeof(cc->why), N_("'%.*s' has no option '%.*s'"),
-			    (int)m->key.n, m->key.p, (int)(x->value.n > 40 ? 40 : x->value.n),
+			    (int)m->key.n, m->key.p, (int)text_utf8_cut(x->value, 40),
 			    x->value.p);
 		return NULL;
 	case SQ_RATING:
@@ -1257,7 +1257,7 @@ add_option(struct imp *im, json_t *opts, struct str value, struct str label, boo
 	value = fit(im, str_trim(value), SURVEY_VALUE_MAX_CHARS, &cut);
 	if (value.n == 0 || cut) {
 		note(im, LSS_NOTE_LOST, im->rq, -1, cut ? what->long_code : what->no_code,
-		    (int)(label.n > 40 ? 40 : label.n), label.p);
+		    (int)text_utf8_cut(label, 40), label.p);
 		return;
 	}
 	if ((int)json_array_size(opts) >= SURVEY_OPTIONS_MAX) {
@@ -2038,7 +2038,7 @@ lss_import(struct str file, struct arena *a, struct lss_import *out, struct erro
 		    "The survey has more than involve's %d questions or %d pages: %d questions "
 		    "from '%.*s' on were left out", (unsigned long)im->left_full),
 		    SURVEY_QUESTIONS_MAX, SURVEY_PAGES_MAX, im->left_full,
-		    (int)(im->first_left_full.n > 40 ? 40 : im->first_left_full.n),
+		    (int)text_utf8_cut(im->first_left_full, 40),
 		    im->first_left_full.p);
 	if (im->nomem) {
 		rc = ERR_NOMEM;

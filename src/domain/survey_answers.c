@@ -303,7 +303,13 @@ answer_from_json(const struct survey_question *q, const json_t *v, struct arena 
 			int row = survey_row_index(q, str_c(name)), opt;
 
 			if (row < 0) {
-				answer_error(e, q, N_("There is no row '%.60s'"), name);
+				char shown[61];
+
+				/* Cut where a character ends: an answer holds only
+				 * UTF-8. */
+				snprintf(shown, sizeof(shown), "%.*s",
+				    (int)text_utf8_cut(str_c(name), 60), name);
+				answer_error(e, q, N_("There is no row '%.60s'"), shown);
 				return ERR_INVALID;
 			}
 			if (json_is_null(item))
@@ -348,8 +354,9 @@ survey_answers_from_json(const struct survey_def *d, const json_t *answers,
 		if (q < 0) {
 			char field[ERROR_FIELD_MAX];
 
-			snprintf(field, sizeof(field), "%.40s", key);
-			errors_add(e, field, N_("The survey has no question '%.40s'"), key);
+			snprintf(field, sizeof(field), "%.*s", (int)text_utf8_cut(str_c(key), 40),
+			    key);
+			errors_add(e, field, N_("The survey has no question '%.40s'"), field);
 			bad = 1;
 			continue;
 		}
@@ -374,10 +381,11 @@ survey_answers_from_json(const struct survey_def *d, const json_t *answers,
 			if (q < 0 || json_text(v, &s) != 0) {
 				char field[ERROR_FIELD_MAX];
 
-				snprintf(field, sizeof(field), "%.40s", key);
+				snprintf(field, sizeof(field), "%.*s",
+				    (int)text_utf8_cut(str_c(key), 40), key);
 				errors_add(e, field, q < 0 ?
 				    N_("The survey has no question '%.40s'") :
-				    N_("Give what 'other' is as text"), key);
+				    N_("Give what 'other' is as text"), field);
 				bad = 1;
 				continue;
 			}

@@ -9,6 +9,7 @@
 #include "involve/i18n.h"
 #include "involve/suppress.h"
 #include "involve/survey_results.h"
+#include "involve/text.h"
 
 int
 survey_results_init(const struct survey_def *d, struct arena *a, struct survey_results *out)
@@ -205,7 +206,7 @@ crosstab_axis_of(const struct survey_def *d, struct str name, const char *field,
 	}
 	if ((k = survey_question_index(d, name)) < 0) {
 		errors_add(e, field, N_("The survey has no question '%.*s': give a question's key, "
-		    "'channel' or 'week'"), (int)(name.n > 40 ? 40 : name.n), name.p);
+		    "'channel' or 'week'"), (int)text_utf8_cut(name, 40), name.p);
 		return ERR_INVALID;
 	}
 	q = &d->questions[k];

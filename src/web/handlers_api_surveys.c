@@ -27,6 +27,7 @@
 #include "involve/suppress.h"
 #include "involve/survey_export.h"
 #include "involve/survey_results.h"
+#include "involve/text.h"
 #include "involve/timefmt.h"
 #include "api_json.h"
 #include "handlers.h"
@@ -853,7 +854,7 @@ handle_api_survey_crosstab(struct http_request *req, struct http_response *res)
 	if (crosstab_axis_of(&d, q.col, "col", sv->created_at, req->now, &x.col, &e) == 0 &&
 	    !errors_any(&e) && crosstab_axis_same(&x.row, &x.col))
 		errors_add(&e, "col", "Cross-tabulate '%.*s' by another question, 'channel' or "
-		    "'week'", (int)(q.col.n > 40 ? 40 : q.col.n), q.col.p);
+		    "'week'", (int)text_utf8_cut(q.col, 40), q.col.p);
 	if (errors_any(&e))
 		return reply_error(req, res, ERR_INVALID, &e);
 	if (crosstab_init(&x, &req->arena) != 0)

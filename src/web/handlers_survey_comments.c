@@ -26,6 +26,7 @@
 #include "involve/store_comments.h"
 #include "involve/store_survey.h"
 #include "involve/suppress.h"
+#include "involve/text.h"
 #include "api_json.h"
 #include "handlers.h"
 #include "pages.h"
@@ -76,7 +77,7 @@ find_question(struct http_request *req, struct http_response *res, const struct 
 	/* Shown on a page in the reader's language; the API's in English. */
 	errors_init_in(&e, str_starts_with(req->path, "/api/") ? NULL : req->lang);
 	errors_add(&e, "question", N_("The survey has no free-text question '%.*s'"),
-	    (int)(key.n > 40 ? 40 : key.n), key.p ? key.p : "");
+	    (int)text_utf8_cut(key, 40), key.p ? key.p : "");
 	reply_error(req, res, ERR_NOTFOUND, &e);
 	return -1;
 }
@@ -242,7 +243,7 @@ themes_text(const struct app *app, const struct str *names, int n, const char *f
 			continue;
 		if (!theme_allowed(app, names[i])) {
 			errors_add(e, field, N_("'%.*s' is not one of the themes"),
-			    (int)(names[i].n > 60 ? 60 : names[i].n), names[i].p);
+			    (int)text_utf8_cut(names[i], 60), names[i].p);
 			continue;
 		}
 		if (b->n > 1)

@@ -217,6 +217,23 @@ describe('answering', () => {
 			assert.ok(fields.has(k), `an error on ${k}: ${JSON.stringify(p.errors)}`);
 	});
 
+	test('a long unknown key in another script is named in part, never half a letter', async () => {
+		const s = await createSurvey();
+		// 51 bytes: the message quotes 40, which would end inside the 20th "ą".
+		const key = `x${'ą'.repeat(25)}`;
+		for (const body of [{ answers: { [key]: 'a', q1: 'No', q6: 'Good' } },
+			{ answers: { q1: 'No', q4: { [key]: 'Agree' }, q6: 'Good' } },
+			{ answers: { q1: 'No', q6: 'Good' }, other: { [key]: 'a' } }]) {
+			const { res } = await respond(s.id, body);
+			const p = await expectProblem(res, 422);
+			const shown = `x${'ą'.repeat(19)}`;
+			assert.ok(p.errors.some((e) => e.detail.includes(`'${shown}'`) ||
+				e.detail.includes(`'${key}'`)), JSON.stringify(p.errors));
+			assert.ok(p.errors.every((e) => !e.detail.includes('\ufffd')),
+				`cut where a letter ends: ${JSON.stringify(p.errors)}`);
+		}
+	});
+
 	test('answers to skipped questions and missing required answers are refused', async () => {
 		const s = await createSurvey();
 		// q1 No skips the staff page: its grid must not be answered.

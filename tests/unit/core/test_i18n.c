@@ -165,3 +165,18 @@ Test(i18n, errors_are_written_in_their_lists_language)
 	cr_assert_str_eq(e.list[1].detail, "Choose at most 1 option");
 	cr_assert_str_eq(e.list[2].detail, "Your answer must be 5 characters or fewer");
 }
+
+/* A message that quotes what was sent, cut by the format to fit, never
+ * leaves half a character behind: a reply holds only UTF-8. */
+Test(i18n, an_error_cut_through_a_character_stays_utf8)
+{
+	struct errors e;
+
+	errors_init(&e);
+	/* "xąą" cut at four bytes ends inside the second "ą". */
+	errors_add(&e, "x\xc4\x85\xc4", "No question '%.4s'", "x\xc4\x85\xc4\x85");
+	cr_assert(text_is_utf8(str_c(e.list[0].detail)), "%s", e.list[0].detail);
+	cr_assert_str_eq(e.list[0].detail, "No question 'x\xc4\x85\xef\xbf\xbd'");
+	cr_assert(text_is_utf8(str_c(e.list[0].field)));
+	cr_assert_str_eq(e.list[0].field, "x\xc4\x85\xef\xbf\xbd");
+}

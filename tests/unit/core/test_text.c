@@ -76,3 +76,14 @@ Test(text, readable_shows_bad_bytes_as_the_replacement_character)
 	cr_assert_str_eq(text_readable(str_c("\xffxyz"), out, 3), "");
 	cr_assert_str_eq(text_readable(str_c(""), out, 1), "");
 }
+
+Test(text, cut_ends_where_a_character_does)
+{
+	/* "ąą" is four bytes: cut at three, the second is left out whole. */
+	cr_assert_eq(text_utf8_cut(str_c("\xc4\x85\xc4\x85"), 3), 2);
+	cr_assert_eq(text_utf8_cut(str_c("\xc4\x85\xc4\x85"), 4), 4);
+	cr_assert_eq(text_utf8_cut(str_c("\xc4\x85\xc4\x85"), 40), 4);
+	cr_assert_eq(text_utf8_cut(str_c("abc"), 2), 2);
+	cr_assert_eq(text_utf8_cut(str_c(""), 10), 0);
+	cr_assert_eq(text_utf8_cut(str_c("\xe2\x82\xac"), 2), 0);
+}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "involve/lss_import.h"
+#include "involve/text.h"
 
 #define SHARED SOURCE_ROOT "/../shared/data/limesurvey/"
 #define BAR "\x01" /* '|' in a cell of doc() */
@@ -1000,6 +1001,33 @@ Test(lss_import, codes_become_valid_unique_keys)
 	cr_assert_eq(d.question_n, 7);
 	cr_assert(d.questions[5].key.n == SURVEY_KEY_MAX && d.questions[6].key.n == SURVEY_KEY_MAX);
 	cr_assert(!str_eq(d.questions[5].key, d.questions[6].key));
+}
+
+/* A note quotes the start of what the file held, cut where a character
+ * ends: the report is shown as a page and as JSON, which hold only UTF-8. */
+Test(lss_import, a_note_quotes_a_long_code_in_another_script_whole_characters_only)
+{
+	struct lss_import im;
+	struct survey_def d;
+	char code[80];
+	int i;
+
+	/* "x" and thirty "ą": 61 bytes, quoted up to 60, inside the last one. */
+	strcpy(code, "x");
+	for (i = 0; i < 30; i++)
+		strcat(code, "\xc4\x85");
+	import_ok(doc(450, "en",
+	    GROUPS, "1|1||",
+	    GROUP_L10NS, "1|G||en",
+	    QUESTIONS, arena_printf(&arena, "1|0|1|S|%s|N|N|1|0|1", code),
+	    QUESTION_L10NS, "1|a||en",
+	    NULL), &im, &d);
+	cr_assert(noted(&im.report, 0, -1, LSS_NOTE_CHANGED, "became the key"));
+	for (i = 0; i < im.report.note_n; i++)
+		cr_assert(text_is_utf8(im.report.notes[i].detail), "note %d: %.*s", i,
+		    (int)im.report.notes[i].detail.n, im.report.notes[i].detail.p);
+	cr_assert(noted(&im.report, 0, -1, LSS_NOTE_CHANGED,
+	    arena_printf(&arena, "'%.59s' became", code)));
 }
 
 /* ---- bounds ---------------------------------------------------------------------------------- */
