@@ -480,12 +480,17 @@ static int
 on_page(struct http_request *req, struct http_response *res)
 {
 	struct auth *a = req->auth;
+	char codes[160];
 	json_t *ctx;
 	int left = 0;
 
 	store_mfa_recovery_left(req->app->store, a->user.id, &left);
-	ctx = json_pack("{s:s, s:b, s:i}", "title", tr(req, "Two-step verification"), "on", 1,
-	    "codes_left", left);
+	/* A count's sentence in C: the catalogue gives it each language's
+	 * plural forms (Polish has three), which a template's message cannot. */
+	snprintf(codes, sizeof(codes), trn(req, "You have %d unused recovery code.",
+	    "You have %d unused recovery codes.", (unsigned long)left), left);
+	ctx = json_pack("{s:s, s:b, s:s}", "title", tr(req, "Two-step verification"), "on", 1,
+	    "codes_left", codes);
 	if (ctx)
 		json_object_set_new(ctx, "on_since", pages_date(req, a->user.mfa_on));
 	return page_render(req, res, "staff/two_step", ctx);
