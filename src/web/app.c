@@ -454,14 +454,16 @@ app_handle(struct app *app, struct http_request *req, struct http_response *res)
 			return reply_error_text(req, res, ERR_MEDIA_TYPE,
 			    "Send the form as multipart/form-data.");
 		if (req->multipart != HTTP_MULTIPART_READ)
-			return reply_error_text(req, res, ERR_MALFORMED, "The form could not be read.");
+			return reply_error_text(req, res, ERR_MALFORMED,
+			    N_("The form could not be read."));
 	}
 	if (has_body && (r->flags & (ROUTE_FORM | ROUTE_PUBLIC_FORM))) {
 		if (!http_content_type_is(req, "application/x-www-form-urlencoded"))
 			return reply_error_text(req, res, ERR_MEDIA_TYPE,
 			    "Send the form as application/x-www-form-urlencoded.");
 		if (http_form_parse(req) != 0)
-			return reply_error_text(req, res, ERR_MALFORMED, "The form could not be read.");
+			return reply_error_text(req, res, ERR_MALFORMED,
+			    N_("The form could not be read."));
 	}
 
 	if ((rc = sign_in(req, res, r)) != SIGN_IN_OK)
