@@ -6,7 +6,8 @@
                                  language's translations of it (none: the English shows)
   po.py extract OUTPUT.pot FILE... writes the template: every message marked in the files,
                                  {{_ ...}} in templates, tr(), trn(), errors_trn(),
-                                 note_trn() and N_() in C
+                                 note_trn() and N_() in C; refuses tr() or N_() of a
+                                 choice (x ? "a" : "b"), whose literals it cannot find
   po.py check POT PO...          says what is wrong with the catalogues, and exits 1 if
                                  anything is: messages the template no longer has, a
                                  translation whose printf conversions or {placeholders}
@@ -232,6 +233,13 @@ def extract(paths):
             continue
         for m in re.finditer(r"\b(tr|N_)\(\s*(?:[^,()\"]+,\s*)?" + C_STRINGS + r"\s*\)", text):
             add(c_literal(m.group(2)), None, rel)
+        # tr(req, x ? "A" : "B") would translate neither: only a literal right inside the
+        # call is found.  Each branch is its own tr(), or its own N_().
+        m = re.search(r"\b(tr|N_)\(\s*(?:[^,()\"]+,\s*)?[^,()\";]*\?\s*\"", text)
+        if m:
+            line = text.count("\n", 0, m.start()) + 1
+            raise PoError("%s:%d: %s() of a choice between literals is never extracted: give "
+                          "each literal its own %s()" % (rel, line, m.group(1), m.group(1)))
         # errors_trn() and lss_import.c's note_trn() take the pair after a first argument
         # as the web's trn() does.
         for m in re.finditer(r"\b(?:errors_|note_)?trn\(\s*[^,()\"]+,\s*" + C_STRINGS +

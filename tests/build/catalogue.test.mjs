@@ -62,6 +62,15 @@ test('every catalogue passes msgfmt --check and translates every message', () =>
 	}
 });
 
+test('po.py extract refuses tr() of a choice between literals, which it could not find', () => {
+	const file = path.join(tmp, 'choice.c');
+	writeFileSync(file, 'static const char *\nf(int id)\n{\n\treturn tr(req, id ? "Change it" :\n' +
+		'\t    "Add it");\n}\n');
+	const r = run(path.join(ROOT, 'scripts', 'po.py'), ['extract', path.join(tmp, 'c.pot'), file]);
+	assert.notEqual(r.status, 0);
+	assert.match(r.stderr, /choice\.c:4: tr\(\) of a choice between literals is never extracted/);
+});
+
 test('po.py check passes the catalogues', () => {
 	const r = run(path.join(ROOT, 'scripts', 'po.py'), ['check', POT, ...languages]);
 	assert.equal(r.status, 0, r.stdout + r.stderr);
